@@ -1,0 +1,38 @@
+/* CPU feature set-up and the legacy interrupt controller (remapped, every line masked). */
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "x86.h"
+
+#define CPUID_7_EBX_SMEP (1u << 7)
+
+static void pic_init(void)
+{
+    outb(0x20, 0x11); /* ICW1: edge, cascade, ICW4 follows */
+    outb(0xa0, 0x11);
+    outb(0x21, 0x20); /* ICW2: vectors 0x20-0x27 */
+    outb(0xa1, 0x28); /*       and 0x28-0x2f */
+    outb(0x21, 0x04); /* ICW3: slave on IRQ2 */
+    outb(0xa1, 0x02);
+    outb(0x21, 0x01); /* ICW4: 8086 mode */
+    outb(0xa1, 0x01);
+    outb(0x21, 0xff); /* mask everything */
+    outb(0xa1, 0xff);
+}
+
+void arch_cpu_init(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(0, &a, &b, &c, &d);
+    if (a >= 7) {
+        cpuid(7, &a, &b, &c, &d);
+        if (b & CPUID_7_EBX_SMEP) {
+            /* Ring 0 and ring 1 never execute user pages. (SMAP stays off: ring 1 cannot
+             * use STAC/CLAC.) */
+            write_cr4(read_cr4() | X86_CR4_SMEP);
+            printk("(hv) SMEP enabled\n");
+        }
+    }
+    write_cr0((read_cr0() | X86_CR0_WP | (1u << 5) /* NE */ | (1u << 1) /* MP */) & ~(1u << 2) /* EM */);
+    __asm__ volatile("fninit");
+    pic_init();
+}

@@ -1,0 +1,113 @@
+/* The hypervisor's GDT (ABI §1 reserved entries), its TSS and the IDT (ABI §4 gate DPLs). */
+#include <stdint.h>
+#include "lib/string.h"
+#include "desc.h"
+#include "layout.h"
+#include "x86.h"
+#include "hv/arch.h"
+#include <public/xen.h>
+
+struct tss {
+    uint16_t link, _r0;
+    uint32_t esp0;
+    uint16_t ss0, _r1;
+    uint32_t esp1;
+    uint16_t ss1, _r2;
+    uint32_t esp2;
+    uint16_t ss2, _r3;
+    uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint16_t es, _r4, cs, _r5, ss, _r6, ds, _r7, fs, _r8, gs, _r9, ldt, _r10;
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS size");
+
+struct gate {
+    uint16_t off_lo, sel;
+    uint8_t zero, type_attr;
+    uint16_t off_hi;
+} __attribute__((packed));
+
+struct desc gdt[HV_GDT_ENTRIES] __attribute__((aligned(4096)));
+static struct gate idt[256] __attribute__((aligned(8)));
+static struct tss tss __attribute__((aligned(128)));
+
+extern const uint32_t trap_stubs[48];
+extern char hypercall_stub[], spurious_stub[], hv_stack[];
+
+#define GATE_INTR 0xe
+#define GATE_TRAP 0xf
+
+static void set_gate(unsigned vec, uint32_t handler, uint16_t sel, unsigned type, unsigned dpl)
+{
+    idt[vec].off_lo = handler & 0xffff;
+    idt[vec].off_hi = handler >> 16;
+    idt[vec].sel = sel;
+    idt[vec].zero = 0;
+    idt[vec].type_attr = 0x80 | (uint8_t)((dpl & 3) << 5) | type;
+}
+
+static void install_gdt(void)
+{
+    const uint8_t code = DESC_P | DESC_S | DESC_TYPE_CODE_RX, data = DESC_P | DESC_S | DESC_TYPE_DATA_RW;
+    const uint8_t flags = DESC_FLAG_G | DESC_FLAG_DB;
+    const uint32_t guest_limit = (GUEST_SEGMENT_END >> 12) - 1; /* 0xFC3FF */
+
+    gdt[HV_CS >> 3] = desc_make(0, 0xfffff, code, flags);
+    gdt[HV_DS >> 3] = desc_make(0, 0xfffff, data, flags);
+    gdt[FLAT_RING1_CS >> 3] = desc_make(0, guest_limit, code | DESC_DPL(1), flags);
+    gdt[FLAT_RING1_DS >> 3] = desc_make(0, guest_limit, data | DESC_DPL(1), flags);
+    gdt[FLAT_RING3_CS >> 3] = desc_make(0, guest_limit, code | DESC_DPL(3), flags);
+    gdt[FLAT_RING3_DS >> 3] = desc_make(0, guest_limit, data | DESC_DPL(3), flags);
+    /* Available 32-bit TSS (type 9); no I/O bitmap, so ring 1 has no port access. */
+    gdt[HV_TSS_ENTRY] = desc_make((uint32_t)&tss, sizeof(tss) - 1, DESC_P | 0x9, 0);
+
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint32_t)gdt};
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp %1, $1f\n"
+                     "1: mov %2, %%eax\n\t"
+                     "mov %%eax, %%ds\n\tmov %%eax, %%es\n\tmov %%eax, %%ss\n\t"
+                     "xor %%eax, %%eax\n\tmov %%eax, %%fs\n\tmov %%eax, %%gs\n\t"
+                     :
+                     : "m"(gdtr), "i"(HV_CS), "i"(HV_DS)
+                     : "eax", "memory");
+}
+
+static void install_tss(void)
+{
+    tss.esp0 = (uint32_t)hv_stack + HV_STACK_SIZE;
+    tss.ss0 = HV_DS;
+    tss.ss1 = FLAT_RING1_DS;
+    tss.iomap_base = sizeof(tss); /* beyond the limit: every port is refused */
+    __asm__ volatile("ltr %w0" ::"r"(HV_TSS_SEL));
+}
+
+static void install_idt(void)
+{
+    for (unsigned v = 0; v < 256; v++)
+        set_gate(v, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0);
+    for (unsigned v = 0; v < 48; v++)
+        set_gate(v, trap_stubs[v], HV_CS, GATE_INTR, (v == 3 || v == 4) ? 3 : 0);
+    set_gate(HYPERCALL_VECTOR, (uint32_t)hypercall_stub, HV_CS, GATE_INTR, 1);
+
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint32_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void arch_desc_tables_init(void)
+{
+    install_gdt();
+    install_tss();
+    install_idt();
+}
+
+void arch_set_guest_stack(uint16_t ss, uint32_t esp)
+{
+    tss.ss1 = ss;
+    tss.esp1 = esp;
+}

@@ -1,0 +1,181 @@
+/*
+ * The domain builder (ABI §9). Checks the image, computes the layout, allocates and zeroes
+ * the guest's frames, copies kernel and module in, writes the P2M list, builds the bootstrap
+ * page tables (every page from v_start to the stack mapped, page tables read-only, the L2
+ * pinned), fills start_info, and records every frame's type and references.
+ */
+#include "hv/arch.h"
+#include "hv/domain.h"
+#include "hv/frame.h"
+#include "lib/string.h"
+#include "x86.h"
+#include <public/xen.h>
+
+#define L2_PROT (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
+#define L1_PROT (PTE_P | PTE_RW | PTE_A | PTE_D)
+#define L1_PROT_RO (PTE_P | PTE_A)
+
+/* Copy len bytes (or zeroes when src is 0) to guest virtual va of the domain being built. */
+static void put(struct domain *d, uint32_t va, const void *src, uint32_t len)
+{
+    const uint8_t *s = src;
+    while (len > 0) {
+        uint32_t pfn = (va - d->layout.v_start) >> 12, off = va & 0xfff;
+        uint32_t n = 4096 - off < len ? 4096 - off : len;
+        uint8_t *p = arch_map_frame(d->p2m[pfn]);
+        if (s)
+            memcpy(p + off, s, n), s += n;
+        else
+            memset(p + off, 0, n);
+        arch_unmap_frame(p);
+        va += n, len -= n;
+    }
+}
+
+static int alloc_memory(struct domain *d, const char **why)
+{
+    uint32_t p2m_frames = (d->nr_pages * 4 + 4095) / 4096;
+    uint32_t first = frame_alloc_hv_contig(p2m_frames);
+    if (first == 0) {
+        *why = "no hypervisor memory for the P2M table";
+        return -XEN_ENOMEM;
+    }
+    d->p2m = arch_directmap(first);
+    for (uint32_t pfn = 0; pfn < d->nr_pages; pfn++) {
+        uint32_t mfn = frame_alloc_domain(d->id);
+        if (mfn == 0) {
+            *why = "out of memory for the guest's pages";
+            return -XEN_ENOMEM;
+        }
+        void *p = arch_map_frame(mfn);
+        memset(p, 0, 4096);
+        arch_unmap_frame(p);
+        d->p2m[pfn] = mfn;
+        arch_m2p_set(mfn, pfn);
+    }
+    return 0;
+}
+
+static void load_image(struct domain *d)
+{
+    for (unsigned i = 0; i < d->img.nr_segs; i++) {
+        const struct guest_seg *s = &d->img.segs[i];
+        put(d, s->vaddr, d->image + s->offset, s->filesz); /* the rest is zero already */
+    }
+    if (d->module_len)
+        put(d, d->layout.mod_start, d->module, d->module_len);
+    put(d, d->layout.p2m_start, d->p2m, d->nr_pages * 4);
+}
+
+static uint32_t pfn_of(const struct domain *d, uint32_t va) { return (va - d->layout.v_start) >> 12; }
+
+static int is_pt_frame(const struct domain *d, uint32_t pfn)
+{
+    uint32_t first = pfn_of(d, d->layout.pt_start);
+    return pfn >= first && pfn < first + d->layout.nr_pt_frames;
+}
+
+static void build_page_tables(struct domain *d)
+{
+    const struct dom_layout *l = &d->layout;
+    uint32_t l2_pfn = pfn_of(d, l->pt_start), next_l1 = l2_pfn + 1;
+    uint32_t *l2 = arch_map_frame(d->p2m[l2_pfn]);
+    arch_copy_hv_slots(l2);
+
+    for (uint32_t va = l->v_start; va < l->v_end; va += 4096) {
+        uint32_t slot = va >> 22;
+        if (!(l2[slot] & PTE_P)) {
+            uint32_t l1_mfn = d->p2m[next_l1++];
+            struct frame_info *f = &frame_table[l1_mfn];
+            l2[slot] = l1_mfn << 12 | L2_PROT;
+            f->type = FT_L1;
+            f->flags |= FF_VALIDATED;
+            f->type_count++;
+            f->count++;
+        }
+        uint32_t pfn = pfn_of(d, va), mfn = d->p2m[pfn];
+        uint32_t *l1 = arch_map_frame(l2[slot] >> 12);
+        struct frame_info *f = &frame_table[mfn];
+        if (is_pt_frame(d, pfn)) {
+            l1[(va >> 12) & 1023] = mfn << 12 | L1_PROT_RO;
+        } else {
+            l1[(va >> 12) & 1023] = mfn << 12 | L1_PROT;
+            f->type = FT_WRITABLE;
+            f->type_count++;
+        }
+        f->count++;
+        arch_unmap_frame(l1);
+    }
+    arch_unmap_frame(l2);
+
+    /* The L2: pinned (one type reference) and in use as the base pointer (another). */
+    uint32_t l2_mfn = d->p2m[l2_pfn];
+    struct frame_info *f = &frame_table[l2_mfn];
+    f->type = FT_L2;
+    f->flags |= FF_VALIDATED | FF_PINNED;
+    f->type_count += 2;
+    f->count += 2;
+    d->l2_mfn = l2_mfn;
+}
+
+static int make_shared_info(struct domain *d, const char **why)
+{
+    uint32_t mfn = frame_alloc_hv();
+    if (mfn == 0) {
+        *why = "no hypervisor memory for shared_info";
+        return -XEN_ENOMEM;
+    }
+    /* Owned by the domain so it may map it; the hypervisor keeps its own reference. */
+    frame_table[mfn].owner = d->id;
+    d->shared_info_mfn = mfn;
+    d->shared_info = arch_directmap(mfn);
+    d->shared_info->evtchn_upcall_mask = 1;
+    return 0;
+}
+
+static void write_start_info(struct domain *d)
+{
+    start_info_t si;
+    memset(&si, 0, sizeof(si));
+    si.nr_pages = d->nr_pages;
+    si.shared_info = d->shared_info_mfn << 12;
+    si.flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    si.pt_base = d->layout.pt_start;
+    si.nr_pt_frames = d->layout.nr_pt_frames;
+    si.mfn_list = d->layout.p2m_start;
+    si.mod_start = d->layout.mod_start;
+    si.mod_len = d->layout.mod_len;
+    strlcpy((char *)si.cmd_line, d->cmdline, sizeof(si.cmd_line));
+    put(d, d->layout.si_start, &si, sizeof(si));
+}
+
+int arch_build_domain(struct domain *d, const char **why)
+{
+    int err = guest_image_parse(d->image, d->image_len, &d->img, why);
+    if (err)
+        return err;
+    err = dom_layout_compute(d->img.v_start, d->img.v_kend, d->module_len, d->nr_pages, &d->layout, why);
+    if (err)
+        return err;
+    if ((err = alloc_memory(d, why)) || (err = make_shared_info(d, why)))
+        return err;
+    load_image(d);
+    build_page_tables(d);
+    write_start_info(d);
+    return 0;
+}
+
+void arch_enter_guest(struct domain *d)
+{
+    static struct cpu_regs start; /* copied onto the stack top by arch_enter_frame */
+    memset(&start, 0, sizeof(start));
+    start.eip = d->img.entry;
+    start.cs = FLAT_RING1_CS;
+    start.eflags = X86_EFLAGS_IF | 0x2;
+    start.esp = d->layout.si_start + 2 * 4096;
+    start.ss = start.ds = start.es = start.fs = start.gs = FLAT_RING1_DS;
+    start.esi = d->layout.si_start;
+    arch_set_guest_stack(FLAT_RING1_DS, 0);
+    write_cr3(d->l2_mfn << 12);
+    arch_enter_frame(&start);
+}

@@ -1,0 +1,112 @@
+/*
+ * Every way into the hypervisor: exceptions 0-31, hardware interrupts 0x20-0x2f and the
+ * hypercall gate 0x82. Each stub pushes an error code (a zero where the CPU pushes none) and
+ * its vector, then the common path saves the guest's registers as a struct cpu_regs and calls
+ * do_trap(regs). The return path restores them and irets, to the guest or to ring 0.
+ */
+#include "layout.h"
+
+    .text
+
+.macro STUB_NOERR vec
+    .align 8
+    push $0
+    push $\vec
+    jmp common_entry
+.endm
+
+.macro STUB_ERR vec
+    .align 8
+    push $\vec
+    jmp common_entry
+.endm
+
+/* Stubs are 8-byte aligned and at most 8 bytes long with short jumps out of range, so
+ * keep a table of their addresses instead of relying on a fixed size. */
+    .globl trap_stubs
+    .section .rodata
+    .align 4
+trap_stubs:
+    .text
+
+.macro ENTRY_STUB vec
+    .if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21)
+99: STUB_ERR \vec
+    .else
+99: STUB_NOERR \vec
+    .endif
+    .section .rodata
+    .long 99b
+    .text
+.endm
+
+    .set vec, 0
+    .rept 48
+    ENTRY_STUB vec
+    .set vec, vec + 1
+    .endr
+
+    .globl hypercall_stub
+    .align 8
+hypercall_stub:
+    push $0
+    push $0x82
+    jmp common_entry
+
+    .globl spurious_stub
+    .align 8
+spurious_stub:
+    push $0
+    push $0xff
+    jmp common_entry
+
+common_entry:
+    push %gs
+    push %fs
+    push %es
+    push %ds
+    push %eax
+    push %ebp
+    push %edi
+    push %esi
+    push %edx
+    push %ecx
+    push %ebx
+    cld
+    mov $HV_DS, %eax
+    mov %eax, %ds
+    mov %eax, %es
+    mov %esp, %eax
+    push %eax
+    call do_trap
+    add $4, %esp
+    /* fall through */
+
+    .globl restore_all
+restore_all:
+    pop %ebx
+    pop %ecx
+    pop %edx
+    pop %esi
+    pop %edi
+    pop %ebp
+    pop %eax
+    pop %ds
+    pop %es
+    pop %fs
+    pop %gs
+    add $8, %esp            /* vector, error code */
+    iret
+
+/* arch_enter_frame(const struct cpu_regs *frame): copy the frame to the top of the
+ * hypervisor stack, where every later entry from the guest lands, and return through it.
+ * The old stack contents are abandoned: this never returns. */
+    .globl arch_enter_frame
+arch_enter_frame:
+    mov 4(%esp), %esi
+    mov $hv_stack + HV_STACK_SIZE - 72, %edi
+    mov $18, %ecx
+    cld
+    rep movsl
+    mov $hv_stack + HV_STACK_SIZE - 72, %esp
+    jmp restore_all

@@ -1,0 +1,39 @@
+/*
+ * The hypervisor's virtual layout inside the top 64 MB (L2 slots 1008-1023), shared by
+ * the boot code (assembly), the linker script and C. Every slot is backed by an L1 from
+ * boot on, so a guest L2 copied at validation time never misses a later hypervisor mapping.
+ */
+#ifndef X86_LAYOUT_H
+#define X86_LAYOUT_H
+
+/* 0xFC000000-0xFC3FFFFF: the guest-readable M2P (slot 1008). */
+#define M2P_VIRT_START 0xFC000000
+/* 0xFC400000-0xFE3FFFFF: machine memory 0-32 MB mapped one to one (slots 1009-1016). */
+#define DIRECTMAP_VIRT_START 0xFC400000
+#define DIRECTMAP_SIZE 0x02000000
+#define DIRECTMAP_L1_COUNT 8
+/* 0xFE400000-0xFFBFFFFF: vmap area for boot modules and device registers (slots 1017-1022). */
+#define VMAP_VIRT_START 0xFE400000
+#define VMAP_VIRT_END 0xFFC00000
+/* 0xFFC00000-0xFFFFFFFF: one-frame mapping window (slot 1023). */
+#define MAPWIN_VIRT_START 0xFFC00000
+#define MAPWIN_SLOTS 1024
+
+#define HV_L2_FIRST_SLOT 1008
+#define HV_L2_SLOTS 16
+
+/* Where the image is loaded (machine) and linked (virtual, through the direct map). */
+#define HV_LOAD_PHYS 0x00100000
+#define HV_VIRT(pa) ((pa) + DIRECTMAP_VIRT_START)
+#define HV_PHYS(va) ((va) - DIRECTMAP_VIRT_START)
+
+/* Hypervisor selectors (ABI §1) and its TSS (first free entry, 264). */
+#define HV_CS 0x0808
+#define HV_DS 0x0810
+#define HV_TSS_ENTRY 264
+#define HV_TSS_SEL (HV_TSS_ENTRY * 8)
+#define HV_GDT_ENTRIES 512 /* one page: guest part 0-255, reserved 256-295, rest free */
+
+#define HV_STACK_SIZE 16384
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * The hypervisor's own mappings: the direct map of machine 0-32 MB (from boot), the M2P,
+ * the vmap area for boot modules, and a one-frame mapping window for everything else
+ * (guest page tables, guest frames). All 16 hypervisor L2 slots get their L1 here, once;
+ * every guest L2 copies them, so these L1s are shared by all address spaces.
+ */
+#include <stdint.h>
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/frame.h"
+#include "hv/panic.h"
+#include "lib/string.h"
+#include "layout.h"
+#include "x86.h"
+
+extern uint32_t idle_l2[1024];
+extern uint32_t boot_directmap_l1[DIRECTMAP_L1_COUNT * 1024];
+
+#define VMAP_L1_COUNT ((VMAP_VIRT_END - VMAP_VIRT_START) >> 22)
+
+static uint32_t m2p_l1[1024] __attribute__((aligned(4096)));
+static uint32_t vmap_l1[VMAP_L1_COUNT * 1024] __attribute__((aligned(4096)));
+static uint32_t mapwin_l1[1024] __attribute__((aligned(4096)));
+static uint32_t *m2p_page[1024];   /* writable view of each M2P page, through the direct map */
+static uint32_t m2p_max_mfn;
+static uint32_t vmap_next = VMAP_VIRT_START;
+static uint32_t mapwin_hint;
+
+#define HV_L2_PROT (PTE_P | PTE_RW | PTE_A | PTE_D)
+
+uint32_t arch_virt_to_mfn(const void *va)
+{
+    uint32_t a = (uint32_t)va;
+    ASSERT(a >= DIRECTMAP_VIRT_START && a < DIRECTMAP_VIRT_START + DIRECTMAP_SIZE);
+    return HV_PHYS(a) >> 12;
+}
+
+struct mem_range arch_hv_image(void)
+{
+    extern char _end[];
+    return (struct mem_range){HV_LOAD_PHYS, HV_PHYS((uint32_t)_end)};
+}
+
+int arch_is_directmapped(uint32_t mfn) { return mfn < (DIRECTMAP_SIZE >> 12); }
+
+void *arch_directmap(uint32_t mfn)
+{
+    ASSERT(arch_is_directmapped(mfn));
+    return (void *)HV_VIRT(mfn << 12);
+}
+
+void arch_paging_init(void)
+{
+    idle_l2[0] = 0; /* the boot identity map is no longer needed */
+    idle_l2[M2P_VIRT_START >> 22] = arch_virt_to_mfn(m2p_l1) << 12 | HV_L2_PROT;
+    for (unsigned i = 0; i < VMAP_L1_COUNT; i++)
+        idle_l2[(VMAP_VIRT_START >> 22) + i] = arch_virt_to_mfn(&vmap_l1[i * 1024]) << 12 | HV_L2_PROT;
+    idle_l2[MAPWIN_VIRT_START >> 22] = arch_virt_to_mfn(mapwin_l1) << 12 | HV_L2_PROT;
+    flush_tlb();
+}
+
+/* Copy the hypervisor's slots into a guest L2 being built or validated. */
+void arch_copy_hv_slots(uint32_t *l2)
+{
+    memcpy(&l2[HV_L2_FIRST_SLOT], &idle_l2[HV_L2_FIRST_SLOT], HV_L2_SLOTS * sizeof(uint32_t));
+}
+
+uint32_t arch_idle_l2_maddr(void) { return arch_virt_to_mfn(idle_l2) << 12; }
+
+void *arch_map_frame(uint32_t mfn)
+{
+    for (unsigned n = 0; n < MAPWIN_SLOTS; n++) {
+        unsigned i = (mapwin_hint + n) % MAPWIN_SLOTS;
+        if (!(mapwin_l1[i] & PTE_P)) {
+            mapwin_l1[i] = mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
+            mapwin_hint = i + 1;
+            uint32_t va = MAPWIN_VIRT_START + (i << 12);
+            invlpg(va);
+            return (void *)va;
+        }
+    }
+    panic("mapping window exhausted");
+}
+
+void arch_unmap_frame(void *va)
+{
+    uint32_t a = (uint32_t)va & PTE_FRAME_MASK;
+    ASSERT(a >= MAPWIN_VIRT_START);
+    mapwin_l1[(a - MAPWIN_VIRT_START) >> 12] = 0;
+    invlpg(a);
+}
+
+/* Boot-time only: a bump allocator of VA; arch_vunmap just drops the PTEs. */
+void *arch_vmap(uint32_t maddr, uint32_t len)
+{
+    uint32_t first = maddr & PTE_FRAME_MASK;
+    uint64_t end = ((uint64_t)maddr + len + 0xfff) & ~0xfffull;
+    uint64_t pages = (end - first) >> 12;
+    if (len == 0 || end > 0x100000000ull || pages > ((VMAP_VIRT_END - vmap_next) >> 12))
+        return 0;
+    uint32_t va = vmap_next;
+    for (uint32_t i = 0; i < pages; i++)
+        vmap_l1[((va - VMAP_VIRT_START) >> 12) + i] = (first + (i << 12)) | PTE_P | PTE_RW | PTE_A | PTE_D;
+    vmap_next += pages << 12;
+    return (void *)(va + (maddr & 0xfff));
+}
+
+void arch_vunmap(void *va, uint32_t len)
+{
+    uint32_t first = (uint32_t)va & PTE_FRAME_MASK;
+    uint32_t end = ((uint32_t)va + len + 0xfff) & PTE_FRAME_MASK;
+    for (uint32_t a = first; a < end; a += 0x1000) {
+        vmap_l1[(a - VMAP_VIRT_START) >> 12] = 0;
+        invlpg(a);
+    }
+    if (end == vmap_next)
+        vmap_next = first;
+}
+
+/* The M2P: guest-readable (present, read-only) pages, written by us through the direct map. */
+void arch_m2p_init(uint32_t max_mfn)
+{
+    uint32_t pages = (max_mfn * 4 + 4095) / 4096;
+    if (pages > 1024)
+        pages = 1024, max_mfn = 1024 * 1024;
+    for (uint32_t i = 0; i < pages; i++) {
+        uint32_t mfn = frame_alloc_hv();
+        if (mfn == 0)
+            panic("no memory for the M2P");
+        m2p_page[i] = arch_directmap(mfn);
+        memset(m2p_page[i], 0xff, 4096); /* INVALID_P2M_ENTRY for frames no guest owns */
+        m2p_l1[i] = mfn << 12 | PTE_P | PTE_A;
+    }
+    m2p_max_mfn = max_mfn;
+    flush_tlb();
+}
+
+void arch_m2p_set(uint32_t mfn, uint32_t pfn)
+{
+    if (mfn < m2p_max_mfn)
+        m2p_page[mfn >> 10][mfn & 1023] = pfn;
+}
+
+uint32_t arch_m2p_get(uint32_t mfn) { return mfn < m2p_max_mfn ? m2p_page[mfn >> 10][mfn & 1023] : ~0u; }

@@ -1,0 +1,65 @@
+/* Leaving: QEMU's debug-exit device, ACPI-style power-off, reset, halt; idle and backtraces. */
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "layout.h"
+#include "x86.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+
+void arch_debug_exit(uint32_t code)
+{
+    outl(DEBUG_EXIT_PORT, code);
+    /* Only reached when the device is absent. */
+}
+
+void arch_poweroff(void)
+{
+    /* S5 through the PM1a control register, SLP_TYP 0 | SLP_EN, at the PM base the firmware
+     * programs on QEMU's PIIX4 and ICH9 (0x600, SeaBIOS and OVMF), then older Bochs/QEMU
+     * (0xb000) and VirtualBox (0x4000, SLP_TYP 5). */
+    outw(0x604, 0x2000);
+    outw(0xb004, 0x2000);
+    outw(0x4004, 0x3400);
+    /* The machine may take a moment to go; give it that before saying it did not. */
+    for (unsigned spin = 0; spin < 1000000; spin++)
+        __asm__ volatile("pause");
+    printk("(hv) power-off did not take effect\n");
+}
+
+void arch_reboot(void)
+{
+    outb(0xcf9, 0x02); /* reset control register: system reset, then hard reset */
+    outb(0xcf9, 0x06);
+    for (unsigned spin = 0; spin < 100000 && (inb(0x64) & 0x02); spin++)
+        ;
+    outb(0x64, 0xfe); /* keyboard controller reset line */
+    /* Last resort: a triple fault through an empty IDT. */
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) none = {0, 0};
+    __asm__ volatile("lidt %0; int3" ::"m"(none));
+}
+
+void arch_halt(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+void arch_idle(void) { safe_halt(); }
+
+void arch_backtrace(uint32_t ebp)
+{
+    extern char hv_stack[];
+    uint32_t lo = (uint32_t)hv_stack, hi = lo + HV_STACK_SIZE;
+    printk("(hv)   backtrace:");
+    for (int depth = 0; depth < 16 && ebp >= lo && ebp + 8 <= hi; depth++) {
+        uint32_t *frame = (uint32_t *)ebp;
+        printk(" %#x", frame[1]);
+        if (frame[0] <= ebp)
+            break;
+        ebp = frame[0];
+    }
+    printk("\n");
+}

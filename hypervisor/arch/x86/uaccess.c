@@ -1,0 +1,67 @@
+/*
+ * Copies between the hypervisor and guest virtual memory. The copy is one "rep movsb" whose
+ * address is listed in the exception-fixup table: if it faults (unmapped, or a write to a
+ * read-only page: CR0.WP holds in ring 0 too), the page-fault handler resumes at the fixup
+ * label with ECX = bytes not copied.
+ */
+#include "hv/uaccess.h"
+#include "hv/arch.h"
+#include "x86.h"
+#include <public/xen.h>
+
+static size_t copy_with_fixup(void *dst, const void *src, size_t n)
+{
+    size_t left = n;
+    __asm__ volatile("1: rep movsb\n"
+                     "2:\n"
+                     ".pushsection __ex_table, \"a\"\n"
+                     ".long 1b, 2b\n"
+                     ".popsection\n"
+                     : "+c"(left), "+D"(dst), "+S"(src)
+                     :
+                     : "memory");
+    return left;
+}
+
+int copy_from_guest(void *dst, guest_va_t src, size_t n)
+{
+    if (!guest_range_readable(src, n))
+        return -XEN_EFAULT;
+    return copy_with_fixup(dst, (const void *)src, n) ? -XEN_EFAULT : 0;
+}
+
+int copy_to_guest(guest_va_t dst, const void *src, size_t n)
+{
+    if (!guest_range_writable(dst, n))
+        return -XEN_EFAULT;
+    return copy_with_fixup((void *)dst, src, n) ? -XEN_EFAULT : 0;
+}
+
+/* Look up the PTE flags of va in the current address space (0 when not present). */
+static uint32_t lookup_pte(guest_va_t va)
+{
+    uint32_t *l2 = arch_map_frame(read_cr3() >> 12);
+    uint32_t l2e = l2[va >> 22];
+    arch_unmap_frame(l2);
+    if (!(l2e & PTE_P))
+        return 0;
+    uint32_t *l1 = arch_map_frame(l2e >> 12);
+    uint32_t pte = l1[(va >> 12) & 1023];
+    arch_unmap_frame(l1);
+    /* Effective rights are the intersection of both levels. */
+    return (pte & PTE_P) ? (pte & (l2e | ~PTE_RW)) : 0;
+}
+
+int guest_range_mapped(guest_va_t va, size_t n, int write)
+{
+    if (!(write ? guest_range_writable(va, n) : guest_range_readable(va, n)))
+        return 0;
+    if (n == 0)
+        return 1;
+    for (uint32_t page = va & PTE_FRAME_MASK; page <= ((va + n - 1) & PTE_FRAME_MASK); page += 4096) {
+        uint32_t pte = lookup_pte(page);
+        if (!(pte & PTE_P) || (write && !(pte & PTE_RW)))
+            return 0;
+    }
+    return 1;
+}

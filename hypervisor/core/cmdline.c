@@ -1,0 +1,184 @@
+/* The hypervisor's command line: space-separated options, then "--" and the guest's own line.
+ * Words are handled as (pointer, length) slices of the original string; a word is copied only to
+ * hand a NUL-terminated string to warn(). Bad input never fails the boot, the defaults stay. */
+#include <stdint.h>
+
+#include "hv/cmdline.h"
+#include "lib/string.h"
+
+#define WARN_WORD_MAX 64
+
+struct word {
+    const char *p;
+    size_t n;
+};
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int word_is(struct word w, const char *s)
+{
+    size_t n = strlen(s);
+    return w.n == n && memcmp(w.p, s, n) == 0;
+}
+
+/* Does w start with "key="? If so, *val is the rest. */
+static int word_key(struct word w, const char *key, struct word *val)
+{
+    size_t n = strlen(key);
+    if (w.n <= n || memcmp(w.p, key, n) != 0 || w.p[n] != '=')
+        return 0;
+    val->p = w.p + n + 1;
+    val->n = w.n - n - 1;
+    return 1;
+}
+
+static void warn_word(void (*warn)(const char *, const char *), const char *msg, struct word w)
+{
+    char buf[WARN_WORD_MAX];
+    size_t n = w.n < sizeof(buf) - 1 ? w.n : sizeof(buf) - 1;
+    memcpy(buf, w.p, n);
+    buf[n] = '\0';
+    if (warn)
+        warn(msg, buf);
+}
+
+/* com1, vga, or a comma list of both. 0 when any item is unknown or empty. */
+static unsigned parse_console(struct word v)
+{
+    unsigned mask = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= v.n; i++) {
+        if (i < v.n && v.p[i] != ',')
+            continue;
+        struct word item = {v.p + start, i - start};
+        if (word_is(item, "com1"))
+            mask |= CONSOLE_COM1;
+        else if (word_is(item, "vga"))
+            mask |= CONSOLE_VGA;
+        else
+            return 0;
+        start = i + 1;
+    }
+    return mask;
+}
+
+static int has_equals(struct word w)
+{
+    for (size_t i = 0; i < w.n; i++)
+        if (w.p[i] == '=')
+            return 1;
+    return 0;
+}
+
+/* Decimal with an optional K/M/G suffix; plain = bytes. 0 on garbage, zero or overflow. */
+static uint64_t parse_mem(struct word v)
+{
+    uint64_t val = 0;
+    size_t i = 0;
+    unsigned shift = 0;
+
+    for (; i < v.n && v.p[i] >= '0' && v.p[i] <= '9'; i++) {
+        unsigned d = (unsigned)(v.p[i] - '0');
+        if (val > UINT64_MAX / 10 || (val == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+            return 0;
+        val = val * 10 + d;
+    }
+    if (i == 0)
+        return 0;
+    if (i + 1 == v.n) {
+        switch (v.p[i]) {
+        case 'k': case 'K': shift = 10; break;
+        case 'm': case 'M': shift = 20; break;
+        case 'g': case 'G': shift = 30; break;
+        default: return 0;
+        }
+    } else if (i != v.n) {
+        return 0;
+    }
+    if (val > (UINT64_MAX >> shift))
+        return 0;
+    return val << shift;
+}
+
+static void parse_option(struct word w, struct hv_options *o,
+                         void (*warn)(const char *, const char *))
+{
+    struct word v;
+
+    if (word_key(w, "console", &v)) {
+        unsigned mask = parse_console(v);
+        if (mask)
+            o->console = mask;
+        else
+            warn_word(warn, "bad console= value (com1, vga or com1,vga)", w);
+    } else if (word_key(w, "mem", &v)) {
+        uint64_t bytes = parse_mem(v);
+        if (bytes)
+            o->mem_bytes = bytes;
+        else
+            warn_word(warn, "bad mem= value (a nonzero number, optional K/M/G)", w);
+    } else if (word_key(w, "exit", &v)) {
+        if (word_is(v, "debug"))
+            o->exit_debug = 1;
+        else if (word_is(v, "none"))
+            o->exit_debug = 0;
+        else
+            warn_word(warn, "bad exit= value (debug or none)", w);
+    } else if (word_key(w, "oncrash", &v)) {
+        if (word_is(v, "halt"))
+            o->on_crash = ON_CRASH_HALT;
+        else if (word_is(v, "reboot"))
+            o->on_crash = ON_CRASH_REBOOT;
+        else
+            warn_word(warn, "bad oncrash= value (halt or reboot)", w);
+    } else {
+        warn_word(warn, "unknown option", w);
+    }
+}
+
+/* The guest's line: everything after "--", trimmed at both ends, at most 255 bytes. */
+static void set_guest_cmdline(const char *p, struct hv_options *o)
+{
+    while (is_space(*p))
+        p++;
+    size_t n = strlen(p);
+    while (n > 0 && is_space(p[n - 1]))
+        n--;
+    if (n > MAX_GUEST_CMDLINE - 1)
+        n = MAX_GUEST_CMDLINE - 1;
+    memcpy(o->guest_cmdline, p, n);
+    o->guest_cmdline[n] = '\0';
+}
+
+void cmdline_parse(const char *line, struct hv_options *o,
+                   void (*warn)(const char *msg, const char *word))
+{
+    memset(o, 0, sizeof(*o));
+    o->console = CONSOLE_COM1 | CONSOLE_VGA;
+    o->on_crash = ON_CRASH_HALT;
+    if (line == NULL)
+        return;
+
+    const char *p = line;
+    for (int first = 1;; first = 0) {
+        while (is_space(*p))
+            p++;
+        if (*p == '\0')
+            return;
+        struct word w = {p, 0};
+        while (p[w.n] != '\0' && !is_space(p[w.n]))
+            w.n++;
+        p += w.n;
+        if (word_is(w, "--")) {
+            set_guest_cmdline(p, o);
+            return;
+        }
+        /* GRUB and QEMU put the image path first; it holds no '='. */
+        if (first && !has_equals(w))
+            continue;
+        parse_option(w, o, warn);
+    }
+}

@@ -1,0 +1,75 @@
+/* Console output to the devices chosen on the command line, and buffered serial input. */
+#include <stdarg.h>
+#include "hv/arch.h"
+#include "hv/cmdline.h"
+#include "hv/console.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+static unsigned sinks = CONSOLE_COM1;
+static char input[256]; /* bytes read from the UART, not yet taken by the guest */
+static size_t input_len;
+
+void console_init(unsigned mask)
+{
+    if ((mask & CONSOLE_VGA) && arch_vga_init() != 0)
+        mask &= ~CONSOLE_VGA;
+    sinks = mask;
+}
+
+void console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (sinks & CONSOLE_COM1) {
+            if (c == '\n')
+                arch_serial_putc('\r');
+            arch_serial_putc(c);
+        }
+        if (sinks & CONSOLE_VGA)
+            arch_vga_putc(c);
+    }
+}
+
+void printk(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof(buf) - 1)
+        n = sizeof(buf) - 1;
+    console_write(buf, (size_t)n);
+}
+
+static void poll_input(void)
+{
+    int c;
+    while (input_len < sizeof(input) && (c = arch_serial_getc()) >= 0)
+        input[input_len++] = (char)c;
+}
+
+size_t console_peek(char *buf, size_t n)
+{
+    poll_input();
+    if (n > input_len)
+        n = input_len;
+    memcpy(buf, input, n);
+    return n;
+}
+
+void console_consume(size_t n)
+{
+    if (n > input_len)
+        n = input_len;
+    memmove(input, input + n, input_len - n);
+    input_len -= n;
+}
+
+size_t console_read(char *buf, size_t n)
+{
+    n = console_peek(buf, n);
+    console_consume(n);
+    return n;
+}

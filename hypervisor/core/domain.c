@@ -1,0 +1,82 @@
+/* The domain's life cycle after start of day: shutdown and crash reports. */
+#include <stdarg.h>
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/domain.h"
+#include "hv/options.h"
+#include "hv/uaccess.h"
+#include "lib/format.h"
+
+struct domain dom0;
+
+static const char *const reason_names[] = {"poweroff", "reboot", "suspend", "crash"};
+
+static void act_on_shutdown(unsigned reason) __attribute__((noreturn));
+static void act_on_shutdown(unsigned reason)
+{
+    if (hv_opts.exit_debug)
+        arch_debug_exit(reason);
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        printk("(hv) powering off\n");
+        arch_poweroff();
+        break;
+    case SHUTDOWN_reboot:
+        printk("(hv) rebooting\n");
+        arch_reboot();
+        break;
+    case SHUTDOWN_suspend:
+        printk("(hv) suspend is not supported\n");
+        break;
+    case SHUTDOWN_crash:
+        if (hv_opts.on_crash == ON_CRASH_REBOOT) {
+            printk("(hv) rebooting (oncrash=reboot)\n");
+            arch_reboot();
+        }
+        break;
+    }
+    printk("(hv) halted\n");
+    arch_halt();
+}
+
+void domain_shutdown(struct domain *d, unsigned reason)
+{
+    if (reason == SHUTDOWN_crash)
+        printk("(hv) domain %u crashed: it shut itself down with reason crash\n", d->id);
+    else
+        printk("(hv) domain %u shut down: %s\n", d->id, reason_names[reason]);
+    act_on_shutdown(reason);
+}
+
+static void guest_backtrace(const struct cpu_regs *r)
+{
+    char line[160];
+    int n = snprintf(line, sizeof(line), "(hv)   guest backtrace: %#x", r->eip);
+    uint32_t ebp = r->ebp;
+    for (int depth = 0; depth < 8 && ebp; depth++) {
+        uint32_t frame[2]; /* saved ebp, return address */
+        if (copy_from_guest(frame, ebp, sizeof(frame)) || frame[0] <= ebp)
+            break;
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " %#x", frame[1]);
+        ebp = frame[0];
+    }
+    printk("%s\n", line);
+}
+
+void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    printk("(hv) domain %u crashed: %s\n", d->id, why);
+    if (r) {
+        printk("(hv)   eip %04x:%08x eflags %08x esp %04x:%08x\n", r->cs & 0xffff, r->eip, r->eflags,
+               (REGS_RING(r) ? r->ss : 0) & 0xffff, REGS_RING(r) ? r->esp : 0);
+        printk("(hv)   eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", r->eax,
+               r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
+        guest_backtrace(r);
+    }
+    act_on_shutdown(SHUTDOWN_crash);
+}

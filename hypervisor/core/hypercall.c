@@ -1,0 +1,83 @@
+/* Hypercall dispatch (ABI §2): number modulo 32, arguments from EBX..EDI, result in EAX.
+ * The entry path saves and restores every other register, so they are preserved. */
+#include <stdarg.h>
+#include "hv/hypercall.h"
+#include "hv/console.h"
+#include "hv/domain.h"
+#include "lib/format.h"
+#include <public/xen.h>
+
+typedef long hypercall_fn(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
+/* Handlers take only the arguments they use; with cdecl the extra ones are harmless. */
+#define HANDLER(fn) ((hypercall_fn *)(void (*)(void))(fn))
+
+static hypercall_fn *const handlers[NR_HYPERCALLS] = {
+    [__HYPERVISOR_sched_op] = HANDLER(do_sched_op),
+    [__HYPERVISOR_update_va_mapping] = HANDLER(do_update_va_mapping),
+    [__HYPERVISOR_xen_version] = HANDLER(do_xen_version),
+    [__HYPERVISOR_console_io] = HANDLER(do_console_io),
+};
+
+static const char *const names[NR_HYPERCALLS] = {
+    "set_trap_table", "mmu_update", "set_gdt", "stack_switch", "set_callbacks", "fpu_taskswitch",
+    "sched_op", "dom0_op", "set_debugreg", "get_debugreg", "update_descriptor", "set_fast_trap",
+    "dom_mem_op", "multicall", "update_va_mapping", "set_timer_op", "event_channel_op",
+    "xen_version", "console_io", "physdev_op", "grant_table_op", "vm_assist",
+    "update_va_mapping_otherdomain", "hypercall23", "hypercall24", "hypercall25", "hypercall26",
+    "hypercall27", "hypercall28", "hypercall29", "netif_op", "hv_op",
+};
+
+const char *errno_name(long err)
+{
+    switch (-err) {
+    case XEN_EPERM: return "-EPERM";
+    case XEN_ENOENT: return "-ENOENT";
+    case XEN_EINVAL: return "-EINVAL";
+    case XEN_EFAULT: return "-EFAULT";
+    case XEN_ENOMEM: return "-ENOMEM";
+    case XEN_ENOSYS: return "-ENOSYS";
+    case XEN_EBUSY: return "-EBUSY";
+    case XEN_EAGAIN: return "-EAGAIN";
+    default: return "-E?";
+    }
+}
+
+/* Refusals are logged, but a guest stuck in a loop of bad calls must not drown the console. */
+#define REFUSAL_LOG_LIMIT 200
+static unsigned refusals_logged, refusals_unlogged;
+
+long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
+{
+    if (refusals_logged >= REFUSAL_LOG_LIMIT) {
+        if (++refusals_unlogged % 10000 == 1)
+            printk("(hv) d%u: %u refusals not logged\n", current_domain()->id, refusals_unlogged);
+        return err;
+    }
+    refusals_logged++;
+    char why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    printk("(hv) d%u %s(%#x) refused: %s -> %s\n", current_domain()->id, call, arg, why,
+           errno_name(err));
+    return err;
+}
+
+void hypercall_dispatch(struct cpu_regs *r)
+{
+    struct domain *d = current_domain();
+    unsigned nr = r->eax % NR_HYPERCALLS;
+    d->hypercalls[nr]++;
+    if (handlers[nr] == 0) {
+        r->eax = (uint32_t)hv_refuse(names[nr], r->ebx, -XEN_ENOSYS, "not implemented");
+        return;
+    }
+    r->eax = (uint32_t)handlers[nr](r->ebx, r->ecx, r->edx, r->esi, r->edi);
+}
+
+long do_xen_version(uint32_t cmd)
+{
+    (void)cmd; /* Xen 2.0 defines only command 0 and answers it for any value */
+    return XEN_VERSION_CODE;
+}

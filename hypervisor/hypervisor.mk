@@ -1,0 +1,23 @@
+# Ring 0: the hypervisor, a multiboot ELF (build/hypervisor/hv.elf).
+
+HV_ELF := $(BUILD)/hypervisor/hv.elf
+HV_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S hypervisor/core/*.c)
+HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
+HV_CPPFLAGS := -Ihypervisor/include -Ihypervisor/arch/x86
+
+$(BUILD)/hypervisor/%.o: hypervisor/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(KCC) $(KCFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hypervisor/%.o: hypervisor/%.S
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(KCC) $(KASFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
+
+$(HV_ELF): $(HV_OBJS) $(KLIB) hypervisor/arch/x86/hv.lds
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(KLD) $(KLDFLAGS) -T hypervisor/arch/x86/hv.lds -o $@ $(HV_OBJS) $(KLIB)
+
+.PHONY: hypervisor
+hypervisor: $(HV_ELF)

@@ -1,0 +1,51 @@
+/* Hooks the architecture code provides to the core (hypervisor/arch/x86 implements them). */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hv/frame.h"
+#include "hv/regs.h"
+
+struct domain;
+
+void arch_desc_tables_init(void);
+void arch_cpu_init(void);          /* CR0/CR4 features (WP, SMEP where present), PIC masked */
+void arch_paging_init(void);       /* drops the boot identity map, fills hypervisor L2 slots */
+void arch_set_guest_stack(uint16_t ss, uint32_t esp); /* TSS ss1/esp1 */
+
+/* Machine memory access. */
+struct mem_range arch_hv_image(void); /* machine range of the hypervisor image */
+void *arch_map_frame(uint32_t mfn); /* one frame through the mapping window */
+void arch_unmap_frame(void *va);
+void *arch_vmap(uint32_t maddr, uint32_t len); /* contiguous machine range, boot modules */
+void arch_vunmap(void *va, uint32_t len);
+int arch_is_directmapped(uint32_t mfn);
+void *arch_directmap(uint32_t mfn); /* only for frames below the direct-map limit */
+uint32_t arch_virt_to_mfn(const void *va); /* for hypervisor image/heap addresses */
+void arch_m2p_set(uint32_t mfn, uint32_t pfn);
+uint32_t arch_m2p_get(uint32_t mfn);
+void arch_m2p_init(uint32_t max_mfn);
+
+/* Domains. */
+int arch_build_domain(struct domain *d, const char **why);
+void arch_copy_hv_slots(uint32_t *l2);
+void arch_enter_guest(struct domain *d) __attribute__((noreturn));
+void arch_enter_frame(struct cpu_regs *frame) __attribute__((noreturn));
+
+/* Power and debug exit. */
+void arch_debug_exit(uint32_t code); /* isa-debug-exit on port 0xf4: QEMU exits (code<<1)|1 */
+void arch_poweroff(void);
+void arch_reboot(void);
+void arch_halt(void) __attribute__((noreturn));
+void arch_idle(void); /* halt until the next interrupt */
+void arch_backtrace(uint32_t ebp);
+
+/* Console devices. */
+void arch_serial_init(void);
+void arch_serial_putc(char c);
+int arch_serial_getc(void); /* -1 when no byte is waiting */
+int arch_vga_init(void);    /* 0 when a text-mode buffer is usable */
+void arch_vga_putc(char c);
+
+#endif

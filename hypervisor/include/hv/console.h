@@ -1,0 +1,16 @@
+/* The hypervisor console: serial (COM1) and VGA text, chosen by console= on the command line. */
+#ifndef HV_CONSOLE_H
+#define HV_CONSOLE_H
+
+#include <stddef.h>
+
+void console_init(unsigned console_mask); /* CONSOLE_COM1 | CONSOLE_VGA */
+void console_write(const char *s, size_t n);
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Take up to n bytes of pending console input (non-blocking); returns the count. */
+size_t console_read(char *buf, size_t n);
+/* Look at pending input without consuming it; returns the count. */
+size_t console_peek(char *buf, size_t n);
+void console_consume(size_t n);
+
+#endif

@@ -1,0 +1,42 @@
+/* The one guest domain: its memory, its start-of-day layout and its life cycle. */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <stdint.h>
+#include <public/xen.h>
+#include "hv/dom_layout.h"
+#include "hv/guest_image.h"
+#include "hv/regs.h"
+
+struct domain {
+    uint16_t id;
+    /* Inputs to the builder. */
+    const uint8_t *image;
+    uint32_t image_len;
+    const uint8_t *module; /* initramfs, may be 0 */
+    uint32_t module_len;
+    uint32_t nr_pages;
+    char cmdline[MAX_GUEST_CMDLINE];
+    /* Filled by the builder. */
+    struct guest_image img;
+    struct dom_layout layout;
+    uint32_t *p2m; /* hypervisor's copy: machine frame of each guest PFN */
+    uint32_t l2_mfn; /* the address space loaded in CR3 */
+    uint32_t shared_info_mfn;
+    shared_info_t *shared_info;
+    struct cpu_regs *regs; /* guest state saved on the current entry */
+    /* Statistics. */
+    uint32_t hypercalls[NR_HYPERCALLS];
+};
+
+extern struct domain dom0;
+static inline struct domain *current_domain(void) { return &dom0; }
+
+/* Shut the domain down for good (SHUTDOWN_* reason) and act as the command line says. */
+void domain_shutdown(struct domain *d, unsigned reason) __attribute__((noreturn));
+/* The guest did something it cannot survive: report why, with its registers, and shut it
+ * down with reason crash. */
+void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+
+#endif

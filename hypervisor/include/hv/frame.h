@@ -1,0 +1,59 @@
+/*
+ * The frame table: one entry per machine frame saying who owns it, how it is used and how
+ * many references hold it (ABI §7), and the allocator over it.
+ */
+#ifndef HV_FRAME_H
+#define HV_FRAME_H
+
+#include <stdint.h>
+
+enum frame_type { FT_NONE = 0, FT_L1, FT_L2, FT_GDT, FT_LDT, FT_WRITABLE };
+
+#define FF_RAM 0x01       /* usable RAM (from the firmware's memory map) */
+#define FF_FREE 0x02      /* on no one's books: the allocator may hand it out */
+#define FF_PINNED 0x04    /* a pin holds one type reference */
+#define FF_VALIDATED 0x08 /* contents checked for the current type */
+
+#define OWNER_NONE 0xffffu /* free, firmware, or not RAM */
+#define OWNER_HV 0xfffeu   /* the hypervisor's own heap */
+
+struct frame_info {
+    uint32_t count;      /* general references: mappings, pins, the hypervisor's own */
+    uint32_t type_count; /* references that need the frame to keep its type */
+    uint16_t owner;      /* domain id, OWNER_HV or OWNER_NONE */
+    uint8_t type;        /* enum frame_type */
+    uint8_t flags;       /* FF_* */
+};
+
+struct mem_range {
+    uint64_t start, end; /* machine addresses, end exclusive */
+};
+
+extern struct frame_info *frame_table;
+extern uint32_t max_mfn; /* one past the highest RAM frame below 4 GB */
+
+/*
+ * Build the frame table: ram[] are the usable RAM ranges, reserved[] the ranges in use at
+ * boot (hypervisor image, boot modules, low memory). The table itself is placed in
+ * direct-mapped RAM outside every reserved range. Returns 0 or -XEN_ENOMEM.
+ */
+int frame_table_init(const struct mem_range *ram, unsigned nr_ram, const struct mem_range *reserved,
+                     unsigned nr_reserved);
+
+/* A zeroed frame for the hypervisor's own use, always direct-mapped. 0 = none left. */
+uint32_t frame_alloc_hv(void);
+/* n contiguous zeroed direct-mapped frames; returns the first MFN, 0 = none. */
+uint32_t frame_alloc_hv_contig(uint32_t n);
+/* A frame for a domain (not zeroed; the caller zeroes it). 0 = none left. */
+uint32_t frame_alloc_domain(uint16_t dom);
+void frame_free(uint32_t mfn);
+/* Hand boot-reserved RAM (modules once copied) back to the allocator. */
+void frame_release(uint64_t start, uint64_t end);
+uint32_t frame_free_count(void);
+
+static inline int frame_owned_by(uint32_t mfn, uint16_t dom)
+{
+    return mfn < max_mfn && frame_table[mfn].owner == dom;
+}
+
+#endif
