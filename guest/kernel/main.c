@@ -1,0 +1,160 @@
+/* Guest kernel entry: report what the domain builder handed over (start_info, module,
+ * command line), map shared_info, run the test requested on the command line, shut down. */
+#include <stdint.h>
+#include <guest/console.h>
+#include <guest/hypercall.h>
+#include <guest/initramfs.h>
+#include <guest/selftest.h>
+#include <lib/string.h>
+#include <public/xen.h>
+
+void start_kernel(start_info_t *si);
+
+/* Page-table entry bits for the shared_info mapping: present, writable, supervisor only. */
+#define PTE_P 0x1u
+#define PTE_RW 0x2u
+
+static uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
+static volatile shared_info_t *shared_info;
+
+static const char *const shutdown_names[] = {
+    [SHUTDOWN_poweroff] = "poweroff",
+    [SHUTDOWN_reboot] = "reboot",
+    [SHUTDOWN_suspend] = "suspend",
+    [SHUTDOWN_crash] = "crash",
+};
+#define NR_SHUTDOWN_REASONS (sizeof(shutdown_names) / sizeof(shutdown_names[0]))
+
+struct options {
+    uint32_t shutdown; /* SHUTDOWN_* */
+    int test_hypercalls;
+    int test_fault;
+};
+
+static __attribute__((noreturn)) void shutdown(uint32_t reason)
+{
+    int rc;
+
+    printk("shutting down: %s\n", shutdown_names[reason]);
+    rc = HYPERVISOR_shutdown(reason);
+    printk("error: sched_op(shutdown, %s) returned %d\n", shutdown_names[reason], rc);
+    for (;;)
+        HYPERVISOR_sched_op(SCHEDOP_block);
+}
+
+static unsigned current_ring(void)
+{
+    uint16_t cs;
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    return cs & 3u;
+}
+
+static void report_module(const start_info_t *si)
+{
+    const void *mod = (const void *)(uintptr_t)si->mod_start;
+    size_t bad_off = 0;
+    int n;
+
+    if (si->mod_start == 0 || si->mod_len == 0) {
+        printk("module: none\n");
+        return;
+    }
+    printk("module: %#x, %u bytes\n", si->mod_start, si->mod_len);
+    if (!cpio_is_newc(mod, si->mod_len))
+        return;
+    n = cpio_walk(mod, si->mod_len, NULL, NULL, &bad_off);
+    if (n < 0)
+        printk("initramfs: corrupt cpio archive at offset %zu\n", bad_off);
+    else
+        printk("initramfs: cpio newc, %d entries\n", n);
+}
+
+static void map_shared_info(const start_info_t *si)
+{
+    uint32_t va = (uint32_t)(uintptr_t)shared_info_page;
+    int rc = HYPERVISOR_update_va_mapping(va >> XEN_PAGE_SHIFT, si->shared_info | PTE_P | PTE_RW,
+                                          UVMF_INVLPG);
+
+    if (rc < 0) {
+        printk("error: cannot map shared_info (machine %#x) at %#x: %d\n", si->shared_info, va, rc);
+        shutdown(SHUTDOWN_crash);
+    }
+    shared_info = (volatile shared_info_t *)shared_info_page;
+    printk("shared_info mapped at %#x, upcall_mask=%u\n", va, shared_info->evtchn_upcall_mask);
+}
+
+static void parse_option(struct options *o, const char *w)
+{
+    if (strncmp(w, "shutdown=", 9) == 0) {
+        for (uint32_t r = 0; r < NR_SHUTDOWN_REASONS; r++) {
+            if (strcmp(w + 9, shutdown_names[r]) == 0) {
+                o->shutdown = r;
+                return;
+            }
+        }
+    } else if (strcmp(w, "test=hypercalls") == 0) {
+        o->test_hypercalls = 1;
+        return;
+    } else if (strcmp(w, "test=fault") == 0) {
+        o->test_fault = 1;
+        return;
+    }
+    printk("unknown option '%s'\n", w);
+}
+
+/* Split the command line (a private copy, NUL-terminated) into space-separated words. */
+static void parse_cmdline(struct options *o, char *line)
+{
+    char *p = line;
+
+    for (;;) {
+        char *w;
+
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == 0)
+            return;
+        w = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        if (*p)
+            *p++ = 0;
+        parse_option(o, w);
+    }
+}
+
+static void test_fault(void)
+{
+    printk("test=fault: touching unmapped 0x1000\n");
+    (void)*(volatile uint32_t *)0x1000;
+    printk("test=fault: error: the access did not fault\n");
+    shutdown(SHUTDOWN_crash);
+}
+
+void start_kernel(start_info_t *si)
+{
+    static char cmdline[MAX_GUEST_CMDLINE];
+    struct options opt = {.shutdown = SHUTDOWN_poweroff};
+    int ver = HYPERVISOR_xen_version(XENVER_version);
+
+    printk("ringvisor guest kernel, ring %u, Xen ABI version %d.%d\n", current_ring(),
+           (int)((uint32_t)ver >> 16), ver & 0xffff);
+    printk("start_info: nr_pages=%u shared_info=%#x flags=%#x pt_base=%#x nr_pt_frames=%u "
+           "mfn_list=%#x\n",
+           si->nr_pages, si->shared_info, si->flags, si->pt_base, si->nr_pt_frames, si->mfn_list);
+    report_module(si);
+
+    memcpy(cmdline, si->cmd_line, sizeof(cmdline));
+    cmdline[sizeof(cmdline) - 1] = 0;
+    printk("command line: '%s'\n", cmdline);
+
+    map_shared_info(si);
+
+    parse_cmdline(&opt, cmdline);
+    if (opt.test_hypercalls)
+        selftest_hypercalls(si, shared_info_page);
+    if (opt.test_fault)
+        test_fault();
+    shutdown(opt.shutdown);
+}
