@@ -1,0 +1,223 @@
+/* Unit tests for core/cmdline.c: defaults, the image path, each option, warnings for bad values
+ * (once per word), and the guest's line after "--" (trimmed, inner spacing kept, truncated). */
+#include <stdint.h>
+#include <string.h>
+
+#include "harness.h"
+#include "hv/cmdline.h"
+
+/* warn() records what it was told so tests can assert on it. */
+static unsigned nwarn;
+static char last_msg[128], last_word[128];
+
+static void record_warn(const char *msg, const char *word)
+{
+    nwarn++;
+    snprintf(last_msg, sizeof(last_msg), "%s", msg);
+    snprintf(last_word, sizeof(last_word), "%s", word);
+}
+
+static void parse(const char *line, struct hv_options *o)
+{
+    nwarn = 0;
+    last_msg[0] = last_word[0] = '\0';
+    memset(o, 0xa5, sizeof(*o)); /* cmdline_parse must set every field itself */
+    cmdline_parse(line, o, record_warn);
+}
+
+TEST(defaults)
+{
+    struct hv_options o;
+    parse("", &o);
+    CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
+    CHECK_EQ(o.mem_bytes, 0);
+    CHECK_EQ(o.exit_debug, 0);
+    CHECK_EQ(o.on_crash, ON_CRASH_HALT);
+    CHECK_STR(o.guest_cmdline, "");
+    CHECK_EQ(nwarn, 0);
+    parse("/boot/hv.elf", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
+}
+
+TEST(path_skipped_only_first)
+{
+    struct hv_options o;
+    parse("/boot/hv.elf exit=debug", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.exit_debug, 1);
+    /* A first word with '=' is an option, not a path. */
+    parse("exit=debug mem=1M", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.exit_debug, 1);
+    CHECK_EQ(o.mem_bytes, 1u << 20);
+    /* A second '='-less word is an unknown option. */
+    parse("/boot/hv.elf stray", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_STR(last_msg, "unknown option");
+    CHECK_STR(last_word, "stray");
+}
+
+TEST(console)
+{
+    struct hv_options o;
+    parse("hv console=com1", &o);
+    CHECK_EQ(o.console, CONSOLE_COM1);
+    parse("hv console=vga", &o);
+    CHECK_EQ(o.console, CONSOLE_VGA);
+    parse("hv console=com1,vga", &o);
+    CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
+    parse("hv console=vga,com1", &o);
+    CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
+    CHECK_EQ(nwarn, 0);
+    static const char *bad[] = {"hv console=", "hv console=com2", "hv console=com1,", "hv console=,vga",
+                                "hv console=COM1", "hv console=com1vga"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK_EQ(nwarn, 1);
+        CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
+        CHECK_STR(last_word, strchr(bad[i], ' ') + 1);
+    }
+}
+
+TEST(mem_values)
+{
+    static const struct {
+        const char *line;
+        uint64_t bytes;
+    } ok[] = {
+        {"hv mem=64M", 64ull << 20}, {"hv mem=64m", 64ull << 20}, {"hv mem=512k", 512ull << 10},
+        {"hv mem=2G", 2ull << 30},   {"hv mem=1g", 1ull << 30},   {"hv mem=4096", 4096},
+        {"hv mem=16777216", 16777216},
+    };
+    struct hv_options o;
+    for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        parse(ok[i].line, &o);
+        CHECK_EQ(nwarn, 0);
+        CHECK_EQ(o.mem_bytes, ok[i].bytes);
+    }
+}
+
+TEST(mem_bad_values_warned)
+{
+    static const char *bad[] = {"hv mem=0",   "hv mem=0M",  "hv mem=",       "hv mem=M",
+                                "hv mem=64MB", "hv mem=12x", "hv mem=-5",    "hv mem=0x100",
+                                "hv mem=99999999999999999999", "hv mem=17179869184G", "hv mem= 5"};
+    struct hv_options o;
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK(nwarn >= 1);
+        CHECK_EQ(o.mem_bytes, 0);
+        /* "mem= 5" also warns about the stray "5"; the mem= warning must come first. */
+        if (nwarn == 1)
+            CHECK_STR(last_msg, "bad mem= value (a nonzero number, optional K/M/G)");
+    }
+    /* A bad value keeps an earlier good one. */
+    parse("hv mem=32M mem=zero", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_EQ(o.mem_bytes, 32ull << 20);
+    CHECK_STR(last_word, "mem=zero");
+}
+
+TEST(exit_and_oncrash)
+{
+    struct hv_options o;
+    parse("hv exit=debug oncrash=reboot", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.exit_debug, 1);
+    CHECK_EQ(o.on_crash, ON_CRASH_REBOOT);
+    parse("hv exit=debug exit=none oncrash=reboot oncrash=halt", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.exit_debug, 0);
+    CHECK_EQ(o.on_crash, ON_CRASH_HALT);
+    parse("hv exit=qemu", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_STR(last_msg, "bad exit= value (debug or none)");
+    CHECK_STR(last_word, "exit=qemu");
+    parse("hv oncrash=explode", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_EQ(o.on_crash, ON_CRASH_HALT);
+    CHECK_STR(last_msg, "bad oncrash= value (halt or reboot)");
+}
+
+TEST(unknown_warned_once_each)
+{
+    struct hv_options o;
+    parse("hv foo=1 exit=debug bar\tconsole=vga", &o);
+    CHECK_EQ(nwarn, 2);
+    CHECK_STR(last_word, "bar");
+    CHECK_EQ(o.exit_debug, 1);
+    CHECK_EQ(o.console, CONSOLE_VGA);
+    /* "exitx=debug" and "exit" must not be mistaken for exit=. */
+    parse("hv exitx=debug exit", &o);
+    CHECK_EQ(nwarn, 2);
+    CHECK_EQ(o.exit_debug, 0);
+}
+
+TEST(guest_cmdline_split)
+{
+    struct hv_options o;
+    parse("hv exit=debug --   init=/bin/sh  quiet   ", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.exit_debug, 1);
+    CHECK_STR(o.guest_cmdline, "init=/bin/sh  quiet");
+    /* Options after "--" belong to the guest. */
+    parse("hv -- exit=debug mem=1M", &o);
+    CHECK_EQ(o.exit_debug, 0);
+    CHECK_EQ(o.mem_bytes, 0);
+    CHECK_STR(o.guest_cmdline, "exit=debug mem=1M");
+    /* "--" first: it is not a path. */
+    parse("-- a b", &o);
+    CHECK_STR(o.guest_cmdline, "a b");
+    parse("hv --", &o);
+    CHECK_STR(o.guest_cmdline, "");
+    /* Only a standalone "--" splits. */
+    parse("hv --x -- y", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_STR(last_word, "--x");
+    CHECK_STR(o.guest_cmdline, "y");
+    parse("hv -- a -- b", &o);
+    CHECK_STR(o.guest_cmdline, "a -- b");
+}
+
+TEST(guest_cmdline_truncated)
+{
+    char line[600], want[256];
+    struct hv_options o;
+    strcpy(line, "hv -- ");
+    for (int i = 0; i < 400; i++)
+        line[6 + i] = (char)('a' + i % 26);
+    line[406] = '\0';
+    memcpy(want, line + 6, 255);
+    want[255] = '\0';
+    parse(line, &o);
+    CHECK_EQ(strlen(o.guest_cmdline), 255);
+    CHECK_STR(o.guest_cmdline, want);
+}
+
+TEST(long_bad_word_warned_truncated)
+{
+    char line[300];
+    struct hv_options o;
+    memset(line, 'z', sizeof(line));
+    memcpy(line, "hv mem=", 7);
+    line[sizeof(line) - 1] = '\0';
+    parse(line, &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK(strncmp(last_word, "mem=zzz", 7) == 0);
+    CHECK(strlen(last_word) < 128);
+}
+
+TEST(null_warn_and_line)
+{
+    struct hv_options o;
+    cmdline_parse("hv bogus mem=1K", &o, NULL);
+    CHECK_EQ(o.mem_bytes, 1024);
+    cmdline_parse(NULL, &o, NULL);
+    CHECK_EQ(o.mem_bytes, 0);
+    CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
+}
+
+RUN_TESTS(T(defaults), T(path_skipped_only_first), T(console), T(mem_values), T(mem_bad_values_warned),
+          T(exit_and_oncrash), T(unknown_warned_once_each), T(guest_cmdline_split),
+          T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))
