@@ -12,7 +12,16 @@ typedef long hypercall_fn(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 #define HANDLER(fn) ((hypercall_fn *)(void (*)(void))(fn))
 
 static hypercall_fn *const handlers[NR_HYPERCALLS] = {
+    [__HYPERVISOR_set_trap_table] = HANDLER(do_set_trap_table),
+    [__HYPERVISOR_set_gdt] = HANDLER(do_set_gdt),
+    [__HYPERVISOR_update_descriptor] = HANDLER(do_update_descriptor),
+    [__HYPERVISOR_stack_switch] = HANDLER(do_stack_switch),
+    [__HYPERVISOR_set_callbacks] = HANDLER(do_set_callbacks),
+    [__HYPERVISOR_fpu_taskswitch] = HANDLER(do_fpu_taskswitch),
     [__HYPERVISOR_sched_op] = HANDLER(do_sched_op),
+    [__HYPERVISOR_set_debugreg] = HANDLER(do_set_debugreg),
+    [__HYPERVISOR_get_debugreg] = HANDLER(do_get_debugreg),
+    [__HYPERVISOR_set_fast_trap] = HANDLER(do_set_fast_trap),
     [__HYPERVISOR_update_va_mapping] = HANDLER(do_update_va_mapping),
     [__HYPERVISOR_xen_version] = HANDLER(do_xen_version),
     [__HYPERVISOR_console_io] = HANDLER(do_console_io),

@@ -1,6 +1,7 @@
 /* CPU feature set-up and the legacy interrupt controller (remapped, every line masked). */
 #include "hv/arch.h"
 #include "hv/console.h"
+#include "layout.h"
 #include "x86.h"
 
 #define CPUID_7_EBX_SMEP (1u << 7)
@@ -9,14 +10,26 @@ static void pic_init(void)
 {
     outb(0x20, 0x11); /* ICW1: edge, cascade, ICW4 follows */
     outb(0xa0, 0x11);
-    outb(0x21, 0x20); /* ICW2: vectors 0x20-0x27 */
-    outb(0xa1, 0x28); /*       and 0x28-0x2f */
+    outb(0x21, IRQ_VECTOR_BASE); /* ICW2: vector bases */
+    outb(0xa1, IRQ_VECTOR_BASE + 8);
     outb(0x21, 0x04); /* ICW3: slave on IRQ2 */
     outb(0xa1, 0x02);
     outb(0x21, 0x01); /* ICW4: 8086 mode */
     outb(0xa1, 0x01);
     outb(0x21, 0xff); /* mask everything */
     outb(0xa1, 0xff);
+}
+
+void arch_load_debugreg(unsigned reg, uint32_t v)
+{
+    switch (reg) {
+    case 0: __asm__ volatile("mov %0, %%dr0" ::"r"(v)); break;
+    case 1: __asm__ volatile("mov %0, %%dr1" ::"r"(v)); break;
+    case 2: __asm__ volatile("mov %0, %%dr2" ::"r"(v)); break;
+    case 3: __asm__ volatile("mov %0, %%dr3" ::"r"(v)); break;
+    case 6: __asm__ volatile("mov %0, %%dr6" ::"r"(v)); break;
+    case 7: __asm__ volatile("mov %0, %%dr7" ::"r"(v)); break;
+    }
 }
 
 void arch_cpu_init(void)

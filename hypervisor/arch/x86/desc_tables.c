@@ -31,7 +31,7 @@ struct desc gdt[HV_GDT_ENTRIES] __attribute__((aligned(4096)));
 static struct gate idt[256] __attribute__((aligned(8)));
 static struct tss tss __attribute__((aligned(128)));
 
-extern const uint32_t trap_stubs[48];
+extern const uint32_t trap_stubs[32 + NR_IRQ_VECTORS]; /* exceptions, then IRQs */
 extern char hypercall_stub[], spurious_stub[], hv_stack[];
 
 #define GATE_INTR 0xe
@@ -88,8 +88,10 @@ static void install_idt(void)
 {
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0);
-    for (unsigned v = 0; v < 48; v++)
+    for (unsigned v = 0; v < 32; v++)
         set_gate(v, trap_stubs[v], HV_CS, GATE_INTR, (v == 3 || v == 4) ? 3 : 0);
+    for (unsigned i = 0; i < NR_IRQ_VECTORS; i++)
+        set_gate(IRQ_VECTOR_BASE + i, trap_stubs[32 + i], HV_CS, GATE_INTR, 0);
     set_gate(HYPERCALL_VECTOR, (uint32_t)hypercall_stub, HV_CS, GATE_INTR, 1);
 
     struct {
@@ -105,6 +107,15 @@ void arch_desc_tables_init(void)
     install_tss();
     install_idt();
 }
+
+/* A fast-trap gate: 32-bit trap gate with the guest's selector and DPL. */
+void arch_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl)
+{
+    set_gate(vec, eip, cs, GATE_TRAP, dpl);
+}
+
+/* Back to the default: a DPL-0 gate, so "int vec" from the guest raises #GP and bounces. */
+void arch_idt_reset_gate(unsigned vec) { set_gate(vec, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0); }
 
 void arch_set_guest_stack(uint16_t ss, uint32_t esp)
 {

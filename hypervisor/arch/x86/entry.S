@@ -1,5 +1,5 @@
 /*
- * Every way into the hypervisor: exceptions 0-31, hardware interrupts 0x20-0x2f and the
+ * Every way into the hypervisor: exceptions 0-31, hardware interrupts 0x30-0x3f and the
  * hypercall gate 0x82. Each stub pushes an error code (a zero where the CPU pushes none) and
  * its vector, then the common path saves the guest's registers as a struct cpu_regs and calls
  * do_trap(regs). The return path restores them and irets, to the guest or to ring 0.
@@ -41,7 +41,12 @@ trap_stubs:
 .endm
 
     .set vec, 0
-    .rept 48
+    .rept 32
+    ENTRY_STUB vec
+    .set vec, vec + 1
+    .endr
+    .set vec, IRQ_VECTOR_BASE
+    .rept NR_IRQ_VECTORS
     ENTRY_STUB vec
     .set vec, vec + 1
     .endr
@@ -82,6 +87,13 @@ common_entry:
     add $4, %esp
     /* fall through */
 
+/*
+ * Return path. Loading the guest's data segments or the final iret can fault (the guest may
+ * have changed a descriptor under a loaded selector). Each of those instructions has a fixup:
+ * the nested fault's handler resumes at it with the general registers restored, but the
+ * popped part of this frame overwritten by the nested frame, so the fixup pushes back what
+ * was already popped and hands the rebuilt frame to do_failsafe (ABI §6).
+ */
     .globl restore_all
 restore_all:
     pop %ebx
@@ -91,12 +103,44 @@ restore_all:
     pop %edi
     pop %ebp
     pop %eax
-    pop %ds
-    pop %es
-    pop %fs
-    pop %gs
+1:  pop %ds
+2:  pop %es
+3:  pop %fs
+4:  pop %gs
     add $8, %esp            /* vector, error code */
-    iret
+5:  iret
+
+    .pushsection __ex_table, "a"
+    .long 1b, fix_ds, 2b, fix_es, 3b, fix_fs, 4b, fix_gs, 5b, fix_iret
+    .popsection
+
+fix_iret:
+    push $0                 /* error code and vector slots */
+    push $0
+    push %gs
+fix_gs:
+    push %fs
+fix_fs:
+    push %es
+fix_es:
+    push %ds
+fix_ds:
+    push %eax
+    push %ebp
+    push %edi
+    push %esi
+    push %edx
+    push %ecx
+    push %ebx
+    cld
+    mov $HV_DS, %eax
+    mov %eax, %ds
+    mov %eax, %es
+    mov %esp, %eax
+    push %eax
+    call do_failsafe
+    add $4, %esp
+    jmp restore_all
 
 /* arch_enter_frame(const struct cpu_regs *frame): copy the frame to the top of the
  * hypervisor stack, where every later entry from the guest lands, and return through it.

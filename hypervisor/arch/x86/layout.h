@@ -12,9 +12,13 @@
 #define DIRECTMAP_VIRT_START 0xFC400000
 #define DIRECTMAP_SIZE 0x02000000
 #define DIRECTMAP_L1_COUNT 8
-/* 0xFE400000-0xFFBFFFFF: vmap area for boot modules and device registers (slots 1017-1022). */
+/* 0xFE400000-0xFFBEFFFF: vmap area for boot modules and device registers (slots 1017-1022),
+ * then 16 pages where the guest's GDT frames are mapped once it has its own (set_gdt). */
 #define VMAP_VIRT_START 0xFE400000
-#define VMAP_VIRT_END 0xFFC00000
+#define VMAP_VIRT_END 0xFFBF0000
+#define GDT_VIRT_START 0xFFBF0000
+#define GDT_MAX_FRAMES 16
+#define VMAP_AREA_END 0xFFC00000
 /* 0xFFC00000-0xFFFFFFFF: one-frame mapping window (slot 1023). */
 #define MAPWIN_VIRT_START 0xFFC00000
 #define MAPWIN_SLOTS 1024
@@ -35,5 +39,9 @@
 #define HV_GDT_ENTRIES 512 /* one page: guest part 0-255, reserved 256-295, rest free */
 
 #define HV_STACK_SIZE 16384
+
+/* Hardware interrupt vectors: above 0x20-0x2f, which guests may claim for a fast trap. */
+#define IRQ_VECTOR_BASE 0x30
+#define NR_IRQ_VECTORS 16
 
 #endif

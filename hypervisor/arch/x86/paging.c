@@ -16,7 +16,7 @@
 extern uint32_t idle_l2[1024];
 extern uint32_t boot_directmap_l1[DIRECTMAP_L1_COUNT * 1024];
 
-#define VMAP_L1_COUNT ((VMAP_VIRT_END - VMAP_VIRT_START) >> 22)
+#define VMAP_L1_COUNT ((VMAP_AREA_END - VMAP_VIRT_START) >> 22)
 
 static uint32_t m2p_l1[1024] __attribute__((aligned(4096)));
 static uint32_t vmap_l1[VMAP_L1_COUNT * 1024] __attribute__((aligned(4096)));
@@ -139,6 +139,15 @@ void arch_m2p_set(uint32_t mfn, uint32_t pfn)
 {
     if (mfn < m2p_max_mfn)
         m2p_page[mfn >> 10][mfn & 1023] = pfn;
+}
+
+/* Map (mfn != 0) or unmap one page of the GDT window, writable: the CPU sets accessed and
+ * busy bits in descriptors. */
+void arch_map_gdt_page(unsigned i, uint32_t mfn)
+{
+    uint32_t va = GDT_VIRT_START + (i << 12);
+    vmap_l1[(va - VMAP_VIRT_START) >> 12] = mfn ? (mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D) : 0;
+    invlpg(va);
 }
 
 uint32_t arch_m2p_get(uint32_t mfn) { return mfn < m2p_max_mfn ? m2p_page[mfn >> 10][mfn & 1023] : ~0u; }

@@ -9,6 +9,7 @@
 #include "hv/domain.h"
 #include "hv/hypercall.h"
 #include "hv/panic.h"
+#include "layout.h"
 #include "x86.h"
 #include <public/xen.h>
 
@@ -24,7 +25,7 @@ static const char *const exception_names[32] = {
     "x87 error", "alignment check", "machine check", "SIMD error", "virtualization", "control protection",
 };
 
-static const char *exception_name(unsigned v)
+const char *arch_exception_name(unsigned v)
 {
     return v < 32 && exception_names[v] ? exception_names[v] : "reserved exception";
 }
@@ -53,39 +54,41 @@ static void do_irq(unsigned irq)
     outb(PIC1_CMD, PIC_EOI);
 }
 
-static void guest_exception(struct domain *d, struct cpu_regs *r)
+void arch_guest_exception(struct domain *d, struct cpu_regs *r);
+void arch_check_events(struct domain *d, struct cpu_regs *r);
+
+static void trap_from_hypervisor(struct cpu_regs *r)
 {
+    if (r->vector >= 10 && r->vector <= 14 && apply_fixup(r))
+        return;
+    if (r->vector == 1) {
+        /* A guest data breakpoint hit by a copy on the guest's behalf: not ours to report. */
+        __asm__ volatile("mov %0, %%dr6" ::"r"(0u));
+        return;
+    }
     if (r->vector == 14)
-        domain_crash(d, r, "%s at %#x (error %#x) with no trap handler", exception_name(r->vector),
-                     read_cr2(), r->error_code);
-    domain_crash(d, r, "%s (vector %u, error %#x) with no trap handler", exception_name(r->vector),
-                 r->vector, r->error_code);
+        panic_regs(r, "page fault in the hypervisor at %#x (error %#x)", read_cr2(), r->error_code);
+    panic_regs(r, "%s in the hypervisor (error %#x)", arch_exception_name(r->vector), r->error_code);
 }
 
 void do_trap(struct cpu_regs *r)
 {
-    if (REGS_FROM_GUEST(r))
-        current_domain()->regs = r;
+    struct domain *d = current_domain();
+    int from_guest = REGS_FROM_GUEST(r);
+    if (from_guest)
+        d->regs = r;
 
-    if (r->vector == HYPERCALL_VECTOR) {
+    if (r->vector == HYPERCALL_VECTOR)
         hypercall_dispatch(r);
-        return;
-    }
-    if (r->vector >= 0x20 && r->vector < 0x30) {
-        do_irq(r->vector - 0x20);
-        return;
-    }
-    if (r->vector >= 32) {
+    else if (r->vector >= IRQ_VECTOR_BASE && r->vector < IRQ_VECTOR_BASE + NR_IRQ_VECTORS)
+        do_irq(r->vector - IRQ_VECTOR_BASE);
+    else if (r->vector >= 32)
         printk("(hv) spurious interrupt\n");
-        return;
-    }
-    if (REGS_FROM_GUEST(r)) {
-        guest_exception(current_domain(), r);
-        return;
-    }
-    if ((r->vector == 14 || r->vector == 13) && apply_fixup(r))
-        return;
-    if (r->vector == 14)
-        panic_regs(r, "page fault in the hypervisor at %#x (error %#x)", read_cr2(), r->error_code);
-    panic_regs(r, "%s in the hypervisor (error %#x)", exception_name(r->vector), r->error_code);
+    else if (from_guest)
+        arch_guest_exception(d, r);
+    else
+        trap_from_hypervisor(r);
+
+    if (from_guest)
+        arch_check_events(d, r);
 }

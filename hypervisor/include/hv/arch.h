@@ -33,6 +33,12 @@ void arch_copy_hv_slots(uint32_t *l2);
 void arch_enter_guest(struct domain *d) __attribute__((noreturn));
 void arch_enter_frame(struct cpu_regs *frame) __attribute__((noreturn));
 
+/* The guest's virtual CPU. */
+void arch_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl);
+void arch_idt_reset_gate(unsigned vec);
+void arch_fast_trap_reset(struct domain *d);
+void arch_load_debugreg(unsigned reg, uint32_t value);
+
 /* Power and debug exit. */
 void arch_debug_exit(uint32_t code); /* isa-debug-exit on port 0xf4: QEMU exits (code<<1)|1 */
 void arch_poweroff(void);

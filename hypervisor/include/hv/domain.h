@@ -25,8 +25,17 @@ struct domain {
     uint32_t shared_info_mfn;
     shared_info_t *shared_info;
     struct cpu_regs *regs; /* guest state saved on the current entry */
+    /* Virtual CPU state the guest sets with hypercalls (ABI §4-§6, §8). */
+    trap_info_t traps[256];
+    uint16_t event_cs, failsafe_cs;
+    uint32_t event_eip, failsafe_eip;
+    uint16_t kernel_ss; /* stack_switch: ring-1 stack for ring-3 -> ring-1 transitions */
+    uint32_t kernel_esp;
+    uint8_t fast_trap;  /* vector installed in the real IDT, 0 = none */
+    uint32_t debugreg[8];
     /* Statistics. */
     uint32_t hypercalls[NR_HYPERCALLS];
+    uint32_t bounces[256]; /* exceptions and software interrupts delivered, per vector */
 };
 
 extern struct domain dom0;
