@@ -25,6 +25,7 @@ static hypercall_fn *const handlers[NR_HYPERCALLS] = {
     [__HYPERVISOR_update_va_mapping] = HANDLER(do_update_va_mapping),
     [__HYPERVISOR_xen_version] = HANDLER(do_xen_version),
     [__HYPERVISOR_console_io] = HANDLER(do_console_io),
+    [__HYPERVISOR_hv_op] = HANDLER(do_hv_op),
 };
 
 static const char *const names[NR_HYPERCALLS] = {

@@ -45,7 +45,8 @@ void arch_cpu_init(void)
             printk("(hv) SMEP enabled\n");
         }
     }
-    write_cr0((read_cr0() | X86_CR0_WP | (1u << 5) /* NE */ | (1u << 1) /* MP */) & ~(1u << 2) /* EM */);
+    /* WP: read-only pages bind ring 0 too. AM: ring-3 code with EFLAGS.AC gets #AC. */
+    write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_AM | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);
     __asm__ volatile("fninit");
     pic_init();
 }

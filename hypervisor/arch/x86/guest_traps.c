@@ -89,6 +89,7 @@ void arch_check_events(struct domain *d, struct cpu_regs *r)
         return;
     s->evtchn_upcall_mask = 1;
     arch_bounce(d, r, d->event_cs, d->event_eip, 0, 0, "event upcall");
+    d->event_upcalls++;
 }
 
 /* entry.S comes here when loading the guest's DS/ES/FS/GS or its final iret faulted; r is the
@@ -103,5 +104,5 @@ void do_failsafe(struct cpu_regs *r)
     uint32_t segs[4] = {r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff};
     r->ds = r->es = r->fs = r->gs = 0;
     arch_bounce(d, r, d->failsafe_cs, d->failsafe_eip, segs, 4, "failsafe");
-    d->bounces[0xff]++; /* no vector of its own: counted in the last slot */
+    d->failsafe_callbacks++;
 }

@@ -36,6 +36,8 @@ struct domain {
     /* Statistics. */
     uint32_t hypercalls[NR_HYPERCALLS];
     uint32_t bounces[256]; /* exceptions and software interrupts delivered, per vector */
+    uint32_t failsafe_callbacks;
+    uint32_t event_upcalls;
 };
 
 extern struct domain dom0;

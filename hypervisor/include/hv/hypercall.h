@@ -24,5 +24,6 @@ long do_get_debugreg(uint32_t reg);
 long do_set_fast_trap(uint32_t idx);
 long do_set_gdt(uint32_t frame_list, uint32_t entries);
 long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi);
+long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size);
 
 #endif
