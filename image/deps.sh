@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build, the ISO and the tests need; only the missing ones.
+# Idempotent: prints one line and changes nothing when everything is present.
+set -euo pipefail
+
+# The one list of required packages (gcc brings libasan/libubsan for the host unit tests).
+PACKAGES=(
+    make gcc binutils libc6-dev
+    qemu-system-x86 ovmf
+    grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
+    cpio
+)
+
+# Foreign dpkg architectures that PACKAGES need (e.g. i386 for musl-dev:i386). None yet;
+# a later issue adds them here and the ":arch" packages to PACKAGES.
+EXTRA_ARCHITECTURES=()
+
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+    echo "deps: this script needs a Debian-like system (dpkg and apt-get); install by hand: ${PACKAGES[*]}" >&2
+    exit 1
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=(sudo)
+fi
+
+# Register foreign architectures; succeeds silently when nothing is to do.
+# Returns 0 when an architecture was added (the package lists then need an update).
+add_extra_architectures()
+{
+    local arch added=1
+    for arch in "${EXTRA_ARCHITECTURES[@]}"; do
+        [ "$arch" != "$(dpkg --print-architecture)" ] || continue
+        if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+            "${SUDO[@]}" dpkg --add-architecture "$arch"
+            added=0
+        fi
+    done
+    return "$added"
+}
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+    [ "$status" = installed ] || missing+=("$pkg")
+done
+
+arch_added=0
+add_extra_architectures && arch_added=1
+
+if [ "${#missing[@]}" -eq 0 ] && [ "$arch_added" -eq 0 ]; then
+    echo "deps: all ${#PACKAGES[@]} packages present"
+    exit 0
+fi
+
+echo "deps: installing ${missing[*]:-(nothing; new architectures only)}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -q
+if [ "${#missing[@]}" -gt 0 ]; then
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

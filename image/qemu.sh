@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The one QEMU launcher, used by make run / run-gdb / run-kernel and the scenario tests.
+#
+#   qemu.sh [--boot kernel|iso] [--firmware bios|uefi] [--hv FILE] [--guest FILE] [--initrd FILE]
+#           [--iso FILE] [--hv-args ARGS] [--guest-args ARGS] [--mem SIZE] [--gdb]
+#           [--serial-file FILE] [--net user|none] [-- EXTRA-QEMU-ARGS...]
+#
+# --boot kernel uses QEMU's own multiboot loader (hv = kernel, guest and initrd = modules 1 and 2;
+# an empty --guest or --initrd leaves that module out); --boot iso boots the ISO through its firmware.
+# Without --serial-file the serial console is this terminal (quit with Ctrl-A X; Ctrl-A C is the
+# QEMU monitor). With it, QEMU runs headless and the serial output goes to FILE.
+# The exit status is QEMU's: with the hypervisor's exit=debug, (code << 1) | 1.
+# Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80).
+set -euo pipefail
+
+BUILD=${BUILD:-build}
+boot=kernel firmware=bios mem=128M gdb=0 serial_file="" net=user
+hv=$BUILD/hypervisor/hv.elf
+guest=$BUILD/guest/guest.elf
+initrd=$BUILD/appliance/initramfs.cpio
+iso=$BUILD/appliance.iso
+hv_args="" guest_args=""
+
+usage()
+{
+    sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --boot) boot=$2; shift ;;
+    --firmware) firmware=$2; shift ;;
+    --hv) hv=$2; shift ;;
+    --guest) guest=$2; shift ;;
+    --initrd) initrd=$2; shift ;;
+    --iso) iso=$2; shift ;;
+    --hv-args) hv_args=$2; shift ;;
+    --guest-args) guest_args=$2; shift ;;
+    --mem) mem=$2; shift ;;
+    --gdb) gdb=1 ;;
+    --serial-file) serial_file=$2; shift ;;
+    --net) net=$2; shift ;;
+    --) shift; break ;;
+    *) usage ;;
+    esac
+    shift
+done
+
+# x86_64 QEMU runs the 32-bit hypervisor as well as i386 QEMU does, loads ELF32 multiboot kernels
+# with -kernel, and is the only one that can run the 64-bit OVMF firmware.
+# shellcheck disable=SC2054 # the commas are QEMU's
+args=(qemu-system-x86_64 -accel "${ACCEL:-tcg}" -m "$mem" -no-reboot
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+case $boot in
+kernel)
+    [ -f "$hv" ] || { echo "qemu.sh: no hypervisor $hv" >&2; exit 2; }
+    # QEMU's module list is "file args,file args"; the args name the module as GRUB's do.
+    mods=()
+    if [ -n "$guest" ]; then mods+=("$guest guest"); fi
+    if [ -n "$initrd" ]; then mods+=("$initrd initramfs"); fi
+    cmdline="$hv_args --${guest_args:+ $guest_args}"
+    args+=(-kernel "$hv" -append "${cmdline# }")
+    if [ ${#mods[@]} -gt 0 ]; then
+        args+=(-initrd "$(IFS=,; echo "${mods[*]}")")
+    fi
+    ;;
+iso)
+    [ -f "$iso" ] || { echo "qemu.sh: no ISO $iso" >&2; exit 2; }
+    args+=(-cdrom "$iso")
+    ;;
+*) usage ;;
+esac
+
+case $firmware in
+bios) ;; # QEMU's default SeaBIOS
+uefi)
+    # Debian 12's ovmf package: OVMF.fd is the combined code+vars image; -bios gives it throwaway
+    # variables, which is all a test boot needs.
+    ovmf=/usr/share/ovmf/OVMF.fd
+    [ -f "$ovmf" ] || { echo "qemu.sh: $ovmf missing (apt-get install ovmf)" >&2; exit 2; }
+    args+=(-bios "$ovmf")
+    ;;
+*) usage ;;
+esac
+
+case $net in
+user)
+    # Restricted user networking: the guest reaches nothing outside; only 127.0.0.1 reaches it.
+    # shellcheck disable=SC2054
+    args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${HTTP_PORT:-8080}-:80"
+        -device virtio-net-pci,netdev=net0)
+    ;;
+none) args+=(-nic none) ;;
+*) usage ;;
+esac
+
+if [ -n "$serial_file" ]; then
+    args+=(-display none -monitor none -serial "file:$serial_file")
+else
+    args+=(-display none -serial mon:stdio)
+    echo "qemu.sh: serial console on this terminal; Ctrl-A X quits QEMU" >&2
+fi
+
+if [ "$gdb" = 1 ]; then
+    args+=(-s -S)
+    echo "qemu.sh: waiting for gdb: gdb $BUILD/hypervisor/hv.elf -ex 'target remote :1234'" >&2
+fi
+
+exec "${args[@]}" "$@"

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Usage: run-scenario.sh FILE.scn
+# Boots one QEMU scenario through image/qemu.sh and checks its exit status and serial lines.
+# Prints exactly one line, "PASS: scenario NAME" or "FAIL: scenario NAME: REASON", followed on failure
+# by the last 20 log lines, indented. Exit status 0 on pass, 1 on failure. The format is in docs/testing.md.
+set -euo pipefail
+
+if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+    echo "usage: $0 FILE.scn" >&2
+    exit 2
+fi
+scn=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+name=$(basename "$scn" .scn)
+cd "$(dirname "$0")/../.."   # the repository root: the paths below are relative to it
+
+export BUILD=${BUILD:-build}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/scenario-$name.XXXXXX")
+export WORK
+trap 'rm -rf "$WORK"' EXIT
+
+# A random free host port for the guest's port 80, so that parallel runs do not collide
+# (a refused connection means nobody listens there). A scenario may set its own.
+free_port()
+{
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 20000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo 8080
+}
+HTTP_PORT=$(free_port)
+export HTTP_PORT
+
+# Fields: defaults first (make exports command-line variables such as GUEST_ARGS: never inherit them).
+unset GUEST INITRD
+DESC="" BOOT=kernel SETUP="" HV="$BUILD/hypervisor/hv.elf" ISO="$BUILD/appliance.iso"
+HV_ARGS="exit=debug" GUEST_ARGS="" TIMEOUT=60 EXPECT_STATUS=1
+REQUIRE=() FORBID=() QEMU_ARGS=()
+# shellcheck disable=SC1090
+source "$scn"
+[ -v GUEST ] || GUEST="$BUILD/guest/guest.elf"
+[ -v INITRD ] || INITRD="$BUILD/appliance/initramfs.cpio"
+for field in HV GUEST INITRD ISO; do
+    eval "$field=\"${!field}\""
+done
+
+log=$BUILD/tests/logs/$name.log
+mkdir -p "$(dirname "$log")"
+: >"$log"
+
+fail()
+{
+    echo "FAIL: scenario $name: $1"
+    tail -n 20 "$log" | sed 's/^/    /'
+    exit 1
+}
+
+if [ -n "$SETUP" ] && ! (eval "$SETUP") >"$WORK/setup.out" 2>&1; then
+    cat "$WORK/setup.out" >>"$log"
+    fail "setup failed"
+fi
+
+case $BOOT in
+kernel) boot=(--boot kernel --hv "$HV" --guest "$GUEST" --initrd "$INITRD"
+    --hv-args "$HV_ARGS" --guest-args "$GUEST_ARGS") ;;
+iso-bios) boot=(--boot iso --firmware bios --iso "$ISO") ;;   # command lines are baked into the ISO
+iso-uefi) boot=(--boot iso --firmware uefi --iso "$ISO") ;;
+*) fail "unknown BOOT=$BOOT" ;;
+esac
+
+# qemu.sh execs QEMU, so timeout's signal reaches QEMU itself; 124 is timeout's "timed out"
+# (QEMU never exits with it: its debug-exit statuses are odd).
+start=$(date +%s%N)
+status=0
+timeout -k 5 "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${QEMU_ARGS[@]}" \
+    </dev/null 2>"$WORK/qemu.err" || status=$?
+end=$(date +%s%N)
+cat "$WORK/qemu.err" >>"$log"
+ms=$(((end - start) / 1000000))
+printf '\n# run-scenario: %s (%s): boot %s, exit status %s, wall time %d.%03d s\n' \
+    "$name" "$DESC" "$BOOT" "$status" $((ms / 1000)) $((ms % 1000)) >>"$log"
+
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    fail "timeout"
+fi
+[ "$status" -eq "$EXPECT_STATUS" ] || fail "exit status $status, wanted $EXPECT_STATUS"
+for line in "${REQUIRE[@]}"; do
+    grep -aqF -- "$line" "$log" || fail "missing \"$line\""
+done
+for line in "${FORBID[@]}"; do
+    ! grep -aqF -- "$line" "$log" || fail "forbidden \"$line\" seen"
+done
+echo "PASS: scenario $name"
