@@ -44,8 +44,8 @@ int boot_info_read(uint32_t magic, uint32_t mbi_addr, struct boot_info *bi, cons
         copy_string(bi->cmdline, mbi.cmdline, sizeof(bi->cmdline));
     if (mbi.flags & MBI_FLAG_LOADER_NAME)
         copy_string(bi->loader, mbi.boot_loader_name, sizeof(bi->loader));
-    bi->text_console = !(mbi.flags & MBI_FLAG_FRAMEBUFFER) ||
-                       mbi.framebuffer_type == MB_FRAMEBUFFER_TYPE_EGA_TEXT;
+    bi->text_console =
+        !(mbi.flags & MBI_FLAG_FRAMEBUFFER) || mbi.framebuffer_type == MB_FRAMEBUFFER_TYPE_EGA_TEXT;
 
     if (mbi.flags & MBI_FLAG_MMAP) {
         for (uint32_t off = 0; off + 4 <= mbi.mmap_length;) {

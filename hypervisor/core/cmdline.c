@@ -90,10 +90,20 @@ static uint64_t parse_mem(struct word v)
         return 0;
     if (i + 1 == v.n) {
         switch (v.p[i]) {
-        case 'k': case 'K': shift = 10; break;
-        case 'm': case 'M': shift = 20; break;
-        case 'g': case 'G': shift = 30; break;
-        default: return 0;
+        case 'k':
+        case 'K':
+            shift = 10;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            break;
+        default:
+            return 0;
         }
     } else if (i != v.n) {
         return 0;

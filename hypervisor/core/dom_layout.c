@@ -1,5 +1,6 @@
 /* Domain builder layout (ABI §9): kernel, module, P2M list, L2 + L1s, start_info, stack page, each
- * page-aligned upward from v_start. Sums are done in 64 bits so a wrap past 4 GB is seen, not hidden. */
+ * page-aligned upward from v_start. Sums are done in 64 bits so a wrap past 4 GB is seen, not
+ * hidden. */
 #include <stdint.h>
 
 #include "hv/dom_layout.h"
@@ -53,7 +54,8 @@ int dom_layout_compute(uint32_t v_start, uint32_t v_kend, uint32_t mod_len, uint
     if (v_end > 0xFFFFFFFFull)
         return fail(why, "bootstrap region wraps around the 4 GB address space", XEN_EINVAL);
     if (v_end > HYPERVISOR_VIRT_START)
-        return fail(why, "bootstrap region reaches the hypervisor hole (>= 0xFC000000)", XEN_EINVAL);
+        return fail(why, "bootstrap region reaches the hypervisor hole (>= 0xFC000000)",
+                    XEN_EINVAL);
     if (((v_end - v_start) >> XEN_PAGE_SHIFT) > nr_pages)
         return fail(why, "guest memory too small for the bootstrap region", XEN_ENOMEM);
 

@@ -72,8 +72,8 @@ void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, .
     va_end(ap);
     printk("(hv) domain %u crashed: %s\n", d->id, why);
     if (r) {
-        printk("(hv)   eip %04x:%08x eflags %08x esp %04x:%08x\n", r->cs & 0xffff, r->eip, r->eflags,
-               (REGS_RING(r) ? r->ss : 0) & 0xffff, REGS_RING(r) ? r->esp : 0);
+        printk("(hv)   eip %04x:%08x eflags %08x esp %04x:%08x\n", r->cs & 0xffff, r->eip,
+               r->eflags, (REGS_RING(r) ? r->ss : 0) & 0xffff, REGS_RING(r) ? r->esp : 0);
         printk("(hv)   eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", r->eax,
                r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
         guest_backtrace(r);

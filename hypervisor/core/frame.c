@@ -17,7 +17,8 @@ static uint32_t nr_free;
 static uint32_t low_limit; /* first MFN not direct-mapped */
 static uint32_t hint_low, hint_high;
 
-static int overlaps(uint64_t s, uint64_t e, const struct mem_range *r, unsigned n, uint64_t *skip_to)
+static int overlaps(uint64_t s, uint64_t e, const struct mem_range *r, unsigned n,
+                    uint64_t *skip_to)
 {
     for (unsigned i = 0; i < n; i++)
         if (s < r[i].end && r[i].start < e) {
@@ -33,7 +34,8 @@ static uint64_t place_table(uint64_t len, const struct mem_range *ram, unsigned 
 {
     uint64_t limit = (uint64_t)low_limit << 12;
     for (unsigned i = 0; i < nr_ram; i++) {
-        uint64_t s = (ram[i].start + 0xfff) & ~0xfffull, e = ram[i].end < limit ? ram[i].end : limit, skip;
+        uint64_t s = (ram[i].start + 0xfff) & ~0xfffull,
+                 e = ram[i].end < limit ? ram[i].end : limit, skip;
         while (s + len <= e) {
             if (!overlaps(s, s + len, res, nr_res, &skip))
                 return s;
@@ -159,11 +161,15 @@ void frame_free(uint32_t mfn)
 
 void frame_release(uint64_t start, uint64_t end)
 {
-    for (uint64_t a = (start + 0xfff) & ~0xfffull; a + 4096 <= end && (a >> 12) < max_mfn; a += 4096) {
+    for (uint64_t a = (start + 0xfff) & ~0xfffull; a + 4096 <= end && (a >> 12) < max_mfn;
+         a += 4096) {
         struct frame_info *f = &frame_table[a >> 12];
         if ((f->flags & (FF_RAM | FF_FREE)) == FF_RAM && f->owner == OWNER_NONE)
             frame_free((uint32_t)(a >> 12));
     }
 }
 
-uint32_t frame_free_count(void) { return nr_free; }
+uint32_t frame_free_count(void)
+{
+    return nr_free;
+}

@@ -1,6 +1,8 @@
-/* Guest kernel image checks (ABI §9): is this an ELF32 i386 executable we can load, and what does its
+/* Guest kernel image checks (ABI §9): is this an ELF32 i386 executable we can load, and what does
+ * its
  * __xen_guest string say? Every field is treated as hostile: offsets and sizes are checked against
- * the image length with arithmetic that cannot wrap, so nothing outside img[0, len) is ever read. */
+ * the image length with arithmetic that cannot wrap, so nothing outside img[0, len) is ever read.
+ */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,7 +105,8 @@ static int check_segments(const uint8_t *img, size_t len, const struct elf32_ehd
     if (out->nr_segs == 0)
         return fail(why, "no PT_LOAD segment");
 
-    /* At most 8 segments: the quadratic check is cheaper than sorting. Ends cannot wrap (checked). */
+    /* At most 8 segments: the quadratic check is cheaper than sorting. Ends cannot wrap (checked).
+     */
     int entry_ok = 0;
     for (unsigned i = 0; i < out->nr_segs; i++) {
         const struct guest_seg *a = &out->segs[i];

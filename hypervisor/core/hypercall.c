@@ -29,26 +29,61 @@ static hypercall_fn *const handlers[NR_HYPERCALLS] = {
 };
 
 static const char *const names[NR_HYPERCALLS] = {
-    "set_trap_table", "mmu_update", "set_gdt", "stack_switch", "set_callbacks", "fpu_taskswitch",
-    "sched_op", "dom0_op", "set_debugreg", "get_debugreg", "update_descriptor", "set_fast_trap",
-    "dom_mem_op", "multicall", "update_va_mapping", "set_timer_op", "event_channel_op",
-    "xen_version", "console_io", "physdev_op", "grant_table_op", "vm_assist",
-    "update_va_mapping_otherdomain", "hypercall23", "hypercall24", "hypercall25", "hypercall26",
-    "hypercall27", "hypercall28", "hypercall29", "netif_op", "hv_op",
+    "set_trap_table",
+    "mmu_update",
+    "set_gdt",
+    "stack_switch",
+    "set_callbacks",
+    "fpu_taskswitch",
+    "sched_op",
+    "dom0_op",
+    "set_debugreg",
+    "get_debugreg",
+    "update_descriptor",
+    "set_fast_trap",
+    "dom_mem_op",
+    "multicall",
+    "update_va_mapping",
+    "set_timer_op",
+    "event_channel_op",
+    "xen_version",
+    "console_io",
+    "physdev_op",
+    "grant_table_op",
+    "vm_assist",
+    "update_va_mapping_otherdomain",
+    "hypercall23",
+    "hypercall24",
+    "hypercall25",
+    "hypercall26",
+    "hypercall27",
+    "hypercall28",
+    "hypercall29",
+    "netif_op",
+    "hv_op",
 };
 
 const char *errno_name(long err)
 {
     switch (-err) {
-    case XEN_EPERM: return "-EPERM";
-    case XEN_ENOENT: return "-ENOENT";
-    case XEN_EINVAL: return "-EINVAL";
-    case XEN_EFAULT: return "-EFAULT";
-    case XEN_ENOMEM: return "-ENOMEM";
-    case XEN_ENOSYS: return "-ENOSYS";
-    case XEN_EBUSY: return "-EBUSY";
-    case XEN_EAGAIN: return "-EAGAIN";
-    default: return "-E?";
+    case XEN_EPERM:
+        return "-EPERM";
+    case XEN_ENOENT:
+        return "-ENOENT";
+    case XEN_EINVAL:
+        return "-EINVAL";
+    case XEN_EFAULT:
+        return "-EFAULT";
+    case XEN_ENOMEM:
+        return "-ENOMEM";
+    case XEN_ENOSYS:
+        return "-ENOSYS";
+    case XEN_EBUSY:
+        return "-EBUSY";
+    case XEN_EAGAIN:
+        return "-EAGAIN";
+    default:
+        return "-E?";
     }
 }
 

@@ -31,7 +31,10 @@ static void refuse_image(const char *why)
     stop(HV_EXIT_BAD_IMAGE);
 }
 
-static void warn_option(const char *msg, const char *word) { printk("(hv) command line: %s: '%s'\n", msg, word); }
+static void warn_option(const char *msg, const char *word)
+{
+    printk("(hv) command line: %s: '%s'\n", msg, word);
+}
 
 static void setup_memory(void)
 {
@@ -49,8 +52,8 @@ static void setup_memory(void)
     if (frame_table_init(boot.ram, boot.nr_ram, reserved, n))
         panic("no room for the frame table");
     arch_m2p_init(max_mfn);
-    printk("(hv) memory: %u MB in %u ranges, %u frames free\n", (unsigned)(total >> 20), boot.nr_ram,
-           frame_free_count());
+    printk("(hv) memory: %u MB in %u ranges, %u frames free\n", (unsigned)(total >> 20),
+           boot.nr_ram, frame_free_count());
 }
 
 static uint32_t guest_pages(void)
@@ -130,7 +133,8 @@ void hv_start(uint32_t magic, uint32_t mbi)
         hv_opts.console &= ~CONSOLE_VGA;
     console_init(hv_opts.console);
     printk("(hv) ringvisor %s: Xen 2.0 x86_32 paravirtual hypervisor\n", HV_VERSION);
-    printk("(hv) loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown", boot.cmdline);
+    printk("(hv) loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown",
+           boot.cmdline);
     arch_cpu_init();
     setup_memory();
     build_dom0();

@@ -45,8 +45,8 @@ void panic_regs(const struct cpu_regs *r, const char *fmt, ...)
     va_end(ap);
     printk("(hv)   eip %04x:%08x eflags %08x vector %u error %#x\n", r->cs & 0xffff, r->eip,
            r->eflags, r->vector, r->error_code);
-    printk("(hv)   eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", r->eax, r->ebx,
-           r->ecx, r->edx, r->esi, r->edi, r->ebp);
+    printk("(hv)   eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", r->eax,
+           r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
     arch_backtrace(r->ebp);
     stop();
 }

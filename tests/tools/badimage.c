@@ -97,9 +97,18 @@ static int set_ident(uint8_t *img, size_t *len, unsigned idx, uint8_t val)
     return 0;
 }
 
-static int v_bad_magic(uint8_t *img, size_t *len) { return set_ident(img, len, EI_MAG3, 'G'); }
-static int v_elf64_class(uint8_t *img, size_t *len) { return set_ident(img, len, EI_CLASS, ELFCLASS64); }
-static int v_big_endian(uint8_t *img, size_t *len) { return set_ident(img, len, EI_DATA, ELFDATA2MSB); }
+static int v_bad_magic(uint8_t *img, size_t *len)
+{
+    return set_ident(img, len, EI_MAG3, 'G');
+}
+static int v_elf64_class(uint8_t *img, size_t *len)
+{
+    return set_ident(img, len, EI_CLASS, ELFCLASS64);
+}
+static int v_big_endian(uint8_t *img, size_t *len)
+{
+    return set_ident(img, len, EI_DATA, ELFDATA2MSB);
+}
 
 static int v_wrong_machine(uint8_t *img, size_t *len)
 {
@@ -145,7 +154,10 @@ static int into_hole(Elf32_Phdr *ph, void *ctx)
     return 1;
 }
 
-static int v_load_in_hole(uint8_t *img, size_t *len) { return each_load(img, *len, into_hole, NULL); }
+static int v_load_in_hole(uint8_t *img, size_t *len)
+{
+    return each_load(img, *len, into_hole, NULL);
+}
 
 static int grow_filesz(Elf32_Phdr *ph, void *ctx)
 {
@@ -154,7 +166,10 @@ static int grow_filesz(Elf32_Phdr *ph, void *ctx)
     return 1;
 }
 
-static int v_filesz_gt_memsz(uint8_t *img, size_t *len) { return each_load(img, *len, grow_filesz, NULL); }
+static int v_filesz_gt_memsz(uint8_t *img, size_t *len)
+{
+    return each_load(img, *len, grow_filesz, NULL);
+}
 
 static int note_end(Elf32_Phdr *ph, void *ctx)
 {
@@ -208,7 +223,10 @@ static int v_no_xen_guest(uint8_t *img, size_t *len)
     return 0;
 }
 
-static int v_no_xen_ver(uint8_t *img, size_t *len) { return rewrite_info(img, *len, "XEN_VER=", "XEN_VEX="); }
+static int v_no_xen_ver(uint8_t *img, size_t *len)
+{
+    return rewrite_info(img, *len, "XEN_VER=", "XEN_VEX=");
+}
 
 static int v_no_loader(uint8_t *img, size_t *len)
 {

@@ -1,5 +1,6 @@
 /* Ways to break a good guest ELF image, each paired with the reason guest_image_parse must give.
- * Shared by the mkbadimage tool (real guest on disk) and the unit tests (images built in memory). */
+ * Shared by the mkbadimage tool (real guest on disk) and the unit tests (images built in memory).
+ */
 #ifndef TESTS_TOOLS_BADIMAGE_H
 #define TESTS_TOOLS_BADIMAGE_H
 

@@ -1,5 +1,6 @@
 /* mkbadimage: copy a real guest ELF and break it in one named way, for the bad-image scenarios.
- *   mkbadimage <good.elf> <variant> <out.elf>   mkbadimage --list   mkbadimage --selfcheck <good.elf>
+ *   mkbadimage <good.elf> <variant> <out.elf>   mkbadimage --list   mkbadimage --selfcheck
+ * <good.elf>
  * --selfcheck runs the real guest_image_parse on every variant and prints PASS:/FAIL: lines. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* In-memory ELF32 guest images for the guest_image and badimage unit tests: a spec (segments,
  * entry, __xen_guest string) becomes a real file image in img[0, img_len), which tests then break.
- * Uses the host <elf.h>, independent of the parser's own layouts. Parses run on exact-size copies. */
+ * Uses the host <elf.h>, independent of the parser's own layouts. Parses run on exact-size copies.
+ */
 #ifndef TESTS_UNIT_ELF_BUILDER_H
 #define TESTS_UNIT_ELF_BUILDER_H
 
@@ -63,10 +64,14 @@ static inline void build(const struct img_spec *s)
     eh.e_ehsize = sizeof(eh);
     off = 0x200;
     for (unsigned i = 0; i < s->nseg; i++) {
-        Elf32_Phdr ph = {.p_type = s->seg[i].type, .p_offset = (uint32_t)off,
-                         .p_vaddr = s->seg[i].vaddr, .p_paddr = s->seg[i].vaddr,
-                         .p_filesz = s->seg[i].filesz, .p_memsz = s->seg[i].memsz,
-                         .p_flags = PF_R | PF_X, .p_align = 4};
+        Elf32_Phdr ph = {.p_type = s->seg[i].type,
+                         .p_offset = (uint32_t)off,
+                         .p_vaddr = s->seg[i].vaddr,
+                         .p_paddr = s->seg[i].vaddr,
+                         .p_filesz = s->seg[i].filesz,
+                         .p_memsz = s->seg[i].memsz,
+                         .p_flags = PF_R | PF_X,
+                         .p_align = 4};
         memcpy(img + eh.e_phoff + i * sizeof(ph), &ph, sizeof(ph));
         memset(img + off, 0x90 + i, s->seg[i].filesz);
         off = (off + s->seg[i].filesz + 15) & ~(size_t)15;
@@ -74,14 +79,19 @@ static inline void build(const struct img_spec *s)
     Elf32_Shdr sh[3] = {{0}};
     if (s->info) {
         size_t n = s->info_size ? s->info_size : strlen(s->info) + 1;
-        sh[SH_XEN_GUEST] = (Elf32_Shdr){.sh_name = 1, .sh_type = SHT_PROGBITS,
-                                        .sh_offset = (uint32_t)off, .sh_size = (uint32_t)n,
+        sh[SH_XEN_GUEST] = (Elf32_Shdr){.sh_name = 1,
+                                        .sh_type = SHT_PROGBITS,
+                                        .sh_offset = (uint32_t)off,
+                                        .sh_size = (uint32_t)n,
                                         .sh_addralign = 1};
         memcpy(img + off, s->info, strlen(s->info) < n ? strlen(s->info) : n);
         off += n;
     }
-    sh[SH_STRTAB] = (Elf32_Shdr){.sh_name = 13, .sh_type = SHT_STRTAB, .sh_offset = (uint32_t)off,
-                                 .sh_size = sizeof(names), .sh_addralign = 1};
+    sh[SH_STRTAB] = (Elf32_Shdr){.sh_name = 13,
+                                 .sh_type = SHT_STRTAB,
+                                 .sh_offset = (uint32_t)off,
+                                 .sh_size = sizeof(names),
+                                 .sh_addralign = 1};
     memcpy(img + off, names, sizeof(names));
     off = (off + sizeof(names) + 3) & ~(size_t)3;
     if (!s->info)
@@ -149,11 +159,12 @@ static inline int parse_len(size_t len)
     return rc;
 }
 
-/* The image must be refused with exactly this reason (macros, so failures name the caller's line). */
-#define REFUSED_LEN(len, reason)                                                          \
-    do {                                                                                  \
-        CHECK_EQ(parse_len(len), -XEN_EINVAL);                                            \
-        CHECK_STR(why, reason);                                                           \
+/* The image must be refused with exactly this reason (macros, so failures name the caller's line).
+ */
+#define REFUSED_LEN(len, reason)               \
+    do {                                       \
+        CHECK_EQ(parse_len(len), -XEN_EINVAL); \
+        CHECK_STR(why, reason);                \
     } while (0)
 #define REFUSED(reason) REFUSED_LEN(img_len, reason)
 

@@ -26,46 +26,49 @@ static inline __attribute__((format(printf, 1, 2))) void harness_fail(const char
 }
 
 #define TEST(name) static void test_##name(void)
-#define T(name) {#name, test_##name}
+#define T(name)            \
+    {                      \
+#name, test_##name \
+    }
 
 #define HARNESS_FAILED() (harness_msg[0] != '\0')
 
-#define CHECK(cond)                                                                       \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
+#define CHECK(cond)                                              \
+    do {                                                         \
+        if (!(cond)) {                                           \
             harness_fail("%s:%d %s", __FILE__, __LINE__, #cond); \
+            return;                                              \
+        }                                                        \
+    } while (0)
+
+/* Integer equality; both sides are shown in hex and decimal on failure. */
+#define CHECK_EQ(a, b)                                                                          \
+    do {                                                                                        \
+        unsigned long long va_ = (unsigned long long)(a), vb_ = (unsigned long long)(b);        \
+        if (va_ != vb_) {                                                                       \
+            harness_fail("%s:%d %s == %s (0x%llx (%llu) != 0x%llx (%llu))", __FILE__, __LINE__, \
+                         #a, #b, va_, va_, vb_, vb_);                                           \
+            return;                                                                             \
+        }                                                                                       \
+    } while (0)
+
+/* String equality; NULL is shown as (null) and never equals a string. */
+#define CHECK_STR(a, b)                                                                   \
+    do {                                                                                  \
+        const char *sa_ = (a), *sb_ = (b);                                                \
+        if (sa_ == NULL || sb_ == NULL || strcmp(sa_, sb_) != 0) {                        \
+            harness_fail("%s:%d %s == %s (\"%s\" != \"%s\")", __FILE__, __LINE__, #a, #b, \
+                         sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");                     \
             return;                                                                       \
         }                                                                                 \
     } while (0)
 
-/* Integer equality; both sides are shown in hex and decimal on failure. */
-#define CHECK_EQ(a, b)                                                                       \
-    do {                                                                                     \
-        unsigned long long va_ = (unsigned long long)(a), vb_ = (unsigned long long)(b);     \
-        if (va_ != vb_) {                                                                    \
-            harness_fail("%s:%d %s == %s (0x%llx (%llu) != 0x%llx (%llu))", \
-                     __FILE__, __LINE__, #a, #b, va_, va_, vb_, vb_);                        \
-            return;                                                                          \
-        }                                                                                    \
-    } while (0)
-
-/* String equality; NULL is shown as (null) and never equals a string. */
-#define CHECK_STR(a, b)                                                                          \
-    do {                                                                                         \
-        const char *sa_ = (a), *sb_ = (b);                                                       \
-        if (sa_ == NULL || sb_ == NULL || strcmp(sa_, sb_) != 0) {                               \
-            harness_fail("%s:%d %s == %s (\"%s\" != \"%s\")",      \
-                     __FILE__, __LINE__, #a, #b, sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");    \
-            return;                                                                              \
-        }                                                                                        \
-    } while (0)
-
 /* Run a helper that may CHECK, and stop the calling test if it failed. */
-#define CALL(expr)                                                                        \
-    do {                                                                                  \
-        expr;                                                                             \
-        if (HARNESS_FAILED())                                                             \
-            return;                                                                       \
+#define CALL(expr)            \
+    do {                      \
+        expr;                 \
+        if (HARNESS_FAILED()) \
+            return;           \
     } while (0)
 
 /* "tests/unit/test_desc.c" -> "test_desc" */
@@ -102,11 +105,11 @@ static inline int harness_run(const char *file, const struct harness_test *tests
     return failed;
 }
 
-#define RUN_TESTS(...)                                                                   \
-    int main(void)                                                                       \
-    {                                                                                    \
-        static const struct harness_test tests_[] = {__VA_ARGS__};                       \
-        return harness_run(__FILE__, tests_, sizeof(tests_) / sizeof(tests_[0]));        \
+#define RUN_TESTS(...)                                                            \
+    int main(void)                                                                \
+    {                                                                             \
+        static const struct harness_test tests_[] = {__VA_ARGS__};                \
+        return harness_run(__FILE__, tests_, sizeof(tests_) / sizeof(tests_[0])); \
     }
 
 #endif

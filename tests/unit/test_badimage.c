@@ -18,8 +18,8 @@ TEST(badimage_variants)
         CHECK(len <= img_len);
         CHECK_EQ(parse_len(len), -XEN_EINVAL);
         if (why == NULL || strstr(why, v->reason) == NULL) {
-            harness_fail("%s:%d variant %s: expected \"%s\", got \"%s\"", __FILE__, __LINE__, v->name,
-                         v->reason, why ? why : "(null)");
+            harness_fail("%s:%d variant %s: expected \"%s\", got \"%s\"", __FILE__, __LINE__,
+                         v->name, v->reason, why ? why : "(null)");
             return;
         }
     }

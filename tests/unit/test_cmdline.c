@@ -70,8 +70,8 @@ TEST(console)
     parse("hv console=vga,com1", &o);
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
     CHECK_EQ(nwarn, 0);
-    static const char *bad[] = {"hv console=", "hv console=com2", "hv console=com1,", "hv console=,vga",
-                                "hv console=COM1", "hv console=com1vga"};
+    static const char *bad[] = {"hv console=",     "hv console=com2", "hv console=com1,",
+                                "hv console=,vga", "hv console=COM1", "hv console=com1vga"};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         parse(bad[i], &o);
         CHECK_EQ(nwarn, 1);
@@ -86,8 +86,8 @@ TEST(mem_values)
         const char *line;
         uint64_t bytes;
     } ok[] = {
-        {"hv mem=64M", 64ull << 20}, {"hv mem=64m", 64ull << 20}, {"hv mem=512k", 512ull << 10},
-        {"hv mem=2G", 2ull << 30},   {"hv mem=1g", 1ull << 30},   {"hv mem=4096", 4096},
+        {"hv mem=64M", 64ull << 20},   {"hv mem=64m", 64ull << 20}, {"hv mem=512k", 512ull << 10},
+        {"hv mem=2G", 2ull << 30},     {"hv mem=1g", 1ull << 30},   {"hv mem=4096", 4096},
         {"hv mem=16777216", 16777216},
     };
     struct hv_options o;
@@ -100,9 +100,17 @@ TEST(mem_values)
 
 TEST(mem_bad_values_warned)
 {
-    static const char *bad[] = {"hv mem=0",   "hv mem=0M",  "hv mem=",       "hv mem=M",
-                                "hv mem=64MB", "hv mem=12x", "hv mem=-5",    "hv mem=0x100",
-                                "hv mem=99999999999999999999", "hv mem=17179869184G", "hv mem= 5"};
+    static const char *bad[] = {"hv mem=0",
+                                "hv mem=0M",
+                                "hv mem=",
+                                "hv mem=M",
+                                "hv mem=64MB",
+                                "hv mem=12x",
+                                "hv mem=-5",
+                                "hv mem=0x100",
+                                "hv mem=99999999999999999999",
+                                "hv mem=17179869184G",
+                                "hv mem= 5"};
     struct hv_options o;
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         parse(bad[i], &o);
@@ -218,6 +226,7 @@ TEST(null_warn_and_line)
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
 }
 
-RUN_TESTS(T(defaults), T(path_skipped_only_first), T(console), T(mem_values), T(mem_bad_values_warned),
-          T(exit_and_oncrash), T(unknown_warned_once_each), T(guest_cmdline_split),
-          T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))
+RUN_TESTS(T(defaults), T(path_skipped_only_first), T(console), T(mem_values),
+          T(mem_bad_values_warned), T(exit_and_oncrash), T(unknown_warned_once_each),
+          T(guest_cmdline_split), T(guest_cmdline_truncated), T(long_bad_word_warned_truncated),
+          T(null_warn_and_line))

@@ -29,18 +29,24 @@ TEST(make_sanity)
 
 TEST(six_gdt_rows)
 {
-    CHECK_EQ(as_u64(desc_make(0, 0xfffff, DESC_P | DESC_DPL(0) | CODE_RX, FLAT)), 0x00cf9a000000ffffull);
-    CHECK_EQ(as_u64(desc_make(0, 0xfffff, DESC_P | DESC_DPL(0) | DATA_RW, FLAT)), 0x00cf92000000ffffull);
-    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(1) | CODE_RX, FLAT)), 0x00cfba000000c3ffull);
-    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(1) | DATA_RW, FLAT)), 0x00cfb2000000c3ffull);
-    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(3) | CODE_RX, FLAT)), 0x00cffa000000c3ffull);
-    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(3) | DATA_RW, FLAT)), 0x00cff2000000c3ffull);
+    CHECK_EQ(as_u64(desc_make(0, 0xfffff, DESC_P | DESC_DPL(0) | CODE_RX, FLAT)),
+             0x00cf9a000000ffffull);
+    CHECK_EQ(as_u64(desc_make(0, 0xfffff, DESC_P | DESC_DPL(0) | DATA_RW, FLAT)),
+             0x00cf92000000ffffull);
+    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(1) | CODE_RX, FLAT)),
+             0x00cfba000000c3ffull);
+    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(1) | DATA_RW, FLAT)),
+             0x00cfb2000000c3ffull);
+    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(3) | CODE_RX, FLAT)),
+             0x00cffa000000c3ffull);
+    CHECK_EQ(as_u64(desc_make(0, 0xfc3ff, DESC_P | DESC_DPL(3) | DATA_RW, FLAT)),
+             0x00cff2000000c3ffull);
 }
 
 TEST(guest_rows_pass_unchanged)
 {
-    static const uint64_t rows[] = {0x00cfba000000c3ffull, 0x00cfb2000000c3ffull, 0x00cffa000000c3ffull,
-                                    0x00cff2000000c3ffull};
+    static const uint64_t rows[] = {0x00cfba000000c3ffull, 0x00cfb2000000c3ffull,
+                                    0x00cffa000000c3ffull, 0x00cff2000000c3ffull};
     for (unsigned i = 0; i < 4; i++) {
         struct desc d = from_u64(rows[i]);
         const char *why = NULL;
@@ -125,7 +131,7 @@ TEST(guest_code_selectors)
     CHECK(sel_is_guest_code(0x0009));  /* GDT entry 1 */
     CHECK(sel_is_guest_code(0x07f9));  /* GDT entry 255 */
     CHECK(sel_is_guest_code(0x0941));  /* GDT entry 296 */
-    CHECK(sel_is_guest_code(0x0805)); /* LDT, any index */
+    CHECK(sel_is_guest_code(0x0805));  /* LDT, any index */
     CHECK(!sel_is_guest_code(0x0801)); /* GDT entry 256 */
     CHECK(!sel_is_guest_code(0x0939)); /* GDT entry 295 */
     CHECK(!sel_is_guest_code(FLAT_RING1_DS));
@@ -195,6 +201,6 @@ TEST(limit_truncated_byte_granular)
 }
 
 RUN_TESTS(T(make_sanity), T(six_gdt_rows), T(guest_rows_pass_unchanged), T(base_and_limit_decode),
-          T(not_present_accepted_as_is), T(dpl0_refused), T(system_descriptors_refused), T(call_gates),
-          T(guest_code_selectors), T(expand_down_refused), T(base_in_hole_refused),
+          T(not_present_accepted_as_is), T(dpl0_refused), T(system_descriptors_refused),
+          T(call_gates), T(guest_code_selectors), T(expand_down_refused), T(base_in_hole_refused),
           T(limit_truncated_g1), T(limit_truncated_byte_granular))

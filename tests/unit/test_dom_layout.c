@@ -1,5 +1,6 @@
 /* Unit tests for core/dom_layout.c: exact addresses for a typical guest, the L1 count at 4 MB
- * boundaries (including the fixed point where the page tables themselves cross one), and refusals. */
+ * boundaries (including the fixed point where the page tables themselves cross one), and refusals.
+ */
 #include <stdint.h>
 
 #include "harness.h"
@@ -127,6 +128,6 @@ TEST(bad_arguments)
     CHECK_STR(why, "kernel ends below v_start");
 }
 
-RUN_TESTS(T(typical_guest), T(no_module), T(region_crossing_4mb_needs_two_l1s), T(fixed_point_at_boundary),
-          T(large_guest_many_l1s), T(memory_too_small), T(hypervisor_hole_refused), T(wrap_refused),
-          T(bad_arguments))
+RUN_TESTS(T(typical_guest), T(no_module), T(region_crossing_4mb_needs_two_l1s),
+          T(fixed_point_at_boundary), T(large_guest_many_l1s), T(memory_too_small),
+          T(hypervisor_hole_refused), T(wrap_refused), T(bad_arguments))

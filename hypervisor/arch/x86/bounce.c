@@ -43,8 +43,8 @@ static int put_gs_word(uint32_t off, uint32_t val)
     return err;
 }
 
-int arch_bounce(struct domain *d, struct cpu_regs *r, uint16_t cs, uint32_t eip, const uint32_t *extra,
-                unsigned nr_extra, const char *what)
+int arch_bounce(struct domain *d, struct cpu_regs *r, uint16_t cs, uint32_t eip,
+                const uint32_t *extra, unsigned nr_extra, const char *what)
 {
     uint32_t w[12];
     unsigned n = 0;

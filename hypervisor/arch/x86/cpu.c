@@ -23,12 +23,24 @@ static void pic_init(void)
 void arch_load_debugreg(unsigned reg, uint32_t v)
 {
     switch (reg) {
-    case 0: __asm__ volatile("mov %0, %%dr0" ::"r"(v)); break;
-    case 1: __asm__ volatile("mov %0, %%dr1" ::"r"(v)); break;
-    case 2: __asm__ volatile("mov %0, %%dr2" ::"r"(v)); break;
-    case 3: __asm__ volatile("mov %0, %%dr3" ::"r"(v)); break;
-    case 6: __asm__ volatile("mov %0, %%dr6" ::"r"(v)); break;
-    case 7: __asm__ volatile("mov %0, %%dr7" ::"r"(v)); break;
+    case 0:
+        __asm__ volatile("mov %0, %%dr0" ::"r"(v));
+        break;
+    case 1:
+        __asm__ volatile("mov %0, %%dr1" ::"r"(v));
+        break;
+    case 2:
+        __asm__ volatile("mov %0, %%dr2" ::"r"(v));
+        break;
+    case 3:
+        __asm__ volatile("mov %0, %%dr3" ::"r"(v));
+        break;
+    case 6:
+        __asm__ volatile("mov %0, %%dr6" ::"r"(v));
+        break;
+    case 7:
+        __asm__ volatile("mov %0, %%dr7" ::"r"(v));
+        break;
     }
 }
 

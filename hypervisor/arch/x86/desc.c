@@ -1,5 +1,5 @@
-/* x86 segment descriptors: encoding, decoding, and the checks on guest-supplied descriptors (ABI §1).
- * Paging cannot keep ring 1 out of ring-0 memory, so segment limits do: every guest code/data
+/* x86 segment descriptors: encoding, decoding, and the checks on guest-supplied descriptors (ABI
+ * §1). Paging cannot keep ring 1 out of ring-0 memory, so segment limits do: every guest code/data
  * segment must end at or below GUEST_SEGMENT_END, and no gate may lead anywhere but guest code. */
 #include <stdint.h>
 
@@ -21,8 +21,8 @@ struct desc desc_make(uint32_t base, uint32_t limit20, uint8_t access, uint8_t f
 {
     struct desc d;
     d.lo = (limit20 & 0xffffu) | (base << 16);
-    d.hi = ((base >> 16) & 0xffu) | ((uint32_t)access << HI_ACCESS_SHIFT) | (limit20 & HI_LIMIT_MASK) |
-           ((uint32_t)(flags & 0xfu) << 20) | (base & 0xff000000u);
+    d.hi = ((base >> 16) & 0xffu) | ((uint32_t)access << HI_ACCESS_SHIFT) |
+           (limit20 & HI_LIMIT_MASK) | ((uint32_t)(flags & 0xfu) << 20) | (base & 0xff000000u);
     return d;
 }
 

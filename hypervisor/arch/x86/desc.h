@@ -14,7 +14,7 @@ struct desc {
 #define DESC_TYPE_CODE_RX 0xau
 #define DESC_S 0x10u /* code/data (not system) */
 #define DESC_P 0x80u
-#define DESC_DPL(n) (((n) & 3u) << 5)
+#define DESC_DPL(n) (((n)&3u) << 5)
 /* Flags nibble (bits 20-23 of hi). */
 #define DESC_FLAG_DB 0x4u /* 32-bit */
 #define DESC_FLAG_G 0x8u  /* 4 KB granularity */

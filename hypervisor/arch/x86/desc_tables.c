@@ -48,7 +48,8 @@ static void set_gate(unsigned vec, uint32_t handler, uint16_t sel, unsigned type
 
 static void install_gdt(void)
 {
-    const uint8_t code = DESC_P | DESC_S | DESC_TYPE_CODE_RX, data = DESC_P | DESC_S | DESC_TYPE_DATA_RW;
+    const uint8_t code = DESC_P | DESC_S | DESC_TYPE_CODE_RX,
+                  data = DESC_P | DESC_S | DESC_TYPE_DATA_RW;
     const uint8_t flags = DESC_FLAG_G | DESC_FLAG_DB;
     const uint32_t guest_limit = (GUEST_SEGMENT_END >> 12) - 1; /* 0xFC3FF */
 
@@ -115,7 +116,10 @@ void arch_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dp
 }
 
 /* Back to the default: a DPL-0 gate, so "int vec" from the guest raises #GP and bounces. */
-void arch_idt_reset_gate(unsigned vec) { set_gate(vec, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0); }
+void arch_idt_reset_gate(unsigned vec)
+{
+    set_gate(vec, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0);
+}
 
 void arch_set_guest_stack(uint16_t ss, uint32_t esp)
 {

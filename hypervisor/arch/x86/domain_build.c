@@ -67,7 +67,10 @@ static void load_image(struct domain *d)
     put(d, d->layout.p2m_start, d->p2m, d->nr_pages * 4);
 }
 
-static uint32_t pfn_of(const struct domain *d, uint32_t va) { return (va - d->layout.v_start) >> 12; }
+static uint32_t pfn_of(const struct domain *d, uint32_t va)
+{
+    return (va - d->layout.v_start) >> 12;
+}
 
 static int is_pt_frame(const struct domain *d, uint32_t pfn)
 {
@@ -154,7 +157,8 @@ int arch_build_domain(struct domain *d, const char **why)
     int err = guest_image_parse(d->image, d->image_len, &d->img, why);
     if (err)
         return err;
-    err = dom_layout_compute(d->img.v_start, d->img.v_kend, d->module_len, d->nr_pages, &d->layout, why);
+    err = dom_layout_compute(d->img.v_start, d->img.v_kend, d->module_len, d->nr_pages, &d->layout,
+                             why);
     if (err)
         return err;
     if ((err = alloc_memory(d, why)) || (err = make_shared_info(d, why)))

@@ -10,7 +10,10 @@
 #include "hv/hypercall.h"
 #include <public/xen.h>
 
-static int fast_trap_vector_ok(uint32_t v) { return v == 0x80 || (v >= 0x20 && v <= 0x2f); }
+static int fast_trap_vector_ok(uint32_t v)
+{
+    return v == 0x80 || (v >= 0x20 && v <= 0x2f);
+}
 
 void arch_fast_trap_reset(struct domain *d)
 {

@@ -28,7 +28,8 @@ static unsigned cur_frames;
 
 static int in_reserved_area(unsigned frame_index, uint32_t offset)
 {
-    return frame_index == 0 && offset >= FIRST_RESERVED_GDT_BYTE && offset < FIRST_RESERVED_GDT_BYTE + RESERVED_BYTES;
+    return frame_index == 0 && offset >= FIRST_RESERVED_GDT_BYTE &&
+           offset < FIRST_RESERVED_GDT_BYTE + RESERVED_BYTES;
 }
 
 /* Check every descriptor of a would-be GDT frame; truncated limits are written back. */
@@ -70,8 +71,8 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
         if (!frame_owned_by(mfns[i], d->id) || mfns[i] == d->shared_info_mfn)
             return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "frame is not the guest's");
         if (f->type != FT_GDT && f->type_count != 0)
-            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "frame in use as type %u (mapped writable?)",
-                             f->type);
+            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM,
+                             "frame in use as type %u (mapped writable?)", f->type);
         long err = validate_frame(mfns[i], i);
         if (err)
             return err;
@@ -95,7 +96,8 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
         arch_map_gdt_page(i, i < n ? mfns[i] : 0);
     memcpy(cur_mfns, mfns, sizeof(mfns));
     cur_frames = n;
-    load_gdtr(GDT_VIRT_START, entries > LAST_RESERVED_GDT_ENTRY ? entries : LAST_RESERVED_GDT_ENTRY + 1);
+    load_gdtr(GDT_VIRT_START,
+              entries > LAST_RESERVED_GDT_ENTRY ? entries : LAST_RESERVED_GDT_ENTRY + 1);
     return 0;
 }
 
@@ -111,7 +113,8 @@ long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi)
     if ((type == FT_L1 || type == FT_L2) && frame_table[mfn].type_count)
         return hv_refuse("update_descriptor", maddr, -XEN_EPERM, "frame is a page table");
     if (type == FT_GDT && cur_frames && mfn == cur_mfns[0] && in_reserved_area(0, off))
-        return hv_refuse("update_descriptor", maddr, -XEN_EPERM, "entry %u is the hypervisor's", off / 8);
+        return hv_refuse("update_descriptor", maddr, -XEN_EPERM, "entry %u is the hypervisor's",
+                         off / 8);
     struct desc desc = {lo, hi};
     const char *why;
     if (desc_check_guest(&desc, &why))

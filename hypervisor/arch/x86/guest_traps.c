@@ -13,13 +13,16 @@
 #include "x86.h"
 #include <public/xen.h>
 
-int arch_bounce(struct domain *d, struct cpu_regs *r, uint16_t cs, uint32_t eip, const uint32_t *extra,
-                unsigned nr_extra, const char *what);
+int arch_bounce(struct domain *d, struct cpu_regs *r, uint16_t cs, uint32_t eip,
+                const uint32_t *extra, unsigned nr_extra, const char *what);
 const char *arch_exception_name(unsigned v);
 
 #define GP_IDT_REF 2u /* error-code bit: the selector is an IDT vector */
 
-static int pushes_error(unsigned v) { return v == 8 || (v >= 10 && v <= 14) || v == 17; }
+static int pushes_error(unsigned v)
+{
+    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+}
 
 static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint32_t *extra,
                     unsigned nr_extra)
@@ -45,7 +48,7 @@ static int software_interrupt(struct domain *d, struct cpu_regs *r)
     const trap_info_t *ti = &d->traps[n];
     if (n == HYPERCALL_VECTOR || ti->address == 0 || TI_GET_DPL(ti) < REGS_RING(r))
         return 0; /* not the caller's to raise: the guest gets the #GP */
-    r->eip += 2; /* past "int $n" */
+    r->eip += 2;  /* past "int $n" */
     deliver(d, r, n, 0, 0);
     return 1;
 }
@@ -98,7 +101,8 @@ void do_failsafe(struct cpu_regs *r)
 {
     struct domain *d = current_domain();
     if (d->failsafe_eip == 0 || (r->eip == d->failsafe_eip && (r->cs & 0xffff) == d->failsafe_cs))
-        domain_crash(d, r, "cannot return to the guest (bad segment %04x/%04x/%04x/%04x or frame) and %s",
+        domain_crash(d, r,
+                     "cannot return to the guest (bad segment %04x/%04x/%04x/%04x or frame) and %s",
                      r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff,
                      d->failsafe_eip ? "the failsafe callback faults too" : "no failsafe callback");
     uint32_t segs[4] = {r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff};

@@ -29,7 +29,7 @@
 /* Where the image is loaded (machine) and linked (virtual, through the direct map). */
 #define HV_LOAD_PHYS 0x00100000
 #define HV_VIRT(pa) ((pa) + DIRECTMAP_VIRT_START)
-#define HV_PHYS(va) ((va) - DIRECTMAP_VIRT_START)
+#define HV_PHYS(va) ((va)-DIRECTMAP_VIRT_START)
 
 /* Hypervisor selectors (ABI §1) and its TSS (first free entry, 264). */
 #define HV_CS 0x0808

@@ -13,7 +13,10 @@
 
 #define UVM "update_va_mapping"
 
-static int is_page_table_type(uint8_t t) { return t == FT_L1 || t == FT_L2 || t == FT_GDT || t == FT_LDT; }
+static int is_page_table_type(uint8_t t)
+{
+    return t == FT_L1 || t == FT_L2 || t == FT_GDT || t == FT_LDT;
+}
 
 static long check_new_pte(struct domain *d, uint32_t va, uint32_t pte)
 {

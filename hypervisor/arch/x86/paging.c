@@ -21,7 +21,7 @@ extern uint32_t boot_directmap_l1[DIRECTMAP_L1_COUNT * 1024];
 static uint32_t m2p_l1[1024] __attribute__((aligned(4096)));
 static uint32_t vmap_l1[VMAP_L1_COUNT * 1024] __attribute__((aligned(4096)));
 static uint32_t mapwin_l1[1024] __attribute__((aligned(4096)));
-static uint32_t *m2p_page[1024];   /* writable view of each M2P page, through the direct map */
+static uint32_t *m2p_page[1024]; /* writable view of each M2P page, through the direct map */
 static uint32_t m2p_max_mfn;
 static uint32_t vmap_next = VMAP_VIRT_START;
 static uint32_t mapwin_hint;
@@ -41,7 +41,10 @@ struct mem_range arch_hv_image(void)
     return (struct mem_range){HV_LOAD_PHYS, HV_PHYS((uint32_t)_end)};
 }
 
-int arch_is_directmapped(uint32_t mfn) { return mfn < (DIRECTMAP_SIZE >> 12); }
+int arch_is_directmapped(uint32_t mfn)
+{
+    return mfn < (DIRECTMAP_SIZE >> 12);
+}
 
 void *arch_directmap(uint32_t mfn)
 {
@@ -54,7 +57,8 @@ void arch_paging_init(void)
     idle_l2[0] = 0; /* the boot identity map is no longer needed */
     idle_l2[M2P_VIRT_START >> 22] = arch_virt_to_mfn(m2p_l1) << 12 | HV_L2_PROT;
     for (unsigned i = 0; i < VMAP_L1_COUNT; i++)
-        idle_l2[(VMAP_VIRT_START >> 22) + i] = arch_virt_to_mfn(&vmap_l1[i * 1024]) << 12 | HV_L2_PROT;
+        idle_l2[(VMAP_VIRT_START >> 22) + i] =
+            arch_virt_to_mfn(&vmap_l1[i * 1024]) << 12 | HV_L2_PROT;
     idle_l2[MAPWIN_VIRT_START >> 22] = arch_virt_to_mfn(mapwin_l1) << 12 | HV_L2_PROT;
     flush_tlb();
 }
@@ -65,7 +69,10 @@ void arch_copy_hv_slots(uint32_t *l2)
     memcpy(&l2[HV_L2_FIRST_SLOT], &idle_l2[HV_L2_FIRST_SLOT], HV_L2_SLOTS * sizeof(uint32_t));
 }
 
-uint32_t arch_idle_l2_maddr(void) { return arch_virt_to_mfn(idle_l2) << 12; }
+uint32_t arch_idle_l2_maddr(void)
+{
+    return arch_virt_to_mfn(idle_l2) << 12;
+}
 
 void *arch_map_frame(uint32_t mfn)
 {
@@ -100,7 +107,8 @@ void *arch_vmap(uint32_t maddr, uint32_t len)
         return 0;
     uint32_t va = vmap_next;
     for (uint32_t i = 0; i < pages; i++)
-        vmap_l1[((va - VMAP_VIRT_START) >> 12) + i] = (first + (i << 12)) | PTE_P | PTE_RW | PTE_A | PTE_D;
+        vmap_l1[((va - VMAP_VIRT_START) >> 12) + i] =
+            (first + (i << 12)) | PTE_P | PTE_RW | PTE_A | PTE_D;
     vmap_next += pages << 12;
     return (void *)(va + (maddr & 0xfff));
 }
@@ -150,4 +158,7 @@ void arch_map_gdt_page(unsigned i, uint32_t mfn)
     invlpg(va);
 }
 
-uint32_t arch_m2p_get(uint32_t mfn) { return mfn < m2p_max_mfn ? m2p_page[mfn >> 10][mfn & 1023] : ~0u; }
+uint32_t arch_m2p_get(uint32_t mfn)
+{
+    return mfn < m2p_max_mfn ? m2p_page[mfn >> 10][mfn & 1023] : ~0u;
+}

@@ -47,7 +47,10 @@ void arch_halt(void)
         __asm__ volatile("cli; hlt");
 }
 
-void arch_idle(void) { safe_halt(); }
+void arch_idle(void)
+{
+    safe_halt();
+}
 
 void arch_backtrace(uint32_t ebp)
 {

@@ -19,10 +19,28 @@ struct fixup {
 extern const struct fixup __ex_table_start[], __ex_table_end[];
 
 static const char *const exception_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
-    "device not available", "double fault", "coprocessor overrun", "invalid TSS",
-    "segment not present", "stack fault", "general protection", "page fault", "reserved",
-    "x87 error", "alignment check", "machine check", "SIMD error", "virtualization", "control protection",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "x87 error",
+    "alignment check",
+    "machine check",
+    "SIMD error",
+    "virtualization",
+    "control protection",
 };
 
 const char *arch_exception_name(unsigned v)
@@ -68,7 +86,8 @@ static void trap_from_hypervisor(struct cpu_regs *r)
     }
     if (r->vector == 14)
         panic_regs(r, "page fault in the hypervisor at %#x (error %#x)", read_cr2(), r->error_code);
-    panic_regs(r, "%s in the hypervisor (error %#x)", arch_exception_name(r->vector), r->error_code);
+    panic_regs(r, "%s in the hypervisor (error %#x)", arch_exception_name(r->vector),
+               r->error_code);
 }
 
 void do_trap(struct cpu_regs *r)

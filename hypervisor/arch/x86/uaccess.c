@@ -58,7 +58,8 @@ int guest_range_mapped(guest_va_t va, size_t n, int write)
         return 0;
     if (n == 0)
         return 1;
-    for (uint32_t page = va & PTE_FRAME_MASK; page <= ((va + n - 1) & PTE_FRAME_MASK); page += 4096) {
+    for (uint32_t page = va & PTE_FRAME_MASK; page <= ((va + n - 1) & PTE_FRAME_MASK);
+         page += 4096) {
         uint32_t pte = lookup_pte(page);
         if (!(pte & PTE_P) || (write && !(pte & PTE_RW)))
             return 0;

@@ -28,18 +28,22 @@ long do_set_trap_table(uint32_t table)
             return 0;
         if (!sel_is_guest_code(ti.cs))
             return hv_refuse("set_trap_table", table, -XEN_EPERM,
-                             "entry %u (vector %u): %#x is not a guest code selector", i, ti.vector, ti.cs);
-        if (ti.vector == d->fast_trap && (TI_GET_IF(&ti) || ti.address != d->traps[ti.vector].address))
+                             "entry %u (vector %u): %#x is not a guest code selector", i, ti.vector,
+                             ti.cs);
+        if (ti.vector == d->fast_trap &&
+            (TI_GET_IF(&ti) || ti.address != d->traps[ti.vector].address))
             arch_fast_trap_reset(d); /* the installed gate no longer matches: back to bouncing */
         d->traps[ti.vector] = ti;
     }
 }
 
-long do_set_callbacks(uint32_t event_sel, uint32_t event_addr, uint32_t failsafe_sel, uint32_t failsafe_addr)
+long do_set_callbacks(uint32_t event_sel, uint32_t event_addr, uint32_t failsafe_sel,
+                      uint32_t failsafe_addr)
 {
     struct domain *d = current_domain();
     if (!sel_is_guest_code((uint16_t)event_sel) || event_sel > 0xffff)
-        return hv_refuse("set_callbacks", event_sel, -XEN_EPERM, "event selector is not a guest code selector");
+        return hv_refuse("set_callbacks", event_sel, -XEN_EPERM,
+                         "event selector is not a guest code selector");
     if (!sel_is_guest_code((uint16_t)failsafe_sel) || failsafe_sel > 0xffff)
         return hv_refuse("set_callbacks", failsafe_sel, -XEN_EPERM,
                          "failsafe selector is not a guest code selector");
@@ -85,15 +89,20 @@ long do_set_debugreg(uint32_t reg, uint32_t value)
 {
     struct domain *d = current_domain();
     switch (reg) {
-    case 0: case 1: case 2: case 3:
+    case 0:
+    case 1:
+    case 2:
+    case 3:
         if (value > DR_ADDR_LIMIT)
-            return hv_refuse("set_debugreg", reg, -XEN_EPERM, "address %#x reaches the hypervisor", value);
+            return hv_refuse("set_debugreg", reg, -XEN_EPERM, "address %#x reaches the hypervisor",
+                             value);
         break;
     case 6:
         break;
     case 7:
         if (!dr7_ok(value))
-            return hv_refuse("set_debugreg", reg, -XEN_EPERM, "DR7 %#x sets GD or an I/O breakpoint", value);
+            return hv_refuse("set_debugreg", reg, -XEN_EPERM,
+                             "DR7 %#x sets GD or an I/O breakpoint", value);
         break;
     default:
         return hv_refuse("set_debugreg", reg, -XEN_EINVAL, "no such debug register");

@@ -5,9 +5,18 @@
 
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
@@ -21,7 +30,10 @@ static inline uint32_t read_cr0(void)
     __asm__ volatile("mov %%cr0, %0" : "=r"(v));
     return v;
 }
-static inline void write_cr0(uint32_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
+static inline void write_cr0(uint32_t v)
+{
+    __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory");
+}
 static inline uint32_t read_cr2(void)
 {
     uint32_t v;
@@ -34,26 +46,47 @@ static inline uint32_t read_cr3(void)
     __asm__ volatile("mov %%cr3, %0" : "=r"(v));
     return v;
 }
-static inline void write_cr3(uint32_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
+static inline void write_cr3(uint32_t v)
+{
+    __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
+}
 static inline uint32_t read_cr4(void)
 {
     uint32_t v;
     __asm__ volatile("mov %%cr4, %0" : "=r"(v));
     return v;
 }
-static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
-static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
-static inline void flush_tlb(void) { write_cr3(read_cr3()); }
+static inline void write_cr4(uint32_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
+}
+static inline void invlpg(uint32_t va)
+{
+    __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+static inline void flush_tlb(void)
+{
+    write_cr3(read_cr3());
+}
 
 static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
 
-static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void cli(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+static inline void sti(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
 /* sti takes effect after the next instruction, so "sti; hlt" cannot miss a wake-up. */
-static inline void safe_halt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+static inline void safe_halt(void)
+{
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;

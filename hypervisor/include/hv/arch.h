@@ -10,18 +10,18 @@
 struct domain;
 
 void arch_desc_tables_init(void);
-void arch_cpu_init(void);          /* CR0/CR4 features (WP, SMEP where present), PIC masked */
-void arch_paging_init(void);       /* drops the boot identity map, fills hypervisor L2 slots */
+void arch_cpu_init(void);    /* CR0/CR4 features (WP, SMEP where present), PIC masked */
+void arch_paging_init(void); /* drops the boot identity map, fills hypervisor L2 slots */
 void arch_set_guest_stack(uint16_t ss, uint32_t esp); /* TSS ss1/esp1 */
 
 /* Machine memory access. */
 struct mem_range arch_hv_image(void); /* machine range of the hypervisor image */
-void *arch_map_frame(uint32_t mfn); /* one frame through the mapping window */
+void *arch_map_frame(uint32_t mfn);   /* one frame through the mapping window */
 void arch_unmap_frame(void *va);
 void *arch_vmap(uint32_t maddr, uint32_t len); /* contiguous machine range, boot modules */
 void arch_vunmap(void *va, uint32_t len);
 int arch_is_directmapped(uint32_t mfn);
-void *arch_directmap(uint32_t mfn); /* only for frames below the direct-map limit */
+void *arch_directmap(uint32_t mfn);        /* only for frames below the direct-map limit */
 uint32_t arch_virt_to_mfn(const void *va); /* for hypervisor image/heap addresses */
 void arch_m2p_set(uint32_t mfn, uint32_t pfn);
 uint32_t arch_m2p_get(uint32_t mfn);

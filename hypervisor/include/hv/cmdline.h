@@ -11,10 +11,10 @@
 enum on_crash { ON_CRASH_HALT = 0, ON_CRASH_REBOOT = 1 };
 
 struct hv_options {
-    unsigned console;      /* CONSOLE_* mask; default COM1|VGA */
-    uint64_t mem_bytes;    /* guest memory (mem=64M); 0 = the default size */
-    int exit_debug;        /* exit=debug: leave QEMU through isa-debug-exit on port 0xf4 */
-    enum on_crash on_crash;/* oncrash=halt|reboot; default halt */
+    unsigned console;       /* CONSOLE_* mask; default COM1|VGA */
+    uint64_t mem_bytes;     /* guest memory (mem=64M); 0 = the default size */
+    int exit_debug;         /* exit=debug: leave QEMU through isa-debug-exit on port 0xf4 */
+    enum on_crash on_crash; /* oncrash=halt|reboot; default halt */
     char guest_cmdline[MAX_GUEST_CMDLINE]; /* everything after "--", trimmed, NUL-terminated */
 };
 

@@ -7,16 +7,16 @@
 /* All addresses are guest virtual, page-aligned, upward from v_start. */
 struct dom_layout {
     uint32_t v_start;
-    uint32_t kernel_end;  /* v_kend rounded up to a page */
-    uint32_t mod_start;   /* 0 when there is no module */
-    uint32_t mod_len;     /* bytes */
-    uint32_t p2m_start;   /* u32 machine frame per guest PFN */
-    uint32_t p2m_len;     /* bytes: nr_pages * 4 */
-    uint32_t pt_start;    /* the L2, followed by the L1s */
-    uint32_t nr_pt_frames;/* 1 + number of L1s */
-    uint32_t si_start;    /* start_info page */
-    uint32_t stack_start; /* one stack page; initial ESP = si_start + 8 KB */
-    uint32_t v_end;       /* end of the bootstrap region (end of the stack page) */
+    uint32_t kernel_end;    /* v_kend rounded up to a page */
+    uint32_t mod_start;     /* 0 when there is no module */
+    uint32_t mod_len;       /* bytes */
+    uint32_t p2m_start;     /* u32 machine frame per guest PFN */
+    uint32_t p2m_len;       /* bytes: nr_pages * 4 */
+    uint32_t pt_start;      /* the L2, followed by the L1s */
+    uint32_t nr_pt_frames;  /* 1 + number of L1s */
+    uint32_t si_start;      /* start_info page */
+    uint32_t stack_start;   /* one stack page; initial ESP = si_start + 8 KB */
+    uint32_t v_end;         /* end of the bootstrap region (end of the stack page) */
     uint32_t nr_boot_pages; /* (v_end - v_start) / 4 KB */
 };
 

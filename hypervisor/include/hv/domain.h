@@ -20,7 +20,7 @@ struct domain {
     /* Filled by the builder. */
     struct guest_image img;
     struct dom_layout layout;
-    uint32_t *p2m; /* hypervisor's copy: machine frame of each guest PFN */
+    uint32_t *p2m;   /* hypervisor's copy: machine frame of each guest PFN */
     uint32_t l2_mfn; /* the address space loaded in CR3 */
     uint32_t shared_info_mfn;
     shared_info_t *shared_info;
@@ -31,7 +31,7 @@ struct domain {
     uint32_t event_eip, failsafe_eip;
     uint16_t kernel_ss; /* stack_switch: ring-1 stack for ring-3 -> ring-1 transitions */
     uint32_t kernel_esp;
-    uint8_t fast_trap;  /* vector installed in the real IDT, 0 = none */
+    uint8_t fast_trap; /* vector installed in the real IDT, 0 = none */
     uint32_t debugreg[8];
     /* Statistics. */
     uint32_t hypercalls[NR_HYPERCALLS];
@@ -41,7 +41,10 @@ struct domain {
 };
 
 extern struct domain dom0;
-static inline struct domain *current_domain(void) { return &dom0; }
+static inline struct domain *current_domain(void)
+{
+    return &dom0;
+}
 
 /* Shut the domain down for good (SHUTDOWN_* reason) and act as the command line says. */
 void domain_shutdown(struct domain *d, unsigned reason) __attribute__((noreturn));

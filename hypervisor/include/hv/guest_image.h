@@ -1,4 +1,5 @@
-/* Guest kernel image checks (ABI §9): ELF32 i386 executable plus its __xen_guest string. Pure logic. */
+/* Guest kernel image checks (ABI §9): ELF32 i386 executable plus its __xen_guest string. Pure
+ * logic. */
 #ifndef HV_GUEST_IMAGE_H
 #define HV_GUEST_IMAGE_H
 

@@ -16,7 +16,8 @@ long do_sched_op(uint32_t op);
 long do_xen_version(uint32_t cmd);
 long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags);
 long do_set_trap_table(uint32_t table);
-long do_set_callbacks(uint32_t event_sel, uint32_t event_addr, uint32_t failsafe_sel, uint32_t failsafe_addr);
+long do_set_callbacks(uint32_t event_sel, uint32_t event_addr, uint32_t failsafe_sel,
+                      uint32_t failsafe_addr);
 long do_stack_switch(uint32_t ss, uint32_t esp);
 long do_fpu_taskswitch(void);
 long do_set_debugreg(uint32_t reg, uint32_t value);

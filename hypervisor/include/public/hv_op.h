@@ -16,11 +16,11 @@
 #define HVOP_get_stats 0
 
 typedef struct hv_stats {
-    uint32_t size;              /* sizeof(hv_stats_t) in this hypervisor */
-    uint32_t hypercalls[32];    /* calls per hypercall number (this one included) */
-    uint32_t bounces[256];      /* exceptions and software interrupts delivered, per vector */
-    uint32_t failsafe_callbacks;/* failsafe deliveries (faulting segment reload or iret) */
-    uint32_t event_upcalls;     /* event-callback deliveries */
+    uint32_t size;               /* sizeof(hv_stats_t) in this hypervisor */
+    uint32_t hypercalls[32];     /* calls per hypercall number (this one included) */
+    uint32_t bounces[256];       /* exceptions and software interrupts delivered, per vector */
+    uint32_t failsafe_callbacks; /* failsafe deliveries (faulting segment reload or iret) */
+    uint32_t event_upcalls;      /* event-callback deliveries */
 } hv_stats_t;
 
 _Static_assert(__builtin_offsetof(hv_stats_t, hypercalls) == 4, "hv_stats_t layout");
