@@ -13,6 +13,8 @@ typedef long hypercall_fn(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 
 static hypercall_fn *const handlers[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_trap_table] = HANDLER(do_set_trap_table),
+    [__HYPERVISOR_mmu_update] = HANDLER(do_mmu_update),
+    [__HYPERVISOR_multicall] = HANDLER(do_multicall),
     [__HYPERVISOR_set_gdt] = HANDLER(do_set_gdt),
     [__HYPERVISOR_update_descriptor] = HANDLER(do_update_descriptor),
     [__HYPERVISOR_stack_switch] = HANDLER(do_stack_switch),
@@ -109,16 +111,19 @@ long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     return err;
 }
 
+long hypercall_call(uint32_t op, const uint32_t args[5])
+{
+    unsigned nr = op % NR_HYPERCALLS;
+    current_domain()->hypercalls[nr]++;
+    if (handlers[nr] == 0)
+        return hv_refuse(names[nr], args[0], -XEN_ENOSYS, "not implemented");
+    return handlers[nr](args[0], args[1], args[2], args[3], args[4]);
+}
+
 void hypercall_dispatch(struct cpu_regs *r)
 {
-    struct domain *d = current_domain();
-    unsigned nr = r->eax % NR_HYPERCALLS;
-    d->hypercalls[nr]++;
-    if (handlers[nr] == 0) {
-        r->eax = (uint32_t)hv_refuse(names[nr], r->ebx, -XEN_ENOSYS, "not implemented");
-        return;
-    }
-    r->eax = (uint32_t)handlers[nr](r->ebx, r->ecx, r->edx, r->esi, r->edi);
+    const uint32_t args[5] = {r->ebx, r->ecx, r->edx, r->esi, r->edi};
+    r->eax = (uint32_t)hypercall_call(r->eax, args);
 }
 
 long do_xen_version(uint32_t cmd)

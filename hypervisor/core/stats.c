@@ -1,5 +1,6 @@
 /* hv_op (31) [ours]: the statistics the hypervisor keeps, copied out for the guest. */
 #include "hv/domain.h"
+#include "hv/frame.h"
 #include "hv/hypercall.h"
 #include "hv/uaccess.h"
 #include "lib/string.h"
@@ -18,6 +19,22 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     memcpy(s.bounces, d->bounces, sizeof(s.bounces));
     s.failsafe_callbacks = d->failsafe_callbacks;
     s.event_upcalls = d->event_upcalls;
+    s.pt_updates = d->pt_updates;
+    s.mmu_batches = d->mmu_batches;
+    s.multicall_batches = d->multicall_batches;
+    s.multicall_entries = d->multicall_entries;
+    s.frames_free = frame_free_count();
+    for (uint32_t mfn = 0; mfn < max_mfn; mfn++) {
+        const struct frame_info *f = &frame_table[mfn];
+        if (f->owner != d->id)
+            continue;
+        s.guest_frames++;
+        if (f->type_count && f->type < 6)
+            s.guest_frames_by_type[f->type]++;
+        s.guest_frames_pinned += (f->flags & FF_PINNED) != 0;
+        s.guest_refs += f->count;
+        s.guest_type_refs += f->type_count;
+    }
     uint32_t n = size < sizeof(s) ? size : sizeof(s);
     if (copy_to_guest(buffer, &s, n))
         return hv_refuse("hv_op", cmd, -XEN_EFAULT, "buffer %#x+%u not writable", buffer, size);

@@ -7,6 +7,7 @@
 #include "hv/arch.h"
 #include "hv/domain.h"
 #include "hv/frame.h"
+#include "hv/page_type.h"
 #include "lib/string.h"
 #include "x86.h"
 #include <public/xen.h>
@@ -78,47 +79,33 @@ static int is_pt_frame(const struct domain *d, uint32_t pfn)
     return pfn >= first && pfn < first + d->layout.nr_pt_frames;
 }
 
-static void build_page_tables(struct domain *d)
+/* Write the bootstrap tables raw, then validate the L2 like any guest table: validation takes
+ * every reference the mappings need, so the accounting is the one the MMU code keeps. */
+static int build_page_tables(struct domain *d, const char **why)
 {
     const struct dom_layout *l = &d->layout;
     uint32_t l2_pfn = pfn_of(d, l->pt_start), next_l1 = l2_pfn + 1;
-    uint32_t *l2 = arch_map_frame(d->p2m[l2_pfn]);
-    arch_copy_hv_slots(l2);
+    uint32_t l2_mfn = d->p2m[l2_pfn];
+    uint32_t *l2 = arch_map_frame(l2_mfn);
 
     for (uint32_t va = l->v_start; va < l->v_end; va += 4096) {
         uint32_t slot = va >> 22;
-        if (!(l2[slot] & PTE_P)) {
-            uint32_t l1_mfn = d->p2m[next_l1++];
-            struct frame_info *f = &frame_table[l1_mfn];
-            l2[slot] = l1_mfn << 12 | L2_PROT;
-            f->type = FT_L1;
-            f->flags |= FF_VALIDATED;
-            f->type_count++;
-            f->count++;
-        }
-        uint32_t pfn = pfn_of(d, va), mfn = d->p2m[pfn];
+        if (!(l2[slot] & PTE_P))
+            l2[slot] = d->p2m[next_l1++] << 12 | L2_PROT;
+        uint32_t pfn = pfn_of(d, va);
         uint32_t *l1 = arch_map_frame(l2[slot] >> 12);
-        struct frame_info *f = &frame_table[mfn];
-        if (is_pt_frame(d, pfn)) {
-            l1[(va >> 12) & 1023] = mfn << 12 | L1_PROT_RO;
-        } else {
-            l1[(va >> 12) & 1023] = mfn << 12 | L1_PROT;
-            f->type = FT_WRITABLE;
-            f->type_count++;
-        }
-        f->count++;
+        l1[(va >> 12) & 1023] = d->p2m[pfn] << 12 | (is_pt_frame(d, pfn) ? L1_PROT_RO : L1_PROT);
         arch_unmap_frame(l1);
     }
     arch_unmap_frame(l2);
 
-    /* The L2: pinned (one type reference) and in use as the base pointer (another). */
-    uint32_t l2_mfn = d->p2m[l2_pfn];
-    struct frame_info *f = &frame_table[l2_mfn];
-    f->type = FT_L2;
-    f->flags |= FF_VALIDATED | FF_PINNED;
-    f->type_count += 2;
-    f->count += 2;
+    /* The L2 is pinned (one reference) and in use as the base pointer (another). */
+    int err = get_page_and_type(l2_mfn, FT_L2, d->id, why);
+    if (err || (err = get_page_and_type(l2_mfn, FT_L2, d->id, why)))
+        return err;
+    frame_table[l2_mfn].flags |= FF_PINNED;
     d->l2_mfn = l2_mfn;
+    return 0;
 }
 
 static int make_shared_info(struct domain *d, const char **why)
@@ -130,6 +117,7 @@ static int make_shared_info(struct domain *d, const char **why)
     }
     /* Owned by the domain so it may map it; the hypervisor keeps its own reference. */
     frame_table[mfn].owner = d->id;
+    frame_table[mfn].flags |= FF_HV_WRITES;
     d->shared_info_mfn = mfn;
     d->shared_info = arch_directmap(mfn);
     d->shared_info->evtchn_upcall_mask = 1;
@@ -164,9 +152,8 @@ int arch_build_domain(struct domain *d, const char **why)
     if ((err = alloc_memory(d, why)) || (err = make_shared_info(d, why)))
         return err;
     load_image(d);
-    build_page_tables(d);
     write_start_info(d);
-    return 0;
+    return build_page_tables(d, why);
 }
 
 void arch_enter_guest(struct domain *d)

@@ -12,6 +12,7 @@
 #include "hv/domain.h"
 #include "hv/frame.h"
 #include "hv/hypercall.h"
+#include "hv/page_type.h"
 #include "hv/uaccess.h"
 #include "layout.h"
 #include "lib/string.h"
@@ -21,7 +22,7 @@
 #define RESERVED_BYTES ((LAST_RESERVED_GDT_ENTRY + 1 - FIRST_RESERVED_GDT_ENTRY) * 8u)
 
 extern struct desc gdt[HV_GDT_ENTRIES];
-void arch_map_gdt_page(unsigned i, uint32_t mfn);
+void arch_map_window_page(uint32_t va, uint32_t mfn);
 
 static uint32_t cur_mfns[GDT_MAX_FRAMES];
 static unsigned cur_frames;
@@ -67,38 +68,45 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
     if (copy_from_guest(mfns, frame_list, n * sizeof(uint32_t)))
         return hv_refuse("set_gdt", frame_list, -XEN_EFAULT, "frame list unreadable");
     for (unsigned i = 0; i < n; i++) {
-        struct frame_info *f = mfns[i] < max_mfn ? &frame_table[mfns[i]] : 0;
-        if (!frame_owned_by(mfns[i], d->id) || mfns[i] == d->shared_info_mfn)
+        const char *why;
+        if (mfns[i] == d->shared_info_mfn || !frame_owned_by(mfns[i], d->id))
             return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "frame is not the guest's");
-        if (f->type != FT_GDT && f->type_count != 0)
-            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM,
-                             "frame in use as type %u (mapped writable?)", f->type);
+        struct frame_info *f = &frame_table[mfns[i]];
+        if (f->type_count && f->type != FT_GDT)
+            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "frame %u is mapped writable or is a table",
+                             i);
         long err = validate_frame(mfns[i], i);
         if (err)
             return err;
+        if (get_page_and_type(mfns[i], FT_GDT, d->id, &why)) /* cannot fail after the checks */
+            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "%s", why);
     }
 
-    /* Checked; now switch. New frames take their type before the old ones drop theirs, so a
-     * frame in both lists never passes through type "none". */
-    for (unsigned i = 0; i < n; i++) {
-        frame_table[mfns[i]].type = FT_GDT;
-        frame_table[mfns[i]].type_count++;
-    }
-    for (unsigned i = 0; i < cur_frames; i++) {
-        struct frame_info *f = &frame_table[cur_mfns[i]];
-        if (--f->type_count == 0)
-            f->type = FT_NONE;
-    }
+    /* New frames took their type before the old ones drop theirs, so a frame in both lists
+     * never passes through type "none". */
+    for (unsigned i = 0; i < cur_frames; i++)
+        put_page_and_type(cur_mfns[i]);
     uint8_t *first = arch_map_frame(mfns[0]);
     memcpy(first + FIRST_RESERVED_GDT_BYTE, &gdt[FIRST_RESERVED_GDT_ENTRY], RESERVED_BYTES);
     arch_unmap_frame(first);
     for (unsigned i = 0; i < GDT_MAX_FRAMES; i++)
-        arch_map_gdt_page(i, i < n ? mfns[i] : 0);
+        arch_map_window_page(GDT_VIRT_START + (i << 12), i < n ? mfns[i] : 0);
     memcpy(cur_mfns, mfns, sizeof(mfns));
     cur_frames = n;
     load_gdtr(GDT_VIRT_START,
               entries > LAST_RESERVED_GDT_ENTRY ? entries : LAST_RESERVED_GDT_ENTRY + 1);
     return 0;
+}
+
+/* Keep the hypervisor's reserved entry e equal in its own GDT and in the guest's frame 0. */
+void arch_set_reserved_gdt_entry(unsigned e, struct desc v)
+{
+    gdt[e] = v;
+    if (cur_frames) {
+        struct desc *p = arch_map_frame(cur_mfns[0]);
+        p[e] = v;
+        arch_unmap_frame(p);
+    }
 }
 
 long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi)

@@ -12,10 +12,12 @@
 #define DIRECTMAP_VIRT_START 0xFC400000
 #define DIRECTMAP_SIZE 0x02000000
 #define DIRECTMAP_L1_COUNT 8
-/* 0xFE400000-0xFFBEFFFF: vmap area for boot modules and device registers (slots 1017-1022),
- * then 16 pages where the guest's GDT frames are mapped once it has its own (set_gdt). */
+/* 0xFE400000-0xFFBDFFFF: vmap area for boot modules and device registers (slots 1017-1022),
+ * then 16 pages for the guest's LDT frames (SET_LDT) and 16 for its GDT frames (set_gdt). */
 #define VMAP_VIRT_START 0xFE400000
-#define VMAP_VIRT_END 0xFFBF0000
+#define VMAP_VIRT_END 0xFFBE0000
+#define LDT_VIRT_START 0xFFBE0000
+#define LDT_MAX_FRAMES 16
 #define GDT_VIRT_START 0xFFBF0000
 #define GDT_MAX_FRAMES 16
 #define VMAP_AREA_END 0xFFC00000
@@ -36,6 +38,8 @@
 #define HV_DS 0x0810
 #define HV_TSS_ENTRY 264
 #define HV_TSS_SEL (HV_TSS_ENTRY * 8)
+#define HV_LDT_ENTRY 265 /* the guest's LDT, when it has one */
+#define HV_LDT_SEL (HV_LDT_ENTRY * 8)
 #define HV_GDT_ENTRIES 512 /* one page: guest part 0-255, reserved 256-295, rest free */
 
 #define HV_STACK_SIZE 16384

@@ -149,13 +149,24 @@ void arch_m2p_set(uint32_t mfn, uint32_t pfn)
         m2p_page[mfn >> 10][mfn & 1023] = pfn;
 }
 
-/* Map (mfn != 0) or unmap one page of the GDT window, writable: the CPU sets accessed and
- * busy bits in descriptors. */
-void arch_map_gdt_page(unsigned i, uint32_t mfn)
+/* Map (mfn != 0) or unmap one page of the GDT/LDT windows, writable: the CPU sets accessed
+ * and busy bits in descriptors. */
+void arch_map_window_page(uint32_t va, uint32_t mfn)
 {
-    uint32_t va = GDT_VIRT_START + (i << 12);
     vmap_l1[(va - VMAP_VIRT_START) >> 12] = mfn ? (mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D) : 0;
     invlpg(va);
+}
+
+void arch_flush_tlb(void) { flush_tlb(); }
+void arch_invlpg(uint32_t va) { invlpg(va); }
+void arch_load_base(uint32_t l2_mfn) { write_cr3(l2_mfn << 12); }
+
+uint32_t arch_read_l2e(uint32_t l2_mfn, unsigned slot)
+{
+    uint32_t *l2 = arch_map_frame(l2_mfn);
+    uint32_t e = l2[slot];
+    arch_unmap_frame(l2);
+    return e;
 }
 
 uint32_t arch_m2p_get(uint32_t mfn)

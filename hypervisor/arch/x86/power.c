@@ -52,6 +52,11 @@ void arch_idle(void)
     safe_halt();
 }
 
+void arch_irq_window(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 void arch_backtrace(uint32_t ebp)
 {
     extern char hv_stack[];

@@ -39,6 +39,14 @@ void arch_idt_reset_gate(unsigned vec);
 void arch_fast_trap_reset(struct domain *d);
 void arch_load_debugreg(unsigned reg, uint32_t value);
 
+/* Guest MMU. */
+void arch_flush_tlb(void);
+void arch_invlpg(uint32_t va);
+void arch_load_base(uint32_t l2_mfn);                /* CR3 */
+uint32_t arch_read_l2e(uint32_t l2_mfn, unsigned slot);
+int arch_set_ldt(struct domain *d, uint32_t va, uint32_t entries, const char **why);
+void arch_irq_window(void); /* let pending interrupts in, in the middle of a long batch */
+
 /* Power and debug exit. */
 void arch_debug_exit(uint32_t code); /* isa-debug-exit on port 0xf4: QEMU exits (code<<1)|1 */
 void arch_poweroff(void);

@@ -13,6 +13,7 @@ enum frame_type { FT_NONE = 0, FT_L1, FT_L2, FT_GDT, FT_LDT, FT_WRITABLE };
 #define FF_FREE 0x02      /* on no one's books: the allocator may hand it out */
 #define FF_PINNED 0x04    /* a pin holds one type reference */
 #define FF_VALIDATED 0x08 /* contents checked for the current type */
+#define FF_HV_WRITES 0x10 /* the hypervisor writes it (shared_info): never a table */
 
 #define OWNER_NONE 0xffffu /* free, firmware, or not RAM */
 #define OWNER_HV 0xfffeu   /* the hypervisor's own heap */

@@ -6,6 +6,8 @@
 #include "hv/regs.h"
 
 void hypercall_dispatch(struct cpu_regs *r);
+/* Run hypercall op (modulo 32) with five arguments; counted like a trapped one. */
+long hypercall_call(uint32_t op, const uint32_t args[5]);
 /* Log a refused request (call, argument, reason) and return err, which is negative. */
 long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -26,5 +28,7 @@ long do_set_fast_trap(uint32_t idx);
 long do_set_gdt(uint32_t frame_list, uint32_t entries);
 long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi);
 long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size);
+long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
+long do_multicall(uint32_t list, uint32_t n);
 
 #endif

@@ -21,11 +21,25 @@ typedef struct hv_stats {
     uint32_t bounces[256];       /* exceptions and software interrupts delivered, per vector */
     uint32_t failsafe_callbacks; /* failsafe deliveries (faulting segment reload or iret) */
     uint32_t event_upcalls;      /* event-callback deliveries */
+    /* Page tables and batching (ABI §3, §7). */
+    uint32_t pt_updates;        /* page-table entries written (mmu_update, update_va_mapping) */
+    uint32_t mmu_batches;       /* mmu_update calls */
+    uint32_t multicall_batches; /* multicall calls */
+    uint32_t multicall_entries; /* entries over all multicalls */
+    /* Frame accounting, so a guest can prove that nothing leaked. */
+    uint32_t frames_free;             /* machine frames on no one's books */
+    uint32_t guest_frames;            /* frames the guest owns */
+    uint32_t guest_frames_by_type[6]; /* with type_count > 0: none, L1, L2, GDT, LDT, writable */
+    uint32_t guest_frames_pinned;
+    uint32_t guest_refs;      /* sum of general reference counts */
+    uint32_t guest_type_refs; /* sum of type reference counts */
 } hv_stats_t;
 
 _Static_assert(__builtin_offsetof(hv_stats_t, hypercalls) == 4, "hv_stats_t layout");
 _Static_assert(__builtin_offsetof(hv_stats_t, bounces) == 132, "hv_stats_t layout");
 _Static_assert(__builtin_offsetof(hv_stats_t, failsafe_callbacks) == 1156, "hv_stats_t layout");
-_Static_assert(sizeof(hv_stats_t) == 1164, "hv_stats_t layout");
+_Static_assert(__builtin_offsetof(hv_stats_t, pt_updates) == 1164, "hv_stats_t layout");
+_Static_assert(__builtin_offsetof(hv_stats_t, guest_frames_by_type) == 1188, "hv_stats_t layout");
+_Static_assert(sizeof(hv_stats_t) == 1224, "hv_stats_t layout");
 
 #endif

@@ -1,0 +1,179 @@
+/*
+ * mmu_update and update_va_mapping (ABI §7): the only ways a guest changes its page tables.
+ * Each request is checked by core/page_type.c before it is applied; the first refused request
+ * ends the batch with -EINVAL and *success_count says how many were done. TLB flushes are
+ * deferred to the end of the batch, and one is forced there whenever a present entry was
+ * replaced or a table released: a stale TLB entry must never outlive the reference it came from.
+ */
+#include "hv/arch.h"
+#include "hv/domain.h"
+#include "hv/hypercall.h"
+#include "hv/page_type.h"
+#include "hv/uaccess.h"
+#include <public/xen.h>
+
+#define PTE_P 0x001u
+#define BATCH_IRQ_WINDOW 64 /* requests between two interrupt windows in a long batch */
+
+struct flush {
+    int full;
+    unsigned nr_invlpg;
+    uint32_t va;
+};
+
+static void note_replaced(struct flush *fl, uint32_t old)
+{
+    if (old & PTE_P)
+        fl->full = 1;
+}
+
+static void do_flush(const struct flush *fl)
+{
+    if (fl->full || fl->nr_invlpg > 1)
+        arch_flush_tlb();
+    else if (fl->nr_invlpg == 1)
+        arch_invlpg(fl->va);
+}
+
+static int extended(struct domain *d, uint32_t ptr, uint32_t val, struct flush *fl, const char **why)
+{
+    uint32_t mfn = ptr >> 12, cmd = val & MMUEXT_CMD_MASK;
+    struct frame_info *f = mfn < max_mfn ? &frame_table[mfn] : 0;
+    int err;
+
+    switch (cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+        if (f && f->owner == d->id && (f->flags & FF_PINNED)) {
+            *why = "frame already pinned";
+            return -XEN_EINVAL;
+        }
+        err = get_page_and_type(mfn, cmd == MMUEXT_PIN_L1_TABLE ? FT_L1 : FT_L2, d->id, why);
+        if (!err)
+            f->flags |= FF_PINNED;
+        return err;
+    case MMUEXT_UNPIN_TABLE:
+        if (!f || f->owner != d->id || !(f->flags & FF_PINNED)) {
+            *why = "frame is not a pinned table of the guest";
+            return -XEN_EINVAL;
+        }
+        if (mfn == d->l2_mfn) {
+            *why = "table is the current base pointer";
+            return -XEN_EBUSY;
+        }
+        f->flags &= ~FF_PINNED;
+        put_page_and_type(mfn);
+        fl->full = 1;
+        return 0;
+    case MMUEXT_NEW_BASEPTR: {
+        err = get_page_and_type(mfn, FT_L2, d->id, why);
+        if (err)
+            return err;
+        uint32_t old = d->l2_mfn;
+        d->l2_mfn = mfn;
+        arch_load_base(mfn);
+        put_page_and_type(old);
+        return 0;
+    }
+    case MMUEXT_TLB_FLUSH:
+        fl->full = 1;
+        return 0;
+    case MMUEXT_INVLPG:
+        fl->va = ptr & ~3u;
+        fl->nr_invlpg++;
+        return 0;
+    case MMUEXT_SET_LDT:
+        return arch_set_ldt(d, ptr & ~3u, val >> MMUEXT_CMD_SHIFT, why);
+    default:
+        *why = "unknown extended command";
+        return -XEN_EINVAL;
+    }
+}
+
+static int one_request(struct domain *d, const mmu_update_t *req, struct flush *fl, const char **why)
+{
+    uint32_t cmd = req->ptr & MMU_CMD_MASK, mfn = req->ptr >> 12, old;
+    int err;
+
+    switch (cmd) {
+    case MMU_NORMAL_PT_UPDATE:
+        err = mm_update_entry(mfn, (req->ptr & 0xfff) >> 2, req->val, d->id, &old, why);
+        if (!err)
+            note_replaced(fl, old);
+        if (!err)
+            d->pt_updates++;
+        return err;
+    case MMU_MACHPHYS_UPDATE:
+        if (!frame_owned_by(mfn, d->id)) {
+            *why = "M2P update for a frame that is not the guest's";
+            return -XEN_EPERM;
+        }
+        arch_m2p_set(mfn, req->val);
+        return 0;
+    case MMU_EXTENDED_COMMAND:
+        return extended(d, req->ptr, req->val, fl, why);
+    default:
+        *why = "unknown command";
+        return -XEN_EINVAL;
+    }
+}
+
+long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
+{
+    struct domain *d = current_domain();
+    struct flush fl = {0, 0, 0};
+    uint32_t done = 0;
+    long rc = 0;
+
+    if (count > GUEST_SEGMENT_END / sizeof(mmu_update_t) ||
+        !guest_range_readable(reqs, count * sizeof(mmu_update_t)))
+        return hv_refuse("mmu_update", reqs, -XEN_EFAULT, "%u requests do not fit the guest", count);
+    if (success && !guest_range_mapped(success, sizeof(uint32_t), 1))
+        return hv_refuse("mmu_update", success, -XEN_EFAULT, "success count not writable");
+
+    for (uint32_t i = 0; i < count; i++) {
+        mmu_update_t req;
+        const char *why;
+        if (i % BATCH_IRQ_WINDOW == BATCH_IRQ_WINDOW - 1)
+            arch_irq_window();
+        if (copy_from_guest(&req, reqs + i * sizeof(req), sizeof(req))) {
+            rc = hv_refuse("mmu_update", reqs, -XEN_EFAULT, "request %u unreadable", i);
+            break;
+        }
+        if (one_request(d, &req, &fl, &why)) {
+            rc = hv_refuse("mmu_update", req.ptr, -XEN_EINVAL, "request %u (val %#x): %s", i, req.val,
+                           why);
+            break;
+        }
+        done++;
+    }
+    do_flush(&fl);
+    d->mmu_batches++;
+    if (success && copy_to_guest(success, &done, sizeof(done)) && rc == 0)
+        rc = -XEN_EFAULT;
+    return rc;
+}
+
+long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
+{
+    struct domain *d = current_domain();
+    uint32_t va = page_nr >= UVMF_VA_THRESHOLD ? page_nr & ~0xfffu : page_nr << 12, old;
+    const char *why;
+
+    if (flags & ~(UVMF_FLUSH_TLB | UVMF_INVLPG))
+        return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "unknown flags %#x", flags);
+    if (va >= HYPERVISOR_VIRT_START)
+        return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "address in the hypervisor hole");
+    uint32_t l2e = arch_read_l2e(d->l2_mfn, va >> 22);
+    if (!(l2e & PTE_P))
+        return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
+    int err = mm_update_entry(l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
+    if (err)
+        return hv_refuse("update_va_mapping", va, err, "PTE %#x: %s", val, why);
+    d->pt_updates++;
+    if (flags & UVMF_FLUSH_TLB)
+        arch_flush_tlb();
+    else if ((flags & UVMF_INVLPG) || (old & PTE_P))
+        arch_invlpg(va);
+    return 0;
+}

@@ -1,0 +1,264 @@
+/*
+ * Page types and reference counts (ABI §7): what keeps a guest from ever writing its page
+ * tables except through the hypervisor.
+ *
+ * Every machine frame has an owner, a general reference count and a type with its own count.
+ *   - count: one per mapping of the frame in a validated L1, per L2 entry pointing at it, per
+ *     pin, per use as a base pointer, per hypervisor hold. A frame is never reused while > 0.
+ *   - type (L1, L2, GDT, LDT, WRITABLE) with type_count: how many references need the frame to
+ *     stay that type. A writable mapping needs WRITABLE; an L2 entry needs L1; a pin or a base
+ *     pointer needs L1/L2. The type can change only while type_count is 0, so a frame is never
+ *     at once a page table (or descriptor table) and writable through some mapping.
+ *   - A frame becomes L1/L2/GDT/LDT only after validation: every entry is checked and takes the
+ *     references it needs. When the type count drops to 0 the frame is devalidated: every entry
+ *     gives its references back and the frame returns to type NONE. Validation and
+ *     devalidation are exact inverses, so counts return to zero after any teardown.
+ *   - Read-only mappings need no type: the guest may read its page tables.
+ *   - Linear page tables: an L2 entry may map its own L2 read-only. [ours] Only itself: a
+ *     read-only entry to another L2 would let two L2s hold each other's type (never freed) and
+ *     make devalidation recurse without bound.
+ * Entries are checked before anything changes; a refused entry leaves no reference behind.
+ */
+#include "hv/page_type.h"
+#include "hv/arch.h"
+#include "hv/frame.h"
+#include "lib/string.h"
+#include <public/xen.h>
+
+#define PTE_P 0x001u
+#define PTE_RW 0x002u
+#define PTE_PSE 0x080u
+#define PTE_PAT 0x080u
+#define PTE_G 0x100u
+
+static int refuse(const char **why, const char *reason)
+{
+    *why = reason;
+    return -XEN_EINVAL;
+}
+
+int get_page(uint32_t mfn, uint16_t dom, const char **why)
+{
+    if (mfn >= max_mfn || frame_table[mfn].owner != dom || !(frame_table[mfn].flags & FF_RAM)) {
+        *why = "frame is not the guest's";
+        return -XEN_EPERM;
+    }
+    frame_table[mfn].count++;
+    return 0;
+}
+
+void put_page(uint32_t mfn)
+{
+    if (frame_table[mfn].count)
+        frame_table[mfn].count--;
+}
+
+static int validate(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why);
+static void devalidate(uint32_t mfn, enum frame_type t);
+
+int get_page_type(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
+{
+    struct frame_info *f = &frame_table[mfn];
+    if (f->type_count > 0) {
+        if (f->type != t)
+            return refuse(why, t == FT_WRITABLE ? "frame is a page or descriptor table"
+                                                : "frame is in use as another type");
+        f->type_count++;
+        return 0;
+    }
+    if (t != FT_WRITABLE) {
+        if (f->flags & FF_HV_WRITES)
+            return refuse(why, "frame is written by the hypervisor (shared_info)");
+        /* Claim the type first: an entry of this very table mapping it read-only is fine,
+         * a writable one must see it as a table. */
+        f->type = (uint8_t)t;
+        f->type_count = 1;
+        int err = validate(mfn, t, dom, why);
+        if (err) {
+            f->type = FT_NONE;
+            f->type_count = 0;
+            return err;
+        }
+        f->flags |= FF_VALIDATED;
+        return 0;
+    }
+    f->type = FT_WRITABLE;
+    f->type_count = 1;
+    return 0;
+}
+
+void put_page_type(uint32_t mfn)
+{
+    struct frame_info *f = &frame_table[mfn];
+    if (f->type_count == 0)
+        return;
+    if (--f->type_count > 0)
+        return;
+    enum frame_type t = (enum frame_type)f->type;
+    f->flags &= ~FF_VALIDATED;
+    if (t == FT_L1 || t == FT_L2) {
+        f->type_count = 1; /* held while its entries let go (a self-map puts back to it) */
+        devalidate(mfn, t);
+        f->type_count = 0;
+    }
+    f->type = FT_NONE;
+}
+
+int get_page_and_type(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
+{
+    int err = get_page(mfn, dom, why);
+    if (err)
+        return err;
+    err = get_page_type(mfn, t, dom, why);
+    if (err)
+        put_page(mfn);
+    return err;
+}
+
+void put_page_and_type(uint32_t mfn)
+{
+    put_page_type(mfn);
+    put_page(mfn);
+}
+
+/* ---- Entries ----------------------------------------------------------------------------- */
+
+int l1e_get(uint32_t pte, uint16_t dom, const char **why)
+{
+    if (!(pte & PTE_P))
+        return 0;
+    if (pte & (PTE_PAT | PTE_G))
+        return refuse(why, "PAT or global bit in an L1 entry");
+    uint32_t mfn = pte >> 12;
+    int err = get_page(mfn, dom, why);
+    if (err || !(pte & PTE_RW))
+        return err;
+    err = get_page_type(mfn, FT_WRITABLE, dom, why);
+    if (err) {
+        put_page(mfn);
+        *why = "writable mapping of a page or descriptor table";
+        return -XEN_EPERM;
+    }
+    return 0;
+}
+
+void l1e_put(uint32_t pte)
+{
+    if (!(pte & PTE_P))
+        return;
+    if (pte & PTE_RW)
+        put_page_type(pte >> 12);
+    put_page(pte >> 12);
+}
+
+int l2e_get(uint32_t pde, uint32_t self_mfn, uint16_t dom, const char **why)
+{
+    if (!(pde & PTE_P))
+        return 0;
+    if (pde & (PTE_PSE | PTE_G))
+        return refuse(why, "PSE or global bit in an L2 entry");
+    uint32_t mfn = pde >> 12;
+    if (mfn == self_mfn) {
+        if (pde & PTE_RW)
+            return refuse(why, "L2 maps itself writable");
+        return get_page(mfn, dom, why); /* linear page table: its own type already held */
+    }
+    int err = get_page_and_type(mfn, FT_L1, dom, why);
+    if (err)
+        *why = "L2 entry does not point at a valid L1";
+    return err;
+}
+
+void l2e_put(uint32_t pde, uint32_t self_mfn)
+{
+    if (!(pde & PTE_P))
+        return;
+    if ((pde >> 12) == self_mfn)
+        put_page(self_mfn);
+    else
+        put_page_and_type(pde >> 12);
+}
+
+/* ---- Whole tables ------------------------------------------------------------------------- */
+
+static unsigned guest_slots(enum frame_type t) { return t == FT_L2 ? HYPERVISOR_L2_FIRST_SLOT : 1024; }
+
+static int validate_table(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
+{
+    uint32_t *e = arch_map_frame(mfn);
+    unsigned n = guest_slots(t), i;
+    int err = 0;
+    for (i = 0; i < n && !err; i++)
+        err = t == FT_L1 ? l1e_get(e[i], dom, why) : l2e_get(e[i], mfn, dom, why);
+    if (err) {
+        for (unsigned j = 0; j + 1 < i; j++) /* undo the entries before the refused one */
+            t == FT_L1 ? l1e_put(e[j]) : l2e_put(e[j], mfn);
+    } else if (t == FT_L2) {
+        arch_copy_hv_slots(e);
+    }
+    arch_unmap_frame(e);
+    return err;
+}
+
+static int validate(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
+{
+    switch (t) {
+    case FT_L1:
+    case FT_L2:
+        return validate_table(mfn, t, dom, why);
+    case FT_GDT: /* set_gdt checks each frame itself: only it knows where the reserved entries lie */
+        return 0;
+    case FT_LDT:
+        return arch_validate_ldt_frame(mfn, why);
+    default:
+        return 0;
+    }
+}
+
+static void devalidate(uint32_t mfn, enum frame_type t)
+{
+    uint32_t *e = arch_map_frame(mfn);
+    for (unsigned i = 0; i < guest_slots(t); i++)
+        t == FT_L1 ? l1e_put(e[i]) : l2e_put(e[i], mfn);
+    arch_unmap_frame(e);
+}
+
+/* ---- One entry of a table the guest owns -------------------------------------------------- */
+
+int mm_update_entry(uint32_t table_mfn, unsigned idx, uint32_t val, uint16_t dom, uint32_t *old_out,
+                    const char **why)
+{
+    if (table_mfn >= max_mfn || frame_table[table_mfn].owner != dom) {
+        *why = "table frame is not the guest's";
+        return -XEN_EPERM;
+    }
+    struct frame_info *f = &frame_table[table_mfn];
+    enum frame_type t = f->type_count ? (enum frame_type)f->type : FT_NONE;
+    int err;
+
+    if (t == FT_L2 && idx >= HYPERVISOR_L2_FIRST_SLOT)
+        return refuse(why, "L2 slot belongs to the hypervisor");
+    if (t == FT_GDT || t == FT_LDT)
+        return refuse(why, "descriptor tables change only through update_descriptor");
+    if (t == FT_L1)
+        err = l1e_get(val, dom, why);
+    else if (t == FT_L2)
+        err = l2e_get(val, table_mfn, dom, why);
+    else /* a plain store into an ordinary page: it must be able to be writable now */
+        err = get_page_type(table_mfn, FT_WRITABLE, dom, why);
+    if (err)
+        return err;
+
+    uint32_t *e = arch_map_frame(table_mfn);
+    uint32_t old = e[idx];
+    e[idx] = val;
+    *old_out = old;
+    arch_unmap_frame(e);
+    if (t == FT_L1)
+        l1e_put(old);
+    else if (t == FT_L2)
+        l2e_put(old, table_mfn);
+    else
+        put_page_type(table_mfn);
+    return 0;
+}
