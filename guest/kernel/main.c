@@ -4,15 +4,14 @@
 #include <guest/console.h>
 #include <guest/hypercall.h>
 #include <guest/initramfs.h>
+#include <guest/mmu.h>
 #include <guest/selftest.h>
 #include <lib/string.h>
 #include <public/xen.h>
 
 void start_kernel(start_info_t *si);
 
-/* Page-table entry bits for the shared_info mapping: present, writable, supervisor only. */
-#define PTE_P 0x1u
-#define PTE_RW 0x2u
+/* The shared_info mapping uses PTE_P | PTE_RW (guest/mmu.h): supervisor only. */
 
 static uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static volatile shared_info_t *shared_info;
@@ -29,6 +28,8 @@ struct options {
     uint32_t shutdown; /* SHUTDOWN_* */
     int test_hypercalls;
     int test_fault;
+    const char *test_mmu; /* "mmu", "mmu-attacks", "mmu-stress" */
+    int bench_mmu;
 };
 
 static __attribute__((noreturn)) void shutdown(uint32_t reason)
@@ -99,6 +100,12 @@ static void parse_option(struct options *o, const char *w)
     } else if (strcmp(w, "test=fault") == 0) {
         o->test_fault = 1;
         return;
+    } else if (strncmp(w, "test=mmu", 8) == 0) {
+        o->test_mmu = w + 5;
+        return;
+    } else if (strcmp(w, "bench=mmu") == 0) {
+        o->bench_mmu = 1;
+        return;
     }
     printk("unknown option '%s'\n", w);
 }
@@ -156,5 +163,9 @@ void start_kernel(start_info_t *si)
         selftest_hypercalls(si, shared_info_page);
     if (opt.test_fault)
         test_fault();
+    if (opt.test_mmu)
+        mmu_tests(si, opt.test_mmu);
+    if (opt.bench_mmu)
+        mmu_bench(si);
     shutdown(opt.shutdown);
 }

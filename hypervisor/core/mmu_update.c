@@ -14,6 +14,7 @@
 
 #define PTE_P 0x001u
 #define BATCH_IRQ_WINDOW 64 /* requests between two interrupt windows in a long batch */
+#define MMU_CHUNK 16        /* requests copied in at a time */
 
 struct flush {
     int full;
@@ -35,7 +36,8 @@ static void do_flush(const struct flush *fl)
         arch_invlpg(fl->va);
 }
 
-static int extended(struct domain *d, uint32_t ptr, uint32_t val, struct flush *fl, const char **why)
+static int extended(struct domain *d, uint32_t ptr, uint32_t val, struct flush *fl,
+                    const char **why)
 {
     uint32_t mfn = ptr >> 12, cmd = val & MMUEXT_CMD_MASK;
     struct frame_info *f = mfn < max_mfn ? &frame_table[mfn] : 0;
@@ -90,18 +92,19 @@ static int extended(struct domain *d, uint32_t ptr, uint32_t val, struct flush *
     }
 }
 
-static int one_request(struct domain *d, const mmu_update_t *req, struct flush *fl, const char **why)
+static int one_request(struct domain *d, const mmu_update_t *req, struct flush *fl,
+                       struct pt_cursor *c, const char **why)
 {
     uint32_t cmd = req->ptr & MMU_CMD_MASK, mfn = req->ptr >> 12, old;
     int err;
 
     switch (cmd) {
     case MMU_NORMAL_PT_UPDATE:
-        err = mm_update_entry(mfn, (req->ptr & 0xfff) >> 2, req->val, d->id, &old, why);
-        if (!err)
+        err = mm_update_entry(c, mfn, (req->ptr & 0xfff) >> 2, req->val, d->id, &old, why);
+        if (!err) {
             note_replaced(fl, old);
-        if (!err)
             d->pt_updates++;
+        }
         return err;
     case MMU_MACHPHYS_UPDATE:
         if (!frame_owned_by(mfn, d->id)) {
@@ -122,31 +125,49 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
 {
     struct domain *d = current_domain();
     struct flush fl = {0, 0, 0};
+    struct pt_cursor cursor = {0, 0};
     uint32_t done = 0;
     long rc = 0;
 
     if (count > GUEST_SEGMENT_END / sizeof(mmu_update_t) ||
         !guest_range_readable(reqs, count * sizeof(mmu_update_t)))
-        return hv_refuse("mmu_update", reqs, -XEN_EFAULT, "%u requests do not fit the guest", count);
+        return hv_refuse("mmu_update", reqs, -XEN_EFAULT, "%u requests do not fit the guest",
+                         count);
     if (success && !guest_range_mapped(success, sizeof(uint32_t), 1))
         return hv_refuse("mmu_update", success, -XEN_EFAULT, "success count not writable");
 
-    for (uint32_t i = 0; i < count; i++) {
-        mmu_update_t req;
+    for (uint32_t i = 0; i < count;) {
+        static mmu_update_t chunk[MMU_CHUNK]; /* one CPU, hypercalls do not nest */
+        uint32_t n = count - i < MMU_CHUNK ? count - i : MMU_CHUNK;
         const char *why;
-        if (i % BATCH_IRQ_WINDOW == BATCH_IRQ_WINDOW - 1)
+        if (i % BATCH_IRQ_WINDOW == 0 && i)
             arch_irq_window();
-        if (copy_from_guest(&req, reqs + i * sizeof(req), sizeof(req))) {
-            rc = hv_refuse("mmu_update", reqs, -XEN_EFAULT, "request %u unreadable", i);
+        if (copy_from_guest(chunk, reqs + i * sizeof(mmu_update_t), n * sizeof(mmu_update_t))) {
+            rc = hv_refuse("mmu_update", reqs, -XEN_EFAULT, "requests %u-%u unreadable", i,
+                           i + n - 1);
             break;
         }
-        if (one_request(d, &req, &fl, &why)) {
-            rc = hv_refuse("mmu_update", req.ptr, -XEN_EINVAL, "request %u (val %#x): %s", i, req.val,
-                           why);
-            break;
+        for (uint32_t k = 0; k < n && rc == 0;) {
+            /* Runs of plain entry updates (the bulk of any batch) take the tight loop. */
+            unsigned applied;
+            int replaced = 0,
+                err = mm_update_run(&cursor, &chunk[k], n - k, d->id, &applied, &replaced, &why);
+            fl.full |= replaced != 0;
+            d->pt_updates += applied;
+            k += applied, done += applied;
+            if (!err && k < n && (chunk[k].ptr & MMU_CMD_MASK) != MMU_NORMAL_PT_UPDATE) {
+                err = one_request(d, &chunk[k], &fl, &cursor, &why);
+                k += !err, done += !err;
+            }
+            if (err)
+                rc = hv_refuse("mmu_update", chunk[k].ptr, -XEN_EINVAL, "request %u (val %#x): %s",
+                               i + k, chunk[k].val, why);
         }
-        done++;
+        if (rc)
+            break;
+        i += n;
     }
+    pt_cursor_release(&cursor);
     do_flush(&fl);
     d->mmu_batches++;
     if (success && copy_to_guest(success, &done, sizeof(done)) && rc == 0)
@@ -167,7 +188,9 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
     uint32_t l2e = arch_read_l2e(d->l2_mfn, va >> 22);
     if (!(l2e & PTE_P))
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
-    int err = mm_update_entry(l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
+    struct pt_cursor cursor = {0, 0};
+    int err = mm_update_entry(&cursor, l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
+    pt_cursor_release(&cursor);
     if (err)
         return hv_refuse("update_va_mapping", va, err, "PTE %#x: %s", val, why);
     d->pt_updates++;

@@ -2,7 +2,7 @@
  * multicall (ABI §3): a batch of hypercalls in one trap. Each entry runs in order and its
  * result lands in args[5]; an entry's error does not stop the batch, a fault reading an entry
  * or writing a result does (-EFAULT). [ours] n = 0 is a no-op, a nested multicall entry gets
- * -EINVAL, and interrupts get a window every few entries so a long batch cannot hold them off.
+ * -EINVAL, and interrupts get a window every 16 entries so a long batch cannot hold them off.
  */
 #include "hv/arch.h"
 #include "hv/domain.h"
@@ -10,7 +10,7 @@
 #include "hv/uaccess.h"
 #include <public/xen.h>
 
-#define MULTICALL_IRQ_WINDOW 16
+#define MULTICALL_CHUNK 16 /* entries read at a time; interrupts get a window between chunks */
 
 long do_multicall(uint32_t list, uint32_t n)
 {
@@ -19,21 +19,27 @@ long do_multicall(uint32_t list, uint32_t n)
         !guest_range_readable(list, n * sizeof(multicall_entry_t)))
         return hv_refuse("multicall", list, -XEN_EFAULT, "%u entries do not fit the guest", n);
 
-    for (uint32_t i = 0; i < n; i++) {
-        multicall_entry_t e;
-        uint32_t at = list + i * sizeof(e);
-        if (i % MULTICALL_IRQ_WINDOW == MULTICALL_IRQ_WINDOW - 1)
+    for (uint32_t i = 0; i < n; i += MULTICALL_CHUNK) {
+        static multicall_entry_t chunk[MULTICALL_CHUNK]; /* one CPU, hypercalls do not nest */
+        uint32_t k = n - i < MULTICALL_CHUNK ? n - i : MULTICALL_CHUNK;
+        uint32_t at = list + i * sizeof(multicall_entry_t);
+        if (i)
             arch_irq_window();
-        if (copy_from_guest(&e, at, sizeof(e)))
-            return hv_refuse("multicall", list, -XEN_EFAULT, "entry %u unreadable", i);
-        long result;
-        if (e.op % NR_HYPERCALLS == __HYPERVISOR_multicall)
-            result = hv_refuse("multicall", list, -XEN_EINVAL, "entry %u is a nested multicall", i);
-        else
-            result = hypercall_call(e.op, e.args);
-        uint32_t r = (uint32_t)result;
-        if (copy_to_guest(at + 4 * (1 + MULTICALL_RESULT_ARG), &r, sizeof(r)))
-            return hv_refuse("multicall", list, -XEN_EFAULT, "result of entry %u unwritable", i);
+        /* A chunk is read before any of its entries runs: an entry that rewrites a later one
+         * in guest memory does not change what runs. */
+        if (copy_from_guest(chunk, at, k * sizeof(multicall_entry_t)))
+            return hv_refuse("multicall", list, -XEN_EFAULT, "entries %u-%u unreadable", i,
+                             i + k - 1);
+        for (uint32_t j = 0; j < k; j++, at += sizeof(multicall_entry_t)) {
+            const multicall_entry_t *e = &chunk[j];
+            long result = e->op % NR_HYPERCALLS == __HYPERVISOR_multicall
+                              ? hv_refuse("multicall", list, -XEN_EINVAL,
+                                          "entry %u is a nested multicall", i + j)
+                              : hypercall_call(e->op, e->args);
+            if (put_guest_u32(at + 4 * (1 + MULTICALL_RESULT_ARG), (uint32_t)result))
+                return hv_refuse("multicall", list, -XEN_EFAULT, "result of entry %u unwritable",
+                                 i + j);
+        }
     }
     d->multicall_batches++;
     d->multicall_entries += n;

@@ -37,14 +37,20 @@ static int refuse(const char **why, const char *reason)
     return -XEN_EINVAL;
 }
 
-int get_page(uint32_t mfn, uint16_t dom, const char **why)
+static inline int get_page_inline(uint32_t mfn, uint16_t dom, const char **why)
 {
-    if (mfn >= max_mfn || frame_table[mfn].owner != dom || !(frame_table[mfn].flags & FF_RAM)) {
+    struct frame_info *f = &frame_table[mfn];
+    if (mfn >= max_mfn || f->owner != dom || !(f->flags & FF_RAM)) {
         *why = "frame is not the guest's";
         return -XEN_EPERM;
     }
-    frame_table[mfn].count++;
+    f->count++;
     return 0;
+}
+
+int get_page(uint32_t mfn, uint16_t dom, const char **why)
+{
+    return get_page_inline(mfn, dom, why);
 }
 
 void put_page(uint32_t mfn)
@@ -123,16 +129,22 @@ void put_page_and_type(uint32_t mfn)
 
 /* ---- Entries ----------------------------------------------------------------------------- */
 
-int l1e_get(uint32_t pte, uint16_t dom, const char **why)
+static inline __attribute__((always_inline)) int l1e_get_inline(uint32_t pte, uint16_t dom,
+                                                                const char **why)
 {
     if (!(pte & PTE_P))
         return 0;
     if (pte & (PTE_PAT | PTE_G))
         return refuse(why, "PAT or global bit in an L1 entry");
     uint32_t mfn = pte >> 12;
-    int err = get_page(mfn, dom, why);
+    int err = get_page_inline(mfn, dom, why);
     if (err || !(pte & PTE_RW))
         return err;
+    struct frame_info *f = &frame_table[mfn];
+    if (f->type == FT_WRITABLE && f->type_count) { /* the common case, inline */
+        f->type_count++;
+        return 0;
+    }
     err = get_page_type(mfn, FT_WRITABLE, dom, why);
     if (err) {
         put_page(mfn);
@@ -142,13 +154,29 @@ int l1e_get(uint32_t pte, uint16_t dom, const char **why)
     return 0;
 }
 
-void l1e_put(uint32_t pte)
+int l1e_get(uint32_t pte, uint16_t dom, const char **why)
+{
+    return l1e_get_inline(pte, dom, why);
+}
+
+static inline __attribute__((always_inline)) void l1e_put_inline(uint32_t pte)
 {
     if (!(pte & PTE_P))
         return;
+    struct frame_info *f = &frame_table[pte >> 12];
+    if ((pte & PTE_RW) && f->type_count > 1) { /* the common case, inline */
+        f->type_count--;
+        f->count--;
+        return;
+    }
     if (pte & PTE_RW)
         put_page_type(pte >> 12);
     put_page(pte >> 12);
+}
+
+void l1e_put(uint32_t pte)
+{
+    l1e_put_inline(pte);
 }
 
 int l2e_get(uint32_t pde, uint32_t self_mfn, uint16_t dom, const char **why)
@@ -181,7 +209,10 @@ void l2e_put(uint32_t pde, uint32_t self_mfn)
 
 /* ---- Whole tables ------------------------------------------------------------------------- */
 
-static unsigned guest_slots(enum frame_type t) { return t == FT_L2 ? HYPERVISOR_L2_FIRST_SLOT : 1024; }
+static unsigned guest_slots(enum frame_type t)
+{
+    return t == FT_L2 ? HYPERVISOR_L2_FIRST_SLOT : 1024;
+}
 
 static int validate_table(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
 {
@@ -206,7 +237,8 @@ static int validate(uint32_t mfn, enum frame_type t, uint16_t dom, const char **
     case FT_L1:
     case FT_L2:
         return validate_table(mfn, t, dom, why);
-    case FT_GDT: /* set_gdt checks each frame itself: only it knows where the reserved entries lie */
+    case FT_GDT: /* set_gdt checks each frame itself: only it knows where the reserved entries lie
+                  */
         return 0;
     case FT_LDT:
         return arch_validate_ldt_frame(mfn, why);
@@ -225,8 +257,27 @@ static void devalidate(uint32_t mfn, enum frame_type t)
 
 /* ---- One entry of a table the guest owns -------------------------------------------------- */
 
-int mm_update_entry(uint32_t table_mfn, unsigned idx, uint32_t val, uint16_t dom, uint32_t *old_out,
-                    const char **why)
+static uint32_t *cursor_map(struct pt_cursor *c, uint32_t mfn)
+{
+    if (c->va && c->mfn == mfn)
+        return c->va;
+    pt_cursor_release(c);
+    c->mfn = mfn;
+    c->va = arch_map_frame(mfn);
+    return c->va;
+}
+
+HV_FASTCALL void pt_cursor_release(struct pt_cursor *c)
+{
+    if (c->va)
+        arch_unmap_frame(c->va);
+    c->va = 0;
+}
+
+static inline __attribute__((always_inline)) int update_entry(struct pt_cursor *c,
+                                                              uint32_t table_mfn, unsigned idx,
+                                                              uint32_t val, uint16_t dom,
+                                                              uint32_t *old_out, const char **why)
 {
     if (table_mfn >= max_mfn || frame_table[table_mfn].owner != dom) {
         *why = "table frame is not the guest's";
@@ -236,29 +287,56 @@ int mm_update_entry(uint32_t table_mfn, unsigned idx, uint32_t val, uint16_t dom
     enum frame_type t = f->type_count ? (enum frame_type)f->type : FT_NONE;
     int err;
 
+    if (t == FT_L1) { /* the hot path: fork, exec, mmap */
+        if ((err = l1e_get_inline(val, dom, why)))
+            return err;
+        uint32_t *e = cursor_map(c, table_mfn);
+        *old_out = e[idx];
+        e[idx] = val;
+        l1e_put_inline(*old_out);
+        return 0;
+    }
     if (t == FT_L2 && idx >= HYPERVISOR_L2_FIRST_SLOT)
         return refuse(why, "L2 slot belongs to the hypervisor");
     if (t == FT_GDT || t == FT_LDT)
         return refuse(why, "descriptor tables change only through update_descriptor");
-    if (t == FT_L1)
-        err = l1e_get(val, dom, why);
-    else if (t == FT_L2)
+    if (t == FT_L2)
         err = l2e_get(val, table_mfn, dom, why);
     else /* a plain store into an ordinary page: it must be able to be writable now */
         err = get_page_type(table_mfn, FT_WRITABLE, dom, why);
     if (err)
         return err;
 
-    uint32_t *e = arch_map_frame(table_mfn);
+    uint32_t *e = cursor_map(c, table_mfn);
     uint32_t old = e[idx];
     e[idx] = val;
     *old_out = old;
-    arch_unmap_frame(e);
-    if (t == FT_L1)
-        l1e_put(old);
-    else if (t == FT_L2)
+    if (t == FT_L2)
         l2e_put(old, table_mfn);
     else
         put_page_type(table_mfn);
     return 0;
+}
+
+HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigned idx, uint32_t val,
+                                uint16_t dom, uint32_t *old_out, const char **why)
+{
+    return update_entry(c, table_mfn, idx, val, dom, old_out, why);
+}
+
+int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint16_t dom,
+                  unsigned *done, int *replaced, const char **why)
+{
+    unsigned i;
+    int err = 0;
+    for (i = 0; i < n && (req[i].ptr & MMU_CMD_MASK) == MMU_NORMAL_PT_UPDATE; i++) {
+        uint32_t old;
+        err = update_entry(c, req[i].ptr >> 12, (req[i].ptr & 0xfff) >> 2, req[i].val, dom, &old,
+                           why);
+        if (err)
+            break;
+        *replaced |= old & PTE_P;
+    }
+    *done = i;
+    return err;
 }

@@ -73,8 +73,8 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
             return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "frame is not the guest's");
         struct frame_info *f = &frame_table[mfns[i]];
         if (f->type_count && f->type != FT_GDT)
-            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "frame %u is mapped writable or is a table",
-                             i);
+            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM,
+                             "frame %u is mapped writable or is a table", i);
         long err = validate_frame(mfns[i], i);
         if (err)
             return err;

@@ -73,7 +73,8 @@ int arch_set_ldt(struct domain *d, uint32_t va, uint32_t entries, const char **w
         __asm__ volatile("lldt %w0" ::"r"(0));
         return 0;
     }
-    arch_set_reserved_gdt_entry(HV_LDT_ENTRY, desc_make(LDT_VIRT_START, entries * 8 - 1, DESC_P | 0x2, 0));
+    arch_set_reserved_gdt_entry(HV_LDT_ENTRY,
+                                desc_make(LDT_VIRT_START, entries * 8 - 1, DESC_P | 0x2, 0));
     __asm__ volatile("lldt %w0" ::"r"(HV_LDT_SEL));
     return 0;
 }

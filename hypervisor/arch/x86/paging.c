@@ -74,26 +74,54 @@ uint32_t arch_idle_l2_maddr(void)
     return arch_virt_to_mfn(idle_l2) << 12;
 }
 
-void *arch_map_frame(uint32_t mfn)
+/*
+ * The first MAPWIN_CACHED slots keep their mapping after unmap: a frame mapped again soon (the
+ * same L1 across a batch of updates) costs no PTE write and no invlpg. A frame hashes to one
+ * of them; if that slot is busy with another frame, the others serve, mapped and unmapped
+ * strictly. Only the hypervisor ever uses these addresses, so a stale mapping is harmless.
+ */
+#define MAPWIN_CACHED 64
+static uint32_t cached_mfn[MAPWIN_CACHED];
+static uint8_t cached_users[MAPWIN_CACHED];
+
+static void *mapwin_set(unsigned i, uint32_t mfn)
 {
-    for (unsigned n = 0; n < MAPWIN_SLOTS; n++) {
-        unsigned i = (mapwin_hint + n) % MAPWIN_SLOTS;
+    uint32_t va = MAPWIN_VIRT_START + (i << 12);
+    mapwin_l1[i] = mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
+    invlpg(va);
+    return (void *)va;
+}
+
+HV_FASTCALL void *arch_map_frame(uint32_t mfn)
+{
+    unsigned h = mfn % MAPWIN_CACHED;
+    if (cached_users[h] == 0 || cached_mfn[h] == mfn) {
+        cached_users[h]++;
+        if (cached_mfn[h] == mfn && (mapwin_l1[h] & PTE_P))
+            return (void *)(MAPWIN_VIRT_START + (h << 12));
+        cached_mfn[h] = mfn;
+        return mapwin_set(h, mfn);
+    }
+    for (unsigned n = 0; n < MAPWIN_SLOTS - MAPWIN_CACHED; n++) {
+        unsigned i = MAPWIN_CACHED + (mapwin_hint + n) % (MAPWIN_SLOTS - MAPWIN_CACHED);
         if (!(mapwin_l1[i] & PTE_P)) {
-            mapwin_l1[i] = mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
-            mapwin_hint = i + 1;
-            uint32_t va = MAPWIN_VIRT_START + (i << 12);
-            invlpg(va);
-            return (void *)va;
+            mapwin_hint = i + 1 - MAPWIN_CACHED;
+            return mapwin_set(i, mfn);
         }
     }
     panic("mapping window exhausted");
 }
 
-void arch_unmap_frame(void *va)
+HV_FASTCALL void arch_unmap_frame(void *va)
 {
     uint32_t a = (uint32_t)va & PTE_FRAME_MASK;
+    unsigned i = (a - MAPWIN_VIRT_START) >> 12;
     ASSERT(a >= MAPWIN_VIRT_START);
-    mapwin_l1[(a - MAPWIN_VIRT_START) >> 12] = 0;
+    if (i < MAPWIN_CACHED) {
+        cached_users[i]--;
+        return;
+    }
+    mapwin_l1[i] = 0;
     invlpg(a);
 }
 
@@ -157,9 +185,18 @@ void arch_map_window_page(uint32_t va, uint32_t mfn)
     invlpg(va);
 }
 
-void arch_flush_tlb(void) { flush_tlb(); }
-void arch_invlpg(uint32_t va) { invlpg(va); }
-void arch_load_base(uint32_t l2_mfn) { write_cr3(l2_mfn << 12); }
+void arch_flush_tlb(void)
+{
+    flush_tlb();
+}
+void arch_invlpg(uint32_t va)
+{
+    invlpg(va);
+}
+void arch_load_base(uint32_t l2_mfn)
+{
+    write_cr3(l2_mfn << 12);
+}
 
 uint32_t arch_read_l2e(uint32_t l2_mfn, unsigned slot)
 {

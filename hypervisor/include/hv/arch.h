@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/fastcall.h"
 #include "hv/frame.h"
 #include "hv/regs.h"
 
@@ -15,9 +16,9 @@ void arch_paging_init(void); /* drops the boot identity map, fills hypervisor L2
 void arch_set_guest_stack(uint16_t ss, uint32_t esp); /* TSS ss1/esp1 */
 
 /* Machine memory access. */
-struct mem_range arch_hv_image(void); /* machine range of the hypervisor image */
-void *arch_map_frame(uint32_t mfn);   /* one frame through the mapping window */
-void arch_unmap_frame(void *va);
+struct mem_range arch_hv_image(void);           /* machine range of the hypervisor image */
+HV_FASTCALL void *arch_map_frame(uint32_t mfn); /* one frame through the mapping window */
+HV_FASTCALL void arch_unmap_frame(void *va);
 void *arch_vmap(uint32_t maddr, uint32_t len); /* contiguous machine range, boot modules */
 void arch_vunmap(void *va, uint32_t len);
 int arch_is_directmapped(uint32_t mfn);
@@ -42,7 +43,7 @@ void arch_load_debugreg(unsigned reg, uint32_t value);
 /* Guest MMU. */
 void arch_flush_tlb(void);
 void arch_invlpg(uint32_t va);
-void arch_load_base(uint32_t l2_mfn);                /* CR3 */
+void arch_load_base(uint32_t l2_mfn); /* CR3 */
 uint32_t arch_read_l2e(uint32_t l2_mfn, unsigned slot);
 int arch_set_ldt(struct domain *d, uint32_t va, uint32_t entries, const char **why);
 void arch_irq_window(void); /* let pending interrupts in, in the middle of a long batch */

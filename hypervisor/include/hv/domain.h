@@ -37,8 +37,8 @@ struct domain {
     uint32_t hypercalls[NR_HYPERCALLS];
     uint32_t bounces[256]; /* exceptions and software interrupts delivered, per vector */
     uint32_t failsafe_callbacks;
-    uint32_t pt_updates;        /* page-table entries written for the guest */
-    uint32_t mmu_batches;       /* mmu_update calls */
+    uint32_t pt_updates;  /* page-table entries written for the guest */
+    uint32_t mmu_batches; /* mmu_update calls */
     uint32_t multicall_batches;
     uint32_t multicall_entries;
     uint32_t event_upcalls;

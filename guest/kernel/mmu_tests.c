@@ -1,0 +1,245 @@
+/*
+ * test=mmu, test=mmu-attacks, test=mmu-stress: the guest side of ABI §7 exercised, and every
+ * refusal the hypervisor owes checked for its errno. Each test ends by comparing the
+ * hypervisor's frame accounting with what it was before: nothing may leak.
+ */
+#include <guest/console.h>
+#include <guest/mmu.h>
+#include <lib/string.h>
+
+static unsigned nr_ok, nr_failed;
+
+static void check(const char *name, int got, int want)
+{
+    if (got == want) {
+        nr_ok++;
+        printk("check %s: ok\n", name);
+    } else {
+        nr_failed++;
+        printk("check %s: FAILED got %d want %d\n", name, got, want);
+    }
+}
+
+static hv_stats_t before;
+
+static void snapshot(void)
+{
+    HYPERVISOR_hv_stats(&before);
+}
+
+static void check_accounting(const char *what)
+{
+    static hv_stats_t now;
+    HYPERVISOR_hv_stats(&now);
+    int same = now.guest_refs == before.guest_refs &&
+               now.guest_type_refs == before.guest_type_refs &&
+               now.guest_frames_pinned == before.guest_frames_pinned &&
+               memcmp(now.guest_frames_by_type, before.guest_frames_by_type,
+                      sizeof(now.guest_frames_by_type)) == 0;
+    printk("accounting %s: refs %u -> %u, type refs %u -> %u, pinned %u -> %u, L1 %u -> %u, "
+           "L2 %u -> %u, writable %u -> %u\n",
+           what, before.guest_refs, now.guest_refs, before.guest_type_refs, now.guest_type_refs,
+           before.guest_frames_pinned, now.guest_frames_pinned, before.guest_frames_by_type[1],
+           now.guest_frames_by_type[1], before.guest_frames_by_type[2], now.guest_frames_by_type[2],
+           before.guest_frames_by_type[5], now.guest_frames_by_type[5]);
+    check(what, same, 1);
+}
+
+static uint32_t kernel_esp(void)
+{
+    uint32_t esp;
+    __asm__ volatile("mov %%esp, %0" : "=r"(esp));
+    return esp;
+}
+
+/* Build an address space, map user pages in one batch, switch to it with one multicall, check
+ * the mappings through it, switch home and tear it down. */
+static void test_basic(void)
+{
+    struct addrspace as;
+    uint32_t data[8];
+    snapshot();
+    check("create address space (batched pins)", as_create(&as, 2), 0);
+    for (unsigned i = 0; i < 8; i++) {
+        data[i] = pfn_alloc();
+        uint32_t *p = scratch_map(2, data[i]);
+        p[0] = 0x5a000000 | i;
+        scratch_unmap(2);
+        as_queue_map(&as, 0x00400000 * (i & 1) + i * XEN_PAGE_SIZE, data[i], i & 2);
+    }
+    uint32_t done = 0;
+    check("map 8 user pages in one mmu_update", mmu_flush(&done), 0);
+    check("success count", (int)done, 8);
+    check("switch with one multicall", as_switch(&as, kernel_esp()), 0);
+    int seen = 1;
+    for (unsigned i = 0; i < 8; i++)
+        seen &=
+            *(volatile uint32_t *)(0x00400000 * (i & 1) + i * XEN_PAGE_SIZE) == (0x5a000000 | i);
+    check("user pages read through the new address space", seen, 1);
+    check("switch home", as_switch_home(kernel_esp()), 0);
+    check("destroy address space (batched unpins)", as_destroy(&as), 0);
+    for (unsigned i = 0; i < 8; i++)
+        pfn_free(data[i]);
+    /* The same frames are ordinary pages again: mapping one writable must work. */
+    check("freed table frame writable again", scratch_map(3, as.l2_pfn) != 0, 1);
+    scratch_unmap(3);
+    check_accounting("after build/switch/teardown");
+}
+
+static int mmu1(uint32_t ptr, uint32_t val)
+{
+    mmu_update_t r = {ptr, val};
+    return HYPERVISOR_mmu_update(&r, 1, 0);
+}
+
+static int uvm(uint32_t va, uint32_t pte)
+{
+    return HYPERVISOR_update_va_mapping(va >> 12, pte, UVMF_INVLPG);
+}
+
+static void test_attacks(void)
+{
+    struct addrspace as;
+    uint32_t sva = scratch_va(5), l2 = current_l2_mfn(), kl1 = kernel_l1_mfn();
+    snapshot();
+    as_create(&as, 1);
+    uint32_t l1 = pfn_to_mfn(as.l1_pfn[0]), nl2 = pfn_to_mfn(as.l2_pfn);
+
+    check("writable mapping of a pinned L1 (uvm)", uvm(sva, l1 << 12 | PTE_P | PTE_RW), -XEN_EPERM);
+    check("writable mapping of a pinned L1 (mmu_update)",
+          mmu1(kl1 << 12 | ((sva >> 12) & 1023) * 4, l1 << 12 | PTE_P | PTE_RW), -XEN_EINVAL);
+    check("writable mapping of the current L2", uvm(sva, l2 << 12 | PTE_P | PTE_RW), -XEN_EPERM);
+    check("read-only mapping of the current L2", uvm(sva, l2 << 12 | PTE_P), 0);
+    uvm(sva, 0);
+    check("mapping a hypervisor frame (1 MB)", uvm(sva, 0x100 << 12 | PTE_P), -XEN_EPERM);
+    check("mapping a frame beyond memory", uvm(sva, 0xFFFFF000u | PTE_P), -XEN_EPERM);
+    /* The VA form ([ours]: >= 0xFC000 is a VA), so the hole check itself answers. */
+    check("mapping in the hypervisor hole (M2P)",
+          HYPERVISOR_update_va_mapping(0xFC000000u, l1 << 12 | PTE_P | PTE_RW, UVMF_INVLPG),
+          -XEN_EINVAL);
+    check("L2 entry in slot 1008 (M2P)", mmu1(nl2 << 12 | 1008 * 4, l1 << 12 | PTE_P | PTE_RW),
+          -XEN_EINVAL);
+    check("L2 entry in slot 1023", mmu1(nl2 << 12 | 1023 * 4, l1 << 12 | PTE_P), -XEN_EINVAL);
+    uint32_t junk = pfn_alloc();
+    uint32_t *j = scratch_map(6, junk);
+    for (unsigned i = 0; i < 1024; i++)
+        j[i] = 0x100000 | PTE_P | PTE_RW; /* maps a hypervisor frame: never a valid L1 */
+    scratch_unmap(6);
+    check("L2 entry to a frame that is not a valid L1",
+          mmu1(nl2 << 12 | 5 * 4, pfn_to_mfn(junk) << 12 | PTE_P | PTE_RW), -XEN_EINVAL);
+    check("L2 entry to itself, writable", mmu1(nl2 << 12 | 6 * 4, nl2 << 12 | PTE_P | PTE_RW),
+          -XEN_EINVAL);
+    check("L2 entry to itself, read-only (linear)", mmu1(nl2 << 12 | 6 * 4, nl2 << 12 | PTE_P), 0);
+    check("linear entry removed", mmu1(nl2 << 12 | 6 * 4, 0), 0);
+    check("L2 entry with PSE", mmu1(nl2 << 12 | 7 * 4, l1 << 12 | PTE_P | 0x80), -XEN_EINVAL);
+    check("L2 entry with global bit", mmu1(nl2 << 12 | 7 * 4, l1 << 12 | PTE_P | 0x100),
+          -XEN_EINVAL);
+    check("L1 entry with PAT", mmu1(l1 << 12, pfn_to_mfn(junk) << 12 | PTE_P | 0x80), -XEN_EINVAL);
+    check("L1 entry with global bit", mmu1(l1 << 12, pfn_to_mfn(junk) << 12 | PTE_P | 0x100),
+          -XEN_EINVAL);
+    check("NEW_BASEPTR to an unvalidatable frame",
+          mmu1(pfn_to_mfn(junk) << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), -XEN_EINVAL);
+    check("unpin the current base pointer",
+          mmu1(l2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_UNPIN_TABLE), -XEN_EINVAL);
+    check("unpin a frame that is not pinned",
+          mmu1(pfn_to_mfn(junk) << 12 | MMU_EXTENDED_COMMAND, MMUEXT_UNPIN_TABLE), -XEN_EINVAL);
+    check("pin twice", mmu1(l1 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_PIN_L1_TABLE), -XEN_EINVAL);
+    check("MACHPHYS_UPDATE for a foreign frame", mmu1(0x100 << 12 | MMU_MACHPHYS_UPDATE, 0),
+          -XEN_EINVAL);
+    check("MACHPHYS_UPDATE for an own frame",
+          mmu1(pfn_to_mfn(junk) << 12 | MMU_MACHPHYS_UPDATE, junk), 0);
+
+    mmu_update_t reqs[2] = {{l1 << 12, pfn_to_mfn(junk) << 12 | PTE_P},
+                            {0x100 << 12 | MMU_MACHPHYS_UPDATE, 0}};
+    uint32_t done = 99;
+    check("batch stops at the first refusal", HYPERVISOR_mmu_update(reqs, 2, &done), -XEN_EINVAL);
+    check("success count of the stopped batch", (int)done, 1);
+    mmu1(l1 << 12, 0);
+    check("mmu_update list in the hypervisor", HYPERVISOR_mmu_update((void *)0xFC400000u, 1, 0),
+          -XEN_EFAULT);
+    check("mmu_update list unmapped", HYPERVISOR_mmu_update((void *)0x40000000u, 1, 0),
+          -XEN_EFAULT);
+    check("mmu_update list wrapping 4 GB", HYPERVISOR_mmu_update((void *)0xFFFFFFF8u, 2, 0),
+          -XEN_EFAULT);
+    check("mmu_update huge count", HYPERVISOR_mmu_update(reqs, 0x20000000u, 0), -XEN_EFAULT);
+    check("mmu_update success pointer in the hypervisor",
+          HYPERVISOR_mmu_update(reqs, 1, (uint32_t *)0xFC400000u), -XEN_EFAULT);
+    check("multicall list in the hypervisor", HYPERVISOR_multicall((void *)0xFC400000u, 1),
+          -XEN_EFAULT);
+    check("multicall list unmapped", HYPERVISOR_multicall((void *)0x40000000u, 1), -XEN_EFAULT);
+    check("multicall list wrapping 4 GB", HYPERVISOR_multicall((void *)0xFFFFFFE0u, 2),
+          -XEN_EFAULT);
+    check("multicall huge count", HYPERVISOR_multicall((void *)reqs, 0x10000000u), -XEN_EFAULT);
+    check("multicall of 0 entries", HYPERVISOR_multicall((void *)reqs, 0), 0);
+    mc_queue(__HYPERVISOR_xen_version, 0, 0, 0, 0);
+    mc_queue(__HYPERVISOR_multicall, 0, 0, 0, 0);
+    mc_queue(__HYPERVISOR_xen_version, 0, 0, 0, 0);
+    check("multicall nesting a multicall", mc_flush(), -XEN_EINVAL);
+    check("nested entry's result", mc_result(1), -XEN_EINVAL);
+    check("entries around it still run", mc_result(0) == 0x20000 && mc_result(2) == 0x20000, 1);
+
+    check("destroy", as_destroy(&as), 0);
+    pfn_free(junk);
+    check_accounting("after the attacks");
+}
+
+/* Thousands of build/switch/teardown cycles with random mappings, checked against a model. */
+static uint32_t rng = 12345;
+static uint32_t rnd(void)
+{
+    return rng = rng * 1103515245 + 12345, rng >> 8;
+}
+
+static void test_stress(unsigned cycles)
+{
+    enum { POOL = 32, SLOTS = 64 };
+    uint32_t pool[POOL], model[SLOTS];
+    snapshot();
+    for (unsigned i = 0; i < POOL; i++) {
+        pool[i] = pfn_alloc();
+        uint32_t *p = scratch_map(7, pool[i]);
+        p[0] = 0xA0000000 | i;
+        scratch_unmap(7);
+    }
+    unsigned bad = 0;
+    for (unsigned c = 0; c < cycles && !bad; c++) {
+        struct addrspace as;
+        if (as_create(&as, 2)) {
+            bad = 1;
+            break;
+        }
+        for (unsigned s = 0; s < SLOTS; s++) {
+            model[s] = rnd() % (POOL + 1); /* POOL = unmapped */
+            if (model[s] < POOL)
+                as_queue_map(&as, (s & 1) * 0x00400000 + s * XEN_PAGE_SIZE, pool[model[s]],
+                             rnd() & 1);
+        }
+        bad |= mmu_flush(0) != 0;
+        bad |= as_switch(&as, kernel_esp()) != 0;
+        for (unsigned s = 0; s < SLOTS && !bad; s++)
+            if (model[s] < POOL)
+                bad |= *(volatile uint32_t *)((s & 1) * 0x00400000 + s * XEN_PAGE_SIZE) !=
+                       (0xA0000000 | model[s]);
+        bad |= as_switch_home(kernel_esp()) != 0;
+        bad |= as_destroy(&as) != 0;
+        if (bad)
+            printk("stress: cycle %u went wrong\n", c);
+    }
+    check("stress cycles match the model", bad, 0);
+    for (unsigned i = 0; i < POOL; i++)
+        pfn_free(pool[i]);
+    check_accounting("after the stress cycles");
+}
+
+void mmu_tests(const start_info_t *si, const char *mode)
+{
+    pfn_init(si);
+    nr_ok = nr_failed = 0;
+    if (strcmp(mode, "mmu") == 0)
+        test_basic();
+    else if (strcmp(mode, "mmu-attacks") == 0)
+        test_attacks();
+    else if (strcmp(mode, "mmu-stress") == 0)
+        test_stress(2000);
+    printk("%s: %u ok, %u failed\n", mode, nr_ok, nr_failed);
+}

@@ -1,0 +1,72 @@
+/* Guest frames: the P2M from start_info, a free list of the frames outside the bootstrap
+ * region, and a few scratch mappings for filling frames before they become tables. */
+#include <guest/console.h>
+#include <guest/mmu.h>
+
+#define SCRATCH_BASE 0xC0380000u /* inside the bootstrap L1's 4 MB, far above the image */
+#define SCRATCH_SLOTS 16
+
+const uint32_t *boot_l2;
+static const uint32_t *p2m;
+static uint32_t nr_pages, l2_mfn, kernel_l1;
+static uint32_t free_stack[32768];
+static uint32_t nr_free;
+
+void pfn_init(const start_info_t *si)
+{
+    p2m = (const uint32_t *)si->mfn_list;
+    nr_pages = si->nr_pages;
+    boot_l2 = (const uint32_t *)si->pt_base;
+    l2_mfn = p2m[(si->pt_base - GUEST_VIRT_START) >> 12];
+    kernel_l1 = ((const uint32_t *)si->pt_base)[KERNEL_L2_FIRST] >> 12;
+    uint32_t first_free = ((uint32_t)si + 2 * XEN_PAGE_SIZE - GUEST_VIRT_START) >> 12;
+    for (uint32_t pfn = nr_pages; pfn-- > first_free && nr_free < 32768;)
+        free_stack[nr_free++] = pfn;
+}
+
+uint32_t pfn_to_mfn(uint32_t pfn)
+{
+    return p2m[pfn];
+}
+uint32_t current_l2_mfn(void)
+{
+    return l2_mfn;
+}
+uint32_t kernel_l1_mfn(void)
+{
+    return kernel_l1;
+}
+uint32_t pfn_free_count(void)
+{
+    return nr_free;
+}
+
+uint32_t pfn_alloc(void)
+{
+    return nr_free ? free_stack[--nr_free] : 0;
+}
+
+void pfn_free(uint32_t pfn)
+{
+    free_stack[nr_free++] = pfn;
+}
+
+uint32_t scratch_va(unsigned slot)
+{
+    return SCRATCH_BASE + slot * XEN_PAGE_SIZE;
+}
+
+void *scratch_map(unsigned slot, uint32_t pfn)
+{
+    uint32_t va = scratch_va(slot % SCRATCH_SLOTS);
+    int rc = HYPERVISOR_update_va_mapping(
+        va >> 12, pfn_to_mfn(pfn) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D, UVMF_INVLPG);
+    if (rc)
+        printk("scratch_map of pfn %u failed: %d\n", pfn, rc);
+    return rc ? 0 : (void *)va;
+}
+
+void scratch_unmap(unsigned slot)
+{
+    HYPERVISOR_update_va_mapping(scratch_va(slot % SCRATCH_SLOTS) >> 12, 0, UVMF_INVLPG);
+}
