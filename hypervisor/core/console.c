@@ -3,6 +3,7 @@
 #include "hv/arch.h"
 #include "hv/cmdline.h"
 #include "hv/console.h"
+#include "hv/domain.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -48,6 +49,14 @@ static void poll_input(void)
     int c;
     while (input_len < sizeof(input) && (c = arch_serial_getc()) >= 0)
         input[input_len++] = (char)c;
+}
+
+void console_interrupt(struct domain *d)
+{
+    size_t before = input_len;
+    poll_input();
+    if (input_len != before || input_len == sizeof(input))
+        send_virq(d, VIRQ_CONSOLE);
 }
 
 size_t console_peek(char *buf, size_t n)

@@ -4,6 +4,7 @@
 #include "hv/hypercall.h"
 #include "hv/console.h"
 #include "hv/domain.h"
+#include "hv/time.h"
 #include "lib/format.h"
 #include <public/xen.h>
 
@@ -15,6 +16,8 @@ static hypercall_fn *const handlers[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_trap_table] = HANDLER(do_set_trap_table),
     [__HYPERVISOR_mmu_update] = HANDLER(do_mmu_update),
     [__HYPERVISOR_multicall] = HANDLER(do_multicall),
+    [__HYPERVISOR_set_timer_op] = HANDLER(do_set_timer_op),
+    [__HYPERVISOR_event_channel_op] = HANDLER(do_event_channel_op),
     [__HYPERVISOR_set_gdt] = HANDLER(do_set_gdt),
     [__HYPERVISOR_update_descriptor] = HANDLER(do_update_descriptor),
     [__HYPERVISOR_stack_switch] = HANDLER(do_stack_switch),

@@ -6,6 +6,7 @@
 #include "hv/frame.h"
 #include "hv/options.h"
 #include "hv/panic.h"
+#include "hv/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -136,7 +137,12 @@ void hv_start(uint32_t magic, uint32_t mbi)
     printk("(hv) loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown",
            boot.cmdline);
     arch_cpu_init();
+    arch_time_init();
+    printk("(hv) TSC %u kHz, wall clock %u s since 1970\n", arch_tsc_hz() / 1000,
+           arch_rtc_seconds());
     setup_memory();
     build_dom0();
+    evtchn_init(&dom0.evtchn);
+    time_init_domain(&dom0);
     arch_enter_guest(&dom0);
 }

@@ -16,8 +16,16 @@ static void pic_init(void)
     outb(0xa1, 0x02);
     outb(0x21, 0x01); /* ICW4: 8086 mode */
     outb(0xa1, 0x01);
-    outb(0x21, 0xff); /* mask everything */
+    /* Unmask only what has a driver: the timer and COM1. */
+    outb(0x21, (uint8_t) ~((1u << IRQ_TIMER) | (1u << IRQ_COM1)));
     outb(0xa1, 0xff);
+}
+
+int arch_pic_in_service(unsigned irq)
+{
+    uint16_t port = irq < 8 ? 0x20 : 0xa0;
+    outb(port, 0x0b); /* OCW3: read the in-service register */
+    return (inb(port) >> (irq & 7)) & 1;
 }
 
 void arch_load_debugreg(unsigned reg, uint32_t v)

@@ -47,5 +47,7 @@
 /* Hardware interrupt vectors: above 0x20-0x2f, which guests may claim for a fast trap. */
 #define IRQ_VECTOR_BASE 0x30
 #define NR_IRQ_VECTORS 16
+#define IRQ_TIMER 0 /* PIT channel 0 */
+#define IRQ_COM1 4
 
 #endif

@@ -9,6 +9,7 @@
 #include "hv/domain.h"
 #include "hv/hypercall.h"
 #include "hv/panic.h"
+#include "hv/time.h"
 #include "layout.h"
 #include "x86.h"
 #include <public/xen.h>
@@ -64,12 +65,15 @@ static int apply_fixup(struct cpu_regs *r)
 
 static void do_irq(unsigned irq)
 {
-    /* Every line is masked until a driver claims it; what arrives now is spurious. */
-    if (irq == 7 || irq == 15)
+    if ((irq == 7 || irq == 15) && !arch_pic_in_service(irq))
         return; /* spurious: no EOI for those */
     if (irq >= 8)
         outb(PIC2_CMD, PIC_EOI);
     outb(PIC1_CMD, PIC_EOI);
+    if (irq == IRQ_TIMER)
+        timer_interrupt(current_domain());
+    else if (irq == IRQ_COM1)
+        console_interrupt(current_domain());
 }
 
 void arch_guest_exception(struct domain *d, struct cpu_regs *r);

@@ -22,7 +22,8 @@ void arch_serial_init(void)
     outb(COM1 + 1, 0);
     outb(COM1 + UART_LCR, 0x03); /* 8N1 */
     outb(COM1 + UART_FCR, 0xc7); /* FIFOs on, cleared */
-    outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+    outb(COM1 + UART_MCR, 0x0b); /* DTR, RTS, OUT2 (routes the UART's interrupt to the PIC) */
+    outb(COM1 + UART_IER, 0x01); /* interrupt when a byte arrives */
     /* No UART answers 0xff on its line-status register. */
     uart_present = inb(COM1 + UART_LSR) != 0xff;
 }

@@ -46,7 +46,9 @@ void arch_invlpg(uint32_t va);
 void arch_load_base(uint32_t l2_mfn); /* CR3 */
 uint32_t arch_read_l2e(uint32_t l2_mfn, unsigned slot);
 int arch_set_ldt(struct domain *d, uint32_t va, uint32_t entries, const char **why);
-void arch_irq_window(void); /* let pending interrupts in, in the middle of a long batch */
+void arch_irq_window(void);
+int arch_pic_in_service(
+    unsigned irq); /* let pending interrupts in, in the middle of a long batch */
 
 /* Power and debug exit. */
 void arch_debug_exit(uint32_t code); /* isa-debug-exit on port 0xf4: QEMU exits (code<<1)|1 */

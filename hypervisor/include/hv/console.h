@@ -12,5 +12,8 @@ size_t console_read(char *buf, size_t n);
 /* Look at pending input without consuming it; returns the count. */
 size_t console_peek(char *buf, size_t n);
 void console_consume(size_t n);
+struct domain;
+/* COM1 interrupt: take the waiting bytes and tell the guest (VIRQ_CONSOLE). */
+void console_interrupt(struct domain *d);
 
 #endif

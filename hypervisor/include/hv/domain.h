@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <public/xen.h>
 #include "hv/dom_layout.h"
+#include "hv/evtchn.h"
 #include "hv/guest_image.h"
 #include "hv/regs.h"
 
@@ -33,6 +34,8 @@ struct domain {
     uint32_t kernel_esp;
     uint8_t fast_trap; /* vector installed in the real IDT, 0 = none */
     uint32_t debugreg[8];
+    struct evtchn_table evtchn;
+    uint64_t timer_deadline; /* set_timer_op: system time of the next VIRQ_TIMER, 0 = none */
     /* Statistics. */
     uint32_t hypercalls[NR_HYPERCALLS];
     uint32_t bounces[256]; /* exceptions and software interrupts delivered, per vector */
@@ -42,6 +45,7 @@ struct domain {
     uint32_t multicall_batches;
     uint32_t multicall_entries;
     uint32_t event_upcalls;
+    uint32_t events_sent; /* ports raised that needed an upcall */
 };
 
 extern struct domain dom0;
@@ -51,6 +55,10 @@ static inline struct domain *current_domain(void)
 }
 
 /* Shut the domain down for good (SHUTDOWN_* reason) and act as the command line says. */
+/* Raise a port / the port bound to a VIRQ (dropped when the VIRQ is not bound). */
+void evtchn_raise(struct domain *d, uint32_t port);
+void send_virq(struct domain *d, unsigned virq);
+
 void domain_shutdown(struct domain *d, unsigned reason) __attribute__((noreturn));
 /* The guest did something it cannot survive: report why, with its registers, and shut it
  * down with reason crash. */

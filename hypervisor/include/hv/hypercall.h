@@ -30,5 +30,7 @@ long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi);
 long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size);
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
 long do_multicall(uint32_t list, uint32_t n);
+long do_event_channel_op(uint32_t uop);
+long do_set_timer_op(uint32_t hi, uint32_t lo);
 
 #endif

@@ -1,0 +1,69 @@
+/*
+ * The guest's clock and timer. shared_info carries a stamp (tsc_timestamp, system_time) and the
+ * TSC frequency; the guest extrapolates from it, so no periodic tick is needed and an idle
+ * machine stays idle. The stamp is refreshed on every timer interrupt, with the version
+ * protocol of ABI §10 (version1 before, version2 after). set_timer_op arms a one-shot
+ * VIRQ_TIMER at an absolute system time; the hardware timer covers long waits in steps.
+ */
+#include "hv/time.h"
+#include "hv/domain.h"
+#include "hv/evtchn.h"
+#include "lib/format.h"
+
+#define MAX_STEP_NS 50000000ull /* the PIT one-shot reaches about 55 ms */
+
+void time_update_shared(struct domain *d)
+{
+    shared_info_t *s = d->shared_info;
+    s->time_version1++;
+    __asm__ volatile("" ::: "memory");
+    s->tsc_timestamp = arch_tsc();
+    s->system_time = arch_now_ns();
+    __asm__ volatile("" ::: "memory");
+    s->time_version2++;
+}
+
+void time_init_domain(struct domain *d)
+{
+    shared_info_t *s = d->shared_info;
+    uint64_t now = arch_now_ns();
+    uint32_t rem;
+    s->cpu_freq = arch_tsc_hz();
+    /* Wall clock at system time 0: the RTC now, minus the time since boot. */
+    s->wc_sec = arch_rtc_seconds() - (uint32_t)udiv64(now, 1000000000u, &rem);
+    s->wc_usec = 0;
+    time_update_shared(d);
+}
+
+static void arm(struct domain *d)
+{
+    if (d->timer_deadline == 0) {
+        arch_timer_oneshot(0);
+        return;
+    }
+    uint64_t now = arch_now_ns();
+    uint64_t left = d->timer_deadline > now ? d->timer_deadline - now : 0;
+    arch_timer_oneshot(left == 0 ? 1 : left > MAX_STEP_NS ? MAX_STEP_NS : left);
+}
+
+void timer_interrupt(struct domain *d)
+{
+    time_update_shared(d);
+    if (d->timer_deadline && arch_now_ns() >= d->timer_deadline) {
+        d->timer_deadline = 0;
+        send_virq(d, VIRQ_TIMER);
+    }
+    arm(d);
+}
+
+long do_set_timer_op(uint32_t hi, uint32_t lo)
+{
+    struct domain *d = current_domain();
+    d->timer_deadline = (uint64_t)hi << 32 | lo;
+    if (d->timer_deadline && d->timer_deadline <= arch_now_ns()) {
+        d->timer_deadline = 0; /* already due */
+        send_virq(d, VIRQ_TIMER);
+    }
+    arm(d);
+    return 0;
+}
