@@ -69,6 +69,9 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
         return hv_refuse("set_gdt", frame_list, -XEN_EFAULT, "frame list unreadable");
     for (unsigned i = 0; i < n; i++) {
         const char *why;
+        for (unsigned j = 0; j < i; j++)
+            if (mfns[j] == mfns[i])
+                return hv_refuse("set_gdt", mfns[i], -XEN_EINVAL, "frame listed twice");
         if (mfns[i] == d->shared_info_mfn || !frame_owned_by(mfns[i], d->id))
             return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "frame is not the guest's");
         struct frame_info *f = &frame_table[mfns[i]];

@@ -57,8 +57,10 @@ long do_set_callbacks(uint32_t event_sel, uint32_t event_addr, uint32_t failsafe
 long do_stack_switch(uint32_t ss, uint32_t esp)
 {
     struct domain *d = current_domain();
-    if ((ss & 3) == 0 || ss > 0xffff)
-        return hv_refuse("stack_switch", ss, -XEN_EPERM, "ring-0 or invalid stack selector");
+    /* ABI §8 refuses RPL 0; [ours] anything but RPL 1 too: the CPU would refuse a ring-2/3
+     * stack on the way into ring 1, and the guest could only end in its failsafe callback. */
+    if ((ss & 3) != 1 || ss > 0xffff)
+        return hv_refuse("stack_switch", ss, -XEN_EPERM, "stack selector is not a ring-1 selector");
     d->kernel_ss = (uint16_t)ss;
     d->kernel_esp = esp;
     arch_set_guest_stack((uint16_t)ss, esp);
