@@ -39,12 +39,11 @@ static int refuse(const char **why, const char *reason)
 
 static inline int get_page_inline(uint32_t mfn, uint16_t dom, const char **why)
 {
-    struct frame_info *f = &frame_table[mfn];
-    if (mfn >= max_mfn || f->owner != dom || !(f->flags & FF_RAM)) {
+    if (mfn >= max_mfn || frame_table[mfn].owner != dom || !(frame_table[mfn].flags & FF_RAM)) {
         *why = "frame is not the guest's";
         return -XEN_EPERM;
     }
-    f->count++;
+    frame_table[mfn].count++;
     return 0;
 }
 
@@ -252,6 +251,8 @@ static void devalidate(uint32_t mfn, enum frame_type t)
     uint32_t *e = arch_map_frame(mfn);
     for (unsigned i = 0; i < guest_slots(t); i++)
         t == FT_L1 ? l1e_put(e[i]) : l2e_put(e[i], mfn);
+    if (t == FT_L2) /* the frame goes back to the guest as plain memory: no hypervisor entries */
+        memset(&e[HYPERVISOR_L2_FIRST_SLOT], 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * sizeof(*e));
     arch_unmap_frame(e);
 }
 

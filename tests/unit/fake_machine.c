@@ -1,0 +1,94 @@
+/* The fake machine behind test_page_type: frame table, memory and the arch hooks it needs. */
+#include <stdint.h>
+#include <string.h>
+
+#include "fake_machine.h"
+#include "hv/arch.h"
+#include "hv/page_type.h"
+
+static struct frame_info fake_table[FAKE_FRAMES];
+struct frame_info *frame_table = fake_table;
+uint32_t max_mfn = FAKE_MAX_MFN;
+
+uint32_t fake_mem[FAKE_FRAMES][1024];
+static uint32_t fake_scratch[1024]; /* handed out for a bad mfn so the caller does not crash */
+static unsigned fake_mapped[FAKE_FRAMES];
+unsigned fake_map_calls, fake_unmap_calls, fake_copy_hv_calls, fake_ldt_calls;
+int fake_ldt_result;
+const char *fake_error;
+
+static void fake_misuse(const char *what)
+{
+    if (!fake_error)
+        fake_error = what;
+}
+
+void fake_machine_reset(void)
+{
+    memset(fake_table, 0, sizeof(fake_table));
+    memset(fake_mem, 0, sizeof(fake_mem));
+    memset(fake_mapped, 0, sizeof(fake_mapped));
+    for (unsigned i = 0; i < FAKE_FRAMES; i++) {
+        fake_table[i].owner = FAKE_DOM;
+        fake_table[i].flags = FF_RAM;
+    }
+    frame_table = fake_table;
+    max_mfn = FAKE_MAX_MFN;
+    fake_map_calls = fake_unmap_calls = fake_copy_hv_calls = fake_ldt_calls = 0;
+    fake_ldt_result = 0;
+    fake_error = 0;
+}
+
+unsigned fake_maps_live(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < FAKE_FRAMES; i++)
+        n += fake_mapped[i];
+    return n;
+}
+
+HV_FASTCALL void *arch_map_frame(uint32_t mfn)
+{
+    fake_map_calls++;
+    if (mfn >= max_mfn) {
+        fake_misuse("arch_map_frame of a frame past max_mfn");
+        return fake_scratch;
+    }
+    fake_mapped[mfn]++;
+    return fake_mem[mfn];
+}
+
+HV_FASTCALL void arch_unmap_frame(void *va)
+{
+    fake_unmap_calls++;
+    uintptr_t off = (uintptr_t)va - (uintptr_t)fake_mem;
+    if (va == fake_scratch)
+        return;
+    if ((uintptr_t)va < (uintptr_t)fake_mem || off >= sizeof(fake_mem) ||
+        off % sizeof(fake_mem[0])) {
+        fake_misuse("arch_unmap_frame of an address that is no frame");
+        return;
+    }
+    unsigned mfn = (unsigned)(off / sizeof(fake_mem[0]));
+    if (fake_mapped[mfn] == 0) {
+        fake_misuse("arch_unmap_frame of a frame not mapped");
+        return;
+    }
+    fake_mapped[mfn]--;
+}
+
+void arch_copy_hv_slots(uint32_t *l2)
+{
+    fake_copy_hv_calls++;
+    for (unsigned i = 1008; i < 1024; i++)
+        l2[i] = FAKE_HV_PDE(i);
+}
+
+int arch_validate_ldt_frame(uint32_t mfn, const char **why)
+{
+    (void)mfn;
+    fake_ldt_calls++;
+    if (fake_ldt_result)
+        *why = "fake: LDT refused";
+    return fake_ldt_result;
+}
