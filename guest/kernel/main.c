@@ -2,10 +2,14 @@
  * command line), map shared_info, run the test requested on the command line, shut down. */
 #include <stdint.h>
 #include <guest/console.h>
+#include <guest/gdt.h>
 #include <guest/hypercall.h>
 #include <guest/initramfs.h>
 #include <guest/mmu.h>
 #include <guest/selftest.h>
+#include <guest/trap_tests.h>
+#include <guest/traps.h>
+#include <guest/user.h>
 #include <lib/string.h>
 #include <public/xen.h>
 
@@ -30,6 +34,9 @@ struct options {
     int test_fault;
     const char *test_mmu; /* "mmu", "mmu-attacks", "mmu-stress" */
     int bench_mmu;
+    int fast_trap;          /* fasttrap=on|off, default on */
+    const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack" */
+    int bench_syscall;
 };
 
 static __attribute__((noreturn)) void shutdown(uint32_t reason)
@@ -106,6 +113,17 @@ static void parse_option(struct options *o, const char *w)
     } else if (strcmp(w, "bench=mmu") == 0) {
         o->bench_mmu = 1;
         return;
+    } else if (strcmp(w, "test=fastpath") == 0 || strcmp(w, "test=exceptions") == 0 ||
+               strcmp(w, "test=refusals") == 0 || strcmp(w, "test=badstack") == 0 ||
+               strcmp(w, "test=failsafe-fs") == 0) {
+        o->test_traps = w + 5;
+        return;
+    } else if (strcmp(w, "bench=syscall") == 0) {
+        o->bench_syscall = 1;
+        return;
+    } else if (strcmp(w, "fasttrap=on") == 0 || strcmp(w, "fasttrap=off") == 0) {
+        o->fast_trap = w[10] == 'n';
+        return;
     }
     printk("unknown option '%s'\n", w);
 }
@@ -139,10 +157,44 @@ static void test_fault(void)
     shutdown(SHUTDOWN_crash);
 }
 
+/* Trap table and callbacks, our own GDT, ring 3 and the system-call path. */
+static void init_traps(const start_info_t *si, const struct options *o)
+{
+    int rc;
+
+    traps_init(shared_info);
+    if (gdt_init(si) || user_init(si))
+        shutdown(SHUTDOWN_crash);
+    rc = user_fast_trap(o->fast_trap);
+    printk("traps: trap table and callbacks registered, system calls at int $%#x, fast trap %s\n",
+           TRAP_SYSCALL,
+           rc             ? "refused"
+           : o->fast_trap ? "on"
+                          : "off");
+}
+
+static void run_trap_tests(const start_info_t *si, const struct options *o)
+{
+    const char *t = o->test_traps;
+
+    if (t && strcmp(t, "fastpath") == 0)
+        test_fastpath(o->fast_trap);
+    else if (t && strcmp(t, "exceptions") == 0)
+        test_exceptions(si);
+    else if (t && strcmp(t, "refusals") == 0)
+        test_refusals(si);
+    else if (t && strcmp(t, "failsafe-fs") == 0)
+        test_failsafe_fs();
+    else if (t && strcmp(t, "badstack") == 0)
+        test_badstack();
+    if (o->bench_syscall)
+        bench_syscall();
+}
+
 void start_kernel(start_info_t *si)
 {
     static char cmdline[MAX_GUEST_CMDLINE];
-    struct options opt = {.shutdown = SHUTDOWN_poweroff};
+    struct options opt = {.shutdown = SHUTDOWN_poweroff, .fast_trap = 1};
     int ver = HYPERVISOR_xen_version(XENVER_version);
 
     printk("ringvisor guest kernel, ring %u, Xen ABI version %d.%d\n", current_ring(),
@@ -159,13 +211,15 @@ void start_kernel(start_info_t *si)
     map_shared_info(si);
 
     parse_cmdline(&opt, cmdline);
+    if (opt.test_fault)
+        test_fault(); /* before the trap table: the hypervisor must deal with it */
+    init_traps(si, &opt);
     if (opt.test_hypercalls)
         selftest_hypercalls(si, shared_info_page);
-    if (opt.test_fault)
-        test_fault();
     if (opt.test_mmu)
         mmu_tests(si, opt.test_mmu);
     if (opt.bench_mmu)
         mmu_bench(si);
+    run_trap_tests(si, &opt);
     shutdown(opt.shutdown);
 }

@@ -81,6 +81,11 @@ common_entry:
     mov $HV_DS, %eax
     mov %eax, %ds
     mov %eax, %es
+    /* Null FS/GS: the hypervisor does not use them, and a guest selector left in them would
+     * be saved again by a fault on the return path's "pop %fs" and refault without end. */
+    xor %eax, %eax
+    mov %eax, %fs
+    mov %eax, %gs
     mov %esp, %eax
     push %eax
     call do_trap

@@ -46,7 +46,9 @@ static const char *const exception_names[32] = {
 
 const char *arch_exception_name(unsigned v)
 {
-    return v < 32 && exception_names[v] ? exception_names[v] : "reserved exception";
+    if (v >= 32)
+        return "software interrupt";
+    return exception_names[v] ? exception_names[v] : "reserved exception";
 }
 
 static int apply_fixup(struct cpu_regs *r)

@@ -1,0 +1,126 @@
+/* Exception entry (ABI §4) and the event and failsafe callbacks (§6): the hypervisor (or, for
+ * the fast trap, the CPU) leaves [CR2][error][EIP][CS][EFLAGS]([ESP][SS]) on the ring-1 stack;
+ * the stubs even it out to struct trap_frame (guest/traps.h), C decides, plain iret returns. */
+/* Not from <public/xen.h>: that header is C only. Keep in step with it. */
+#define FLAT_RING3_DS 0x0833
+
+    .text
+/* No error code from the CPU: push a zero one, and a zero CR2 below it. */
+.macro TRAP_NOERR vec
+    .globl trap_\vec
+trap_\vec:
+    pushl $0
+    pushl $0
+    pushl $\vec
+    jmp trap_common
+.endm
+/* An error code is already there: only the CR2 slot below it. */
+.macro TRAP_ERR vec
+    .globl trap_\vec
+trap_\vec:
+    pushl $0
+    pushl $\vec
+    jmp trap_common
+.endm
+
+TRAP_NOERR 0
+TRAP_NOERR 1
+TRAP_NOERR 2
+TRAP_NOERR 3
+TRAP_NOERR 4
+TRAP_NOERR 5
+TRAP_NOERR 6
+TRAP_NOERR 7
+TRAP_ERR 8
+TRAP_NOERR 9
+TRAP_ERR 10
+TRAP_ERR 11
+TRAP_ERR 12
+TRAP_ERR 13
+    .globl trap_14
+trap_14:                        /* the hypervisor pushed CR2 and the error code */
+    pushl $14
+    jmp trap_common
+TRAP_NOERR 15
+TRAP_NOERR 16
+TRAP_ERR 17
+TRAP_NOERR 18
+TRAP_NOERR 19
+TRAP_NOERR 0x81                 /* TRAP_BOUNCED */
+
+trap_common:
+    pushl %es
+    pushl %ds
+    pushl %eax
+    pushl %ebp
+    pushl %edi
+    pushl %esi
+    pushl %edx
+    pushl %ecx
+    pushl %ebx
+    movl %ss, %eax              /* the ring-1 stack segment is a kernel data segment */
+    movl %eax, %ds
+    movl %eax, %es
+    cld
+    pushl %esp
+    call trap_handler
+    addl $4, %esp
+    popl %ebx
+    popl %ecx
+    popl %edx
+    popl %esi
+    popl %edi
+    popl %ebp
+    popl %eax
+    popl %ds
+    popl %es
+    addl $12, %esp              /* vector, CR2, error code */
+    iret
+
+/* Event upcall: [EIP][CS][EFLAGS]([ESP][SS]), upcall_mask already set by the hypervisor. */
+    .globl event_callback
+event_callback:
+    pushl %es
+    pushl %ds
+    pushl %eax
+    pushl %ecx
+    pushl %edx
+    movl %ss, %eax
+    movl %eax, %ds
+    movl %eax, %es
+    cld
+    call event_upcall
+    popl %edx
+    popl %ecx
+    popl %eax
+    popl %ds
+    popl %es
+    iret
+
+/* Failsafe: [DS][ES][FS][GS][EIP][CS][EFLAGS]([ESP][SS]) with DS..GS null. Reload DS/ES first
+ * (from SS: we are on a ring-1 stack), note what we got, drop the four selectors, iret. */
+    .globl failsafe_callback
+failsafe_callback:
+    pushl %eax
+    movl %ss, %eax
+    movl %eax, %ds
+    movl %eax, %es
+    movzwl 4(%esp), %eax
+    movl %eax, failsafe_segs
+    movzwl 8(%esp), %eax
+    movl %eax, failsafe_segs + 4
+    movzwl 12(%esp), %eax
+    movl %eax, failsafe_segs + 8
+    movzwl 16(%esp), %eax
+    movl %eax, failsafe_segs + 12
+    incl failsafe_count
+    testb $2, 24(%esp)          /* back to ring 3? then its data segment, not ours */
+    jz 1f
+    movl $FLAT_RING3_DS, %eax
+    movl %eax, %ds
+    movl %eax, %es
+1:  popl %eax
+    addl $16, %esp
+    iret
+
+    .section .note.GNU-stack, "", @progbits

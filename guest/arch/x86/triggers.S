@@ -1,0 +1,79 @@
+/* Exceptions on purpose, for test=exceptions and test=refusals: each trigger exists as k_NAME
+ * (ring 1, called from C, returns) and/or u_NAME (ring 3, for run_user, ends in SYS_exit), with
+ * NAME_eip = the EIP the frame must carry and NAME_resume = where the probe continues. */
+#include <guest/user.h>
+
+#define EIP(P) .globl P##_eip; P##_eip:
+#define RESUME(P) .globl P##_resume; P##_resume:
+#define TRIGGER_K(name, body) .text; .globl k_##name; k_##name: body(k_##name); ret;
+#define TRIGGER_U(name, body) \
+    .section .user.text, "ax"; .globl u_##name; u_##name: body(u_##name); \
+    movl $0, %ebx; movl $SYS_exit, %eax; int $0x80;
+#define TRIGGER(name, body) TRIGGER_K(name, body) TRIGGER_U(name, body)
+
+/* Bodies use EAX, ECX and EDX only: the ring-1 ones are C functions. */
+#define B_DIV(P) xorl %ecx, %ecx; movl $1, %eax; xorl %edx, %edx; EIP(P) divl %ecx; RESUME(P)
+#define B_INT3(P) int3; EIP(P) RESUME(P)
+#define B_INTO(P) movl $0x7fffffff, %eax; addl $1, %eax; into; EIP(P) RESUME(P)
+#define B_BOUND(P) movl $20, %eax; EIP(P) boundl %eax, bound_pair; RESUME(P)
+#define B_UD2(P) EIP(P) ud2; RESUME(P)
+#define B_SEL(P) movl $0x0810, %eax; EIP(P) movl %eax, %fs; RESUME(P)
+#define B_CLI(P) EIP(P) cli; RESUME(P) pushfl; popl trig_result
+#define B_PF_READ(P) movl trig_arg, %ecx; EIP(P) movl (%ecx), %eax; RESUME(P)
+#define B_PF_WRITE(P) movl trig_arg, %ecx; EIP(P) movl %eax, (%ecx); RESUME(P)
+#define B_NM(P) EIP(P) fninit; RESUME(P)
+#define B_AC(P) pushfl; orl $0x40000, (%esp); popfl; pushfl; popl trig_result; movl $ac_buf + 1, %ecx; \
+    EIP(P) movl (%ecx), %eax; RESUME(P) pushfl; andl $~0x40000, (%esp); popfl
+#define B_BOUNCED(P) int $0x81; EIP(P) RESUME(P)
+#define B_NOGATE(P) EIP(P) int $0x40; RESUME(P)
+#define B_HYPERCALL(P) EIP(P) int $0x82; RESUME(P)
+#define B_STI(P) EIP(P) sti; RESUME(P)
+#define B_HLT(P) EIP(P) hlt; RESUME(P)
+#define B_LGDT(P) EIP(P) lgdt zero_dtr; RESUME(P)
+#define B_LIDT(P) EIP(P) lidt zero_dtr; RESUME(P)
+#define B_CR3(P) xorl %eax, %eax; EIP(P) movl %eax, %cr3; RESUME(P)
+#define B_INB(P) movl $0x5a5a5a5a, %eax; movl $0x64, %edx; EIP(P) inb %dx, %al; \
+    RESUME(P) movl %eax, trig_result
+/* isa-debug-exit: were this executed, QEMU would exit at once with status 33. */
+#define B_OUTB(P) movl $0x10, %eax; movl $0xf4, %edx; EIP(P) outb %al, %dx; RESUME(P)
+
+TRIGGER(div, B_DIV)
+TRIGGER(int3, B_INT3)
+TRIGGER(into, B_INTO)
+TRIGGER(bound, B_BOUND)
+TRIGGER(ud2, B_UD2)
+TRIGGER(sel, B_SEL)
+TRIGGER(cli, B_CLI)
+TRIGGER(pf_read, B_PF_READ)
+TRIGGER(pf_write, B_PF_WRITE)
+TRIGGER(nm, B_NM)
+TRIGGER(ac, B_AC)
+TRIGGER(bounced, B_BOUNCED)
+TRIGGER(nogate, B_NOGATE)
+TRIGGER_U(hypercall, B_HYPERCALL)
+TRIGGER_K(sti, B_STI)
+TRIGGER_K(hlt, B_HLT)
+TRIGGER_K(lgdt, B_LGDT)
+TRIGGER_K(lidt, B_LIDT)
+TRIGGER_K(cr3, B_CR3)
+TRIGGER_K(inb, B_INB)
+TRIGGER_K(outb, B_OUTB)
+
+    .section .user.data, "aw"
+    .balign 8
+    .globl trig_arg, trig_result
+trig_arg:
+    .long 0
+trig_result:
+    .long 0
+bound_pair:
+    .long 0, 10
+ac_buf:
+    .long 0, 0
+
+    .data
+    .balign 8
+zero_dtr:
+    .long 0, 0
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,209 @@
+/* test=refusals: what the hypervisor must refuse in traps, callbacks, fast trap, stacks,
+ * descriptors, GDT frames and debug registers, each with its errno (the guest carries on);
+ * what ring 1 and ring 3 may not execute; and the failsafe callback on a vanished segment
+ * (test=failsafe-fs: the same under FS). */
+#include <guest/check.h>
+#include <guest/console.h>
+#include <guest/gdt.h>
+#include <guest/mmu.h>
+#include <guest/probe.h>
+#include <guest/trap_tests.h>
+#include <guest/traps.h>
+#include <guest/user.h>
+#include <lib/format.h>
+
+TRIG_U(hypercall);
+TRIG_K(cli);
+TRIG_K(sti);
+TRIG_K(hlt);
+TRIG_K(lgdt);
+TRIG_K(lidt);
+TRIG_K(cr3);
+TRIG_K(inb);
+TRIG_K(outb);
+extern char trap_13[];
+
+#define EPERM (-XEN_EPERM)
+#define EINVAL (-XEN_EINVAL)
+#define SEL_HV_CS 0x0808u
+#define SEL_RESERVED 0x0901u /* entry 288, RPL 1: the hypervisor's range */
+#define SEL_HV_DS 0x0810u
+#define GDT_SCRATCH_SEL (GDT_SCRATCH << 3 | 3u)
+#define HOLE 0xFC400000u
+#define DR7_GD (1u << 13)
+
+static uint8_t writable_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
+
+static int trap_table1(uint8_t vector, uint8_t flags, uint16_t cs, uint32_t addr)
+{
+    static trap_info_t t[2];
+
+    t[0] = (trap_info_t){vector, flags, cs, addr};
+    t[1] = (trap_info_t){0, 0, 0, 0};
+    return HYPERVISOR_set_trap_table(t);
+}
+
+static void registrations(void)
+{
+    uint32_t h = (uint32_t)trap_13;
+
+    check_eq("set_trap_table cs 0x0808 (ring 0)", trap_table1(0x40, 0, SEL_HV_CS, h), EPERM);
+    check_eq("set_trap_table cs 0x0901 (reserved entry)", trap_table1(0x40, 0, SEL_RESERVED, h),
+             EPERM);
+    check_eq("set_callbacks event cs 0x0808",
+             HYPERVISOR_set_callbacks(SEL_HV_CS, h, FLAT_RING1_CS, h), EPERM);
+    check_eq("set_callbacks failsafe cs FLAT_RING3_CS",
+             HYPERVISOR_set_callbacks(FLAT_RING1_CS, h, FLAT_RING3_CS, h), EPERM);
+    check_eq("set_fast_trap(0x81)", HYPERVISOR_set_fast_trap(0x81), EINVAL);
+    check_eq("set_fast_trap(0x30)", HYPERVISOR_set_fast_trap(0x30), EINVAL);
+    check_eq("set_trap_table 0x21 as an interrupt gate", trap_table1(0x21, 4 | 3, FLAT_RING1_CS, h),
+             0);
+    check_eq("set_fast_trap(0x21) on an interrupt gate", HYPERVISOR_set_fast_trap(0x21), EINVAL);
+    check_eq("set_fast_trap(0x22) with no handler", HYPERVISOR_set_fast_trap(0x22), EINVAL);
+    check_eq("stack_switch(0x0810)", HYPERVISOR_stack_switch(SEL_HV_DS, user_entry_stack_top()),
+             EPERM);
+    check_eq("set_debugreg(0, 0xFC400000)", HYPERVISOR_set_debugreg(0, HOLE), EPERM);
+    check_eq("set_debugreg(7, GD)", HYPERVISOR_set_debugreg(7, DR7_GD), EPERM);
+}
+
+static struct gdt_desc gate(uint16_t sel, uint32_t off, uint32_t dpl)
+{
+    struct gdt_desc d = {(uint32_t)sel << 16 | (off & 0xffffu),
+                         (off & 0xffff0000u) | 0x8000u | dpl << 13 | 0x0c00u};
+    return d;
+}
+
+static void descriptors(const start_info_t *si)
+{
+    const uint32_t *p2m = (const uint32_t *)si->mfn_list;
+    uint32_t spare = gdt_maddr(GDT_SPARE), h = (uint32_t)trap_13;
+    struct gdt_desc tss = gdt_make(0x1000, 0x67, 0x80 | 3 << 5 | 0x9, 0);
+    struct gdt_desc ldt = gdt_make(0x1000, 0xff, 0x80 | 3 << 5 | 0x2, 0);
+    uint32_t frames[1];
+
+    check_eq(
+        "update_descriptor DPL 0",
+        HYPERVISOR_update_descriptor(spare, gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(0), DESC_G_D)),
+        EPERM);
+    check_eq("update_descriptor base in the hole",
+             HYPERVISOR_update_descriptor(spare, gdt_make(HOLE, 0, DESC_DATA(1), DESC_G_D)), EPERM);
+    check_eq("update_descriptor limit into the hole (accepted)",
+             HYPERVISOR_update_descriptor(spare,
+                                          gdt_make(0x10000000u, 0xfffffu, DESC_DATA(1), DESC_G_D)),
+             0);
+    check_eq("limit truncated to end at 0xFC400000", (int32_t)gdt_limit20(gdt_read(GDT_SPARE)),
+             (int32_t)((HOLE - 0x10000000u) >> 12) - 1);
+    check_eq("update_descriptor call gate to 0x0808",
+             HYPERVISOR_update_descriptor(spare, gate(SEL_HV_CS, h, 3)), EPERM);
+    check_eq("update_descriptor call gate to FLAT_RING1_CS (accepted)",
+             HYPERVISOR_update_descriptor(spare, gate(FLAT_RING1_CS, h, 3)), 0);
+    check_eq("update_descriptor TSS descriptor", HYPERVISOR_update_descriptor(spare, tss), EPERM);
+    check_eq("update_descriptor LDT descriptor", HYPERVISOR_update_descriptor(spare, ldt), EPERM);
+    check_eq("update_descriptor entry 259 (hypervisor's)",
+             HYPERVISOR_update_descriptor(gdt_maddr(259), gdt_make(0, 0, DESC_DATA(1), DESC_G_D)),
+             EPERM);
+    check_eq("update_descriptor clear the spare entry",
+             HYPERVISOR_update_descriptor(spare, (struct gdt_desc){0, 0}), 0);
+
+    frames[0] = p2m[((uint32_t)writable_page - GUEST_VIRT_START) >> XEN_PAGE_SHIFT];
+    writable_page[0] = 1; /* it is mapped writable, and used */
+    check_eq("set_gdt with a frame mapped writable", HYPERVISOR_set_gdt(frames, GDT_ENTRIES),
+             EPERM);
+}
+
+static void forbidden_instructions(void)
+{
+    const struct probe_case cases[] = {
+        UCASE("int $0x82 -> #GP (0x82<<3)|2", hypercall, 13, 0x82u << 3 | 2u, 0),
+        KCASE("cli -> #GP", cli, 13, 0, 0),
+        KCASE("sti -> #GP", sti, 13, 0, 0),
+        KCASE("hlt -> #GP", hlt, 13, 0, 0),
+        KCASE("lgdt -> #GP", lgdt, 13, 0, 0),
+        KCASE("lidt -> #GP", lidt, 13, 0, 0),
+        KCASE("mov %eax,%cr3 -> #GP", cr3, 13, 0, 0),
+        KCASE("inb -> #GP", inb, 13, 0, 0),
+        KCASE("outb to isa-debug-exit -> #GP", outb, 13, 0, 0),
+    };
+
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        trig_result = 0;
+        probe_run(&cases[i]);
+        if (cases[i].fn == k_cli)
+            check_true("cli not executed", trig_result & 0x200u, "EFLAGS %#x", trig_result);
+        if (cases[i].fn == k_inb)
+            check_eq("inb not executed", (int32_t)trig_result, 0x5a5a5a5a);
+    }
+}
+
+/* The scratch segment goes into DS or FS; update_descriptor makes it not-present; the
+ * hypervisor's return from that very call cannot reload the register and must enter the
+ * failsafe callback with what it held (ABI §6). Afterwards the register is reloaded here. */
+static uint32_t vanish_under(unsigned reg, uint32_t maddr, struct gdt_desc d)
+{
+    uint32_t rc, sel = GDT_SCRATCH_SEL;
+
+    if (reg == 0)
+        __asm__ volatile("mov %[sel], %%ds\n\t"
+                         "int $0x82\n\t"
+                         "mov %%ss, %%ecx\n\t"
+                         "mov %%ecx, %%ds"
+                         : "=a"(rc), "+b"(maddr), "+c"(d.lo), "+d"(d.hi)
+                         : "0"(__HYPERVISOR_update_descriptor), [sel] "S"(sel)
+                         : "memory");
+    else
+        __asm__ volatile("mov %[sel], %%fs\n\t"
+                         "int $0x82\n\t"
+                         "mov %%ss, %%ecx\n\t"
+                         "mov %%ecx, %%fs"
+                         : "=a"(rc), "+b"(maddr), "+c"(d.lo), "+d"(d.hi)
+                         : "0"(__HYPERVISOR_update_descriptor), [sel] "S"(sel)
+                         : "memory");
+    return rc;
+}
+
+static void failsafe(unsigned reg)
+{
+    static const char *const regs[4] = {"DS", "ES", "FS", "GS"};
+    static hv_stats_t s0, s1;
+    uint32_t maddr = gdt_maddr(GDT_SCRATCH), n0 = failsafe_count;
+    struct gdt_desc seg = gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(3), DESC_G_D);
+    struct gdt_desc gone = {seg.lo, seg.hi & ~0x8000u};
+    char name[64];
+    int rc;
+
+    printk("failsafe: %s = %#x, then its descriptor made not-present\n", regs[reg],
+           GDT_SCRATCH_SEL);
+    HYPERVISOR_hv_stats(&s0);
+    rc = (int)vanish_under(reg, maddr, gone);
+    HYPERVISOR_hv_stats(&s1);
+    snprintf(name, sizeof(name), "update_descriptor not-present under %s", regs[reg]);
+    check_eq(name, rc, 0);
+    snprintf(name, sizeof(name), "failsafe callback ran once (%s)", regs[reg]);
+    check_eq(name, (int32_t)(failsafe_count - n0), 1);
+    snprintf(name, sizeof(name), "failsafe got %s", regs[reg]);
+    check_eq(name, (int32_t)failsafe_segs[reg], GDT_SCRATCH_SEL);
+    snprintf(name, sizeof(name), "hv_stats failsafe_callbacks +1 (%s)", regs[reg]);
+    check_eq(name, (int32_t)(s1.failsafe_callbacks - s0.failsafe_callbacks), 1);
+    check_eq("scratch segment present again", HYPERVISOR_update_descriptor(maddr, seg), 0);
+}
+
+void test_refusals(const start_info_t *si)
+{
+    check_begin();
+    printk("test=refusals\n");
+    registrations();
+    descriptors(si);
+    forbidden_instructions();
+    failsafe(0);
+    check_summary("refusals");
+}
+
+/* FS is what a guest really leaves behind (TLS); kept apart so that a machine-wide failure
+ * here cannot hide the results above. */
+void test_failsafe_fs(void)
+{
+    check_begin();
+    printk("test=failsafe-fs\n");
+    failsafe(2);
+    check_summary("failsafe-fs");
+}
