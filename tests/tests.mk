@@ -26,3 +26,8 @@ CPPCHECK_FLAGS := --enable=warning,performance,portability --error-exitcode=1 --
 check:
 	$(Q)clang-format --dry-run -Werror $(CHECK_SRCS)
 	$(Q)cppcheck $(CPPCHECK_FLAGS) $(CHECK_SRCS)
+
+# Benchmarks (BENCH lines), under QEMU TCG; see tests/bench/all.sh.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory hypervisor guest
+	$(Q)BUILD=$(BUILD) bash tests/bench/all.sh
