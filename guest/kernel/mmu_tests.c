@@ -5,7 +5,11 @@
  */
 #include <guest/console.h>
 #include <guest/mmu.h>
+#include <guest/gdt.h>
+#include <guest/probe.h>
 #include <lib/string.h>
+
+TRIG_K(pf_write);
 
 static unsigned nr_ok, nr_failed;
 
@@ -111,6 +115,18 @@ static void test_attacks(void)
     check("writable mapping of the current L2", uvm(sva, l2 << 12 | PTE_P | PTE_RW), -XEN_EPERM);
     check("read-only mapping of the current L2", uvm(sva, l2 << 12 | PTE_P), 0);
     uvm(sva, 0);
+    check("writable mapping of the GDT frame", uvm(sva, gdt_frame() << 12 | PTE_P | PTE_RW),
+          -XEN_EPERM);
+    check("read-only mapping of the GDT frame", uvm(sva, gdt_frame() << 12 | PTE_P), 0);
+    uvm(sva, 0);
+    /* Page tables are read-only to the guest: a direct write faults (present | write). */
+    const struct probe_case direct[] = {
+        KCASE("direct ring-1 write to the L2 faults", pf_write, 14, 3, (uint32_t)boot_l2),
+        KCASE("direct ring-1 write to a bootstrap L1 faults", pf_write, 14, 3,
+              (uint32_t)boot_l2 + XEN_PAGE_SIZE),
+    };
+    for (unsigned i = 0; i < 2; i++) /* probe_run prints its own check line */
+        probe_run(&direct[i]) ? nr_ok++ : nr_failed++;
     check("mapping a hypervisor frame (1 MB)", uvm(sva, 0x100 << 12 | PTE_P), -XEN_EPERM);
     check("mapping a frame beyond memory", uvm(sva, 0xFFFFF000u | PTE_P), -XEN_EPERM);
     /* The VA form ([ours]: >= 0xFC000 is a VA), so the hole check itself answers. */
