@@ -4,6 +4,7 @@
 #include <guest/console.h>
 #include <guest/hypercall.h>
 #include <guest/traps.h>
+#include <lib/x86_names.h>
 
 extern char trap_0[], trap_1[], trap_2[], trap_3[], trap_4[], trap_5[], trap_6[], trap_7[],
     trap_8[], trap_9[], trap_10[], trap_11[], trap_12[], trap_13[], trap_14[], trap_15[], trap_16[],
@@ -46,28 +47,6 @@ static const trap_info_t trap_table[] = {
     {0, 0, 0, 0},
 };
 
-static const char *const names[20] = {
-    "divide error",
-    "debug",
-    "NMI",
-    "breakpoint",
-    "overflow",
-    "bound range",
-    "invalid opcode",
-    "device not available",
-    "double fault",
-    "coprocessor overrun",
-    "invalid TSS",
-    "segment not present",
-    "stack fault",
-    "general protection",
-    "page fault",
-    "reserved exception",
-    "x87 error",
-    "alignment check",
-    "machine check",
-    "SIMD error",
-};
 
 struct trap_probe trap_probe;
 volatile uint32_t failsafe_count;
@@ -76,9 +55,7 @@ static volatile shared_info_t *shared;
 
 const char *trap_name(unsigned v)
 {
-    if (v < 20)
-        return names[v];
-    return v == TRAP_SYSCALL ? "system call" : "software interrupt";
+    return v == TRAP_SYSCALL ? "system call" : x86_exception_name(v);
 }
 
 void trap_handler(struct trap_frame *f)

@@ -65,11 +65,10 @@ spurious_stub:
     push $0xff
     jmp common_entry
 
-common_entry:
-    push %gs
-    push %fs
-    push %es
-    push %ds
+/* Save the general registers (completing a struct cpu_regs) and load the hypervisor's data
+ * segments. FS/GS are nulled: the hypervisor does not use them, and a guest selector left in
+ * them would be saved again by a fault on the return path's "pop %fs" and refault without end. */
+.macro SAVE_GPRS_LOAD_HV_SEGS
     push %eax
     push %ebp
     push %edi
@@ -81,15 +80,26 @@ common_entry:
     mov $HV_DS, %eax
     mov %eax, %ds
     mov %eax, %es
-    /* Null FS/GS: the hypervisor does not use them, and a guest selector left in them would
-     * be saved again by a fault on the return path's "pop %fs" and refault without end. */
     xor %eax, %eax
     mov %eax, %fs
     mov %eax, %gs
+.endm
+
+/* fn(struct cpu_regs *frame), the frame being at the stack pointer. */
+.macro CALL_WITH_FRAME fn
     mov %esp, %eax
     push %eax
-    call do_trap
+    call \fn
     add $4, %esp
+.endm
+
+common_entry:
+    push %gs
+    push %fs
+    push %es
+    push %ds
+    SAVE_GPRS_LOAD_HV_SEGS
+    CALL_WITH_FRAME do_trap
     /* fall through */
 
 /*
@@ -130,21 +140,8 @@ fix_fs:
 fix_es:
     push %ds
 fix_ds:
-    push %eax
-    push %ebp
-    push %edi
-    push %esi
-    push %edx
-    push %ecx
-    push %ebx
-    cld
-    mov $HV_DS, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %esp, %eax
-    push %eax
-    call do_failsafe
-    add $4, %esp
+    SAVE_GPRS_LOAD_HV_SEGS
+    CALL_WITH_FRAME do_failsafe
     jmp restore_all
 
 /* arch_enter_frame(const struct cpu_regs *frame): copy the frame to the top of the

@@ -11,6 +11,7 @@
 #include "hv/panic.h"
 #include "hv/time.h"
 #include "layout.h"
+#include "lib/x86_names.h"
 #include "x86.h"
 #include <public/xen.h>
 
@@ -19,36 +20,9 @@ struct fixup {
 };
 extern const struct fixup __ex_table_start[], __ex_table_end[];
 
-static const char *const exception_names[32] = {
-    "divide error",
-    "debug",
-    "NMI",
-    "breakpoint",
-    "overflow",
-    "bound range",
-    "invalid opcode",
-    "device not available",
-    "double fault",
-    "coprocessor overrun",
-    "invalid TSS",
-    "segment not present",
-    "stack fault",
-    "general protection",
-    "page fault",
-    "reserved",
-    "x87 error",
-    "alignment check",
-    "machine check",
-    "SIMD error",
-    "virtualization",
-    "control protection",
-};
-
 const char *arch_exception_name(unsigned v)
 {
-    if (v >= 32)
-        return "software interrupt";
-    return exception_names[v] ? exception_names[v] : "reserved exception";
+    return x86_exception_name(v);
 }
 
 static int apply_fixup(struct cpu_regs *r)
