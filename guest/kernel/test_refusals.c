@@ -187,12 +187,65 @@ static void failsafe(unsigned reg)
     check_eq("scratch segment present again", HYPERVISOR_update_descriptor(maddr, seg), 0);
 }
 
+/* The argument checks of each call: bad pointers, sizes, numbers and frames. */
+static void argument_checks(const start_info_t *si)
+{
+    static trap_info_t many[1025];
+    static hv_stats_t stats;
+    const uint32_t *p2m = (const uint32_t *)si->mfn_list;
+    uint32_t h = (uint32_t)trap_13, gdt = gdt_frame(), frames[2] = {gdt, gdt};
+    uint32_t l2 = p2m[(si->pt_base - GUEST_VIRT_START) >> XEN_PAGE_SHIFT];
+    void *unmapped = (void *)0x40000000u;
+
+    check_eq("set_trap_table unreadable", HYPERVISOR_set_trap_table(unmapped), -XEN_EFAULT);
+    for (unsigned i = 0; i < 1025; i++)
+        many[i] = (trap_info_t){0x40, 0, FLAT_RING1_CS, h};
+    check_eq("set_trap_table of 1025 entries", HYPERVISOR_set_trap_table(many), -XEN_E2BIG);
+    check_eq("set_callbacks selector above 16 bits",
+             HYPERVISOR_set_callbacks(0x10000 | FLAT_RING1_CS, h, FLAT_RING1_CS, h), EPERM);
+    check_eq("stack_switch to a ring-3 stack", HYPERVISOR_stack_switch(FLAT_RING3_DS, 0x1000),
+             EPERM);
+
+    check_eq("set_gdt of 0 entries", HYPERVISOR_set_gdt(frames, 0), EINVAL);
+    check_eq("set_gdt of 8193 entries", HYPERVISOR_set_gdt(frames, 8193), EINVAL);
+    check_eq("set_gdt frame list unreadable", HYPERVISOR_set_gdt(unmapped, 16), -XEN_EFAULT);
+    frames[0] = 0x100; /* the hypervisor's image */
+    check_eq("set_gdt with a frame not the guest's", HYPERVISOR_set_gdt(frames, 16), EPERM);
+    frames[0] = gdt;
+    check_eq("set_gdt with a frame listed twice", HYPERVISOR_set_gdt(frames, 1024), EINVAL);
+    pfn_init(si);
+    uint32_t pfn = pfn_alloc();
+    struct gdt_desc *d = scratch_map(9, pfn);
+    d[1] = gdt_make(0, DESC_LIMIT_FLAT, DESC_CODE(0), DESC_G_D); /* DPL 0 */
+    scratch_unmap(9);
+    frames[0] = pfn_to_mfn(pfn);
+    check_eq("set_gdt with a DPL-0 descriptor in the frame", HYPERVISOR_set_gdt(frames, 16), EPERM);
+    pfn_free(pfn);
+
+    check_eq("update_descriptor not 8-byte aligned",
+             HYPERVISOR_update_descriptor(gdt_maddr(GDT_SPARE) + 4, (struct gdt_desc){0, 0}),
+             EINVAL);
+    check_eq("update_descriptor into a frame not the guest's",
+             HYPERVISOR_update_descriptor(0x100000 + 8, (struct gdt_desc){0, 0}), EPERM);
+    check_eq("update_descriptor into a page table",
+             HYPERVISOR_update_descriptor(l2 << XEN_PAGE_SHIFT, (struct gdt_desc){0, 0}), EPERM);
+
+    check_eq("set_debugreg(4)", HYPERVISOR_set_debugreg(4, 0), EINVAL);
+    check_eq("set_debugreg(7, I/O breakpoint)", HYPERVISOR_set_debugreg(7, 0x20001), EPERM);
+    check_eq("get_debugreg(5)", HYPERVISOR_get_debugreg(5), EINVAL);
+    check_eq("hv_op unknown command",
+             hypercall3(__HYPERVISOR_hv_op, 7, (uint32_t)&stats, sizeof(stats)), -XEN_ENOSYS);
+    check_eq("hv_op into the hypervisor",
+             hypercall3(__HYPERVISOR_hv_op, HVOP_get_stats, HOLE, sizeof(stats)), -XEN_EFAULT);
+}
+
 void test_refusals(const start_info_t *si)
 {
     check_begin();
     printk("test=refusals\n");
     registrations();
     descriptors(si);
+    argument_checks(si);
     forbidden_instructions();
     failsafe(0);
     check_summary("refusals");

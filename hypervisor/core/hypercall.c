@@ -70,26 +70,15 @@ static const char *const names[NR_HYPERCALLS] = {
 
 const char *errno_name(long err)
 {
-    switch (-err) {
-    case XEN_EPERM:
-        return "-EPERM";
-    case XEN_ENOENT:
-        return "-ENOENT";
-    case XEN_EINVAL:
-        return "-EINVAL";
-    case XEN_EFAULT:
-        return "-EFAULT";
-    case XEN_ENOMEM:
-        return "-ENOMEM";
-    case XEN_ENOSYS:
-        return "-ENOSYS";
-    case XEN_EBUSY:
-        return "-EBUSY";
-    case XEN_EAGAIN:
-        return "-EAGAIN";
-    default:
-        return "-E?";
-    }
+    static const char *const names[] = {
+        [XEN_EPERM] = "-EPERM",   [XEN_ENOENT] = "-ENOENT", [XEN_ESRCH] = "-ESRCH",
+        [XEN_EINTR] = "-EINTR",   [XEN_EIO] = "-EIO",       [XEN_E2BIG] = "-E2BIG",
+        [XEN_EBADF] = "-EBADF",   [XEN_EAGAIN] = "-EAGAIN", [XEN_ENOMEM] = "-ENOMEM",
+        [XEN_EFAULT] = "-EFAULT", [XEN_EBUSY] = "-EBUSY",   [XEN_EEXIST] = "-EEXIST",
+        [XEN_EINVAL] = "-EINVAL", [XEN_ENOSPC] = "-ENOSPC", [XEN_ENOSYS] = "-ENOSYS",
+    };
+    long e = -err;
+    return e > 0 && e < (long)(sizeof(names) / sizeof(names[0])) && names[e] ? names[e] : "-E?";
 }
 
 /* Refusals are logged, but a guest stuck in a loop of bad calls must not drown the console. */
