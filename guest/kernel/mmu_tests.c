@@ -101,6 +101,39 @@ static int uvm(uint32_t va, uint32_t pte)
     return HYPERVISOR_update_va_mapping(va >> 12, pte, UVMF_INVLPG);
 }
 
+static int set_ldt(uint32_t va, uint32_t entries)
+{
+    return mmu1(va | MMU_EXTENDED_COMMAND, MMUEXT_SET_LDT | entries << MMUEXT_CMD_SHIFT);
+}
+
+/* SET_LDT: the pages behind the range become LDT frames, so they must not be writable. */
+static void test_ldt(void)
+{
+    uint32_t va = scratch_va(10), pfn = pfn_alloc();
+    struct desc8 {
+        uint32_t lo, hi;
+    } *ldt = scratch_map(10, pfn);
+    memset(ldt, 0, XEN_PAGE_SIZE);
+    ldt[1] = (struct desc8){0x0000ffff, 0x00cf9200}; /* DPL 0 data: not for a guest */
+    check("SET_LDT not page aligned", set_ldt(va + 8, 16), -XEN_EINVAL);
+    check("SET_LDT of 8193 entries", set_ldt(va, 8193), -XEN_EINVAL);
+    check("SET_LDT on an unmapped page", set_ldt(0x40000000u, 16), -XEN_EINVAL);
+    check("SET_LDT on a page mapped writable", set_ldt(va, 16), -XEN_EINVAL);
+    uvm(va, pfn_to_mfn(pfn) << 12 | PTE_P); /* read-only now */
+    check("SET_LDT with a DPL-0 descriptor", set_ldt(va, 16), -XEN_EINVAL);
+    scratch_map(10, pfn);
+    ldt[1] = (struct desc8){0x0000ffff, 0x00cff200}; /* DPL 3 data: fine */
+    uvm(va, pfn_to_mfn(pfn) << 12 | PTE_P);
+    check("SET_LDT of a valid read-only page", set_ldt(va, 16), 0);
+    check("LDT page cannot be mapped writable",
+          uvm(scratch_va(11), pfn_to_mfn(pfn) << 12 | PTE_P | PTE_RW), -XEN_EPERM);
+    check("SET_LDT of 0 entries drops it", set_ldt(0, 0), 0);
+    check("page writable again", uvm(scratch_va(11), pfn_to_mfn(pfn) << 12 | PTE_P | PTE_RW), 0);
+    uvm(scratch_va(11), 0);
+    uvm(va, 0);
+    pfn_free(pfn);
+}
+
 static void test_attacks(void)
 {
     struct addrspace as;
@@ -194,6 +227,7 @@ static void test_attacks(void)
     check("nested entry's result", mc_result(1), -XEN_EINVAL);
     check("entries around it still run", mc_result(0) == 0x20000 && mc_result(2) == 0x20000, 1);
 
+    test_ldt();
     check("destroy", as_destroy(&as), 0);
     pfn_free(junk);
     check_accounting("after the attacks");
