@@ -3,18 +3,19 @@
 #
 #   qemu.sh [--boot kernel|iso] [--firmware bios|uefi] [--hv FILE] [--guest FILE] [--initrd FILE]
 #           [--iso FILE] [--hv-args ARGS] [--guest-args ARGS] [--mem SIZE] [--gdb]
-#           [--serial-file FILE] [--net user|none] [-- EXTRA-QEMU-ARGS...]
+#           [--serial-file FILE [--serial-input FIFO]] [--net user|none] [-- EXTRA-QEMU-ARGS...]
 #
 # --boot kernel uses QEMU's own multiboot loader (hv = kernel, guest and initrd = modules 1 and 2;
 # an empty --guest or --initrd leaves that module out); --boot iso boots the ISO through its firmware.
 # Without --serial-file the serial console is this terminal (quit with Ctrl-A X; Ctrl-A C is the
-# QEMU monitor). With it, QEMU runs headless and the serial output goes to FILE.
+# QEMU monitor). With it, QEMU runs headless and the serial output goes to FILE; --serial-input
+# then feeds the serial port from FIFO (or file) too, through QEMU's stdio (output appended to FILE).
 # The exit status is QEMU's: with the hypervisor's exit=debug, (code << 1) | 1.
 # Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80).
 set -euo pipefail
 
 BUILD=${BUILD:-build}
-boot=kernel firmware=bios mem=128M gdb=0 serial_file="" net=user
+boot=kernel firmware=bios mem=128M gdb=0 serial_file="" serial_input="" net=user
 hv=$BUILD/hypervisor/hv.elf
 guest=$BUILD/guest/guest.elf
 initrd=$BUILD/appliance/initramfs.cpio
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --mem) mem=$2; shift ;;
     --gdb) gdb=1 ;;
     --serial-file) serial_file=$2; shift ;;
+    --serial-input) serial_input=$2; shift ;;
     --net) net=$2; shift ;;
     --) shift; break ;;
     *) usage ;;
@@ -96,7 +98,10 @@ none) args+=(-nic none) ;;
 *) usage ;;
 esac
 
-if [ -n "$serial_file" ]; then
+if [ -n "$serial_file" ] && [ -n "$serial_input" ]; then
+    args+=(-display none -monitor none -chardev stdio,id=serial0,signal=off -serial chardev:serial0)
+    exec "${args[@]}" "$@" <"$serial_input" >>"$serial_file"
+elif [ -n "$serial_file" ]; then
     args+=(-display none -monitor none -serial "file:$serial_file")
 else
     args+=(-display none -serial mon:stdio)

@@ -2,12 +2,16 @@
  * command line), map shared_info, run the test requested on the command line, shut down. */
 #include <stdint.h>
 #include <guest/console.h>
+#include <guest/event_tests.h>
+#include <guest/events.h>
 #include <guest/gdt.h>
 #include <guest/hypercall.h>
 #include <guest/initramfs.h>
 #include <guest/mmu.h>
+#include <guest/sched.h>
 #include <guest/selftest.h>
 #include <guest/trap_tests.h>
+#include <guest/time.h>
 #include <guest/traps.h>
 #include <guest/user.h>
 #include <lib/string.h>
@@ -17,7 +21,7 @@ void start_kernel(start_info_t *si);
 
 /* The shared_info mapping uses PTE_P | PTE_RW (guest/mmu.h): supervisor only. */
 
-static uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
+uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static volatile shared_info_t *shared_info;
 
 static const char *const shutdown_names[] = {
@@ -37,6 +41,8 @@ struct options {
     int fast_trap;          /* fasttrap=on|off, default on */
     const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack" */
     int bench_syscall;
+    const char *test_events; /* "time", "events", "preempt", "console", "idle" */
+    int bench_events;
 };
 
 static __attribute__((noreturn)) void shutdown(uint32_t reason)
@@ -118,6 +124,14 @@ static void parse_option(struct options *o, const char *w)
                strcmp(w, "test=failsafe-fs") == 0) {
         o->test_traps = w + 5;
         return;
+    } else if (strcmp(w, "test=time") == 0 || strcmp(w, "test=events") == 0 ||
+               strcmp(w, "test=preempt") == 0 || strcmp(w, "test=console") == 0 ||
+               strcmp(w, "test=idle") == 0) {
+        o->test_events = w + 5;
+        return;
+    } else if (strcmp(w, "bench=events") == 0) {
+        o->bench_events = 1;
+        return;
     } else if (strcmp(w, "bench=syscall") == 0) {
         o->bench_syscall = 1;
         return;
@@ -191,6 +205,32 @@ static void run_trap_tests(const start_info_t *si, const struct options *o)
         bench_syscall();
 }
 
+/* Events, timers and tasks: only for the modes that use them, so the older tests still run
+ * with upcalls masked throughout, as they were written. */
+static void run_event_tests(const struct options *o)
+{
+    static const struct {
+        const char *name;
+        void (*fn)(void);
+    } modes[] = {{"time", test_time},
+                 {"events", test_events},
+                 {"preempt", test_preempt},
+                 {"console", test_console},
+                 {"idle", test_idle}};
+
+    if (!o->test_events && !o->bench_events)
+        return;
+    events_init();
+    timers_init();
+    sched_init();
+    for (unsigned i = 0; o->test_events && i < sizeof(modes) / sizeof(modes[0]); i++)
+        if (strcmp(o->test_events, modes[i].name) == 0)
+            modes[i].fn();
+    if (o->bench_events)
+        bench_events();
+    evt_disable();
+}
+
 void start_kernel(start_info_t *si)
 {
     static char cmdline[MAX_GUEST_CMDLINE];
@@ -221,5 +261,6 @@ void start_kernel(start_info_t *si)
     if (opt.bench_mmu)
         mmu_bench(si);
     run_trap_tests(si, &opt);
+    run_event_tests(&opt);
     shutdown(opt.shutdown);
 }

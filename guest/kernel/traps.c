@@ -10,7 +10,6 @@ extern char trap_0[], trap_1[], trap_2[], trap_3[], trap_4[], trap_5[], trap_6[]
     trap_8[], trap_9[], trap_10[], trap_11[], trap_12[], trap_13[], trap_14[], trap_15[], trap_16[],
     trap_17[], trap_18[], trap_19[], trap_0x81[], syscall_entry[], event_callback[],
     failsafe_callback[];
-void event_upcall(void);
 
 #define DPL0 0
 #define DPL3 3
@@ -47,11 +46,9 @@ static const trap_info_t trap_table[] = {
     {0, 0, 0, 0},
 };
 
-
 struct trap_probe trap_probe;
 volatile uint32_t failsafe_count;
 volatile uint32_t failsafe_segs[4];
-static volatile shared_info_t *shared;
 
 const char *trap_name(unsigned v)
 {
@@ -82,22 +79,11 @@ void trap_handler(struct trap_frame *f)
         HYPERVISOR_sched_op(SCHEDOP_block);
 }
 
-/* Events come in a later stage: say so, clear what is pending and let them in again. */
-void event_upcall(void)
-{
-    uint32_t sel;
-
-    shared->evtchn_upcall_pending = 0;
-    __asm__ volatile("xchgl %0, %1" : "=r"(sel), "+m"(shared->evtchn_pending_sel) : "0"(0u));
-    printk("event upcall (pending_sel %#x): not handled yet\n", sel);
-    shared->evtchn_upcall_mask = 0;
-}
-
 void traps_init(volatile shared_info_t *si)
 {
     int rc;
 
-    shared = si;
+    (void)si; /* events.c reaches shared_info through shared_info_page */
     rc = HYPERVISOR_set_trap_table(trap_table);
     if (rc == 0)
         rc = HYPERVISOR_set_callbacks(FLAT_RING1_CS, (uint32_t)event_callback, FLAT_RING1_CS,

@@ -2,7 +2,8 @@
 # make bench: every benchmark, as machine-readable "BENCH <key> <number> <unit>" lines.
 # Instruction counts come from runs under -icount shift=0 (deterministic); the wall-clock
 # ratios come from one run without icount, where the guest's TSC follows the host's clock, and
-# compare two measurements of that same run only.
+# compare two measurements of that same run only. bench=events runs twice: under icount for
+# its instruction count, without it for the timer latency (a real-time figure).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,6 +15,8 @@ value() { awk -v k="$1" '$2 == k { print $3 }' <<<"$2"; }
 
 out=$(bench bench=syscall; bench bench=mmu)
 echo "$out"
+bench bench=events | grep -F event_roundtrip_insns
+ICOUNT=none bench bench=events | grep -F timer_latency_us
 echo "BENCH pte_update_batched_over_single_ratio $(ratio "$(value pte_update_batched_insns "$out")" "$(value pte_update_single_insns "$out")") ratio"
 echo "BENCH pte_update_multicall_over_single_ratio $(ratio "$(value pte_update_multicall_insns "$out")" "$(value pte_update_single_insns "$out")") ratio"
 

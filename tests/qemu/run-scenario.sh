@@ -39,7 +39,7 @@ export HTTP_PORT
 unset GUEST INITRD
 DESC="" BOOT=kernel SETUP="" HV="$BUILD/hypervisor/hv.elf" ISO="$BUILD/appliance.iso"
 HV_ARGS="exit=debug" GUEST_ARGS="" TIMEOUT=60 EXPECT_STATUS=1
-REQUIRE=() FORBID=() QEMU_ARGS=()
+REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" WATCH=() CHECK=""
 # shellcheck disable=SC1090
 source "$scn"
 [ -v GUEST ] || GUEST="$BUILD/guest/guest.elf"
@@ -72,12 +72,52 @@ iso-uefi) boot=(--boot iso --firmware uefi --iso "$ISO") ;;
 *) fail "unknown BOOT=$BOOT" ;;
 esac
 
+# Background helpers (INPUT, WATCH) poll the serial log; they end with the boot.
+helpers=()
+trap 'kill "${helpers[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
+wait_for_line() { # fixed string; waits at most TIMEOUT seconds
+    local deadline=$((SECONDS + TIMEOUT))
+    until grep -aqF -- "$1" "$log"; do
+        [ $SECONDS -lt $deadline ] || return 1
+        sleep 0.01
+    done
+}
+
+# INPUT: bytes (printf %b escapes) for the serial port, sent once INPUT_AFTER is in the log.
+if [ -n "$INPUT" ]; then
+    mkfifo "$WORK/serial.in"
+    boot+=(--serial-input "$WORK/serial.in")
+    { exec 3>"$WORK/serial.in"
+        if [ -z "$INPUT_AFTER" ] || wait_for_line "$INPUT_AFTER"; then printf '%b' "$INPUT" >&3; fi
+        exec sleep "$TIMEOUT"; } &
+    helpers+=($!)
+fi
+
 # qemu.sh execs QEMU, so timeout's signal reaches QEMU itself; 124 is timeout's "timed out"
 # (QEMU never exits with it: its debug-exit statuses are odd).
 start=$(date +%s%N)
 status=0
 timeout -k 5 "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${QEMU_ARGS[@]}" \
-    </dev/null 2>"$WORK/qemu.err" || status=$?
+    </dev/null 2>"$WORK/qemu.err" &
+qemu_job=$!
+
+# WATCH: for each line, in order, "INDEX HOST_NS QEMU_CPU_TICKS" in $WORK/watch as soon as it
+# appears in the log (tail -F follows it; CPU ticks = QEMU's utime + stime in 1/CLK_TCK s).
+if [ ${#WATCH[@]} -gt 0 ]; then
+    { i=0
+        tail -n +1 -F --pid="$qemu_job" "$log" 2>/dev/null | while IFS= read -r line; do
+            [[ $line == *"${WATCH[$i]}"* ]] || continue
+            now=${EPOCHREALTIME//[.,]/}000
+            [ -n "${qpid:-}" ] || qpid=$(pgrep -P "$qemu_job" | head -n 1) || true
+            ticks=""
+            [ -z "${qpid:-}" ] || ticks=$(awk '{ print $14 + $15 }' "/proc/$qpid/stat" 2>/dev/null) || true
+            echo "$i $now ${ticks:--1}" >>"$WORK/watch"
+            i=$((i + 1))
+            [ "$i" -lt ${#WATCH[@]} ] || break
+        done; } &
+    helpers+=($!)
+fi
+wait "$qemu_job" || status=$?
 end=$(date +%s%N)
 cat "$WORK/qemu.err" >>"$log"
 ms=$(((end - start) / 1000000))
@@ -94,4 +134,16 @@ done
 for line in "${FORBID[@]}"; do
     ! grep -aqF -- "$line" "$log" || fail "forbidden \"$line\" seen"
 done
-echo "PASS: scenario $name"
+# CHECK: a shell command run last (LOG, WORK, CLK_TCK set); its output goes to the log, and
+# its last line into the PASS/FAIL line.
+note=""
+if [ -n "$CHECK" ]; then
+    export LOG=$log CLK_TCK
+    CLK_TCK=$(getconf CLK_TCK)
+    cstatus=0
+    (eval "$CHECK") >"$WORK/check.out" 2>&1 || cstatus=$?
+    sed 's/^/# check: /' "$WORK/check.out" >>"$log"
+    note=$(tail -n 1 "$WORK/check.out")
+    [ "$cstatus" -eq 0 ] || fail "check failed: $note"
+fi
+echo "PASS: scenario $name${note:+ ($note)}"

@@ -77,25 +77,63 @@ trap_common:
     addl $12, %esp              /* vector, CR2, error code */
     iret
 
-/* Event upcall: [EIP][CS][EFLAGS]([ESP][SS]), upcall_mask already set by the hypervisor. */
+/* Event upcall: [EIP][CS][EFLAGS]([ESP][SS]), upcall_mask already set by the hypervisor.
+ * The exit path and its critical region are explained at the top of kernel/events.c. */
+#define UPCALL_PENDING shared_info_page
+#define UPCALL_MASK shared_info_page + 1
     .globl event_callback
 event_callback:
-    pushl %es
+    cmpl $evt_crit_start, (%esp)   /* (%esp) is SS-relative: DS may be ring 3's */
+    jb 1f
+    cmpl $evt_crit_end, (%esp)
+    jae 1f
+    addl $12, %esp              /* nested in the exit window: fold into the older frame */
+    incl %ss:evt_fixups
+1:  pushl %es
     pushl %ds
     pushl %eax
-    pushl %ecx
+    pushl %ebp
+    pushl %edi
+    pushl %esi
     pushl %edx
+    pushl %ecx
+    pushl %ebx
     movl %ss, %eax
     movl %eax, %ds
     movl %eax, %es
     cld
-    call event_upcall
-    popl %edx
+    pushl %esp
+    call evtchn_do_upcall
+    addl $4, %esp
+    popl %ebx
     popl %ecx
+    popl %edx
+    popl %esi
+    popl %edi
+    popl %ebp
     popl %eax
     popl %ds
     popl %es
+    /* Only the iret frame is left: from here on an upcall may be folded into it. */
+    .globl evt_crit_start, evt_crit_end
+evt_crit_start:
+    movb $0, %ss:UPCALL_MASK
+    testb $0xff, %ss:UPCALL_PENDING
+    jnz 2f
     iret
+2:  movb $1, %ss:UPCALL_MASK
+    incl %ss:evt_exit_rechecks
+    jmp 1b
+evt_crit_end:
+
+    .bss
+    .align 4
+    .globl evt_fixups, evt_exit_rechecks
+evt_fixups:
+    .skip 4
+evt_exit_rechecks:
+    .skip 4
+    .text
 
 /* Failsafe: [DS][ES][FS][GS][EIP][CS][EFLAGS]([ESP][SS]) with DS..GS null. Reload DS/ES first
  * (from SS: we are on a ring-1 stack), note what we got, drop the four selectors, iret. */

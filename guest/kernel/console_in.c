@@ -1,0 +1,66 @@
+/* Console input: the VIRQ_CONSOLE handler drains console_io(read) into a ring buffer and
+ * wakes the task waiting for it; console_getc blocks on an empty buffer. */
+#include <guest/console.h>
+#include <guest/console_in.h>
+#include <guest/events.h>
+#include <guest/sched.h>
+
+#define BUF_SIZE 256 /* a power of two */
+static char ring[BUF_SIZE];
+static uint32_t head, tail; /* free-running: head - tail bytes are waiting */
+static struct task *waiter;
+
+static void drain(void)
+{
+    char chunk[64];
+    int n;
+
+    while (head - tail < BUF_SIZE - sizeof(chunk) &&
+           (n = HYPERVISOR_console_io(CONSOLEIO_read, sizeof(chunk), chunk)) > 0) {
+        for (int i = 0; i < n; i++)
+            ring[head++ % BUF_SIZE] = chunk[i];
+    }
+}
+
+static void console_virq(uint32_t port, struct event_frame *f, void *arg)
+{
+    (void)port, (void)f, (void)arg;
+    drain();
+    if (waiter && head != tail)
+        sched_wake(waiter);
+}
+
+int console_in_init(void)
+{
+    return evtchn_bind_virq(VIRQ_CONSOLE, console_virq, 0);
+}
+
+int console_getc(void)
+{
+    uint8_t old = evt_disable();
+    int c;
+
+    drain(); /* input that came before VIRQ_CONSOLE was bound raised nothing */
+    while (head == tail) {
+        waiter = current;
+        sched_block();
+        waiter = 0;
+    }
+    c = (unsigned char)ring[tail++ % BUF_SIZE];
+    evt_restore(old);
+    return c;
+}
+
+size_t console_readline(char *buf, size_t len)
+{
+    size_t n = 0;
+
+    while (n < len) {
+        int c = console_getc();
+
+        if (c == '\n' || c == '\r')
+            break;
+        buf[n++] = (char)c;
+    }
+    return n;
+}

@@ -1,0 +1,208 @@
+/* A round-robin scheduler: kernel threads switch cooperatively (sleep, block, yield); ring-3
+ * programs are also preempted when a 10 ms VIRQ_TIMER slice ends while they run. Every
+ * switch happens inside schedule() with upcalls masked, and sets TSS esp1 (stack_switch). */
+#include <guest/console.h>
+#include <guest/events.h>
+#include <guest/sched.h>
+#include <guest/time.h>
+#include <guest/user.h>
+
+static struct task tasks[MAX_TASKS];
+static uint8_t stacks[MAX_TASKS][TASK_STACK_SIZE] __attribute__((aligned(16)));
+static struct task *runq_head, *runq_tail;
+static struct timer slice;
+static int need_resched;
+struct task *current;
+uint32_t sched_preemptions;
+
+static void enqueue(struct task *t)
+{
+    t->next = 0;
+    if (runq_tail)
+        runq_tail->next = t;
+    else
+        runq_head = t;
+    runq_tail = t;
+    if (!slice.armed)
+        timer_add(&slice, clock_now() + SCHED_SLICE_NS);
+}
+
+/* A task that slept goes first: it has used little CPU, and interactive work stays prompt. */
+static void enqueue_front(struct task *t)
+{
+    t->next = runq_head;
+    runq_head = t;
+    if (!runq_tail)
+        runq_tail = t;
+    if (!slice.armed)
+        timer_add(&slice, clock_now() + SCHED_SLICE_NS);
+}
+
+static struct task *dequeue(void)
+{
+    struct task *t = runq_head;
+
+    if (t) {
+        runq_head = t->next;
+        if (!runq_head)
+            runq_tail = 0;
+    }
+    return t;
+}
+
+/* Slice over: ask for a switch; keep ticking only while somebody is waiting. */
+static void slice_end(struct timer *t)
+{
+    need_resched = 1;
+    if (runq_head)
+        timer_add(t, clock_now() + SCHED_SLICE_NS);
+}
+
+/* Upcall exit: preempt ring 3 only (kernel threads are cooperative). */
+static void preempt_hook(struct event_frame *f)
+{
+    if (need_resched && (f->cs & 3) == 3) {
+        sched_preemptions++;
+        schedule();
+    }
+}
+
+void schedule(void)
+{
+    struct task *prev = current, *next;
+
+    need_resched = 0;
+    if (prev->state == TASK_RUNNABLE)
+        enqueue(prev);
+    while (!(next = dequeue())) {
+        /* Idle: block clears upcall_mask; the upcall runs here and may wake someone. */
+        HYPERVISOR_sched_op(SCHEDOP_block);
+        HYPERVISOR_shared_info->evtchn_upcall_mask = 1;
+    }
+    if (next == prev)
+        return;
+    prev->upcall_depth = evtchn_stats.depth;
+    evtchn_stats.depth = next->upcall_depth;
+    next->switches++;
+    current = next;
+    user_set_entry_stack(next->kstack_top);
+    switch_to(&prev->esp, next->esp);
+}
+
+void sched_yield(void)
+{
+    uint8_t old = evt_disable();
+
+    schedule();
+    evt_restore(old);
+}
+
+void sched_block(void)
+{
+    current->state = TASK_BLOCKED;
+    schedule();
+}
+
+void sched_wake(struct task *t)
+{
+    if (t->state != TASK_BLOCKED)
+        return;
+    t->state = TASK_RUNNABLE;
+    enqueue_front(t);
+    need_resched = 1;
+}
+
+static void wake_timer(struct timer *t)
+{
+    sched_wake(t->arg);
+}
+
+void sleep_ns(uint64_t ns)
+{
+    struct timer t = {.fn = wake_timer, .arg = current};
+    uint8_t old = evt_disable();
+
+    timer_add(&t, clock_now() + ns);
+    sched_block();
+    timer_cancel(&t);
+    evt_restore(old);
+}
+
+/* First run of every task: switch_to "returns" here with upcalls masked. */
+static void task_start(void)
+{
+    evt_enable();
+    current->fn(current->arg);
+    evt_disable();
+    current->state = TASK_DEAD;
+    schedule();
+}
+
+static void user_entry(void *arg)
+{
+    (void)arg;
+    user_jump(current->user_eip, current->user_esp);
+}
+
+struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
+{
+    uint8_t old = evt_disable();
+    struct task *t = 0;
+
+    for (unsigned i = 1; i < MAX_TASKS && !t; i++)
+        if (tasks[i].state == TASK_FREE || tasks[i].state == TASK_DEAD)
+            t = &tasks[i];
+    if (t) {
+        uint32_t *sp = (uint32_t *)(stacks[t - tasks] + TASK_STACK_SIZE);
+
+        *t = (struct task){.name = name, .fn = fn, .arg = arg, .state = TASK_RUNNABLE};
+        t->kstack_top = (uint32_t)sp;
+        *--sp = 0;                    /* task_start's return address: never used */
+        *--sp = (uint32_t)task_start; /* switch_to's ret */
+        sp -= 4;                      /* EBP EBX ESI EDI */
+        sp[0] = sp[1] = sp[2] = sp[3] = 0;
+        t->esp = (uint32_t)sp;
+        enqueue(t);
+    }
+    evt_restore(old);
+    return t;
+}
+
+struct task *task_spawn_user(const char *name, void (*entry)(void), uint32_t user_esp)
+{
+    struct task *t = task_spawn(name, user_entry, 0);
+
+    if (t) {
+        t->user_eip = (uint32_t)entry;
+        t->user_esp = user_esp;
+    }
+    return t;
+}
+
+void task_kill(struct task *t)
+{
+    uint8_t old = evt_disable();
+
+    if (t != current) {
+        for (struct task **pp = &runq_head; *pp; pp = &(*pp)->next) {
+            if (*pp == t) {
+                *pp = t->next;
+                break;
+            }
+        }
+        runq_tail = runq_head;
+        while (runq_tail && runq_tail->next)
+            runq_tail = runq_tail->next;
+        t->state = TASK_DEAD;
+    }
+    evt_restore(old);
+}
+
+void sched_init(void)
+{
+    slice.fn = slice_end;
+    tasks[0] = (struct task){.name = "main", .state = TASK_RUNNABLE};
+    tasks[0].kstack_top = user_entry_stack_top();
+    current = &tasks[0];
+    evtchn_exit_hook = preempt_hook;
+}

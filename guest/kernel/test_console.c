@@ -1,0 +1,28 @@
+/* test=console: a line typed on the serial port reaches a blocked reader through
+ * VIRQ_CONSOLE and console_io(read), and is echoed back. */
+#include <guest/check.h>
+#include <guest/console.h>
+#include <guest/console_in.h>
+#include <guest/event_tests.h>
+#include <guest/events.h>
+#include <guest/sched.h>
+#include <lib/string.h>
+
+void test_console(void)
+{
+    char line[64];
+    size_t n;
+    int port;
+
+    check_begin();
+    evt_enable();
+    port = console_in_init();
+    check_true("bind VIRQ_CONSOLE", port > 0, "%d", port);
+    printk("console: waiting for input\n");
+    n = console_readline(line, sizeof(line) - 1);
+    line[n] = 0;
+    printk("console: got '%s'\n", line);
+    check_true("read the line typed on the serial port", strcmp(line, "hello") == 0, "got '%s'",
+               line);
+    check_summary("console");
+}

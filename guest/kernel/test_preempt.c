@@ -1,0 +1,67 @@
+/* test=preempt: two endless ring-3 counters both make progress, and a ring-3 hog that never
+ * yields does not starve a kernel thread printing to the console. */
+#include <guest/check.h>
+#include <guest/console.h>
+#include <guest/event_tests.h>
+#include <guest/events.h>
+#include <guest/sched.h>
+#include <guest/time.h>
+
+#define PRINT_PERIOD_NS (20 * NSEC_PER_MSEC)
+#define MIN_LINES 15
+
+extern void u_count0(void), u_count1(void), u_hog(void);
+extern volatile uint32_t user_counters[3];
+extern uint8_t user_task_stacks[3][256];
+
+static volatile int stop;
+static volatile uint32_t lines;
+
+static void printer(void *arg)
+{
+    (void)arg;
+    while (!stop) {
+        printk("preempt: kernel thread line %u at %u ms\n", ++lines,
+               (uint32_t)ns_div(clock_now(), 1000000));
+        sleep_ns(PRINT_PERIOD_NS);
+    }
+}
+
+void test_preempt(void)
+{
+    void (*progs[3])(void) = {u_count0, u_count1, u_hog};
+    struct task *t[3], *p;
+    uint32_t half[3], end[3];
+
+    check_begin();
+    evt_enable();
+    for (int i = 0; i < 3; i++)
+        t[i] = task_spawn_user(i == 2 ? "hog" : "counter", progs[i],
+                               (uint32_t)user_task_stacks[i] + sizeof(user_task_stacks[i]));
+    p = task_spawn("printer", printer, 0);
+    check_true("spawned 3 ring-3 programs and a kernel thread", t[0] && t[1] && t[2] && p,
+               "task table full");
+    sleep_ns(250 * NSEC_PER_MSEC);
+    for (int i = 0; i < 3; i++)
+        half[i] = user_counters[i];
+    sleep_ns(250 * NSEC_PER_MSEC);
+    for (int i = 0; i < 3; i++) {
+        end[i] = user_counters[i];
+        task_kill(t[i]);
+    }
+    stop = 1;
+    sleep_ns(2 * PRINT_PERIOD_NS); /* the printer sees stop and ends */
+
+    printk("preempt: counters after 250 ms %u %u %u, after 500 ms %u %u %u; %u preemptions; "
+           "kernel thread printed %u lines\n",
+           half[0], half[1], half[2], end[0], end[1], end[2], sched_preemptions, lines);
+    check_true("counter 0 progressed in both halves", half[0] > 0 && end[0] > half[0], "%u then %u",
+               half[0], end[0]);
+    check_true("counter 1 progressed in both halves", half[1] > 0 && end[1] > half[1], "%u then %u",
+               half[1], end[1]);
+    check_true("the hog ran", end[2] > 0, "%u", end[2]);
+    check_true("the hog did not starve the kernel thread", lines >= MIN_LINES,
+               "kernel thread printed %u lines, wanted at least %u", lines, MIN_LINES);
+    check_true("ring 3 was preempted", sched_preemptions > 0, "no preemption");
+    check_summary("preempt");
+}

@@ -1,0 +1,65 @@
+/* test=time: the monotonic clock never steps back, a 100 ms sleep measured by the guest clock
+ * (between two marker lines the scenario times on the host), the wall clock around it. */
+#include <guest/check.h>
+#include <guest/console.h>
+#include <guest/event_tests.h>
+#include <guest/events.h>
+#include <guest/sched.h>
+#include <guest/time.h>
+
+#define READS 10000
+#define WALL_2020 1577836800u /* 2020-01-01: an RTC-based wall clock is later than this */
+
+static void monotonic(void)
+{
+    uint64_t first = clock_now(), prev = first, raw_prev = clock_now_raw();
+    unsigned back = 0, raw_back = 0;
+    uint32_t raw_worst = 0;
+
+    for (unsigned i = 0; i < READS; i++) {
+        uint64_t now = clock_now(), raw = clock_now_raw();
+
+        back += now < prev;
+        if (raw < raw_prev) {
+            raw_back++;
+            if (raw_prev - raw > raw_worst)
+                raw_worst = (uint32_t)(raw_prev - raw);
+        }
+        prev = now;
+        raw_prev = raw;
+    }
+    printk("time: %u reads over %u us; unclamped extrapolation stepped back %u times, at most "
+           "%u ns\n",
+           READS, (uint32_t)ns_div(prev - first, 1000), raw_back, raw_worst);
+    check_true("clock never goes backwards over 10000 reads", back == 0, "%u steps back", back);
+    check_true("clock advances", prev > first, "first %u last %u", (uint32_t)first, (uint32_t)prev);
+}
+
+void test_time(void)
+{
+    uint32_t ws0, wus0, ws1, wus1;
+    uint64_t t0, t1;
+    uint32_t us, wall_us;
+
+    check_begin();
+    evt_enable();
+    printk("time: cpu_freq %u Hz\n", clock_tsc_hz());
+    monotonic();
+
+    clock_wall(&ws0, &wus0);
+    printk("time: sleep 100 ms begins, wall clock %u.%06u\n", ws0, wus0);
+    t0 = clock_now();
+    sleep_ns(100 * NSEC_PER_MSEC);
+    t1 = clock_now();
+    clock_wall(&ws1, &wus1);
+    printk("time: sleep 100 ms ends, wall clock %u.%06u\n", ws1, wus1);
+    us = (uint32_t)ns_div(t1 - t0, 1000);
+    printk("time: slept 100 ms: guest clock %u us\n", us);
+    check_true("100 ms sleep lasts 100-110 ms by the guest clock", us >= 100000 && us < 110000,
+               "%u us", us);
+    wall_us = (ws1 - ws0) * 1000000u + wus1 - wus0;
+    check_true("wall clock interval brackets the monotonic one (within 2 ms)",
+               wall_us >= us && wall_us <= us + 2000, "wall %u us, monotonic %u us", wall_us, us);
+    check_true("wall clock is after 2020", ws0 > WALL_2020, "wc %u", ws0);
+    check_summary("time");
+}
