@@ -24,6 +24,7 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     s.multicall_batches = d->multicall_batches;
     s.multicall_entries = d->multicall_entries;
     s.frames_free = frame_free_count();
+    s.events_sent = d->events_sent;
     for (uint32_t mfn = 0; mfn < max_mfn; mfn++) {
         const struct frame_info *f = &frame_table[mfn];
         if (f->owner != d->id)

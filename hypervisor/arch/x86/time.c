@@ -14,8 +14,6 @@
 
 static uint32_t tsc_hz;
 static uint64_t tsc_boot;
-static uint32_t ns_per_tsc_q20; /* ns per TSC tick, 12.20 fixed point */
-static uint64_t base_tsc, base_ns;
 
 void arch_time_init(void)
 {
@@ -30,10 +28,7 @@ void arch_time_init(void)
     uint64_t t1 = rdtsc();
     uint64_t hz = (t1 - t0) * 100;
     tsc_hz = hz > 0xffffffffull ? 0xffffffffu : (uint32_t)hz;
-    uint32_t rem;
-    ns_per_tsc_q20 = (uint32_t)udiv64(1000000000ull << 20, tsc_hz, &rem);
-    tsc_boot = base_tsc = rdtsc();
-    base_ns = 0;
+    tsc_boot = rdtsc();
 }
 
 uint64_t arch_tsc(void)
@@ -45,16 +40,13 @@ uint32_t arch_tsc_hz(void)
     return tsc_hz;
 }
 
+/* Exactly ticks * 1e9 / tsc_hz, the scaling the guest applies to cpu_freq (ABI §10), so the
+ * two clocks agree to the nanosecond and the guest's never steps back at a new stamp. */
 uint64_t arch_now_ns(void)
 {
-    uint64_t t = rdtsc(), delta = t - base_tsc;
-    /* Re-base often enough that delta * scale cannot overflow (a few seconds of ticks). */
-    uint64_t ns = base_ns + ((delta * ns_per_tsc_q20) >> 20);
-    if (delta > (1ull << 32)) {
-        base_tsc = t;
-        base_ns = ns;
-    }
-    return ns;
+    uint32_t rem, rem2;
+    uint64_t secs = udiv64(rdtsc() - tsc_boot, tsc_hz, &rem);
+    return secs * 1000000000u + udiv64((uint64_t)rem * 1000000000u, tsc_hz, &rem2);
 }
 
 void arch_timer_oneshot(uint64_t ns)
