@@ -1,6 +1,43 @@
-# Appliance (ring 3): the initramfs, a newc cpio of appliance/rootfs/ plus EXTRA_ROOTFS on top.
+# Appliance (ring 3): static i386 musl programs and the initramfs that carries them.
+#
+# Programs: every appliance/<dir>/<name>.c, for <dir> in APP_DIRS, is one static i386 executable
+# built with Debian's musl (musl-dev:i386, its gcc specs through i386-linux-musl-gcc) and installed
+# in the initramfs as /<dir>/<name>. The unstripped binaries stay in $(BUILD)/appliance/prog/ (for
+# gdb, and for running the very same binary natively on the host); the initramfs gets stripped
+# copies. Programs listed in APP_STATIC_PIE are linked as static PIE (ET_DYN, self-relocating)
+# instead of ET_EXEC. Headers shared by several programs live in appliance/include/.
+#
+# Initramfs: a newc cpio of appliance/rootfs/, the programs, then EXTRA_ROOTFS on top.
 # Reproducible: staged copy, sorted file list, fixed mtimes, owner root.
 #   make EXTRA_ROOTFS=dir   adds (and overrides) files from dir
+
+UCC ?= i386-linux-musl-gcc
+UCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iappliance/include -fno-pie
+ULDFLAGS := -static -no-pie
+# Static PIE by hand: the musl specs know only ET_EXEC static links and dynamic PIE.
+MUSL_LIB := /usr/lib/i386-linux-musl
+UCC_REAL := i686-linux-gnu-gcc
+UPIE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iappliance/include -fPIE
+UPIE_LINK = -nostartfiles -nostdlib $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
+	$(shell $(UCC_REAL) -print-file-name=crtbeginS.o) $(1) \
+	-Wl,-static,-pie,--no-dynamic-linker,-z,text -L$(MUSL_LIB) -lc \
+	$(shell $(UCC_REAL) -print-libgcc-file-name) $(shell $(UCC_REAL) -print-file-name=crtendS.o) \
+	$(MUSL_LIB)/crtn.o
+
+APP_DIRS := bin sbin tests
+APP_SRCS := $(sort $(wildcard $(APP_DIRS:%=appliance/%/*.c)))
+APP_PROG_DIR := $(BUILD)/appliance/prog
+APP_PROGS := $(patsubst appliance/%.c,$(APP_PROG_DIR)/%,$(APP_SRCS))
+APP_HDRS := $(wildcard appliance/include/*.h)
+# Paths relative to appliance/, without .c, e.g. tests/t_pie.
+APP_STATIC_PIE ?=
+
+$(APP_PROG_DIR)/%: appliance/%.c $(APP_HDRS) appliance/appliance.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  UCC     $<")
+	$(Q)$(if $(filter $*,$(APP_STATIC_PIE)),\
+		$(UCC) $(UPIE_CFLAGS) $(call UPIE_LINK,$<) -o $@,\
+		$(UCC) $(UCFLAGS) $(ULDFLAGS) $< -o $@)
 
 INITRAMFS := $(BUILD)/appliance/initramfs.cpio
 EXTRA_ROOTFS ?=
@@ -17,16 +54,20 @@ $(BUILD)/appliance/rootfs.vars: FORCE
 	@mkdir -p $(@D)
 	@echo 'EXTRA_ROOTFS=$(EXTRA_ROOTFS)' | cmp -s - $@ || echo 'EXTRA_ROOTFS=$(EXTRA_ROOTFS)' > $@
 
-$(INITRAMFS): $(ROOTFS_FILES) $(BUILD)/appliance/rootfs.vars appliance/appliance.mk
+$(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(BUILD)/appliance/rootfs.vars appliance/appliance.mk
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)rm -rf $(ROOTFS_STAGE) && mkdir -p $(ROOTFS_STAGE)
 	$(Q)cp -R appliance/rootfs/. $(ROOTFS_STAGE)/
+	$(Q)for p in $(patsubst $(APP_PROG_DIR)/%,%,$(APP_PROGS)); do \
+		mkdir -p $(ROOTFS_STAGE)/$$(dirname $$p) && \
+		strip -o $(ROOTFS_STAGE)/$$p $(APP_PROG_DIR)/$$p || exit 1; done
 	$(Q)$(if $(EXTRA_ROOTFS),cp -R $(EXTRA_ROOTFS)/. $(ROOTFS_STAGE)/)
 	$(Q)find $(ROOTFS_STAGE) -exec touch -h -d @$(ROOTFS_EPOCH) {} +
 	$(Q)cd $(ROOTFS_STAGE) && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort | \
 		cpio -o -H newc --quiet $(CPIO_REPRO) --owner=0:0 > $(abspath $@).tmp
 	$(Q)mv $@.tmp $@
 
-.PHONY: FORCE initramfs
+.PHONY: FORCE initramfs appliance-progs
 FORCE:
 initramfs: $(INITRAMFS)
+appliance-progs: $(APP_PROGS)

@@ -9,11 +9,11 @@ PACKAGES=(
     qemu-system-x86 ovmf
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
     cpio
+    gcc-i686-linux-gnu binutils-i686-linux-gnu musl-dev:i386
 )
 
-# Foreign dpkg architectures that PACKAGES need (e.g. i386 for musl-dev:i386). None yet;
-# a later issue adds them here and the ":arch" packages to PACKAGES.
-EXTRA_ARCHITECTURES=()
+# Foreign dpkg architectures that PACKAGES need: i386 for musl-dev:i386 (ring-3 programs).
+EXTRA_ARCHITECTURES=(i386)
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     echo "deps: this script needs a Debian-like system (dpkg and apt-get); install by hand: ${PACKAGES[*]}" >&2
