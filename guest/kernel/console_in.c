@@ -1,5 +1,6 @@
 /* Console input: the VIRQ_CONSOLE handler drains console_io(read) into a ring buffer and
- * wakes the task waiting for it; console_getc blocks on an empty buffer. */
+ * wakes the tasks waiting for it; console_getc blocks on an empty buffer, console_in_read
+ * never blocks (the console device and poll use it). */
 #include <guest/console.h>
 #include <guest/console_in.h>
 #include <guest/events.h>
@@ -9,6 +10,7 @@
 static char ring[BUF_SIZE];
 static uint32_t head, tail; /* free-running: head - tail bytes are waiting */
 static struct task *waiter;
+struct waitq console_wq;
 
 static void drain(void)
 {
@@ -26,8 +28,12 @@ static void console_virq(uint32_t port, struct event_frame *f, void *arg)
 {
     (void)port, (void)f, (void)arg;
     drain();
-    if (waiter && head != tail)
+    if (head == tail)
+        return;
+    if (waiter)
         sched_wake(waiter);
+    wq_wake_all(&console_wq);
+    wq_wake_all(&poll_wq);
 }
 
 int console_in_init(void)
@@ -63,4 +69,27 @@ size_t console_readline(char *buf, size_t len)
         buf[n++] = (char)c;
     }
     return n;
+}
+
+size_t console_in_read(char *buf, size_t n)
+{
+    uint8_t old = evt_disable();
+    size_t got = 0;
+
+    drain();
+    while (got < n && head != tail)
+        buf[got++] = ring[tail++ % BUF_SIZE];
+    evt_restore(old);
+    return got;
+}
+
+int console_in_avail(void)
+{
+    uint8_t old = evt_disable();
+    int any;
+
+    drain();
+    any = head != tail;
+    evt_restore(old);
+    return any;
 }

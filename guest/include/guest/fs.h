@@ -1,0 +1,37 @@
+/*
+ * The file system and descriptors (guest/kernel/fs/): an in-memory tree built from the
+ * initramfs (files read-only, data left in the module), a writable tmpfs at /tmp, devices in
+ * /dev (null, zero, console), a read-only /proc of hypervisor and guest statistics, pipes, and
+ * the per-process descriptor table. The system calls that use them are in guest/syscalls.h.
+ */
+#ifndef GUEST_FS_H
+#define GUEST_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct inode;
+struct file;
+struct files;
+
+/* Build the tree from a newc cpio archive (it stays in memory: file data points into it).
+ * 0, or -errno for a damaged archive (reported on the console). */
+int fs_init(const void *cpio, size_t len);
+
+/* For execve: look up path (absolute, or relative to the current process's cwd; symlinks
+ * followed) and check it is a regular file with an execute bit. Returns a counted reference,
+ * or NULL with *err = -ENOENT, -EACCES, -ENOTDIR, -ELOOP, -ENAMETOOLONG ... */
+struct inode *fs_lookup_exec(const char *path, long *err);
+long inode_pread(struct inode *ino, void *kbuf, size_t n, uint64_t off); /* bytes or -errno */
+uint64_t inode_size(const struct inode *ino);
+struct inode *inode_get(struct inode *ino); /* another reference (e.g. cwd at fork) */
+void inode_put(struct inode *ino);
+struct inode *fs_root(void); /* a counted reference to "/" */
+
+/* Descriptor tables. */
+struct files *files_new_console(void); /* fds 0, 1, 2 on /dev/console (the first process) */
+struct files *files_dup(struct files *f); /* fork: a copy sharing the open files */
+void files_close_on_exec(struct files *f);
+void files_put(struct files *f); /* exit: closes everything */
+
+#endif

@@ -1,0 +1,59 @@
+/* Processes: ring-3 programs with their own address space (struct mm), descriptor table,
+ * working directory and signal state, each running on a task (guest/sched.h) of its own. */
+#ifndef GUEST_PROC_H
+#define GUEST_PROC_H
+
+#include <stdint.h>
+#include <linux/abi.h>
+#include <guest/sched.h>
+#include <guest/wait.h>
+
+struct mm;
+struct files;
+struct inode;
+struct trap_frame;
+
+#define PROC_NAME_MAX 16
+#define NR_TLS 3          /* set_thread_area slots, GDT entries TLS_FIRST.. (as Linux i386) */
+#define TLS_FIRST 6
+#define FPU_STATE_SIZE 512 /* fxsave area (fnsave uses the first 108 bytes) */
+
+struct sigstate {
+    uint64_t pending, blocked;
+    struct linux_sigaction action[NSIG]; /* action[s - 1] for signal s */
+};
+
+struct proc {
+    struct task *task; /* the task it runs on */
+    int pid, pgid, sid;
+    struct proc *parent, *children, *sibling;
+    int zombie;      /* exited, waiting for wait4 */
+    int wait_status; /* Linux encoding: exit code << 8, or the terminating signal */
+    struct mm *mm;
+    struct files *files;
+    struct inode *cwd;
+    uint32_t umask;
+    struct sigstate sig;
+    struct waitq child_wq; /* wait4 sleeps here; a child's exit wakes it */
+    struct proc *vfork_parent; /* vfork: woken at the child's exec or exit */
+    uint32_t tls[NR_TLS][2]; /* descriptors for the TLS slots, loaded at every switch */
+    uint32_t clear_child_tid;
+    int fpu_used; /* its FPU state lives in fpu[] while another process owns the FPU */
+    uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
+    char name[PROC_NAME_MAX];
+};
+
+/* The process the current task runs for (NULL in a kernel thread). */
+static inline struct proc *current_proc(void)
+{
+    return current->proc;
+}
+
+/* Signals (kernel/signal.c). */
+void signal_send(struct proc *p, int sig); /* raise sig for p (as kill does) */
+int signal_pending(void);                  /* current has an unblocked signal pending */
+
+/* Start the first process: path and argv from the command line (kernel/init.c). */
+void proc_start_init(const char *path, char *const argv[]);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * System-call handlers (Linux i386 numbers in linux/unistd.h, table in kernel/syscall_table.c).
+ * Each takes the raw argument registers EBX, ECX, EDX, ESI, EDI, EBP as 32-bit words (user
+ * pointers stay integers until uaccess.h checks them) and returns the result or -errno.
+ * Calls that need the whole user register frame reach it with syscall_frame().
+ */
+#ifndef GUEST_SYSCALLS_H
+#define GUEST_SYSCALLS_H
+
+#include <stdint.h>
+
+typedef uint32_t u32;
+
+/* ---- files, descriptors, pipes, polling (kernel/fs/) ---- */
+long sys_read(u32 fd, u32 buf, u32 count);
+long sys_write(u32 fd, u32 buf, u32 count);
+long sys_readv(u32 fd, u32 iov, u32 iovcnt);
+long sys_writev(u32 fd, u32 iov, u32 iovcnt);
+long sys_pread64(u32 fd, u32 buf, u32 count, u32 off_lo, u32 off_hi);
+long sys_pwrite64(u32 fd, u32 buf, u32 count, u32 off_lo, u32 off_hi);
+long sys_open(u32 path, u32 flags, u32 mode);
+long sys_openat(u32 dirfd, u32 path, u32 flags, u32 mode);
+long sys_creat(u32 path, u32 mode);
+long sys_close(u32 fd);
+long sys_lseek(u32 fd, u32 off, u32 whence);
+long sys__llseek(u32 fd, u32 off_hi, u32 off_lo, u32 result, u32 whence);
+long sys_stat64(u32 path, u32 buf);
+long sys_lstat64(u32 path, u32 buf);
+long sys_fstat64(u32 fd, u32 buf);
+long sys_fstatat64(u32 dirfd, u32 path, u32 buf, u32 flags);
+long sys_statx(u32 dirfd, u32 path, u32 flags, u32 mask, u32 buf);
+long sys_getdents64(u32 fd, u32 dirp, u32 count);
+long sys_ioctl(u32 fd, u32 cmd, u32 arg);
+long sys_fcntl64(u32 fd, u32 cmd, u32 arg);
+long sys_dup(u32 fd);
+long sys_dup2(u32 oldfd, u32 newfd);
+long sys_dup3(u32 oldfd, u32 newfd, u32 flags);
+long sys_pipe(u32 fds);
+long sys_pipe2(u32 fds, u32 flags);
+long sys_poll(u32 fds, u32 nfds, u32 timeout_ms);
+long sys_ppoll(u32 fds, u32 nfds, u32 ts32, u32 sigmask, u32 sigsetsize);
+long sys_ppoll_time64(u32 fds, u32 nfds, u32 ts64, u32 sigmask, u32 sigsetsize);
+long sys__newselect(u32 n, u32 rfds, u32 wfds, u32 efds, u32 tv);
+long sys_pselect6(u32 n, u32 rfds, u32 wfds, u32 efds, u32 ts32, u32 sigmask);
+long sys_pselect6_time64(u32 n, u32 rfds, u32 wfds, u32 efds, u32 ts64, u32 sigmask);
+long sys_access(u32 path, u32 mode);
+long sys_faccessat(u32 dirfd, u32 path, u32 mode);
+long sys_faccessat2(u32 dirfd, u32 path, u32 mode, u32 flags);
+long sys_getcwd(u32 buf, u32 size);
+long sys_chdir(u32 path);
+long sys_fchdir(u32 fd);
+long sys_mkdir(u32 path, u32 mode);
+long sys_mkdirat(u32 dirfd, u32 path, u32 mode);
+long sys_rmdir(u32 path);
+long sys_unlink(u32 path);
+long sys_unlinkat(u32 dirfd, u32 path, u32 flags);
+long sys_rename(u32 oldpath, u32 newpath);
+long sys_renameat(u32 olddirfd, u32 oldpath, u32 newdirfd, u32 newpath);
+long sys_readlink(u32 path, u32 buf, u32 size);
+long sys_readlinkat(u32 dirfd, u32 path, u32 buf, u32 size);
+long sys_symlink(u32 target, u32 linkpath);
+long sys_chmod(u32 path, u32 mode);
+long sys_fchmod(u32 fd, u32 mode);
+long sys_umask(u32 mask);
+long sys_fsync(u32 fd);
+long sys_sync(void);
+
+/* ---- processes (kernel/proc*.c, exec.c) ---- */
+long sys_exit(u32 code);
+long sys_exit_group(u32 code);
+long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(u32 flags, u32 stack, u32 ptid, u32 tls, u32 ctid);
+long sys_execve(u32 path, u32 argv, u32 envp);
+long sys_wait4(u32 pid, u32 status, u32 options, u32 rusage);
+long sys_waitpid(u32 pid, u32 status, u32 options);
+long sys_getpid(void);
+long sys_getppid(void);
+long sys_gettid(void);
+long sys_getuid(void); /* getuid, geteuid, getgid, getegid and their *32 forms: all 0 */
+long sys_setpgid(u32 pid, u32 pgid);
+long sys_getpgid(u32 pid);
+long sys_getpgrp(void);
+long sys_setsid(void);
+long sys_getsid(u32 pid);
+long sys_set_tid_address(u32 tidptr);
+long sys_set_thread_area(u32 udesc);
+long sys_get_thread_area(u32 udesc);
+long sys_sched_yield(void);
+long sys_uname(u32 buf);
+long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 arg);
+long sys_prlimit64(u32 pid, u32 resource, u32 new_limit, u32 old_limit);
+long sys_ugetrlimit(u32 resource, u32 rlim);
+long sys_getrandom(u32 buf, u32 len, u32 flags);
+long sys_sysinfo(u32 info);
+long sys_prctl(u32 option, u32 a2, u32 a3, u32 a4, u32 a5);
+long sys_futex(u32 uaddr, u32 op, u32 val, u32 timeout, u32 uaddr2, u32 val3);
+
+/* ---- memory (kernel/mm/) ---- */
+long sys_brk(u32 addr);
+long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff);
+long sys_munmap(u32 addr, u32 len);
+long sys_mprotect(u32 addr, u32 len, u32 prot);
+long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr);
+long sys_madvise(u32 addr, u32 len, u32 advice);
+
+/* ---- signals (kernel/signal.c) ---- */
+long sys_rt_sigaction(u32 sig, u32 act, u32 oldact, u32 sigsetsize);
+long sys_rt_sigprocmask(u32 how, u32 set, u32 oldset, u32 sigsetsize);
+long sys_rt_sigpending(u32 set, u32 sigsetsize);
+long sys_rt_sigsuspend(u32 set, u32 sigsetsize);
+long sys_rt_sigreturn(void);
+long sys_sigaltstack(u32 ss, u32 old);
+long sys_kill(u32 pid, u32 sig);
+long sys_tkill(u32 tid, u32 sig);
+long sys_tgkill(u32 tgid, u32 tid, u32 sig);
+long sys_pause(void);
+long sys_alarm(u32 seconds);
+
+/* ---- time (kernel/sys_time.c) ---- */
+long sys_time(u32 tloc);
+long sys_gettimeofday(u32 tv, u32 tz);
+long sys_clock_gettime(u32 clk, u32 ts32);
+long sys_clock_gettime64(u32 clk, u32 ts64);
+long sys_clock_getres(u32 clk, u32 ts32);
+long sys_clock_getres_time64(u32 clk, u32 ts64);
+long sys_nanosleep(u32 req32, u32 rem32);
+long sys_clock_nanosleep(u32 clk, u32 flags, u32 req32, u32 rem32);
+long sys_clock_nanosleep_time64(u32 clk, u32 flags, u32 req64, u32 rem64);
+long sys_times(u32 tms);
+
+/* The user register frame of the current system call (at the top of the kernel stack). */
+struct trap_frame *syscall_frame(void);
+
+#endif

@@ -1,0 +1,73 @@
+/* Wait queues (guest/wait.h) over the scheduler's block/wake, with an optional deadline
+ * from the timer queue. Entries live on the sleeper's stack. */
+#include <linux/errno.h>
+#include <guest/events.h>
+#include <guest/proc.h>
+#include <guest/sched.h>
+#include <guest/time.h>
+#include <guest/wait.h>
+
+struct waitq poll_wq;
+
+static void unlink_entry(struct waitq *q, struct wq_entry *e)
+{
+    for (struct wq_entry **pp = &q->head; *pp; pp = &(*pp)->next) {
+        if (*pp == e) {
+            *pp = e->next;
+            return;
+        }
+    }
+}
+
+struct sleep_timer {
+    struct timer t; /* first: the callback gets &t */
+    int fired;
+};
+
+static void deadline_passed(struct timer *t)
+{
+    struct sleep_timer *st = (struct sleep_timer *)t;
+
+    st->fired = 1;
+    sched_wake(t->arg);
+}
+
+long wq_wait(struct waitq *q, uint64_t deadline)
+{
+    uint8_t old = evt_disable();
+    struct wq_entry e = {current, q->head};
+    struct sleep_timer st = {{.fn = deadline_passed, .arg = current}, 0};
+    long rc = 0;
+
+    if (current->proc && signal_pending()) {
+        evt_restore(old);
+        return -EINTR;
+    }
+    if (deadline && deadline <= clock_now()) {
+        evt_restore(old);
+        return -ETIMEDOUT;
+    }
+    q->head = &e;
+    if (deadline)
+        timer_add(&st.t, deadline);
+    sched_block();
+    unlink_entry(q, &e);
+    if (deadline) {
+        timer_cancel(&st.t);
+        if (st.fired)
+            rc = -ETIMEDOUT;
+    }
+    if (rc == 0 && current->proc && signal_pending())
+        rc = -EINTR;
+    evt_restore(old);
+    return rc;
+}
+
+void wq_wake_all(struct waitq *q)
+{
+    uint8_t old = evt_disable();
+
+    for (struct wq_entry *e = q->head; e; e = e->next)
+        sched_wake(e->task);
+    evt_restore(old);
+}
