@@ -27,7 +27,9 @@ check:
 	$(Q)clang-format --dry-run -Werror $(CHECK_SRCS)
 	$(Q)cppcheck $(CPPCHECK_FLAGS) $(CHECK_SRCS)
 
-# Benchmarks (BENCH lines), under QEMU TCG; see tests/bench/all.sh.
+# Benchmarks (BENCH lines), under QEMU TCG; see tests/bench/all.sh. The initramfs carries
+# /bin/lmbench for our side of the lmbench comparison; tests/bench/linux-vm.sh fetches the Linux
+# kernel of the other side into $(BUILD)/linux-vm/ on first use.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory hypervisor guest
+	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs
 	$(Q)BUILD=$(BUILD) bash tests/bench/all.sh

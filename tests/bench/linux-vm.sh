@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Usage: linux-vm.sh [--prefix P] [--cmdline "EXTRA KERNEL ARGS"]   (prefix default: linux_)
+# The Linux side of the lmbench comparison: boots Debian 12's own kernel (the package behind the
+# linux-image-amd64 metapackage) in the same QEMU as the appliance, TCG with -icount shift=0, with
+# a one-program initramfs whose /init is $BUILD/appliance/prog/bin/lmbench (stripped, exactly as
+# the appliance's initramfs carries it). Prints lmbench's "BENCH <prefix>lat_..._insns" lines.
+#
+# The kernel is fetched once with apt-get download into $BUILD/linux-vm/ and only its boot/ is
+# unpacked (the modules are not needed: nothing is loaded); nothing is installed on this system.
+# Delete $BUILD/linux-vm/ to fetch the current one again. The serial log is kept in
+# $BUILD/linux-vm/<prefix>lmbench.log. Environment: BUILD (build), ICOUNT (shift=0; none: no
+# icount, the TSC then follows the host clock), LINUX_VM_TIMEOUT (600 s of wall time).
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+dir=$BUILD/linux-vm
+prefix=linux_ extra=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --prefix) prefix=$2; shift ;;
+    --cmdline) extra=$2; shift ;;
+    *) sed -n '2p' "$0" | sed 's/^# //' >&2; exit 2 ;;
+    esac
+    shift
+done
+
+die() { echo "linux-vm.sh: $*" >&2; exit 1; }
+
+lmbench=$BUILD/appliance/prog/bin/lmbench
+[ -f "$lmbench" ] || die "$lmbench missing: run make appliance-progs first"
+
+# The kernel: cached as $dir/vmlinuz, with its package name and version in $dir/kernel.txt.
+fetch_kernel()
+{
+    local pkg deb apt_opts=()
+    [ -f "$dir/vmlinuz" ] && [ -f "$dir/kernel.txt" ] && return
+    mkdir -p "$dir"
+    pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+        awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+    [ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
+    # As root, apt would drop to the _apt user, who cannot write here; it says so and falls back.
+    [ "$(id -u)" -ne 0 ] || apt_opts=(-o APT::Sandbox::User=root)
+    deb=$(find "$dir" -maxdepth 1 -name "${pkg}_*.deb" | head -n 1)
+    if [ -z "$deb" ]; then
+        echo "linux-vm.sh: fetching $pkg" >&2
+        (cd "$dir" && apt-get download -q "${apt_opts[@]}" "$pkg" >&2) || die "apt-get download $pkg failed"
+        deb=$(find "$dir" -maxdepth 1 -name "${pkg}_*.deb" | head -n 1)
+    fi
+    rm -rf "$dir/pkg" && mkdir -p "$dir/pkg"
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir/pkg" ./boot
+    cp "$dir"/pkg/boot/vmlinuz-* "$dir/vmlinuz"
+    echo "$pkg $(dpkg-deb -f "$deb" Version)" >"$dir/kernel.txt"
+}
+
+# /init and an empty /dev, nothing else: lmbench, as pid 1, makes /dev/null itself (and a
+# console if the kernel's built-in initramfs gave it none), so no device node has to be archived
+# and the archive needs no root. Fixed mtimes and owner: equal binaries give equal archives.
+make_initramfs()
+{
+    local stage=$dir/initramfs
+    rm -rf "$stage" && mkdir -p "$stage/dev"
+    strip -o "$stage/init" "$lmbench"
+    find "$stage" -exec touch -h -d @946684800 {} +
+    (cd "$stage" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+        cpio -o -H newc --quiet --owner=0:0 >"$(pwd -P)/../initramfs.cpio")
+}
+
+fetch_kernel
+make_initramfs
+
+# console=ttyS0: init's output (and Linux's) on the serial port; quiet: only warnings and worse
+# from the kernel; panic=-1: should /init exit or crash, reboot at once, which -no-reboot turns into
+# QEMU's exit, so a failure ends the VM instead of hanging it; rdinit=/init: run lmbench from the
+# initramfs, with the arguments after "--". Linux's default mitigations stay on: Debian ships it so.
+cmdline="console=ttyS0 quiet panic=-1 rdinit=/init${extra:+ $extra} -- --prefix $prefix"
+log=$dir/${prefix}lmbench.log
+: >"$log"
+icount=()
+[ "${ICOUNT:-shift=0}" = none ] || icount=(-icount "${ICOUNT:-shift=0}")
+
+# The appliance's QEMU (image/qemu.sh): x86_64 system emulator, TCG, its default CPU model.
+start=$(date +%s%N)
+status=0
+timeout "${LINUX_VM_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg "${icount[@]}" -m 256M \
+    -display none -monitor none -serial "file:$log" -no-reboot -nic none \
+    -kernel "$dir/vmlinuz" -initrd "$dir/initramfs.cpio" -append "$cmdline" </dev/null || status=$?
+secs=$((($(date +%s%N) - start) / 1000000000))
+echo "# linux-vm: $(cat "$dir/kernel.txt"), \"$extra\": QEMU status $status, ${secs} s wall time" >>"$log"
+echo "linux-vm.sh: $(cut -d' ' -f1 "$dir/kernel.txt") boot + lmbench${extra:+ ($extra)}: ${secs} s wall time, log $log" >&2
+
+lines=$(tr -d '\r' <"$log" | grep "^BENCH ${prefix}lat_" || true)
+if [ -z "$lines" ] || ! tr -d '\r' <"$log" | grep -qx '# lmbench: done'; then
+    [ "$status" -ne 124 ] || echo "linux-vm.sh: timeout after ${LINUX_VM_TIMEOUT:-600} s" >&2
+    echo "linux-vm.sh: lmbench did not complete in the Linux VM (QEMU status $status); last lines of $log:" >&2
+    tail -n 20 "$log" | sed 's/^/    /' >&2
+    [ -z "$lines" ] || echo "$lines"
+    exit 1
+fi
+echo "$lines"
