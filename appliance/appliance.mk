@@ -30,7 +30,7 @@ APP_PROG_DIR := $(BUILD)/appliance/prog
 APP_PROGS := $(patsubst appliance/%.c,$(APP_PROG_DIR)/%,$(APP_SRCS))
 APP_HDRS := $(wildcard appliance/include/*.h)
 # Paths relative to appliance/, without .c, e.g. tests/t_pie.
-APP_STATIC_PIE ?=
+APP_STATIC_PIE ?= tests/t_pie
 
 $(APP_PROG_DIR)/%: appliance/%.c $(APP_HDRS) appliance/appliance.mk
 	@mkdir -p $(@D)
