@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Usage: run-ring3.sh [--native] [NAME-PATTERN...]
+# Runs every ring-3 test program appliance/tests/<name>.c (those whose name matches one of the
+# shell patterns; all when none is given) twice: natively on the host (tests/ring3/native-run.sh:
+# the appliance's root file system and environment, in namespaces) and in the appliance, booted
+# with init=/tests/<name>. The program's output in the appliance is the serial log between
+# "(guest) init: running ..." and "(guest) init exited ...", without "(guest) "/"(hv) " lines and
+# CRs. The two outputs must be equal line for line and both exit statuses 0.
+# Prints one line per program, "PASS: ring3 NAME" or "FAIL: ring3 NAME: REASON" (then the diff or
+# the log's tail, indented), in name order, TEST_JOBS (2) boots at a time. Exit 1 if any failed.
+#
+# Per-program settings, as lines in the program's opening comment:
+#   ring3-args: WORD...      arguments (after argv[0]) for both runs
+#   ring3-appliance-only     no native run (it would harm the host); passes when it exits 0
+# --native runs only the native half (for a host without a working guest kernel yet).
+# Environment: BUILD (build), TEST_JOBS (2), RING3_TIMEOUT (120: seconds per boot),
+# RING3_NATIVE_TIMEOUT (60), ACCEL (tcg). RING3_SERIAL_DIR=dir replaces each boot by dir/NAME.serial
+# (QEMU's exit status from dir/NAME.status, default 1): tests/ring3/selftest.sh checks the
+# verdicts that way. Logs: $BUILD/tests/logs/ring3-NAME.{native,appliance,serial} (RING3_LOG_DIR).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export BUILD=${BUILD:-build}
+jobs=${TEST_JOBS:-2}
+boot_timeout=${RING3_TIMEOUT:-120}
+native_timeout=${RING3_NATIVE_TIMEOUT:-60}
+
+native_only=0
+if [ "${1:-}" = --native ]; then
+    native_only=1
+    shift
+fi
+patterns=("$@")
+[ ${#patterns[@]} -gt 0 ] || patterns=("*")
+
+rootfs=$BUILD/appliance/rootfs
+logdir=${RING3_LOG_DIR:-$BUILD/tests/logs}
+mkdir -p "$logdir"
+out=$(mktemp -d "${TMPDIR:-/tmp}/run-ring3.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+
+# The value of a "ring3-KEY:" setting in the program's source (empty if absent).
+setting()
+{
+    sed -n "s/^.*ring3-$2:[[:space:]]*//p" "$1" | sed 's/[[:space:]]*\*\/.*$//; s/[[:space:]]*$//' |
+        head -n 1
+}
+
+indent()
+{
+    sed 's/^/    /'
+}
+
+# The FAIL line of the program run_one is working on ($name), then file $2 (if any) indented.
+fail()
+{
+    echo "FAIL: ring3 $name: $1"
+    if [ -n "${2:-}" ] && [ -s "$2" ]; then indent <"$2"; fi
+    return 0
+}
+
+# One program: prints its PASS/FAIL line (and details) on stdout.
+run_one()
+{
+    local name=$1 src=appliance/tests/$1.c
+    local nlog=$logdir/ring3-$name.native alog=$logdir/ring3-$name.appliance
+    local slog=$logdir/ring3-$name.serial work=$out/$name
+    local args only=0 nstatus=0 qstatus=0
+    mkdir -p "$work"
+    args=$(setting "$src" args)
+    if grep -q 'ring3-appliance-only' "$src"; then only=1; fi
+    rm -f "$nlog" "$alog" "$slog"
+
+    if [ ! -x "$rootfs/tests/$name" ]; then
+        fail "$rootfs/tests/$name is missing (make initramfs)"
+        return
+    fi
+
+    # (a) natively.
+    if [ "$only" = 0 ]; then
+        # shellcheck disable=SC2086 # the arguments are words
+        bash tests/ring3/native-run.sh "$rootfs" "$native_timeout" "/tests/$name" $args \
+            >"$nlog" 2>&1 || nstatus=$?
+        if [ "$nstatus" -eq 125 ] && grep -q '^native-run: ' "$nlog"; then
+            fail "native sandbox: $(grep '^native-run: ' "$nlog" | head -n 1 | cut -c13-)"
+            return
+        elif [ "$nstatus" -eq 124 ]; then
+            tail -n 20 "$nlog" >"$work/tail"
+            fail "native run timed out after ${native_timeout}s" "$work/tail"
+            return
+        elif [ "$nstatus" -ne 0 ]; then
+            grep -a '^FAIL' "$nlog" >"$work/fails" || tail -n 20 "$nlog" >"$work/fails"
+            fail "native run: exit status $nstatus (the test itself fails on the host)" "$work/fails"
+            return
+        fi
+    fi
+    if [ "$native_only" = 1 ]; then
+        if [ "$only" = 1 ]; then
+            echo "PASS: ring3 $name (appliance only: skipped)"
+        else
+            echo "PASS: ring3 $name (native only)"
+        fi
+        return
+    fi
+
+    # (b) in the appliance.
+    local start end
+    start=$(date +%s)
+    if [ -n "${RING3_SERIAL_DIR:-}" ]; then
+        cp "$RING3_SERIAL_DIR/$name.serial" "$slog" 2>/dev/null || : >"$slog"
+        qstatus=$(cat "$RING3_SERIAL_DIR/$name.status" 2>/dev/null || echo 1)
+    else
+        timeout -k 5 "$boot_timeout" bash image/qemu.sh --boot kernel --hv-args "exit=debug" \
+            --guest-args "init=/tests/$name${args:+ $args}" --net none --serial-file "$slog" \
+            </dev/null 2>"$work/qemu.err" || qstatus=$?
+        if [ -s "$work/qemu.err" ]; then
+            sed 's/^/# qemu: /' "$work/qemu.err" >>"$slog"
+        fi
+    fi
+    end=$(date +%s)
+    echo "# run-ring3: QEMU exit status $qstatus after $((end - start)) s" >>"$slog"
+
+    # The program's lines: after the first "init: running", up to "init exited/killed".
+    tr -d '\r' <"$slog" | awk -v endf="$work/end" -v runf="$work/running" '
+        !started && index($0, "(guest) init: running ") == 1 { started = 1; print > runf; next }
+        !started { next }
+        /^\(guest\) init (exited with status|killed by signal) / { print > endf; exit }
+        /^\((guest|hv)\) / { next }
+        { print }' >"$alog" || true
+    tail -n 20 "$slog" >"$work/tail"
+    local timed_out=""
+    if [ "$qstatus" -eq 124 ] || [ "$qstatus" -eq 137 ]; then
+        timed_out=", timeout after ${boot_timeout}s"
+    fi
+    local qemu_note=""
+    if [ -s "$work/qemu.err" ]; then
+        qemu_note=": $(tail -n 1 "$work/qemu.err")"
+    fi
+    if [ ! -s "$work/running" ]; then
+        fail "no '(guest) init: running' line (QEMU exit status $qstatus$timed_out$qemu_note)" \
+            "$work/tail"
+        return
+    fi
+    local ran
+    ran=$(sed 's/^(guest) init: running //' "$work/running")
+    if [ "${ran%% *}" != "/tests/$name" ]; then
+        fail "init ran '$ran', not /tests/$name" "$work/tail"
+        return
+    fi
+    if [ ! -s "$work/end" ]; then
+        fail "no '(guest) init exited' line (QEMU exit status $qstatus$timed_out)" "$work/tail"
+        return
+    fi
+    local endline astatus
+    endline=$(cat "$work/end")
+    if [[ $endline == *"killed by signal"* ]]; then
+        fail "init killed by signal ${endline##* }" "$work/tail"
+        return
+    fi
+    astatus=${endline##* }
+
+    # (c) compare.
+    local problems=()
+    if [ "$only" = 0 ] && ! diff -u --label native --label appliance "$nlog" "$alog" \
+        >"$work/diff"; then
+        problems+=("output differs from the native run")
+    fi
+    if [ "$astatus" != 0 ] && [ "$only" = 0 ]; then
+        problems+=("exit status $astatus in the appliance, 0 natively")
+    elif [ "$astatus" != 0 ]; then
+        problems+=("exit status $astatus")
+    fi
+    local want_q=1
+    [ "$astatus" = 0 ] || want_q=7
+    if [ "$qstatus" -ne "$want_q" ]; then
+        problems+=("QEMU exit status $qstatus, wanted $want_q$timed_out")
+    fi
+    if [ ${#problems[@]} -eq 0 ]; then
+        echo "PASS: ring3 $name"
+        return
+    fi
+    local reason
+    reason=$(printf '%s, ' "${problems[@]}")
+    if [ -s "$work/diff" ]; then
+        fail "${reason%, }" "$work/diff"
+    elif [ "$only" = 1 ]; then
+        grep -a '^FAIL' "$alog" >"$work/fails" || cp "$work/tail" "$work/fails"
+        fail "${reason%, }" "$work/fails"
+    else
+        fail "${reason%, }" "$work/tail"
+    fi
+}
+
+names=()
+for src in appliance/tests/*.c; do
+    [ -f "$src" ] || continue
+    name=$(basename "$src" .c)
+    for p in "${patterns[@]}"; do
+        # shellcheck disable=SC2053 # a glob match is the point
+        if [[ $name == $p ]]; then
+            names+=("$name")
+            break
+        fi
+    done
+done
+
+# Background jobs, at most $jobs at once, results printed in order as soon as they are complete.
+next=0 running=0 failed=0
+flush()
+{
+    while [ "$next" -lt "${#names[@]}" ] && [ -f "$out/$next.done" ]; do
+        cat "$out/$next.out"
+        if grep -q '^FAIL:' "$out/$next.out"; then failed=1; fi
+        next=$((next + 1))
+    done
+}
+for i in "${!names[@]}"; do
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    { run_one "${names[$i]}" >"$out/$i.out" 2>&1 || echo "FAIL: ring3 ${names[$i]}: harness error" >>"$out/$i.out"
+        touch "$out/$i.done"; } &
+    running=$((running + 1))
+    flush
+done
+wait
+flush
+[ "$failed" = 0 ]
