@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Usage: run-tests.sh [--scenarios] [NAME-PATTERN...]
-# Runs every host unit test binary in $BUILD/tests/unit/ (unless --scenarios) and every
-# tests/scenarios/*.scn whose name matches one of the patterns (all when none is given),
-# TEST_JOBS (2) scenarios at a time, results in a stable order. Ends with a summary of the
-# failures and, as its very last line, "N passed, N failed". Exit 1 if anything failed or nothing ran.
+# Usage: run-tests.sh [--scenarios | --ring3] [NAME-PATTERN...]
+# Runs every host unit test binary in $BUILD/tests/unit/ and the ring-3 harness's self-test
+# (unless --scenarios or --ring3), every tests/scenarios/*.scn (unless --ring3), then every ring-3
+# test program appliance/tests/*.c natively and in the appliance (tests/ring3/run-ring3.sh; unless
+# --scenarios), those whose name matches one of the patterns (all when none is given), TEST_JOBS (2)
+# boots at a time, results in a stable order. Ends with a summary of the failures and, as its very
+# last line, "N passed, N failed". Exit 1 if anything failed or nothing ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
 jobs=${TEST_JOBS:-2}
 
-units=1
-if [ "${1:-}" = --scenarios ]; then
-    units=0
-    shift
-fi
+units=1 scenarios_on=1 ring3=1
+case ${1:-} in
+--scenarios) units=0 ring3=0; shift ;;
+--ring3) units=0 scenarios_on=0; shift ;;
+esac
 patterns=("$@")
 [ ${#patterns[@]} -gt 0 ] || patterns=("*")
 
@@ -37,11 +39,13 @@ if [ "$units" = 1 ]; then
         fi
         report <"$out/unit.out"
     done
+    # The ring-3 comparison harness judged against fake serial logs (no boot).
+    bash tests/ring3/selftest.sh 2>&1 | report || true
 fi
 
 scenarios=()
 for scn in tests/scenarios/*.scn; do
-    [ -f "$scn" ] || continue
+    if [ ! -f "$scn" ] || [ "$scenarios_on" = 0 ]; then continue; fi
     name=$(basename "$scn" .scn)
     for p in "${patterns[@]}"; do
         # shellcheck disable=SC2053 # a glob match is the point
@@ -75,6 +79,11 @@ for i in "${!scenarios[@]}"; do
 done
 wait
 flush
+
+# Ring-3 programs, native run against the appliance (its own TEST_JOBS boots at a time).
+if [ "$ring3" = 1 ]; then
+    bash tests/ring3/run-ring3.sh "${patterns[@]}" 2>&1 | report || true
+fi
 
 passed=$(grep -c '^PASS:' "$out/results" 2>/dev/null || true)
 failed=$(grep -c '^FAIL:' "$out/results" 2>/dev/null || true)

@@ -1,7 +1,9 @@
-# Tests: host unit tests (tests/unit/unit.mk) and QEMU scenarios (tests/scenarios/*.scn), both run by
-# tests/run-tests.sh, whose last line is "N passed, N failed".
+# Tests: host unit tests (tests/unit/unit.mk), QEMU scenarios (tests/scenarios/*.scn) and the ring-3
+# programs compared natively and in the appliance (tests/ring3/), all run by tests/run-tests.sh,
+# whose last line is "N passed, N failed".
 #   make test                          deps, build everything, run everything
 #   make scenario-test [SCENARIO=pat]  QEMU scenarios only (shell glob on the name)
+#   make ring3-test [RING3=pat]        ring-3 programs only (appliance/tests/*.c; glob on the name)
 #   make check                         clang-format and cppcheck over our C sources
 
 include tests/unit/unit.mk
@@ -11,11 +13,17 @@ TEST_ENV := BUILD=$(BUILD) ACCEL=$(ACCEL)
 
 # deps first; the recursive make keeps apt-get out of a parallel build.
 test: deps
-	$(Q)$(MAKE) --no-print-directory iso $(UNIT_TESTS) $(TEST_TOOLS)
+	$(Q)$(MAKE) --no-print-directory iso initramfs $(UNIT_TESTS) $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/run-tests.sh
 
 scenario-test: iso $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/run-tests.sh --scenarios $(SCENARIO)
+
+# The initramfs build stages $(BUILD)/appliance/rootfs, the native runs' root.
+RING3 ?=
+.PHONY: ring3-test
+ring3-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS)
+	$(Q)$(TEST_ENV) bash tests/run-tests.sh --ring3 $(RING3)
 
 CHECK_SRCS = $(shell find hypervisor guest appliance tests -name '*.[ch]' 2>/dev/null | LC_ALL=C sort)
 # comparePointers: walking a linker-defined section (__start[] .. __end[]) is the kernel idiom it flags.
