@@ -4,7 +4,8 @@
 # runs init: in a private copy of ROOTFS as its root (read-only), with a writable empty /tmp,
 # /dev/null, /dev/zero and /proc, as pid 1 of new mount and pid namespaces, cwd /, environment exactly
 # HOME=/ PATH=/sbin:/bin TERM=linux, stdin /dev/null, stdout and stderr inherited, no other fds.
-# SIGKILL on timeout: unshare ignores SIGTERM, and its death takes the whole pid namespace along.
+# SIGKILL on timeout, to unshare alone (it ignores SIGTERM): its death (--kill-child) takes the
+# whole pid namespace along.
 # Works as root and, through a user namespace (unshare --map-root-user), as an ordinary user.
 # Exit status: the program's; 128+N if it was killed by signal N; 124 after SECONDS (it is then
 # killed); 125 if the sandbox could not be set up (the reason is on stderr, "native-run: ...").
@@ -59,7 +60,9 @@ userns=()
 chroot_bin=$(command -v chroot) || sandbox_fail "no chroot command"
 command -v unshare >/dev/null || sandbox_fail "no unshare command"
 
-status=0
-timeout -s KILL "$seconds" unshare "${userns[@]}" --mount --pid --fork --kill-child \
+status=0 start=$SECONDS
+timeout --foreground -s KILL "$seconds" unshare "${userns[@]}" --mount --pid --fork --kill-child \
     bash -c "$inner" native-run "$root" "$chroot_bin" "$@" </dev/null || status=$?
+# timeout reports a SIGKILL it sent as 137, not 124.
+if [ "$status" -eq 137 ] && [ $((SECONDS - start)) -ge "$seconds" ]; then status=124; fi
 exit "$status"

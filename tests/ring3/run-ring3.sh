@@ -150,13 +150,13 @@ run_one()
         fail "no '(guest) init exited' line (QEMU exit status $qstatus$timed_out)" "$work/tail"
         return
     fi
-    local endline astatus
+    local endline astatus=""
     endline=$(cat "$work/end")
-    if [[ $endline == *"killed by signal"* ]]; then
-        fail "init killed by signal ${endline##* }" "$work/tail"
+    if [[ $endline =~ killed\ by\ signal\ ([0-9]+) ]]; then
+        fail "init killed by signal ${BASH_REMATCH[1]}" "$work/tail"
         return
     fi
-    astatus=${endline##* }
+    [[ $endline =~ exited\ with\ status\ ([0-9]+) ]] && astatus=${BASH_REMATCH[1]}
 
     # (c) compare.
     local problems=()
