@@ -56,7 +56,6 @@ int gdt_init(const start_info_t *si)
     gdt_set(GDT_KERNEL_DS >> 3, gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(1), DESC_G_D));
     gdt_set(GDT_USER_CS >> 3, gdt_make(0, DESC_LIMIT_FLAT, DESC_CODE(3), DESC_G_D));
     gdt_set(GDT_USER_DS >> 3, gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(3), DESC_G_D));
-    gdt_set(GDT_TLS, gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(3), DESC_G_D));
     gdt_set(GDT_SCRATCH, gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(3), DESC_G_D));
 
     rc = HYPERVISOR_update_va_mapping(va >> XEN_PAGE_SHIFT,

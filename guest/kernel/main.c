@@ -1,7 +1,15 @@
 /* Guest kernel entry: report what the domain builder handed over (start_info, module,
- * command line), map shared_info, run the test requested on the command line, shut down. */
+ * command line) and map shared_info. Then either run the self-test the command line asks for
+ * (on the bootstrap mappings, as those tests were written) and shut down, or start the kernel
+ * proper: the direct map, the file system from the initramfs, and the first process. */
 #include <stdint.h>
 #include <guest/console.h>
+#include <guest/console_in.h>
+#include <guest/fault.h>
+#include <guest/fs.h>
+#include <guest/page.h>
+#include <guest/physmap.h>
+#include <guest/proc.h>
 #include <guest/event_tests.h>
 #include <guest/events.h>
 #include <guest/gdt.h>
@@ -18,6 +26,9 @@
 #include <public/xen.h>
 
 void start_kernel(start_info_t *si);
+
+#define INIT_ARGS_MAX 32
+#define DEFAULT_INIT "/sbin/init"
 
 /* The shared_info mapping uses PTE_P | PTE_RW (guest/mmu.h): supervisor only. */
 
@@ -43,6 +54,7 @@ struct options {
     int bench_syscall;
     const char *test_events; /* "time", "events", "preempt", "console", "idle" */
     int bench_events;
+    char *init_argv[INIT_ARGS_MAX + 1]; /* init=PATH ARG...: the rest of the command line */
 };
 
 static __attribute__((noreturn)) void shutdown(uint32_t reason)
@@ -142,10 +154,12 @@ static void parse_option(struct options *o, const char *w)
     printk("unknown option '%s'\n", w);
 }
 
-/* Split the command line (a private copy, NUL-terminated) into space-separated words. */
+/* Split the command line (a private copy, NUL-terminated) into space-separated words. The
+ * word init=PATH makes PATH and every word after it the first program's argv. */
 static void parse_cmdline(struct options *o, char *line)
 {
     char *p = line;
+    unsigned argc = 0;
 
     for (;;) {
         char *w;
@@ -159,7 +173,14 @@ static void parse_cmdline(struct options *o, char *line)
             p++;
         if (*p)
             *p++ = 0;
-        parse_option(o, w);
+        if (argc == 0 && strncmp(w, "init=", 5) == 0 && w[5])
+            o->init_argv[argc++] = w + 5;
+        else if (argc > 0 && argc < INIT_ARGS_MAX)
+            o->init_argv[argc++] = w;
+        else if (argc > 0)
+            printk("init: more than %u arguments, '%s' dropped\n", INIT_ARGS_MAX, w);
+        else
+            parse_option(o, w);
     }
 }
 
@@ -231,6 +252,47 @@ static void run_event_tests(const struct options *o)
     evt_disable();
 }
 
+static int self_test_mode(const struct options *o)
+{
+    return o->test_hypercalls || o->test_mmu || o->bench_mmu || o->test_traps || o->bench_syscall ||
+           o->test_events || o->bench_events;
+}
+
+/* The kernel proper: processes from the initramfs, system calls at int $0x80. */
+static void run_kernel(const start_info_t *si, const struct options *o)
+{
+    extern char linux_syscall_entry[];
+    const trap_info_t syscall_trap[] = {
+        {TRAP_SYSCALL, 3, FLAT_RING1_CS, (uint32_t)linux_syscall_entry}, {0, 0, 0, 0}};
+    static char default_init[] = DEFAULT_INIT;
+    char *const default_argv[] = {default_init, 0};
+
+    if (physmap_init(si))
+        shutdown(SHUTDOWN_crash);
+    page_alloc_init();
+    traps_init(shared_info);
+    if (gdt_init(si) || HYPERVISOR_set_trap_table(syscall_trap))
+        shutdown(SHUTDOWN_crash);
+    int rc = o->fast_trap ? HYPERVISOR_set_fast_trap(TRAP_SYSCALL) : 0;
+    printk("system calls: Linux i386 at int $%#x, %s\n", TRAP_SYSCALL,
+           rc             ? "fast trap refused: bounced"
+           : o->fast_trap ? "fast trap"
+                          : "bounced (fasttrap=off)");
+    events_init();
+    timers_init();
+    sched_init();
+    console_in_init();
+    if (fs_init((const void *)si->mod_start, si->mod_len))
+        shutdown(SHUTDOWN_crash);
+    procs_running = 1;
+    char *const *argv = o->init_argv[0] ? o->init_argv : default_argv;
+    proc_start_init(argv[0], argv);
+    /* This task has nothing more to do; the scheduler idles the CPU when nothing runs. */
+    evt_disable();
+    for (;;)
+        sched_block();
+}
+
 void start_kernel(start_info_t *si)
 {
     static char cmdline[MAX_GUEST_CMDLINE];
@@ -253,6 +315,8 @@ void start_kernel(start_info_t *si)
     parse_cmdline(&opt, cmdline);
     if (opt.test_fault)
         test_fault(); /* before the trap table: the hypervisor must deal with it */
+    if (!self_test_mode(&opt))
+        run_kernel(si, &opt);
     init_traps(si, &opt);
     if (opt.test_hypercalls)
         selftest_hypercalls(si, shared_info_page);

@@ -15,7 +15,12 @@ void mmu_queue_ext(uint32_t cmd, uint32_t mfn)
 int mmu_flush(uint32_t *done)
 {
     int rc = mmu_q.n ? HYPERVISOR_mmu_update(mmu_q.req, mmu_q.n, done) : 0;
+
     mmu_q.n = 0;
+    if (mmu_q.err) {
+        rc = mmu_q.err;
+        mmu_q.err = 0;
+    }
     return rc;
 }
 

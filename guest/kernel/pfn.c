@@ -7,27 +7,23 @@
 #define SCRATCH_SLOTS 16
 
 const uint32_t *boot_l2;
-static const uint32_t *p2m;
+const uint32_t *guest_p2m;
 static uint32_t nr_pages, l2_mfn, kernel_l1;
 static uint32_t free_stack[32768];
 static uint32_t nr_free;
 
 void pfn_init(const start_info_t *si)
 {
-    p2m = (const uint32_t *)si->mfn_list;
+    guest_p2m = (const uint32_t *)si->mfn_list;
     nr_pages = si->nr_pages;
     boot_l2 = (const uint32_t *)si->pt_base;
-    l2_mfn = p2m[(si->pt_base - GUEST_VIRT_START) >> 12];
+    l2_mfn = guest_p2m[(si->pt_base - GUEST_VIRT_START) >> 12];
     kernel_l1 = ((const uint32_t *)si->pt_base)[KERNEL_L2_FIRST] >> 12;
     uint32_t first_free = ((uint32_t)si + 2 * XEN_PAGE_SIZE - GUEST_VIRT_START) >> 12;
     for (uint32_t pfn = nr_pages; pfn-- > first_free && nr_free < 32768;)
         free_stack[nr_free++] = pfn;
 }
 
-uint32_t pfn_to_mfn(uint32_t pfn)
-{
-    return p2m[pfn];
-}
 uint32_t current_l2_mfn(void)
 {
     return l2_mfn;

@@ -1,17 +1,22 @@
 /* A round-robin scheduler: kernel threads switch cooperatively (sleep, block, yield); ring-3
- * programs are also preempted when a 10 ms VIRQ_TIMER slice ends while they run. Every
- * switch happens inside schedule() with upcalls masked, and sets TSS esp1 (stack_switch). */
+ * programs are also preempted when a 10 ms VIRQ_TIMER slice ends while they run, and on their
+ * way back from a system call. Every switch happens inside schedule() with upcalls masked, and
+ * sets TSS esp1 (stack_switch), with the rest of a process's context (context_switch). */
 #include <guest/console.h>
 #include <guest/events.h>
+#include <guest/proc.h>
+#include <guest/procs.h>
 #include <guest/sched.h>
 #include <guest/time.h>
+#include <guest/traps.h>
 #include <guest/user.h>
+#include <lib/string.h>
 
 static struct task tasks[MAX_TASKS];
 static uint8_t stacks[MAX_TASKS][TASK_STACK_SIZE] __attribute__((aligned(16)));
 static struct task *runq_head, *runq_tail;
 static struct timer slice;
-static int need_resched;
+volatile int sched_need_resched;
 struct task *current;
 uint32_t sched_preemptions;
 
@@ -53,25 +58,28 @@ static struct task *dequeue(void)
 /* Slice over: ask for a switch; keep ticking only while somebody is waiting. */
 static void slice_end(struct timer *t)
 {
-    need_resched = 1;
+    sched_need_resched = 1;
     if (runq_head)
         timer_add(t, clock_now() + SCHED_SLICE_NS);
 }
 
-/* Upcall exit: preempt ring 3 only (kernel threads are cooperative). */
+/* Upcall exit: preempt ring 3 only (kernel threads are cooperative); a process also gets
+ * its signals here. */
 static void preempt_hook(struct event_frame *f)
 {
-    if (need_resched && (f->cs & 3) == 3) {
+    if ((f->cs & 3) != 3)
+        return;
+    if (sched_need_resched)
         sched_preemptions++;
-        schedule();
-    }
+    if (sched_need_resched || current->work)
+        user_return_work((struct trap_frame *)f);
 }
 
 void schedule(void)
 {
     struct task *prev = current, *next;
 
-    need_resched = 0;
+    sched_need_resched = 0;
     if (prev->state == TASK_RUNNABLE)
         enqueue(prev);
     while (!(next = dequeue())) {
@@ -85,7 +93,10 @@ void schedule(void)
     evtchn_stats.depth = next->upcall_depth;
     next->switches++;
     current = next;
-    user_set_entry_stack(next->kstack_top);
+    if (prev->proc || next->proc)
+        context_switch(prev, next);
+    else
+        user_set_entry_stack(next->kstack_top);
     switch_to(&prev->esp, next->esp);
 }
 
@@ -109,7 +120,7 @@ void sched_wake(struct task *t)
         return;
     t->state = TASK_RUNNABLE;
     enqueue_front(t);
-    need_resched = 1;
+    sched_need_resched = 1;
 }
 
 static void wake_timer(struct timer *t)
@@ -128,14 +139,26 @@ void sleep_ns(uint64_t ns)
     evt_restore(old);
 }
 
+void sched_first_run(void)
+{
+    evt_enable();
+}
+
+void sched_exit(void)
+{
+    current->state = TASK_DEAD;
+    schedule();
+    for (;;) /* a dead task is never switched back to */
+        HYPERVISOR_sched_op(SCHEDOP_block);
+}
+
 /* First run of every task: switch_to "returns" here with upcalls masked. */
 static void task_start(void)
 {
-    evt_enable();
+    sched_first_run();
     current->fn(current->arg);
     evt_disable();
-    current->state = TASK_DEAD;
-    schedule();
+    sched_exit();
 }
 
 static void user_entry(void *arg)
@@ -144,24 +167,60 @@ static void user_entry(void *arg)
     user_jump(current->user_eip, current->user_esp);
 }
 
-struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
+/* A free slot with a stack whose top holds `top` bytes (a frame to return through), then what
+ * switch_to pops: GS FS EDI ESI EBX EBP and the return address `start`. Events masked. */
+static struct task *new_task(const char *name, const void *top, uint32_t top_len,
+                             void (*start)(void), uint32_t gs, uint32_t fs)
 {
-    uint8_t old = evt_disable();
     struct task *t = 0;
 
     for (unsigned i = 1; i < MAX_TASKS && !t; i++)
         if (tasks[i].state == TASK_FREE || tasks[i].state == TASK_DEAD)
             t = &tasks[i];
-    if (t) {
-        uint32_t *sp = (uint32_t *)(stacks[t - tasks] + TASK_STACK_SIZE);
+    if (!t)
+        return 0;
+    uint8_t *stack_top = stacks[t - tasks] + TASK_STACK_SIZE;
+    uint32_t *sp = (uint32_t *)(stack_top - top_len);
 
-        *t = (struct task){.name = name, .fn = fn, .arg = arg, .state = TASK_RUNNABLE};
-        t->kstack_top = (uint32_t)sp;
-        *--sp = 0;                    /* task_start's return address: never used */
-        *--sp = (uint32_t)task_start; /* switch_to's ret */
-        sp -= 4;                      /* EBP EBX ESI EDI */
-        sp[0] = sp[1] = sp[2] = sp[3] = 0;
-        t->esp = (uint32_t)sp;
+    *t = (struct task){.name = name, .state = TASK_RUNNABLE};
+    t->kstack_top = (uint32_t)stack_top;
+    memcpy(sp, top, top_len);
+    *--sp = (uint32_t)start; /* switch_to's ret */
+    sp -= 6;                 /* GS FS EDI ESI EBX EBP */
+    sp[0] = gs, sp[1] = fs, sp[2] = sp[3] = sp[4] = sp[5] = 0;
+    t->esp = (uint32_t)sp;
+    return t;
+}
+
+struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
+{
+    static const uint32_t no_return = 0; /* task_start's return address: never used */
+    uint8_t old = evt_disable();
+    struct task *t = new_task(name, &no_return, sizeof(no_return), task_start, 0, 0);
+
+    if (t) {
+        t->fn = fn;
+        t->arg = arg;
+        enqueue(t);
+    }
+    evt_restore(old);
+    return t;
+}
+
+struct task *task_spawn_proc(struct proc *p, const struct trap_frame *frame, void (*start)(void))
+{
+    extern char ret_from_fork[];
+    uint8_t old = evt_disable();
+    uint16_t fs, gs;
+
+    __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    struct task *t = new_task(p->name, frame, sizeof(*frame),
+                              start ? start : (void (*)(void))ret_from_fork, gs, fs);
+    if (t) {
+        struct trap_frame *f = (struct trap_frame *)(t->kstack_top - sizeof(*frame));
+        f->eax = 0; /* the child's fork() returns 0 */
+        t->proc = p;
+        p->task = t;
         enqueue(t);
     }
     evt_restore(old);

@@ -1,5 +1,21 @@
-/* Signals: pending and blocked sets per process; delivery on the way back to ring 3. */
+/*
+ * Signals: pending and blocked sets per process, actions, and delivery on the way back to
+ * ring 3 (user_return_work, called by every exit path when current->work is set). A caught
+ * signal gets Linux i386's rt_sigframe on the user stack: the return address (the sa_restorer
+ * musl always supplies), the signal number, pointers to a siginfo and a ucontext holding the
+ * interrupted registers and mask; rt_sigreturn restores them. FPU state is not saved in the
+ * frame: a handler that uses the FPU must not rely on it surviving.
+ */
+#include <linux/errno.h>
+#include <guest/console.h>
+#include <guest/events.h>
+#include <guest/gdt.h>
 #include <guest/proc.h>
+#include <guest/procs.h>
+#include <guest/syscalls.h>
+#include <guest/traps.h>
+#include <guest/uaccess.h>
+#include <lib/string.h>
 
 static inline uint64_t sigbit(int sig)
 {
@@ -8,19 +24,326 @@ static inline uint64_t sigbit(int sig)
 
 /* SIGKILL and SIGSTOP can be neither blocked nor caught. */
 #define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP))
+/* Default action "ignore"; stop signals are ignored too (no job control here). */
+#define DEFAULT_IGNORE                                                                         \
+    (sigbit(SIGCHLD) | sigbit(SIGURG) | sigbit(SIGWINCH) | sigbit(SIGCONT) | sigbit(SIGSTOP) | \
+     sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU))
+
+/* The lowest signal in a non-empty set (no 64-bit ctz in a freestanding 32-bit kernel). */
+static int lowest(uint64_t set)
+{
+    uint32_t lo = (uint32_t)set;
+
+    return lo ? __builtin_ctz(lo) + 1 : __builtin_ctz((uint32_t)(set >> 32)) + 33;
+}
+
+static uint64_t deliverable(const struct proc *p)
+{
+    return p->sig.pending & (~p->sig.blocked | UNBLOCKABLE);
+}
+
+static void update_work(struct proc *p)
+{
+    if (p->task)
+        p->task->work = deliverable(p) != 0;
+}
 
 void signal_send(struct proc *p, int sig)
 {
     if (sig < 1 || sig > NSIG || p->zombie)
         return;
+    uint32_t handler = p->sig.action[sig - 1].handler;
+    /* A signal whose action is to be ignored is dropped at once (Linux does the same). */
+    if (!(sigbit(sig) & UNBLOCKABLE) &&
+        (handler == SIG_IGN || (handler == SIG_DFL && (sigbit(sig) & DEFAULT_IGNORE))))
+        return;
     p->sig.pending |= sigbit(sig);
-    if (p->task)
+    update_work(p);
+    if (p->task && (deliverable(p) & sigbit(sig)))
         sched_wake(p->task);
+}
+
+/* A fault the process caused: it cannot be blocked or ignored, or it would fault forever. */
+void signal_force(struct proc *p, int sig)
+{
+    struct linux_sigaction *a = &p->sig.action[sig - 1];
+
+    if (a->handler == SIG_IGN || (p->sig.blocked & sigbit(sig))) {
+        a->handler = SIG_DFL;
+        p->sig.blocked &= ~sigbit(sig);
+    }
+    p->sig.pending |= sigbit(sig);
+    update_work(p);
 }
 
 int signal_pending(void)
 {
     struct proc *p = current_proc();
 
-    return p && (p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)) != 0;
+    return p && deliverable(p) != 0;
+}
+
+/* ---- delivery ---- */
+
+struct sigcontext32 {
+    uint32_t gs, fs, es, ds, edi, esi, ebp, esp, ebx, edx, ecx, eax;
+    uint32_t trapno, err, eip, cs, eflags, esp_at_signal, ss, fpstate, oldmask, cr2;
+};
+struct ucontext32 {
+    uint32_t uc_flags, uc_link;
+    uint32_t ss_sp, ss_flags, ss_size;
+    struct sigcontext32 mc;
+    uint64_t sigmask;
+};
+struct rt_sigframe32 {
+    uint32_t pretcode;
+    int32_t sig;
+    uint32_t pinfo, puc;
+    struct linux_siginfo info;
+    struct ucontext32 uc;
+};
+_Static_assert(sizeof(struct sigcontext32) == 88, "sigcontext layout");
+
+static void build_frame(struct proc *p, int sig, const struct linux_sigaction *a,
+                        struct trap_frame *f)
+{
+    uint32_t sp = ((f->esp - sizeof(struct rt_sigframe32)) & ~15u) - 4;
+    struct rt_sigframe32 fr;
+    uint16_t fs, gs;
+
+    __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    memset(&fr, 0, sizeof(fr));
+    fr.pretcode = a->restorer;
+    fr.sig = sig;
+    fr.pinfo = sp + __builtin_offsetof(struct rt_sigframe32, info);
+    fr.puc = sp + __builtin_offsetof(struct rt_sigframe32, uc);
+    fr.info.si_signo = sig;
+    fr.info.si_code = SI_USER;
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
+        fr.info.addr = f->vector == 14 ? f->cr2 : f->eip;
+    fr.uc.mc = (struct sigcontext32){
+        gs,     fs,     f->es,     f->ds,  f->edi, f->esi,    f->ebp,
+        f->esp, f->ebx, f->edx,    f->ecx, f->eax, f->vector, f->error,
+        f->eip, f->cs,  f->eflags, f->esp, f->ss,  0,         (uint32_t)p->sig.blocked,
+        f->cr2};
+    fr.uc.sigmask = p->sig.blocked;
+    if (copy_to_user(sp, &fr, sizeof(fr))) {
+        /* No room for the frame: the process cannot take the signal. */
+        proc_exit(SIGSEGV);
+    }
+    f->esp = sp;
+    f->eip = a->handler;
+    f->eax = (uint32_t)sig;
+    f->edx = fr.pinfo;
+    f->ecx = fr.puc;
+    f->eflags &= ~0x100u; /* TF */
+    p->sig.blocked |= a->mask;
+    if (!(a->flags & SA_NODEFER))
+        p->sig.blocked |= sigbit(sig);
+    p->sig.blocked &= ~UNBLOCKABLE;
+    if (a->flags & SA_RESETHAND)
+        p->sig.action[sig - 1].handler = SIG_DFL;
+}
+
+/* Take signal sig: ignore it, terminate, or set up its handler. */
+static void deliver(struct proc *p, struct trap_frame *f, int sig)
+{
+    struct linux_sigaction a = p->sig.action[sig - 1];
+
+    p->sig.pending &= ~sigbit(sig);
+    if (sig == SIGKILL || a.handler == SIG_DFL) {
+        if (sigbit(sig) & DEFAULT_IGNORE)
+            return;
+        proc_exit(sig); /* the wait status of a signal death is the signal number */
+    }
+    if (a.handler == SIG_IGN)
+        return;
+    build_frame(p, sig, &a, f);
+}
+
+/* Before returning to ring 3: reschedule if the slice is over, then deliver signals. */
+void user_return_work(struct trap_frame *f)
+{
+    for (;;) {
+        if (sched_need_resched) {
+            uint8_t old = evt_disable();
+            schedule();
+            evt_restore(old);
+            continue;
+        }
+        struct proc *p = current_proc();
+        if (!p || !deliverable(p))
+            break;
+        deliver(p, f, lowest(deliverable(p)));
+        update_work(p);
+    }
+    if (current->proc)
+        update_work(current->proc);
+}
+
+long sys_rt_sigreturn(void)
+{
+    struct trap_frame *f = syscall_frame();
+    struct proc *p = current_proc();
+    struct rt_sigframe32 fr;
+    uint32_t sp = f->esp - 4; /* the handler's ret popped pretcode */
+
+    if (copy_from_user(&fr, sp, sizeof(fr))) {
+        proc_exit(SIGSEGV);
+    }
+    const struct sigcontext32 *c = &fr.uc.mc;
+    /* Only what ring 3 may choose comes back: ring-3 selectors, user flags. */
+    f->ebx = c->ebx, f->ecx = c->ecx, f->edx = c->edx, f->esi = c->esi, f->edi = c->edi;
+    f->ebp = c->ebp, f->eax = c->eax, f->eip = c->eip, f->esp = c->esp;
+    f->eflags =
+        (f->eflags & ~0x00000dd5u) | (c->eflags & 0x00000dd5u); /* CF PF AF ZF SF TF DF OF */
+    f->ds = (c->ds & 3) == 3 ? c->ds : 0;
+    f->es = (c->es & 3) == 3 ? c->es : 0;
+    f->vector = (uint32_t)-1; /* not a system call any more: nothing to restart */
+    p->sig.blocked = fr.uc.sigmask & ~UNBLOCKABLE;
+    update_work(p);
+    return (long)f->eax; /* the exit path stores it back into EAX */
+}
+
+/* ---- system calls ---- */
+
+long sys_rt_sigaction(u32 sig, u32 act, u32 oldact, u32 sigsetsize)
+{
+    struct proc *p = current_proc();
+    struct linux_sigaction a;
+
+    if (sigsetsize != 8 || sig < 1 || sig > NSIG)
+        return -EINVAL;
+    if (act && (sig == SIGKILL || sig == SIGSTOP))
+        return -EINVAL;
+    if (act && copy_from_user(&a, act, sizeof(a)))
+        return -EFAULT;
+    if (oldact && copy_to_user(oldact, &p->sig.action[sig - 1], sizeof(a)))
+        return -EFAULT;
+    if (act) {
+        a.mask &= ~UNBLOCKABLE;
+        p->sig.action[sig - 1] = a;
+        if (a.handler == SIG_IGN || (a.handler == SIG_DFL && (sigbit(sig) & DEFAULT_IGNORE)))
+            p->sig.pending &= ~sigbit((int)sig);
+        update_work(p);
+    }
+    return 0;
+}
+
+long sys_rt_sigprocmask(u32 how, u32 set, u32 oldset, u32 sigsetsize)
+{
+    struct proc *p = current_proc();
+    uint64_t s, old = p->sig.blocked;
+
+    if (sigsetsize != 8)
+        return -EINVAL;
+    if (set) {
+        if (copy_from_user(&s, set, sizeof(s)))
+            return -EFAULT;
+        if (how == SIG_BLOCK)
+            p->sig.blocked |= s;
+        else if (how == SIG_UNBLOCK)
+            p->sig.blocked &= ~s;
+        else if (how == SIG_SETMASK)
+            p->sig.blocked = s;
+        else
+            return -EINVAL;
+        p->sig.blocked &= ~UNBLOCKABLE;
+    }
+    if (oldset && copy_to_user(oldset, &old, sizeof(old)))
+        return -EFAULT;
+    update_work(p);
+    return 0;
+}
+
+long sys_rt_sigpending(u32 set, u32 sigsetsize)
+{
+    uint64_t s = current_proc()->sig.pending & current_proc()->sig.blocked;
+
+    if (sigsetsize != 8)
+        return -EINVAL;
+    return copy_to_user(set, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+/* Sleep with a temporary mask until a signal is delivered; the handler runs, then -EINTR. */
+long sys_rt_sigsuspend(u32 set, u32 sigsetsize)
+{
+    struct proc *p = current_proc();
+    uint64_t s;
+    static struct waitq never; /* nobody wakes it: only signals end the wait */
+
+    if (sigsetsize != 8)
+        return -EINVAL;
+    if (copy_from_user(&s, set, sizeof(s)))
+        return -EFAULT;
+    uint64_t saved = p->sig.blocked;
+    p->sig.blocked = s & ~UNBLOCKABLE;
+    while (wq_wait(&never, 0) != -EINTR)
+        ;
+    /* The signal is chosen under the temporary mask; the frame saves the original one, which
+     * the handler's rt_sigreturn puts back. */
+    int sig = lowest(deliverable(p));
+    struct trap_frame *f = syscall_frame();
+    p->sig.blocked = saved;
+    f->eax = (uint32_t)-EINTR;
+    deliver(p, f, sig);
+    update_work(p);
+    return -EINTR;
+}
+
+long sys_pause(void)
+{
+    static struct waitq never;
+
+    while (wq_wait(&never, 0) != -EINTR)
+        ;
+    return -EINTR;
+}
+
+long sys_sigaltstack(u32 ss, u32 old)
+{
+    (void)ss;
+    /* No alternate stacks: report "disabled" (SS_DISABLE = 2), accept nothing else. */
+    if (old) {
+        uint32_t o[3] = {0, 2, 0};
+        if (copy_to_user(old, o, sizeof(o)))
+            return -EFAULT;
+    }
+    return ss ? -ENOSYS : 0;
+}
+
+long sys_kill(u32 pid, u32 sig)
+{
+    int32_t id = (int32_t)pid;
+    int hits = 0;
+
+    if (sig > NSIG)
+        return -EINVAL;
+    for (struct proc *q = procs_first(); q; q = procs_next(q)) {
+        if (q->zombie)
+            continue;
+        if (id > 0     ? q->pid != id
+            : id == 0  ? q->pgid != current_proc()->pgid
+            : id == -1 ? q->pid == 1
+                       : q->pgid != -id)
+            continue;
+        hits++;
+        if (sig)
+            signal_send(q, (int)sig);
+    }
+    return hits ? 0 : -ESRCH;
+}
+
+long sys_tkill(u32 tid, u32 sig)
+{
+    if ((int32_t)tid <= 0)
+        return -EINVAL;
+    return sys_kill(tid, sig);
+}
+
+long sys_tgkill(u32 tgid, u32 tid, u32 sig)
+{
+    if (tgid != tid)
+        return -ESRCH;
+    return sys_tkill(tid, sig);
 }

@@ -2,6 +2,7 @@
  * 0x80, a bounced test vector; the C side of every exception, with the test probe; the event
  * and failsafe callbacks (§6). */
 #include <guest/console.h>
+#include <guest/fault.h>
 #include <guest/hypercall.h>
 #include <guest/traps.h>
 #include <lib/x86_names.h>
@@ -55,10 +56,16 @@ const char *trap_name(unsigned v)
     return v == TRAP_SYSCALL ? "system call" : x86_exception_name(v);
 }
 
+int procs_running;
+
 void trap_handler(struct trap_frame *f)
 {
     struct trap_probe *p = &trap_probe;
 
+    if (procs_running) {
+        proc_trap(f);
+        return;
+    }
     if (p->armed) {
         p->armed = 0;
         p->hits++;

@@ -71,3 +71,14 @@ void wq_wake_all(struct waitq *q)
         sched_wake(e->task);
     evt_restore(old);
 }
+
+void wq_sleep(struct waitq *q)
+{
+    uint8_t old = evt_disable();
+    struct wq_entry e = {current, q->head};
+
+    q->head = &e;
+    sched_block();
+    unlink_entry(q, &e);
+    evt_restore(old);
+}

@@ -7,34 +7,9 @@
 #include <stdint.h>
 
 #include "hv/guest_image.h"
+#include "lib/elf32.h"
 #include "lib/string.h"
 #include "public/xen.h"
-
-/* Our own ELF32 layouts (little-endian, as on the hosts and the target). */
-struct elf32_ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version, entry, phoff, shoff, flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf32_phdr {
-    uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-struct elf32_shdr {
-    uint32_t name, type, flags, addr, offset, size, link, info, addralign, entsize;
-};
-_Static_assert(sizeof(struct elf32_ehdr) == 52, "ELF32 header size");
-_Static_assert(sizeof(struct elf32_phdr) == 32, "ELF32 program header size");
-_Static_assert(sizeof(struct elf32_shdr) == 40, "ELF32 section header size");
-
-#define EI_CLASS 4
-#define EI_DATA 5
-#define ELFCLASS32 1
-#define ELFDATA2LSB 1
-#define ET_EXEC 2
-#define EM_386 3
-#define PT_LOAD 1
-#define SHT_NOBITS 8
 
 static const char xen_guest_name[] = "__xen_guest"; /* compared with its NUL */
 

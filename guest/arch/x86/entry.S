@@ -89,7 +89,10 @@ event_callback:
     jae 1f
     addl $12, %esp              /* nested in the exit window: fold into the older frame */
     incl %ss:evt_fixups
-1:  pushl %es
+1:  pushl $0                    /* error, CR2, vector: the frame is a struct trap_frame */
+    pushl $0
+    pushl $-1
+    pushl %es
     pushl %ds
     pushl %eax
     pushl %ebp
@@ -114,6 +117,7 @@ event_callback:
     popl %eax
     popl %ds
     popl %es
+    addl $12, %esp
     /* Only the iret frame is left: from here on an upcall may be folded into it. */
     .globl evt_crit_start, evt_crit_end
 evt_crit_start:

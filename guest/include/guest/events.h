@@ -8,10 +8,13 @@
 #include <public/xen.h>
 #include <guest/hypercall.h>
 
-/* What event_callback (arch/x86/entry.S) saved, low to high; ESP/SS only when CS is ring 3. */
+/* What event_callback (arch/x86/entry.S) saved, low to high; ESP/SS only when CS is ring 3.
+ * The same layout as struct trap_frame (guest/traps.h), vector = -1, so code that returns to
+ * ring 3 (preemption, signals) treats both alike. */
 struct event_frame {
     uint32_t ebx, ecx, edx, esi, edi, ebp, eax;
     uint32_t ds, es;
+    uint32_t vector, cr2, error;
     uint32_t eip, cs, eflags;
     uint32_t esp, ss;
 };

@@ -8,9 +8,9 @@
 #define GDT_KERNEL_DS 0x11 /* entry 2, ring-1 data and stack */
 #define GDT_USER_CS 0x1b   /* entry 3, ring-3 code */
 #define GDT_USER_DS 0x23   /* entry 4, ring-3 data */
-#define GDT_TLS 5          /* a per-thread data segment slot (selector 0x2b) */
-#define GDT_SPARE 6        /* free for the refusal tests */
-#define GDT_SCRATCH 7      /* the failsafe test's segment (selector 0x3b) */
+#define GDT_TLS_FIRST 6    /* entries 6-8: set_thread_area slots, as Linux i386 numbers them */
+#define GDT_SPARE 10       /* free for the refusal tests */
+#define GDT_SCRATCH 11     /* the failsafe test's segment (selector 0x5b) */
 #define GDT_ENTRIES 512    /* one frame */
 
 #ifndef __ASSEMBLY__

@@ -37,7 +37,11 @@ static inline int HYPERVISOR_hv_stats(hv_stats_t *s)
 
 /* ---- Frames (kernel/pfn.c) ---- */
 void pfn_init(const start_info_t *si);
-uint32_t pfn_to_mfn(uint32_t pfn);
+extern const uint32_t *guest_p2m; /* start_info.mfn_list: set by pfn_init or physmap_init */
+static inline uint32_t pfn_to_mfn(uint32_t pfn)
+{
+    return guest_p2m[pfn];
+}
 uint32_t pfn_alloc(void); /* a free guest frame, not mapped anywhere; 0 when none left */
 void pfn_free(uint32_t pfn);
 uint32_t pfn_free_count(void);
@@ -53,16 +57,20 @@ uint32_t kernel_l1_mfn(void); /* the bootstrap L1 that maps the scratch area */
 #define MMU_BATCH_MAX 512
 struct mmu_queue {
     unsigned n;
+    int err; /* the first error of a flush forced by a full queue, reported by the next flush */
     mmu_update_t req[MMU_BATCH_MAX];
 };
 extern struct mmu_queue mmu_q;
-int mmu_flush(uint32_t *done); /* one mmu_update for everything queued */
+int mmu_flush(uint32_t *done); /* one mmu_update for everything queued: 0 or -errno */
 
 /* Inline: queueing sits on the fork/exec/mmap path, where a call per entry shows. */
 static inline void mmu_queue(uint32_t ptr, uint32_t val)
 {
-    if (mmu_q.n == MMU_BATCH_MAX)
-        mmu_flush(0);
+    if (mmu_q.n == MMU_BATCH_MAX) {
+        int rc = mmu_flush(0);
+        if (rc && !mmu_q.err)
+            mmu_q.err = rc;
+    }
     mmu_q.req[mmu_q.n].ptr = ptr;
     mmu_q.req[mmu_q.n].val = val;
     mmu_q.n++;

@@ -1,18 +1,24 @@
 /* Tasks: kernel threads and ring-3 programs, each with its own kernel stack, switched with
- * stack_switch; preempted in ring 3 by a 10 ms VIRQ_TIMER slice; idle = sched_op(block). */
+ * stack_switch; preempted in ring 3 by a 10 ms VIRQ_TIMER slice; idle = sched_op(block).
+ * A task that runs a process switches its address space, TLS descriptors and FPU too, all in
+ * one multicall (kernel/context.c). */
 #ifndef GUEST_SCHED_H
 #define GUEST_SCHED_H
 
 #include <stdint.h>
 
 #define TASK_STACK_SIZE 8192
-#define MAX_TASKS 8
+#define MAX_TASKS 64
 #define SCHED_SLICE_NS 10000000ull
 
 enum task_state { TASK_FREE, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD };
 
+struct proc;
+struct trap_frame;
+
 struct task {
-    uint32_t esp; /* saved by switch_to */
+    uint32_t esp;           /* saved by switch_to */
+    volatile uint32_t work; /* non-zero: something to do before returning to ring 3 */
     enum task_state state;
     const char *name;
     void (*fn)(void *);
@@ -21,22 +27,34 @@ struct task {
     uint32_t kstack_top;         /* TSS esp1 while it runs */
     uint32_t upcall_depth;       /* evtchn_stats.depth while switched out */
     uint32_t switches;
-    struct task *next;  /* run queue */
-    struct proc *proc;  /* the process it runs, NULL for a kernel thread */
+    struct task *next; /* run queue */
+    struct proc *proc; /* the process it runs, NULL for a kernel thread */
 };
+_Static_assert(__builtin_offsetof(struct task, work) == 4, "linux_entry.S: TASK_WORK");
 
 extern struct task *current;
 extern uint32_t sched_preemptions;
+extern volatile int sched_need_resched;
 
 void sched_init(void); /* the caller becomes the first task, "main" */
 struct task *task_spawn(const char *name, void (*fn)(void *), void *arg);
 struct task *task_spawn_user(const char *name, void (*entry)(void), uint32_t user_esp);
+/* A task for a process: a copy of frame goes to the top of its stack and it starts at start
+ * (NULL: ret_from_fork, which returns to ring 3 through the frame with EAX = 0, as a forked
+ * child). NULL when every task slot is taken. */
+struct task *task_spawn_proc(struct proc *p, const struct trap_frame *frame, void (*start)(void));
 void task_kill(struct task *t); /* it is never scheduled again */
 void schedule(void);            /* with events masked */
 void sched_yield(void);
 void sched_block(void); /* current sleeps until sched_wake; call with events masked */
 void sched_wake(struct task *t);
 void sleep_ns(uint64_t ns);
+void sched_exit(void) __attribute__((noreturn)); /* the current task ends (events masked) */
+void sched_first_run(void);                      /* a new task's first instructions */
+
+/* Switch the CPU's process context (address space, TLS, FPU, ring-1 stack) from prev to next
+ * before their stacks are swapped (kernel/context.c). */
+void context_switch(struct task *prev, struct task *next);
 
 /* arch/x86/switch.S */
 void switch_to(uint32_t *save_esp, uint32_t new_esp);

@@ -21,6 +21,8 @@ struct waitq {
  * signal is pending for the process, -ETIMEDOUT at the deadline. */
 long wq_wait(struct waitq *q, uint64_t deadline);
 void wq_wake_all(struct waitq *q); /* safe from upcall handlers */
+/* Sleep until woken, whatever signals arrive (e.g. a vfork parent waiting for its child). */
+void wq_sleep(struct waitq *q);
 
 /* Woken on every change that poll/select might care about (pipe data, pipe closed, console
  * input, sockets): pollers re-scan their descriptors after each wake-up. */

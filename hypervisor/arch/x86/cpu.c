@@ -65,6 +65,13 @@ void arch_cpu_init(void)
             printk("(hv) SMEP enabled\n");
         }
     }
+    /* FXSAVE/FXRSTOR and SSE for the guest: it saves and restores the state itself (lazy FPU,
+     * ABI §8 fpu_taskswitch); the hypervisor never touches the FPU. */
+    cpuid(1, &a, &b, &c, &d);
+    if (d & (1u << 24)) {
+        write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+        printk("(hv) FXSR and SSE enabled for the guest\n");
+    }
     /* WP: read-only pages bind ring 0 too. AM: ring-3 code with EFLAGS.AC gets #AC. */
     write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_AM | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);
     __asm__ volatile("fninit");

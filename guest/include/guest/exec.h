@@ -1,0 +1,19 @@
+/* Loading programs (kernel/exec.c) and the first process (kernel/init.c). */
+#ifndef GUEST_EXEC_H
+#define GUEST_EXEC_H
+
+#include <stdint.h>
+
+struct proc;
+
+#define PATH_MAX_LEN 4096
+
+/* exec from the kernel (the first process): path, argv and envp are kernel strings. Replaces
+ * the current process's image and fills its frame; 0 or -errno (the old image intact). */
+long exec_kernel(const char *path, char *const argv[], char *const envp[]);
+/* The first process ended with this wait status: report it and shut the guest down. */
+void init_ended(int wait_status) __attribute__((noreturn));
+void proc_release_vfork(struct proc *p);
+uint32_t cpu_hwcap(void); /* AT_HWCAP: CPUID.1 EDX */
+
+#endif

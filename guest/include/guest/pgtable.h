@@ -1,0 +1,24 @@
+/* Page tables of process address spaces (kernel/mm/pgtable.c): reading them through the direct
+ * map, making new L1s, and queueing entry updates for the hypervisor. */
+#ifndef GUEST_PGTABLE_H
+#define GUEST_PGTABLE_H
+
+#include <stdint.h>
+#include <linux/abi.h>
+#include <guest/mmu.h>
+#include <guest/vm.h>
+
+#define PT_L2E_USER (PTE_P | PTE_RW | PTE_US | PTE_A) /* an L2 entry for user L1s */
+
+uint32_t *pt_l2(const struct mm *mm);              /* read-only view */
+uint32_t *pt_l1(const struct mm *mm, uint32_t va); /* read-only view of va's L1, or NULL */
+uint32_t pt_l1_mfn(const struct mm *mm, uint32_t va);
+/* The PTE mapping frame pfn for region flags (PROT_* bits): user unless PROT_NONE. */
+uint32_t pt_user_pte(uint32_t pfn, uint32_t flags);
+/* A new L1 for va's 4 MB, filled with entries (NULL: empty), protected and hooked into the
+ * L2 by queued requests: the caller flushes. Its pfn, 0 when out of memory. */
+uint32_t pt_new_l1(struct mm *mm, uint32_t va, const uint32_t *entries);
+void pt_queue_set(struct mm *mm, uint32_t va, uint32_t pte); /* va's L1 must exist */
+int pt_set_now(struct mm *mm, uint32_t va, uint32_t pte);    /* one update, flushed */
+
+#endif

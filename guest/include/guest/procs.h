@@ -1,0 +1,22 @@
+/* The process table and the process life cycle (kernel/proc.c): fork, exit, wait. */
+#ifndef GUEST_PROCS_H
+#define GUEST_PROCS_H
+
+#include <guest/proc.h>
+
+#define MAX_PROCS 256 /* live and zombie processes together */
+
+struct proc *procs_first(void);
+struct proc *procs_next(struct proc *p);
+struct proc *proc_find(int pid);
+/* A new process with the parent's descriptor table, cwd and signal actions shared or copied,
+ * not yet runnable (no task, no mm): fork and the first process start from it. */
+struct proc *proc_alloc(struct proc *parent);
+void proc_free(struct proc *p);
+/* The current process ends with a Linux wait status: code << 8 for exit, the signal number
+ * for a signal death. Never returns. */
+void proc_exit(int wait_status) __attribute__((noreturn));
+void signal_force(struct proc *p, int sig);
+void user_return_work(struct trap_frame *f);
+
+#endif

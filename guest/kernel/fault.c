@@ -1,0 +1,92 @@
+/*
+ * Exceptions once processes run: a page fault in a region is resolved (demand paging, copy-on-
+ * write) and the instruction retried, from ring 3 or from a uaccess copy in ring 1; a fault
+ * that cannot be resolved becomes a signal for ring 3 (SIGSEGV, SIGILL, SIGFPE, ...) or, in
+ * the kernel, resumes at the copy's fixup (-EFAULT). #NM is the lazy FPU. Anything else in the
+ * kernel is a kernel bug: reported with the registers, and the guest stops.
+ */
+#include <linux/errno.h>
+#include <guest/console.h>
+#include <guest/context.h>
+#include <guest/fault.h>
+#include <guest/procs.h>
+#include <guest/traps.h>
+#include <guest/vm.h>
+
+struct ex_entry {
+    uint32_t insn, fixup;
+};
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+static int fixup(struct trap_frame *f)
+{
+    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+        if (e->insn == f->eip) {
+            f->eip = e->fixup;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The signal a ring-3 exception raises, as Linux i386 chooses it. */
+static int signal_for(uint32_t vector)
+{
+    switch (vector) {
+    case 0:  /* divide error */
+    case 16: /* x87 error */
+    case 19: /* SIMD error */
+        return SIGFPE;
+    case 1: /* debug */
+    case 3: /* breakpoint */
+        return SIGTRAP;
+    case 6: /* invalid opcode */
+        return SIGILL;
+    case 17: /* alignment check */
+        return SIGBUS;
+    default: /* overflow, bound, segment faults, #GP (privileged instructions, int $0x82) */
+        return SIGSEGV;
+    }
+}
+
+static void kernel_bug(const struct trap_frame *f)
+{
+    printk("kernel %s at %#x (vector %u, error %#x, cr2 %#x) in %s\n", trap_name(f->vector), f->eip,
+           f->vector, f->error, f->cr2, current->name);
+    printk("eax %#x ebx %#x ecx %#x edx %#x esi %#x edi %#x ebp %#x\n", f->eax, f->ebx, f->ecx,
+           f->edx, f->esi, f->edi, f->ebp);
+    printk("shutting down: crash\n");
+    HYPERVISOR_shutdown(SHUTDOWN_crash);
+    for (;;)
+        HYPERVISOR_sched_op(SCHEDOP_block);
+}
+
+static void out_of_memory(struct proc *p)
+{
+    printk("out of memory: killing pid %d (%s)\n", p->pid, p->name);
+    signal_force(p, SIGKILL);
+}
+
+void proc_trap(struct trap_frame *f)
+{
+    int user = (f->cs & 3) == 3;
+    struct proc *p = current_proc();
+
+    if (f->vector == 7) {
+        fpu_nm_trap();
+    } else if (f->vector == 14 && p && p->mm && f->cr2 < USER_TOP) {
+        int rc = vm_fault(p->mm, f->cr2, (f->error & 2) != 0);
+        if (rc == -ENOMEM)
+            out_of_memory(p); /* a uaccess copy then fails with -EFAULT; SIGKILL follows */
+        if (rc && !user && !fixup(f))
+            kernel_bug(f);
+        else if (rc == -EFAULT && user)
+            signal_force(p, SIGSEGV);
+    } else if (user && p) {
+        signal_force(p, signal_for(f->vector));
+    } else if (!fixup(f)) {
+        kernel_bug(f);
+    }
+    if (user)
+        user_return_work(f);
+}

@@ -1,0 +1,60 @@
+/* The first process (pid 1): started from the kernel on a task of its own, it execs the init
+ * program named on the command line; when it ends, the guest shuts down (poweroff after a
+ * clean exit 0, crash otherwise), as an appliance with nothing left to run should. */
+#include <guest/console.h>
+#include <guest/exec.h>
+#include <guest/fs.h>
+#include <guest/procs.h>
+#include <guest/sched.h>
+#include <guest/syscalls.h>
+#include <guest/traps.h>
+#include <lib/string.h>
+
+static const char *init_path;
+static char *const *init_argv;
+static char *const init_envp[] = {"HOME=/", "PATH=/sbin:/bin", "TERM=linux", 0};
+
+void enter_user(struct trap_frame *f) __attribute__((noreturn)); /* linux_entry.S */
+
+static void init_first_run(void)
+{
+    sched_first_run();
+    printk("init: running %s\n", init_path);
+    long rc = exec_kernel(init_path, init_argv, init_envp);
+    if (rc) {
+        printk("init: cannot run %s: error %ld\n", init_path, -rc);
+        printk("shutting down: crash\n");
+        HYPERVISOR_shutdown(SHUTDOWN_crash);
+    }
+    enter_user(syscall_frame());
+}
+
+void proc_start_init(const char *path, char *const argv[])
+{
+    static const struct trap_frame none;
+    struct proc *p = proc_alloc(0);
+
+    init_path = path;
+    init_argv = argv;
+    if (!p || !(p->files = files_new_console()) || !(p->cwd = fs_root()) ||
+        !task_spawn_proc(p, &none, init_first_run)) {
+        printk("error: cannot create the first process\n");
+        HYPERVISOR_shutdown(SHUTDOWN_crash);
+        return;
+    }
+    strlcpy(p->name, "init", sizeof(p->name));
+}
+
+void init_ended(int wait_status)
+{
+    uint32_t reason = wait_status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash;
+
+    if (wait_status & 0x7f)
+        printk("init killed by signal %d\n", wait_status & 0x7f);
+    else
+        printk("init exited with status %d\n", (wait_status >> 8) & 0xff);
+    printk("shutting down: %s\n", reason == SHUTDOWN_poweroff ? "poweroff" : "crash");
+    HYPERVISOR_shutdown(reason);
+    for (;;)
+        HYPERVISOR_sched_op(SCHEDOP_block);
+}

@@ -1,0 +1,165 @@
+/* Memory system calls: brk (the heap region after the program), mmap2 of anonymous memory
+ * (private or shared between a parent and its forks) and of files (read in, private), munmap,
+ * mprotect, mremap (moving by copy). Pages arrive on demand: a mapping costs only its region. */
+#include <linux/errno.h>
+#include <guest/fs.h>
+#include <guest/kmem.h>
+#include <guest/pgtable.h>
+#include <guest/procs.h>
+#include <guest/syscalls.h>
+#include <guest/vm.h>
+#include <lib/string.h>
+
+static struct mm *mm_now(void)
+{
+    return current_proc()->mm;
+}
+
+long sys_brk(u32 addr)
+{
+    struct mm *mm = mm_now();
+    uint32_t old_end = PAGE_ALIGN(mm->brk), new_end = PAGE_ALIGN(addr);
+
+    if (addr < mm->brk_start || addr >= USER_MMAP_TOP)
+        return (long)mm->brk;
+    if (new_end > old_end) {
+        struct vma *heap = old_end > mm->brk_start ? vma_find(mm, old_end - 1) : 0;
+        /* The new part must not run into another mapping. */
+        for (uint32_t a = old_end; a < new_end; a += PAGE_SIZE)
+            if (vma_find(mm, a))
+                return (long)mm->brk;
+        if (heap && (heap->flags & VMA_HEAP) && heap->end == old_end)
+            heap->end = new_end;
+        else if (vma_add(mm, old_end, new_end, PROT_READ | PROT_WRITE | VMA_HEAP))
+            return (long)mm->brk;
+    } else if (new_end < old_end) {
+        vm_unmap(mm, new_end, old_end);
+    }
+    mm->brk = addr;
+    return (long)addr;
+}
+
+/* Read a file's bytes into freshly mapped private pages (no page cache to share). */
+static long map_file(struct mm *mm, uint32_t start, uint32_t len, uint32_t flags, uint32_t fd,
+                     uint64_t off)
+{
+    struct inode *ino = fd_inode(fd);
+
+    if (!ino)
+        return -EBADF;
+    for (uint32_t a = start; a < start + len; a += PAGE_SIZE) {
+        uint8_t *kva = vm_populate(mm, a, flags);
+        if (!kva)
+            return -ENOMEM;
+        long n = inode_pread(ino, kva, PAGE_SIZE, off + (a - start));
+        if (n < 0)
+            return n;
+    }
+    return mmu_flush(0) ? -ENOMEM : 0;
+}
+
+long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff)
+{
+    struct mm *mm = mm_now();
+    uint32_t size = PAGE_ALIGN(len), type = flags & MAP_TYPE;
+
+    if (len == 0 || size < len || size > USER_MMAP_TOP || (prot & ~7u) ||
+        (type != MAP_PRIVATE && type != MAP_SHARED))
+        return -EINVAL;
+    if (size / PAGE_SIZE > page_free_count())
+        return -ENOMEM; /* could never be filled */
+    if (!(flags & MAP_ANONYMOUS) && type == MAP_SHARED)
+        return -ENODEV; /* shared file mappings need a page cache */
+    uint32_t start;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if ((addr & (PAGE_SIZE - 1)) || addr < USER_MIN_ADDR || addr + size > USER_STACK_TOP ||
+            addr + size < addr)
+            return -EINVAL;
+        start = addr;
+        if (flags & MAP_FIXED_NOREPLACE) {
+            for (uint32_t a = start; a < start + size; a += PAGE_SIZE)
+                if (vma_find(mm, a))
+                    return -EEXIST;
+        } else if (vm_unmap(mm, start, start + size)) {
+            return -ENOMEM;
+        }
+    } else {
+        start = vm_find_free(mm, size);
+        if (!start)
+            return -ENOMEM;
+    }
+    uint32_t vflags = prot | (type == MAP_SHARED ? VMA_SHARED : 0);
+    if (vma_add(mm, start, start + size, vflags))
+        return -ENOMEM;
+    if (!(flags & MAP_ANONYMOUS)) {
+        long rc = map_file(mm, start, size, vflags, fd, (uint64_t)pgoff * PAGE_SIZE);
+        if (rc) {
+            vm_unmap(mm, start, start + size);
+            return rc;
+        }
+    }
+    return (long)start;
+}
+
+static int range_ok(u32 addr, u32 len, uint32_t *end)
+{
+    *end = addr + PAGE_ALIGN(len);
+    return !(addr & (PAGE_SIZE - 1)) && *end >= addr && *end <= USER_TOP;
+}
+
+long sys_munmap(u32 addr, u32 len)
+{
+    uint32_t end;
+
+    if (!range_ok(addr, len, &end) || len == 0)
+        return -EINVAL;
+    return vm_unmap(mm_now(), addr, end);
+}
+
+long sys_mprotect(u32 addr, u32 len, u32 prot)
+{
+    uint32_t end;
+
+    if (!range_ok(addr, len, &end) || (prot & ~7u))
+        return -EINVAL;
+    return end == addr ? 0 : vm_protect(mm_now(), addr, end, prot);
+}
+
+/* Grow or shrink in place when there is room, else move (with MREMAP_MAYMOVE) by copying. */
+long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr)
+{
+    struct mm *mm = mm_now();
+    uint32_t old_size = PAGE_ALIGN(old_len), new_size = PAGE_ALIGN(new_len), end;
+    struct vma *v = vma_find(mm, old_addr);
+
+    (void)new_addr;
+    if (!range_ok(old_addr, old_len, &end) || new_size == 0 || (flags & ~MREMAP_MAYMOVE) ||
+        new_size > USER_MMAP_TOP)
+        return -EINVAL;
+    if (!v || v->start > old_addr || v->end < old_addr + old_size)
+        return -EFAULT;
+    if (new_size <= old_size) {
+        if (new_size < old_size)
+            vm_unmap(mm, old_addr + new_size, old_addr + old_size);
+        return (long)old_addr;
+    }
+    int room = v->end == old_addr + old_size;
+    for (uint32_t a = old_addr + old_size; room && a < old_addr + new_size; a += PAGE_SIZE)
+        if (vma_find(mm, a) || a >= USER_MMAP_TOP)
+            room = 0;
+    if (room) {
+        v->end = old_addr + new_size;
+        return (long)old_addr;
+    }
+    if (!(flags & MREMAP_MAYMOVE))
+        return -ENOMEM;
+    long to = sys_mmap2(0, new_size, v->flags & 7u, MAP_PRIVATE | MAP_ANONYMOUS, (u32)-1, 0);
+    if (to < 0)
+        return to;
+    if (copy_to_user((uint32_t)to, (const void *)old_addr, old_size)) {
+        vm_unmap(mm, (uint32_t)to, (uint32_t)to + new_size);
+        return -EFAULT;
+    }
+    vm_unmap(mm, old_addr, old_addr + old_size);
+    return to;
+}

@@ -1,0 +1,216 @@
+/*
+ * Address spaces and their regions: create (an L2 sharing the kernel half, pinned), destroy
+ * (unpin, tables writable again, frames released), and the region list that munmap, mprotect
+ * and mmap edit. Page-table changes are queued and sent as one batch per operation.
+ */
+#include <linux/errno.h>
+#include <guest/console.h>
+#include <guest/kmem.h>
+#include <guest/kstats.h>
+#include <guest/page.h>
+#include <guest/pgtable.h>
+#include <guest/physmap.h>
+#include <lib/string.h>
+
+struct mm *active_mm;
+
+uint32_t mm_l2_mfn(const struct mm *mm)
+{
+    return pfn_to_mfn(mm ? mm->l2_pfn : physmap.boot_l2_pfn);
+}
+
+struct mm *mm_create(void)
+{
+    struct mm *mm = kzalloc(sizeof(*mm));
+    uint32_t pfn = mm ? pfn_alloc_kernel() : 0;
+
+    if (!pfn) {
+        kfree(mm);
+        return 0;
+    }
+    uint32_t *l2 = pfn_to_virt(pfn);
+    const uint32_t *boot = pfn_to_virt(physmap.boot_l2_pfn);
+    memset(l2, 0, KERNEL_L2_FIRST * 4);
+    memcpy(l2 + KERNEL_L2_FIRST, boot + KERNEL_L2_FIRST,
+           (HYPERVISOR_L2_FIRST_SLOT - KERNEL_L2_FIRST) * 4);
+    memset(l2 + HYPERVISOR_L2_FIRST_SLOT, 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * 4);
+    mm->l2_pfn = pfn;
+    physmap_queue_protect(pfn, 0);
+    mmu_queue_ext(MMUEXT_PIN_L2_TABLE, pfn_to_mfn(pfn));
+    if (mmu_flush(0)) {
+        printk("error: the hypervisor refused a new address space\n");
+        pfn_release(pfn);
+        kfree(mm);
+        return 0;
+    }
+    return mm;
+}
+
+void mm_destroy(struct mm *mm)
+{
+    uint32_t *l2 = pt_l2(mm);
+
+    mmu_queue_ext(MMUEXT_UNPIN_TABLE, pfn_to_mfn(mm->l2_pfn));
+    for (unsigned s = 0; s < KERNEL_L2_FIRST; s++)
+        if (l2[s] & PTE_P)
+            physmap_queue_protect(mfn_to_pfn(l2[s] >> 12), 1);
+    physmap_queue_protect(mm->l2_pfn, 1);
+    if (mmu_flush(0))
+        printk("error: the hypervisor refused to release an address space\n");
+    for (unsigned s = 0; s < KERNEL_L2_FIRST; s++) {
+        if (!(l2[s] & PTE_P))
+            continue;
+        uint32_t l1_pfn = mfn_to_pfn(l2[s] >> 12);
+        const uint32_t *l1 = pfn_to_virt(l1_pfn);
+        for (unsigned i = 0; i < 1024; i++)
+            if (l1[i] & PTE_P)
+                pfn_put(mfn_to_pfn(l1[i] >> 12));
+        pfn_release(l1_pfn);
+    }
+    pfn_release(mm->l2_pfn);
+    for (struct vma *v = mm->vmas, *next; v; v = next) {
+        next = v->next;
+        kfree(v);
+    }
+    kfree(mm);
+}
+
+/* ---- regions ---- */
+
+struct vma *vma_find(struct mm *mm, uint32_t addr)
+{
+    for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+        if (addr < v->end)
+            return v;
+    return 0;
+}
+
+int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
+{
+    struct vma **pp = &mm->vmas;
+
+    while (*pp && (*pp)->end <= start)
+        pp = &(*pp)->next;
+    if (*pp && (*pp)->start < end)
+        return -ENOMEM; /* overlap */
+    struct vma *v = kmalloc(sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    *v = (struct vma){start, end, flags, *pp};
+    *pp = v;
+    return 0;
+}
+
+/* Split the region holding addr so that one starts exactly at addr. */
+static int split_at(struct mm *mm, uint32_t addr)
+{
+    struct vma *v = vma_find(mm, addr);
+
+    if (!v || v->start == addr)
+        return 0;
+    struct vma *tail = kmalloc(sizeof(*tail));
+    if (!tail)
+        return -ENOMEM;
+    *tail = (struct vma){addr, v->end, v->flags, v->next};
+    v->end = addr;
+    v->next = tail;
+    return 0;
+}
+
+#define PUT_BATCH 128
+
+/* Queue the removal of every present page in [start, end); their frames are released once
+ * the batch is through (a frame must not be reused while still mapped). */
+static void unmap_pages(struct mm *mm, uint32_t start, uint32_t end)
+{
+    uint32_t puts[PUT_BATCH];
+    unsigned n = 0;
+
+    for (uint32_t va = start; va < end; va += PAGE_SIZE) {
+        const uint32_t *l1 = pt_l1(mm, va);
+        if (!l1) {
+            va = (va | 0x3fffff) + 1 - PAGE_SIZE; /* skip the empty 4 MB */
+            continue;
+        }
+        uint32_t pte = l1[(va >> 12) & 1023];
+        if (!(pte & PTE_P))
+            continue;
+        pt_queue_set(mm, va, 0);
+        puts[n++] = mfn_to_pfn(pte >> 12);
+        mm->pages--;
+        if (n == PUT_BATCH) {
+            mmu_flush(0);
+            while (n)
+                pfn_put(puts[--n]);
+        }
+    }
+    mmu_flush(0);
+    while (n)
+        pfn_put(puts[--n]);
+}
+
+int vm_unmap(struct mm *mm, uint32_t start, uint32_t end)
+{
+    if (split_at(mm, start) || split_at(mm, end))
+        return -ENOMEM;
+    unmap_pages(mm, start, end);
+    for (struct vma **pp = &mm->vmas; *pp;) {
+        struct vma *v = *pp;
+        if (v->start >= start && v->end <= end) {
+            *pp = v->next;
+            kfree(v);
+        } else {
+            pp = &v->next;
+        }
+    }
+    return 0;
+}
+
+int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot)
+{
+    /* Every page of the range must belong to some region, as Linux demands. */
+    for (uint32_t a = start; a < end;) {
+        struct vma *v = vma_find(mm, a);
+        if (!v)
+            return -ENOMEM;
+        a = v->end;
+    }
+    if (split_at(mm, start) || split_at(mm, end))
+        return -ENOMEM;
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        if (v->end <= start)
+            continue;
+        v->flags = (v->flags & ~0xffu) | (prot & 0xffu);
+        for (uint32_t va = v->start; va < v->end; va += PAGE_SIZE) {
+            const uint32_t *l1 = pt_l1(mm, va);
+            uint32_t pte = l1 ? l1[(va >> 12) & 1023] : 0;
+            if (!(pte & PTE_P))
+                continue;
+            uint32_t pfn = mfn_to_pfn(pte >> 12), flags = v->flags;
+            /* A frame still shared copy-on-write stays read-only until written. */
+            if (!(flags & VMA_SHARED) && page_refs[pfn] > 1)
+                flags &= ~(uint32_t)PROT_WRITE;
+            pt_queue_set(mm, va, pt_user_pte(pfn, flags));
+        }
+    }
+    return mmu_flush(0) ? -ENOMEM : 0;
+}
+
+uint32_t vm_find_free(struct mm *mm, uint32_t len)
+{
+    uint32_t best = 0, lo = USER_MIN_ADDR;
+
+    /* The highest gap below USER_MMAP_TOP that fits. */
+    for (struct vma *v = mm->vmas;; v = v->next) {
+        uint32_t hi = v ? v->start : USER_MMAP_TOP;
+        if (hi > USER_MMAP_TOP)
+            hi = USER_MMAP_TOP;
+        if (hi > lo && hi - lo >= len)
+            best = hi - len;
+        if (!v || v->end >= USER_MMAP_TOP)
+            break;
+        if (v->end > lo)
+            lo = v->end;
+    }
+    return best;
+}

@@ -1,0 +1,207 @@
+/*
+ * Pages on demand and copy-on-write. A fault in a region either maps a fresh zeroed frame
+ * (with a new L1 first if the 4 MB has none: the entry is written into the L1 before the L1
+ * is hooked, so it costs one batch), or resolves a write to a frame shared by fork: the last
+ * sharer just gets write access back, the others copy. fork itself copies the L1s in memory
+ * (they become the child's tables when its L2 is pinned), downgrading the parent's writable
+ * private pages to read-only in the same batch.
+ */
+#include <linux/errno.h>
+#include <guest/console.h>
+#include <guest/kmem.h>
+#include <guest/kstats.h>
+#include <guest/page.h>
+#include <guest/pgtable.h>
+#include <guest/physmap.h>
+#include <lib/string.h>
+
+static int region_allows(const struct vma *v, int write)
+{
+    if (write)
+        return (v->flags & PROT_WRITE) != 0;
+    return (v->flags & (PROT_READ | PROT_WRITE | PROT_EXEC)) != 0;
+}
+
+/* Map frame pfn at va; when va's 4 MB has no L1 yet, make one holding just this entry. */
+static int map_frame(struct mm *mm, uint32_t va, uint32_t pte)
+{
+    if (pt_l1(mm, va))
+        return pt_set_now(mm, va, pte);
+    static uint32_t entries[1024];
+    memset(entries, 0, sizeof(entries));
+    entries[(va >> 12) & 1023] = pte;
+    if (!pt_new_l1(mm, va, entries))
+        return -ENOMEM;
+    return mmu_flush(0);
+}
+
+static int map_zeroed(struct mm *mm, uint32_t va, uint32_t flags, void **kva)
+{
+    uint32_t pfn = pfn_alloc_user();
+
+    if (!pfn)
+        return -ENOMEM;
+    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    if (map_frame(mm, va, pt_user_pte(pfn, flags))) {
+        pfn_put(pfn);
+        return -ENOMEM;
+    }
+    mm->pages++;
+    if (kva)
+        *kva = pfn_to_virt(pfn);
+    return 0;
+}
+
+static int copy_on_write(struct mm *mm, uint32_t va, uint32_t pte, uint32_t flags)
+{
+    uint32_t old = mfn_to_pfn(pte >> 12);
+
+    if (page_refs[old] == 1)
+        return pt_set_now(mm, va, pt_user_pte(old, flags)) ? -ENOMEM : 0;
+    uint32_t pfn = pfn_alloc_user();
+    if (!pfn)
+        return -ENOMEM;
+    memcpy(pfn_to_virt(pfn), pfn_to_virt(old), PAGE_SIZE);
+    if (pt_set_now(mm, va, pt_user_pte(pfn, flags))) {
+        pfn_put(pfn);
+        return -ENOMEM;
+    }
+    pfn_put(old);
+    kstats.cow_copies++;
+    return 0;
+}
+
+int vm_fault(struct mm *mm, uint32_t addr, int write)
+{
+    struct vma *v = vma_find(mm, addr);
+
+    kstats.page_faults++;
+    if (!v || !region_allows(v, write))
+        return -EFAULT;
+    uint32_t va = addr & ~(PAGE_SIZE - 1);
+    const uint32_t *l1 = pt_l1(mm, va);
+    uint32_t pte = l1 ? l1[(va >> 12) & 1023] : 0;
+    if (!(pte & PTE_P))
+        return map_zeroed(mm, va, v->flags, 0);
+    if (write && !(pte & PTE_RW))
+        return copy_on_write(mm, va, pte, v->flags);
+    return 0; /* already there (a stale TLB entry, or another path mapped it) */
+}
+
+void *vm_populate(struct mm *mm, uint32_t addr, uint32_t flags)
+{
+    uint32_t va = addr & ~(PAGE_SIZE - 1), pfn = pfn_alloc_user();
+
+    if (!pfn)
+        return 0;
+    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    /* A new L1 must be hooked (the batch sent) before entries can be queued against it. */
+    if (!pt_l1(mm, va) && (!pt_new_l1(mm, va, 0) || mmu_flush(0))) {
+        pfn_put(pfn);
+        return 0;
+    }
+    pt_queue_set(mm, va, pt_user_pte(pfn, flags));
+    mm->pages++;
+    return pfn_to_virt(pfn);
+}
+
+/* ---- fork ---- */
+
+/* Copy one parent L1 into a new child frame: private writable pages become read-only in
+ * both (queued for the parent), every mapped frame gains a reference. */
+static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, struct vma **vp)
+{
+    uint32_t base = slot << 22, pfn = pfn_alloc_kernel();
+    const uint32_t *src = pfn_to_virt(mfn_to_pfn(pt_l2(parent)[slot] >> 12));
+
+    if (!pfn)
+        return 0;
+    uint32_t *dst = pfn_to_virt(pfn), parent_l1 = pt_l2(parent)[slot] >> 12;
+    for (unsigned i = 0; i < 1024; i++) {
+        uint32_t pte = src[i];
+        dst[i] = pte;
+        if (!(pte & PTE_P))
+            continue;
+        uint32_t va = base + i * PAGE_SIZE;
+        while (*vp && (*vp)->end <= va)
+            *vp = (*vp)->next;
+        int shared = *vp && (*vp)->start <= va && ((*vp)->flags & VMA_SHARED);
+        if ((pte & PTE_RW) && !shared) {
+            dst[i] = pte & ~PTE_RW;
+            mmu_queue_pte(parent_l1, i, pte & ~PTE_RW);
+        }
+        pfn_get(mfn_to_pfn(pte >> 12));
+        child->pages++;
+    }
+    return pfn;
+}
+
+struct mm *mm_fork(struct mm *parent)
+{
+    struct mm *child = kzalloc(sizeof(*child));
+    uint32_t l2_pfn = child ? pfn_alloc_kernel() : 0;
+
+    if (!l2_pfn) {
+        kfree(child);
+        return 0;
+    }
+    child->l2_pfn = l2_pfn;
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    for (struct vma *v = parent->vmas, **tail = &child->vmas; v; v = v->next) {
+        struct vma *c = kmalloc(sizeof(*c));
+        if (!c)
+            goto oom;
+        *c = (struct vma){v->start, v->end, v->flags, 0};
+        *tail = c;
+        tail = &c->next;
+    }
+    uint32_t *l2 = pfn_to_virt(l2_pfn);
+    const uint32_t *pl2 = pt_l2(parent);
+    memcpy(l2, pl2, PAGE_SIZE); /* the kernel half as it is; user slots replaced below */
+    memset(l2 + HYPERVISOR_L2_FIRST_SLOT, 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * 4);
+    struct vma *cursor = parent->vmas;
+    for (unsigned s = 0; s < KERNEL_L2_FIRST; s++) {
+        if (!(pl2[s] & PTE_P))
+            continue;
+        uint32_t pfn = fork_l1(parent, child, s, &cursor);
+        if (!pfn) {
+            /* Undo the half-made child: its copies hold references; the L2 is not a table. */
+            l2[s] = 0;
+            for (unsigned k = 0; k < s; k++)
+                if (l2[k] & PTE_P)
+                    physmap_queue_protect(mfn_to_pfn(l2[k] >> 12), 1);
+            mmu_flush(0);
+            for (unsigned k = 0; k < s; k++) {
+                if (!(l2[k] & PTE_P))
+                    continue;
+                const uint32_t *l1 = pfn_to_virt(mfn_to_pfn(l2[k] >> 12));
+                for (unsigned i = 0; i < 1024; i++)
+                    if (l1[i] & PTE_P)
+                        pfn_put(mfn_to_pfn(l1[i] >> 12));
+                pfn_release(mfn_to_pfn(l2[k] >> 12));
+            }
+            goto oom;
+        }
+        l2[s] = pfn_to_mfn(pfn) << 12 | PT_L2E_USER;
+        physmap_queue_protect(pfn, 0);
+        child->l1_count++;
+    }
+    physmap_queue_protect(l2_pfn, 0);
+    mmu_queue_ext(MMUEXT_PIN_L2_TABLE, pfn_to_mfn(l2_pfn));
+    if (mmu_flush(0)) {
+        printk("error: the hypervisor refused a forked address space\n");
+        /* Not reached with valid tables; leak rather than free frames in unknown state. */
+        return 0;
+    }
+    return child;
+oom:
+    mmu_flush(0); /* parent downgrades already queued are harmless: they fault back in */
+    for (struct vma *v = child->vmas, *n; v; v = n) {
+        n = v->next;
+        kfree(v);
+    }
+    pfn_release(l2_pfn);
+    kfree(child);
+    return 0;
+}
