@@ -61,6 +61,18 @@ static void kernel_bug(const struct trap_frame *f)
         HYPERVISOR_sched_op(SCHEDOP_block);
 }
 
+/* Like Linux's "segfault at" lines: the first few fatal faults are logged, then counted. */
+static void report(const struct proc *p, const struct trap_frame *f, int sig)
+{
+    static unsigned reported;
+
+    if (p->sig.action[sig - 1].handler != SIG_DFL || ++reported > 20)
+        return;
+    printk("%s[%d]: %s at %#x ip %#x error %#x%s\n", p->name, p->pid, trap_name(f->vector),
+           f->vector == 14 ? f->cr2 : 0, f->eip, f->error,
+           reported == 20 ? " (further faults not reported)" : "");
+}
+
 static void out_of_memory(struct proc *p)
 {
     printk("out of memory: killing pid %d (%s)\n", p->pid, p->name);
@@ -80,9 +92,12 @@ void proc_trap(struct trap_frame *f)
             out_of_memory(p); /* a uaccess copy then fails with -EFAULT; SIGKILL follows */
         if (rc && !user && !fixup(f))
             kernel_bug(f);
-        else if (rc == -EFAULT && user)
+        else if (rc == -EFAULT && user) {
+            report(p, f, SIGSEGV);
             signal_force(p, SIGSEGV);
+        }
     } else if (user && p) {
+        report(p, f, signal_for(f->vector));
         signal_force(p, signal_for(f->vector));
     } else if (!fixup(f)) {
         kernel_bug(f);

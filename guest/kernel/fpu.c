@@ -9,7 +9,9 @@
 #include <lib/string.h>
 
 static struct proc *owner; /* whose state the FPU registers hold */
-static int live;           /* TS is clear: the registers can be used without a trap */
+/* TS is clear: the registers can be used without a trap. The hypervisor starts the guest with
+ * TS clear, so the first switch sets it. */
+static int live = 1;
 static int have_fxsr = -1;
 /* fxrstor image of a fresh FPU: control word 0x37f, MXCSR 0x1f80. */
 static uint8_t clean[512] __attribute__((aligned(16)));

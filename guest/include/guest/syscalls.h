@@ -11,6 +11,9 @@
 
 typedef uint32_t u32;
 
+/* A result is an error when it is -4095..-1: an address above 2 GB is not. */
+#define IS_ERR_RESULT(r) ((unsigned long)(r) >= (unsigned long)-4095)
+
 /* ---- files, descriptors, pipes, polling (kernel/fs/) ---- */
 long sys_read(u32 fd, u32 buf, u32 count);
 long sys_write(u32 fd, u32 buf, u32 count);

@@ -154,7 +154,7 @@ long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr)
     if (!(flags & MREMAP_MAYMOVE))
         return -ENOMEM;
     long to = sys_mmap2(0, new_size, v->flags & 7u, MAP_PRIVATE | MAP_ANONYMOUS, (u32)-1, 0);
-    if (to < 0)
+    if (IS_ERR_RESULT(to)) /* addresses above 2 GB are negative as a long */
         return to;
     if (copy_to_user((uint32_t)to, (const void *)old_addr, old_size)) {
         vm_unmap(mm, (uint32_t)to, (uint32_t)to + new_size);
