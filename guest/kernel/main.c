@@ -45,6 +45,7 @@ static const char *const shutdown_names[] = {
 
 struct options {
     uint32_t shutdown; /* SHUTDOWN_* */
+    int shutdown_given; /* shutdown=: the boot test (banner, then shut down) */
     int test_hypercalls;
     int test_fault;
     const char *test_mmu; /* "mmu", "mmu-attacks", "mmu-stress" */
@@ -116,6 +117,7 @@ static void parse_option(struct options *o, const char *w)
         for (uint32_t r = 0; r < NR_SHUTDOWN_REASONS; r++) {
             if (strcmp(w + 9, shutdown_names[r]) == 0) {
                 o->shutdown = r;
+                o->shutdown_given = 1;
                 return;
             }
         }
@@ -254,7 +256,7 @@ static void run_event_tests(const struct options *o)
 
 static int self_test_mode(const struct options *o)
 {
-    return o->test_hypercalls || o->test_mmu || o->bench_mmu || o->test_traps || o->bench_syscall ||
+    return o->shutdown_given || o->test_hypercalls || o->test_mmu || o->bench_mmu || o->test_traps || o->bench_syscall ||
            o->test_events || o->bench_events;
 }
 
