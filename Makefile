@@ -1,6 +1,6 @@
 # Top-level build: hypervisor (ring 0), guest kernel (ring 1), appliance (ring 3), ISO, tests.
 # Per-directory fragments (*/*.mk) add their sources and rules; everything lands in $(BUILD).
-#   make            build build/appliance.iso
+#   make            install missing packages (make deps), then build build/appliance.iso
 #   make run        boot the ISO in QEMU (serial console on this terminal)
 #   make run-gdb    the same, stopped, waiting for gdb on :1234
 #   make test       host unit tests + QEMU scenarios; last line "N passed, N failed"
@@ -38,7 +38,9 @@ KLDFLAGS := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack --build
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
 .PHONY: all deps run run-gdb test unit-test scenario-test bench check clean
-all: iso
+# deps first, then the ISO: a recursive make keeps apt-get out of a parallel build.
+all: deps
+	$(Q)$(MAKE) --no-print-directory iso
 
 deps:
 	$(Q)bash image/deps.sh

@@ -4,11 +4,14 @@
 set -euo pipefail
 
 # The one list of required packages (gcc brings libasan/libubsan for the host unit tests).
+# Besides Essential packages, the scripts need: awk (mawk), pgrep (procps, for the scenarios'
+# CPU accounting), gdb (make run-gdb, and the scenario that drives it). tests/unit/test_build.sh
+# checks that every command the build and the tests run comes from this list or is Essential.
 PACKAGES=(
     make gcc binutils libc6-dev
     qemu-system-x86 ovmf
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
-    cpio
+    cpio mawk procps gdb
     gcc-i686-linux-gnu binutils-i686-linux-gnu musl-dev:i386
 )
 
@@ -24,6 +27,13 @@ SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
     SUDO=(sudo)
 fi
+need_root()
+{
+    if [ ${#SUDO[@]} -gt 0 ] && ! command -v sudo >/dev/null; then
+        echo "deps: missing: $*; run 'make deps' as root (there is no sudo here)" >&2
+        exit 1
+    fi
+}
 
 # Register foreign architectures; succeeds silently when nothing is to do.
 # Returns 0 when an architecture was added (the package lists then need an update).
@@ -33,6 +43,7 @@ add_extra_architectures()
     for arch in "${EXTRA_ARCHITECTURES[@]}"; do
         [ "$arch" != "$(dpkg --print-architecture)" ] || continue
         if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+            need_root "the dpkg architecture $arch"
             "${SUDO[@]}" dpkg --add-architecture "$arch"
             added=0
         fi
@@ -55,6 +66,7 @@ if [ "${#missing[@]}" -eq 0 ] && [ "$arch_added" -eq 0 ]; then
 fi
 
 echo "deps: installing ${missing[*]:-(nothing; new architectures only)}"
+need_root "${missing[*]:-}"
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -q
 if [ "${#missing[@]}" -gt 0 ]; then

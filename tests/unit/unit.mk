@@ -22,6 +22,13 @@ UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage
 
+# Build plumbing (make runs deps first, deps.sh covers every command used): a bash script, run
+# like the binaries.
+UNIT_TESTS += $(BUILD)/tests/unit/test_build
+$(BUILD)/tests/unit/test_build: tests/unit/test_build.sh
+	@mkdir -p $(@D)
+	$(Q)install -m 755 $< $@
+
 # One rule per test (a template rather than .SECONDEXPANSION, which would affect every fragment).
 define UNIT_TEST_RULE
 $(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_HEADERS)
