@@ -55,9 +55,12 @@ static void guest_backtrace(const struct cpu_regs *r)
     uint32_t ebp = r->ebp;
     for (int depth = 0; depth < 8 && ebp; depth++) {
         uint32_t frame[2]; /* saved ebp, return address */
-        if (copy_from_guest(frame, ebp, sizeof(frame)) || frame[0] <= ebp)
+        if (copy_from_guest(frame, ebp, sizeof(frame)))
             break;
-        n += snprintf(line + n, sizeof(line) - (size_t)n, " %#x", frame[1]);
+        if (frame[1])
+            n += snprintf(line + n, sizeof(line) - (size_t)n, " %#x", frame[1]);
+        if (frame[0] <= ebp) /* the outermost frame (saved EBP 0), or a loop */
+            break;
         ebp = frame[0];
     }
     printk("%s\n", line);

@@ -135,7 +135,17 @@ for line in "${FORBID[@]}"; do
     ! grep -aqF -- "$line" "$log" || fail "forbidden \"$line\" seen"
 done
 # CHECK: a shell command run last (LOG, WORK, CLK_TCK set); its output goes to the log, and
-# its last line into the PASS/FAIL line.
+# its last line into the PASS/FAIL line. It may call symbolize.
+symbolize() # ELF ADDR...: the text symbol each address lies in, one per line ("?" for none)
+{
+    local elf=$1 a
+    shift
+    nm -n "$elf" | awk '$2 ~ /^[tTwW]$/ && length($1) == 8 { print $1, $3 }' >"$WORK/syms"
+    for a in "$@"; do
+        awk -v want="$(printf '%08x' $((a)))" '$1 <= want { f = $2 } END { print f == "" ? "?" : f }' \
+            "$WORK/syms"
+    done
+}
 note=""
 if [ -n "$CHECK" ]; then
     export LOG=$log CLK_TCK
