@@ -67,7 +67,13 @@ void context_switch(struct task *prev, struct task *next)
     static mmu_update_t baseptr;
     unsigned n = 0;
 
-    (void)prev;
+    /* The outgoing FS/GS are saved and nulled first: the multicall may replace the TLS
+     * descriptors they name, and the hypervisor could not reload them on its way back. */
+    uint16_t fs, gs;
+    __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    prev->fs = fs;
+    prev->gs = gs;
+    __asm__ volatile("mov %0, %%fs; mov %0, %%gs" ::"r"(0));
     mc[n++] = (multicall_entry_t){__HYPERVISOR_stack_switch, {kernel_ss(), next->kstack_top}};
     if (next->proc && next->proc->mm != active_mm) {
         baseptr = (mmu_update_t){mm_l2_mfn(next->proc->mm) << 12 | MMU_EXTENDED_COMMAND,

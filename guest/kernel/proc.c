@@ -129,7 +129,7 @@ static long do_fork(uint32_t new_sp, int vfork)
     fpu_save_for_fork(parent);
     memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
     child->fpu_used = parent->fpu_used;
-    child->mm = mm_fork(parent->mm);
+    child->mm = mm_fork(parent->mm, frame.esp);
     child->files = child->mm ? files_dup(parent->files) : 0;
     if (!child->files) {
         if (child->mm)
@@ -151,6 +151,9 @@ static long do_fork(uint32_t new_sp, int vfork)
         return -EAGAIN;
     }
     kstats.forks++;
+    /* The child runs first: it usually execs or exits at once, which ends the sharing of
+     * the parent's pages before the parent takes copy-on-write faults on them. */
+    sched_run_first(child->task);
     int pid = child->pid;
     /* vfork: the parent sleeps until the child has exec'd or exited (it clears the link). */
     while (vfork && child_still_vforked(parent, pid))

@@ -98,6 +98,9 @@ void schedule(void)
     else
         user_set_entry_stack(next->kstack_top);
     switch_to(&prev->esp, next->esp);
+    /* Back in this task (now current again). */
+    if (current->proc)
+        load_fs_gs(current->fs, current->gs);
 }
 
 void sched_yield(void)
@@ -123,6 +126,26 @@ void sched_wake(struct task *t)
     sched_need_resched = 1;
 }
 
+void sched_run_first(struct task *t)
+{
+    uint8_t old = evt_disable();
+
+    for (struct task **pp = &runq_head; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            if (runq_tail == t) {
+                runq_tail = runq_head;
+                while (runq_tail && runq_tail->next)
+                    runq_tail = runq_tail->next;
+            }
+            enqueue_front(t);
+            sched_need_resched = 1;
+            break;
+        }
+    }
+    evt_restore(old);
+}
+
 static void wake_timer(struct timer *t)
 {
     sched_wake(t->arg);
@@ -141,6 +164,8 @@ void sleep_ns(uint64_t ns)
 
 void sched_first_run(void)
 {
+    if (current->proc)
+        load_fs_gs(current->fs, current->gs);
     evt_enable();
 }
 
@@ -168,9 +193,9 @@ static void user_entry(void *arg)
 }
 
 /* A free slot with a stack whose top holds `top` bytes (a frame to return through), then what
- * switch_to pops: GS FS EDI ESI EBX EBP and the return address `start`. Events masked. */
+ * switch_to pops: EDI ESI EBX EBP and the return address `start`. Events masked. */
 static struct task *new_task(const char *name, const void *top, uint32_t top_len,
-                             void (*start)(void), uint32_t gs, uint32_t fs)
+                             void (*start)(void))
 {
     struct task *t = 0;
 
@@ -186,8 +211,8 @@ static struct task *new_task(const char *name, const void *top, uint32_t top_len
     t->kstack_top = (uint32_t)stack_top;
     memcpy(sp, top, top_len);
     *--sp = (uint32_t)start; /* switch_to's ret */
-    sp -= 6;                 /* GS FS EDI ESI EBX EBP */
-    sp[0] = gs, sp[1] = fs, sp[2] = sp[3] = sp[4] = sp[5] = 0;
+    sp -= 4;                 /* EDI ESI EBX EBP */
+    sp[0] = sp[1] = sp[2] = sp[3] = 0;
     t->esp = (uint32_t)sp;
     return t;
 }
@@ -196,7 +221,7 @@ struct task *task_spawn(const char *name, void (*fn)(void *), void *arg)
 {
     static const uint32_t no_return = 0; /* task_start's return address: never used */
     uint8_t old = evt_disable();
-    struct task *t = new_task(name, &no_return, sizeof(no_return), task_start, 0, 0);
+    struct task *t = new_task(name, &no_return, sizeof(no_return), task_start);
 
     if (t) {
         t->fn = fn;
@@ -214,9 +239,11 @@ struct task *task_spawn_proc(struct proc *p, const struct trap_frame *frame, voi
     uint16_t fs, gs;
 
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
-    struct task *t = new_task(p->name, frame, sizeof(*frame),
-                              start ? start : (void (*)(void))ret_from_fork, gs, fs);
+    struct task *t =
+        new_task(p->name, frame, sizeof(*frame), start ? start : (void (*)(void))ret_from_fork);
     if (t) {
+        t->fs = fs;
+        t->gs = gs;
         struct trap_frame *f = (struct trap_frame *)(t->kstack_top - sizeof(*frame));
         f->eax = 0; /* the child's fork() returns 0 */
         t->proc = p;

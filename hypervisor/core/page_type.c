@@ -218,11 +218,15 @@ static int validate_table(uint32_t mfn, enum frame_type t, uint16_t dom, const c
     uint32_t *e = arch_map_frame(mfn);
     unsigned n = guest_slots(t), i;
     int err = 0;
-    for (i = 0; i < n && !err; i++)
+    /* Empty entries are skipped in one scan: most of a table is empty. */
+    for (i = scan_nonzero32(e, 0, n); i < n; i = scan_nonzero32(e, i + 1, n)) {
         err = t == FT_L1 ? l1e_get(e[i], dom, why) : l2e_get(e[i], mfn, dom, why);
+        if (err)
+            break;
+    }
     if (err) {
-        for (unsigned j = 0; j + 1 < i; j++) /* undo the entries before the refused one */
-            t == FT_L1 ? l1e_put(e[j]) : l2e_put(e[j], mfn);
+        for (unsigned j = scan_nonzero32(e, 0, i); j < i; j = scan_nonzero32(e, j + 1, i))
+            t == FT_L1 ? l1e_put(e[j]) : l2e_put(e[j], mfn); /* undo those before the refused one */
     } else if (t == FT_L2) {
         arch_copy_hv_slots(e);
     }
@@ -249,7 +253,8 @@ static int validate(uint32_t mfn, enum frame_type t, uint16_t dom, const char **
 static void devalidate(uint32_t mfn, enum frame_type t)
 {
     uint32_t *e = arch_map_frame(mfn);
-    for (unsigned i = 0; i < guest_slots(t); i++)
+    unsigned n = guest_slots(t);
+    for (unsigned i = scan_nonzero32(e, 0, n); i < n; i = scan_nonzero32(e, i + 1, n))
         t == FT_L1 ? l1e_put(e[i]) : l2e_put(e[i], mfn);
     if (t == FT_L2) /* the frame goes back to the guest as plain memory: no hypervisor entries */
         memset(&e[HYPERVISOR_L2_FIRST_SLOT], 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * sizeof(*e));

@@ -5,9 +5,7 @@
 #define FLAT_RING3_DS 0x0833
 
     .text
-/* void switch_to(uint32_t *save_esp, uint32_t new_esp). FS and GS are a process's own (TLS):
- * they are switched here, after context_switch has put the next process's TLS descriptors
- * into the GDT. A selector that no longer loads becomes null. */
+/* void switch_to(uint32_t *save_esp, uint32_t new_esp) */
     .globl switch_to
 switch_to:
     movl 4(%esp), %eax
@@ -16,28 +14,32 @@ switch_to:
     pushl %ebx
     pushl %esi
     pushl %edi
-    movl %fs, %ecx
-    pushl %ecx
-    movl %gs, %ecx
-    pushl %ecx
     movl %esp, (%eax)
     movl %edx, %esp
-    popl %ecx
-1:  movl %ecx, %gs
-    popl %ecx
-2:  movl %ecx, %fs
     popl %edi
     popl %esi
     popl %ebx
     popl %ebp
     ret
-3:  xorl %ecx, %ecx
-    jmp 1b
-4:  xorl %ecx, %ecx
+
+/* void load_fs_gs(uint32_t fs, uint32_t gs): a process's TLS selectors; one that no longer
+ * loads (its descriptor changed) becomes null. */
+    .globl load_fs_gs
+load_fs_gs:
+    movl 4(%esp), %eax
+1:  movl %eax, %fs
+2:  movl 8(%esp), %eax
+3:  movl %eax, %gs
+4:  ret
+5:  xorl %eax, %eax
+    movl %eax, %fs
     jmp 2b
+6:  xorl %eax, %eax
+    movl %eax, %gs
+    jmp 4b
     .section __ex_table, "a"
-    .long 1b, 3b
-    .long 2b, 4b
+    .long 1b, 5b
+    .long 3b, 6b
     .previous
 
 /* void user_jump(uint32_t eip, uint32_t esp): iret into ring 3, registers cleared. */

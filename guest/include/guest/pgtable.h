@@ -7,8 +7,12 @@
 #include <linux/abi.h>
 #include <guest/mmu.h>
 #include <guest/vm.h>
+#include <lib/string.h>
 
 #define PT_L2E_USER (PTE_P | PTE_RW | PTE_US | PTE_A) /* an L2 entry for user L1s */
+/* Walking the user half of an L2 (slots 0-767), skipping empty slots in one scan. */
+#define FIRST_USER_SLOT(l2) ((unsigned)scan_nonzero32((l2), 0, KERNEL_L2_FIRST))
+#define NEXT_USER_SLOT(l2, s) ((unsigned)scan_nonzero32((l2), (s) + 1, KERNEL_L2_FIRST))
 
 uint32_t *pt_l2(const struct mm *mm);              /* read-only view */
 uint32_t *pt_l1(const struct mm *mm, uint32_t va); /* read-only view of va's L1, or NULL */

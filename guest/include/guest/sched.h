@@ -29,6 +29,7 @@ struct task {
     uint32_t switches;
     struct task *next; /* run queue */
     struct proc *proc; /* the process it runs, NULL for a kernel thread */
+    uint16_t fs, gs;   /* its ring-3 FS and GS (TLS) while switched out */
 };
 _Static_assert(__builtin_offsetof(struct task, work) == 4, "linux_entry.S: TASK_WORK");
 
@@ -48,6 +49,7 @@ void schedule(void);            /* with events masked */
 void sched_yield(void);
 void sched_block(void); /* current sleeps until sched_wake; call with events masked */
 void sched_wake(struct task *t);
+void sched_run_first(struct task *t); /* t (runnable) goes next, current at the next chance */
 void sleep_ns(uint64_t ns);
 void sched_exit(void) __attribute__((noreturn)); /* the current task ends (events masked) */
 void sched_first_run(void);                      /* a new task's first instructions */
@@ -58,6 +60,7 @@ void context_switch(struct task *prev, struct task *next);
 
 /* arch/x86/switch.S */
 void switch_to(uint32_t *save_esp, uint32_t new_esp);
+void load_fs_gs(uint32_t fs, uint32_t gs);
 void user_jump(uint32_t eip, uint32_t esp) __attribute__((noreturn));
 
 #endif

@@ -34,9 +34,11 @@ struct mm {
     uint32_t l1_count;       /* L1 tables in use */
 };
 
-struct mm *mm_create(void);            /* NULL when out of memory */
-struct mm *mm_fork(struct mm *parent); /* copy-on-write copy; NULL when out of memory */
-void mm_destroy(struct mm *mm);        /* must not be the current address space */
+struct mm *mm_create(void); /* NULL when out of memory */
+struct mm *mm_fork(struct mm *parent,
+                   uint32_t hot); /* copy-on-write copy, the page at hot (the stack) copied at once;
+                                     NULL when out of memory */
+void mm_destroy(struct mm *mm);   /* must not be the current address space */
 uint32_t mm_l2_mfn(const struct mm *mm);
 
 /* Regions. vma_add fails (-ENOMEM) when the range overlaps another or memory is out. */

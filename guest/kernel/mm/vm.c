@@ -51,18 +51,19 @@ void mm_destroy(struct mm *mm)
     uint32_t *l2 = pt_l2(mm);
 
     mmu_queue_ext(MMUEXT_UNPIN_TABLE, pfn_to_mfn(mm->l2_pfn));
-    for (unsigned s = 0; s < KERNEL_L2_FIRST; s++)
+    for (unsigned s = FIRST_USER_SLOT(l2); s < KERNEL_L2_FIRST; s = NEXT_USER_SLOT(l2, s))
         if (l2[s] & PTE_P)
             physmap_queue_protect(mfn_to_pfn(l2[s] >> 12), 1);
     physmap_queue_protect(mm->l2_pfn, 1);
     if (mmu_flush(0))
         printk("error: the hypervisor refused to release an address space\n");
-    for (unsigned s = 0; s < KERNEL_L2_FIRST; s++) {
+    for (unsigned s = FIRST_USER_SLOT(l2); s < KERNEL_L2_FIRST; s = NEXT_USER_SLOT(l2, s)) {
         if (!(l2[s] & PTE_P))
             continue;
         uint32_t l1_pfn = mfn_to_pfn(l2[s] >> 12);
         const uint32_t *l1 = pfn_to_virt(l1_pfn);
-        for (unsigned i = 0; i < 1024; i++)
+        for (unsigned i = scan_nonzero32(l1, 0, 1024); i < 1024;
+             i = scan_nonzero32(l1, i + 1, 1024))
             if (l1[i] & PTE_P)
                 pfn_put(mfn_to_pfn(l1[i] >> 12));
         pfn_release(l1_pfn);
@@ -126,23 +127,26 @@ static void unmap_pages(struct mm *mm, uint32_t start, uint32_t end)
     uint32_t puts[PUT_BATCH];
     unsigned n = 0;
 
-    for (uint32_t va = start; va < end; va += PAGE_SIZE) {
-        const uint32_t *l1 = pt_l1(mm, va);
-        if (!l1) {
-            va = (va | 0x3fffff) + 1 - PAGE_SIZE; /* skip the empty 4 MB */
-            continue;
+    for (uint32_t chunk = start & ~0x3fffffu; chunk < end; chunk += 0x400000) {
+        const uint32_t *l1 = pt_l1(mm, chunk);
+        uint32_t lo = chunk < start ? (start >> 12) & 1023 : 0;
+        uint32_t hi = end - chunk >= 0x400000 ? 1024 : ((end - chunk) >> 12);
+        for (uint32_t i = l1 ? scan_nonzero32(l1, lo, hi) : hi; i < hi;
+             i = scan_nonzero32(l1, i + 1, hi)) {
+            uint32_t pte = l1[i];
+            if (!(pte & PTE_P))
+                continue;
+            pt_queue_set(mm, chunk + i * PAGE_SIZE, 0);
+            puts[n++] = mfn_to_pfn(pte >> 12);
+            mm->pages--;
+            if (n == PUT_BATCH) {
+                mmu_flush(0);
+                while (n)
+                    pfn_put(puts[--n]);
+            }
         }
-        uint32_t pte = l1[(va >> 12) & 1023];
-        if (!(pte & PTE_P))
-            continue;
-        pt_queue_set(mm, va, 0);
-        puts[n++] = mfn_to_pfn(pte >> 12);
-        mm->pages--;
-        if (n == PUT_BATCH) {
-            mmu_flush(0);
-            while (n)
-                pfn_put(puts[--n]);
-        }
+        if (chunk + 0x400000 < chunk)
+            break;
     }
     mmu_flush(0);
     while (n)

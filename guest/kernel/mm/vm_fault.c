@@ -108,8 +108,11 @@ void *vm_populate(struct mm *mm, uint32_t addr, uint32_t flags)
 /* ---- fork ---- */
 
 /* Copy one parent L1 into a new child frame: private writable pages become read-only in
- * both (queued for the parent), every mapped frame gains a reference. */
-static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, struct vma **vp)
+ * both (queued for the parent), every mapped frame gains a reference. The page at `hot` (the
+ * parent's stack top) is copied at once instead: both processes write it first thing, and a
+ * copy now costs less than the fault each would take. */
+static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, struct vma **vp,
+                        uint32_t hot)
 {
     uint32_t base = slot << 22, pfn = pfn_alloc_kernel();
     const uint32_t *src = pfn_to_virt(mfn_to_pfn(pt_l2(parent)[slot] >> 12));
@@ -117,15 +120,25 @@ static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, stru
     if (!pfn)
         return 0;
     uint32_t *dst = pfn_to_virt(pfn), parent_l1 = pt_l2(parent)[slot] >> 12;
-    for (unsigned i = 0; i < 1024; i++) {
+    memcpy(dst, src, PAGE_SIZE);
+    for (unsigned i = scan_nonzero32(src, 0, 1024); i < 1024;
+         i = scan_nonzero32(src, i + 1, 1024)) {
         uint32_t pte = src[i];
-        dst[i] = pte;
         if (!(pte & PTE_P))
             continue;
         uint32_t va = base + i * PAGE_SIZE;
         while (*vp && (*vp)->end <= va)
             *vp = (*vp)->next;
         int shared = *vp && (*vp)->start <= va && ((*vp)->flags & VMA_SHARED);
+        if ((pte & PTE_RW) && !shared && va == hot) {
+            uint32_t copy = pfn_alloc_user();
+            if (copy) {
+                memcpy(pfn_to_virt(copy), pfn_to_virt(mfn_to_pfn(pte >> 12)), PAGE_SIZE);
+                dst[i] = pfn_to_mfn(copy) << 12 | (pte & 0xfffu);
+                child->pages++;
+                continue;
+            }
+        }
         if ((pte & PTE_RW) && !shared) {
             dst[i] = pte & ~PTE_RW;
             mmu_queue_pte(parent_l1, i, pte & ~PTE_RW);
@@ -136,7 +149,7 @@ static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, stru
     return pfn;
 }
 
-struct mm *mm_fork(struct mm *parent)
+struct mm *mm_fork(struct mm *parent, uint32_t hot)
 {
     struct mm *child = kzalloc(sizeof(*child));
     uint32_t l2_pfn = child ? pfn_alloc_kernel() : 0;
@@ -161,18 +174,18 @@ struct mm *mm_fork(struct mm *parent)
     memcpy(l2, pl2, PAGE_SIZE); /* the kernel half as it is; user slots replaced below */
     memset(l2 + HYPERVISOR_L2_FIRST_SLOT, 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * 4);
     struct vma *cursor = parent->vmas;
-    for (unsigned s = 0; s < KERNEL_L2_FIRST; s++) {
+    for (unsigned s = FIRST_USER_SLOT(pl2); s < KERNEL_L2_FIRST; s = NEXT_USER_SLOT(pl2, s)) {
         if (!(pl2[s] & PTE_P))
             continue;
-        uint32_t pfn = fork_l1(parent, child, s, &cursor);
+        uint32_t pfn = fork_l1(parent, child, s, &cursor, hot & ~(PAGE_SIZE - 1));
         if (!pfn) {
             /* Undo the half-made child: its copies hold references; the L2 is not a table. */
             l2[s] = 0;
-            for (unsigned k = 0; k < s; k++)
+            for (unsigned k = FIRST_USER_SLOT(l2); k < s; k = NEXT_USER_SLOT(l2, k))
                 if (l2[k] & PTE_P)
                     physmap_queue_protect(mfn_to_pfn(l2[k] >> 12), 1);
             mmu_flush(0);
-            for (unsigned k = 0; k < s; k++) {
+            for (unsigned k = FIRST_USER_SLOT(l2); k < s; k = NEXT_USER_SLOT(l2, k)) {
                 if (!(l2[k] & PTE_P))
                     continue;
                 const uint32_t *l1 = pfn_to_virt(mfn_to_pfn(l2[k] >> 12));

@@ -15,5 +15,8 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 /* Copy at most size-1 bytes and always NUL-terminate (size > 0); returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);
+/* The first index in [i, n) whose word is not zero, or n: page-table walks skip empty entries
+ * with it (one repe scasl on x86). In lib/scan.c. */
+size_t scan_nonzero32(const unsigned *p, size_t i, size_t n);
 
 #endif
