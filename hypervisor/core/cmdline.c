@@ -144,6 +144,11 @@ static void parse_option(struct word w, struct hv_options *o,
             o->on_crash = ON_CRASH_REBOOT;
         else
             warn_word(warn, "bad oncrash= value (halt or reboot)", w);
+    } else if (word_key(w, "panic", &v)) {
+        if (word_is(v, "test"))
+            o->panic_test = 1;
+        else
+            warn_word(warn, "bad panic= value (test)", w);
     } else {
         warn_word(warn, "unknown option", w);
     }

@@ -136,6 +136,8 @@ void hv_start(uint32_t magic, uint32_t mbi)
     printk("(hv) ringvisor %s: Xen 2.0 x86_32 paravirtual hypervisor\n", HV_VERSION);
     printk("(hv) loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown",
            boot.cmdline);
+    if (hv_opts.panic_test)
+        arch_panic_test();
     arch_cpu_init();
     arch_time_init();
     printk("(hv) TSC %u kHz, wall clock %u s since 1970\n", arch_tsc_hz() / 1000,

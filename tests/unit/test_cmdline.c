@@ -148,6 +148,21 @@ TEST(exit_and_oncrash)
     CHECK_STR(last_msg, "bad oncrash= value (halt or reboot)");
 }
 
+TEST(panic_test)
+{
+    struct hv_options o;
+    parse("hv exit=debug", &o);
+    CHECK_EQ(o.panic_test, 0);
+    parse("hv exit=debug panic=test", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.panic_test, 1);
+    parse("hv panic=now", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_EQ(o.panic_test, 0);
+    CHECK_STR(last_msg, "bad panic= value (test)");
+    CHECK_STR(last_word, "panic=now");
+}
+
 TEST(unknown_warned_once_each)
 {
     struct hv_options o;
@@ -227,6 +242,6 @@ TEST(null_warn_and_line)
 }
 
 RUN_TESTS(T(defaults), T(path_skipped_only_first), T(console), T(mem_values),
-          T(mem_bad_values_warned), T(exit_and_oncrash), T(unknown_warned_once_each),
+          T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(unknown_warned_once_each),
           T(guest_cmdline_split), T(guest_cmdline_truncated), T(long_bad_word_warned_truncated),
           T(null_warn_and_line))

@@ -1,6 +1,7 @@
 /* Leaving: QEMU's debug-exit device, ACPI-style power-off, reset, halt; idle and backtraces. */
 #include "hv/arch.h"
 #include "hv/console.h"
+#include "hv/panic.h"
 #include "layout.h"
 #include "x86.h"
 
@@ -57,11 +58,11 @@ void arch_irq_window(void)
     __asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
-void arch_backtrace(uint32_t ebp)
+void arch_backtrace(uint32_t eip, uint32_t ebp)
 {
     extern char hv_stack[];
     uint32_t lo = (uint32_t)hv_stack, hi = lo + HV_STACK_SIZE;
-    printk("(hv)   backtrace:");
+    printk("(hv)   backtrace: %#x", eip);
     for (int depth = 0; depth < 16 && ebp >= lo && ebp + 8 <= hi; depth++) {
         uint32_t *frame = (uint32_t *)ebp;
         printk(" %#x", frame[1]);
@@ -70,4 +71,17 @@ void arch_backtrace(uint32_t ebp)
         ebp = frame[0];
     }
     printk("\n");
+}
+
+void arch_panic_fill(struct panic_state *s, const struct cpu_regs *r)
+{
+    s->r = *r;
+    if (!REGS_FROM_GUEST(r)) { /* a fault in ring 0 switches no stack: no ESP/SS pushed */
+        s->r.esp = (uint32_t)&r->esp;
+        s->r.ss = HV_DS;
+    }
+    s->cr[0] = read_cr0();
+    s->cr[1] = read_cr2();
+    s->cr[2] = read_cr3();
+    s->cr[3] = read_cr4();
 }

@@ -56,7 +56,12 @@ void arch_poweroff(void);
 void arch_reboot(void);
 void arch_halt(void) __attribute__((noreturn));
 void arch_idle(void); /* halt until the next interrupt */
-void arch_backtrace(uint32_t ebp);
+/* "(hv)   backtrace: EIP ret ret ...", walking saved frame pointers from ebp. */
+void arch_backtrace(uint32_t eip, uint32_t ebp);
+struct panic_state;
+/* A panic from a trap frame: the frame, the stack it was on, the control registers. */
+void arch_panic_fill(struct panic_state *s, const struct cpu_regs *r);
+void arch_panic_test(void) __attribute__((noreturn)); /* panic=test: panic at once */
 
 /* Console devices. */
 void arch_serial_init(void);
