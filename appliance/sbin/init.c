@@ -34,6 +34,22 @@ struct entry {
 static struct entry entries[MAX_ENTRIES];
 static int nr_entries;
 
+/* The machine's name, from /etc/hostname (its first line). */
+static void set_hostname(void)
+{
+    char name[65];
+    FILE *f = fopen("/etc/hostname", "r");
+
+    if (!f)
+        return;
+    if (fgets(name, sizeof name, f)) {
+        name[strcspn(name, "\n")] = 0;
+        if (name[0] && getpid() == 1 && sethostname(name, strlen(name)) != 0)
+            printf("init: sethostname %s: %s\n", name, strerror(errno));
+    }
+    fclose(f);
+}
+
 static void parse_line(char *line)
 {
     struct entry *e = &entries[nr_entries];
@@ -127,8 +143,10 @@ int main(int argc, char **argv)
     struct utsname u;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    set_hostname();
     uname(&u);
-    printf("init: %s %s on %s, pid %d\n", u.sysname, u.release, u.machine, (int)getpid());
+    printf("init: %s %s on %s (%s), pid %d\n", u.sysname, u.release, u.machine, u.nodename,
+           (int)getpid());
     if (argc > 1) {
         entries[0].argv[0] = argv[1];
         for (int i = 2; i < argc && i <= MAX_ARGS; i++)

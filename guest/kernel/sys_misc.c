@@ -25,13 +25,28 @@ uint32_t cpu_hwcap(void)
     return d;
 }
 
+static char hostname[65] = "ringvisor"; /* init sets the appliance's from /etc/hostname */
+
+long sys_sethostname(u32 name, u32 len)
+{
+    char buf[sizeof(hostname)];
+
+    if (len >= sizeof(hostname))
+        return -EINVAL;
+    if (copy_from_user(buf, name, len))
+        return -EFAULT;
+    buf[len] = 0;
+    memcpy(hostname, buf, len + 1);
+    return 0;
+}
+
 long sys_uname(u32 buf)
 {
     struct linux_utsname u;
 
     memset(&u, 0, sizeof(u));
     strlcpy(u.sysname, "Linux", sizeof(u.sysname)); /* the ABI it offers; see docs/guest.md */
-    strlcpy(u.nodename, "ringvisor", sizeof(u.nodename));
+    strlcpy(u.nodename, hostname, sizeof(u.nodename));
     strlcpy(u.release, "4.4.0-ringvisor", sizeof(u.release));
     strlcpy(u.version, "ringvisor 0.1 (Xen 2.0 x86_32 paravirtual guest)", sizeof(u.version));
     strlcpy(u.machine, "i686", sizeof(u.machine));

@@ -44,6 +44,7 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_get_thread_area] = H(sys_get_thread_area),
     [__NR_sched_yield] = H(sys_sched_yield),
     [__NR_uname] = H(sys_uname),
+    [__NR_sethostname] = H(sys_sethostname),
     [__NR_reboot] = H(sys_reboot),
     [__NR_prlimit64] = H(sys_prlimit64),
     [__NR_ugetrlimit] = H(sys_ugetrlimit),

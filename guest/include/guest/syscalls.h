@@ -91,6 +91,7 @@ long sys_set_thread_area(u32 udesc);
 long sys_get_thread_area(u32 udesc);
 long sys_sched_yield(void);
 long sys_uname(u32 buf);
+long sys_sethostname(u32 name, u32 len);
 long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 arg);
 long sys_prlimit64(u32 pid, u32 resource, u32 new_limit, u32 old_limit);
 long sys_ugetrlimit(u32 resource, u32 rlim);

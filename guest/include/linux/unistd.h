@@ -43,6 +43,7 @@
 #define __NR_getppid 64
 #define __NR_getpgrp 65
 #define __NR_setsid 66
+#define __NR_sethostname 74
 #define __NR_gettimeofday 78
 #define __NR_symlink 83
 #define __NR_readlink 85
