@@ -11,7 +11,9 @@
 # QEMU monitor). With it, QEMU runs headless and the serial output goes to FILE; --serial-input
 # then feeds the serial port from FIFO (or file) too, through QEMU's stdio (output appended to FILE).
 # The exit status is QEMU's: with the hypervisor's exit=debug, (code << 1) | 1.
-# Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80).
+# --gdb stops the CPU at once and waits for gdb on GDB_PORT (1234).
+# Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80),
+# GDB_PORT (1234).
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -50,9 +52,15 @@ while [ $# -gt 0 ]; do
 done
 
 # x86_64 QEMU runs the 32-bit hypervisor as well as i386 QEMU does, loads ELF32 multiboot kernels
-# with -kernel, and is the only one that can run the 64-bit OVMF firmware.
+# with -kernel, and is the only one that can run the 64-bit OVMF firmware. But its gdb stub always
+# describes an x86-64 CPU, which gdb cannot match with the i386 hv.elf ("Remote 'g' packet reply
+# is too long"): under --gdb the BIOS and -kernel boots use i386 QEMU, whose stub gdb understands.
+qemu=qemu-system-x86_64
+if [ "$gdb" = 1 ] && [ "$firmware" = bios ]; then
+    qemu=qemu-system-i386
+fi
 # shellcheck disable=SC2054 # the commas are QEMU's
-args=(qemu-system-x86_64 -accel "${ACCEL:-tcg}" -m "$mem" -no-reboot
+args=("$qemu" -accel "${ACCEL:-tcg}" -m "$mem" -no-reboot
     -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
 case $boot in
@@ -109,8 +117,14 @@ else
 fi
 
 if [ "$gdb" = 1 ]; then
-    args+=(-s -S)
-    echo "qemu.sh: waiting for gdb: gdb $BUILD/hypervisor/hv.elf -ex 'target remote :1234'" >&2
+    port=${GDB_PORT:-1234}
+    args+=(-gdb "tcp::$port" -S)
+    if [ "$firmware" = bios ]; then
+        echo "qemu.sh: waiting for gdb: gdb $BUILD/hypervisor/hv.elf -ex 'target remote :$port'" >&2
+    else
+        echo "qemu.sh: waiting for gdb (x86-64 stub under UEFI): gdb -ex 'set architecture i386:x86-64'" \
+            "-ex 'target remote :$port' -ex 'symbol-file $BUILD/hypervisor/hv.elf'" >&2
+    fi
 fi
 
 exec "${args[@]}" "$@"

@@ -39,7 +39,7 @@ export HTTP_PORT
 unset GUEST INITRD
 DESC="" BOOT=kernel SETUP="" HV="$BUILD/hypervisor/hv.elf" ISO="$BUILD/appliance.iso"
 HV_ARGS="exit=debug" GUEST_ARGS="" TIMEOUT=60 EXPECT_STATUS=1
-REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" WATCH=() CHECK=""
+REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" WATCH=() CHECK="" GDB=0
 # shellcheck disable=SC1090
 source "$scn"
 [ -v GUEST ] || GUEST="$BUILD/guest/guest.elf"
@@ -59,6 +59,12 @@ fail()
     exit 1
 }
 
+# GDB=1: QEMU waits for gdb on GDB_PORT (a free port, set before SETUP, which starts gdb).
+if [ "$GDB" = 1 ]; then
+    GDB_PORT=$(free_port)
+    export GDB_PORT
+fi
+
 if [ -n "$SETUP" ] && ! (eval "$SETUP") >"$WORK/setup.out" 2>&1; then
     cat "$WORK/setup.out" >>"$log"
     fail "setup failed"
@@ -71,6 +77,7 @@ iso-bios) boot=(--boot iso --firmware bios --iso "$ISO") ;;   # command lines ar
 iso-uefi) boot=(--boot iso --firmware uefi --iso "$ISO") ;;
 *) fail "unknown BOOT=$BOOT" ;;
 esac
+if [ "$GDB" = 1 ]; then boot+=(--gdb); fi
 
 # Background helpers (INPUT, WATCH) poll the serial log; they end with the boot.
 helpers=()
