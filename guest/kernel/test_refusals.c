@@ -135,6 +135,18 @@ static void forbidden_instructions(void)
     }
 }
 
+/* A ring-3 program raising #GP in a loop must not flood the console: the hypervisor logs the
+ * first few of each kind, then a count now and then (the scenario checks its lines). */
+static void gp_flood(void)
+{
+    const struct probe_case c = UCASE("int $0x82", hypercall, 13, 0x82u << 3 | 2u, 0);
+    int32_t n = 0;
+
+    for (unsigned i = 0; i < 1000; i++)
+        n += probe_fire(&c) == 1 && trap_probe.vector == 13;
+    check_eq("1000 ring-3 int $0x82 in a row, each a #GP", n, 1000);
+}
+
 /* The scratch segment goes into DS or FS; update_descriptor makes it not-present; the
  * hypervisor's return from that very call cannot reload the register and must enter the
  * failsafe callback with what it held (ABI §6). Afterwards the register is reloaded here. */
@@ -247,6 +259,7 @@ void test_refusals(const start_info_t *si)
     descriptors(si);
     argument_checks(si);
     forbidden_instructions();
+    gp_flood();
     failsafe(0);
     check_summary("refusals");
 }

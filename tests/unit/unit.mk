@@ -13,12 +13,13 @@ UNIT_SRCS_test_xen_guest_info := hypervisor/core/guest_image.c
 UNIT_SRCS_test_dom_layout := hypervisor/core/dom_layout.c
 UNIT_SRCS_test_cmdline := hypervisor/core/cmdline.c
 UNIT_SRCS_test_desc := hypervisor/arch/x86/desc.c
+UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_insn.h
 # (headers listed here are dependencies only: the rule compiles the .c files)
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
 	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h
 
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_desc \
-	test_page_type
+	test_page_type test_gp_insn
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage
 

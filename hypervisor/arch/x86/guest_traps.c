@@ -10,6 +10,10 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/domain.h"
+#include "hv/uaccess.h"
+#include "desc.h"
+#include "gp_insn.h"
+#include "lib/format.h"
 #include "x86.h"
 #include <public/xen.h>
 
@@ -38,6 +42,97 @@ static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint
     if (TI_GET_IF(ti))
         d->shared_info->evtchn_upcall_mask = 1;
     d->bounces[v]++;
+}
+
+/*
+ * Every #GP forwarded to the guest is a refusal (a privileged or I/O instruction, an INT n the
+ * guest may not raise, a bad selector) and gets a log line; but a ring-3 program can raise
+ * them in a loop, so only the first few of each kind are logged, then a count now and then.
+ */
+#define LOG_INT_HYPERCALL NR_GP_KINDS  /* int $0x82 from ring 2/3 */
+#define LOG_INT (NR_GP_KINDS + 1)      /* another INT n with no gate open to the caller */
+#define LOG_SELECTOR (NR_GP_KINDS + 2) /* a #GP with a selector for error code */
+#define TRAP_LOG_FIRST 8               /* lines per kind and domain */
+#define TRAP_LOG_EVERY 1000            /* then one per so many, with the count */
+_Static_assert(LOG_SELECTOR < sizeof(dom0.trap_refusals) / sizeof(uint32_t), "kinds");
+
+static void log_refusal(struct domain *d, const struct cpu_regs *r, unsigned kind, const char *what)
+{
+    uint32_t n = ++d->trap_refusals[kind];
+    if (n <= TRAP_LOG_FIRST)
+        printk("(hv) d%u #GP from ring %u at %#x (%s) forwarded to the guest\n", d->id,
+               REGS_RING(r), r->eip, what);
+    else if (n == TRAP_LOG_FIRST + 1 || n % TRAP_LOG_EVERY == 0)
+        printk("(hv) d%u #GP (%s): %u so far, %u not logged\n", d->id, what, n, n - TRAP_LOG_FIRST);
+}
+
+/* The base of segment sel, read from the descriptor tables the CPU is using (the guest's own
+ * GDT frames or LDT when it has them); -1 when sel is outside them. */
+static int segment_base(uint16_t sel, uint32_t *base)
+{
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) gdtr;
+    uint32_t table, limit;
+    uint16_t ldt;
+
+    __asm__ volatile("sgdt %0" : "=m"(gdtr));
+    table = gdtr.base, limit = gdtr.limit;
+    if (sel & 4) {
+        __asm__ volatile("sldt %0" : "=r"(ldt));
+        if ((ldt & ~7u) == 0 || (ldt | 7u) > limit)
+            return -1;
+        struct desc l = *(const struct desc *)(table + (ldt & ~7u));
+        table = desc_base(l), limit = desc_limit_bytes(l);
+    }
+    if ((sel | 7u) > limit)
+        return -1;
+    *base = desc_base(*(const struct desc *)(table + (sel & ~7u)));
+    return 0;
+}
+
+/* The bytes at the faulting CS:EIP: up to 15, fewer where the mapping ends. */
+static unsigned read_insn(const struct cpu_regs *r, uint8_t *b)
+{
+    uint32_t base, at;
+    if (segment_base((uint16_t)r->cs, &base))
+        return 0;
+    at = base + r->eip;
+    unsigned n = 4096 - (at & 4095);
+    n = n < 15 ? n : 15;
+    if (copy_from_guest(b, at, n))
+        return 0;
+    if (n < 15 && copy_from_guest(b + n, at + n, 15 - n) == 0)
+        n = 15;
+    return n;
+}
+
+static void log_gp(struct domain *d, const struct cpu_regs *r)
+{
+    char what[64];
+    unsigned kind;
+    if ((r->error_code & 3u) == GP_IDT_REF) {
+        unsigned v = r->error_code >> 3;
+        kind = v == HYPERCALL_VECTOR ? LOG_INT_HYPERCALL : LOG_INT;
+        if (v == HYPERCALL_VECTOR)
+            snprintf(what, sizeof(what), "int $%#x: hypercalls only from ring 1", v);
+        else
+            snprintf(what, sizeof(what), "int $%#x: no gate open to ring %u", v, REGS_RING(r));
+    } else if (r->error_code) {
+        kind = LOG_SELECTOR;
+        snprintf(what, sizeof(what), "error %#x", r->error_code);
+    } else {
+        uint8_t b[15];
+        struct gp_insn g;
+        x86_gp_insn(b, read_insn(r, b), &g);
+        kind = g.kind;
+        if (g.kind == GP_OTHER)
+            snprintf(what, sizeof(what), "error 0");
+        else
+            snprintf(what, sizeof(what), "%s instruction %s", g.io ? "I/O" : "privileged", g.name);
+    }
+    log_refusal(d, r, kind, what);
 }
 
 static int software_interrupt(struct domain *d, struct cpu_regs *r)
@@ -71,6 +166,7 @@ void arch_guest_exception(struct domain *d, struct cpu_regs *r)
     case 13:
         if (software_interrupt(d, r))
             return;
+        log_gp(d, r);
         break;
     }
     if (v == 14) {
