@@ -1,7 +1,7 @@
 /* test=refusals: what the hypervisor must refuse in traps, callbacks, fast trap, stacks,
  * descriptors, GDT frames and debug registers, each with its errno (the guest carries on);
- * what ring 1 and ring 3 may not execute; and the failsafe callback on a vanished segment
- * (test=failsafe-fs: the same under FS). */
+ * what ring 1 and ring 3 may not execute; and the failsafe callback on a vanished DS
+ * (test=failsafe-fs: the same under FS, ES and GS, and a final iret that faults). */
 #include <guest/check.h>
 #include <guest/console.h>
 #include <guest/gdt.h>
@@ -21,7 +21,10 @@ TRIG_K(lidt);
 TRIG_K(cr3);
 TRIG_K(inb);
 TRIG_K(outb);
-extern char trap_13[];
+TRIG_K(iretcs);
+extern char trap_13[], failsafe_callback[];
+extern volatile uint16_t trig_far_sel;
+extern volatile uint32_t trig_desc[2];
 
 #define EPERM (-XEN_EPERM)
 #define EINVAL (-XEN_EINVAL)
@@ -147,35 +150,37 @@ static void gp_flood(void)
     check_eq("1000 ring-3 int $0x82 in a row, each a #GP", n, 1000);
 }
 
-/* The scratch segment goes into DS or FS; update_descriptor makes it not-present; the
+/* The scratch segment goes into DS, ES, FS or GS; update_descriptor makes it not-present; the
  * hypervisor's return from that very call cannot reload the register and must enter the
  * failsafe callback with what it held (ABI §6). Afterwards the register is reloaded here. */
+#define VANISH_UNDER(seg)                                                  \
+    __asm__ volatile("mov %[sel], %%" seg "\n\t"                           \
+                     "int $0x82\n\t"                                       \
+                     "mov %%ss, %%ecx\n\t"                                 \
+                     "mov %%ecx, %%" seg                                   \
+                     : "=a"(rc), "+b"(maddr), "+c"(d.lo), "+d"(d.hi)       \
+                     : "0"(__HYPERVISOR_update_descriptor), [sel] "S"(sel) \
+                     : "memory")
+
 static uint32_t vanish_under(unsigned reg, uint32_t maddr, struct gdt_desc d)
 {
     uint32_t rc, sel = GDT_SCRATCH_SEL;
 
     if (reg == 0)
-        __asm__ volatile("mov %[sel], %%ds\n\t"
-                         "int $0x82\n\t"
-                         "mov %%ss, %%ecx\n\t"
-                         "mov %%ecx, %%ds"
-                         : "=a"(rc), "+b"(maddr), "+c"(d.lo), "+d"(d.hi)
-                         : "0"(__HYPERVISOR_update_descriptor), [sel] "S"(sel)
-                         : "memory");
+        VANISH_UNDER("ds");
+    else if (reg == 1)
+        VANISH_UNDER("es");
+    else if (reg == 2)
+        VANISH_UNDER("fs");
     else
-        __asm__ volatile("mov %[sel], %%fs\n\t"
-                         "int $0x82\n\t"
-                         "mov %%ss, %%ecx\n\t"
-                         "mov %%ecx, %%fs"
-                         : "=a"(rc), "+b"(maddr), "+c"(d.lo), "+d"(d.hi)
-                         : "0"(__HYPERVISOR_update_descriptor), [sel] "S"(sel)
-                         : "memory");
+        VANISH_UNDER("gs");
     return rc;
 }
 
+static const char *const seg_names[4] = {"DS", "ES", "FS", "GS"};
+
 static void failsafe(unsigned reg)
 {
-    static const char *const regs[4] = {"DS", "ES", "FS", "GS"};
     static hv_stats_t s0, s1;
     uint32_t maddr = gdt_maddr(GDT_SCRATCH), n0 = failsafe_count;
     struct gdt_desc seg = gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(3), DESC_G_D);
@@ -183,20 +188,65 @@ static void failsafe(unsigned reg)
     char name[64];
     int rc;
 
-    printk("failsafe: %s = %#x, then its descriptor made not-present\n", regs[reg],
+    printk("failsafe: %s = %#x, then its descriptor made not-present\n", seg_names[reg],
            GDT_SCRATCH_SEL);
     HYPERVISOR_hv_stats(&s0);
     rc = (int)vanish_under(reg, maddr, gone);
     HYPERVISOR_hv_stats(&s1);
-    snprintf(name, sizeof(name), "update_descriptor not-present under %s", regs[reg]);
+    snprintf(name, sizeof(name), "update_descriptor not-present under %s", seg_names[reg]);
     check_eq(name, rc, 0);
-    snprintf(name, sizeof(name), "failsafe callback ran once (%s)", regs[reg]);
+    snprintf(name, sizeof(name), "failsafe callback ran once (%s)", seg_names[reg]);
     check_eq(name, (int32_t)(failsafe_count - n0), 1);
-    snprintf(name, sizeof(name), "failsafe got %s", regs[reg]);
+    snprintf(name, sizeof(name), "failsafe got %s", seg_names[reg]);
     check_eq(name, (int32_t)failsafe_segs[reg], GDT_SCRATCH_SEL);
-    snprintf(name, sizeof(name), "hv_stats failsafe_callbacks +1 (%s)", regs[reg]);
+    snprintf(name, sizeof(name), "hv_stats failsafe_callbacks +1 (%s)", seg_names[reg]);
     check_eq(name, (int32_t)(s1.failsafe_callbacks - s0.failsafe_callbacks), 1);
     check_eq("scratch segment present again", HYPERVISOR_update_descriptor(maddr, seg), 0);
+}
+
+/* The final iret faults: the guest runs on a code segment of its own (the scratch entry as
+ * ring-1 code) and has that very hypercall make it not-present, so the return CS cannot be
+ * loaded. The failsafe callback gets the data segments as they were (all four reloaded before
+ * the iret) and a frame whose CS is the vanished one: its own iret back there faults in turn
+ * (#NP with that selector), and the probe resumes the trigger (arch/x86/triggers.S). */
+static void failsafe_iret(void)
+{
+    static hv_stats_t s0, s1;
+    const struct probe_case c = {"iret", 1, k_iretcs, 0, k_iretcs_resume, 11, 0, 0};
+    const uint16_t cs = GDT_SCRATCH << 3 | 1u;
+    uint32_t maddr = gdt_maddr(GDT_SCRATCH), n0 = failsafe_count, segs[4];
+    struct gdt_desc code = gdt_make(0, DESC_LIMIT_FLAT, DESC_CODE(1), DESC_G_D);
+    struct gdt_desc data = gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(3), DESC_G_D);
+    const struct trap_probe *p = &trap_probe;
+    int ok = 1;
+
+    printk("failsafe: running on CS %#x, then its descriptor made not-present\n", cs);
+    __asm__ volatile("mov %%ds, %0\n\tmov %%es, %1\n\tmov %%fs, %2\n\tmov %%gs, %3"
+                     : "=r"(segs[0]), "=r"(segs[1]), "=r"(segs[2]), "=r"(segs[3]));
+    check_eq("scratch entry as ring-1 code", HYPERVISOR_update_descriptor(maddr, code), 0);
+    trig_far_sel = cs;
+    trig_arg = maddr;
+    trig_desc[0] = code.lo;
+    trig_desc[1] = code.hi & ~0x8000u; /* not present */
+    HYPERVISOR_hv_stats(&s0);
+    probe_fire(&c);
+    HYPERVISOR_hv_stats(&s1);
+    check_eq("iret to a vanished CS does not return normally", (int32_t)trig_result, 0);
+    check_eq("failsafe callback ran once (iret)", (int32_t)(failsafe_count - n0), 1);
+    for (unsigned i = 0; i < 4; i++)
+        ok &= (failsafe_segs[i] & 0xffff) == (segs[i] & 0xffff);
+    check_true("failsafe got DS ES FS GS as they were (iret)", ok,
+               "got %#x %#x %#x %#x want %#x %#x %#x %#x", failsafe_segs[0], failsafe_segs[1],
+               failsafe_segs[2], failsafe_segs[3], segs[0] & 0xffff, segs[1] & 0xffff,
+               segs[2] & 0xffff, segs[3] & 0xffff);
+    check_true("failsafe frame held the vanished CS (its iret: #NP with it)",
+               p->hits == 1 && p->vector == 11 && p->error == (cs & ~3u) &&
+                   p->eip >= (uint32_t)failsafe_callback &&
+                   p->eip < (uint32_t)failsafe_callback + 128,
+               "%u hit(s) vector %u error %#x at %#x", p->hits, p->vector, p->error, p->eip);
+    check_eq("hv_stats failsafe_callbacks +1 (iret)",
+             (int32_t)(s1.failsafe_callbacks - s0.failsafe_callbacks), 1);
+    check_eq("scratch entry back as data", HYPERVISOR_update_descriptor(maddr, data), 0);
 }
 
 /* The argument checks of each call: bad pointers, sizes, numbers and frames. */
@@ -271,5 +321,8 @@ void test_failsafe_fs(void)
     check_begin();
     printk("test=failsafe-fs\n");
     failsafe(2);
+    failsafe(1);
+    failsafe(3);
+    failsafe_iret();
     check_summary("failsafe-fs");
 }

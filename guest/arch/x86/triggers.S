@@ -59,6 +59,53 @@ TRIGGER_K(cr3, B_CR3)
 TRIGGER_K(inb, B_INB)
 TRIGGER_K(outb, B_OUTB)
 
+/* k_iretcs (test=failsafe-fs): far-jump onto the code segment in trig_far_sel, and from there
+ * make it not-present with update_descriptor (trig_arg = its machine address, trig_desc = the
+ * new descriptor). The hypervisor's iret back to it faults and ends in the failsafe callback,
+ * whose own iret to it faults again (#NP): the probe resumes at k_iretcs_resume, where the
+ * three words the failsafe frame left (EIP, CS, EFLAGS) are dropped. Back on the caller's CS,
+ * FS and GS restored; trig_result = 1 only if the hypercall returned normally. */
+    .text
+    .globl k_iretcs, k_iretcs_resume
+k_iretcs:
+    pushl %ebx
+    movl %fs, %eax
+    pushl %eax
+    movl %gs, %eax
+    pushl %eax
+    movl %cs, %eax
+    pushl %eax                  /* lret below comes back to the caller's CS */
+    pushl $1f
+    movl $0, trig_result
+    ljmp *trig_far
+2:  movl trig_arg, %ebx
+    movl trig_desc, %ecx
+    movl trig_desc + 4, %edx
+    movl $10, %eax              /* __HYPERVISOR_update_descriptor */
+    int $0x82
+    movl $1, trig_result
+    jmp 3f
+k_iretcs_resume:
+    addl $12, %esp
+3:  lret
+1:  popl %eax
+    movl %eax, %gs
+    popl %eax
+    movl %eax, %fs
+    popl %ebx
+    ret
+
+    .data
+    .balign 4
+    .globl trig_far_sel, trig_desc
+trig_far:
+    .long 2b
+trig_far_sel:
+    .word 0
+    .balign 4
+trig_desc:
+    .long 0, 0
+
     .section .user.data, "aw"
     .balign 8
     .globl trig_arg, trig_result

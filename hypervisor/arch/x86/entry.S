@@ -107,7 +107,8 @@ common_entry:
  * have changed a descriptor under a loaded selector). Each of those instructions has a fixup:
  * the nested fault's handler resumes at it with the general registers restored, but the
  * popped part of this frame overwritten by the nested frame, so the fixup pushes back what
- * was already popped and hands the rebuilt frame to do_failsafe (ABI §6).
+ * was already popped and hands the rebuilt frame to do_failsafe (ABI §6). Each fixup notes in
+ * failsafe_reload which instruction faulted (through SS: the data segments may be the guest's).
  */
     .globl restore_all
 restore_all:
@@ -130,17 +131,26 @@ restore_all:
     .popsection
 
 fix_iret:
+    movl $FAILSAFE_IRET, %ss:failsafe_reload
     push $0                 /* error code and vector slots */
     push $0
     push %gs
+    jmp 4f
 fix_gs:
-    push %fs
+    movl $FAILSAFE_GS, %ss:failsafe_reload
+4:  push %fs
+    jmp 3f
 fix_fs:
-    push %es
+    movl $FAILSAFE_FS, %ss:failsafe_reload
+3:  push %es
+    jmp 2f
 fix_es:
-    push %ds
+    movl $FAILSAFE_ES, %ss:failsafe_reload
+2:  push %ds
+    jmp 1f
 fix_ds:
-    SAVE_GPRS_LOAD_HV_SEGS
+    movl $FAILSAFE_DS, %ss:failsafe_reload
+1:  SAVE_GPRS_LOAD_HV_SEGS
     CALL_WITH_FRAME do_failsafe
     jmp restore_all
 

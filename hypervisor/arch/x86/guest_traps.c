@@ -13,6 +13,7 @@
 #include "hv/uaccess.h"
 #include "desc.h"
 #include "gp_insn.h"
+#include "layout.h"
 #include "lib/format.h"
 #include "x86.h"
 #include <public/xen.h>
@@ -52,18 +53,30 @@ static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint
 #define LOG_INT_HYPERCALL NR_GP_KINDS  /* int $0x82 from ring 2/3 */
 #define LOG_INT (NR_GP_KINDS + 1)      /* another INT n with no gate open to the caller */
 #define LOG_SELECTOR (NR_GP_KINDS + 2) /* a #GP with a selector for error code */
+#define LOG_FAILSAFE (NR_GP_KINDS + 3) /* + FAILSAFE_*: the return path faulted */
 #define TRAP_LOG_FIRST 8               /* lines per kind and domain */
 #define TRAP_LOG_EVERY 1000            /* then one per so many, with the count */
-_Static_assert(LOG_SELECTOR < sizeof(dom0.trap_refusals) / sizeof(uint32_t), "kinds");
+_Static_assert(LOG_FAILSAFE + FAILSAFE_IRET < sizeof(dom0.trap_refusals) / sizeof(uint32_t),
+               "kinds");
 
-static void log_refusal(struct domain *d, const struct cpu_regs *r, unsigned kind, const char *what)
+/* 1 when this one of its kind is to be logged; otherwise now and then a count line. */
+static int log_allowed(struct domain *d, unsigned kind, const char *what)
 {
     uint32_t n = ++d->trap_refusals[kind];
     if (n <= TRAP_LOG_FIRST)
+        return 1;
+    if (n == TRAP_LOG_FIRST + 1 || n % TRAP_LOG_EVERY == 0)
+        printk("(hv) d%u %s: %u so far, %u not logged\n", d->id, what, n, n - TRAP_LOG_FIRST);
+    return 0;
+}
+
+static void log_refusal(struct domain *d, const struct cpu_regs *r, unsigned kind, const char *what)
+{
+    char label[80];
+    snprintf(label, sizeof(label), "#GP (%s)", what);
+    if (log_allowed(d, kind, label))
         printk("(hv) d%u #GP from ring %u at %#x (%s) forwarded to the guest\n", d->id,
                REGS_RING(r), r->eip, what);
-    else if (n == TRAP_LOG_FIRST + 1 || n % TRAP_LOG_EVERY == 0)
-        printk("(hv) d%u #GP (%s): %u so far, %u not logged\n", d->id, what, n, n - TRAP_LOG_FIRST);
 }
 
 /* The base of segment sel, read from the descriptor tables the CPU is using (the guest's own
@@ -191,11 +204,32 @@ void arch_check_events(struct domain *d, struct cpu_regs *r)
     d->event_upcalls++;
 }
 
+uint32_t failsafe_reload; /* FAILSAFE_*, set by entry.S's fixups */
+
+static void log_failsafe(struct domain *d, const struct cpu_regs *r)
+{
+    static const char *const regs[4] = {"DS", "ES", "FS", "GS"};
+    const uint32_t segs[4] = {r->ds, r->es, r->fs, r->gs};
+    unsigned what = failsafe_reload <= FAILSAFE_IRET ? failsafe_reload : FAILSAFE_IRET;
+    char label[48];
+
+    if (what == FAILSAFE_IRET)
+        snprintf(label, sizeof(label), "return by iret to %04x:%08x faulted", r->cs & 0xffff,
+                 r->eip);
+    else
+        snprintf(label, sizeof(label), "reloading %s %04x faulted", regs[what],
+                 segs[what] & 0xffff);
+    if (log_allowed(d, LOG_FAILSAFE + what, label))
+        printk("(hv) d%u return to the guest: %s: failsafe callback at %04x:%08x\n", d->id, label,
+               d->failsafe_cs, d->failsafe_eip);
+}
+
 /* entry.S comes here when loading the guest's DS/ES/FS/GS or its final iret faulted; r is the
  * rebuilt frame. The guest gets the segment values it had, and runs with null ones. */
 void do_failsafe(struct cpu_regs *r)
 {
     struct domain *d = current_domain();
+    log_failsafe(d, r);
     if (d->failsafe_eip == 0 || (r->eip == d->failsafe_eip && (r->cs & 0xffff) == d->failsafe_cs))
         domain_crash(d, r,
                      "cannot return to the guest (bad segment %04x/%04x/%04x/%04x or frame) and %s",

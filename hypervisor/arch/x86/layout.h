@@ -44,6 +44,13 @@
 
 #define HV_STACK_SIZE 16384
 
+/* failsafe_reload (entry.S -> do_failsafe): which step of the return to the guest faulted. */
+#define FAILSAFE_DS 0
+#define FAILSAFE_ES 1
+#define FAILSAFE_FS 2
+#define FAILSAFE_GS 3
+#define FAILSAFE_IRET 4
+
 /* Hardware interrupt vectors: above 0x20-0x2f, which guests may claim for a fast trap. */
 #define IRQ_VECTOR_BASE 0x30
 #define NR_IRQ_VECTORS 16
