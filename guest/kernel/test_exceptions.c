@@ -1,7 +1,9 @@
 /* test=exceptions: every exception the hypervisor forwards (ABI §4), caused on purpose from ring
- * 1 and from ring 3, and checked for vector, error code, saved CS ring, saved EIP and CR2. */
+ * 1 and from ring 3, and checked for vector, error code, saved CS ring, saved EIP and CR2; and
+ * the debug registers (§8): values read back, hardware breakpoints delivered as #DB. */
 #include <guest/check.h>
 #include <guest/console.h>
+#include <guest/mmu.h>
 #include <guest/probe.h>
 #include <guest/trap_tests.h>
 #include <guest/traps.h>
@@ -33,6 +35,10 @@ TRIG_K(bounced);
 TRIG_U(bounced);
 TRIG_K(nogate);
 TRIG_U(nogate);
+TRIG_K(dbw);
+TRIG_U(dbw);
+TRIG_K(dbx);
+extern volatile uint32_t dbg_data;
 
 #define UNMAPPED 0x40000000u /* its L2 entry is not present */
 #define EFLAGS_IF 0x200u
@@ -66,6 +72,75 @@ static void check_alignment(void)
         return;
     }
     probe_check(&c);
+}
+
+#define DR7_L0 0x1u
+#define DR7_L1 0x4u
+#define DR7_W0_4 (1u << 16 | 3u << 18) /* DR0: data writes, 4 bytes */
+#define DR6_B0 0x1u
+#define DR6_B1 0x2u
+#define DR6_BMASK 0xfu
+
+/* set_debugreg / get_debugreg (ABI §8) accept what the refusal tests do not: values come back as
+ * set, and a real breakpoint reaches the guest's trap 1 with DR6 saying which one hit. */
+static void debug_registers(void)
+{
+    static const uint32_t values[5] = {0x12345678u, 0x00400000u, 0xc0000000u, 0xfc3ffffcu,
+                                       0x33330000u /* R/W and LEN bits, nothing enabled */};
+    static const unsigned regs[5] = {0, 1, 2, 3, 7};
+    const struct probe_case data1 =
+        KCASE("#DB data breakpoint (DR0 write)", dbw, 1, 0, (uint32_t)&dbg_data);
+    const struct probe_case exec1 = KCASE("#DB instruction breakpoint (DR1)", dbx, 1, 0, 0);
+    const struct probe_case data3 =
+        UCASE("#DB data breakpoint (DR0 write)", dbw, 1, 0, (uint32_t)&dbg_data);
+    int ok = 1;
+
+    for (unsigned i = 0; i < 5; i++)
+        ok &= HYPERVISOR_set_debugreg(regs[i], values[i]) == 0;
+    for (unsigned i = 0; i < 5; i++)
+        ok &= (uint32_t)HYPERVISOR_get_debugreg(regs[i]) == values[i];
+    check_true("DR0-DR3, DR7 read back as set", ok, "DR0 %#x DR1 %#x DR2 %#x DR3 %#x DR7 %#x",
+               HYPERVISOR_get_debugreg(0), HYPERVISOR_get_debugreg(1), HYPERVISOR_get_debugreg(2),
+               HYPERVISOR_get_debugreg(3), HYPERVISOR_get_debugreg(7));
+    HYPERVISOR_set_debugreg(7, 0);
+    HYPERVISOR_set_debugreg(6, 0);
+
+    HYPERVISOR_set_debugreg(0, (uint32_t)&dbg_data);
+    HYPERVISOR_set_debugreg(7, DR7_L0 | DR7_W0_4);
+    probe_run(&data1);
+    check_eq("ring1 DR6 after the data breakpoint: B0",
+             HYPERVISOR_get_debugreg(6) & (int32_t)DR6_BMASK, DR6_B0);
+    check_eq("set_debugreg(6, 0) clears it", HYPERVISOR_set_debugreg(6, 0), 0);
+    check_eq("DR6 reads 0", HYPERVISOR_get_debugreg(6) & (int32_t)DR6_BMASK, 0);
+
+    HYPERVISOR_set_debugreg(1, (uint32_t)k_dbx_eip);
+    HYPERVISOR_set_debugreg(7, DR7_L1);
+    probe_run(&exec1);
+    check_eq("ring1 DR6 after the instruction breakpoint: B1",
+             HYPERVISOR_get_debugreg(6) & (int32_t)DR6_BMASK, DR6_B1);
+    HYPERVISOR_set_debugreg(6, 0);
+
+    HYPERVISOR_set_debugreg(7, DR7_L0 | DR7_W0_4);
+    probe_run(&data3);
+    check_eq("ring3 DR6 after the data breakpoint: B0",
+             HYPERVISOR_get_debugreg(6) & (int32_t)DR6_BMASK, DR6_B0);
+
+    /* The hypervisor writing the watched word on the guest's behalf is not the guest's #DB. */
+    static hv_stats_t stats;
+    HYPERVISOR_set_debugreg(0, (uint32_t)&stats.size);
+    trap_probe.hits = 0;
+    trap_probe.armed = 1;
+    int rc = HYPERVISOR_hv_stats(&stats);
+    trap_probe.armed = 0;
+    check_true("hypervisor's own write to a watched word: no #DB for the guest",
+               rc > 0 && trap_probe.hits == 0, "hv_op %d, %u exception(s)", rc, trap_probe.hits);
+
+    for (unsigned i = 0; i < 5; i++)
+        HYPERVISOR_set_debugreg(regs[4 - i], 0); /* DR7 first: nothing armed while clearing */
+    HYPERVISOR_set_debugreg(6, 0);
+    trig_result = dbg_data = 0;
+    probe_run(&(const struct probe_case)KCASE("no #DB once DR7 is clear", dbw, PROBE_NONE, 0,
+                                              (uint32_t)&dbg_data));
 }
 
 void test_exceptions(const start_info_t *si)
@@ -115,5 +190,6 @@ void test_exceptions(const start_info_t *si)
     trig_result = 0;
     probe_run(&ring3[6]);
     check_true("ring3 cli was not executed", trig_result & EFLAGS_IF, "EFLAGS %#x", trig_result);
+    debug_registers();
     check_summary("exceptions");
 }

@@ -34,6 +34,10 @@
 #define B_CR3(P) xorl %eax, %eax; EIP(P) movl %eax, %cr3; RESUME(P)
 #define B_INB(P) movl $0x5a5a5a5a, %eax; movl $0x64, %edx; EIP(P) inb %dx, %al; \
     RESUME(P) movl %eax, trig_result
+/* Debug registers: a data breakpoint traps after the write (EIP past it); an instruction
+ * breakpoint faults before the instruction runs (resumed past it). */
+#define B_DBW(P) movl trig_arg, %ecx; movl %eax, (%ecx); EIP(P) RESUME(P)
+#define B_DBX(P) EIP(P) nop; RESUME(P)
 /* isa-debug-exit: were this executed, QEMU would exit at once with status 33. */
 #define B_OUTB(P) movl $0x10, %eax; movl $0xf4, %edx; EIP(P) outb %al, %dx; RESUME(P)
 
@@ -58,6 +62,8 @@ TRIGGER_K(lidt, B_LIDT)
 TRIGGER_K(cr3, B_CR3)
 TRIGGER_K(inb, B_INB)
 TRIGGER_K(outb, B_OUTB)
+TRIGGER(dbw, B_DBW)
+TRIGGER_K(dbx, B_DBX)
 
 /* k_iretcs (test=failsafe-fs): far-jump onto the code segment in trig_far_sel, and from there
  * make it not-present with update_descriptor (trig_arg = its machine address, trig_desc = the
@@ -117,6 +123,9 @@ bound_pair:
     .long 0, 10
 ac_buf:
     .long 0, 0
+    .globl dbg_data
+dbg_data:                       /* the data breakpoint's target, writable from ring 3 */
+    .long 0
 
     .data
     .balign 8

@@ -173,6 +173,9 @@ void arch_guest_exception(struct domain *d, struct cpu_regs *r)
     case 8:
     case 18:
         domain_crash(d, r, "%s", arch_exception_name(v));
+    case 1: /* the guest's breakpoint: DR6 says which, the guest reads it with get_debugreg */
+        __asm__ volatile("mov %%dr6, %0" : "=r"(d->debugreg[6]));
+        break;
     case 7:
         __asm__ volatile("clts"); /* lazy FPU: the guest asked for #NM with fpu_taskswitch */
         break;
