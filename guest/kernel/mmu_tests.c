@@ -134,6 +134,65 @@ static void test_ldt(void)
     pfn_free(pfn);
 }
 
+#define M2P ((const volatile uint32_t *)HYPERVISOR_VIRT_START) /* read-only to the guest */
+#define M2P_INVALID 0xffffffffu
+#define M2P_SLOT 1008 /* the L2 slot of the M2P's L1 (ABI §1) */
+
+/* A RAM frame nobody owns: the highest MFN below 32 MB whose M2P entry is invalid. The hypervisor
+ * heap grows up from low memory and hands the guest frames above 32 MB first, so that one is
+ * free; the scenario checks the refusal says "(free)". */
+static uint32_t nr_pages;
+
+static uint32_t free_frame(void)
+{
+    uint32_t top = 0; /* the M2P is readable up to the highest frame the guest owns, at least */
+    for (uint32_t pfn = 0; pfn < nr_pages; pfn++)
+        if (pfn_to_mfn(pfn) > top)
+            top = pfn_to_mfn(pfn);
+    for (uint32_t mfn = top < 0x2000 ? top : 0x1fff; mfn > 0x100; mfn--)
+        if (M2P[mfn] == M2P_INVALID)
+            return mfn;
+    return 0;
+}
+
+/* The M2P's first machine frame, read through a linear page table: a read-only self-map of the
+ * current L2 in a free slot makes every L2 entry readable as a page, the M2P's L1 among them. */
+static uint32_t m2p_frame(uint32_t l2)
+{
+    unsigned slot = 0;
+    for (unsigned i = 16; i < 768 && !slot; i++)
+        if (boot_l2[i] == 0)
+            slot = i;
+    if (!slot || mmu1(l2 << 12 | slot * 4, l2 << 12 | PTE_P))
+        return 0;
+    const volatile uint32_t *m2p_l1 = (const volatile uint32_t *)(slot << 22 | M2P_SLOT << 12);
+    uint32_t pte = m2p_l1[0];
+    mmu1(l2 << 12 | slot * 4, 0);
+    return (pte & PTE_P) ? pte >> 12 : 0;
+}
+
+/* Frames the guest does not own that are not the hypervisor's image: a free one (beyond the
+ * guest's allocation) and the M2P's own frames, which the guest may read only through the
+ * hypervisor's read-only mapping. */
+static void test_foreign_frames(uint32_t sva, uint32_t kl1)
+{
+    uint32_t free = free_frame(), m2p = m2p_frame(current_l2_mfn());
+    uint32_t own = pfn_to_mfn(0);
+
+    check("a free RAM frame found (invalid M2P entry below 32 MB)", free != 0, 1);
+    check("mapping a free frame the guest does not own", uvm(sva, free << 12 | PTE_P), -XEN_EPERM);
+    check("mapping a free frame writable (mmu_update)",
+          mmu1(kl1 << 12 | ((sva >> 12) & 1023) * 4, free << 12 | PTE_P | PTE_RW), -XEN_EINVAL);
+    check("pinning a free frame as an L1",
+          mmu1(free << 12 | MMU_EXTENDED_COMMAND, MMUEXT_PIN_L1_TABLE), -XEN_EINVAL);
+    check("M2P frame read through a linear page table", m2p != 0 && m2p != own, 1);
+    check("mapping an M2P frame writable (uvm)", uvm(sva, m2p << 12 | PTE_P | PTE_RW), -XEN_EPERM);
+    check("mapping an M2P frame writable (mmu_update)",
+          mmu1(kl1 << 12 | ((sva >> 12) & 1023) * 4, m2p << 12 | PTE_P | PTE_RW), -XEN_EINVAL);
+    check("mapping an M2P frame read-only", uvm(sva, m2p << 12 | PTE_P), -XEN_EPERM);
+    check("M2P still maps the guest's frame 0 to PFN 0", (int)M2P[own], 0);
+}
+
 static void test_attacks(void)
 {
     struct addrspace as;
@@ -162,6 +221,7 @@ static void test_attacks(void)
         probe_run(&direct[i]) ? nr_ok++ : nr_failed++;
     check("mapping a hypervisor frame (1 MB)", uvm(sva, 0x100 << 12 | PTE_P), -XEN_EPERM);
     check("mapping a frame beyond memory", uvm(sva, 0xFFFFF000u | PTE_P), -XEN_EPERM);
+    test_foreign_frames(sva, kl1);
     /* The VA form ([ours]: >= 0xFC000 is a VA), so the hole check itself answers. */
     check("mapping in the hypervisor hole (M2P)",
           HYPERVISOR_update_va_mapping(0xFC000000u, l1 << 12 | PTE_P | PTE_RW, UVMF_INVLPG),
@@ -284,6 +344,7 @@ static void test_stress(unsigned cycles)
 void mmu_tests(const start_info_t *si, const char *mode)
 {
     pfn_init(si);
+    nr_pages = si->nr_pages;
     nr_ok = nr_failed = 0;
     if (strcmp(mode, "mmu") == 0)
         test_basic();

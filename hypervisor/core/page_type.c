@@ -37,12 +37,29 @@ static int refuse(const char **why, const char *reason)
     return -XEN_EINVAL;
 }
 
+/* Whose a frame the guest may not use is, for the refusal's log line. */
+static __attribute__((noinline)) int not_the_guests(uint32_t mfn, const char **why)
+{
+    const struct frame_info *f = mfn < max_mfn ? &frame_table[mfn] : 0;
+    if (!f)
+        *why = "frame is not the guest's (beyond memory)";
+    else if (!(f->flags & FF_RAM))
+        *why = "frame is not the guest's (not RAM)";
+    else if (f->flags & FF_FREE)
+        *why = "frame is not the guest's (free)";
+    else if (f->owner == OWNER_HV)
+        *why = "frame is not the guest's (the hypervisor's)";
+    else if (f->owner == OWNER_NONE) /* firmware, the hypervisor's image, boot modules */
+        *why = "frame is not the guest's (reserved)";
+    else
+        *why = "frame is not the guest's (another domain's)";
+    return -XEN_EPERM;
+}
+
 static inline int get_page_inline(uint32_t mfn, uint16_t dom, const char **why)
 {
-    if (mfn >= max_mfn || frame_table[mfn].owner != dom || !(frame_table[mfn].flags & FF_RAM)) {
-        *why = "frame is not the guest's";
-        return -XEN_EPERM;
-    }
+    if (mfn >= max_mfn || frame_table[mfn].owner != dom || !(frame_table[mfn].flags & FF_RAM))
+        return not_the_guests(mfn, why);
     frame_table[mfn].count++;
     return 0;
 }
