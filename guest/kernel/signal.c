@@ -324,7 +324,7 @@ long sys_kill(u32 pid, u32 sig)
             continue;
         if (id > 0     ? q->pid != id
             : id == 0  ? q->pgid != current_proc()->pgid
-            : id == -1 ? q->pid == 1
+            : id == -1 ? q->pid == 1 || q == current_proc() /* as Linux: not init, not us */
                        : q->pgid != -id)
             continue;
         hits++;

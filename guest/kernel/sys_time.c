@@ -154,24 +154,8 @@ static long nanosleep_common(u32 clk, u32 flags, int64_t s, int64_t ns, uint64_t
     return d ? sleep_until(now + d, left) : 0;
 }
 
-long sys_nanosleep(u32 req32, u32 rem32)
-{
-    struct linux_timespec32 t;
-    uint64_t left;
-
-    if (copy_from_user(&t, req32, sizeof(t)))
-        return -EFAULT;
-    long rc = nanosleep_common(CLOCK_MONOTONIC, 0, t.tv_sec, t.tv_nsec, &left);
-    if (rc == -EINTR && rem32) {
-        uint32_t sec = (uint32_t)ns_div(left, NSEC_PER_SEC);
-        t = (struct linux_timespec32){(int32_t)sec, (int32_t)(left - sec * NSEC_PER_SEC)};
-        if (copy_to_user(rem32, &t, sizeof(t)))
-            return -EFAULT;
-    }
-    return rc;
-}
-
-long sys_clock_nanosleep(u32 clk, u32 flags, u32 req32, u32 rem32)
+/* The 32-bit-time forms: read the request, sleep, write what was left on -EINTR. */
+static long nanosleep32(u32 clk, u32 flags, u32 req32, u32 rem32)
 {
     struct linux_timespec32 t;
     uint64_t left;
@@ -186,6 +170,16 @@ long sys_clock_nanosleep(u32 clk, u32 flags, u32 req32, u32 rem32)
             return -EFAULT;
     }
     return rc;
+}
+
+long sys_nanosleep(u32 req32, u32 rem32)
+{
+    return nanosleep32(CLOCK_MONOTONIC, 0, req32, rem32);
+}
+
+long sys_clock_nanosleep(u32 clk, u32 flags, u32 req32, u32 rem32)
+{
+    return nanosleep32(clk, flags, req32, rem32);
 }
 
 long sys_clock_nanosleep_time64(u32 clk, u32 flags, u32 req64, u32 rem64)

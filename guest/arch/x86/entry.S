@@ -1,6 +1,8 @@
 /* Exception entry (ABI §4) and the event and failsafe callbacks (§6): the hypervisor (or, for
  * the fast trap, the CPU) leaves [CR2][error][EIP][CS][EFLAGS]([ESP][SS]) on the ring-1 stack;
  * the stubs even it out to struct trap_frame (guest/traps.h), C decides, plain iret returns. */
+#include "frame.h"
+
 /* Not from <public/xen.h>: that header is C only. Keep in step with it. */
 #define FLAT_RING3_DS 0x0833
 
@@ -49,15 +51,7 @@ TRAP_NOERR 19
 TRAP_NOERR 0x81                 /* TRAP_BOUNCED */
 
 trap_common:
-    pushl %es
-    pushl %ds
-    pushl %eax
-    pushl %ebp
-    pushl %edi
-    pushl %esi
-    pushl %edx
-    pushl %ecx
-    pushl %ebx
+    SAVE_FRAME_REGS
     movl %ss, %eax              /* the ring-1 stack segment is a kernel data segment */
     movl %eax, %ds
     movl %eax, %es
@@ -65,17 +59,7 @@ trap_common:
     pushl %esp
     call trap_handler
     addl $4, %esp
-    popl %ebx
-    popl %ecx
-    popl %edx
-    popl %esi
-    popl %edi
-    popl %ebp
-    popl %eax
-    popl %ds
-    popl %es
-    addl $12, %esp              /* vector, CR2, error code */
-    iret
+    jmp frame_restore           /* linux_entry.S: pop, drop vector, CR2 and error, iret */
 
 /* Event upcall: [EIP][CS][EFLAGS]([ESP][SS]), upcall_mask already set by the hypervisor.
  * The exit path and its critical region are explained at the top of kernel/events.c. */
@@ -92,15 +76,7 @@ event_callback:
 1:  pushl $0                    /* error, CR2, vector: the frame is a struct trap_frame */
     pushl $0
     pushl $-1
-    pushl %es
-    pushl %ds
-    pushl %eax
-    pushl %ebp
-    pushl %edi
-    pushl %esi
-    pushl %edx
-    pushl %ecx
-    pushl %ebx
+    SAVE_FRAME_REGS
     movl %ss, %eax
     movl %eax, %ds
     movl %eax, %es
@@ -108,15 +84,7 @@ event_callback:
     pushl %esp
     call evtchn_do_upcall
     addl $4, %esp
-    popl %ebx
-    popl %ecx
-    popl %edx
-    popl %esi
-    popl %edi
-    popl %ebp
-    popl %eax
-    popl %ds
-    popl %es
+    RESTORE_FRAME_REGS
     addl $12, %esp
     /* Only the iret frame is left: from here on an upcall may be folded into it. */
     .globl evt_crit_start, evt_crit_end

@@ -6,6 +6,7 @@
  * (a reschedule, a signal) is done in C on the frame.
  */
 #include <linux/unistd.h>
+#include "frame.h"
 
 /* Not from C headers: keep in step with guest/gdt.h and guest/sched.h. */
 #define GDT_KERNEL_DS 0x11
@@ -19,15 +20,7 @@ linux_syscall_entry:
     pushl $0                    /* error code */
     pushl $0                    /* CR2 */
     pushl %eax                  /* vector slot: the number, as Linux's orig_eax */
-    pushl %es
-    pushl %ds
-    pushl %eax
-    pushl %ebp
-    pushl %edi
-    pushl %esi
-    pushl %edx
-    pushl %ecx
-    pushl %ebx
+    SAVE_FRAME_REGS
     pushl %ebp                  /* the six arguments */
     pushl %edi
     pushl %esi
