@@ -193,6 +193,28 @@ static void test_foreign_frames(uint32_t sva, uint32_t kl1)
     check("M2P still maps the guest's frame 0 to PFN 0", (int)M2P[own], 0);
 }
 
+/* ABI §3: a fault reading an entry or writing a result ends the batch with -EFAULT, after the
+ * entries before it have run. */
+static void test_multicall_faults(void)
+{
+    uint32_t pfn = pfn_alloc(), va = scratch_va(12);
+    multicall_entry_t *m = scratch_map(12, pfn);
+    const multicall_entry_t version = {__HYPERVISOR_xen_version, {0, 0, 0, 0, 0, 0xdeadbeef, 0}};
+
+    scratch_unmap(13); /* the page after it: unmapped */
+    memset(m, 0, XEN_PAGE_SIZE);
+    m[127] = version; /* the last entry of the page; the next one is unreadable */
+    check("multicall running into an unmapped page", HYPERVISOR_multicall(&m[127], 2), -XEN_EFAULT);
+    check("the entry before the fault ran", (int)m[127].args[MULTICALL_RESULT_ARG], 0x20000);
+    m[0] = version;
+    uvm(va, pfn_to_mfn(pfn) << 12 | PTE_P); /* read-only now */
+    check("multicall whose result slot is read-only", HYPERVISOR_multicall(m, 1), -XEN_EFAULT);
+    check("the read-only slot kept its value", (int)m[0].args[MULTICALL_RESULT_ARG],
+          (int)0xdeadbeef);
+    uvm(va, 0);
+    pfn_free(pfn);
+}
+
 static void test_attacks(void)
 {
     struct addrspace as;
@@ -280,6 +302,7 @@ static void test_attacks(void)
           -XEN_EFAULT);
     check("multicall huge count", HYPERVISOR_multicall((void *)reqs, 0x10000000u), -XEN_EFAULT);
     check("multicall of 0 entries", HYPERVISOR_multicall((void *)reqs, 0), 0);
+    test_multicall_faults();
     mc_queue(__HYPERVISOR_xen_version, 0, 0, 0, 0);
     mc_queue(__HYPERVISOR_multicall, 0, 0, 0, 0);
     mc_queue(__HYPERVISOR_xen_version, 0, 0, 0, 0);

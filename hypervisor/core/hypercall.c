@@ -8,11 +8,9 @@
 #include "lib/format.h"
 #include <public/xen.h>
 
-typedef long hypercall_fn(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-/* Handlers take only the arguments they use; with cdecl the extra ones are harmless. */
 #define HANDLER(fn) ((hypercall_fn *)(void (*)(void))(fn))
 
-static hypercall_fn *const handlers[NR_HYPERCALLS] = {
+hypercall_fn *const hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_trap_table] = HANDLER(do_set_trap_table),
     [__HYPERVISOR_mmu_update] = HANDLER(do_mmu_update),
     [__HYPERVISOR_multicall] = HANDLER(do_multicall),
@@ -103,19 +101,15 @@ long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     return err;
 }
 
-long hypercall_call(uint32_t op, const uint32_t args[5])
+long hypercall_unimplemented(unsigned nr, uint32_t arg)
 {
-    unsigned nr = op % NR_HYPERCALLS;
-    current_domain()->hypercalls[nr]++;
-    if (handlers[nr] == 0)
-        return hv_refuse(names[nr], args[0], -XEN_ENOSYS, "not implemented");
-    return handlers[nr](args[0], args[1], args[2], args[3], args[4]);
+    return hv_refuse(names[nr % NR_HYPERCALLS], arg, -XEN_ENOSYS, "not implemented");
 }
 
 void hypercall_dispatch(struct cpu_regs *r)
 {
-    const uint32_t args[5] = {r->ebx, r->ecx, r->edx, r->esi, r->edi};
-    r->eax = (uint32_t)hypercall_call(r->eax, args);
+    r->eax = (uint32_t)hypercall_run(current_domain(), r->eax % NR_HYPERCALLS, r->ebx, r->ecx,
+                                     r->edx, r->esi, r->edi);
 }
 
 long do_xen_version(uint32_t cmd)

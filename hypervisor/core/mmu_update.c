@@ -14,7 +14,7 @@
 
 #define PTE_P 0x001u
 #define BATCH_IRQ_WINDOW 64 /* requests between two interrupt windows in a long batch */
-#define MMU_CHUNK 16        /* requests copied in at a time */
+#define MMU_CHUNK 64        /* requests copied in at a time */
 
 struct flush {
     int full;
@@ -148,14 +148,16 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
             break;
         }
         for (uint32_t k = 0; k < n && rc == 0;) {
-            /* Runs of plain entry updates (the bulk of any batch) take the tight loop. */
-            unsigned applied;
-            int replaced = 0,
+            int err;
+            if ((chunk[k].ptr & MMU_CMD_MASK) == MMU_NORMAL_PT_UPDATE) {
+                /* Runs of plain entry updates (the bulk of any batch) take the tight loop. */
+                unsigned applied;
+                int replaced = 0;
                 err = mm_update_run(&cursor, &chunk[k], n - k, d->id, &applied, &replaced, &why);
-            fl.full |= replaced != 0;
-            d->pt_updates += applied;
-            k += applied, done += applied;
-            if (!err && k < n && (chunk[k].ptr & MMU_CMD_MASK) != MMU_NORMAL_PT_UPDATE) {
+                fl.full |= replaced != 0;
+                d->pt_updates += applied;
+                k += applied, done += applied;
+            } else {
                 err = one_request(d, &chunk[k], &fl, &cursor, &why);
                 k += !err, done += !err;
             }

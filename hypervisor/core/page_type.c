@@ -347,19 +347,76 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
     return update_entry(c, table_mfn, idx, val, dom, old_out, why);
 }
 
+/* The frame is a validated L1 of dom: its entries take the L1 rules, nothing else. */
+static inline int is_guest_l1(uint32_t mfn, uint16_t dom)
+{
+    const struct frame_info *f = &frame_table[mfn];
+    return mfn < max_mfn && f->owner == dom && f->type == FT_L1 && f->type_count;
+}
+
+/*
+ * The bulk of every batch (fork, exec, mmap): runs of entries of one L1. The table is checked
+ * and mapped once per run, not per entry: writing entries of an L1 cannot change what the L1 is
+ * (an L1 entry may not map an L1 writable, so none takes or drops a type reference on it; a
+ * read-only one dropped leaves the references of its pin or L2 entry), so while consecutive
+ * requests name the same L1 its check still holds. Anything else goes through update_entry.
+ * The new entry's common cases (not present; read-only; writable to a frame already or not
+ * yet typed) are l1e_get's checks inline, with the frame table in locals; everything else,
+ * refusals included, is l1e_get itself, before any reference is taken.
+ */
 int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint16_t dom,
                   unsigned *done, int *replaced, const char **why)
 {
+    struct frame_info *const ft = frame_table;
+    const uint32_t limit = max_mfn;
+    uint32_t l1 = ~0u, *e = 0;
     unsigned i;
-    int err = 0;
-    for (i = 0; i < n && (req[i].ptr & MMU_CMD_MASK) == MMU_NORMAL_PT_UPDATE; i++) {
-        uint32_t old;
-        err = update_entry(c, req[i].ptr >> 12, (req[i].ptr & 0xfff) >> 2, req[i].val, dom, &old,
-                           why);
-        if (err)
+    int err = 0, rep = 0;
+    for (i = 0; i < n; i++) {
+        uint32_t ptr = req[i].ptr, val = req[i].val, mfn = ptr >> 12, old;
+        if (ptr & MMU_CMD_MASK)
             break;
-        *replaced |= old & PTE_P;
+        if (mfn != l1) {
+            if (!is_guest_l1(mfn, dom)) {
+                l1 = ~0u; /* the cursor may map another table now */
+                if ((err = update_entry(c, mfn, (ptr & 0xfff) >> 2, val, dom, &old, why)))
+                    break;
+                rep |= old & PTE_P;
+                continue;
+            }
+            l1 = mfn;
+            e = cursor_map(c, mfn);
+        }
+        if (val & PTE_P) {
+            struct frame_info *f = (val >> 12) < limit ? &ft[val >> 12] : 0;
+            if ((val & (PTE_PAT | PTE_G)) || !f || f->owner != dom || !(f->flags & FF_RAM) ||
+                ((val & PTE_RW) && f->type_count && f->type != FT_WRITABLE)) {
+                err = l1e_get(val, dom, why); /* the refusal, with its reason */
+                if (err)
+                    break;
+            } else {
+                if (val & PTE_RW) {
+                    if (f->type_count++ == 0)
+                        f->type = FT_WRITABLE;
+                }
+                f->count++;
+            }
+        }
+        uint32_t *slot = &e[(ptr & 0xfff) >> 2];
+        old = *slot;
+        *slot = val;
+        if (old & PTE_P) {
+            struct frame_info *f = &ft[old >> 12];
+            rep = 1;
+            if ((old & PTE_RW) && f->type_count > 1) {
+                f->type_count--;
+                f->count--;
+            } else {
+                l1e_put(old);
+            }
+        }
     }
     *done = i;
+    *replaced |= rep;
     return err;
 }

@@ -791,6 +791,47 @@ static uint32_t random_entry(uint32_t table)
     return E(random_frame(role == 2 ? 2 : role + 1), f);
 }
 
+/* A batch through mm_update_run must end exactly as the same requests through mm_update_entry,
+ * one at a time up to the first refusal: same memory, same frame table, same count done, same
+ * error, same "a present entry was replaced". Starts from the state snapshot() saved. */
+static struct frame_info run_table[FAKE_FRAMES];
+static uint32_t run_mem[FAKE_FRAMES][1024];
+
+#define CHECK_BATCH(req, n) CALL(check_batch(__LINE__, req, n))
+static void check_batch(int line, const mmu_update_t *req, unsigned n)
+{
+    struct pt_cursor c = {0, 0};
+    unsigned done_run = 99, done_one = 0;
+    int rep_run = 0, rep_one = 0, err_run, err_one = 0;
+
+    err_run = mm_update_run(&c, req, n, FAKE_DOM, &done_run, &rep_run, &why);
+    pt_cursor_release(&c);
+    memcpy(run_table, frame_table, sizeof(run_table));
+    memcpy(run_mem, fake_mem, sizeof(run_mem));
+    memcpy(frame_table, snap_table, sizeof(snap_table));
+    memcpy(fake_mem, snap_mem, sizeof(snap_mem));
+    for (; done_one < n && (req[done_one].ptr & MMU_CMD_MASK) == MMU_NORMAL_PT_UPDATE; done_one++) {
+        uint32_t old;
+        err_one = mm_update_entry(&c, req[done_one].ptr >> 12, (req[done_one].ptr & 0xfff) >> 2,
+                                  req[done_one].val, FAKE_DOM, &old, &why);
+        if (err_one)
+            break;
+        rep_one |= old & P;
+    }
+    pt_cursor_release(&c);
+    if (err_run != err_one || done_run != done_one || !rep_run != !rep_one) {
+        harness_fail("line %d: run gave %d after %u (replaced %d), one by one %d after %u (%d)",
+                     line, err_run, done_run, rep_run, err_one, done_one, rep_one);
+        return;
+    }
+    for (unsigned m = 0; m < FAKE_FRAMES; m++)
+        if (memcmp(&run_table[m], &frame_table[m], sizeof(run_table[m])) != 0 ||
+            memcmp(run_mem[m], fake_mem[m], sizeof(run_mem[m])) != 0) {
+            harness_fail("line %d: frame %u differs between the run and one by one", line, m);
+            return;
+        }
+}
+
 TEST(random_operations_match_recount)
 {
     static const unsigned slots[] = {0, 1, 2, 3, 767, 1007, 1008, 1023};
@@ -799,8 +840,8 @@ TEST(random_operations_match_recount)
     frame_table[22].flags |= FF_HV_WRITES;
     nr_holds = 0;
     rng_state = RANDOM_SEED;
-    /* [pin L1, pin L2, update L1, update L2, update other][refused, done] */
-    unsigned seen[5][2] = {{0}};
+    /* [pin L1, pin L2, update L1, update L2, update other, batch][refused, done] */
+    unsigned seen[6][2] = {{0}};
     for (unsigned step = 0; step < 20000; step++) {
         uint32_t old = 0xdead, mfn;
         unsigned op = rnd(10);
@@ -815,6 +856,20 @@ TEST(random_operations_match_recount)
                 hold_mfn[nr_holds] = mfn;
                 hold_type[nr_holds++] = t;
             }
+        } else if (op == 3) {
+            /* A batch: runs on one table (mostly an L1), other tables, another command. */
+            mmu_update_t req[12];
+            unsigned n = 1 + rnd(12);
+            mfn = random_frame(rnd(4) ? 1 : rnd(3));
+            for (unsigned i = 0; i < n; i++) {
+                if (rnd(4) == 0)
+                    mfn = random_frame(rnd(4) ? 1 : rnd(3));
+                req[i].ptr = E(mfn, 0) | slots[rnd(8)] << 2 | (rnd(24) ? 0 : MMU_MACHPHYS_UPDATE);
+                req[i].val = random_entry(mfn);
+            }
+            CHECK_BATCH(req, n);
+            seen[5][memcmp(frame_table, snap_table, sizeof(snap_table)) != 0]++;
+            err = 0;
         } else if (op == 2 && nr_holds && rnd(2)) {
             unsigned h = rnd(nr_holds);
             put_page_and_type(hold_mfn[h]);
@@ -842,7 +897,7 @@ TEST(random_operations_match_recount)
         }
         CHECK_RECOUNT();
     }
-    for (unsigned k = 0; k < 5; k++) /* every path was taken, both ways */
+    for (unsigned k = 0; k < 6; k++) /* every path was taken, both ways */
         if (seen[k][0] < 20 || seen[k][1] < 20) {
             harness_fail("path %u ran only %u refused / %u done", k, seen[k][0], seen[k][1]);
             return;

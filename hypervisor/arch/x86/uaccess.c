@@ -70,19 +70,3 @@ int guest_range_mapped(guest_va_t va, size_t n, int write)
     }
     return 1;
 }
-
-HV_FASTCALL int put_guest_u32(guest_va_t dst, uint32_t val)
-{
-    int err;
-    if (!guest_range_writable(dst, sizeof(val)))
-        return -XEN_EFAULT;
-    __asm__ volatile("mov $-14, %0\n"
-                     "1: movl %2, (%1)\n"
-                     "xor %0, %0\n"
-                     "2:\n"
-                     ".pushsection __ex_table, \"a\"\n.long 1b, 2b\n.popsection"
-                     : "=&r"(err)
-                     : "r"(dst), "r"(val)
-                     : "memory");
-    return err;
-}
