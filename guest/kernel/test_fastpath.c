@@ -49,6 +49,9 @@ void test_fastpath(int fast)
     check_begin();
     printk("test=fastpath: fast trap %s, %u null system calls from ring 3\n", fast ? "on" : "off",
            N);
+    /* Off: installed first, so that set_fast_trap(0) must really take the gate out again. */
+    if (!fast)
+        check_eq("set_fast_trap(0x80) before turning it off", user_fast_trap(1), 0);
     check_eq(fast ? "set_fast_trap(0x80)" : "set_fast_trap(0)", user_fast_trap(fast), 0);
     check_write();
 
