@@ -20,7 +20,7 @@
 
 #define MAX_ENTRIES 16
 #define MAX_ARGS 16
-#define RESPAWN_LIMIT 5   /* restarts within RESPAWN_WINDOW seconds before giving up */
+#define RESPAWN_LIMIT 5 /* restarts within RESPAWN_WINDOW seconds before giving up */
 #define RESPAWN_WINDOW 10
 
 struct entry {

@@ -44,7 +44,7 @@ static const char *const shutdown_names[] = {
 #define NR_SHUTDOWN_REASONS (sizeof(shutdown_names) / sizeof(shutdown_names[0]))
 
 struct options {
-    uint32_t shutdown; /* SHUTDOWN_* */
+    uint32_t shutdown;  /* SHUTDOWN_* */
     int shutdown_given; /* shutdown=: the boot test (banner, then shut down) */
     int test_hypercalls;
     int test_fault;
@@ -256,8 +256,8 @@ static void run_event_tests(const struct options *o)
 
 static int self_test_mode(const struct options *o)
 {
-    return o->shutdown_given || o->test_hypercalls || o->test_mmu || o->bench_mmu || o->test_traps || o->bench_syscall ||
-           o->test_events || o->bench_events;
+    return o->shutdown_given || o->test_hypercalls || o->test_mmu || o->bench_mmu ||
+           o->test_traps || o->bench_syscall || o->test_events || o->bench_events;
 }
 
 /* The kernel proper: processes from the initramfs, system calls at int $0x80. */

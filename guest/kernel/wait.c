@@ -47,7 +47,7 @@ long wq_wait(struct waitq *q, uint64_t deadline)
         evt_restore(old);
         return -ETIMEDOUT;
     }
-    q->head = &e;
+    q->head = &e; /* cppcheck-suppress autoVariables ; unlinked again before we return */
     if (deadline)
         timer_add(&st.t, deadline);
     sched_block();
@@ -77,7 +77,7 @@ void wq_sleep(struct waitq *q)
     uint8_t old = evt_disable();
     struct wq_entry e = {current, q->head};
 
-    q->head = &e;
+    q->head = &e; /* cppcheck-suppress autoVariables ; unlinked again before we return */
     sched_block();
     unlink_entry(q, &e);
     evt_restore(old);

@@ -1,7 +1,7 @@
 /* Exception entry (ABI §4) and the event and failsafe callbacks (§6): the hypervisor (or, for
  * the fast trap, the CPU) leaves [CR2][error][EIP][CS][EFLAGS]([ESP][SS]) on the ring-1 stack;
  * the stubs even it out to struct trap_frame (guest/traps.h), C decides, plain iret returns. */
-#include "frame.h"
+#include "frame.inc"
 
 /* Not from <public/xen.h>: that header is C only. Keep in step with it. */
 #define FLAT_RING3_DS 0x0833

@@ -6,7 +6,7 @@
  * (a reschedule, a signal) is done in C on the frame.
  */
 #include <linux/unistd.h>
-#include "frame.h"
+#include "frame.inc"
 
 /* Not from C headers: keep in step with guest/gdt.h and guest/sched.h. */
 #define GDT_KERNEL_DS 0x11
