@@ -45,7 +45,7 @@ int user_init(const start_info_t *si)
     return rc;
 }
 
-long sys_write(uint32_t buf, uint32_t len)
+long test_sys_write(uint32_t buf, uint32_t len)
 {
     uint32_t lo = (uint32_t)__user_start, hi = (uint32_t)__user_end;
 

@@ -47,7 +47,7 @@ long wq_wait(struct waitq *q, uint64_t deadline)
         evt_restore(old);
         return -ETIMEDOUT;
     }
-    q->head = &e;
+    q->head = &e; // cppcheck-suppress autoVariables ; unlinked before this frame ends
     if (deadline)
         timer_add(&st.t, deadline);
     sched_block();

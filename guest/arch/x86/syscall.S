@@ -41,7 +41,7 @@ sys_write_entry:
     cld
     pushl %ecx
     pushl %ebx
-    call sys_write
+    call test_sys_write
     addl $8, %esp
     popl %edx
     popl %ecx

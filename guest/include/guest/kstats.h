@@ -7,15 +7,15 @@
 #include <stdint.h>
 
 struct kstats {
-    uint32_t syscalls;       /* int $0x80 entries, both paths */
+    uint32_t syscalls;        /* int $0x80 entries, both paths */
     uint32_t syscalls_enosys; /* unknown numbers */
-    uint32_t page_faults;    /* ring-3 and uaccess faults handled */
-    uint32_t cow_copies;     /* copy-on-write pages copied */
+    uint32_t page_faults;     /* ring-3 and uaccess faults handled */
+    uint32_t cow_copies;      /* copy-on-write pages copied */
     uint32_t forks, execs, exits;
     uint32_t ctx_switches;
-    uint32_t mmu_batches;    /* mmu_update/multicall batches the kernel sent */
+    uint32_t mmu_batches; /* mmu_update/multicall batches the kernel sent */
     uint32_t mmu_batched_updates;
-    uint32_t procs_live;     /* processes now, zombies included */
+    uint32_t procs_live; /* processes now, zombies included */
 };
 extern struct kstats kstats;
 

@@ -14,7 +14,7 @@ struct inode;
 struct trap_frame;
 
 #define PROC_NAME_MAX 16
-#define NR_TLS 3          /* set_thread_area slots, GDT entries TLS_FIRST.. (as Linux i386) */
+#define NR_TLS 3 /* set_thread_area slots, GDT entries TLS_FIRST.. (as Linux i386) */
 #define TLS_FIRST 6
 #define FPU_STATE_SIZE 512 /* fxsave area (fnsave uses the first 108 bytes) */
 
@@ -34,9 +34,9 @@ struct proc {
     struct inode *cwd;
     uint32_t umask;
     struct sigstate sig;
-    struct waitq child_wq; /* wait4 sleeps here; a child's exit wakes it */
+    struct waitq child_wq;     /* wait4 sleeps here; a child's exit wakes it */
     struct proc *vfork_parent; /* vfork: woken at the child's exec or exit */
-    uint32_t tls[NR_TLS][2]; /* descriptors for the TLS slots, loaded at every switch */
+    uint32_t tls[NR_TLS][2];   /* descriptors for the TLS slots, loaded at every switch */
     uint32_t clear_child_tid;
     int fpu_used; /* its FPU state lives in fpu[] while another process owns the FPU */
     uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));

@@ -21,8 +21,8 @@ struct task {
     uint32_t kstack_top;         /* TSS esp1 while it runs */
     uint32_t upcall_depth;       /* evtchn_stats.depth while switched out */
     uint32_t switches;
-    struct task *next;  /* run queue */
-    struct proc *proc;  /* the process it runs, NULL for a kernel thread */
+    struct task *next; /* run queue */
+    struct proc *proc; /* the process it runs, NULL for a kernel thread */
 };
 
 extern struct task *current;

@@ -29,7 +29,7 @@ uint32_t user_entry_stack_top(void);
 /* Fast trap on (set_fast_trap(0x80)) or off (bounced through the hypervisor). */
 int user_fast_trap(int on);
 
-long sys_write(uint32_t buf, uint32_t len);
+long test_sys_write(uint32_t buf, uint32_t len);
 
 /* Shared with ring 3 (in .user): the argument of the current program and its results. */
 extern volatile uint32_t syscall_count; /* every int $0x80 the guest took */
