@@ -27,11 +27,22 @@ uint64_t inode_size(const struct inode *ino);
 struct inode *inode_get(struct inode *ino); /* another reference (e.g. cwd at fork) */
 void inode_put(struct inode *ino);
 struct inode *fs_root(void); /* a counted reference to "/" */
+/* The inode behind descriptor fd of the current process if it is a regular file (mmap of a
+ * file reads through it), else NULL. Not a counted reference: valid during the call. */
+struct inode *fd_inode(uint32_t fd);
 
 /* Descriptor tables. */
-struct files *files_new_console(void); /* fds 0, 1, 2 on /dev/console (the first process) */
+struct files *files_new_console(void);    /* fds 0, 1, 2 on /dev/console (the first process) */
 struct files *files_dup(struct files *f); /* fork: a copy sharing the open files */
 void files_close_on_exec(struct files *f);
 void files_put(struct files *f); /* exit: closes everything */
+
+/* Also offered (kernel/fs/): */
+uint32_t inode_mode(const struct inode *ino); /* S_IFMT type and permission bits */
+/* An initramfs file's bytes inside the module (valid for the kernel's lifetime), so a loader
+ * can map or copy them directly; NULL for any other file (use inode_pread). */
+const void *inode_rodata(const struct inode *ino);
+struct files *files_get(struct files *f);    /* another reference to the same table */
+uint32_t files_count(const struct files *f); /* descriptors open (leak checks) */
 
 #endif
