@@ -73,6 +73,8 @@ static void input_char(char c)
 
     if (c == '\r' && (termios.c_iflag & TTY_ICRNL))
         c = '\n';
+    if (len == TTY_BUF)
+        return; /* pump never lets it come to this; the guard keeps buf safe if it did */
     if (!canonical()) {
         buf[len++] = c;
         echo(&c, 1);
