@@ -140,6 +140,39 @@ TEST(files_dup_refcounts)
     TEARDOWN();
 }
 
+TEST(files_put_closes_everything)
+{
+    struct files *parent, *child;
+    char buf[4];
+    int rd, wr;
+    long live;
+
+    setup_std();
+    parent = fake_proc.files;
+    live = fake_kmalloc_live;
+    {
+        uint32_t p = ualloc(8);
+
+        CHECK_EQ(sys_pipe(p), 0);
+        rd = ((int32_t *)uptr(p))[0];
+        wr = ((int32_t *)uptr(p))[1];
+    }
+    for (int i = 0; i < 40; i++) /* past the first 16 slots: the copy is of a grown table */
+        CHECK(sys_dup((u32)wr) > 0);
+    child = files_dup(parent);
+    CHECK(child != NULL);
+    for (int fd = wr; fd < wr + 41; fd++)
+        CHECK_EQ(sys_close((u32)fd), 0);
+    /* The child still holds 41 write ends: the reader would wait. */
+    CHECK_EQ(t_read(rd, buf, sizeof(buf)), -EINTR);
+    files_put(child);
+    CHECK_EQ(t_read(rd, buf, sizeof(buf)), 0); /* every one of them closed: EOF */
+    CHECK_EQ(sys_close((u32)rd), 0);
+    CHECK_EQ(fake_kmalloc_live, live); /* pipe, files, tables: all gone */
+    CHECK_EQ(files_count(parent), 3);
+    TEARDOWN();
+}
+
 TEST(emfile)
 {
     setup_std();
@@ -398,6 +431,6 @@ TEST(faults)
     TEARDOWN();
 }
 
-RUN_TESTS(T(lowest_free), T(dup2_dup3), T(cloexec), T(files_dup_refcounts), T(emfile),
-          T(fcntl_flags), T(pipe_basic), T(pipe_epipe), T(pipe_atomic_nonblock), T(pipe_wraparound),
-          T(readv_writev), T(faults))
+RUN_TESTS(T(lowest_free), T(dup2_dup3), T(cloexec), T(files_dup_refcounts),
+          T(files_put_closes_everything), T(emfile), T(fcntl_flags), T(pipe_basic), T(pipe_epipe),
+          T(pipe_atomic_nonblock), T(pipe_wraparound), T(readv_writev), T(faults))
