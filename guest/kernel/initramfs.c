@@ -87,6 +87,7 @@ int cpio_walk(const void *base, size_t len, int (*fn)(const struct cpio_entry *,
         e.mode = f[F_MODE];
         e.data = p + data_off;
         e.size = f[F_FILESIZE];
+        e.mtime = f[F_MTIME];
         count++;
         if (fn && fn(&e, arg))
             return count;

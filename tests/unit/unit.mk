@@ -18,8 +18,21 @@ UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_i
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
 	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h
 
+# The guest's file system (guest/kernel/fs/) over a host harness: fs_host.c stands in for kmem,
+# uaccess, wait queues, the console and the current process; fs_host/ shadows the two guest
+# headers that would issue hypercalls.
+FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
+FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
+FS_UNIT_SRCS := $(FS_SRCS) tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
+	guest/include/guest/fs.h guest/include/guest/vfs.h guest/include/linux/abi.h \
+	tests/unit/fs_host/guest/events.h tests/unit/fs_host/guest/mmu.h
+FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
+FS_UNIT_NAMES := test_fs_tree test_fs_tmpfs test_fs_fd test_fs_poll
+$(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_SRCS_$(t) := $(FS_UNIT_SRCS)))
+$(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_CFLAGS_$(t) := $(FS_UNIT_CFLAGS)))
+
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_desc \
-	test_page_type test_gp_insn
+	test_page_type test_gp_insn $(FS_UNIT_NAMES)
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage
 
@@ -35,7 +48,7 @@ define UNIT_TEST_RULE
 $(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_HEADERS)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  HOSTCC  $$@")
-	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $$(filter %.c,$$^) -o $$@
+	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) $$(filter %.c,$$^) -o $$@
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call UNIT_TEST_RULE,$(t))))
 

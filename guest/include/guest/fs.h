@@ -37,4 +37,12 @@ struct files *files_dup(struct files *f); /* fork: a copy sharing the open files
 void files_close_on_exec(struct files *f);
 void files_put(struct files *f); /* exit: closes everything */
 
+/* Also offered (kernel/fs/): */
+uint32_t inode_mode(const struct inode *ino); /* S_IFMT type and permission bits */
+/* An initramfs file's bytes inside the module (valid for the kernel's lifetime), so a loader
+ * can map or copy them directly; NULL for any other file (use inode_pread). */
+const void *inode_rodata(const struct inode *ino);
+struct files *files_get(struct files *f);    /* another reference to the same table */
+uint32_t files_count(const struct files *f); /* descriptors open (leak checks) */
+
 #endif

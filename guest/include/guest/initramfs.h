@@ -10,6 +10,7 @@ struct cpio_entry {
     uint32_t mode;
     const void *data;
     uint32_t size;
+    uint32_t mtime; /* seconds since 1970 */
 };
 
 /* Nonzero when the buffer starts with the newc magic "070701". */

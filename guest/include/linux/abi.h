@@ -11,6 +11,17 @@
 
 #define LINUX_PAGE_SIZE 4096u
 
+/* A 64-bit field as i386 lays it out: 4-byte aligned. Spelled out so the structures keep their
+ * i386 layout when a host (x86-64) unit test compiles the same code. */
+typedef uint64_t linux_u64 __attribute__((aligned(4)));
+typedef int64_t linux_s64 __attribute__((aligned(4)));
+
+#define LINUX_NAME_MAX 255  /* bytes in one path component */
+#define LINUX_PATH_MAX 4096 /* bytes in a path, NUL included */
+#define LINUX_PIPE_BUF 4096 /* pipe writes up to this size are atomic */
+#define LINUX_UIO_MAXIOV 1024
+#define LINUX_NOFILE 1024 /* RLIMIT_NOFILE: descriptors per process */
+
 /* ---- open, fcntl, *at ---- */
 #define O_ACCMODE 03
 #define O_RDONLY 00
@@ -44,8 +55,16 @@
 #define F_GETLK 5
 #define F_SETLK 6
 #define F_SETLKW 7
+#define F_SETOWN 8
+#define F_GETOWN 9
+#define F_GETLK64 12 /* i386 fcntl64: struct flock64 (musl's F_GETLK) */
+#define F_SETLK64 13
+#define F_SETLKW64 14
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
+#define F_UNLCK 2 /* struct flock's l_type (a short at offset 0, both layouts) */
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
@@ -80,22 +99,22 @@
 
 /* stat64 (i386): 96 bytes; long long is 4-aligned in i386 structures. */
 struct linux_stat64 {
-    uint64_t st_dev;
+    linux_u64 st_dev;
     uint8_t __pad0[4];
     uint32_t __st_ino;
     uint32_t st_mode;
     uint32_t st_nlink;
     uint32_t st_uid;
     uint32_t st_gid;
-    uint64_t st_rdev;
+    linux_u64 st_rdev;
     uint8_t __pad3[4];
-    int64_t st_size;
+    linux_s64 st_size;
     uint32_t st_blksize;
-    uint64_t st_blocks;
+    linux_u64 st_blocks;
     uint32_t st_atime, st_atime_nsec;
     uint32_t st_mtime, st_mtime_nsec;
     uint32_t st_ctime, st_ctime_nsec;
-    uint64_t st_ino;
+    linux_u64 st_ino;
 };
 _Static_assert(sizeof(struct linux_stat64) == 96, "stat64 layout");
 _Static_assert(__builtin_offsetof(struct linux_stat64, st_size) == 44, "stat64 layout");
@@ -121,7 +140,25 @@ _Static_assert(sizeof(struct linux_statx) == 256, "statx layout");
 _Static_assert(__builtin_offsetof(struct linux_statx, stx_ino) == 32, "statx layout");
 _Static_assert(__builtin_offsetof(struct linux_statx, stx_atime) == 64, "statx layout");
 _Static_assert(__builtin_offsetof(struct linux_statx, stx_rdev_major) == 128, "statx layout");
+#define STATX_TYPE 0x001u
+#define STATX_MODE 0x002u
+#define STATX_NLINK 0x004u
+#define STATX_UID 0x008u
+#define STATX_GID 0x010u
+#define STATX_ATIME 0x020u
+#define STATX_MTIME 0x040u
+#define STATX_CTIME 0x080u
+#define STATX_INO 0x100u
+#define STATX_SIZE 0x200u
+#define STATX_BLOCKS 0x400u
 #define STATX_BASIC_STATS 0x7ffu
+#define STATX__RESERVED 0x80000000u
+#define AT_NO_AUTOMOUNT 0x800
+#define AT_STATX_SYNC_TYPE 0x6000
+
+/* Linux's new_encode_dev, as stat64 reports st_dev and st_rdev. */
+#define LINUX_MKDEV(major, minor) \
+    ((uint32_t)(((minor)&0xff) | ((major)&0xfff) << 8 | ((minor) & ~0xffu) << 12))
 
 struct linux_dirent64 {
     uint64_t d_ino;
@@ -135,6 +172,7 @@ _Static_assert(__builtin_offsetof(struct linux_dirent64, d_name) == 19, "dirent6
 struct linux_iovec {
     uint32_t base, len;
 };
+_Static_assert(sizeof(struct linux_iovec) == 8, "iovec layout");
 
 /* ---- time ---- */
 #define CLOCK_REALTIME 0
@@ -192,12 +230,41 @@ struct linux_pollfd {
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541B
 #define FIONBIO 0x5421
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
 struct linux_termios { /* the kernel's struct termios (TCGETS), not libc's */
     uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
     uint8_t c_line;
     uint8_t c_cc[19];
 };
 _Static_assert(sizeof(struct linux_termios) == 36, "termios layout");
+/* termios bits (octal, as in Linux's asm-generic/termbits.h) */
+#define TTY_ICRNL 0000400u
+#define TTY_IXON 0002000u
+#define TTY_OPOST 0000001u
+#define TTY_ONLCR 0000004u
+#define TTY_B38400 0000017u
+#define TTY_CS8 0000060u
+#define TTY_CREAD 0000200u
+#define TTY_HUPCL 0002000u
+#define TTY_CLOCAL 0004000u
+#define TTY_ISIG 0000001u
+#define TTY_ICANON 0000002u
+#define TTY_ECHO 0000010u
+#define TTY_ECHOE 0000020u
+#define TTY_ECHOK 0000040u
+#define TTY_IEXTEN 0100000u
+#define TTY_VINTR 0
+#define TTY_VQUIT 1
+#define TTY_VERASE 2
+#define TTY_VKILL 3
+#define TTY_VEOF 4
+#define TTY_VTIME 5
+#define TTY_VMIN 6
+#define TTY_VSTART 8
+#define TTY_VSTOP 9
+#define TTY_VSUSP 10
+#define TTY_VWERASE 14
 struct linux_winsize {
     uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
 };
@@ -314,7 +381,7 @@ struct linux_rlimit64 {
 /* rt_sigaction's struct (the kernel's, not libc's): handler, flags, restorer, 64-bit mask. */
 struct linux_sigaction {
     uint32_t handler, flags, restorer;
-    uint64_t mask;
+    linux_u64 mask;
 };
 _Static_assert(sizeof(struct linux_sigaction) == 20, "sigaction layout");
 

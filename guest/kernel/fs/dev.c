@@ -1,0 +1,64 @@
+/* /dev: the character devices null (1:3), zero (1:5), tty (5:0) and console (5:1), with the
+ * device numbers Linux gives them so programs that check st_rdev see what they expect. */
+#include <guest/console.h>
+#include "fs_impl.h"
+
+static long null_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    (void)f, (void)b, (void)n, (void)pos;
+    return 0;
+}
+
+static long sink_write(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    (void)f, (void)b, (void)pos;
+    return (long)n;
+}
+
+static long zero_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    (void)f, (void)pos;
+    return iob_zero(b, 0, n) ? -EFAULT : (long)n;
+}
+
+/* Seekable as on Linux: lseek on them succeeds (and means nothing). */
+const struct file_ops null_fops = {.read = null_read, .write = sink_write, .seekable = 1};
+const struct file_ops zero_fops = {.read = zero_read, .write = sink_write, .seekable = 1};
+
+static const struct {
+    const char *name;
+    uint32_t major, minor, perm;
+    const struct file_ops *fops;
+} devices[] = {
+    {"null", 1, 3, 0666, &null_fops},
+    {"zero", 1, 5, 0666, &zero_fops},
+    {"tty", 5, 0, 0666, &tty_fops},
+    {"console", 5, 1, 0600, &tty_fops},
+};
+
+void dev_init(struct inode *devdir)
+{
+    tty_reset();
+    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+        const char *name = devices[i].name;
+        size_t len = 0;
+        struct dentry *old;
+        struct inode *ino;
+
+        while (name[len])
+            len++;
+        old = dir_find(devdir, name, len);
+        if (old)
+            dir_unlink(devdir, old); /* a device node from the archive: ours replace it */
+        ino = inode_new(&devfs_sb, S_IFCHR | devices[i].perm);
+        if (!ino || dir_link(devdir, name, len, ino)) {
+            printk("fs: no memory for /dev/%s\n", name);
+            if (ino)
+                inode_maybe_free(ino);
+            continue;
+        }
+        ino->rdev_major = devices[i].major;
+        ino->rdev_minor = devices[i].minor;
+        ino->fops = devices[i].fops;
+    }
+}

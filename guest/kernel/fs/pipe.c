@@ -1,0 +1,210 @@
+/*
+ * Pipes: a 64 KB ring of 16 pages between a read end and a write end (two struct files on one
+ * anonymous inode). Readers block while it is empty and a writer remains; writers block while it
+ * is full, and writes of at most PIPE_BUF bytes go in whole or not at all. Writing with no reader
+ * left is -EPIPE plus SIGPIPE. Every change wakes the other side and poll_wq.
+ */
+#include <guest/kmem.h>
+#include <guest/proc.h>
+#include <guest/uaccess.h>
+#include <guest/wait.h>
+#include "fs_impl.h"
+
+struct pipe {
+    char *page[PIPE_PAGES];
+    uint32_t head, tail; /* free-running byte counts: head - tail are buffered */
+    uint32_t readers, writers;
+    struct waitq rwait, wwait;
+};
+_Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "the ring index wraps with a mask");
+
+static size_t used(const struct pipe *p)
+{
+    return p->head - p->tail;
+}
+
+static void wake(struct pipe *p)
+{
+    wq_wake_all(&p->rwait);
+    wq_wake_all(&p->wwait);
+    wq_wake_all(&poll_wq);
+}
+
+/* Copy n bytes between ring position at and b + off; returns the bytes moved before a fault. */
+static size_t ring_copy(struct pipe *p, uint32_t at, const struct iobuf *b, size_t off, size_t n,
+                        int to_ring)
+{
+    size_t done = 0;
+
+    while (done < n) {
+        uint32_t idx = (at + (uint32_t)done) & (PIPE_SIZE - 1);
+        char *src = p->page[idx / PAGE_SIZE] + idx % PAGE_SIZE;
+        size_t chunk = PAGE_SIZE - idx % PAGE_SIZE;
+        int rc;
+
+        if (chunk > n - done)
+            chunk = n - done;
+        rc = to_ring ? iob_get(src, b, off + done, chunk) : iob_put(b, off + done, src, chunk);
+        if (rc)
+            break;
+        done += chunk;
+    }
+    return done;
+}
+
+static long pipe_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    struct pipe *p = f->inode->u.pipe;
+    size_t got;
+
+    (void)pos;
+    while (used(p) == 0) {
+        long rc;
+
+        if (p->writers == 0)
+            return 0;
+        if (f->flags & O_NONBLOCK)
+            return -EAGAIN;
+        rc = wq_wait(&p->rwait, 0);
+        if (rc)
+            return rc;
+    }
+    if (n > used(p))
+        n = used(p);
+    got = ring_copy(p, p->tail, b, 0, n, 0);
+    if (got == 0)
+        return -EFAULT;
+    p->tail += (uint32_t)got;
+    wake(p);
+    return (long)got;
+}
+
+static long pipe_write(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    struct pipe *p = f->inode->u.pipe;
+    size_t done = 0;
+
+    (void)pos;
+    while (done < n) {
+        size_t room = PIPE_SIZE - used(p), k, put;
+
+        if (p->readers == 0) {
+            if (current_proc())
+                signal_send(current_proc(), SIGPIPE);
+            return done ? (long)done : -EPIPE;
+        }
+        if (room == 0 || (n <= LINUX_PIPE_BUF && room < n)) {
+            long rc;
+
+            if (f->flags & O_NONBLOCK)
+                return done ? (long)done : -EAGAIN;
+            rc = wq_wait(&p->wwait, 0);
+            if (rc)
+                return done ? (long)done : rc;
+            continue;
+        }
+        k = n - done < room ? n - done : room;
+        put = ring_copy(p, p->head, b, done, k, 1);
+        p->head += (uint32_t)put;
+        done += put;
+        if (put)
+            wake(p);
+        if (put < k)
+            return done ? (long)done : -EFAULT;
+    }
+    return (long)done;
+}
+
+static unsigned pipe_poll_read(struct file *f)
+{
+    const struct pipe *p = f->inode->u.pipe;
+
+    return (used(p) ? POLLIN | POLLRDNORM : 0) | (p->writers ? 0 : POLLHUP);
+}
+
+static unsigned pipe_poll_write(struct file *f)
+{
+    const struct pipe *p = f->inode->u.pipe;
+
+    return (PIPE_SIZE - used(p) >= LINUX_PIPE_BUF ? POLLOUT | POLLWRNORM : 0) |
+           (p->readers ? 0 : POLLERR);
+}
+
+static long pipe_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
+{
+    int32_t n = (int32_t)used(f->inode->u.pipe);
+
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    return copy_to_user(arg, &n, sizeof(n));
+}
+
+static void pipe_release_read(struct file *f)
+{
+    f->inode->u.pipe->readers--;
+    wake(f->inode->u.pipe);
+}
+
+static void pipe_release_write(struct file *f)
+{
+    f->inode->u.pipe->writers--;
+    wake(f->inode->u.pipe);
+}
+
+static const struct file_ops pipe_read_fops = {
+    .read = pipe_read,
+    .poll = pipe_poll_read,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release_read,
+};
+static const struct file_ops pipe_write_fops = {
+    .write = pipe_write,
+    .poll = pipe_poll_write,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release_write,
+};
+
+void pipe_evict(struct inode *ino)
+{
+    struct pipe *p = ino->u.pipe;
+
+    if (!p)
+        return;
+    for (int i = 0; i < PIPE_PAGES; i++) {
+        if (p->page[i])
+            page_free(p->page[i]);
+    }
+    kfree(p);
+}
+
+int pipe_create(struct file **rd, struct file **wr, uint32_t flags)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    struct inode *ino = p ? inode_new(&pipefs_sb, S_IFIFO | 0600) : NULL;
+    long err = -ENOMEM;
+
+    if (!ino) {
+        kfree(p);
+        return -ENOMEM;
+    }
+    ino->nlink = 1;
+    ino->u.pipe = p;
+    for (int i = 0; i < PIPE_PAGES; i++) {
+        if (!(p->page[i] = page_alloc())) {
+            inode_maybe_free(ino);
+            return -ENOMEM;
+        }
+    }
+    flags &= O_NONBLOCK;
+    *rd = file_open(inode_get(ino), &pipe_read_fops, O_RDONLY | flags, &err);
+    if (!*rd)
+        return (int)err;
+    p->readers = 1;
+    *wr = file_open(inode_get(ino), &pipe_write_fops, O_WRONLY | flags, &err);
+    if (!*wr) {
+        file_put(*rd);
+        return (int)err;
+    }
+    p->writers = 1;
+    return 0;
+}

@@ -1,0 +1,67 @@
+/* The guest's own /proc files: meminfo (Linux's format, from the page allocator), uptime,
+ * stats (struct kstats, one "name value" per line) and version. */
+#include <guest/kmem.h>
+#include <guest/kstats.h>
+#include <guest/time.h>
+#include <lib/format.h>
+#include "fs_impl.h"
+
+int procfs_gen_meminfo(char *buf, size_t size)
+{
+    struct pfout o = {buf, size, 0};
+    uint32_t total = page_total_count() * (PAGE_SIZE / 1024);
+    uint32_t free = page_free_count() * (PAGE_SIZE / 1024);
+
+    /* Linux pads the label to 16 columns and the number to 8. */
+    pf_printf(&o, "%-16s%8u kB\n", "MemTotal:", total);
+    pf_printf(&o, "%-16s%8u kB\n", "MemFree:", free);
+    pf_printf(&o, "%-16s%8u kB\n", "MemAvailable:", free);
+    return (int)o.len;
+}
+
+/* The second number is idle time, which the scheduler does not account: always 0.00. */
+int procfs_gen_uptime(char *buf, size_t size)
+{
+    struct pfout o = {buf, size, 0};
+    uint32_t cs;
+    uint64_t sec = udiv64(udiv64(clock_now(), 10000000u, NULL), 100, &cs);
+
+    pf_printf(&o, "%llu.%02u 0.00\n", (unsigned long long)sec, cs);
+    return (int)o.len;
+}
+
+int procfs_gen_stats(char *buf, size_t size)
+{
+    struct pfout o = {buf, size, 0};
+    const struct {
+        const char *name;
+        uint32_t value;
+    } rows[] = {
+        {"syscalls", kstats.syscalls},
+        {"syscalls_enosys", kstats.syscalls_enosys},
+        {"page_faults", kstats.page_faults},
+        {"cow_copies", kstats.cow_copies},
+        {"forks", kstats.forks},
+        {"execs", kstats.execs},
+        {"exits", kstats.exits},
+        {"ctx_switches", kstats.ctx_switches},
+        {"mmu_batches", kstats.mmu_batches},
+        {"mmu_batched_updates", kstats.mmu_batched_updates},
+        {"procs_live", kstats.procs_live},
+        {"pages_total", page_total_count()},
+        {"pages_free", page_free_count()},
+    };
+
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        pf_printf(&o, "%s %u\n", rows[i].name, rows[i].value);
+    return (int)o.len;
+}
+
+int procfs_gen_version(char *buf, size_t size)
+{
+    struct pfout o = {buf, size, 0};
+
+    pf_printf(&o, "ringvisor guest kernel 0.1 (Xen 2.0 x86_32 paravirtual guest, "
+                  "Linux i386 system-call ABI)\n");
+    return (int)o.len;
+}

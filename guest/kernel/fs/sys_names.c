@@ -1,0 +1,287 @@
+/* Calls that change names: mkdir(at), rmdir, unlink(at), rename(at), symlink, and the mode
+ * changes chmod/fchmod. Each checks everything (in Linux's order of errors) before it touches
+ * the tree, so a refused call changes nothing. Only tmpfs (/tmp) is writable. */
+#include <guest/kmem.h>
+#include <guest/proc.h>
+#include <guest/syscalls.h>
+#include <lib/string.h>
+#include "fs_impl.h"
+
+/* A user path resolved to its parent: w filled, *path to path_free, *base to inode_put. */
+static long parent_of(u32 dirfd, u32 upath, struct walk *w, char **path, struct inode **base)
+{
+    long rc = path_from_user(upath, path, 0);
+
+    *base = NULL;
+    if (rc)
+        return rc;
+    rc = at_base(dirfd, *path, base);
+    if (rc == 0)
+        rc = path_parent(*base, *path, w);
+    if (rc) {
+        inode_put(*base);
+        path_free(*path);
+    }
+    return rc;
+}
+
+static void parent_done(char *path, struct inode *base)
+{
+    inode_put(base);
+    path_free(path);
+}
+
+static int is_dotty(const struct walk *w)
+{
+    return w->last_len == 0 || name_is_dot(w->last, w->last_len);
+}
+
+/* Room for a new name in w: 0, -EEXIST, -ENOENT (directory removed) or -EROFS. */
+static long can_create(struct walk *w)
+{
+    if (is_dotty(w) || walk_last(w))
+        return -EEXIST;
+    if (w->dir->nlink == 0)
+        return -ENOENT;
+    return w->dir->sb->readonly ? -EROFS : 0;
+}
+
+static uint32_t cur_umask(void)
+{
+    return current_proc() ? current_proc()->umask : 022;
+}
+
+long sys_mkdirat(u32 dirfd, u32 upath, u32 mode)
+{
+    struct inode *base;
+    struct walk w;
+    char *path;
+    long rc = parent_of(dirfd, upath, &w, &path, &base);
+
+    if (rc)
+        return rc;
+    rc = can_create(&w);
+    if (rc == 0 &&
+        !dir_mkdir(w.dir, w.dir->sb, w.last, w.last_len, mode & 01777 & ~cur_umask(), &rc))
+        rc = rc ? rc : -ENOSPC;
+    parent_done(path, base);
+    return rc;
+}
+
+long sys_mkdir(u32 path, u32 mode)
+{
+    return sys_mkdirat((u32)AT_FDCWD, path, mode);
+}
+
+/* rmdir's and unlink's checks; on success *d is the entry to remove. */
+static long check_remove(struct walk *w, int rmdir, struct dentry **d)
+{
+    struct inode *ino;
+
+    if (w->last_len == 0)
+        return rmdir ? -EBUSY : -EISDIR;
+    if (name_is_dot(w->last, w->last_len))
+        return !rmdir ? -EISDIR : name_is_dot(w->last, w->last_len) == 1 ? -EINVAL : -ENOTEMPTY;
+    if (w->dir->sb->readonly)
+        return -EROFS;
+    *d = w->dir->nlink ? dir_find(w->dir, w->last, w->last_len) : NULL;
+    if (!*d)
+        return -ENOENT;
+    ino = (*d)->inode;
+    if (!rmdir)
+        return S_ISDIR(ino->mode) ? -EISDIR : w->trailing_slash ? -ENOTDIR : 0;
+    if (!S_ISDIR(ino->mode))
+        return -ENOTDIR;
+    if (ino->sb != w->dir->sb)
+        return -EBUSY; /* /tmp, /dev, /proc: mount points */
+    return dir_is_empty(ino) ? 0 : -ENOTEMPTY;
+}
+
+static long do_remove(u32 dirfd, u32 upath, int rmdir)
+{
+    struct inode *base;
+    struct dentry *d;
+    struct walk w;
+    char *path;
+    long rc = parent_of(dirfd, upath, &w, &path, &base);
+
+    if (rc)
+        return rc;
+    rc = check_remove(&w, rmdir, &d);
+    if (rc == 0)
+        dir_unlink(w.dir, d);
+    parent_done(path, base);
+    return rc;
+}
+
+long sys_rmdir(u32 path)
+{
+    return do_remove((u32)AT_FDCWD, path, 1);
+}
+
+long sys_unlink(u32 path)
+{
+    return do_remove((u32)AT_FDCWD, path, 0);
+}
+
+long sys_unlinkat(u32 dirfd, u32 path, u32 flags)
+{
+    if (flags & ~(u32)AT_REMOVEDIR)
+        return -EINVAL;
+    return do_remove(dirfd, path, (flags & AT_REMOVEDIR) != 0);
+}
+
+static int is_ancestor(const struct inode *a, const struct inode *dir)
+{
+    for (;;) {
+        if (dir == a)
+            return 1;
+        if (dir == fs_root_inode)
+            return 0;
+        dir = dir->u.dir.parent;
+    }
+}
+
+static long check_rename(struct walk *ow, struct walk *nw, struct inode **src, struct inode **dst)
+{
+    if (is_dotty(ow) || is_dotty(nw))
+        return -EBUSY;
+    if (ow->dir->sb != nw->dir->sb)
+        return -EXDEV;
+    if (ow->dir->sb->readonly)
+        return -EROFS;
+    *src = ow->dir->nlink ? walk_last(ow) : NULL;
+    if (!*src)
+        return -ENOENT;
+    if (!S_ISDIR((*src)->mode) && (ow->trailing_slash || nw->trailing_slash))
+        return -ENOTDIR;
+    if (nw->dir->nlink == 0)
+        return -ENOENT;
+    *dst = walk_last(nw);
+    if (*src == *dst)
+        return 0;
+    if (S_ISDIR((*src)->mode) && is_ancestor(*src, nw->dir))
+        return -EINVAL;
+    if (*dst && S_ISDIR((*src)->mode))
+        return !S_ISDIR((*dst)->mode) ? -ENOTDIR : dir_is_empty(*dst) ? 0 : -ENOTEMPTY;
+    if (*dst && S_ISDIR((*dst)->mode))
+        return -EISDIR;
+    return 0;
+}
+
+long sys_renameat(u32 olddirfd, u32 oldpath, u32 newdirfd, u32 newpath)
+{
+    struct inode *obase, *nbase, *src = NULL, *dst = NULL;
+    struct walk ow, nw;
+    char *op, *np;
+    long rc = parent_of(olddirfd, oldpath, &ow, &op, &obase);
+
+    if (rc)
+        return rc;
+    rc = parent_of(newdirfd, newpath, &nw, &np, &nbase);
+    if (rc) {
+        parent_done(op, obase);
+        return rc;
+    }
+    rc = check_rename(&ow, &nw, &src, &dst);
+    if (rc == 0 && src != dst) {
+        struct dentry *nd = dentry_new(nw.last, nw.last_len);
+        struct dentry *od = dir_find(ow.dir, ow.last, ow.last_len);
+
+        if (!nd) {
+            rc = -ENOMEM;
+        } else {
+            dir_detach(ow.dir, od);
+            kfree(od);
+            if (S_ISDIR(src->mode))
+                ow.dir->nlink--;
+            else
+                src->nlink--;
+            if (dst)
+                dir_unlink(nw.dir, dir_find(nw.dir, nw.last, nw.last_len));
+            dir_attach(nw.dir, nd, src);
+            src->ctime = fs_now();
+        }
+    }
+    parent_done(np, nbase);
+    parent_done(op, obase);
+    return rc;
+}
+
+long sys_rename(u32 oldpath, u32 newpath)
+{
+    return sys_renameat((u32)AT_FDCWD, oldpath, (u32)AT_FDCWD, newpath);
+}
+
+long sys_symlink(u32 utarget, u32 linkpath)
+{
+    struct inode *base, *ino;
+    struct walk w;
+    char *target, *path;
+    size_t len;
+    long rc = path_from_user(utarget, &target, 0);
+
+    if (rc)
+        return rc;
+    rc = parent_of((u32)AT_FDCWD, linkpath, &w, &path, &base);
+    if (rc) {
+        path_free(target);
+        return rc;
+    }
+    rc = can_create(&w);
+    if (rc == 0 && w.trailing_slash)
+        rc = -ENOENT;
+    len = strlen(target);
+    ino = rc ? NULL : inode_new(&tmpfs_sb, S_IFLNK | 0777);
+    if (rc == 0 && (!ino || !(ino->u.link_target = kmalloc(len + 1))))
+        rc = -ENOSPC;
+    if (rc == 0) {
+        memcpy(ino->u.link_target, target, len + 1);
+        ino->size = len;
+        if (dir_link(w.dir, w.last, w.last_len, ino))
+            rc = -ENOSPC;
+    }
+    if (rc && ino)
+        inode_free(ino);
+    parent_done(path, base);
+    path_free(target);
+    return rc;
+}
+
+static long set_mode(struct inode *ino, u32 mode)
+{
+    if (ino->sb->readonly)
+        return -EROFS;
+    ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+    ino->ctime = fs_now();
+    return 0;
+}
+
+long sys_chmod(u32 upath, u32 mode)
+{
+    struct inode *ino;
+    char *path;
+    long rc = path_from_user(upath, &path, 0);
+
+    if (rc)
+        return rc;
+    rc = path_lookup(NULL, path, WALK_FOLLOW, &ino);
+    path_free(path);
+    if (rc)
+        return rc;
+    rc = set_mode(ino, mode);
+    inode_put(ino);
+    return rc;
+}
+
+long sys_fchmod(u32 fd, u32 mode)
+{
+    struct file *f = fd_get(fd);
+    long rc;
+
+    if (!f)
+        return -EBADF;
+    rc = set_mode(f->inode, mode);
+    file_put(f);
+    return rc;
+}

@@ -1,0 +1,99 @@
+/* What the system calls share: paths copied in from ring 3, the base directory of the *at
+ * calls, stat's fields, and the lookups the process core uses (execve, mmap). */
+#include <guest/kmem.h>
+#include <guest/uaccess.h>
+#include <lib/string.h>
+#include "fs_impl.h"
+
+int path_from_user(uint32_t upath, char **out, int allow_empty)
+{
+    char *p = kmalloc(LINUX_PATH_MAX);
+    long n;
+
+    if (!p)
+        return -ENOMEM;
+    n = strncpy_from_user(p, upath, LINUX_PATH_MAX);
+    if (n == 0 && !allow_empty)
+        n = -ENOENT;
+    if (n < 0) {
+        kfree(p);
+        return (int)n;
+    }
+    *out = p;
+    return 0;
+}
+
+void path_free(char *p)
+{
+    kfree(p);
+}
+
+int at_base(uint32_t dirfd, const char *path, struct inode **base)
+{
+    struct file *f;
+
+    *base = NULL;
+    if (path[0] == '/' || (int32_t)dirfd == AT_FDCWD)
+        return 0;
+    f = fd_get(dirfd);
+    if (!f)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode)) {
+        file_put(f);
+        return -ENOTDIR;
+    }
+    *base = inode_get(f->inode);
+    file_put(f);
+    return 0;
+}
+
+/* 512-byte blocks: the pages tmpfs really holds, or the bytes an archive file occupies. */
+static uint64_t blocks(const struct inode *ino)
+{
+    if (ino->sb == &tmpfs_sb && S_ISREG(ino->mode))
+        return (uint64_t)ino->u.tmp.npages * (PAGE_SIZE / 512);
+    if (S_ISREG(ino->mode) || S_ISLNK(ino->mode))
+        return (ino->size + 511) >> 9;
+    return 0;
+}
+
+long fs_stat(struct inode *ino, struct linux_stat64 *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_dev = LINUX_MKDEV(ino->sb->dev_major, ino->sb->dev_minor);
+    st->__st_ino = ino->ino;
+    st->st_ino = ino->ino;
+    st->st_mode = ino->mode;
+    st->st_nlink = ino->nlink;
+    st->st_rdev = LINUX_MKDEV(ino->rdev_major, ino->rdev_minor);
+    st->st_size = (int64_t)(S_ISREG(ino->mode) || S_ISLNK(ino->mode) ? ino->size : 0);
+    st->st_blksize = PAGE_SIZE;
+    st->st_blocks = blocks(ino);
+    st->st_atime = ino->atime;
+    st->st_mtime = ino->mtime;
+    st->st_ctime = ino->ctime;
+    return 0;
+}
+
+struct inode *fs_lookup_exec(const char *path, long *err)
+{
+    struct inode *ino;
+    int rc = path_lookup(NULL, path, WALK_FOLLOW, &ino);
+
+    if (rc == 0 && (!S_ISREG(ino->mode) || !(ino->mode & 0111))) {
+        inode_put(ino);
+        rc = -EACCES;
+    }
+    *err = rc;
+    return rc ? NULL : ino;
+}
+
+struct inode *fd_inode(uint32_t fd)
+{
+    struct file *f = fd_get(fd);
+    struct inode *ino = f && S_ISREG(f->inode->mode) ? f->inode : NULL;
+
+    /* Not counted: the descriptor keeps the file, and so the inode, for the caller's call. */
+    file_put(f);
+    return ino;
+}
