@@ -182,9 +182,10 @@ static long build_stack(struct stack *s, const struct strvec *argv, const struct
     top -= strlen(execfn) + 1, execfn_at = top;
     stack_put(s, top, execfn, strlen(execfn) + 1, 0);
 
-    uint32_t *av = kmalloc((argv->n + envp->n + 2) * 4), *ev = av + argv->n + 1;
+    uint32_t *av = kmalloc((argv->n + envp->n + 2) * 4);
     if (!av)
         return -ENOMEM;
+    uint32_t *ev = av + argv->n + 1;
     long rc = stack_strings(s, envp, &top, ev);
     if (!rc)
         rc = stack_strings(s, argv, &top, av);

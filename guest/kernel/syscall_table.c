@@ -82,7 +82,7 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_clock_nanosleep] = H(sys_clock_nanosleep),
     [__NR_clock_nanosleep_time64] = H(sys_clock_nanosleep_time64),
     [__NR_times] = H(sys_times),
-/* files */
+    /* files */
     [__NR_read] = H(sys_read),
     [__NR_write] = H(sys_write),
     [__NR_readv] = H(sys_readv),
