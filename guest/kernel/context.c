@@ -54,10 +54,18 @@ int context_load_tls(struct proc *p)
 {
     multicall_entry_t mc[NR_TLS];
     unsigned n = queue_tls(p, mc);
-    int rc = n ? HYPERVISOR_multicall(mc, n) : 0;
+    uint16_t fs, gs;
 
+    if (!n)
+        return 0;
+    /* FS/GS may name a slot being changed: null them across the call (the hypervisor could not
+     * reload them on its way back), then reload what still loads. */
+    __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    __asm__ volatile("mov %0, %%fs; mov %0, %%gs" ::"r"(0));
+    int rc = HYPERVISOR_multicall(mc, n);
     for (unsigned i = 0; i < n && !rc; i++)
         rc = (int32_t)mc[i].args[MULTICALL_RESULT_ARG];
+    load_fs_gs(fs, gs);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* Batching: page-table requests queued and sent as one mmu_update, hypercalls queued and
  * sent as one multicall. Callers flush before a queue fills; overflow is a guest bug. */
 #include <guest/console.h>
+#include <guest/kstats.h>
 #include <guest/mmu.h>
 
 struct mmu_queue mmu_q;
@@ -16,6 +17,10 @@ int mmu_flush(uint32_t *done)
 {
     int rc = mmu_q.n ? HYPERVISOR_mmu_update(mmu_q.req, mmu_q.n, done) : 0;
 
+    if (mmu_q.n) {
+        kstats.mmu_batches++;
+        kstats.mmu_batched_updates += mmu_q.n;
+    }
     mmu_q.n = 0;
     if (mmu_q.err) {
         rc = mmu_q.err;
@@ -37,6 +42,11 @@ void mc_queue(uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4)
 int mc_flush(void)
 {
     int rc = nr_calls ? HYPERVISOR_multicall(calls, nr_calls) : 0;
+
+    if (nr_calls) {
+        kstats.mmu_batches++;
+        kstats.mmu_batched_updates += nr_calls;
+    }
     last_calls = nr_calls;
     nr_calls = 0;
     for (unsigned i = 0; i < last_calls && rc == 0; i++)
