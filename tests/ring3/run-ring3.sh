@@ -14,7 +14,8 @@
 #   ring3-appliance-only     no native run (it would harm the host); passes when it exits 0
 # --native runs only the native half (for a host without a working guest kernel yet).
 # Environment: BUILD (build), TEST_JOBS (2), RING3_TIMEOUT (120: seconds per boot),
-# RING3_NATIVE_TIMEOUT (60), ACCEL (tcg). RING3_SERIAL_DIR=dir replaces each boot by dir/NAME.serial
+# RING3_NATIVE_TIMEOUT (60), ACCEL (tcg), RING3_GUEST_ARGS (guest options before init=, e.g.
+# fasttrap=off: the results are then reported as "ring3[fasttrap=off] NAME"). RING3_SERIAL_DIR=dir replaces each boot by dir/NAME.serial
 # (QEMU's exit status from dir/NAME.status, default 1): tests/ring3/selftest.sh checks the
 # verdicts that way. Logs: $BUILD/tests/logs/ring3-NAME.{native,appliance,serial} (RING3_LOG_DIR).
 set -euo pipefail
@@ -22,6 +23,12 @@ cd "$(dirname "$0")/../.."
 export BUILD=${BUILD:-build}
 jobs=${TEST_JOBS:-2}
 boot_timeout=${RING3_TIMEOUT:-120}
+guest_args=${RING3_GUEST_ARGS:-}
+label=ring3 tag=""
+if [ -n "$guest_args" ]; then
+    label="ring3[$guest_args]"
+    tag="-$(echo "$guest_args" | tr -c 'A-Za-z0-9=\n' '_')"
+fi
 native_timeout=${RING3_NATIVE_TIMEOUT:-60}
 
 native_only=0
@@ -53,7 +60,7 @@ indent()
 # The FAIL line of the program run_one is working on ($name), then file $2 (if any) indented.
 fail()
 {
-    echo "FAIL: ring3 $name: $1"
+    echo "FAIL: $label $name: $1"
     if [ -n "${2:-}" ] && [ -s "$2" ]; then indent <"$2"; fi
     return 0
 }
@@ -62,8 +69,8 @@ fail()
 run_one()
 {
     local name=$1 src=appliance/tests/$1.c
-    local nlog=$logdir/ring3-$name.native alog=$logdir/ring3-$name.appliance
-    local slog=$logdir/ring3-$name.serial work=$out/$name
+    local nlog=$logdir/ring3$tag-$name.native alog=$logdir/ring3$tag-$name.appliance
+    local slog=$logdir/ring3$tag-$name.serial work=$out/$name
     local args only=0 nstatus=0 qstatus=0
     mkdir -p "$work"
     args=$(setting "$src" args)
@@ -95,9 +102,9 @@ run_one()
     fi
     if [ "$native_only" = 1 ]; then
         if [ "$only" = 1 ]; then
-            echo "PASS: ring3 $name (appliance only: skipped)"
+            echo "PASS: $label $name (appliance only: skipped)"
         else
-            echo "PASS: ring3 $name (native only)"
+            echo "PASS: $label $name (native only)"
         fi
         return
     fi
@@ -110,7 +117,8 @@ run_one()
         qstatus=$(cat "$RING3_SERIAL_DIR/$name.status" 2>/dev/null || echo 1)
     else
         timeout -k 5 "$boot_timeout" bash image/qemu.sh --boot kernel --hv-args "exit=debug" \
-            --guest-args "init=/tests/$name${args:+ $args}" --net none --serial-file "$slog" \
+            --guest-args "${guest_args:+$guest_args }init=/tests/$name${args:+ $args}" \
+            --net none --serial-file "$slog" \
             </dev/null 2>"$work/qemu.err" || qstatus=$?
         if [ -s "$work/qemu.err" ]; then
             sed 's/^/# qemu: /' "$work/qemu.err" >>"$slog"
@@ -175,7 +183,7 @@ run_one()
         problems+=("QEMU exit status $qstatus, wanted $want_q$timed_out")
     fi
     if [ ${#problems[@]} -eq 0 ]; then
-        echo "PASS: ring3 $name"
+        echo "PASS: $label $name"
         return
     fi
     local reason
