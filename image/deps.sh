@@ -68,8 +68,26 @@ fi
 echo "deps: installing ${missing[*]:-(nothing; new architectures only)}"
 need_root "${missing[*]:-}"
 export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -q
+# A mirror in mid-sync can fail one index (seen: bookworm-security's i386 list): try again, then
+# go on with what was fetched; the install below is what must succeed.
+if ! "${SUDO[@]}" apt-get update -q; then
+    echo "deps: apt-get update failed; retrying in 10 s" >&2
+    sleep 10
+    "${SUDO[@]}" apt-get update -q ||
+        echo "deps: apt-get update failed again; installing from the package lists it did get" >&2
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
+    for attempt in 1 2; do
+        if "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+            break
+        fi
+        if [ "$attempt" = 2 ]; then
+            echo "deps: could not install: ${missing[*]}" >&2
+            exit 1
+        fi
+        echo "deps: apt-get install failed; updating the package lists and retrying" >&2
+        sleep 10
+        "${SUDO[@]}" apt-get update -q || true
+    done
 fi
