@@ -49,6 +49,12 @@ static int signal_for(uint32_t vector)
     }
 }
 
+/* si_code for the non-SIGSEGV fault signals, as Linux i386 sets it. */
+static int32_t code_for(uint32_t vector)
+{
+    return vector == 0 ? FPE_INTDIV : vector == 6 ? ILL_ILLOPN : SI_KERNEL;
+}
+
 static void kernel_bug(const struct trap_frame *f)
 {
     printk("kernel %s at %#x (vector %u, error %#x, cr2 %#x) in %s\n", trap_name(f->vector), f->eip,
@@ -76,7 +82,7 @@ static void report(const struct proc *p, const struct trap_frame *f, int sig)
 static void out_of_memory(struct proc *p)
 {
     printk("out of memory: killing pid %d (%s)\n", p->pid, p->name);
-    signal_force(p, SIGKILL);
+    signal_force(p, SIGKILL, SI_KERNEL, 0);
 }
 
 void proc_trap(struct trap_frame *f)
@@ -94,11 +100,13 @@ void proc_trap(struct trap_frame *f)
             kernel_bug(f);
         else if (rc == -EFAULT && user) {
             report(p, f, SIGSEGV);
-            signal_force(p, SIGSEGV);
+            signal_force(p, SIGSEGV, vma_find(p->mm, f->cr2) ? SEGV_ACCERR : SEGV_MAPERR, f->cr2);
         }
     } else if (user && p) {
         report(p, f, signal_for(f->vector));
-        signal_force(p, signal_for(f->vector));
+        /* #GP and the like have no address of their own: Linux reports 0 and SI_KERNEL. */
+        int sig = signal_for(f->vector);
+        signal_force(p, sig, sig == SIGSEGV ? SI_KERNEL : code_for(f->vector), f->eip);
     } else if (!fixup(f)) {
         kernel_bug(f);
     }

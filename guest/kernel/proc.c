@@ -241,7 +241,10 @@ void proc_exit(int wait_status)
     if (parent && ignores_children(parent)) {
         proc_free(p);
     } else if (parent) {
-        signal_send(parent, SIGCHLD);
+        const struct sigsender from = {
+            (wait_status & 0x7f) ? CLD_KILLED : CLD_EXITED, p->pid,
+            (wait_status & 0x7f) ? wait_status & 0x7f : (wait_status >> 8) & 0xff, 0};
+        signal_send_from(parent, SIGCHLD, &from);
         wq_wake_all(&parent->child_wq);
     }
     (void)old;

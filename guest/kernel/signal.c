@@ -1,10 +1,12 @@
 /*
- * Signals: pending and blocked sets per process, actions, and delivery on the way back to
- * ring 3 (user_return_work, called by every exit path when current->work is set). A caught
- * signal gets Linux i386's rt_sigframe on the user stack: the return address (the sa_restorer
- * musl always supplies), the signal number, pointers to a siginfo and a ucontext holding the
- * interrupted registers and mask; rt_sigreturn restores them. FPU state is not saved in the
- * frame: a handler that uses the FPU must not rely on it surviving.
+ * Signals: pending and blocked sets per process, who sent each, actions, and delivery on the way
+ * back to ring 3 (user_return_work, called by every exit path when current->work is set).
+ * A caught signal gets Linux i386's frame on the user stack: for an SA_SIGINFO handler the
+ * rt_sigframe (return address, signal number, pointers to a siginfo and a ucontext holding the
+ * interrupted registers and mask; rt_sigreturn restores them), for a plain one the older
+ * sigframe (return address, signal number, the registers; sigreturn). musl supplies the return
+ * trampoline (sa_restorer) for both. The FPU state is not saved in the frame: a handler that
+ * uses the FPU must not rely on it surviving.
  */
 #include <linux/errno.h>
 #include <guest/console.h>
@@ -48,7 +50,15 @@ static void update_work(struct proc *p)
         p->task->work = deliverable(p) != 0;
 }
 
-void signal_send(struct proc *p, int sig)
+static void make_pending(struct proc *p, int sig, const struct sigsender *from)
+{
+    if (sig <= NSIG_STD && !(p->sig.pending & sigbit(sig)))
+        p->sig.sender[sig - 1] = *from;
+    p->sig.pending |= sigbit(sig);
+    update_work(p);
+}
+
+void signal_send_from(struct proc *p, int sig, const struct sigsender *from)
 {
     if (sig < 1 || sig > NSIG || p->zombie)
         return;
@@ -57,23 +67,29 @@ void signal_send(struct proc *p, int sig)
     if (!(sigbit(sig) & UNBLOCKABLE) &&
         (handler == SIG_IGN || (handler == SIG_DFL && (sigbit(sig) & DEFAULT_IGNORE))))
         return;
-    p->sig.pending |= sigbit(sig);
-    update_work(p);
+    make_pending(p, sig, from);
     if (p->task && (deliverable(p) & sigbit(sig)))
         sched_wake(p->task);
 }
 
+void signal_send(struct proc *p, int sig)
+{
+    const struct sigsender kernel = {SI_KERNEL, 0, 0, 0};
+
+    signal_send_from(p, sig, &kernel);
+}
+
 /* A fault the process caused: it cannot be blocked or ignored, or it would fault forever. */
-void signal_force(struct proc *p, int sig)
+void signal_force(struct proc *p, int sig, int32_t code, uint32_t addr)
 {
     struct linux_sigaction *a = &p->sig.action[sig - 1];
+    const struct sigsender fault = {code, 0, 0, addr};
 
     if (a->handler == SIG_IGN || (p->sig.blocked & sigbit(sig))) {
         a->handler = SIG_DFL;
         p->sig.blocked &= ~sigbit(sig);
     }
-    p->sig.pending |= sigbit(sig);
-    update_work(p);
+    make_pending(p, sig, &fault);
 }
 
 int signal_pending(void)
@@ -83,7 +99,7 @@ int signal_pending(void)
     return p && deliverable(p) != 0;
 }
 
-/* ---- delivery ---- */
+/* ---- frames ---- */
 
 struct sigcontext32 {
     uint32_t gs, fs, es, ds, edi, esi, ebp, esp, ebx, edx, ecx, eax;
@@ -102,40 +118,81 @@ struct rt_sigframe32 {
     struct linux_siginfo info;
     struct ucontext32 uc;
 };
+struct sigframe32 { /* without SA_SIGINFO */
+    uint32_t pretcode;
+    int32_t sig;
+    struct sigcontext32 sc;
+    uint8_t fpstate_unused[624]; /* struct _fpstate_32: keeps extramask where Linux has it */
+    uint32_t extramask;          /* the blocked mask's high word (oldmask holds the low one) */
+    uint8_t retcode[8];
+};
 _Static_assert(sizeof(struct sigcontext32) == 88, "sigcontext layout");
+_Static_assert(__builtin_offsetof(struct sigframe32, extramask) == 720, "sigframe layout");
 
-static void build_frame(struct proc *p, int sig, const struct linux_sigaction *a,
-                        struct trap_frame *f)
+static struct sigcontext32 save_context(const struct proc *p, const struct trap_frame *f)
 {
-    uint32_t sp = ((f->esp - sizeof(struct rt_sigframe32)) & ~15u) - 4;
-    struct rt_sigframe32 fr;
     uint16_t fs, gs;
 
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
-    memset(&fr, 0, sizeof(fr));
-    fr.pretcode = a->restorer;
-    fr.sig = sig;
-    fr.pinfo = sp + __builtin_offsetof(struct rt_sigframe32, info);
-    fr.puc = sp + __builtin_offsetof(struct rt_sigframe32, uc);
-    fr.info.si_signo = sig;
-    fr.info.si_code = SI_USER;
-    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
-        fr.info.addr = f->vector == 14 ? f->cr2 : f->eip;
-    fr.uc.mc = (struct sigcontext32){
+    return (struct sigcontext32){
         gs,     fs,     f->es,     f->ds,  f->edi, f->esi,    f->ebp,
         f->esp, f->ebx, f->edx,    f->ecx, f->eax, f->vector, f->error,
         f->eip, f->cs,  f->eflags, f->esp, f->ss,  0,         (uint32_t)p->sig.blocked,
         f->cr2};
-    fr.uc.sigmask = p->sig.blocked;
-    if (copy_to_user(sp, &fr, sizeof(fr))) {
-        /* No room for the frame: the process cannot take the signal. */
-        proc_exit(SIGSEGV);
+}
+
+static void fill_info(struct linux_siginfo *info, int sig, const struct sigsender *from)
+{
+    memset(info, 0, sizeof(*info));
+    info->si_signo = sig;
+    info->si_code = from->code;
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) {
+        info->addr = from->addr;
+    } else {
+        info->child.pid = from->pid;
+        info->child.uid = 0;
+        info->child.status = from->status;
     }
+}
+
+/* Put the frame on the user stack and point the registers at the handler. */
+static void build_frame(struct proc *p, int sig, const struct linux_sigaction *a,
+                        const struct sigsender *from, struct trap_frame *f)
+{
+    struct sigcontext32 sc = save_context(p, f);
+    uint32_t sp;
+    int rc;
+
+    if (a->flags & SA_SIGINFO) {
+        struct rt_sigframe32 fr;
+        sp = ((f->esp - sizeof(fr)) & ~15u) - 4; /* as after a call: (sp + 4) % 16 == 0 */
+        memset(&fr, 0, sizeof(fr));
+        fr.pretcode = a->restorer;
+        fr.sig = sig;
+        fr.pinfo = sp + __builtin_offsetof(struct rt_sigframe32, info);
+        fr.puc = sp + __builtin_offsetof(struct rt_sigframe32, uc);
+        fill_info(&fr.info, sig, from);
+        fr.uc.mc = sc;
+        fr.uc.sigmask = p->sig.blocked;
+        rc = copy_to_user(sp, &fr, sizeof(fr));
+        f->edx = fr.pinfo;
+        f->ecx = fr.puc;
+    } else {
+        struct sigframe32 fr;
+        sp = ((f->esp - sizeof(fr)) & ~15u) - 4;
+        memset(&fr, 0, sizeof(fr));
+        fr.pretcode = a->restorer;
+        fr.sig = sig;
+        fr.sc = sc;
+        fr.extramask = (uint32_t)(p->sig.blocked >> 32);
+        rc = copy_to_user(sp, &fr, sizeof(fr));
+        f->edx = f->ecx = 0;
+    }
+    if (rc)
+        proc_exit(SIGSEGV); /* no room for the frame: the process cannot take the signal */
     f->esp = sp;
     f->eip = a->handler;
     f->eax = (uint32_t)sig;
-    f->edx = fr.pinfo;
-    f->ecx = fr.puc;
     f->eflags &= ~0x100u; /* TF */
     p->sig.blocked |= a->mask;
     if (!(a->flags & SA_NODEFER))
@@ -149,7 +206,10 @@ static void build_frame(struct proc *p, int sig, const struct linux_sigaction *a
 static void deliver(struct proc *p, struct trap_frame *f, int sig)
 {
     struct linux_sigaction a = p->sig.action[sig - 1];
+    struct sigsender from = {SI_KERNEL, 0, 0, 0};
 
+    if (sig <= NSIG_STD)
+        from = p->sig.sender[sig - 1];
     p->sig.pending &= ~sigbit(sig);
     if (sig == SIGKILL || a.handler == SIG_DFL) {
         if (sigbit(sig) & DEFAULT_IGNORE)
@@ -158,7 +218,7 @@ static void deliver(struct proc *p, struct trap_frame *f, int sig)
     }
     if (a.handler == SIG_IGN)
         return;
-    build_frame(p, sig, &a, f);
+    build_frame(p, sig, &a, &from, f);
 }
 
 /* Before returning to ring 3: reschedule if the slice is over, then deliver signals. */
@@ -181,31 +241,44 @@ void user_return_work(struct trap_frame *f)
         update_work(current->proc);
 }
 
-long sys_rt_sigreturn(void)
+/* Back from a handler: only what ring 3 may choose comes back (its selectors, user flags). */
+static long restore_context(struct proc *p, const struct sigcontext32 *c, uint64_t mask)
 {
     struct trap_frame *f = syscall_frame();
-    struct proc *p = current_proc();
-    struct rt_sigframe32 fr;
-    uint32_t sp = f->esp - 4; /* the handler's ret popped pretcode */
 
-    if (copy_from_user(&fr, sp, sizeof(fr))) {
-        proc_exit(SIGSEGV);
-    }
-    const struct sigcontext32 *c = &fr.uc.mc;
-    /* Only what ring 3 may choose comes back: ring-3 selectors, user flags. */
     f->ebx = c->ebx, f->ecx = c->ecx, f->edx = c->edx, f->esi = c->esi, f->edi = c->edi;
     f->ebp = c->ebp, f->eax = c->eax, f->eip = c->eip, f->esp = c->esp;
-    f->eflags =
-        (f->eflags & ~0x00000dd5u) | (c->eflags & 0x00000dd5u); /* CF PF AF ZF SF TF DF OF */
+    f->eflags = (f->eflags & ~0x00040dd5u) | (c->eflags & 0x00040dd5u); /* CF..OF, AC */
     f->ds = (c->ds & 3) == 3 ? c->ds : 0;
     f->es = (c->es & 3) == 3 ? c->es : 0;
+    load_fs_gs((c->fs & 3) == 3 ? c->fs : 0, (c->gs & 3) == 3 ? c->gs : 0);
     f->vector = (uint32_t)-1; /* not a system call any more: nothing to restart */
-    p->sig.blocked = fr.uc.sigmask & ~UNBLOCKABLE;
+    p->sig.blocked = mask & ~UNBLOCKABLE;
     update_work(p);
     return (long)f->eax; /* the exit path stores it back into EAX */
 }
 
-/* ---- system calls ---- */
+long sys_rt_sigreturn(void)
+{
+    struct rt_sigframe32 fr;
+    uint32_t sp = syscall_frame()->esp - 4; /* the handler's ret popped pretcode */
+
+    if (copy_from_user(&fr, sp, sizeof(fr)))
+        proc_exit(SIGSEGV);
+    return restore_context(current_proc(), &fr.uc.mc, fr.uc.sigmask);
+}
+
+long sys_sigreturn(void)
+{
+    struct sigframe32 fr;
+    uint32_t sp = syscall_frame()->esp - 8; /* ret popped pretcode, the trampoline the number */
+
+    if (copy_from_user(&fr, sp, sizeof(fr)))
+        proc_exit(SIGSEGV);
+    return restore_context(current_proc(), &fr.sc, (uint64_t)fr.extramask << 32 | fr.sc.oldmask);
+}
+
+/* ---- system calls on the sets and actions ---- */
 
 long sys_rt_sigaction(u32 sig, u32 act, u32 oldact, u32 sigsetsize)
 {
@@ -281,7 +354,7 @@ long sys_rt_sigsuspend(u32 set, u32 sigsetsize)
     while (wq_wait(&never, 0) != -EINTR)
         ;
     /* The signal is chosen under the temporary mask; the frame saves the original one, which
-     * the handler's rt_sigreturn puts back. */
+     * the handler's sigreturn puts back. */
     int sig = lowest(deliverable(p));
     struct trap_frame *f = syscall_frame();
     p->sig.blocked = saved;
@@ -289,61 +362,4 @@ long sys_rt_sigsuspend(u32 set, u32 sigsetsize)
     deliver(p, f, sig);
     update_work(p);
     return -EINTR;
-}
-
-long sys_pause(void)
-{
-    static struct waitq never;
-
-    while (wq_wait(&never, 0) != -EINTR)
-        ;
-    return -EINTR;
-}
-
-long sys_sigaltstack(u32 ss, u32 old)
-{
-    (void)ss;
-    /* No alternate stacks: report "disabled" (SS_DISABLE = 2), accept nothing else. */
-    if (old) {
-        uint32_t o[3] = {0, 2, 0};
-        if (copy_to_user(old, o, sizeof(o)))
-            return -EFAULT;
-    }
-    return ss ? -ENOSYS : 0;
-}
-
-long sys_kill(u32 pid, u32 sig)
-{
-    int32_t id = (int32_t)pid;
-    int hits = 0;
-
-    if (sig > NSIG)
-        return -EINVAL;
-    for (struct proc *q = procs_first(); q; q = procs_next(q)) {
-        if (q->zombie)
-            continue;
-        if (id > 0     ? q->pid != id
-            : id == 0  ? q->pgid != current_proc()->pgid
-            : id == -1 ? q->pid == 1 || q == current_proc() /* as Linux: not init, not us */
-                       : q->pgid != -id)
-            continue;
-        hits++;
-        if (sig)
-            signal_send(q, (int)sig);
-    }
-    return hits ? 0 : -ESRCH;
-}
-
-long sys_tkill(u32 tid, u32 sig)
-{
-    if ((int32_t)tid <= 0)
-        return -EINVAL;
-    return sys_kill(tid, sig);
-}
-
-long sys_tgkill(u32 tgid, u32 tid, u32 sig)
-{
-    if (tgid != tid)
-        return -ESRCH;
-    return sys_tkill(tid, sig);
 }

@@ -65,6 +65,7 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_rt_sigpending] = H(sys_rt_sigpending),
     [__NR_rt_sigsuspend] = H(sys_rt_sigsuspend),
     [__NR_rt_sigreturn] = H(sys_rt_sigreturn),
+    [__NR_sigreturn] = H(sys_sigreturn),
     [__NR_sigaltstack] = H(sys_sigaltstack),
     [__NR_kill] = H(sys_kill),
     [__NR_tkill] = H(sys_tkill),

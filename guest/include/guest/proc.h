@@ -18,9 +18,20 @@ struct trap_frame;
 #define TLS_FIRST 6
 #define FPU_STATE_SIZE 512 /* fxsave area (fnsave uses the first 108 bytes) */
 
+/* Who sent a pending signal and why, for the handler's siginfo (standard signals only: a
+ * second one of the same kind merges with the first, as in Linux). */
+struct sigsender {
+    int32_t code;   /* SI_USER, SI_TKILL, SI_KERNEL, CLD_*, SEGV_* ... */
+    int32_t pid;    /* sender (SI_USER, SI_TKILL), child (SIGCHLD) */
+    int32_t status; /* SIGCHLD: exit code or signal */
+    uint32_t addr;  /* faults: the address */
+};
+#define NSIG_STD 32
+
 struct sigstate {
     uint64_t pending, blocked;
     struct linux_sigaction action[NSIG]; /* action[s - 1] for signal s */
+    struct sigsender sender[NSIG_STD];   /* sender[s - 1] while s is pending */
 };
 
 struct proc {
@@ -50,8 +61,9 @@ static inline struct proc *current_proc(void)
 }
 
 /* Signals (kernel/signal.c). */
-void signal_send(struct proc *p, int sig); /* raise sig for p (as kill does) */
-int signal_pending(void);                  /* current has an unblocked signal pending */
+void signal_send(struct proc *p, int sig); /* raise sig for p, from the kernel (SI_KERNEL) */
+void signal_send_from(struct proc *p, int sig, const struct sigsender *from);
+int signal_pending(void); /* current has an unblocked signal pending */
 
 /* Start the first process: path and argv from the command line (kernel/init.c). */
 void proc_start_init(const char *path, char *const argv[]);

@@ -16,7 +16,8 @@ void proc_free(struct proc *p);
 /* The current process ends with a Linux wait status: code << 8 for exit, the signal number
  * for a signal death. Never returns. */
 void proc_exit(int wait_status) __attribute__((noreturn));
-void signal_force(struct proc *p, int sig);
+/* A fault's signal (code, address): it cannot be blocked or ignored. */
+void signal_force(struct proc *p, int sig, int32_t code, uint32_t addr);
 void user_return_work(struct trap_frame *f);
 
 #endif

@@ -114,6 +114,7 @@ long sys_rt_sigprocmask(u32 how, u32 set, u32 oldset, u32 sigsetsize);
 long sys_rt_sigpending(u32 set, u32 sigsetsize);
 long sys_rt_sigsuspend(u32 set, u32 sigsetsize);
 long sys_rt_sigreturn(void);
+long sys_sigreturn(void);
 long sys_sigaltstack(u32 ss, u32 old);
 long sys_kill(u32 pid, u32 sig);
 long sys_tkill(u32 tid, u32 sig);

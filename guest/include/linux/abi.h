@@ -400,6 +400,7 @@ struct linux_siginfo {
 };
 _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo layout");
 #define SI_USER 0
+#define SI_TKILL (-6)
 #define SI_KERNEL 0x80
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2

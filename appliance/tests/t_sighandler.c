@@ -1,0 +1,185 @@
+/* t_sighandler: caught signals. A handler runs with its siginfo and the interrupted registers
+ * intact afterwards; sa_mask and the signal itself are blocked while it runs (unless SA_NODEFER);
+ * SA_RESETHAND; SIGCHLD reaches a handler; a SIGSEGV handler sees the faulting address and leaves
+ * with siglongjmp; sigsuspend waits for a handler and returns EINTR; a blocking read is
+ * interrupted (EINTR) by a handler without SA_RESTART. */
+#include "check.h"
+#include <setjmp.h>
+
+static volatile sig_atomic_t hits, last_sig, depth, max_depth, blocked_inside, child_seen;
+static volatile int info_signo, info_code_user, info_pid_ok;
+static void *volatile fault_addr;
+static sigjmp_buf escape;
+
+static void on_usr1(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    hits++;
+    last_sig = sig;
+    info_signo = si->si_signo;
+    info_code_user = si->si_code == SI_USER || si->si_code == SI_TKILL;
+    info_pid_ok = si->si_pid == getpid();
+    sigset_t now;
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    blocked_inside = sigismember(&now, SIGUSR1) * 2 + sigismember(&now, SIGUSR2);
+}
+
+static void on_nested(int sig)
+{
+    (void)sig;
+    depth++;
+    if (depth > max_depth)
+        max_depth = depth;
+    if (depth < 3)
+        raise(SIGUSR2); /* with SA_NODEFER this nests */
+    depth--;
+}
+
+static void on_chld(int sig)
+{
+    (void)sig;
+    child_seen++;
+}
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)uc;
+    fault_addr = si->si_addr;
+    siglongjmp(escape, 1);
+}
+
+static void count(int sig)
+{
+    (void)sig;
+    hits++;
+}
+
+/* Registers the compiler keeps live across a raise() must come back unchanged. */
+static int registers_survive(void)
+{
+    volatile unsigned a = 0x11111111, b = 0x22222222, c = 0x33333333;
+    unsigned x = a, y = b, z = c;
+    raise(SIGUSR1);
+    return x == 0x11111111 && y == 0x22222222 && z == 0x33333333 && a + b + c == 0x66666666;
+}
+
+int main(void)
+{
+    check_init();
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_usr1;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGUSR2);
+    CHECK_INT(sigaction(SIGUSR1, &sa, NULL), 0, "sigaction SIGUSR1 with SA_SIGINFO");
+    CHECK_INT(raise(SIGUSR1), 0, "raise(SIGUSR1)");
+    CHECK(hits == 1 && last_sig == SIGUSR1, "the handler ran once with its signal number");
+    CHECK(info_signo == SIGUSR1 && info_code_user && info_pid_ok,
+          "siginfo: si_signo, a user-sent si_code and our pid");
+    CHECK_INT(blocked_inside, 3, "inside: the signal and sa_mask (SIGUSR2) are blocked");
+    sigset_t now;
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    CHECK(!sigismember(&now, SIGUSR1) && !sigismember(&now, SIGUSR2),
+          "after it returns the mask is as before");
+    CHECK(registers_survive(), "registers live across a handled signal are intact");
+    CHECK_INT(hits, 2, "the second signal was handled too");
+
+    /* SA_NODEFER lets the handler be entered again from inside itself. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_nested;
+    sa.sa_flags = SA_NODEFER;
+    sigaction(SIGUSR2, &sa, NULL);
+    raise(SIGUSR2);
+    CHECK_INT(max_depth, 3, "SA_NODEFER: handlers nested three deep");
+
+    /* SA_RESETHAND: the first delivery puts SIG_DFL back. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = count;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGHUP, &sa, NULL);
+    hits = 0;
+    raise(SIGHUP);
+    struct sigaction old;
+    sigaction(SIGHUP, NULL, &old);
+    CHECK(hits == 1 && old.sa_handler == SIG_DFL, "SA_RESETHAND: handled once, then SIG_DFL");
+
+    /* SIGCHLD to a handler when a child exits. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_chld;
+    sigaction(SIGCHLD, &sa, NULL);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(7);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    CHECK(child_seen >= 1 && WIFEXITED(status) && WEXITSTATUS(status) == 7,
+          "SIGCHLD handler ran and the child's status is intact");
+    signal(SIGCHLD, SIG_DFL);
+
+    /* A SIGSEGV handler gets the faulting address and leaves with siglongjmp. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &sa, NULL);
+    volatile int escaped = 0;
+    if (sigsetjmp(escape, 1) == 0)
+        *(volatile int *)0x1234 = 1;
+    else
+        escaped = 1;
+    CHECK(escaped && fault_addr == (void *)0x1234,
+          "SIGSEGV handler: si_addr 0x1234, siglongjmp out");
+    /* Once out, the signal is unblocked again (sigsetjmp saved the mask). */
+    escaped = 0;
+    if (sigsetjmp(escape, 1) == 0)
+        *(volatile int *)0x5678 = 1;
+    else
+        escaped = 1;
+    CHECK(escaped && fault_addr == (void *)0x5678, "a second fault reaches the handler too");
+    signal(SIGSEGV, SIG_DFL);
+
+    /* sigsuspend: wait with SIGUSR1 unblocked until it arrives from a child. */
+    sigset_t block, wait_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    hits = 0;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        kill(getppid(), SIGUSR1);
+        _exit(0);
+    }
+    sigprocmask(SIG_BLOCK, NULL, &wait_mask);
+    sigdelset(&wait_mask, SIGUSR1);
+    int rc = sigsuspend(&wait_mask);
+    CHECK(rc == -1 && errno == EINTR && hits == 1, "sigsuspend returns EINTR after the handler");
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    CHECK(sigismember(&now, SIGUSR1), "sigsuspend put the old mask back (SIGUSR1 blocked)");
+    waitpid(pid, NULL, 0);
+    sigprocmask(SIG_UNBLOCK, &block, NULL);
+
+    /* A handler without SA_RESTART interrupts a blocking read with EINTR. */
+    int p[2];
+    pipe(p);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = count;
+    sigaction(SIGUSR2, &sa, NULL);
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        kill(getppid(), SIGUSR2);
+        _exit(0);
+    }
+    char c;
+    hits = 0;
+    long n = read(p[0], &c, 1);
+    CHECK(n == -1 && errno == EINTR && hits == 1, "a blocking read is interrupted: EINTR");
+    waitpid(pid, NULL, 0);
+    return check_done();
+}
