@@ -30,6 +30,11 @@ static struct gdt_desc encode(const struct linux_user_desc *u)
     return gdt_make(u->base_addr, u->limit, access, gran);
 }
 
+static int valid_slot(int32_t idx)
+{
+    return idx >= GDT_TLS_FIRST && idx < GDT_TLS_FIRST + NR_TLS;
+}
+
 long sys_set_thread_area(u32 udesc)
 {
     struct proc *p = current_proc();
@@ -48,7 +53,7 @@ long sys_set_thread_area(u32 udesc)
         if (copy_to_user(udesc, &u.entry_number, sizeof(u.entry_number)))
             return -EFAULT;
     }
-    if (idx < GDT_TLS_FIRST || idx >= GDT_TLS_FIRST + NR_TLS)
+    if (!valid_slot(idx))
         return -EINVAL;
     struct gdt_desc d = encode(&u);
     uint32_t old[2] = {p->tls[idx - GDT_TLS_FIRST][0], p->tls[idx - GDT_TLS_FIRST][1]};
@@ -72,7 +77,7 @@ long sys_get_thread_area(u32 udesc)
     if (copy_from_user(&u, udesc, sizeof(u)))
         return -EFAULT;
     int32_t idx = (int32_t)u.entry_number;
-    if (idx < GDT_TLS_FIRST || idx >= GDT_TLS_FIRST + NR_TLS)
+    if (!valid_slot(idx))
         return -EINVAL;
     uint32_t lo = p->tls[idx - GDT_TLS_FIRST][0], hi = p->tls[idx - GDT_TLS_FIRST][1];
     u.base_addr = (lo >> 16) | (hi & 0xffu) << 16 | (hi & 0xff000000u);

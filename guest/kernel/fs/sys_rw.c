@@ -6,7 +6,9 @@
 
 #define MAX_RW_COUNT 0x7ffff000u
 
-long sys_read(u32 fd, u32 buf, u32 count)
+typedef long rw_fn(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos);
+
+static long rw(u32 fd, u32 buf, u32 count, rw_fn *op)
 {
     struct file *f = fd_get(fd);
     struct iobuf b = {buf, NULL};
@@ -14,22 +16,19 @@ long sys_read(u32 fd, u32 buf, u32 count)
 
     if (!f)
         return -EBADF;
-    r = fs_read(f, &b, count < MAX_RW_COUNT ? count : MAX_RW_COUNT, &f->pos);
+    r = op(f, &b, count < MAX_RW_COUNT ? count : MAX_RW_COUNT, &f->pos);
     file_put(f);
     return r;
 }
 
+long sys_read(u32 fd, u32 buf, u32 count)
+{
+    return rw(fd, buf, count, fs_read);
+}
+
 long sys_write(u32 fd, u32 buf, u32 count)
 {
-    struct file *f = fd_get(fd);
-    struct iobuf b = {buf, NULL};
-    long r;
-
-    if (!f)
-        return -EBADF;
-    r = fs_write(f, &b, count < MAX_RW_COUNT ? count : MAX_RW_COUNT, &f->pos);
-    file_put(f);
-    return r;
+    return rw(fd, buf, count, fs_write);
 }
 
 /* Check the whole vector first (lengths, total), as Linux does before any transfer. */
