@@ -46,20 +46,26 @@ void test_time(void)
     printk("time: cpu_freq %u Hz\n", clock_tsc_hz());
     monotonic();
 
+    /* Each wall-clock reading is paired with a monotonic one taken right next to it, so the
+     * console output in between (slow under a loaded host) counts in both intervals alike. */
     clock_wall(&ws0, &wus0);
+    uint64_t m0 = clock_now();
     printk("time: sleep 100 ms begins, wall clock %u.%06u\n", ws0, wus0);
     t0 = clock_now();
     sleep_ns(100 * NSEC_PER_MSEC);
     t1 = clock_now();
+    uint64_t m1 = clock_now();
     clock_wall(&ws1, &wus1);
     printk("time: sleep 100 ms ends, wall clock %u.%06u\n", ws1, wus1);
     us = (uint32_t)ns_div(t1 - t0, 1000);
+    uint32_t around_us = (uint32_t)ns_div(m1 - m0, 1000);
     printk("time: slept 100 ms: guest clock %u us\n", us);
     check_true("100 ms sleep lasts 100-110 ms by the guest clock", us >= 100000 && us < 110000,
                "%u us", us);
     wall_us = (ws1 - ws0) * 1000000u + wus1 - wus0;
-    check_true("wall clock interval brackets the monotonic one (within 2 ms)",
-               wall_us >= us && wall_us <= us + 2000, "wall %u us, monotonic %u us", wall_us, us);
+    check_true("wall clock interval matches the monotonic one (within 1 ms)",
+               wall_us + 1000 >= around_us && wall_us <= around_us + 1000,
+               "wall %u us, monotonic %u us", wall_us, around_us);
     check_true("wall clock is after 2020", ws0 > WALL_2020, "wc %u", ws0);
     check_summary("time");
 }
