@@ -2,7 +2,9 @@
  * intact afterwards; sa_mask and the signal itself are blocked while it runs (unless SA_NODEFER);
  * SA_RESETHAND; SIGCHLD reaches a handler; a SIGSEGV handler sees the faulting address and leaves
  * with siglongjmp; sigsuspend waits for a handler and returns EINTR; a blocking read is
- * interrupted (EINTR) by a handler without SA_RESTART. */
+ * interrupted (EINTR) by a handler without SA_RESTART and restarted by one with it; alarm and
+ * setitimer deliver SIGALRM, once or at intervals. */
+#include <sys/time.h>
 #include "check.h"
 #include <setjmp.h>
 
@@ -181,5 +183,47 @@ int main(void)
     long n = read(p[0], &c, 1);
     CHECK(n == -1 && errno == EINTR && hits == 1, "a blocking read is interrupted: EINTR");
     waitpid(pid, NULL, 0);
+
+    /* With SA_RESTART the same read resumes after the handler and gets the byte sent later. */
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR2, &sa, NULL);
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        kill(getppid(), SIGUSR2);
+        nanosleep(&ts, NULL);
+        write(p[1], "R", 1);
+        _exit(0);
+    }
+    hits = 0;
+    n = read(p[0], &c, 1);
+    CHECK(n == 1 && c == 'R' && hits == 1, "SA_RESTART: the read resumes after the handler");
+    waitpid(pid, NULL, 0);
+
+    /* alarm: SIGALRM ends a pause; the seconds left are reported. */
+    signal(SIGALRM, count);
+    hits = 0;
+    CHECK_INT(alarm(5), 0, "alarm(5) with none pending returns 0");
+    CHECK_INT(alarm(1), 5, "alarm(1) returns the 5 seconds left of the first");
+    rc = pause();
+    CHECK(rc == -1 && errno == EINTR && hits == 1, "pause ends with EINTR after SIGALRM");
+    CHECK_INT(alarm(0), 0, "no alarm left after it fired");
+
+    /* setitimer: an interval timer fires repeatedly; getitimer sees it running. */
+    struct itimerval it = {{0, 20000}, {0, 20000}}, cur;
+    hits = 0;
+    CHECK_INT(setitimer(ITIMER_REAL, &it, NULL), 0, "setitimer 20 ms, interval 20 ms");
+    CHECK(getitimer(ITIMER_REAL, &cur) == 0 && cur.it_interval.tv_usec == 20000 &&
+              (cur.it_value.tv_sec || cur.it_value.tv_usec),
+          "getitimer: the interval and a running value");
+    while (hits < 3)
+        pause();
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, &cur);
+    CHECK(hits == 3 && cur.it_interval.tv_usec == 20000, "three SIGALRMs, then disarmed");
+    CHECK(getitimer(ITIMER_REAL, &cur) == 0 && !cur.it_value.tv_sec && !cur.it_value.tv_usec,
+          "getitimer after disarming: zero");
     return check_done();
 }

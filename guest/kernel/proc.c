@@ -211,6 +211,7 @@ void proc_exit(int wait_status)
 
     if (p->pid == 1)
         init_ended(wait_status);
+    itimer_stop(p);
     files_put(p->files);
     p->files = 0;
     if (p->cwd)

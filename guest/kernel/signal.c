@@ -9,6 +9,7 @@
  * uses the FPU must not rely on it surviving.
  */
 #include <linux/errno.h>
+#include <linux/unistd.h>
 #include <guest/console.h>
 #include <guest/events.h>
 #include <guest/gdt.h>
@@ -134,9 +135,11 @@ static struct sigcontext32 save_context(const struct proc *p, const struct trap_
     uint16_t fs, gs;
 
     __asm__ volatile("mov %%fs, %0; mov %%gs, %1" : "=r"(fs), "=r"(gs));
+    uint32_t err = f->error == SYSCALL_FRAME_MARK ? 0 : f->error;
+
     return (struct sigcontext32){
         gs,     fs,     f->es,     f->ds,  f->edi, f->esi,    f->ebp,
-        f->esp, f->ebx, f->edx,    f->ecx, f->eax, f->vector, f->error,
+        f->esp, f->ebx, f->edx,    f->ecx, f->eax, f->vector, err,
         f->eip, f->cs,  f->eflags, f->esp, f->ss,  0,         (uint32_t)p->sig.blocked,
         f->cr2};
 }
@@ -202,6 +205,39 @@ static void build_frame(struct proc *p, int sig, const struct linux_sigaction *a
         p->sig.action[sig - 1].handler = SIG_DFL;
 }
 
+/* The calls an SA_RESTART handler restarts, as Linux does with -ERESTARTSYS; the others (poll,
+ * select, sleeps, pause, sigsuspend) return -EINTR whatever the flags. */
+static int restartable(uint32_t nr)
+{
+    switch (nr) {
+    case __NR_read:
+    case __NR_write:
+    case __NR_readv:
+    case __NR_writev:
+    case __NR_pread64:
+    case __NR_pwrite64:
+    case __NR_open:
+    case __NR_openat:
+    case __NR_wait4:
+    case __NR_waitpid:
+    case __NR_ioctl:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* A handler is about to run over a system call that a signal interrupted: with SA_RESTART
+ * (and a call that allows it) the call is made again once the handler returns. */
+static void maybe_restart(struct trap_frame *f, const struct linux_sigaction *a)
+{
+    if (f->error == SYSCALL_FRAME_MARK && (int32_t)f->eax == -EINTR && (a->flags & SA_RESTART) &&
+        restartable(f->vector)) {
+        f->eax = f->vector;
+        f->eip -= 2; /* back onto the int $0x80 */
+    }
+}
+
 /* Take signal sig: ignore it, terminate, or set up its handler. */
 static void deliver(struct proc *p, struct trap_frame *f, int sig)
 {
@@ -218,6 +254,7 @@ static void deliver(struct proc *p, struct trap_frame *f, int sig)
     }
     if (a.handler == SIG_IGN)
         return;
+    maybe_restart(f, &a);
     build_frame(p, sig, &a, &from, f);
 }
 

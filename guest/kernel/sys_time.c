@@ -198,9 +198,3 @@ long sys_clock_nanosleep_time64(u32 clk, u32 flags, u32 req64, u32 rem64)
     }
     return rc;
 }
-
-long sys_alarm(u32 seconds)
-{
-    (void)seconds;
-    return -ENOSYS; /* no interval timers yet */
-}

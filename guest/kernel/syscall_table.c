@@ -72,6 +72,8 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_tgkill] = H(sys_tgkill),
     [__NR_pause] = H(sys_pause),
     [__NR_alarm] = H(sys_alarm),
+    [__NR_setitimer] = H(sys_setitimer),
+    [__NR_getitimer] = H(sys_getitimer),
     /* time */
     [__NR_time] = H(sys_time),
     [__NR_gettimeofday] = H(sys_gettimeofday),

@@ -12,12 +12,13 @@
 #define GDT_KERNEL_DS 0x11
 #define TASK_WORK 4 /* offsetof(struct task, work) */
 #define FRAME_EAX 24
+#define SYSCALL_FRAME_MARK 0x80000000 /* guest/traps.h */
 
     .text
     .globl linux_syscall_entry
     .align 16
 linux_syscall_entry:
-    pushl $0                    /* error code */
+    pushl $SYSCALL_FRAME_MARK   /* error code: marks a system call's frame (guest/traps.h) */
     pushl $0                    /* CR2 */
     pushl %eax                  /* vector slot: the number, as Linux's orig_eax */
     SAVE_FRAME_REGS

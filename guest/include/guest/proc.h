@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <linux/abi.h>
 #include <guest/sched.h>
+#include <guest/time.h>
 #include <guest/wait.h>
 
 struct mm;
@@ -49,7 +50,9 @@ struct proc {
     struct proc *vfork_parent; /* vfork: woken at the child's exec or exit */
     uint32_t tls[NR_TLS][2];   /* descriptors for the TLS slots, loaded at every switch */
     uint32_t clear_child_tid;
-    int fpu_used; /* its FPU state lives in fpu[] while another process owns the FPU */
+    struct timer alarm;      /* ITIMER_REAL: SIGALRM at its deadline (kernel/itimer.c) */
+    uint64_t alarm_interval; /* ns; 0: one-shot */
+    int fpu_used;            /* its FPU state lives in fpu[] while another process owns the FPU */
     uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
     char name[PROC_NAME_MAX];
 };

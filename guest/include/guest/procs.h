@@ -19,5 +19,6 @@ void proc_exit(int wait_status) __attribute__((noreturn));
 /* A fault's signal (code, address): it cannot be blocked or ignored. */
 void signal_force(struct proc *p, int sig, int32_t code, uint32_t addr);
 void user_return_work(struct trap_frame *f);
+void itimer_stop(struct proc *p); /* exit: the interval timer goes */
 
 #endif

@@ -121,6 +121,8 @@ long sys_tkill(u32 tid, u32 sig);
 long sys_tgkill(u32 tgid, u32 tid, u32 sig);
 long sys_pause(void);
 long sys_alarm(u32 seconds);
+long sys_setitimer(u32 which, u32 value, u32 old);
+long sys_getitimer(u32 which, u32 value);
 
 /* ---- time (kernel/sys_time.c) ---- */
 long sys_time(u32 tloc);

@@ -10,6 +10,9 @@
 #define TRAP_SYSCALL 0x80 /* the system-call vector (guest/user.h) */
 #define TRAP_BOUNCED 0x81 /* a DPL-3 software interrupt the hypervisor bounces, for the tests */
 
+/* The error-code word of a system call's frame (no hardware error code has the top bit). */
+#define SYSCALL_FRAME_MARK 0x80000000u
+
 /* What entry.S saves, low to high. Exceptions without an error code get a zero one; CR2 is
  * zero except for page faults. ESP/SS exist only when CS is ring 3. */
 struct trap_frame {

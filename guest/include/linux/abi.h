@@ -195,6 +195,13 @@ _Static_assert(sizeof(struct linux_timespec64) == 16, "timespec64 layout");
 struct linux_timeval {
     int32_t tv_sec, tv_usec;
 };
+struct linux_itimerval {
+    struct linux_timeval it_interval, it_value;
+};
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
+
 struct linux_tms {
     int32_t tms_utime, tms_stime, tms_cutime, tms_cstime;
 };

@@ -51,6 +51,8 @@
 #define __NR_munmap 91
 #define __NR_fchmod 94
 #define __NR_socketcall 102
+#define __NR_setitimer 104
+#define __NR_getitimer 105
 #define __NR_wait4 114
 #define __NR_sysinfo 116
 #define __NR_fsync 118
