@@ -25,9 +25,8 @@ long sys_brk(u32 addr)
     if (new_end > old_end) {
         struct vma *heap = old_end > mm->brk_start ? vma_find(mm, old_end - 1) : 0;
         /* The new part must not run into another mapping. */
-        for (uint32_t a = old_end; a < new_end; a += PAGE_SIZE)
-            if (vma_find(mm, a))
-                return (long)mm->brk;
+        if (vm_overlaps(mm, old_end, new_end))
+            return (long)mm->brk;
         if (heap && (heap->flags & VMA_HEAP) && heap->end == old_end)
             heap->end = new_end;
         else if (vma_add(mm, old_end, new_end, PROT_READ | PROT_WRITE | VMA_HEAP))
@@ -77,9 +76,8 @@ long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff)
             return -EINVAL;
         start = addr;
         if (flags & MAP_FIXED_NOREPLACE) {
-            for (uint32_t a = start; a < start + size; a += PAGE_SIZE)
-                if (vma_find(mm, a))
-                    return -EEXIST;
+            if (vm_overlaps(mm, start, start + size))
+                return -EEXIST;
         } else if (vm_unmap(mm, start, start + size)) {
             return -ENOMEM;
         }
@@ -144,9 +142,9 @@ long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr)
         return (long)old_addr;
     }
     int room = v->end == old_addr + old_size;
-    for (uint32_t a = old_addr + old_size; room && a < old_addr + new_size; a += PAGE_SIZE)
-        if (vma_find(mm, a) || a >= USER_MMAP_TOP)
-            room = 0;
+    if (old_addr >= USER_MMAP_TOP || new_size > USER_MMAP_TOP - old_addr ||
+        vm_overlaps(mm, old_addr + old_size, old_addr + new_size))
+        room = 0; /* (the first two keep the sum from wrapping) */
     if (room) {
         v->end = old_addr + new_size;
         return (long)old_addr;

@@ -86,6 +86,14 @@ struct vma *vma_find(struct mm *mm, uint32_t addr)
     return 0;
 }
 
+int vm_overlaps(struct mm *mm, uint32_t start, uint32_t end)
+{
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+        if (v->end > start)
+            return 1;
+    return 0;
+}
+
 int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
 {
     struct vma **pp = &mm->vmas;
