@@ -115,5 +115,25 @@ int main(void)
             gone++;
     }
     CHECK(made == 50 && gone == 50, "50 files created, checked and removed");
+
+    /* truncate and ftruncate: shrink, grow with zeros, by path; refusals. */
+    fd = open("/tmp/trunc", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK_INT(write(fd, "0123456789", 10), 10, "a 10-byte file for truncation");
+    CHECK_INT(ftruncate(fd, 4), 0, "ftruncate to 4 bytes");
+    CHECK_INT(size_of("/tmp/trunc"), 4, "its size is 4");
+    CHECK_INT(ftruncate(fd, 8192), 0, "ftruncate up to 8192 bytes");
+    char tb[16] = {0};
+    CHECK(pread(fd, tb, 6, 2) == 6 && memcmp(tb, "23\0\0\0\0", 6) == 0,
+          "the grown part reads as zeros");
+    CHECK_INT(truncate("/tmp/trunc", 1), 0, "truncate by path to 1 byte");
+    CHECK_INT(size_of("/tmp/trunc"), 1, "its size is 1");
+    CHECK_ERR(ftruncate(fd, -1), EINVAL, "ftruncate to a negative length");
+    close(fd);
+    fd = open("/tmp/trunc", O_RDONLY);
+    CHECK_ERR(ftruncate(fd, 0), EINVAL, "ftruncate of a read-only descriptor");
+    close(fd);
+    CHECK_ERR(truncate("/tmp", 0), EISDIR, "truncate of a directory");
+    CHECK_ERR(truncate("/etc/motd", 0), EROFS, "truncate of an initramfs file");
+    unlink("/tmp/trunc");
     return check_done();
 }

@@ -66,6 +66,10 @@ long sys_chmod(u32 path, u32 mode);
 long sys_fchmod(u32 fd, u32 mode);
 long sys_umask(u32 mask);
 long sys_fsync(u32 fd);
+long sys_truncate(u32 path, u32 len);
+long sys_truncate64(u32 path, u32 len_lo, u32 len_hi);
+long sys_ftruncate(u32 fd, u32 len);
+long sys_ftruncate64(u32 fd, u32 len_lo, u32 len_hi);
 long sys_sync(void);
 
 /* ---- processes (kernel/proc*.c, exec.c) ---- */

@@ -49,6 +49,8 @@
 #define __NR_readlink 85
 #define __NR_reboot 88
 #define __NR_munmap 91
+#define __NR_truncate 92
+#define __NR_ftruncate 93
 #define __NR_fchmod 94
 #define __NR_socketcall 102
 #define __NR_setitimer 104
@@ -86,6 +88,8 @@
 #define __NR_vfork 190
 #define __NR_ugetrlimit 191
 #define __NR_mmap2 192
+#define __NR_truncate64 193
+#define __NR_ftruncate64 194
 #define __NR_stat64 195
 #define __NR_lstat64 196
 #define __NR_fstat64 197
