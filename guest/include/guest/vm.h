@@ -43,7 +43,7 @@ uint32_t mm_l2_mfn(const struct mm *mm);
 
 /* Regions. vma_add fails (-ENOMEM) when the range overlaps another or memory is out. */
 int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags);
-struct vma *vma_find(struct mm *mm, uint32_t addr); /* the region holding addr, or NULL */
+struct vma *vma_find(struct mm *mm, uint32_t addr);           /* the region holding addr, or NULL */
 int vm_overlaps(struct mm *mm, uint32_t start, uint32_t end); /* any region in [start, end)? */
 /* Unmap [start, end): pages freed, regions trimmed or split. 0 or -ENOMEM (split). */
 int vm_unmap(struct mm *mm, uint32_t start, uint32_t end);
