@@ -56,6 +56,25 @@ static void count(int sig)
     hits++;
 }
 
+/* A child that sends SIGUSR2 to us 50 ms from now and, if fd >= 0, writes "R" to fd 50 ms
+ * after that. */
+static pid_t interrupt_later(int fd)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        kill(getppid(), SIGUSR2);
+        if (fd >= 0) {
+            nanosleep(&ts, NULL);
+            write(fd, "R", 1);
+        }
+        _exit(0);
+    }
+    return pid;
+}
+
 /* Registers the compiler keeps live across a raise() must come back unchanged. */
 static int registers_survive(void)
 {
@@ -170,14 +189,7 @@ int main(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = count;
     sigaction(SIGUSR2, &sa, NULL);
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        kill(getppid(), SIGUSR2);
-        _exit(0);
-    }
+    pid = interrupt_later(-1);
     char c;
     hits = 0;
     long n = read(p[0], &c, 1);
@@ -187,16 +199,7 @@ int main(void)
     /* With SA_RESTART the same read resumes after the handler and gets the byte sent later. */
     sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR2, &sa, NULL);
-    fflush(stdout);
-    pid = fork();
-    if (pid == 0) {
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        kill(getppid(), SIGUSR2);
-        nanosleep(&ts, NULL);
-        write(p[1], "R", 1);
-        _exit(0);
-    }
+    pid = interrupt_later(p[1]);
     hits = 0;
     n = read(p[0], &c, 1);
     CHECK(n == 1 && c == 'R' && hits == 1, "SA_RESTART: the read resumes after the handler");

@@ -169,6 +169,8 @@ int at_base(uint32_t dirfd, const char *path, struct inode **base);
  * -ENOMEM; an empty path is -ENOENT unless allow_empty. */
 int path_from_user(uint32_t upath, char **out, int allow_empty);
 void path_free(char *p);
+/* Copy a path in from ring 3 and look it up from the cwd: path_from_user + path_lookup. */
+int lookup_user_path(uint32_t upath, int walk_flags, struct inode **out);
 long fs_open(struct inode *base, const char *path, uint32_t flags, uint32_t mode,
              struct file **out);
 long fs_stat(struct inode *ino, struct linux_stat64 *st);

@@ -138,13 +138,8 @@ static long set_cwd(struct inode *ino)
 long sys_chdir(u32 upath)
 {
     struct inode *ino;
-    char *path;
-    long rc = path_from_user(upath, &path, 0);
+    long rc = lookup_user_path(upath, WALK_FOLLOW | WALK_DIRECTORY, &ino);
 
-    if (rc)
-        return rc;
-    rc = path_lookup(NULL, path, WALK_FOLLOW | WALK_DIRECTORY, &ino);
-    path_free(path);
     return rc ? rc : set_cwd(ino);
 }
 

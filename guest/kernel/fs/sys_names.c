@@ -260,13 +260,8 @@ static long set_mode(struct inode *ino, u32 mode)
 long sys_chmod(u32 upath, u32 mode)
 {
     struct inode *ino;
-    char *path;
-    long rc = path_from_user(upath, &path, 0);
+    long rc = lookup_user_path(upath, WALK_FOLLOW, &ino);
 
-    if (rc)
-        return rc;
-    rc = path_lookup(NULL, path, WALK_FOLLOW, &ino);
-    path_free(path);
     if (rc)
         return rc;
     rc = set_mode(ino, mode);

@@ -21,13 +21,8 @@ static long truncate_inode(struct inode *ino, int64_t len)
 static long truncate_path(u32 upath, int64_t len)
 {
     struct inode *ino;
-    char *path;
-    long rc = path_from_user(upath, &path, 0);
+    long rc = lookup_user_path(upath, WALK_FOLLOW, &ino);
 
-    if (rc)
-        return rc;
-    rc = path_lookup(NULL, path, WALK_FOLLOW, &ino);
-    path_free(path);
     if (rc)
         return rc;
     rc = truncate_inode(ino, len);

@@ -28,6 +28,18 @@ void path_free(char *p)
     kfree(p);
 }
 
+int lookup_user_path(uint32_t upath, int walk_flags, struct inode **out)
+{
+    char *path;
+    int rc = path_from_user(upath, &path, 0);
+
+    if (rc)
+        return rc;
+    rc = path_lookup(NULL, path, walk_flags, out);
+    path_free(path);
+    return rc;
+}
+
 int at_base(uint32_t dirfd, const char *path, struct inode **base)
 {
     struct file *f;
