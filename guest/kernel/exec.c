@@ -111,7 +111,6 @@ static long strvec_kernel(struct strvec *v, char *const *vec)
 
 struct stack {
     struct mm *mm;
-    uint32_t low;     /* lowest user address populated */
     uint8_t *kva[40]; /* page i holds [USER_STACK_TOP - (i + 1) * 4 KB, ...) */
 };
 
@@ -327,7 +326,7 @@ static long exec_image(const char *path, const struct strvec *argv, const struct
         return err ? err : -ENOENT;
     struct mm *mm = mm_create();
     struct image im;
-    struct stack st = {mm, 0, {0}};
+    struct stack st = {mm, {0}};
     uint32_t sp = 0;
     long rc = mm ? load_elf(mm, ino, &im) : -ENOMEM;
     if (!rc)

@@ -6,6 +6,7 @@
  * processes that never use the FPU cost nothing.
  */
 #include <guest/context.h>
+#include <guest/exec.h>
 #include <lib/string.h>
 
 static struct proc *owner; /* whose state the FPU registers hold */
@@ -19,9 +20,7 @@ static uint8_t clean[512] __attribute__((aligned(16)));
 static int fxsr(void)
 {
     if (have_fxsr < 0) {
-        uint32_t a = 1, b, c, d;
-        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
-        have_fxsr = (d >> 24) & 1;
+        have_fxsr = (cpu_hwcap() >> 24) & 1; /* CPUID.1 EDX: FXSR */
         clean[0] = 0x7f, clean[1] = 0x03;
         clean[24] = 0x80, clean[25] = 0x1f;
     }

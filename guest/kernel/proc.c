@@ -222,7 +222,7 @@ void proc_exit(int wait_status)
     mm_destroy(p->mm);
     p->mm = 0;
     proc_release_vfork(p);
-    uint8_t old = evt_disable();
+    evt_disable(); /* from here to the switch away: sched_exit wants events masked */
     /* Orphans go to init, which reaps them. */
     for (struct proc *c = p->children, *next; c; c = next) {
         next = c->sibling;
@@ -248,7 +248,6 @@ void proc_exit(int wait_status)
         signal_send_from(parent, SIGCHLD, &from);
         wq_wake_all(&parent->child_wq);
     }
-    (void)old;
     sched_exit();
 }
 

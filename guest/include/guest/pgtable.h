@@ -19,9 +19,10 @@ uint32_t *pt_l1(const struct mm *mm, uint32_t va); /* read-only view of va's L1,
 uint32_t pt_l1_mfn(const struct mm *mm, uint32_t va);
 /* The PTE mapping frame pfn for region flags (PROT_* bits): user unless PROT_NONE. */
 uint32_t pt_user_pte(uint32_t pfn, uint32_t flags);
-/* A new L1 for va's 4 MB, filled with entries (NULL: empty), protected and hooked into the
- * L2 by queued requests: the caller flushes. Its pfn, 0 when out of memory. */
-uint32_t pt_new_l1(struct mm *mm, uint32_t va, const uint32_t *entries);
+/* A new, empty L1 for va's 4 MB, protected and hooked into the L2 by queued requests: the caller
+ * flushes, and until then may still write entries into it through the direct map. Its pfn, 0
+ * when out of memory. */
+uint32_t pt_new_l1(struct mm *mm, uint32_t va);
 void pt_queue_set(struct mm *mm, uint32_t va, uint32_t pte); /* va's L1 must exist */
 int pt_set_now(struct mm *mm, uint32_t va, uint32_t pte);    /* one update, flushed */
 

@@ -15,8 +15,7 @@ struct inode;
 struct trap_frame;
 
 #define PROC_NAME_MAX 16
-#define NR_TLS 3 /* set_thread_area slots, GDT entries TLS_FIRST.. (as Linux i386) */
-#define TLS_FIRST 6
+#define NR_TLS 3           /* set_thread_area slots: GDT entries GDT_TLS_FIRST.. (guest/gdt.h) */
 #define FPU_STATE_SIZE 512 /* fxsave area (fnsave uses the first 108 bytes) */
 
 /* Who sent a pending signal and why, for the handler's siginfo (standard signals only: a

@@ -40,16 +40,13 @@ uint32_t pt_user_pte(uint32_t pfn, uint32_t flags)
     return pte;
 }
 
-uint32_t pt_new_l1(struct mm *mm, uint32_t va, const uint32_t *entries)
+uint32_t pt_new_l1(struct mm *mm, uint32_t va)
 {
     uint32_t pfn = pfn_alloc_kernel();
 
     if (!pfn)
         return 0;
-    if (entries)
-        memcpy(pfn_to_virt(pfn), entries, PAGE_SIZE);
-    else
-        memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
     physmap_queue_protect(pfn, 0);
     mmu_queue_pte(pfn_to_mfn(mm->l2_pfn), va >> 22, pfn_to_mfn(pfn) << 12 | PT_L2E_USER);
     mm->l1_count++;

@@ -27,11 +27,11 @@ static int map_frame(struct mm *mm, uint32_t va, uint32_t pte)
 {
     if (pt_l1(mm, va))
         return pt_set_now(mm, va, pte);
-    static uint32_t entries[1024];
-    memset(entries, 0, sizeof(entries));
-    entries[(va >> 12) & 1023] = pte;
-    if (!pt_new_l1(mm, va, entries))
+    uint32_t l1 = pt_new_l1(mm, va);
+    if (!l1)
         return -ENOMEM;
+    /* Still writable until the batch that hooks it goes: the entry is written in place. */
+    ((uint32_t *)pfn_to_virt(l1))[(va >> 12) & 1023] = pte;
     return mmu_flush(0);
 }
 
@@ -96,7 +96,7 @@ void *vm_populate(struct mm *mm, uint32_t addr, uint32_t flags)
         return 0;
     memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
     /* A new L1 must be hooked (the batch sent) before entries can be queued against it. */
-    if (!pt_l1(mm, va) && (!pt_new_l1(mm, va, 0) || mmu_flush(0))) {
+    if (!pt_l1(mm, va) && (!pt_new_l1(mm, va) || mmu_flush(0))) {
         pfn_put(pfn);
         return 0;
     }
