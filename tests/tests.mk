@@ -14,7 +14,7 @@ TEST_ENV := BUILD=$(BUILD) ACCEL=$(ACCEL)
 # deps first; the recursive make keeps apt-get out of a parallel build.
 test: deps
 	$(Q)$(MAKE) --no-print-directory iso initramfs $(UNIT_TESTS) $(TEST_TOOLS)
-	$(Q)$(TEST_ENV) bash tests/run-tests.sh
+	$(Q)$(TEST_ENV) UNIT_TESTS="$(UNIT_TESTS)" bash tests/run-tests.sh
 
 scenario-test: iso $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/run-tests.sh --scenarios $(SCENARIO)
