@@ -1,7 +1,7 @@
 /* t_fork: process creation and reaping: fork and vfork, wait4 for one child and for any, exit
  * statuses (truncated to 8 bits), deaths by signal, WNOHANG, ECHILD, a fork tree whose exit
- * statuses add up, separate memory after fork, and an orphan reparented to init (this program is
- * pid 1). */
+ * statuses add up, separate memory after fork in both directions, and an orphan reparented to
+ * init (this program is pid 1). */
 #include "check.h"
 
 #include <sched.h>
@@ -54,6 +54,28 @@ int main(void)
     CHECK(told == pid, "the child's getpid() is what fork returned");
     check_status(check_wait(pid), 0, 0, "child saw its parent and a copy of memory");
     CHECK(global == 1 && *heap == 5, "the child's writes did not reach the parent");
+
+    /* The other direction: the parent writes after fork, while the child still shares the
+     * pages it has not written (copy-on-write must take the parent's write access too); the
+     * child reads them only once the parent says it is done. Written first, so that both pages
+     * are writable in the parent when it forks. */
+    global = 1;
+    *heap = 5;
+    int go[2];
+    pipe(go);
+    pid = check_fork();
+    if (pid == 0) {
+        char c;
+        close(go[1]);
+        int ok = read(go[0], &c, 1) == 1 && global == 1 && *heap == 5;
+        _exit(ok ? 0 : 1);
+    }
+    close(go[0]);
+    global = 3;
+    *heap = 7;
+    write(go[1], "g", 1);
+    close(go[1]);
+    check_status(check_wait(pid), 0, 0, "the parent's writes after fork did not reach the child");
 
     /* Statuses, reaped in reverse order by pid. */
     static const int codes[] = {0, 1, 2, 42, 127, 128, 200, 255, 256, 257, -1};
