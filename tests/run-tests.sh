@@ -3,8 +3,9 @@
 # Runs every host unit test binary ($UNIT_TESTS, from tests/unit/unit.mk, or every executable in
 # $BUILD/tests/unit/) and the harness self-tests (unless --scenarios or --ring3), every
 # tests/scenarios/*.scn (unless --ring3), then every ring-3 test program appliance/tests/*.c
-# natively and in the appliance (tests/ring3/run-ring3.sh; unless --scenarios). Scenarios and
-# programs are those whose name matches one of the shell patterns (all when none is given),
+# natively and in the appliance (tests/ring3/run-ring3.sh; unless --scenarios), and last the
+# mutants of tests/mutation/mutants.txt marked "fast" (with the unit tests, when no pattern is
+# given; MUTATION_SUBSET=0 leaves them out). Scenarios and programs are those whose name matches one of the shell patterns (all when none is given),
 # TEST_JOBS (2) boots at a time, results in a stable order.
 #
 # The run knows what it was asked to run: every selected scenario, program and mutant yields
@@ -233,6 +234,11 @@ if [ "$ring3" = 1 ] && [ ${#programs[@]} -gt 0 ]; then
         ring3_run "ring3[fasttrap=off]" RING3_GUEST_ARGS=fasttrap=off -- \
             t_fork t_exec t_pipe t_signals t_tls t_efault
     fi
+fi
+
+# A few mutants, each of which a quick test must kill (the full list: make mutation-test).
+if [ "$units" = 1 ] && [ "${MUTATION_SUBSET:-1}" = 1 ] && [ "${patterns[*]}" = "*" ]; then
+    run_multi "mutation subset" bash tests/mutation/run.sh --subset
 fi
 
 touch "$out/summarised"

@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include <sched.h>
+#include <sys/mman.h>
 
 static int global = 1;
 
@@ -57,25 +58,26 @@ int main(void)
 
     /* The other direction: the parent writes after fork, while the child still shares the
      * pages it has not written (copy-on-write must take the parent's write access too); the
-     * child reads them only once the parent says it is done. Written first, so that both pages
-     * are writable in the parent when it forks. */
-    global = 1;
-    *heap = 5;
+     * child reads them only once the parent says it is done. A page of its own, which nothing
+     * else writes (the child's libc writes its own data right after fork, and would copy any
+     * page it shares first), written before the fork so that it is writable in the parent. */
+    volatile int *page =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    page[0] = 1;
     int go[2];
     pipe(go);
     pid = check_fork();
     if (pid == 0) {
         char c;
         close(go[1]);
-        int ok = read(go[0], &c, 1) == 1 && global == 1 && *heap == 5;
-        _exit(ok ? 0 : 1);
+        _exit(read(go[0], &c, 1) == 1 && page[0] == 1 ? 0 : 1);
     }
     close(go[0]);
-    global = 3;
-    *heap = 7;
+    page[0] = 2;
     write(go[1], "g", 1);
     close(go[1]);
     check_status(check_wait(pid), 0, 0, "the parent's writes after fork did not reach the child");
+    munmap((void *)page, 4096);
 
     /* Statuses, reaped in reverse order by pid. */
     static const int codes[] = {0, 1, 2, 42, 127, 128, 200, 255, 256, 257, -1};
