@@ -175,6 +175,12 @@ run_test() # KIND:NAME LOGDIR
         ;;
     esac
     reason=$(grep -m1 '^FAIL' "$out" || tail -n 1 "$out")
+    # A scenario's first failed check says more than its missing summary line.
+    if [ "$kind" = scenario ] && [ "$status" -ne 0 ] && [ -f "$logs/$name.log" ]; then
+        local first
+        first=$(tr -d '\r' <"$logs/$name.log" | grep -am1 ': FAILED' || true)
+        [ -z "$first" ] || reason+=" [$first]"
+    fi
     [ "$status" -eq 0 ]
 }
 
