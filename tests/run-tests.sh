@@ -180,6 +180,7 @@ if [ "$units" = 1 ]; then
     # The harnesses' own verdicts, judged against fake inputs (no boot).
     run_multi "ring3-harness" bash tests/ring3/selftest.sh
     run_multi "test-harness" bash tests/harness/selftest.sh
+    run_multi "bench-check" bash tests/bench/selftest.sh
 fi
 
 # Scenarios run in the background, at most $jobs at once; each writes $out/N.out and its

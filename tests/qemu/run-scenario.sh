@@ -113,9 +113,16 @@ boot_once()
     qemu_job=$!
     # WATCH: for each line, in order, "INDEX HOST_NS QEMU_CPU_TICKS" in $WORK/watch as soon as it
     # appears in the log (tail -F follows it; CPU ticks = QEMU's utime + stime in 1/CLK_TCK s).
+    # The helper ends with QEMU (tail --pid, polled every 0.1 s) or once it has seen every line;
+    # CHECK runs only after it ended, so it never reads a half-written $WORK/watch.
+    # grep passes on only the candidate lines, so this shell wakes for few lines of the log.
+    watch_job=""
     if [ ${#WATCH[@]} -gt 0 ]; then
+        local pats=() w
+        for w in "${WATCH[@]}"; do pats+=(-e "$w"); done
         { i=0
-            tail -n +1 -F --pid="$qemu_job" "$log" 2>/dev/null | while IFS= read -r line; do
+            tail -n +1 -s 0.1 -F --pid="$qemu_job" "$log" 2>/dev/null |
+                grep --line-buffered -aF "${pats[@]}" | while IFS= read -r line; do
                 [[ $line == *"${WATCH[$i]}"* ]] || continue
                 now=${EPOCHREALTIME//[.,]/}000
                 [ -n "${qpid:-}" ] || qpid=$(pgrep -P "$qemu_job" | head -n 1) || true
@@ -125,9 +132,11 @@ boot_once()
                 i=$((i + 1))
                 [ "$i" -lt ${#WATCH[@]} ] || break
             done; } &
-        helpers+=($!)
+        watch_job=$!
+        helpers+=("$watch_job")
     fi
     wait "$qemu_job" || status=$?
+    if [ -n "$watch_job" ]; then wait "$watch_job" || true; fi
 }
 
 # INPUT: bytes (printf %b escapes) for the serial port, sent once INPUT_AFTER is in the log.
