@@ -134,7 +134,6 @@ unsigned selftest_hypercalls(const start_info_t *si, void *shared_va)
         {"console read into hypervisor", CIO, {R, 16, 0xFC400000u}, -XEN_EFAULT, EQ},
         {"console read into m2p (read-only)", CIO, {R, 16, MACH2PHYS_VIRT_START}, -XEN_EFAULT, EQ},
         {"console read into page table", CIO, {R, 16, si->pt_base}, -XEN_EFAULT, EQ},
-        {"console read whose end wraps past 4 GB", CIO, {R, 0x40000000u, rd}, -XEN_EFAULT, EQ},
 
         {"sched_op yield", SCHED, {SCHEDOP_yield}, 0, EQ},
         {"sched_op unknown command 9", SCHED, {9}, -XEN_EINVAL, EQ},
