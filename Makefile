@@ -4,6 +4,7 @@
 #   make run        boot the ISO in QEMU (serial console on this terminal)
 #   make run-gdb    the same, stopped, waiting for gdb on :1234
 #   make test       host unit tests + QEMU scenarios; last line "N passed, N failed"
+#   make mutation-test  every mutant of tests/mutation/mutants.txt must be caught by a test
 #   make bench      benchmarks (BENCH lines)
 #   make deps       install missing Debian packages (idempotent)
 #   make check      clang-format and cppcheck
@@ -37,7 +38,7 @@ KLDFLAGS := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack --build
 
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
-.PHONY: all deps run run-gdb test unit-test scenario-test bench check clean
+.PHONY: all deps run run-gdb test unit-test scenario-test mutation-test bench check clean
 # deps first, then the ISO: a recursive make keeps apt-get out of a parallel build.
 all: deps
 	$(Q)$(MAKE) --no-print-directory iso

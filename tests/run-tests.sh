@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
 # Usage: run-tests.sh [--scenarios | --ring3] [NAME-PATTERN...]
-# Runs every host unit test binary in $BUILD/tests/unit/ and the ring-3 harness's self-test
-# (unless --scenarios or --ring3), every tests/scenarios/*.scn (unless --ring3), then every ring-3
-# test program appliance/tests/*.c natively and in the appliance (tests/ring3/run-ring3.sh; unless
-# --scenarios), those whose name matches one of the patterns (all when none is given), TEST_JOBS (2)
-# boots at a time, results in a stable order. Ends with a summary of the failures and, as its very
-# last line, "N passed, N failed". Exit 1 if anything failed or nothing ran.
+# Runs every host unit test binary ($UNIT_TESTS, from tests/unit/unit.mk, or every executable in
+# $BUILD/tests/unit/) and the harness self-tests (unless --scenarios or --ring3), every
+# tests/scenarios/*.scn (unless --ring3), then every ring-3 test program appliance/tests/*.c
+# natively and in the appliance (tests/ring3/run-ring3.sh; unless --scenarios), and last the
+# mutants of tests/mutation/mutants.txt marked "fast" (with the unit tests, when no pattern is
+# given; MUTATION_SUBSET=0 leaves them out). Scenarios and programs are those whose name matches one of the shell patterns (all when none is given),
+# TEST_JOBS (2) boots at a time, results in a stable order.
+#
+# The run knows what it was asked to run: every selected scenario, program and mutant yields
+# exactly one verdict, and one that yields none (its runner died, or printed garbage) is counted
+# as a FAIL that names it; a unit binary that exits non-zero without a FAIL line, or prints no
+# verdict at all, is a FAIL; a pattern that matches nothing is a FAIL. Ends with the list of the
+# failures and, as its very last line, "N passed, N failed"; the exit status is 0 exactly when
+# that line says 0 failed and more than 0 passed. Logs: tests/lib/run-dir.sh ($BUILD/tests/logs
+# is the newest run's directory).
+#
+# For tests/harness/selftest.sh, which checks this accounting without booting anything:
+# TESTS_SCENARIO_DIR, TESTS_SCENARIO_RUNNER, TESTS_RING3_DIR, TESTS_RING3_RUNNER replace
+# tests/scenarios, tests/qemu/run-scenario.sh, appliance/tests and tests/ring3/run-ring3.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
 jobs=${TEST_JOBS:-2}
+scenario_dir=${TESTS_SCENARIO_DIR:-tests/scenarios}
+scenario_runner=${TESTS_SCENARIO_RUNNER:-tests/qemu/run-scenario.sh}
+ring3_dir=${TESTS_RING3_DIR:-appliance/tests}
+ring3_runner=${TESTS_RING3_RUNNER:-tests/ring3/run-ring3.sh}
 
 units=1 scenarios_on=1 ring3=1
 case ${1:-} in
@@ -20,49 +37,161 @@ patterns=("$@")
 [ ${#patterns[@]} -gt 0 ] || patterns=("*")
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/run-tests.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+# shellcheck source=tests/lib/run-dir.sh
+source tests/lib/run-dir.sh
+run_dir_init "$BUILD/tests" logs
+: >"$out/verdicts"
 
-# Everything goes to the terminal and to the tally (which counts only PASS:/FAIL: lines).
-report()
+# The tally is $out/verdicts, one line per verdict; everything else only goes to the terminal.
+# Should this script itself fail before its summary, the summary still comes, with that failure.
+summary()
 {
-    tee -a "$out/results"
+    local passed failed
+    passed=$(grep -c '^PASS:' "$out/verdicts" || true)
+    failed=$(grep -c '^FAIL:' "$out/verdicts" || true)
+    if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+        echo "FAIL: run-tests: nothing ran" | tee -a "$out/verdicts"
+        failed=1
+    fi
+    if [ "$failed" -gt 0 ]; then
+        echo
+        echo "Failures:"
+        grep '^FAIL:' "$out/verdicts" | sed 's/^/  /'
+    fi
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+on_exit()
+{
+    local status=$?
+    trap - EXIT
+    if [ ! -f "$out/summarised" ]; then
+        echo "FAIL: run-tests: the runner itself failed (exit status $status, line ${err_line:-?})" |
+            tee -a "$out/verdicts"
+        summary || true
+        status=1
+    fi
+    rm -rf "$out"
+    exit "$status"
+}
+trap on_exit EXIT
+trap 'err_line=$LINENO' ERR
+
+verdict() # LINE: a verdict of our own, shown and counted
+{
+    echo "$1" | tee -a "$out/verdicts"
 }
 
-if [ "$units" = 1 ]; then
-    for t in "$BUILD"/tests/unit/*; do
-        if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
-        status=0
-        "$t" >"$out/unit.out" 2>&1 || status=$?
-        if [ "$status" -ne 0 ] && ! grep -q '^FAIL:' "$out/unit.out"; then
-            # A crash (sanitizer, signal) before the binary could report: make it count.
-            echo "FAIL: unit $(basename "$t"): exit status $status" >>"$out/unit.out"
-        fi
-        report <"$out/unit.out"
-    done
-    # The ring-3 comparison harness judged against fake serial logs (no boot).
-    bash tests/ring3/selftest.sh 2>&1 | report || true
-fi
+# A program that prints any number of verdicts (a unit binary, a self-test): all of them count;
+# it must print at least one, and exit non-zero exactly when one is a FAIL.
+run_multi() # LABEL COMMAND...
+{
+    local label=$1 status=0 npass nfail
+    shift
+    "$@" >"$out/multi.out" 2>&1 </dev/null || status=$?
+    cat "$out/multi.out"
+    grep -E '^(PASS|FAIL):' "$out/multi.out" >>"$out/verdicts" || true
+    npass=$(grep -c '^PASS:' "$out/multi.out" || true)
+    nfail=$(grep -c '^FAIL:' "$out/multi.out" || true)
+    if [ "$status" -ne 0 ] && [ "$nfail" -eq 0 ]; then
+        # A crash (sanitizer, signal) before the binary could report: make it count.
+        verdict "FAIL: $label: exit status $status with no FAIL line"
+    elif [ "$status" -eq 0 ] && [ "$nfail" -gt 0 ]; then
+        verdict "FAIL: $label: exit status 0 despite $nfail FAIL line(s)"
+    elif [ "$npass" -eq 0 ] && [ "$nfail" -eq 0 ]; then
+        verdict "FAIL: $label: no verdict at all"
+    fi
+}
 
-scenarios=()
-for scn in tests/scenarios/*.scn; do
-    if [ ! -f "$scn" ] || [ "$scenarios_on" = 0 ]; then continue; fi
-    name=$(basename "$scn" .scn)
-    for p in "${patterns[@]}"; do
-        # shellcheck disable=SC2053 # a glob match is the point
-        if [[ $name == $p ]]; then
-            scenarios+=("$scn")
-            break
-        fi
+# The verdict lines for exactly WHAT ("scenario NAME", "ring3 NAME") in FILE.
+verdict_lines() # WHAT FILE
+{
+    awk -v want="$1" '
+        function is(p) { return index($0, p) == 1 && (length($0) == length(p) ||
+                                                       substr($0, length(p) + 1, 1) ~ /[: (]/) }
+        is("PASS: " want) || is("FAIL: " want)' "$2"
+}
+# Count WHAT's one verdict from FILE (shown already), or a FAIL that names it.
+tally_one() # WHAT FILE RUNNER-STATUS (0 when the runner's status says nothing about WHAT alone)
+{
+    local what=$1 file=$2 status=$3 lines n
+    lines=$(verdict_lines "$what" "$file")
+    n=$(grep -c . <<<"$lines" || true)
+    if [ "$n" -ne 1 ]; then
+        verdict "FAIL: $what: $n verdicts from its runner (exit status $status), not one"
+    elif [[ $lines == PASS:* ]] && [ "$status" -ne 0 ]; then
+        verdict "FAIL: $what: its runner passed it but exited with status $status"
+    else
+        echo "$lines" >>"$out/verdicts"
+    fi
+}
+
+# Names (files DIR/*.EXT without it) that match a pattern; every pattern must match something.
+select_names() # DIR EXT -> names on stdout; unmatched patterns in $out/unmatched.EXT
+{
+    local dir=$1 ext=$2 f name p
+    : >"$out/matched.$ext"
+    for f in "$dir"/*."$ext"; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f" ".$ext")
+        for p in "${patterns[@]}"; do
+            # shellcheck disable=SC2053 # a glob match is the point
+            if [[ $name == $p ]]; then
+                echo "$name"
+                echo "$p" >>"$out/matched.$ext"
+                break
+            fi
+        done
     done
+}
+
+scenarios=() programs=()
+if [ "$scenarios_on" = 1 ]; then
+    mapfile -t scenarios < <(select_names "$scenario_dir" scn)
+fi
+if [ "$ring3" = 1 ]; then
+    mapfile -t programs < <(select_names "$ring3_dir" c)
+fi
+for p in "${patterns[@]}"; do
+    if ! grep -qxF -- "$p" "$out/matched.scn" "$out/matched.c" 2>/dev/null; then
+        where=()
+        [ "$scenarios_on" = 0 ] || where+=("$scenario_dir/*.scn")
+        [ "$ring3" = 0 ] || where+=("$ring3_dir/*.c")
+        verdict "FAIL: selection: nothing matches '$p' (in ${where[*]})"
+    fi
 done
 
-# Scenarios run in the background, at most $jobs at once; each writes $out/N.out, then $out/N.done.
-# Finished results are printed in order as soon as all earlier ones are in.
+if [ "$units" = 1 ]; then
+    unit_list=()
+    if [ -n "${UNIT_TESTS:-}" ]; then
+        read -ra unit_list <<<"$UNIT_TESTS"
+    else
+        for t in "$BUILD"/tests/unit/*; do
+            if [ -f "$t" ] && [ -x "$t" ]; then unit_list+=("$t"); fi
+        done
+    fi
+    for t in "${unit_list[@]}"; do
+        if [ ! -x "$t" ]; then
+            verdict "FAIL: unit $(basename "$t"): $t is not built"
+            continue
+        fi
+        run_multi "unit $(basename "$t")" "$t"
+    done
+    # The harnesses' own verdicts, judged against fake inputs (no boot).
+    run_multi "ring3-harness" bash tests/ring3/selftest.sh
+    run_multi "test-harness" bash tests/harness/selftest.sh
+    run_multi "bench-check" bash tests/bench/selftest.sh
+fi
+
+# Scenarios run in the background, at most $jobs at once; each writes $out/N.out and its
+# runner's status to $out/N.status, then $out/N.done. Finished results are shown and counted in
+# order as soon as all earlier ones are in.
 next=0
 flush()
 {
     while [ "$next" -lt "${#scenarios[@]}" ] && [ -f "$out/$next.done" ]; do
-        report <"$out/$next.out"
+        cat "$out/$next.out"
+        tally_one "scenario ${scenarios[$next]}" "$out/$next.out" "$(cat "$out/$next.status")"
         next=$((next + 1))
     done
 }
@@ -72,7 +201,9 @@ for i in "${!scenarios[@]}"; do
         wait -n || true
         running=$((running - 1))
     fi
-    { bash tests/qemu/run-scenario.sh "${scenarios[$i]}" >"$out/$i.out" 2>&1 || true
+    { set +e
+        bash "$scenario_runner" "$scenario_dir/${scenarios[$i]}.scn" >"$out/$i.out" 2>&1 </dev/null
+        echo $? >"$out/$i.status"
         touch "$out/$i.done"; } &
     running=$((running + 1))
     flush
@@ -80,23 +211,36 @@ done
 wait
 flush
 
-# Ring-3 programs, native run against the appliance (its own TEST_JOBS boots at a time).
-if [ "$ring3" = 1 ]; then
-    bash tests/ring3/run-ring3.sh "${patterns[@]}" 2>&1 | report || true
+# Ring-3 programs, native run against the appliance (its own TEST_JOBS boots at a time); the
+# output streams to the terminal, and then each program must have its one verdict.
+ring3_run() # LABEL [ENV=VALUE...] -- NAME...
+{
+    local label=$1 status=0 envs=() name
+    shift
+    while [ "$1" != -- ]; do envs+=("$1"); shift; done
+    shift
+    env "${envs[@]}" bash "$ring3_runner" "$@" </dev/null 2>&1 | tee "$out/ring3.out" || status=$?
+    for name in "$@"; do
+        tally_one "$label $name" "$out/ring3.out" 0
+    done
+    if [ "$status" -ne 0 ] && ! grep -q '^FAIL:' "$out/ring3.out"; then
+        verdict "FAIL: $label: its runner exited with status $status and no FAIL line"
+    fi
+}
+if [ "$ring3" = 1 ] && [ ${#programs[@]} -gt 0 ]; then
+    ring3_run ring3 -- "${programs[@]}"
     # The same programs with every system call bounced through the hypervisor: the results must
     # not depend on the path (those that lean hardest on system calls, when no pattern is given).
-    if [ "${patterns[*]}" = "*" ]; then
-        RING3_GUEST_ARGS=fasttrap=off bash tests/ring3/run-ring3.sh t_fork t_exec t_pipe t_signals \
-            t_tls t_efault 2>&1 | report || true
+    if [ "${patterns[*]}" = "*" ] && [ "$ring3_dir" = appliance/tests ]; then
+        ring3_run "ring3[fasttrap=off]" RING3_GUEST_ARGS=fasttrap=off -- \
+            t_fork t_exec t_pipe t_signals t_tls t_efault
     fi
 fi
 
-passed=$(grep -c '^PASS:' "$out/results" 2>/dev/null || true)
-failed=$(grep -c '^FAIL:' "$out/results" 2>/dev/null || true)
-if [ "${failed:-0}" -gt 0 ]; then
-    echo
-    echo "Failures:"
-    grep '^FAIL:' "$out/results" | sed 's/^/  /'
+# A few mutants, each of which a quick test must kill (the full list: make mutation-test).
+if [ "$units" = 1 ] && [ "${MUTATION_SUBSET:-1}" = 1 ] && [ "${patterns[*]}" = "*" ]; then
+    run_multi "mutation subset" bash tests/mutation/run.sh --subset
 fi
-echo "${passed:-0} passed, ${failed:-0} failed"
-[ "${failed:-0}" -eq 0 ] && [ "${passed:-0}" -gt 0 ]
+
+touch "$out/summarised"
+summary

@@ -4,6 +4,7 @@
 #   make test                          deps, build everything, run everything
 #   make scenario-test [SCENARIO=pat]  QEMU scenarios only (shell glob on the name)
 #   make ring3-test [RING3=pat]        ring-3 programs only (appliance/tests/*.c; glob on the name)
+#   make mutation-test [MUTANT=pat]    every mutant of tests/mutation/mutants.txt must be killed
 #   make check                         clang-format and cppcheck over our C sources
 
 include tests/unit/unit.mk
@@ -20,9 +21,19 @@ test-isos: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS)
 		GUEST_ARGS="test=seglimits"
 
 # deps first; the recursive make keeps apt-get out of a parallel build.
+.PHONY: test-build mutation-test
 test: deps
-	$(Q)$(MAKE) --no-print-directory iso initramfs test-isos $(UNIT_TESTS) $(TEST_TOOLS)
-	$(Q)$(TEST_ENV) bash tests/run-tests.sh
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)$(TEST_ENV) UNIT_TESTS="$(UNIT_TESTS)" bash tests/run-tests.sh
+
+# Everything make test runs (also what tests/mutation/run.sh rebuilds after each mutant).
+test-build: iso initramfs test-isos $(UNIT_TESTS) $(TEST_TOOLS)
+
+# The full mutation run (make test runs the mutants marked "fast"); see docs/testing.md.
+MUTANT ?=
+mutation-test: deps
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)$(TEST_ENV) bash tests/mutation/run.sh $(MUTANT)
 
 scenario-test: iso test-isos $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/run-tests.sh --scenarios $(SCENARIO)

@@ -22,6 +22,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -288,7 +289,8 @@ static uint64_t median(uint64_t *v, int count)
     return v[count / 2];
 }
 
-/* Rounded per-operation figure of a run total minus its overhead; 0 if the overhead was larger. */
+/* Rounded per-operation figure of a run total minus its overhead; 0 if the overhead was larger
+ * (for the spread line only: a median that small is an error, see run_probe). */
 static uint64_t per_op(uint64_t total, uint64_t overhead, unsigned n)
 {
     return total > overhead ? (total - overhead + n / 2) / n : 0;
@@ -312,8 +314,14 @@ static int run_probe(const struct probe *p, const char *prefix, int runs)
     printf("# %s%s: %d runs of %u, per operation min %llu max %llu, loop overhead %llu per run\n",
            prefix, p->key, runs, p->n, (unsigned long long)lo, (unsigned long long)hi,
            (unsigned long long)b);
-    printf("BENCH %s%s %llu insns\n", prefix, p->key,
-           (unsigned long long)per_op(median(op, runs), b, p->n));
+    uint64_t med = median(op, runs), fig = per_op(med, b, p->n);
+    if (fig == 0) {
+        /* An operation no dearer than its empty loop was not measured: say so, print nothing. */
+        fprintf(stderr, "lmbench: %s%s: implausible: median run %llu ticks, loop overhead %llu\n",
+                prefix, p->key, (unsigned long long)med, (unsigned long long)b);
+        return -1;
+    }
+    printf("BENCH %s%s %llu insns\n", prefix, p->key, (unsigned long long)fig);
     return 0;
 }
 
@@ -346,6 +354,16 @@ static void pid1_devices(void)
     }
 }
 
+/* Which kernel this is, as it says itself: the drivers label their columns with it. */
+static void print_kernel(void)
+{
+    struct utsname u;
+    if (uname(&u) == 0)
+        printf("# lmbench: kernel %s %s %s\n", u.sysname, u.release, u.machine);
+    else
+        fprintf(stderr, "lmbench: uname: %s\n", strerror(errno));
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: lmbench [--prefix P] [--runs 1-%d] | lmbench exit\n", MAX_RUNS);
@@ -372,6 +390,7 @@ int main(int argc, char **argv)
     if (getpid() == 1)
         pid1_devices();
     setvbuf(stdout, NULL, _IOLBF, 0); /* lines out as they come, even if the console is no tty */
+    print_kernel();
     /* What execve runs: this program, by its own path (argv[0] of an init is its full path). */
     self_path = argv[0] && strchr(argv[0], '/') ? argv[0] : "/proc/self/exe";
 

@@ -1,10 +1,11 @@
 /* t_fork: process creation and reaping: fork and vfork, wait4 for one child and for any, exit
  * statuses (truncated to 8 bits), deaths by signal, WNOHANG, ECHILD, a fork tree whose exit
- * statuses add up, separate memory after fork, and an orphan reparented to init (this program is
- * pid 1). */
+ * statuses add up, separate memory after fork in both directions, and an orphan reparented to
+ * init (this program is pid 1). */
 #include "check.h"
 
 #include <sched.h>
+#include <sys/mman.h>
 
 static int global = 1;
 
@@ -54,6 +55,29 @@ int main(void)
     CHECK(told == pid, "the child's getpid() is what fork returned");
     check_status(check_wait(pid), 0, 0, "child saw its parent and a copy of memory");
     CHECK(global == 1 && *heap == 5, "the child's writes did not reach the parent");
+
+    /* The other direction: the parent writes after fork, while the child still shares the
+     * pages it has not written (copy-on-write must take the parent's write access too); the
+     * child reads them only once the parent says it is done. A page of its own, which nothing
+     * else writes (the child's libc writes its own data right after fork, and would copy any
+     * page it shares first), written before the fork so that it is writable in the parent. */
+    volatile int *page =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    page[0] = 1;
+    int go[2];
+    pipe(go);
+    pid = check_fork();
+    if (pid == 0) {
+        char c;
+        close(go[1]);
+        _exit(read(go[0], &c, 1) == 1 && page[0] == 1 ? 0 : 1);
+    }
+    close(go[0]);
+    page[0] = 2;
+    write(go[1], "g", 1);
+    close(go[1]);
+    check_status(check_wait(pid), 0, 0, "the parent's writes after fork did not reach the child");
+    munmap((void *)page, 4096);
 
     /* Statuses, reaped in reverse order by pid. */
     static const int codes[] = {0, 1, 2, 42, 127, 128, 200, 255, 256, 257, -1};

@@ -1,7 +1,7 @@
-/* t_mmap: process memory: brk growth and shrinking, anonymous mmap (zero-filled, large, fixed),
- * munmap of whole and partial mappings, mprotect, copy-on-write across fork, stack growth, and the
- * faults that must kill a child with SIGSEGV (writes to read-only or unmapped memory, to the code,
- * reads of PROT_NONE and of address 0). */
+/* t_mmap: process memory: brk growth and shrinking, anonymous mmap (zero-filled, large, fixed,
+ * fixed without replacing), munmap of whole and partial mappings, mprotect, copy-on-write across
+ * fork, stack growth, and the faults that must kill a child with SIGSEGV (writes to read-only or
+ * unmapped memory, to the code, reads of PROT_NONE and of address 0). */
 #include "check.h"
 
 #include <stdint.h>
@@ -95,6 +95,18 @@ int main(void)
         mmap(m + PG, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     CHECK(f == m + PG, "MAP_FIXED fills the hole at the same address");
     CHECK(f != MAP_FAILED && zeros(f, PG) && m[0] == 123, "it is zero-filled, its neighbour kept");
+    /* MAP_FIXED_NOREPLACE: never over an existing mapping, in part or in whole. */
+    m[PG] = 45;
+    CHECK_ERR(mmap(m + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
+              EEXIST, "MAP_FIXED_NOREPLACE over a mapped page");
+    CHECK_ERR(mmap(m + 2 * PG, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+                   -1, 0),
+              EEXIST, "MAP_FIXED_NOREPLACE overlapping the last page");
+    CHECK(m[PG] == 45, "the mapping it refused is kept");
+    CHECK_INT(munmap(m + PG, PG), 0, "munmap of the middle page again");
+    f = mmap(m + PG, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+             -1, 0);
+    CHECK(f == m + PG && zeros(f, PG), "MAP_FIXED_NOREPLACE into the hole: there, zero-filled");
     CHECK_INT(munmap(m, 3 * PG), 0, "munmap all three");
 
     /* mprotect. */

@@ -1,6 +1,6 @@
 /* t_pipe: pipes between processes: 1 MB through a pipe in odd-sized pieces, a pipeline between two
- * children, ping-pong, atomic writes of several writers, EOF when the writers close, and SIGPIPE /
- * EPIPE when the readers are gone. */
+ * children, ping-pong, atomic writes of several writers, EOF when the writers close (also to a
+ * reader already blocked), and SIGPIPE / EPIPE when the readers are gone. */
 #include "check.h"
 
 #define BIG (1024 * 1024 + 123)
@@ -42,6 +42,41 @@ static int receive_pattern(int fd)
     return r == 0 && off == BIG ? 0 : 2;
 }
 
+static void on_alarm(int sig)
+{
+    (void)sig; /* only there to interrupt a read that nothing else would end */
+}
+
+/* A reader blocked on an empty pipe must wake with EOF when the last writer goes (here, with
+ * the child that held it). An alarm bounds the wait: a reader nobody wakes would otherwise
+ * hang the whole test; it gets EINTR instead. 1 if it saw EOF. */
+static int blocked_reader_sees_eof(void)
+{
+    int p[2];
+    char c;
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm; /* no SA_RESTART: the alarm ends the read */
+    sigaction(SIGALRM, &sa, NULL);
+    pipe(p);
+    pid_t pid = check_fork();
+    if (pid == 0) {
+        struct timespec ts = {0, 50 * 1000 * 1000}; /* the parent blocks in read meanwhile */
+        close(p[0]);
+        nanosleep(&ts, NULL);
+        _exit(0);
+    }
+    close(p[1]);
+    alarm(10);
+    ssize_t n = read(p[0], &c, 1);
+    alarm(0);
+    close(p[0]);
+    check_wait(pid);
+    signal(SIGALRM, SIG_DFL);
+    return CHECK_INT(n, 0, "a reader blocked on an empty pipe sees EOF when the last writer exits");
+}
+
 int main(void)
 {
     check_init();
@@ -56,6 +91,9 @@ int main(void)
     close(p[1]);
     CHECK_INT(read(p[0], buf, sizeof buf), 0, "EOF once the only writer closed");
     close(p[0]);
+    /* First of the blocking cases: were it to fail, every later one would block for ever. */
+    if (!blocked_reader_sees_eof())
+        return check_done();
 
     /* Parent writes, child reads and checks. */
     pipe(p);

@@ -3,12 +3,13 @@
  * SA_RESETHAND; SIGCHLD reaches a handler; a SIGSEGV handler sees the faulting address and leaves
  * with siglongjmp; sigsuspend waits for a handler and returns EINTR; a blocking read is
  * interrupted (EINTR) by a handler without SA_RESTART and restarted by one with it; alarm and
- * setitimer deliver SIGALRM, once or at intervals. */
+ * setitimer deliver SIGALRM, once or at intervals. No check depends on timing: a signal that
+ * comes earlier than planned changes nothing printed, and none can leave a wait with no end. */
 #include <sys/time.h>
 #include "check.h"
 #include <setjmp.h>
 
-static volatile sig_atomic_t hits, last_sig, depth, max_depth, blocked_inside, child_seen;
+static volatile sig_atomic_t hits, last_sig, depth, max_depth, entries, blocked_inside, child_seen;
 static volatile int info_signo, info_code_user, info_pid_ok;
 static void *volatile fault_addr;
 static sigjmp_buf escape;
@@ -32,8 +33,11 @@ static void on_nested(int sig)
     depth++;
     if (depth > max_depth)
         max_depth = depth;
-    if (depth < 3)
-        raise(SIGUSR2); /* with SA_NODEFER this nests */
+    /* With SA_NODEFER this nests. Without it each raise waits until the handler returns and
+     * then enters it again: the cap on entries keeps a kernel that ignores the flag from looping
+     * for ever. */
+    if (depth < 3 && ++entries < 10)
+        raise(SIGUSR2);
     depth--;
 }
 
@@ -56,23 +60,48 @@ static void count(int sig)
     hits++;
 }
 
-/* A child that sends SIGUSR2 to us 50 ms from now and, if fd >= 0, writes "R" to fd 50 ms
- * after that. */
-static pid_t interrupt_later(int fd)
+/* A child that sends SIGUSR2 to us every 50 ms until it is killed: whenever our read starts
+ * blocking, a signal arrives while it blocks (one that came before the read only runs the
+ * handler early). */
+static pid_t interrupt_repeatedly(void)
 {
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
         struct timespec ts = {0, 50 * 1000 * 1000};
+        for (;;) {
+            nanosleep(&ts, NULL);
+            kill(getppid(), SIGUSR2);
+        }
+    }
+    return pid;
+}
+
+/* A child that sends SIGUSR2 to us 50 ms from now, waits until our handler has run (it writes
+ * to ack), then writes "R" to fd: the byte always comes after the handler, whenever the signal
+ * landed, so a read that waits for it cannot hang. */
+static int ack[2];
+static pid_t interrupt_then_write(int fd)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        char c;
         nanosleep(&ts, NULL);
         kill(getppid(), SIGUSR2);
-        if (fd >= 0) {
-            nanosleep(&ts, NULL);
-            write(fd, "R", 1);
-        }
+        read(ack[0], &c, 1);
+        write(fd, "R", 1);
         _exit(0);
     }
     return pid;
+}
+
+static void count_and_ack(int sig)
+{
+    (void)sig;
+    hits++;
+    write(ack[1], "h", 1);
 }
 
 /* Registers the compiler keeps live across a raise() must come back unchanged. */
@@ -189,29 +218,40 @@ int main(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = count;
     sigaction(SIGUSR2, &sa, NULL);
-    pid = interrupt_later(-1);
-    char c;
     hits = 0;
+    pid = interrupt_repeatedly();
+    char c;
     long n = read(p[0], &c, 1);
-    CHECK(n == -1 && errno == EINTR && hits == 1, "a blocking read is interrupted: EINTR");
+    int err = errno;
+    kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
+    CHECK(n == -1 && err == EINTR && hits >= 1, "a blocking read is interrupted: EINTR");
 
     /* With SA_RESTART the same read resumes after the handler and gets the byte sent later. */
+    pipe(ack);
+    sa.sa_handler = count_and_ack;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR2, &sa, NULL);
-    pid = interrupt_later(p[1]);
     hits = 0;
+    pid = interrupt_then_write(p[1]);
     n = read(p[0], &c, 1);
     CHECK(n == 1 && c == 'R' && hits == 1, "SA_RESTART: the read resumes after the handler");
     waitpid(pid, NULL, 0);
+    signal(SIGUSR2, SIG_DFL);
 
-    /* alarm: SIGALRM ends a pause; the seconds left are reported. */
+    /* alarm: SIGALRM ends a wait; the seconds left are reported. SIGALRM stays blocked but
+     * for the wait itself (sigsuspend), so it cannot come between the check and the wait. */
+    sigset_t alrm, unblocked;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &alrm, &unblocked);
+    sigdelset(&unblocked, SIGALRM);
     signal(SIGALRM, count);
     hits = 0;
     CHECK_INT(alarm(5), 0, "alarm(5) with none pending returns 0");
     CHECK_INT(alarm(1), 5, "alarm(1) returns the 5 seconds left of the first");
-    rc = pause();
-    CHECK(rc == -1 && errno == EINTR && hits == 1, "pause ends with EINTR after SIGALRM");
+    rc = sigsuspend(&unblocked);
+    CHECK(rc == -1 && errno == EINTR && hits == 1, "the wait ends with EINTR after SIGALRM");
     CHECK_INT(alarm(0), 0, "no alarm left after it fired");
 
     /* setitimer: an interval timer fires repeatedly; getitimer sees it running. */
@@ -222,11 +262,13 @@ int main(void)
               (cur.it_value.tv_sec || cur.it_value.tv_usec),
           "getitimer: the interval and a running value");
     while (hits < 3)
-        pause();
+        sigsuspend(&unblocked);
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &off, &cur);
     CHECK(hits == 3 && cur.it_interval.tv_usec == 20000, "three SIGALRMs, then disarmed");
     CHECK(getitimer(ITIMER_REAL, &cur) == 0 && !cur.it_value.tv_sec && !cur.it_value.tv_usec,
           "getitimer after disarming: zero");
+    signal(SIGALRM, SIG_IGN); /* a fourth one, pending since, is dropped */
+    sigprocmask(SIG_UNBLOCK, &alrm, NULL);
     return check_done();
 }

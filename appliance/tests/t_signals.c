@@ -1,7 +1,8 @@
 /* t_signals: signals as far as the kernel's minimal model goes: faults become SIGILL, SIGFPE,
  * SIGTRAP and SIGSEGV (stack overflow too); kill() with default actions (terminate or ignore),
  * SIG_IGN (inherited across fork and execve), a blocked signal staying pending until unblocked,
- * and kill()'s errors. No handlers. Modes: t_signals | t_signals selfkill SIGNUM */
+ * SIGKILL and SIGSTOP that cannot be blocked, and kill()'s errors. No handlers. Modes: t_signals |
+ * t_signals selfkill SIGNUM */
 #include "check.h"
 
 #include <limits.h>
@@ -91,6 +92,24 @@ static int blocked(void *a)
     return 0;
 }
 
+/* Every signal blocked: SIGKILL and SIGSTOP stay out of the mask ('y' to fd if so), and the
+ * parent's SIGKILL still ends us. The nap is bounded (20 s) so that a kernel that lets SIGKILL be
+ * blocked fails the check rather than hanging the test. */
+static void block_everything(int fd)
+{
+    sigset_t all, now;
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    int ok =
+        !sigismember(&now, SIGKILL) && !sigismember(&now, SIGSTOP) && sigismember(&now, SIGTERM);
+    write(fd, ok ? "y" : "n", 1);
+    for (int i = 0; i < 200; i++)
+        nanosleep(&ts, NULL);
+    _exit(0);
+}
+
 int main(int argc, char **argv)
 {
     check_init();
@@ -139,5 +158,15 @@ int main(int argc, char **argv)
     write(p[1], "x", 1);
     check_status(check_wait(pid), 0, 0, "that child");
     CHECK_ERR(kill(99999, SIGTERM), ESRCH, "kill of a pid that does not exist");
+
+    int q[2];
+    pipe(q);
+    if ((pid = check_fork()) == 0)
+        block_everything(q[1]);
+    char c = 0;
+    read(q[0], &c, 1);
+    CHECK(c == 'y', "sigprocmask blocks everything but SIGKILL and SIGSTOP");
+    kill(pid, SIGKILL);
+    check_status(check_wait(pid), 0, SIGKILL, "SIGKILL ends a process that blocked every signal");
     return check_done();
 }

@@ -2,6 +2,10 @@
  * bench=mmu: guest instructions per page-table update, single vs batched vs multicall, and per
  * address-space switch, as one multicall vs the same calls one by one. Under QEMU's
  * -icount shift=0 the TSC counts guest instructions, so rdtsc deltas are instruction counts.
+ * Every hypercall's result is checked (inside the timed loops an OR of the results, one
+ * instruction per call): a refused update would otherwise read as a fast one. A figure whose
+ * calls did not all succeed is not printed; "bench=mmu: error: ..." says why, and the driver
+ * (tests/bench/) fails on the line and on the missing key.
  */
 #include <guest/console.h>
 #include <guest/mmu.h>
@@ -21,11 +25,15 @@ static inline uint64_t rdtsc(void)
 static uint32_t frames[N_PTE];
 static multicall_entry_t calls[N_PTE];
 
-static void report(const char *key, uint64_t total, uint32_t n)
+/* The figure, or the reason there is none: the OR of the results must be 0. */
+static void report(const char *key, uint64_t total, uint32_t n, int bad)
 {
     uint32_t rem;
     uint64_t per = udiv64(total, n, &rem);
-    printk("BENCH %s %u insns\n", key, (uint32_t)per);
+    if (bad)
+        printk("bench=mmu: error: %s: a hypercall failed (%d)\n", key, bad);
+    else
+        printk("BENCH %s %u insns\n", key, (uint32_t)per);
 }
 
 static uint32_t pte(unsigned i)
@@ -33,34 +41,52 @@ static uint32_t pte(unsigned i)
     return pfn_to_mfn(frames[i]) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
 }
 
-static void unmap_all(void)
+/* Back to empty between the measurements; 0 or the first error. (The batch replaces present
+ * entries, so mmu_update flushes the TLB itself.) */
+static int unmap_all(void)
 {
+    uint32_t done = 0;
     for (unsigned i = 0; i < N_PTE; i++)
         mmu_queue_pte(kernel_l1_mfn(), ((BENCH_VA >> 12) & 1023) + i, 0);
-    mmu_flush(0);
-    HYPERVISOR_update_va_mapping(0, 0, UVMF_FLUSH_TLB);
+    int rc = mmu_flush(&done);
+    if (rc == 0 && done != N_PTE)
+        rc = -1;
+    if (rc)
+        printk("bench=mmu: error: unmapping the bench area failed (%d)\n", rc);
+    return rc;
 }
 
 static void bench_pte_updates(void)
 {
     uint64_t t;
-    for (unsigned i = 0; i < N_PTE; i++)
+    int bad = 0;
+    for (unsigned i = 0; i < N_PTE; i++) {
         frames[i] = pfn_alloc();
+        if (!frames[i]) {
+            printk("bench=mmu: error: out of frames\n");
+            return;
+        }
+    }
 
     t = rdtsc();
     for (unsigned i = 0; i < N_PTE; i++)
-        HYPERVISOR_update_va_mapping((BENCH_VA >> 12) + i, pte(i), 0);
-    report("pte_update_single_insns", rdtsc() - t, N_PTE);
-    unmap_all();
+        bad |= HYPERVISOR_update_va_mapping((BENCH_VA >> 12) + i, pte(i), 0);
+    report("pte_update_single_insns", rdtsc() - t, N_PTE, bad);
+    if (unmap_all())
+        return;
 
-    uint32_t l1 = kernel_l1_mfn();
+    uint32_t l1 = kernel_l1_mfn(), done = 0;
     t = rdtsc();
     for (unsigned i = 0; i < N_PTE; i++)
         mmu_queue_pte(l1, ((BENCH_VA >> 12) & 1023) + i, pte(i));
-    mmu_flush(0);
-    report("pte_update_batched_insns", rdtsc() - t, N_PTE);
-    unmap_all();
+    bad = mmu_flush(&done);
+    t = rdtsc() - t;
+    report("pte_update_batched_insns", t, N_PTE, bad ? bad : (done != N_PTE ? -1 : 0));
+    if (unmap_all())
+        return;
 
+    for (unsigned i = 0; i < N_PTE; i++) /* a result the hypervisor must overwrite with 0 */
+        calls[i].args[MULTICALL_RESULT_ARG] = (uint32_t)-1;
     t = rdtsc();
     for (unsigned i = 0; i < N_PTE; i++) {
         calls[i].op = __HYPERVISOR_update_va_mapping;
@@ -68,8 +94,11 @@ static void bench_pte_updates(void)
         calls[i].args[1] = pte(i);
         calls[i].args[2] = 0;
     }
-    HYPERVISOR_multicall(calls, N_PTE);
-    report("pte_update_multicall_insns", rdtsc() - t, N_PTE);
+    bad = HYPERVISOR_multicall(calls, N_PTE);
+    t = rdtsc() - t;
+    for (unsigned i = 0; i < N_PTE; i++) /* each entry's own result, after the clock */
+        bad |= (int)calls[i].args[MULTICALL_RESULT_ARG];
+    report("pte_update_multicall_insns", t, N_PTE, bad);
     unmap_all();
 }
 
@@ -78,9 +107,10 @@ static void bench_switch(void)
     struct addrspace as;
     static mmu_update_t to_as, to_home;
     uint32_t esp;
+    int bad = 0;
     __asm__ volatile("mov %%esp, %0" : "=r"(esp));
     if (as_create(&as, 1)) {
-        printk("bench=mmu: cannot build an address space\n");
+        printk("bench=mmu: error: cannot build an address space\n");
         return;
     }
     to_as = (mmu_update_t){pfn_to_mfn(as.l2_pfn) << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR};
@@ -89,16 +119,18 @@ static void bench_switch(void)
     uint64_t t = rdtsc();
     uint32_t as_mfn = pfn_to_mfn(as.l2_pfn), home = current_l2_mfn();
     for (unsigned i = 0; i < N_SWITCH; i++)
-        as_switch_mfn((i & 1) ? home : as_mfn, esp);
-    report("ctxswitch_multicall_insns", rdtsc() - t, N_SWITCH);
+        bad |= as_switch_mfn((i & 1) ? home : as_mfn, esp);
+    report("ctxswitch_multicall_insns", rdtsc() - t, N_SWITCH, bad);
 
+    bad = 0;
     t = rdtsc();
     for (unsigned i = 0; i < N_SWITCH; i++) {
-        HYPERVISOR_stack_switch(FLAT_RING1_DS, esp);
-        HYPERVISOR_mmu_update((i & 1) ? &to_home : &to_as, 1, 0);
+        bad |= HYPERVISOR_stack_switch(FLAT_RING1_DS, esp);
+        bad |= HYPERVISOR_mmu_update((i & 1) ? &to_home : &to_as, 1, 0);
     }
-    report("ctxswitch_unbatched_insns", rdtsc() - t, N_SWITCH);
-    as_destroy(&as);
+    report("ctxswitch_unbatched_insns", rdtsc() - t, N_SWITCH, bad);
+    if (as_destroy(&as))
+        printk("bench=mmu: error: cannot tear the address space down\n");
 }
 
 void mmu_bench(const start_info_t *si)

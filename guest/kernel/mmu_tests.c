@@ -118,6 +118,10 @@ static void test_ldt(void)
     check("SET_LDT not page aligned", set_ldt(va + 8, 16), -XEN_EINVAL);
     check("SET_LDT of 8193 entries", set_ldt(va, 8193), -XEN_EINVAL);
     check("SET_LDT on an unmapped page", set_ldt(0x40000000u, 16), -XEN_EINVAL);
+    /* Mapped, but the hypervisor's: refused for where it lies (the log line says so), not for
+     * whose frames they are. The last page's end wraps to 0. */
+    check("SET_LDT in the hypervisor", set_ldt(HYPERVISOR_VIRT_START + 0x800000u, 16), -XEN_EINVAL);
+    check("SET_LDT on the last page", set_ldt(0xfffff000u, 16), -XEN_EINVAL);
     check("SET_LDT on a page mapped writable", set_ldt(va, 16), -XEN_EINVAL);
     uvm(va, pfn_to_mfn(pfn) << 12 | PTE_P); /* read-only now */
     check("SET_LDT with a DPL-0 descriptor", set_ldt(va, 16), -XEN_EINVAL);

@@ -127,6 +127,7 @@ unsigned selftest_hypercalls(const start_info_t *si, void *shared_va)
         {"console write from hypervisor", CIO, {W, 16, 0xFC400000u}, -XEN_EFAULT, EQ},
         {"console write across segment end", CIO, {W, 32, 0xFC3FFFF0u}, -XEN_EFAULT, EQ},
         {"console write from top page", CIO, {W, 4095, 0xFFFFF000u}, -XEN_EFAULT, EQ},
+        {"console write whose end wraps past 4 GB", CIO, {W, 32, 0xFFFFFFF0u}, -XEN_EFAULT, EQ},
         {"console write from unmapped", CIO, {W, 2, 0xBFFFFFFFu}, -XEN_EFAULT, EQ},
         {"console unknown command 7", CIO, {7, 16, rd}, -XEN_ENOSYS, EQ},
         {"console read", CIO, {R, sizeof(read_buf), rd}, 0, AT_LEAST},

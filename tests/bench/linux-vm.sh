@@ -3,13 +3,17 @@
 # The Linux side of the lmbench comparison: boots Debian 12's own kernel (the package behind the
 # linux-image-amd64 metapackage) in the same QEMU as the appliance, TCG with -icount shift=0, with
 # a one-program initramfs whose /init is $BUILD/appliance/prog/bin/lmbench (stripped, exactly as
-# the appliance's initramfs carries it). Prints lmbench's "BENCH <prefix>lat_..._insns" lines.
+# the appliance's initramfs carries it). Prints lmbench's "BENCH <prefix>lat_..._insns" lines and,
+# first, "# kernel: SYSNAME RELEASE MACHINE" as the booted kernel reports itself (uname, from
+# inside the VM): make bench labels the Linux column with it. Fails when that line is missing.
 #
 # The kernel is fetched once with apt-get download into $BUILD/linux-vm/ and only its boot/ is
 # unpacked (the modules are not needed: nothing is loaded); nothing is installed on this system.
-# Delete $BUILD/linux-vm/ to fetch the current one again. The serial log is kept in
-# $BUILD/linux-vm/<prefix>lmbench.log. Environment: BUILD (build), ICOUNT (shift=0; none: no
-# icount, the TSC then follows the host clock), LINUX_VM_TIMEOUT (600 s of wall time).
+# Delete $BUILD/linux-vm/ to fetch the current one again (two runs at once fetch it once: a lock).
+# The serial log is kept in $TEST_RUN_DIR/<prefix>lmbench.log (make bench's run directory), or in
+# $BUILD/linux-vm/ when run alone; the initramfs is built in a directory of its own per run.
+# Environment: BUILD (build), ICOUNT (shift=0; none: no icount, the TSC then follows the host
+# clock), LINUX_VM_TIMEOUT (600 s of wall time).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -30,12 +34,21 @@ die() { echo "linux-vm.sh: $*" >&2; exit 1; }
 lmbench=$BUILD/appliance/prog/bin/lmbench
 [ -f "$lmbench" ] || die "$lmbench missing: run make appliance-progs first"
 
-# The kernel: cached as $dir/vmlinuz, with its package name and version in $dir/kernel.txt.
+# The kernel: cached as $dir/vmlinuz, with its package name and version in $dir/kernel.txt;
+# fetched under a lock, so that a second run waits for the first one's download.
 fetch_kernel()
+{
+    local lock
+    mkdir -p "$dir"
+    exec {lock}>"$dir/.fetch.lock"
+    flock "$lock"
+    fetch_kernel_locked
+    exec {lock}>&-
+}
+fetch_kernel_locked()
 {
     local pkg deb apt_opts=()
     [ -f "$dir/vmlinuz" ] && [ -f "$dir/kernel.txt" ] && return
-    mkdir -p "$dir"
     pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
         awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
     [ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
@@ -49,7 +62,7 @@ fetch_kernel()
     fi
     rm -rf "$dir/pkg" && mkdir -p "$dir/pkg"
     dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir/pkg" ./boot
-    cp "$dir"/pkg/boot/vmlinuz-* "$dir/vmlinuz"
+    cp "$dir"/pkg/boot/vmlinuz-* "$dir/vmlinuz.new" && mv "$dir/vmlinuz.new" "$dir/vmlinuz"
     echo "$pkg $(dpkg-deb -f "$deb" Version)" >"$dir/kernel.txt"
 }
 
@@ -58,14 +71,16 @@ fetch_kernel()
 # and the archive needs no root. Fixed mtimes and owner: equal binaries give equal archives.
 make_initramfs()
 {
-    local stage=$dir/initramfs
-    rm -rf "$stage" && mkdir -p "$stage/dev"
+    local stage=$work/initramfs
+    mkdir -p "$stage/dev"
     strip -o "$stage/init" "$lmbench"
     find "$stage" -exec touch -h -d @946684800 {} +
     (cd "$stage" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
-        cpio -o -H newc --quiet --owner=0:0 >"$(pwd -P)/../initramfs.cpio")
+        cpio -o -H newc --quiet --owner=0:0 >"$work/initramfs.cpio")
 }
 
+work=$(mktemp -d "${TMPDIR:-/tmp}/linux-vm.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 fetch_kernel
 make_initramfs
 
@@ -74,7 +89,7 @@ make_initramfs
 # QEMU's exit, so a failure ends the VM instead of hanging it; rdinit=/init: run lmbench from the
 # initramfs, with the arguments after "--". Linux's default mitigations stay on: Debian ships it so.
 cmdline="console=ttyS0 quiet panic=-1 rdinit=/init${extra:+ $extra} -- --prefix $prefix"
-log=$dir/${prefix}lmbench.log
+log=${TEST_RUN_DIR:-$dir}/${prefix}lmbench.log
 : >"$log"
 icount=()
 [ "${ICOUNT:-shift=0}" = none ] || icount=(-icount "${ICOUNT:-shift=0}")
@@ -84,12 +99,18 @@ start=$(date +%s%N)
 status=0
 timeout "${LINUX_VM_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg "${icount[@]}" -m 256M \
     -display none -monitor none -serial "file:$log" -no-reboot -nic none \
-    -kernel "$dir/vmlinuz" -initrd "$dir/initramfs.cpio" -append "$cmdline" </dev/null || status=$?
+    -kernel "$dir/vmlinuz" -initrd "$work/initramfs.cpio" -append "$cmdline" </dev/null || status=$?
 secs=$((($(date +%s%N) - start) / 1000000000))
 echo "# linux-vm: $(cat "$dir/kernel.txt"), \"$extra\": QEMU status $status, ${secs} s wall time" >>"$log"
 echo "linux-vm.sh: $(cut -d' ' -f1 "$dir/kernel.txt") boot + lmbench${extra:+ ($extra)}: ${secs} s wall time, log $log" >&2
 
 lines=$(tr -d '\r' <"$log" | grep "^BENCH ${prefix}lat_" || true)
+kernel=$(tr -d '\r' <"$log" | sed -n 's/^# lmbench: kernel //p' | head -n 1)
+if [ -z "$kernel" ]; then
+    echo "linux-vm.sh: the VM did not say which kernel it ran (no '# lmbench: kernel' line in $log)" >&2
+    exit 1
+fi
+echo "# kernel: $kernel"
 if [ -z "$lines" ] || ! tr -d '\r' <"$log" | grep -qx '# lmbench: done'; then
     [ "$status" -ne 124 ] || echo "linux-vm.sh: timeout after ${LINUX_VM_TIMEOUT:-600} s" >&2
     echo "linux-vm.sh: lmbench did not complete in the Linux VM (QEMU status $status); last lines of $log:" >&2

@@ -6,7 +6,8 @@
 # see linux-vm.sh). Prints lmbench's "BENCH lat_..._insns" lines, which reach the serial console
 # raw (the kernel's lines start with "(guest) ", the hypervisor's with "(hv) "). Fails with the
 # end of the log when they do not all appear, when lmbench reports a failed probe, or when the
-# guest did not power off. The log is kept in $BUILD/bench/lmbench-appliance.log.
+# guest did not power off. The log is kept in $TEST_RUN_DIR/lmbench-appliance.log (make bench's
+# run directory), or $BUILD/bench/lmbench-appliance.log when run alone.
 # Environment: BUILD (build), ICOUNT (shift=0; none: no icount), LMBENCH_TIMEOUT (300 s).
 set -euo pipefail
 
@@ -17,8 +18,9 @@ die() { echo "lmbench-appliance.sh: $*" >&2; exit 1; }
 for f in "$BUILD/hypervisor/hv.elf" "$BUILD/guest/guest.elf" "$BUILD/appliance/initramfs.cpio"; do
     [ -f "$f" ] || die "$f missing: run make hypervisor guest initramfs first"
 done
-mkdir -p "$BUILD/bench"
-log=$BUILD/bench/lmbench-appliance.log
+logdir=${TEST_RUN_DIR:-$BUILD/bench}
+mkdir -p "$logdir"
+log=$logdir/lmbench-appliance.log
 : >"$log"
 icount=()
 [ "${ICOUNT:-shift=0}" = none ] || icount=(-icount "${ICOUNT:-shift=0}")

@@ -6,8 +6,10 @@
 # with init=/tests/<name>. The program's output in the appliance is the serial log between
 # "(guest) init: running ..." and "(guest) init exited ...", without "(guest) "/"(hv) " lines and
 # CRs. The two outputs must be equal line for line and both exit statuses 0.
-# Prints one line per program, "PASS: ring3 NAME" or "FAIL: ring3 NAME: REASON" (then the diff or
-# the log's tail, indented), in name order, TEST_JOBS (2) boots at a time. Exit 1 if any failed.
+# Prints exactly one verdict per program, "PASS: ring3 NAME" or "FAIL: ring3 NAME: REASON" (then the
+# diff or the log's tail, indented), in name order, TEST_JOBS (2) boots at a time; a program whose
+# run ended without a verdict (a harness error) gets "FAIL: ring3 NAME: harness error ...". Exit 1
+# if any failed, or if no program matches the patterns ("FAIL: ring3: nothing matches ...").
 #
 # Per-program settings, as lines in the program's opening comment:
 #   ring3-args: WORD...      arguments (after argv[0]) for both runs
@@ -17,7 +19,8 @@
 # RING3_NATIVE_TIMEOUT (60), ACCEL (tcg), RING3_GUEST_ARGS (guest options before init=, e.g.
 # fasttrap=off: the results are then reported as "ring3[fasttrap=off] NAME"). RING3_SERIAL_DIR=dir replaces each boot by dir/NAME.serial
 # (QEMU's exit status from dir/NAME.status, default 1): tests/ring3/selftest.sh checks the
-# verdicts that way. Logs: $BUILD/tests/logs/ring3-NAME.{native,appliance,serial} (RING3_LOG_DIR).
+# verdicts that way. Logs: ring3-NAME.{native,appliance,serial} in RING3_LOG_DIR, by default the
+# run's directory (tests/lib/run-dir.sh: $TEST_RUN_DIR, $BUILD/tests/logs pointing at the newest).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export BUILD=${BUILD:-build}
@@ -40,7 +43,14 @@ patterns=("$@")
 [ ${#patterns[@]} -gt 0 ] || patterns=("*")
 
 rootfs=$BUILD/appliance/rootfs
-logdir=${RING3_LOG_DIR:-$BUILD/tests/logs}
+if [ -n "${RING3_LOG_DIR:-}" ]; then
+    logdir=$RING3_LOG_DIR
+else
+    # shellcheck source=tests/lib/run-dir.sh
+    source tests/lib/run-dir.sh
+    run_dir_init "$BUILD/tests" logs
+    logdir=$TEST_RUN_DIR
+fi
 mkdir -p "$logdir"
 out=$(mktemp -d "${TMPDIR:-/tmp}/run-ring3.XXXXXX")
 trap 'rm -rf "$out"' EXIT
@@ -211,13 +221,38 @@ for src in appliance/tests/*.c; do
     done
 done
 
+if [ ${#names[@]} -eq 0 ]; then
+    echo "FAIL: $label: nothing matches ${patterns[*]} (programs: appliance/tests/*.c)"
+    exit 1
+fi
+
 # Background jobs, at most $jobs at once, results printed in order as soon as they are complete.
+# Each job records run_one's exit status; a job whose output holds no verdict for its program,
+# or more than one, or whose run_one failed, is reported as a harness error (set -e and set -u
+# hold inside run_one: an error there ends the job, not the whole run).
+verdict_count() # "LABEL NAME" FILE: how many PASS/FAIL lines for exactly that program
+{
+    awk -v want="$1" '
+        function is(p) { return index($0, p) == 1 && (length($0) == length(p) ||
+                                                       substr($0, length(p) + 1, 1) ~ /[: (]/) }
+        is("PASS: " want) || is("FAIL: " want) { n++ }
+        END { print n + 0 }' "$2"
+}
 next=0 running=0 failed=0
 flush()
 {
     while [ "$next" -lt "${#names[@]}" ] && [ -f "$out/$next.done" ]; do
-        cat "$out/$next.out"
-        if grep -q '^FAIL:' "$out/$next.out"; then failed=1; fi
+        local name=${names[$next]} st verdicts
+        st=$(cat "$out/$next.status" 2>/dev/null || echo "?")
+        verdicts=$(verdict_count "$label $name" "$out/$next.out")
+        if [ "$verdicts" != 1 ] || [ "$st" != 0 ]; then
+            echo "FAIL: $label $name: harness error ($verdicts verdicts, run_one exit status $st)"
+            sed 's/^/    /' "$out/$next.out"
+            failed=1
+        else
+            cat "$out/$next.out"
+            if grep -q '^FAIL:' "$out/$next.out"; then failed=1; fi
+        fi
         next=$((next + 1))
     done
 }
@@ -226,7 +261,9 @@ for i in "${!names[@]}"; do
         wait -n || true
         running=$((running - 1))
     fi
-    { run_one "${names[$i]}" >"$out/$i.out" 2>&1 || echo "FAIL: ring3 ${names[$i]}: harness error" >>"$out/$i.out"
+    { set +e
+        (set -e; run_one "${names[$i]}") >"$out/$i.out" 2>&1
+        echo $? >"$out/$i.status"
         touch "$out/$i.done"; } &
     running=$((running + 1))
     flush

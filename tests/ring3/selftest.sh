@@ -3,13 +3,15 @@
 # Checks run-ring3.sh's verdicts without booting: fake serial logs (RING3_SERIAL_DIR) built from
 # real native runs, one per case (a pass with CRs and interleaved kernel lines, a changed line, a
 # death by signal, missing markers, wrong statuses, an appliance-only program). Prints one
-# "PASS: ring3-harness CASE" or "FAIL: ring3-harness CASE: got ..." line per case.
+# "PASS: ring3-harness CASE" or "FAIL: ring3-harness CASE: got ..." line per case; exit 1 if any
+# failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export BUILD=${BUILD:-build}
 work=$(mktemp -d "${TMPDIR:-/tmp}/ring3-selftest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/serial" "$work/logs"
+failed=0
 
 # case program qemu-status expected-verdict (a prefix of the PASS/FAIL line after "ring3 NAME")
 cases=(
@@ -78,5 +80,7 @@ for c in "${cases[@]}"; do
         echo "PASS: ring3-harness $kind"
     else
         echo "FAIL: ring3-harness $kind: got \"$got\", want \"$want...\""
+        failed=1
     fi
 done
+exit "$failed"

@@ -136,6 +136,9 @@ TEST(guest_code_selectors)
     CHECK(!sel_is_guest_code(0x0939)); /* GDT entry 295 */
     CHECK(!sel_is_guest_code(FLAT_RING1_DS));
     CHECK(!sel_is_guest_code(0x0818)); /* RPL 0 */
+    CHECK(!sel_is_guest_code(0x000b)); /* GDT entry 1, RPL 3 */
+    CHECK(!sel_is_guest_code(0x000a)); /* GDT entry 1, RPL 2 */
+    CHECK(!sel_is_guest_code(0x0807)); /* LDT, RPL 3 */
     CHECK(!sel_is_guest_code(FLAT_RING3_CS));
     CHECK(!sel_is_guest_code(0x0001)); /* null */
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Usage: selftest.sh
+# Checks the verdicts of tests/bench/check-results.sh (make bench's judge) without running a
+# benchmark: results made from tests/bench/targets.txt itself (every expected key at the low end
+# of its range), then one thing broken per case: a key missing, zero, negative, NaN, out of range
+# or printed twice with two values, a target of a finished issue missed, a bad table line; and a
+# target of an open issue missed, which must not fail. Prints one "PASS: bench-check CASE" or
+# "FAIL: bench-check CASE: ..." line per case; exit 1 if any failed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-selftest.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+targets=tests/bench/targets.txt
+failed=0
+
+awk '$1 == "expect" { print "BENCH", $2, $3, "x" }' "$targets" >"$work/good"
+set_key() # KEY VALUE: the good results with KEY's value replaced
+{
+    awk -v k="$1" -v v="$2" '$2 == k { $3 = v } { print }' "$work/good"
+}
+
+# case want-status want-line (a fixed string the output must contain) results-file [targets]
+run_case()
+{
+    local name=$1 want_status=$2 want=$3 results=$4 t=${5:-$targets} status=0 out
+    out=$(bash tests/bench/check-results.sh "$results" "$t" 2>&1) || status=$?
+    if [ "$status" -eq "$want_status" ] && grep -qF -- "$want" <<<"$out"; then
+        echo "PASS: bench-check $name"
+    else
+        echo "FAIL: bench-check $name: exit status $status (want $want_status), want a line with \"$want\""
+        sed 's/^/    /' <<<"$out" | tail -n 8
+        failed=1
+    fi
+}
+
+run_case all-good 0 "bench: OK: " "$work/good"
+grep -v ' lat_exec_insns ' "$work/good" >"$work/missing"
+run_case missing 1 "bench: FAIL: lat_exec_insns missing" "$work/missing"
+set_key syscall_bounce_insns 0 >"$work/zero"
+run_case zero 1 "bench: FAIL: syscall_bounce_insns = 0: zero or negative" "$work/zero"
+set_key lat_write_insns -12 >"$work/negative"
+run_case negative 1 "bench: FAIL: lat_write_insns = -12: zero or negative" "$work/negative"
+set_key pte_update_batched_over_single_ratio -nan >"$work/nan"
+run_case nan 1 'bench: FAIL: pte_update_batched_over_single_ratio = "-nan" is not a number' "$work/nan"
+set_key hypercall_null_insns 100001 >"$work/huge"
+run_case implausible 1 "bench: FAIL: hypercall_null_insns = 100001 is implausible" "$work/huge"
+{ cat "$work/good"; echo "BENCH lat_null_insns 52 insns"; } >"$work/twice"
+run_case twice 1 "bench: FAIL: lat_null_insns printed twice" "$work/twice"
+set_key lat_fork_over_linux_ratio 0.51 >"$work/enforced"
+run_case enforced-target-missed 1 \
+    "bench: FAIL: target MISSED (issue 6): lat_fork_over_linux_ratio = 0.51, wanted <= 0.5" "$work/enforced"
+set_key hypercall_null_insns 114 >"$work/report"
+run_case report-only-target-missed 0 "MISSED (report only: issue 14 is open)" "$work/report"
+{ cat "$targets"; echo "target lat_null_insns =< 5 6 enforce"; } >"$work/badtable"
+run_case bad-table-line 1 "cannot read \"target lat_null_insns =< 5 6 enforce\"" "$work/good" "$work/badtable"
+{ cat "$targets"; echo "target ctxswitch_multicall_insns < ctxswitch_unbatched_insns 99 enforce"; } >"$work/rel"
+set_key ctxswitch_multicall_insns 600 | awk '$2 == "ctxswitch_unbatched_insns" { $3 = 550 } { print }' >"$work/relres"
+run_case key-bound-missed 1 \
+    "target MISSED (issue 99): ctxswitch_multicall_insns = 600, wanted < ctxswitch_unbatched_insns = 550" \
+    "$work/relres" "$work/rel"
+exit "$failed"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Usage: selftest.sh
+# Checks that tests/run-tests.sh counts what it was asked to run, without booting anything: fake
+# scenario and ring-3 runners (TESTS_SCENARIO_RUNNER, TESTS_RING3_RUNNER) that die without a
+# verdict, print two, or pass and exit non-zero; selections that match nothing; a scenario file
+# with an unbound variable under the real scenario runner. Each case checks the verdict lines,
+# the last line and that the exit status agrees with it. Prints one "PASS: test-harness CASE" or
+# "FAIL: test-harness CASE: ..." line per case; exit 1 if any failed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export BUILD=${BUILD:-build}
+work=$(mktemp -d "${TMPDIR:-/tmp}/harness-selftest.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# Nested runs log here, not into the run that started us (nor replace $BUILD/tests/logs).
+export TEST_RUN_DIR=$work/logs MUTATION_SUBSET=0
+unset UNIT_TESTS
+failed=0
+
+# Fake scenarios: each file names what the fake runner does with it.
+mkdir -p "$work/scn" "$work/ring3"
+for s in pass:pass1 pass:pass2 silent:silent twice:twice status:status fail:failing; do
+    echo "MODE=${s%%:*}" >"$work/scn/${s#*:}.scn"
+done
+cat >"$work/scenario-runner.sh" <<'RUNNER'
+name=$(basename "$1" .scn)
+source "$1"
+case $MODE in
+pass) echo "PASS: scenario $name" ;;
+silent) echo "some output, then death"; exit 1 ;;
+twice) echo "PASS: scenario $name"; echo "PASS: scenario $name" ;;
+status) echo "PASS: scenario $name"; exit 3 ;;
+fail) echo "FAIL: scenario $name: on purpose"; exit 1 ;;
+esac
+RUNNER
+# Fake ring-3 programs; the fake runner passes the first it is given, then dies.
+for p in t_a t_b t_c; do echo "/* fake */" >"$work/ring3/$p.c"; done
+cat >"$work/ring3-runner.sh" <<'RUNNER'
+echo "PASS: ring3 $1"
+exit 1
+RUNNER
+
+# case: "args" wanted-last-line wanted-fail-lines (|-separated fixed strings)
+run_case()
+{
+    local name=$1 args=$2 want_last=$3 want_fails=$4 status=0 got last f problems=()
+    # shellcheck disable=SC2086 # words
+    got=$(TESTS_SCENARIO_DIR=$work/scn TESTS_SCENARIO_RUNNER=$work/scenario-runner.sh \
+        TESTS_RING3_DIR=$work/ring3 TESTS_RING3_RUNNER=$work/ring3-runner.sh TEST_JOBS=2 \
+        bash tests/run-tests.sh $args 2>&1) || status=$?
+    last=$(tail -n 1 <<<"$got")
+    [ "$last" = "$want_last" ] || problems+=("last line '$last', want '$want_last'")
+    if [[ $last == *" 0 failed" ]] && [[ $last != "0 passed"* ]]; then
+        [ "$status" -eq 0 ] || problems+=("exit status $status after '$last'")
+    else
+        [ "$status" -ne 0 ] || problems+=("exit status 0 after '$last'")
+    fi
+    IFS='|' read -ra fails <<<"$want_fails"
+    for f in "${fails[@]}"; do
+        grep -qxF -- "  $f" <<<"$got" || problems+=("no '$f' among the failures")
+    done
+    if [ ${#problems[@]} -eq 0 ]; then
+        echo "PASS: test-harness $name"
+    else
+        echo "FAIL: test-harness $name: $(printf '%s; ' "${problems[@]}")"
+        sed 's/^/    /' <<<"$got"
+        failed=1
+    fi
+}
+
+run_case all-pass "--scenarios pass*" "2 passed, 0 failed" ""
+run_case runner-dies "--scenarios pass1 silent" "1 passed, 1 failed" \
+    "FAIL: scenario silent: 0 verdicts from its runner (exit status 1), not one"
+run_case two-verdicts "--scenarios twice" "0 passed, 1 failed" \
+    "FAIL: scenario twice: 2 verdicts from its runner (exit status 0), not one"
+run_case pass-but-status "--scenarios status" "0 passed, 1 failed" \
+    "FAIL: scenario status: its runner passed it but exited with status 3"
+run_case plain-fail "--scenarios failing pass2" "1 passed, 1 failed" \
+    "FAIL: scenario failing: on purpose"
+run_case scenario-nomatch "--scenarios nomatch" "0 passed, 1 failed" \
+    "FAIL: selection: nothing matches 'nomatch' (in $work/scn/*.scn)"
+run_case one-pattern-nomatch "--scenarios pass1 typo" "1 passed, 1 failed" \
+    "FAIL: selection: nothing matches 'typo' (in $work/scn/*.scn)"
+run_case ring3-runner-dies "--ring3 t_*" "1 passed, 3 failed" \
+    "FAIL: ring3 t_b: 0 verdicts from its runner (exit status 0), not one|FAIL: ring3 t_c: 0 verdicts from its runner (exit status 0), not one"
+run_case ring3-nomatch "--ring3 nomatch" "0 passed, 1 failed" \
+    "FAIL: selection: nothing matches 'nomatch' (in $work/ring3/*.c)"
+
+# The real scenario runner on a scenario file with a typo: a verdict, not silence.
+printf 'DESC="a typo"\nGUEST_ARGS="$TYPO_VAR"\n' >"$work/typo.scn"
+status=0
+got=$(bash tests/qemu/run-scenario.sh "$work/typo.scn" 2>/dev/null) || status=$?
+want="FAIL: scenario typo: runner error (exit status 1): $work/typo.scn: line 2: TYPO_VAR: unbound variable"
+if [ "$(head -n 1 <<<"$got")" = "$want" ] && [ "$status" -eq 1 ]; then
+    echo "PASS: test-harness scenario-runner-error"
+else
+    echo "FAIL: test-harness scenario-runner-error: got \"$(head -n 1 <<<"$got")\" (status $status), want \"$want\""
+    failed=1
+fi
+
+# The real ring-3 runner on a pattern that matches nothing.
+status=0
+got=$(RING3_LOG_DIR=$work/logs bash tests/ring3/run-ring3.sh nomatch 2>&1) || status=$?
+want="FAIL: ring3: nothing matches nomatch (programs: appliance/tests/*.c)"
+if [ "$got" = "$want" ] && [ "$status" -eq 1 ]; then
+    echo "PASS: test-harness ring3-runner-nomatch"
+else
+    echo "FAIL: test-harness ring3-runner-nomatch: got \"$got\" (status $status), want \"$want\""
+    failed=1
+fi
+exit "$failed"
