@@ -46,7 +46,8 @@ deps:
 	$(Q)bash image/deps.sh
 
 # Shared freestanding helpers (strings, formatted printing), linked into ring 0 and ring 1.
-KLIB_SRCS := hypervisor/lib/string.c hypervisor/lib/scan.c hypervisor/lib/vsnprintf.c hypervisor/lib/x86_names.c
+KLIB_SRCS := hypervisor/lib/string.c hypervisor/lib/scan.c hypervisor/lib/vsnprintf.c hypervisor/lib/x86_names.c \
+	hypervisor/lib/errno_names.c
 KLIB := $(BUILD)/klib.a
 KLIB_OBJS := $(KLIB_SRCS:%.c=$(BUILD)/klib/%.o)
 $(BUILD)/klib/%.o: %.c

@@ -4,6 +4,7 @@
 #include "hv/cmdline.h"
 #include "hv/console.h"
 #include "hv/domain.h"
+#include "hv/options.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -32,16 +33,31 @@ void console_write(const char *s, size_t n)
     }
 }
 
-void printk(const char *fmt, ...)
+static void vprintk(const char *fmt, va_list ap)
 {
     char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
     if (n > (int)sizeof(buf) - 1)
         n = sizeof(buf) - 1;
     console_write(buf, (size_t)n);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+void printk_debug(const char *fmt, ...)
+{
+    va_list ap;
+    if (hv_opts.loglevel < LOG_DEBUG)
+        return;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
 }
 
 static void poll_input(void)

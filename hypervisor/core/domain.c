@@ -3,49 +3,26 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/domain.h"
-#include "hv/options.h"
+#include "hv/shutdown.h"
 #include "hv/uaccess.h"
 #include "lib/format.h"
 
 struct domain dom0;
 
 static const char *const reason_names[] = {"poweroff", "reboot", "suspend", "crash"};
+static const enum hv_end reason_ends[] = {END_POWEROFF, END_REBOOT, END_SUSPEND, END_CRASH};
 
-static void act_on_shutdown(unsigned reason) __attribute__((noreturn));
-static void act_on_shutdown(unsigned reason)
-{
-    if (hv_opts.exit_debug)
-        arch_debug_exit(reason);
-    switch (reason) {
-    case SHUTDOWN_poweroff:
-        printk("(hv) powering off\n");
-        arch_poweroff();
-        break;
-    case SHUTDOWN_reboot:
-        printk("(hv) rebooting\n");
-        arch_reboot();
-        break;
-    case SHUTDOWN_suspend:
-        printk("(hv) suspend is not supported\n");
-        break;
-    case SHUTDOWN_crash:
-        if (hv_opts.on_crash == ON_CRASH_REBOOT) {
-            printk("(hv) rebooting (oncrash=reboot)\n");
-            arch_reboot();
-        }
-        break;
-    }
-    printk("(hv) halted\n");
-    arch_halt();
-}
-
-void domain_shutdown(struct domain *d, unsigned reason)
+void domain_shutdown(struct domain *d, unsigned reason, unsigned status)
 {
     if (reason == SHUTDOWN_crash)
         printk("(hv) domain %u crashed: it shut itself down with reason crash\n", d->id);
+    else if (reason == SHUTDOWN_poweroff && status)
+        printk("(hv) domain %u shut down: poweroff, exit status %u\n", d->id, status);
     else
         printk("(hv) domain %u shut down: %s\n", d->id, reason_names[reason]);
-    act_on_shutdown(reason);
+    if (reason == SHUTDOWN_suspend)
+        printk("(hv) suspend is not supported: treated as a failure\n");
+    hv_end(reason_ends[reason], status);
 }
 
 static void guest_backtrace(const struct cpu_regs *r)
@@ -81,5 +58,5 @@ void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, .
                r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
         guest_backtrace(r);
     }
-    act_on_shutdown(SHUTDOWN_crash);
+    hv_end(END_CRASH, 0);
 }

@@ -7,6 +7,8 @@
 void console_init(unsigned console_mask); /* CONSOLE_COM1 | CONSOLE_VGA */
 void console_write(const char *s, size_t n);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Only with loglevel=debug: lines about normal operation that are not news to a user. */
+void printk_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Take up to n bytes of pending console input (non-blocking); returns the count. */
 size_t console_read(char *buf, size_t n);
 /* Look at pending input without consuming it; returns the count. */

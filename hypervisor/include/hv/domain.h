@@ -57,12 +57,14 @@ static inline struct domain *current_domain(void)
     return &dom0;
 }
 
-/* Shut the domain down for good (SHUTDOWN_* reason) and act as the command line says. */
 /* Raise a port / the port bound to a VIRQ (dropped when the VIRQ is not bound). */
 void evtchn_raise(struct domain *d, uint32_t port);
 void send_virq(struct domain *d, unsigned virq);
 
-void domain_shutdown(struct domain *d, unsigned reason) __attribute__((noreturn));
+/* Shut the domain down for good (SHUTDOWN_* reason; status: the exit status a poweroff
+ * carries, [ours]) and end the machine as the command line says (hv/shutdown.h). */
+void domain_shutdown(struct domain *d, unsigned reason, unsigned status)
+    __attribute__((noreturn));
 /* The guest did something it cannot survive: report why, with its registers, and shut it
  * down with reason crash. */
 void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, ...)

@@ -30,8 +30,11 @@ struct multiboot_info {
     uint64_t framebuffer_addr;
     uint32_t framebuffer_pitch, framebuffer_width, framebuffer_height;
     uint8_t framebuffer_bpp, framebuffer_type;
+    /* type 1 (RGB): red, green, blue field position and mask size, in bits */
+    uint8_t color_info[6];
 } __attribute__((packed));
 
+#define MB_FRAMEBUFFER_TYPE_RGB 1
 #define MB_FRAMEBUFFER_TYPE_EGA_TEXT 2
 
 struct multiboot_module {

@@ -113,6 +113,10 @@
 #define SCHEDOP_shutdown 2
 #define SCHEDOP_cmdmask 0xffu
 #define SCHEDOP_reasonshift 8
+/* [ours] shutdown with SHUTDOWN_poweroff: bits 16-23 carry an exit status (the appliance's
+ * first process), which the hypervisor reports and passes on (QEMU's exit status). Xen 2.0
+ * guests leave them 0; other reasons refuse a nonzero status with -EINVAL. */
+#define SCHEDOP_statusshift 16
 
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot 1
