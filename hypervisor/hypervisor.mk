@@ -5,17 +5,17 @@ HV_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S hypervisor
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 HV_CPPFLAGS := -Ihypervisor/include -Ihypervisor/arch/x86
 
-$(BUILD)/hypervisor/%.o: hypervisor/%.c
+$(BUILD)/hypervisor/%.o: hypervisor/%.c $(call flags_file,kernel)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(KCC) $(KCFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/hypervisor/%.o: hypervisor/%.S
+$(BUILD)/hypervisor/%.o: hypervisor/%.S $(call flags_file,kernel)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(KCC) $(KASFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
 
-$(HV_ELF): $(HV_OBJS) $(KLIB) hypervisor/arch/x86/hv.lds
+$(HV_ELF): $(HV_OBJS) $(KLIB) hypervisor/arch/x86/hv.lds $(call flags_file,kernel)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(KLD) $(KLDFLAGS) -T hypervisor/arch/x86/hv.lds -o $@ $(HV_OBJS) $(KLIB)
 

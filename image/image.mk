@@ -37,9 +37,24 @@ $(ISO_INPUTS): FORCE
 	@echo $(call shquote,$(HV_ELF) $(GUEST) $(INITRAMFS)) | cmp -s - $@ || \
 		echo $(call shquote,$(HV_ELF) $(GUEST) $(INITRAMFS)) > $@
 
+ifneq ($(GUEST),$(GUEST_ELF))
+ifeq ($(wildcard $(GUEST)),)
+$(error GUEST=$(GUEST): no such file)
+endif
+endif
+
+# GUEST= is checked by the hypervisor's own image checker, built for the host, before the ISO.
+GUESTCHECK := $(BUILD)/image/guestcheck
+$(GUESTCHECK): image/guestcheck.c hypervisor/core/guest_image.c hypervisor/include/hv/guest_image.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -Wall -Wextra -Werror -Ihypervisor/include \
+		image/guestcheck.c hypervisor/core/guest_image.c -o $@
+
 # Debug info is stripped from the copies on the ISO (gdb uses the unstripped build/ files).
-$(ISO): $(HV_ELF) $(GUEST) $(INITRAMFS) $(GRUB_CFG) $(ISO_INPUTS) image/image.mk
+$(ISO): $(HV_ELF) $(GUEST) $(INITRAMFS) $(GRUB_CFG) $(ISO_INPUTS) $(GUESTCHECK) image/image.mk
 	@$(if $(Q),echo "  ISO     $@")
+	$(Q)$(GUESTCHECK) $(GUEST) >/dev/null
 	$(Q)rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/hv.elf $(HV_ELF)
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/guest.elf $(GUEST)

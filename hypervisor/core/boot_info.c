@@ -27,21 +27,15 @@ static void copy_string(char *dst, uint32_t maddr, uint32_t size)
 
 static void read_framebuffer(const struct multiboot_info *mbi, struct boot_info *bi)
 {
-    bi->text_console =
-        !(mbi->flags & MBI_FLAG_FRAMEBUFFER) || mbi->framebuffer_type == MB_FRAMEBUFFER_TYPE_EGA_TEXT;
+    bi->text_console = !(mbi->flags & MBI_FLAG_FRAMEBUFFER) ||
+                       mbi->framebuffer_type == MB_FRAMEBUFFER_TYPE_EGA_TEXT;
     if (!(mbi->flags & MBI_FLAG_FRAMEBUFFER) || mbi->framebuffer_type != MB_FRAMEBUFFER_TYPE_RGB)
         return;
-    bi->fb = (struct boot_fb){mbi->framebuffer_addr,
-                              mbi->framebuffer_pitch,
-                              mbi->framebuffer_width,
-                              mbi->framebuffer_height,
-                              mbi->framebuffer_bpp,
-                              mbi->color_info[0],
-                              mbi->color_info[1],
-                              mbi->color_info[2],
-                              mbi->color_info[3],
-                              mbi->color_info[4],
-                              mbi->color_info[5]};
+    bi->fb =
+        (struct boot_fb){mbi->framebuffer_addr,   mbi->framebuffer_pitch, mbi->framebuffer_width,
+                         mbi->framebuffer_height, mbi->framebuffer_bpp,   mbi->color_info[0],
+                         mbi->color_info[1],      mbi->color_info[2],     mbi->color_info[3],
+                         mbi->color_info[4],      mbi->color_info[5]};
     bi->has_fb = 1;
 }
 

@@ -28,4 +28,3 @@ void boot_info_add_range(struct boot_info *bi, uint64_t start, uint64_t len, uin
     }
     add(bi->ram, &bi->nr_ram, BOOT_MAX_RAM, start, end, &bi->ranges_dropped);
 }
-

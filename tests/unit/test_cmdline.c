@@ -163,8 +163,8 @@ TEST(crashdelay_and_loglevel)
     parse("hv crashdelay=3600 loglevel=debug loglevel=info", &o);
     CHECK_EQ(o.crash_delay, 3600);
     CHECK_EQ(o.loglevel, LOG_INFO);
-    const char *bad[] = {"hv crashdelay=3601", "hv crashdelay=-1", "hv crashdelay=",
-                         "hv crashdelay=5s", "hv crashdelay=99999999999"};
+    const char *bad[] = {"hv crashdelay=3601", "hv crashdelay=-1",
+                         "hv crashdelay=", "hv crashdelay=5s", "hv crashdelay=99999999999"};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         parse(bad[i], &o);
         CHECK_EQ(nwarn, 1);
@@ -270,7 +270,7 @@ TEST(null_warn_and_line)
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
 }
 
-RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(path_skipped_only_first), T(console), T(mem_values),
-          T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(unknown_warned_once_each),
-          T(guest_cmdline_split), T(guest_cmdline_truncated), T(long_bad_word_warned_truncated),
-          T(null_warn_and_line))
+RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(path_skipped_only_first), T(console),
+          T(mem_values), T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test),
+          T(unknown_warned_once_each), T(guest_cmdline_split), T(guest_cmdline_truncated),
+          T(long_bad_word_warned_truncated), T(null_warn_and_line))

@@ -172,6 +172,6 @@ TEST(pages_fitting_accounts_p2m_first)
 }
 
 RUN_TESTS(T(min_pages_is_the_smallest_that_fits), T(directmap_pages),
-          T(pages_fitting_accounts_p2m_first), T(typical_guest), T(no_module), T(region_crossing_4mb_needs_two_l1s),
-          T(fixed_point_at_boundary), T(large_guest_many_l1s), T(memory_too_small),
-          T(hypervisor_hole_refused), T(wrap_refused), T(bad_arguments))
+          T(pages_fitting_accounts_p2m_first), T(typical_guest), T(no_module),
+          T(region_crossing_4mb_needs_two_l1s), T(fixed_point_at_boundary), T(large_guest_many_l1s),
+          T(memory_too_small), T(hypervisor_hole_refused), T(wrap_refused), T(bad_arguments))

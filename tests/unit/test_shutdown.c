@@ -20,8 +20,12 @@ void arch_debug_exit(uint32_t code)
 {
     (void)code;
 }
-void arch_poweroff(void) {}
-void arch_reboot(void) {}
+void arch_poweroff(void)
+{
+}
+void arch_reboot(void)
+{
+}
 void arch_halt(void)
 {
     for (;;)

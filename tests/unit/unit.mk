@@ -48,7 +48,7 @@ $(BUILD)/tests/unit/test_build: tests/unit/test_build.sh
 
 # One rule per test (a template rather than .SECONDEXPANSION, which would affect every fragment).
 define UNIT_TEST_RULE
-$(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_HEADERS)
+$(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_HEADERS) $(call flags_file,host)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  HOSTCC  $$@")
 	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) $$(filter %.c,$$^) -o $$@

@@ -63,8 +63,7 @@ void send_virq(struct domain *d, unsigned virq);
 
 /* Shut the domain down for good (SHUTDOWN_* reason; status: the exit status a poweroff
  * carries, [ours]) and end the machine as the command line says (hv/shutdown.h). */
-void domain_shutdown(struct domain *d, unsigned reason, unsigned status)
-    __attribute__((noreturn));
+void domain_shutdown(struct domain *d, unsigned reason, unsigned status) __attribute__((noreturn));
 /* The guest did something it cannot survive: report why, with its registers, and shut it
  * down with reason crash. */
 void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, ...)
