@@ -76,7 +76,7 @@ help:
 
 # Shared freestanding helpers (strings, formatted printing), linked into ring 0 and ring 1.
 KLIB_SRCS := hypervisor/lib/string.c hypervisor/lib/scan.c hypervisor/lib/vsnprintf.c hypervisor/lib/x86_names.c \
-	hypervisor/lib/errno_names.c
+	hypervisor/lib/errno_names.c hypervisor/lib/ksyms.c
 KLIB := $(BUILD)/klib.a
 KLIB_OBJS := $(KLIB_SRCS:%.c=$(BUILD)/klib/%.o)
 $(BUILD)/klib/%.o: %.c $(call flags_file,kernel)
@@ -85,6 +85,21 @@ $(BUILD)/klib/%.o: %.c $(call flags_file,kernel)
 	$(Q)$(KCC) $(KCFLAGS) -Ihypervisor/include -MMD -MP -c $< -o $@
 $(KLIB): $(KLIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Link an image twice to embed its symbol table (lib/ksyms.h, image/ksyms.sh): first with an
+# empty table, then with the table of that first link, and check that no function moved.
+# $(call KSYMS_LINK,linker script,objects,first symbol,end symbol)
+define KSYMS_LINK
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)bash image/ksyms.sh --empty >$@.ksyms0.S
+	$(Q)$(KCC) $(KASFLAGS) -c $@.ksyms0.S -o $@.ksyms0.o
+	$(Q)$(KLD) $(KLDFLAGS) -T $(1) -o $@.pass1 $(2) $@.ksyms0.o
+	$(Q)bash image/ksyms.sh $@.pass1 $(3) $(4) >$@.ksyms.S
+	$(Q)$(KCC) $(KASFLAGS) -c $@.ksyms.S -o $@.ksyms.o
+	$(Q)$(KLD) $(KLDFLAGS) -T $(1) -o $@.tmp $(2) $@.ksyms.o
+	$(Q)bash image/ksyms.sh --same $@.pass1 $@.tmp $(3) $(4)
+	$(Q)mv $@.tmp $@
+endef
 
 include hypervisor/hypervisor.mk
 include guest/guest.mk

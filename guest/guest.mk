@@ -16,10 +16,9 @@ $(BUILD)/guest/%.o: guest/%.S $(call flags_file,kernel)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(KCC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_ELF): $(GUEST_OBJS) $(KLIB) $(GUEST_LDS) $(call flags_file,kernel)
+$(GUEST_ELF): $(GUEST_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel)
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(KLD) $(KLDFLAGS) -T $(GUEST_LDS) -o $@ $(GUEST_OBJS) $(KLIB)
+	$(call KSYMS_LINK,$(GUEST_LDS),$(GUEST_OBJS) $(KLIB),_text,_etext)
 
 .PHONY: guest
 guest: $(GUEST_ELF)

@@ -15,9 +15,8 @@ $(BUILD)/hypervisor/%.o: hypervisor/%.S $(call flags_file,kernel)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(KCC) $(KASFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
 
-$(HV_ELF): $(HV_OBJS) $(KLIB) hypervisor/arch/x86/hv.lds $(call flags_file,kernel)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(KLD) $(KLDFLAGS) -T hypervisor/arch/x86/hv.lds -o $@ $(HV_OBJS) $(KLIB)
+$(HV_ELF): $(HV_OBJS) $(KLIB) hypervisor/arch/x86/hv.lds image/ksyms.sh $(call flags_file,kernel)
+	$(call KSYMS_LINK,hypervisor/arch/x86/hv.lds,$(HV_OBJS) $(KLIB),_stext,_etext)
 
 .PHONY: hypervisor
 hypervisor: $(HV_ELF)

@@ -123,6 +123,19 @@ static uint32_t guest_pages(const struct domain *d)
     return n;
 }
 
+#define GUEST_KSYMS_MAX_FRAMES 32 /* a larger table is left out: the reports go without names */
+
+/* Keep the guest's symbol table (the image itself goes back to the allocator). */
+static void keep_guest_ksyms(struct domain *d)
+{
+    uint32_t frames = (d->img.ksyms_len + 4095) / 4096, first;
+    if (frames == 0 || frames > GUEST_KSYMS_MAX_FRAMES || !(first = frame_alloc_hv_contig(frames)))
+        return;
+    memcpy(arch_directmap(first), d->image + d->img.ksyms_off, d->img.ksyms_len);
+    d->ksyms = arch_directmap(first);
+    d->ksyms_len = d->img.ksyms_len;
+}
+
 static void build_dom0(void)
 {
     struct domain *d = &dom0;
@@ -140,6 +153,7 @@ static void build_dom0(void)
     if (guest_image_parse(d->image, d->image_len, &d->img, &why))
         refuse_image(why);
     d->nr_pages = guest_pages(d);
+    keep_guest_ksyms(d);
     strlcpy(d->cmdline, hv_opts.guest_cmdline, sizeof(d->cmdline));
     if (arch_build_domain(d, &why)) {
         printk("(hv) cannot build domain 0: %s\n", why);

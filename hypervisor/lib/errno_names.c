@@ -49,7 +49,7 @@ static const struct {
 
 const char *errno_name(long err)
 {
-    static char other[4][24]; /* a few per message, rotating */
+    static char other[4][32]; /* a few per message, rotating */
     static unsigned next;
     unsigned long e = err < 0 ? (unsigned long)-err : (unsigned long)err;
 

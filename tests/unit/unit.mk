@@ -12,6 +12,7 @@ UNIT_SRCS_test_badimage := hypervisor/core/guest_image.c tests/tools/badimage.c
 UNIT_SRCS_test_xen_guest_info := hypervisor/core/guest_image.c
 UNIT_SRCS_test_dom_layout := hypervisor/core/dom_layout.c
 UNIT_SRCS_test_cmdline := hypervisor/core/cmdline.c
+UNIT_SRCS_test_ksyms := hypervisor/lib/ksyms.c hypervisor/include/lib/ksyms.h
 UNIT_SRCS_test_shutdown := hypervisor/core/shutdown.c hypervisor/include/hv/shutdown.h
 UNIT_SRCS_test_boot_mem := hypervisor/core/boot_mem.c hypervisor/include/hv/boot_info.h
 UNIT_SRCS_test_desc := hypervisor/arch/x86/desc.c
@@ -25,7 +26,7 @@ UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c te
 # headers that would issue hypercalls.
 FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
 FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
-FS_UNIT_SRCS := $(FS_SRCS) tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
+FS_UNIT_SRCS := $(FS_SRCS) hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
 	guest/include/guest/fs.h guest/include/guest/vfs.h guest/include/linux/abi.h \
 	tests/unit/fs_host/guest/events.h tests/unit/fs_host/guest/mmu.h
 FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
@@ -34,7 +35,7 @@ $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_SRCS_$(t) := $(FS_UNIT_SRCS)))
 $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_CFLAGS_$(t) := $(FS_UNIT_CFLAGS)))
 
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_desc \
-	test_boot_mem test_shutdown \
+	test_boot_mem test_shutdown test_ksyms \
 	test_page_type test_gp_insn $(FS_UNIT_NAMES)
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage

@@ -4,6 +4,7 @@
 #include "hv/console.h"
 #include "hv/panic.h"
 #include "hv/time.h"
+#include "lib/ksyms.h"
 #include "lib/string.h"
 #include "layout.h"
 #include "x86.h"
@@ -87,14 +88,22 @@ void arch_irq_window(void)
     __asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
+static void frame_name(uint32_t addr)
+{
+    char name[64];
+    ksym_format(__ksyms_start, (size_t)(__ksyms_end - __ksyms_start), addr, name, sizeof(name));
+    printk(" %#x <%s>", addr, name);
+}
+
 void arch_backtrace(uint32_t eip, uint32_t ebp)
 {
     extern char hv_stack[];
     uint32_t lo = (uint32_t)hv_stack, hi = lo + HV_STACK_SIZE;
-    printk("(hv)   backtrace: %#x", eip);
+    printk("(hv)   backtrace:");
+    frame_name(eip);
     for (int depth = 0; depth < 16 && ebp >= lo && ebp + 8 <= hi; depth++) {
         uint32_t *frame = (uint32_t *)ebp;
-        printk(" %#x", frame[1]);
+        frame_name(frame[1]);
         if (frame[0] <= ebp)
             break;
         ebp = frame[0];

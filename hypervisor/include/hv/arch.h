@@ -59,7 +59,7 @@ void arch_halt(void) __attribute__((noreturn));
 int arch_under_qemu(void);       /* QEMU's CPUID signature (TCG or KVM) */
 void arch_delay_ms(uint32_t ms); /* busy wait, interrupts as they are */
 void arch_idle(void);            /* halt until the next interrupt */
-/* "(hv)   backtrace: EIP ret ret ...", walking saved frame pointers from ebp. */
+/* "(hv)   backtrace: EIP <name+off> RET <name+off> ...", walking saved frame pointers. */
 void arch_backtrace(uint32_t eip, uint32_t ebp);
 struct panic_state;
 /* A panic from a trap frame: the frame, the stack it was on, the control registers. */
