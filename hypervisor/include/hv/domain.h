@@ -21,7 +21,7 @@ struct domain {
     /* Filled by the builder. */
     struct guest_image img;
     struct dom_layout layout;
-    uint32_t *p2m;   /* hypervisor's copy: machine frame of each guest PFN */
+    uint32_t *p2m;     /* hypervisor's copy: machine frame of each guest PFN */
     const void *ksyms; /* a copy of the guest's symbol table (lib/ksyms.h), for crash reports */
     uint32_t ksyms_len;
     uint32_t l2_mfn; /* the address space loaded in CR3 */
