@@ -11,16 +11,21 @@ GUEST ?= $(GUEST_ELF)
 FIRMWARE ?= bios
 QEMU_ARGS ?=
 
-ISO_DIR := $(BUILD)/image/iso
-GRUB_CFG := $(BUILD)/image/grub.cfg
-ISO_INPUTS := $(BUILD)/image/iso.inputs
+# Work files per ISO, so that another ISO (a test's, with its own command lines) leaves the
+# default one alone.
+ISO_WORK = $(BUILD)/image/$(basename $(notdir $(ISO)))
+ISO_DIR = $(ISO_WORK)/iso
+GRUB_CFG = $(ISO_WORK)/grub.cfg
+ISO_INPUTS = $(ISO_WORK)/iso.inputs
 
 # The smallest module set that still boots on both platforms (checked with SeaBIOS and OVMF):
 # the BIOS core image already holds iso9660 and normal, the EFI one needs normal; grub-mkrescue adds
 # the dependencies (terminal, relocator, ...). Fonts, locales and themes are left out altogether.
-# Under UEFI, GRUB's built-in early config then reports eight missing part_* modules: harmless
-# (a CD has no partition table to probe), and adding them would cost 47 KB.
-GRUB_MODULES := normal multiboot serial
+# Under UEFI, GRUB's built-in early config loads eight part_* modules, each an error on the
+# console when missing: they are in (47 KB). all_video brings the framebuffer drivers (UEFI GOP,
+# BIOS VBE) that hand a graphics framebuffer to the hypervisor; test is grub.cfg's `if [ ]`.
+GRUB_MODULES := normal multiboot serial test all_video part_acorn part_amiga part_bsd part_dfly \
+	part_dvh part_plan part_sun part_sunpc
 GRUB_MKRESCUE_FLAGS := --compress=xz --fonts= --locales= --themes= \
 	--install-modules="$(GRUB_MODULES)"
 
@@ -60,8 +65,8 @@ $(ISO): $(HV_ELF) $(GUEST) $(INITRAMFS) $(GRUB_CFG) $(ISO_INPUTS) $(GUESTCHECK) 
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/guest.elf $(GUEST)
 	$(Q)cp $(INITRAMFS) $(ISO_DIR)/boot/initramfs.cpio
 	$(Q)cp $(GRUB_CFG) $(ISO_DIR)/boot/grub/grub.cfg
-	$(Q)grub-mkrescue $(GRUB_MKRESCUE_FLAGS) -o $@.tmp $(ISO_DIR) > $(BUILD)/image/grub-mkrescue.log 2>&1 || \
-		{ cat $(BUILD)/image/grub-mkrescue.log; exit 1; }
+	$(Q)grub-mkrescue $(GRUB_MKRESCUE_FLAGS) -o $@.tmp $(ISO_DIR) > $(ISO_WORK)/grub-mkrescue.log 2>&1 || \
+		{ cat $(ISO_WORK)/grub-mkrescue.log; exit 1; }
 	$(Q)mv $@.tmp $@
 
 .PHONY: iso run-kernel FORCE

@@ -9,14 +9,23 @@
 #include "lib/string.h"
 
 static unsigned sinks = CONSOLE_COM1;
+static int screen_is_fb; /* the "vga" sink draws on the loader's framebuffer */
 static char input[256]; /* bytes read from the UART, not yet taken by the guest */
 static size_t input_len;
 
-void console_init(unsigned mask)
+void console_init(unsigned mask, const struct boot_fb *fb)
 {
-    if ((mask & CONSOLE_VGA) && arch_vga_init() != 0)
+    screen_is_fb = 0;
+    if ((mask & CONSOLE_VGA) && fb)
+        screen_is_fb = arch_fb_init(fb) == 0;
+    if ((mask & CONSOLE_VGA) && !screen_is_fb && (fb || arch_vga_init() != 0))
         mask &= ~CONSOLE_VGA;
     sinks = mask;
+}
+
+int console_on_fb(void)
+{
+    return screen_is_fb && (sinks & CONSOLE_VGA);
 }
 
 void console_write(const char *s, size_t n)
@@ -28,7 +37,9 @@ void console_write(const char *s, size_t n)
                 arch_serial_putc('\r');
             arch_serial_putc(c);
         }
-        if (sinks & CONSOLE_VGA)
+        if ((sinks & CONSOLE_VGA) && screen_is_fb)
+            arch_fb_putc(c);
+        else if (sinks & CONSOLE_VGA)
             arch_vga_putc(c);
     }
 }

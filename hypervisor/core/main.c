@@ -188,7 +188,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
     const char *why;
 
     arch_serial_init();
-    console_init(CONSOLE_COM1);
+    console_init(CONSOLE_COM1, 0);
     arch_desc_tables_init();
     arch_paging_init();
     if (boot_info_read(magic, mbi, &boot, &why)) {
@@ -196,12 +196,16 @@ void hv_start(uint32_t magic, uint32_t mbi)
         hv_end(END_PANIC, 0);
     }
     cmdline_parse(boot.cmdline, &hv_opts, warn_option);
-    if (!boot.text_console)
-        hv_opts.console &= ~CONSOLE_VGA;
-    console_init(hv_opts.console);
+    if (!boot.text_console && !boot.has_fb)
+        hv_opts.console &= ~CONSOLE_VGA; /* a framebuffer we cannot draw on: serial only */
+    console_init(hv_opts.console, boot.has_fb ? &boot.fb : 0);
     printk("(hv) ringvisor %s: Xen 2.0 x86_32 paravirtual hypervisor\n", HV_VERSION);
     printk("(hv) loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown",
            boot.cmdline);
+    if (boot.has_fb)
+        printk("(hv) screen: %ux%u framebuffer, %u bits per pixel: %s\n", boot.fb.width,
+               boot.fb.height, boot.fb.bpp,
+               console_on_fb() ? "text console drawn on it" : "not used (console=com1, or unusable)");
     if (hv_opts.panic_test)
         arch_panic_test();
     arch_cpu_init();

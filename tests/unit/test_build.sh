@@ -87,11 +87,11 @@ NEEDS=(
     /usr/share/ovmf/OVMF.fd:ovmf /usr/lib/grub/i386-pc:grub-pc-bin
     /usr/lib/grub/x86_64-efi:grub-efi-amd64-bin grub-mkrescue:grub-common xorriso:xorriso
     mformat:mtools cpio:cpio awk:mawk pgrep:procps gdb:gdb ss:iproute2
-    clang-format:clang-format cppcheck:cppcheck
+    clang-format:clang-format cppcheck:cppcheck /usr/share/fonts/X11/misc/8x13.pcf.gz:xfonts-base
 )
 # Commands from Essential packages (Debian installs those everywhere).
 ESSENTIAL=(bash sed grep mktemp timeout tail head seq date sort find cmp getconf mkfifo sleep
-    cat cut tr wc tee touch mkdir rm cp mv ln install dirname basename readlink id env)
+    cat cut tr wc tee touch mkdir rm cp mv ln install dirname basename readlink id env gzip)
 
 # The package owning a command or file, following symlinks and /usr merges.
 owner_of()

@@ -38,7 +38,7 @@ UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout
 	test_boot_mem test_shutdown test_ksyms \
 	test_page_type test_gp_insn $(FS_UNIT_NAMES)
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
-TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage
+TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso
 
 # Build plumbing (make runs deps first, deps.sh covers every command used): a bash script, run
 # like the binaries.
@@ -61,6 +61,25 @@ $(BUILD)/tests/tools/mkbadimage: tests/tools/mkbadimage.c tests/tools/badimage.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(filter %.c,$^) -o $@
+
+# fbrender draws text with the framebuffer console's own font (generated from the PCF at build
+# time) to check a screendump against.
+$(BUILD)/tests/tools/fbrender: tests/tools/fbrender.c $(FONT_C) hypervisor/include/hv/font.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) tests/tools/fbrender.c $(FONT_C) -o $@
+
+# The ISO of the framebuffer scenario (fbcon-uefi.scn): a panic on purpose that leaves the
+# machine halted with its report on the screen. Its own work files (image.mk), so the shipped
+# ISO is not rebuilt.
+# (The sub-make builds it with image.mk's own ISO rule: this one is not defined there.)
+FBCON_ISO := $(BUILD)/tests/fbcon.iso
+FBCON_HV_ARGS := console=com1,vga exit=none oncrash=halt panic=test
+ifneq ($(ISO),$(FBCON_ISO))
+$(FBCON_ISO): $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) FORCE
+	$(Q)$(MAKE) --no-print-directory iso ISO=$@ HV_ARGS='$(FBCON_HV_ARGS)' GUEST_ARGS= \
+		GUEST=$(GUEST_ELF)
+endif
 
 # Run every binary even after a failure; fail at the end if any did. When a real guest image has
 # been built, also check that each mkbadimage variant breaks it the advertised way.

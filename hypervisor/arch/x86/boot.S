@@ -7,7 +7,10 @@
 #include "layout.h"
 
 #define MB_MAGIC 0x1BADB002
-#define MB_FLAGS 0x00000003 /* modules page aligned, memory info wanted */
+/* Modules page aligned, memory info wanted, and a video mode welcome: under UEFI (no VGA text
+ * mode) GRUB then hands over its framebuffer, which becomes a text console beside COM1. */
+#define MB_FLAGS 0x00000007
+#define MB_MODE_LINEAR 0 /* a linear graphics framebuffer; 1 would be EGA text */
 
 #define PTE_BOOT_FLAGS 0x3 /* present, writable */
 #define PHYS(sym) ((sym) - DIRECTMAP_VIRT_START)
@@ -17,6 +20,9 @@
     .long MB_MAGIC
     .long MB_FLAGS
     .long -(MB_MAGIC + MB_FLAGS)
+    .long 0, 0, 0, 0, 0     /* header/load/bss/entry addresses: unused (flag 16 clear, ELF) */
+    .long MB_MODE_LINEAR
+    .long 0, 0, 32          /* width, height: no preference; 32 bits per pixel preferred */
 
     .section .boot.text, "ax"
     .code32

@@ -72,5 +72,8 @@ void arch_serial_putc(char c);
 int arch_serial_getc(void); /* -1 when no byte is waiting */
 int arch_vga_init(void);    /* 0 when a text-mode buffer is usable */
 void arch_vga_putc(char c);
+struct boot_fb;
+int arch_fb_init(const struct boot_fb *fb); /* 0 when the loader's framebuffer is usable */
+void arch_fb_putc(char c);
 
 #endif
