@@ -54,6 +54,13 @@ explain_status()
     esac
 }
 
+# QEMU's own multiboot loader warns that it cannot set the video mode the hypervisor's header
+# welcomes (GRUB can): not news, so that one line is dropped.
+quiet_stderr()
+{
+    grep -v --line-buffered "^qemu-system-[a-z0-9_]*: multiboot knows VBE. we don't$" >&2
+}
+
 while [ $# -gt 0 ]; do
     case $1 in
     --boot | --firmware | --hv | --guest | --initrd | --iso | --hv-args | --guest-args | --mem | \
@@ -145,14 +152,7 @@ esac
 
 if [ -n "$serial_file" ] && [ -n "$serial_input" ]; then
     args+=(-display none -monitor none -chardev stdio,id=serial0,signal=off -serial chardev:serial0)
-    if [ -n "$serial_file" ]; then
-    exec "${args[@]}" "$@"
-fi
-status=0
-"${args[@]}" "$@" || status=$?
-why=$(explain_status "$status")
-[ -z "$why" ] || echo "qemu.sh: QEMU exited with status $status: $why" >&2
-exit "$status" <"$serial_input" >>"$serial_file"
+    exec "${args[@]}" "$@" <"$serial_input" >>"$serial_file" 2> >(quiet_stderr)
 elif [ -n "$serial_file" ]; then
     args+=(-display none -monitor none -serial "file:$serial_file")
 else
@@ -173,10 +173,10 @@ if [ "$gdb" = 1 ]; then
 fi
 
 if [ -n "$serial_file" ]; then
-    exec "${args[@]}" "$@"
+    exec "${args[@]}" "$@" 2> >(quiet_stderr)
 fi
 status=0
-"${args[@]}" "$@" || status=$?
+"${args[@]}" "$@" 2> >(quiet_stderr) || status=$?
 why=$(explain_status "$status")
 [ -z "$why" ] || echo "qemu.sh: QEMU exited with status $status: $why" >&2
 exit "$status"
