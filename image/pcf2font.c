@@ -129,7 +129,8 @@ int main(int argc, char **argv)
         int w = m.rsb - m.lsb, h = m.ascent + m.descent, top = ascent - m.ascent;
         if (m.width != FONT_W || m.lsb < 0 || m.rsb > FONT_W || top < 0 || top + h > FONT_H)
             die("a glyph does not fit the FONT_W x FONT_H cell");
-        size_t at = data + rd(bit + 8 + gi * 4, 4, bmsb), stride = ((size_t)(w + 7) / 8 + pad - 1) / pad * pad;
+        size_t at = data + rd(bit + 8 + gi * 4, 4, bmsb),
+               stride = ((size_t)(w + 7) / 8 + pad - 1) / pad * pad;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
                 uint8_t b = (uint8_t)rd(at + (size_t)y * stride + (size_t)x / 8, 1, 0);

@@ -10,7 +10,7 @@
 
 static unsigned sinks = CONSOLE_COM1;
 static int screen_is_fb; /* the "vga" sink draws on the loader's framebuffer */
-static char input[256]; /* bytes read from the UART, not yet taken by the guest */
+static char input[256];  /* bytes read from the UART, not yet taken by the guest */
 static size_t input_len;
 
 void console_init(unsigned mask, const struct boot_fb *fb)

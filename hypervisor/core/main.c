@@ -205,7 +205,8 @@ void hv_start(uint32_t magic, uint32_t mbi)
     if (boot.has_fb)
         printk("(hv) screen: %ux%u framebuffer, %u bits per pixel: %s\n", boot.fb.width,
                boot.fb.height, boot.fb.bpp,
-               console_on_fb() ? "text console drawn on it" : "not used (console=com1, or unusable)");
+               console_on_fb() ? "text console drawn on it"
+                               : "not used (console=com1, or unusable)");
     if (hv_opts.panic_test)
         arch_panic_test();
     arch_cpu_init();

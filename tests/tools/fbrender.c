@@ -54,20 +54,22 @@ int main(int argc, char **argv)
         return 2;
     }
     uint8_t *shot = malloc((size_t)w * h * 3), *want = malloc((size_t)w * h * 3);
-    if (!shot || !want || fread(shot, 3, (size_t)w * h, f) != (size_t)w * h) {
-        fprintf(stderr, "fbrender: %s is truncated\n", argv[2]);
-        return 2;
-    }
+    size_t got = shot ? fread(shot, 3, (size_t)w * h, f) : 0;
     fclose(f);
-
     cols = w / FONT_W;
     rows = h / FONT_H;
-    grid = malloc((size_t)rows * cols);
-    memset(grid, ' ', (size_t)rows * cols);
-    if (!(f = fopen(argv[1], "r"))) {
-        fprintf(stderr, "fbrender: cannot read %s\n", argv[1]);
+    grid = malloc((size_t)rows * cols + 1);
+    f = fopen(argv[1], "r");
+    if (got != (size_t)w * h || !want || !grid || !f) {
+        fprintf(stderr, "fbrender: %s is truncated, or %s unreadable\n", argv[2], argv[1]);
+        free(shot);
+        free(want);
+        free(grid);
+        if (f)
+            fclose(f);
         return 2;
     }
+    memset(grid, ' ', (size_t)rows * cols);
     for (int c; (c = fgetc(f)) != EOF;)
         put((char)c);
     fclose(f);

@@ -8,8 +8,8 @@
 
 #define FONT_W 8
 #define FONT_H 13
-#define FONT_FIRST 32 /* ' ' */
-#define FONT_COUNT 95 /* ' ' to '~'; anything else is drawn as '?' */
+#define FONT_FIRST 32     /* ' ' */
+#define FONT_COUNT 95     /* ' ' to '~'; anything else is drawn as '?' */
 #define FONT_FG 0xc0c0c0u /* light grey, 0xRRGGBB */
 #define FONT_BG 0x000000u
 
