@@ -7,10 +7,11 @@
 #include "layout.h"
 
 #define MB_MAGIC 0x1BADB002
-/* Modules page aligned, memory info wanted, and a video mode welcome: under UEFI (no VGA text
- * mode) GRUB then hands over its framebuffer, which becomes a text console beside COM1. */
+/* Modules page aligned, memory info wanted, and video information welcome: EGA text preferred
+ * (BIOS), a linear framebuffer accepted, which GRUB hands over under UEFI (no VGA text mode
+ * there) or when gfxpayload asks for one; it becomes a text console beside COM1. */
 #define MB_FLAGS 0x00000007
-#define MB_MODE_LINEAR 0 /* a linear graphics framebuffer; 1 would be EGA text */
+#define MB_MODE_EGA_TEXT 1
 
 #define PTE_BOOT_FLAGS 0x3 /* present, writable */
 #define PHYS(sym) ((sym) - DIRECTMAP_VIRT_START)
@@ -21,8 +22,8 @@
     .long MB_FLAGS
     .long -(MB_MAGIC + MB_FLAGS)
     .long 0, 0, 0, 0, 0     /* header/load/bss/entry addresses: unused (flag 16 clear, ELF) */
-    .long MB_MODE_LINEAR
-    .long 0, 0, 32          /* width, height: no preference; 32 bits per pixel preferred */
+    .long MB_MODE_EGA_TEXT
+    .long 0, 0, 0           /* width, height, depth: no preference */
 
     .section .boot.text, "ax"
     .code32
