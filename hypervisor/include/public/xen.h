@@ -3,6 +3,7 @@
  * Included by the hypervisor and by the guest; never copied. Every size and offset that
  * the ABI fixes is pinned with a static assertion at the end of the file.
  * Facts come from the Xen 2.0.0 interface; items marked [ours] are this project's.
+ * "ABI §N" here and in every source file is section N of docs/abi.md.
  */
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H
