@@ -187,6 +187,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
 {
     const char *why;
 
+    cmdline_parse(0, &hv_opts, 0); /* the defaults, for an end before the command line is read */
     arch_serial_init();
     console_init(CONSOLE_COM1, 0);
     arch_desc_tables_init();
