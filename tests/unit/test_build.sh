@@ -81,7 +81,7 @@ fi
 # Command (or file) : the package of image/deps.sh that brings it. The package that really owns
 # the file (dpkg -S) must be that package or one of its direct dependencies.
 NEEDS=(
-    make:make gcc:gcc ld:binutils strip:binutils ar:binutils addr2line:binutils
+    make:make gcc:gcc ld:binutils strip:binutils ar:binutils addr2line:binutils nm:binutils
     i686-linux-gnu-gcc:gcc-i686-linux-gnu i386-linux-musl-gcc:musl-dev:i386
     qemu-system-x86_64:qemu-system-x86 qemu-system-i386:qemu-system-x86
     /usr/share/ovmf/OVMF.fd:ovmf /usr/lib/grub/i386-pc:grub-pc-bin
