@@ -60,7 +60,7 @@ $(GUESTCHECK): image/guestcheck.c hypervisor/core/guest_image.c hypervisor/inclu
 $(ISO): $(HV_ELF) $(GUEST) $(INITRAMFS) $(GRUB_CFG) $(ISO_INPUTS) $(GUESTCHECK) image/image.mk
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)$(GUESTCHECK) $(GUEST) >/dev/null
-	$(Q)rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub
+	$(Q)rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub $(@D)
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/hv.elf $(HV_ELF)
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/guest.elf $(GUEST)
 	$(Q)cp $(INITRAMFS) $(ISO_DIR)/boot/initramfs.cpio
