@@ -48,6 +48,12 @@ $(BUILD)/tests/unit/test_build: tests/unit/test_build.sh
 	@mkdir -p $(@D)
 	$(Q)install -m 755 $< $@
 
+# The documentation's links and ABI section citations resolve inside the clone.
+UNIT_TESTS += $(BUILD)/tests/unit/test_docs
+$(BUILD)/tests/unit/test_docs: tests/unit/test_docs.sh
+	@mkdir -p $(@D)
+	$(Q)install -m 755 $< $@
+
 # One rule per test (a template rather than .SECONDEXPANSION, which would affect every fragment).
 define UNIT_TEST_RULE
 $(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_HEADERS) $(call flags_file,host)
