@@ -1,14 +1,6 @@
 # Top-level build: hypervisor (ring 0), guest kernel (ring 1), appliance (ring 3), ISO, tests.
 # Per-directory fragments (*/*.mk) add their sources and rules; everything lands in $(BUILD).
-#   make            install missing packages (make deps), then build build/appliance.iso
-#   make run        boot the ISO in QEMU (serial console on this terminal)
-#   make run-gdb    the same, stopped, waiting for gdb on :1234
-#   make test       host unit tests + QEMU scenarios; last line "N passed, N failed"
-#   make mutation-test  every mutant of tests/mutation/mutants.txt must be caught by a test
-#   make bench      benchmarks (BENCH lines)
-#   make deps       install missing Debian packages (idempotent)
-#   make check      clang-format and cppcheck
-# Variables: V=1 shows commands, DEBUG=1 enables asserts, ACCEL=tcg, GUEST=, GUEST_ARGS=, HV_ARGS=.
+# `make help` lists the targets and variables (docs/options.md has every option).
 
 BUILD ?= build
 V ?= 0
@@ -38,7 +30,19 @@ KLDFLAGS := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack --build
 
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined
 
-.PHONY: all deps run run-gdb test unit-test scenario-test mutation-test bench check clean
+# Flags are inputs too: each set is written to a file under $(BUILD)/flags/, rewritten only when
+# it changes, and every object built with it depends on that file. So `make DEBUG=1` after a
+# plain build recompiles what the flag changes (and switching back does it again).
+flags_file = $(BUILD)/flags/$(1)
+define FLAGS_RULE
+$(BUILD)/flags/$(1): FORCE
+	@mkdir -p $$(@D)
+	@echo '$(2)' | cmp -s - $$@ || echo '$(2)' > $$@
+endef
+$(eval $(call FLAGS_RULE,kernel,$(KCC) $(KCFLAGS) | $(KASFLAGS) | $(KLD) $(KLDFLAGS)))
+$(eval $(call FLAGS_RULE,host,$(HOSTCC) $(HOSTCFLAGS)))
+
+.PHONY: all deps run run-gdb test unit-test scenario-test mutation-test bench check clean help
 # deps first, then the ISO: a recursive make keeps apt-get out of a parallel build.
 all: deps
 	$(Q)$(MAKE) --no-print-directory iso
@@ -46,16 +50,57 @@ all: deps
 deps:
 	$(Q)bash image/deps.sh
 
+help:
+	@echo 'Targets:'
+	@echo '  make              install missing packages (make deps), build $(BUILD)/appliance.iso'
+	@echo '  make run          boot the ISO in QEMU, serial console here (Ctrl-A X quits)'
+	@echo '  make run-gdb      the same, stopped at once, gdb stub on 127.0.0.1:$$GDB_PORT (1234)'
+	@echo '  make run-kernel   boot without the ISO, through QEMU'"'"'s own multiboot loader'
+	@echo '  make test         unit tests, QEMU scenarios, ring-3 tests; last line "N passed, N failed"'
+	@echo '  make scenario-test SCENARIO=glob   some QEMU scenarios (tests/scenarios/*.scn)'
+	@echo '  make ring3-test RING3=glob         some ring-3 test programs (appliance/tests/*.c)'
+	@echo '  make bench        benchmarks (BENCH lines), against a Linux VM'
+	@echo '  make check        clang-format and cppcheck over the C sources'
+	@echo '  make mutation-test  every mutant of tests/mutation/mutants.txt must be caught by a test'
+	@echo '  make deps         install the Debian packages the build and tests need'
+	@echo '  make clean        remove $(BUILD)/'
+	@echo 'Variables (defaults in brackets):'
+	@echo '  HV_ARGS=...       hypervisor options [console=com1,vga], e.g. mem=256M oncrash=halt'
+	@echo '  GUEST_ARGS=...    guest options [], e.g. fasttrap=off, init=/tests/t_fork'
+	@echo '  GUEST=file        another Xen 2.0 x86_32 guest kernel [$(BUILD)/guest/guest.elf]'
+	@echo '  EXTRA_ROOTFS=dir  files copied over appliance/rootfs/ in the initramfs []'
+	@echo '  FIRMWARE=bios|uefi  [bios]      QEMU_ARGS=...  more QEMU options, e.g. -m 2G'
+	@echo '  HTTP_PORT=n       host port on 127.0.0.1 forwarded to the guest'"'"'s port 80 [8080]'
+	@echo '  GDB_PORT=n        [1234]        ACCEL=tcg|kvm  [tcg]'
+	@echo '  DEBUG=1           compile in ASSERTs (rebuilds what it changes)   V=1  show commands'
+	@echo 'docs/options.md lists every hypervisor, guest and make option with its default.'
+
 # Shared freestanding helpers (strings, formatted printing), linked into ring 0 and ring 1.
-KLIB_SRCS := hypervisor/lib/string.c hypervisor/lib/scan.c hypervisor/lib/vsnprintf.c hypervisor/lib/x86_names.c
+KLIB_SRCS := hypervisor/lib/string.c hypervisor/lib/scan.c hypervisor/lib/vsnprintf.c hypervisor/lib/x86_names.c \
+	hypervisor/lib/errno_names.c hypervisor/lib/ksyms.c
 KLIB := $(BUILD)/klib.a
 KLIB_OBJS := $(KLIB_SRCS:%.c=$(BUILD)/klib/%.o)
-$(BUILD)/klib/%.o: %.c
+$(BUILD)/klib/%.o: %.c $(call flags_file,kernel)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(KCC) $(KCFLAGS) -Ihypervisor/include -MMD -MP -c $< -o $@
 $(KLIB): $(KLIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Link an image twice to embed its symbol table (lib/ksyms.h, image/ksyms.sh): first with an
+# empty table, then with the table of that first link, and check that no function moved.
+# $(call KSYMS_LINK,linker script,objects,first symbol,end symbol)
+define KSYMS_LINK
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)bash image/ksyms.sh --empty >$@.ksyms0.S
+	$(Q)$(KCC) $(KASFLAGS) -c $@.ksyms0.S -o $@.ksyms0.o
+	$(Q)$(KLD) $(KLDFLAGS) -T $(1) -o $@.pass1 $(2) $@.ksyms0.o
+	$(Q)bash image/ksyms.sh $@.pass1 $(3) $(4) >$@.ksyms.S
+	$(Q)$(KCC) $(KASFLAGS) -c $@.ksyms.S -o $@.ksyms.o
+	$(Q)$(KLD) $(KLDFLAGS) -T $(1) -o $@.tmp $(2) $@.ksyms.o
+	$(Q)bash image/ksyms.sh --same $@.pass1 $@.tmp $(3) $(4)
+	$(Q)mv $@.tmp $@
+endef
 
 include hypervisor/hypervisor.mk
 include guest/guest.mk

@@ -6,20 +6,19 @@ GUEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_SRCS)))
 GUEST_CFLAGS := $(KCFLAGS) -Iguest/include -Ihypervisor/include
 GUEST_ASFLAGS := $(KASFLAGS) -Iguest/include -Ihypervisor/include
 
-$(BUILD)/guest/%.o: guest/%.c
+$(BUILD)/guest/%.o: guest/%.c $(call flags_file,kernel)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(KCC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/guest/%.o: guest/%.S
+$(BUILD)/guest/%.o: guest/%.S $(call flags_file,kernel)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(KCC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_ELF): $(GUEST_OBJS) $(KLIB) $(GUEST_LDS)
+$(GUEST_ELF): $(GUEST_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel)
 	@mkdir -p $(@D)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(KLD) $(KLDFLAGS) -T $(GUEST_LDS) -o $@ $(GUEST_OBJS) $(KLIB)
+	$(call KSYMS_LINK,$(GUEST_LDS),$(GUEST_OBJS) $(KLIB),_text,_etext)
 
 .PHONY: guest
 guest: $(GUEST_ELF)

@@ -5,13 +5,16 @@ set -euo pipefail
 
 # The one list of required packages (gcc brings libasan/libubsan for the host unit tests).
 # Besides Essential packages, the scripts need: awk (mawk), pgrep (procps, for the scenarios'
-# CPU accounting), gdb (make run-gdb, and the scenario that drives it). tests/unit/test_build.sh
+# CPU accounting), gdb (make run-gdb, and the scenario that drives it), ss (iproute2: the gdb
+# scenario checks what the stub listens on); make check needs clang-format and cppcheck; the
+# framebuffer console's font comes from xfonts-base (misc-fixed 8x13, public domain).
+# tests/unit/test_build.sh
 # checks that every command the build and the tests run comes from this list or is Essential.
 PACKAGES=(
     make gcc binutils libc6-dev
     qemu-system-x86 ovmf
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
-    cpio mawk procps gdb
+    cpio mawk procps gdb iproute2 clang-format cppcheck xfonts-base
     bochs bochsbios vgabios bochs-term
     gcc-i686-linux-gnu binutils-i686-linux-gnu musl-dev:i386
 )

@@ -11,19 +11,21 @@ GUEST ?= $(GUEST_ELF)
 FIRMWARE ?= bios
 QEMU_ARGS ?=
 
-# Each ISO has its own work directory, so that test ISOs with other command lines (tests/tests.mk)
-# do not rebuild the appliance's.
-ISO_WORK := $(BUILD)/image/$(basename $(notdir $(ISO)))
-ISO_DIR := $(ISO_WORK)/iso
-GRUB_CFG := $(ISO_WORK)/grub.cfg
-ISO_INPUTS := $(ISO_WORK)/iso.inputs
+# Work files per ISO, so that another ISO (a test's, with its own command lines) leaves the
+# default one alone.
+ISO_WORK = $(BUILD)/image/$(basename $(notdir $(ISO)))
+ISO_DIR = $(ISO_WORK)/iso
+GRUB_CFG = $(ISO_WORK)/grub.cfg
+ISO_INPUTS = $(ISO_WORK)/iso.inputs
 
 # The smallest module set that still boots on both platforms (checked with SeaBIOS and OVMF):
 # the BIOS core image already holds iso9660 and normal, the EFI one needs normal; grub-mkrescue adds
 # the dependencies (terminal, relocator, ...). Fonts, locales and themes are left out altogether.
-# Under UEFI, GRUB's built-in early config then reports eight missing part_* modules: harmless
-# (a CD has no partition table to probe), and adding them would cost 47 KB.
-GRUB_MODULES := normal multiboot serial
+# Under UEFI, GRUB's built-in early config loads eight part_* modules, each an error on the
+# console when missing: they are in (47 KB). all_video brings the framebuffer drivers (UEFI GOP,
+# BIOS VBE) that hand a graphics framebuffer to the hypervisor; test is grub.cfg's `if [ ]`.
+GRUB_MODULES := normal multiboot serial test all_video part_acorn part_amiga part_bsd part_dfly \
+	part_dvh part_plan part_sun part_sunpc
 GRUB_MKRESCUE_FLAGS := --compress=xz --fonts= --locales= --themes= \
 	--install-modules="$(GRUB_MODULES)"
 
@@ -40,9 +42,24 @@ $(ISO_INPUTS): FORCE
 	@echo $(call shquote,$(HV_ELF) $(GUEST) $(INITRAMFS)) | cmp -s - $@ || \
 		echo $(call shquote,$(HV_ELF) $(GUEST) $(INITRAMFS)) > $@
 
+ifneq ($(GUEST),$(GUEST_ELF))
+ifeq ($(wildcard $(GUEST)),)
+$(error GUEST=$(GUEST): no such file)
+endif
+endif
+
+# GUEST= is checked by the hypervisor's own image checker, built for the host, before the ISO.
+GUESTCHECK := $(BUILD)/image/guestcheck
+$(GUESTCHECK): image/guestcheck.c hypervisor/core/guest_image.c hypervisor/include/hv/guest_image.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -Wall -Wextra -Werror -Ihypervisor/include \
+		image/guestcheck.c hypervisor/core/guest_image.c -o $@
+
 # Debug info is stripped from the copies on the ISO (gdb uses the unstripped build/ files).
-$(ISO): $(HV_ELF) $(GUEST) $(INITRAMFS) $(GRUB_CFG) $(ISO_INPUTS) image/image.mk
+$(ISO): $(HV_ELF) $(GUEST) $(INITRAMFS) $(GRUB_CFG) $(ISO_INPUTS) $(GUESTCHECK) image/image.mk
 	@$(if $(Q),echo "  ISO     $@")
+	$(Q)$(GUESTCHECK) $(GUEST) >/dev/null
 	$(Q)rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub $(@D)
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/hv.elf $(HV_ELF)
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/guest.elf $(GUEST)

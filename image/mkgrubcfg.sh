@@ -16,7 +16,7 @@ esac
 
 cfg=$(<"$template")
 cfg=${cfg//@HV_ARGS@/$hv_args}
-[ -n "$guest_args" ] || cfg=${cfg//' @GUEST_ARGS@'/}   # no trailing blank after "--"
+[ -n "$guest_args" ] || cfg=${cfg//' @GUEST_ARGS@'/}   # no trailing blank after "--" (or its words)
 cfg=${cfg//@GUEST_ARGS@/$guest_args}
 
 if [ -f "$out" ] && [ "$(<"$out")" = "$cfg" ]; then

@@ -10,8 +10,10 @@
 # Without --serial-file the serial console is this terminal (quit with Ctrl-A X; Ctrl-A C is the
 # QEMU monitor). With it, QEMU runs headless and the serial output goes to FILE; --serial-input
 # then feeds the serial port from FIFO (or file) too, through QEMU's stdio (output appended to FILE).
-# The exit status is QEMU's: with the hypervisor's exit=debug, (code << 1) | 1.
-# --gdb stops the CPU at once and waits for gdb on GDB_PORT (1234).
+# The exit status is QEMU's: 0 after a clean power-off or a reset (-no-reboot), otherwise
+# (code << 1) | 1 for the code the hypervisor wrote to isa-debug-exit (docs/options.md lists
+# them). On a terminal (no --serial-file) a last line explains a nonzero status.
+# --gdb stops the CPU at once and waits for gdb on 127.0.0.1:GDB_PORT (1234) only.
 # Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80),
 # GDB_PORT (1234).
 set -euo pipefail
@@ -26,11 +28,45 @@ hv_args="" guest_args=""
 
 usage()
 {
+    [ $# -eq 0 ] || echo "qemu.sh: $*" >&2
     sed -n '4,6p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
+# What QEMU's exit status says (the isa-debug-exit codes of hypervisor/include/hv/shutdown.h).
+explain_status()
+{
+    local s=$1 v=$(($1 >> 1))
+    case $s in
+    0) return ;;
+    1) echo "the guest powered off (exit=debug)" ;;
+    3) echo "the guest asked for a reboot (exit=debug)" ;;
+    5) echo "the guest asked to suspend, which is not supported" ;;
+    7) echo "the guest crashed (see its report above)" ;;
+    33) echo "the hypervisor refused the guest image (see the reason above)" ;;
+    35) echo "the hypervisor panicked (see the report above)" ;;
+    37) echo "not enough memory for the guest (see above how much it needs)" ;;
+    *) if [ $((s & 1)) = 1 ] && [ "$v" -ge 65 ] && [ "$v" -le 127 ]; then
+        echo "the guest powered off with exit status $((v - 64))$([ "$v" = 127 ] && echo ' or more')"
+    else
+        echo "QEMU itself failed (see its message above)"
+    fi ;;
+    esac
+}
+
+# QEMU's own multiboot loader warns that it cannot set the video mode the hypervisor's header
+# welcomes (GRUB can): not news, so that one line is dropped.
+quiet_stderr()
+{
+    grep -v --line-buffered "^qemu-system-[a-z0-9_]*: multiboot knows VBE. we don't$" >&2
+}
+
 while [ $# -gt 0 ]; do
+    case $1 in
+    --boot | --firmware | --hv | --guest | --initrd | --iso | --hv-args | --guest-args | --mem | \
+        --serial-file | --serial-input | --net)
+        [ $# -ge 2 ] || usage "$1 needs a value" ;;
+    esac
     case $1 in
     --boot) boot=$2; shift ;;
     --firmware) firmware=$2; shift ;;
@@ -46,10 +82,14 @@ while [ $# -gt 0 ]; do
     --serial-input) serial_input=$2; shift ;;
     --net) net=$2; shift ;;
     --) shift; break ;;
-    *) usage ;;
+    -h | --help) usage ;;
+    *) usage "unknown option '$1'" ;;
     esac
     shift
 done
+case $boot in kernel | iso) ;; *) usage "unknown --boot '$boot' (kernel or iso)" ;; esac
+case $firmware in bios | uefi) ;; *) usage "unknown firmware '$firmware' (bios or uefi)" ;; esac
+case $net in user | none) ;; *) usage "unknown --net '$net' (user or none)" ;; esac
 
 # x86_64 QEMU runs the 32-bit hypervisor as well as i386 QEMU does, loads ELF32 multiboot kernels
 # with -kernel, and is the only one that can run the 64-bit OVMF firmware. But its gdb stub always
@@ -80,7 +120,6 @@ iso)
     [ -f "$iso" ] || { echo "qemu.sh: no ISO $iso" >&2; exit 2; }
     args+=(-cdrom "$iso")
     ;;
-*) usage ;;
 esac
 
 case $firmware in
@@ -92,23 +131,28 @@ uefi)
     [ -f "$ovmf" ] || { echo "qemu.sh: $ovmf missing (apt-get install ovmf)" >&2; exit 2; }
     args+=(-bios "$ovmf")
     ;;
-*) usage ;;
 esac
 
 case $net in
 user)
     # Restricted user networking: the guest reaches nothing outside; only 127.0.0.1 reaches it.
+    # A port someone already listens on makes QEMU fail with a message that names no remedy.
+    http_port=${HTTP_PORT:-8080}
+    if (exec 3<>"/dev/tcp/127.0.0.1/$http_port") 2>/dev/null; then
+        echo "qemu.sh: port $http_port on 127.0.0.1 is busy (it forwards to the guest's port 80);" \
+            "pick another with HTTP_PORT=, e.g. make run HTTP_PORT=8081" >&2
+        exit 2
+    fi
     # shellcheck disable=SC2054
-    args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${HTTP_PORT:-8080}-:80"
+    args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$http_port-:80"
         -device virtio-net-pci,netdev=net0)
     ;;
 none) args+=(-nic none) ;;
-*) usage ;;
 esac
 
 if [ -n "$serial_file" ] && [ -n "$serial_input" ]; then
     args+=(-display none -monitor none -chardev stdio,id=serial0,signal=off -serial chardev:serial0)
-    exec "${args[@]}" "$@" <"$serial_input" >>"$serial_file"
+    exec "${args[@]}" "$@" <"$serial_input" >>"$serial_file" 2> >(quiet_stderr)
 elif [ -n "$serial_file" ]; then
     args+=(-display none -monitor none -serial "file:$serial_file")
 else
@@ -118,7 +162,8 @@ fi
 
 if [ "$gdb" = 1 ]; then
     port=${GDB_PORT:-1234}
-    args+=(-gdb "tcp::$port" -S)
+    # Only this machine may attach: the stub gives whoever connects the whole VM.
+    args+=(-gdb "tcp:127.0.0.1:$port" -S)
     if [ "$firmware" = bios ]; then
         echo "qemu.sh: waiting for gdb: gdb $BUILD/hypervisor/hv.elf -ex 'target remote :$port'" >&2
     else
@@ -127,4 +172,11 @@ if [ "$gdb" = 1 ]; then
     fi
 fi
 
-exec "${args[@]}" "$@"
+if [ -n "$serial_file" ]; then
+    exec "${args[@]}" "$@" 2> >(quiet_stderr)
+fi
+status=0
+"${args[@]}" "$@" 2> >(quiet_stderr) || status=$?
+why=$(explain_status "$status")
+[ -z "$why" ] || echo "qemu.sh: QEMU exited with status $status: $why" >&2
+exit "$status"

@@ -11,6 +11,7 @@
 #include <guest/mmu.h>
 #include <guest/physmap.h>
 #include <guest/sched.h>
+#include <lib/errno_names.h>
 
 static uint32_t gdt_tls[NR_TLS][2]; /* what the GDT's TLS entries hold now */
 
@@ -104,5 +105,5 @@ void context_switch(struct task *prev, struct task *next)
     for (unsigned i = 0; i < n && !rc; i++)
         rc = (int32_t)mc[i].args[MULTICALL_RESULT_ARG];
     if (rc)
-        printk("error: context switch to %s refused: %d\n", next->name, rc);
+        printk("error: context switch to %s refused: %s\n", next->name, errno_name(rc));
 }

@@ -308,9 +308,11 @@ static void reset_process(struct proc *p, const char *path)
     for (unsigned s = 0; s < NSIG; s++)
         if (p->sig.action[s].handler != SIG_IGN)
             p->sig.action[s] = (struct linux_sigaction){0};
+    /* The new program starts with null FS/GS: null them before the TLS slots go, or
+     * context_load_tls would reload the old selectors into empty slots (a #GP each). */
+    __asm__ volatile("mov %0, %%fs; mov %0, %%gs" ::"r"(0));
     memset(p->tls, 0, sizeof(p->tls));
     context_load_tls(p);
-    __asm__ volatile("mov %0, %%fs; mov %0, %%gs" ::"r"(0));
     fpu_forget(p);
     files_close_on_exec(p->files);
     proc_release_vfork(p);

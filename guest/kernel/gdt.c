@@ -3,6 +3,7 @@
 #include <guest/console.h>
 #include <guest/gdt.h>
 #include <guest/mmu.h>
+#include <lib/errno_names.h>
 
 static uint8_t gdt_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static volatile struct gdt_desc *const gdt = (volatile struct gdt_desc *)gdt_page;
@@ -63,7 +64,7 @@ int gdt_init(const start_info_t *si)
     if (rc == 0)
         rc = HYPERVISOR_set_gdt(frames, GDT_ENTRIES);
     if (rc) {
-        printk("error: cannot install the guest GDT (frame %#x): %d\n", frames[0], rc);
+        printk("error: cannot install the guest GDT (frame %#x): %s\n", frames[0], errno_name(rc));
         return rc;
     }
     __asm__ volatile("mov %0, %%ds\n\t"

@@ -1,6 +1,7 @@
 /* The first process (pid 1): started from the kernel on a task of its own, it execs the init
- * program named on the command line; when it ends, the guest shuts down (poweroff after a
- * clean exit 0, crash otherwise), as an appliance with nothing left to run should. */
+ * program named on the command line; when it ends, the guest powers off and hands its exit
+ * status to the hypervisor (128 + the signal when a signal killed it, as shells report it), as
+ * an appliance with nothing left to run should. An init that cannot even start is a crash. */
 #include <guest/console.h>
 #include <guest/exec.h>
 #include <guest/fs.h>
@@ -8,6 +9,7 @@
 #include <guest/sched.h>
 #include <guest/syscalls.h>
 #include <guest/traps.h>
+#include <lib/errno_names.h>
 #include <lib/string.h>
 
 static const char *init_path;
@@ -22,7 +24,7 @@ static void init_first_run(void)
     printk("init: running %s\n", init_path);
     long rc = exec_kernel(init_path, init_argv, init_envp);
     if (rc) {
-        printk("init: cannot run %s: error %ld\n", init_path, -rc);
+        printk("init: cannot run %s: %s (%s)\n", init_path, errno_name(rc), errno_text(rc));
         printk("shutting down: crash\n");
         HYPERVISOR_shutdown(SHUTDOWN_crash);
     }
@@ -47,14 +49,19 @@ void proc_start_init(const char *path, char *const argv[])
 
 void init_ended(int wait_status)
 {
-    uint32_t reason = wait_status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash;
+    uint32_t status = (wait_status >> 8) & 0xff;
 
-    if (wait_status & 0x7f)
+    if (wait_status & 0x7f) {
+        status = 128 + (wait_status & 0x7f);
         printk("init killed by signal %d\n", wait_status & 0x7f);
+    } else {
+        printk("init exited with status %u\n", status);
+    }
+    if (status)
+        printk("shutting down: poweroff, exit status %u\n", status);
     else
-        printk("init exited with status %d\n", (wait_status >> 8) & 0xff);
-    printk("shutting down: %s\n", reason == SHUTDOWN_poweroff ? "poweroff" : "crash");
-    HYPERVISOR_shutdown(reason);
+        printk("shutting down: poweroff\n");
+    HYPERVISOR_shutdown_status(SHUTDOWN_poweroff, status);
     for (;;)
         HYPERVISOR_sched_op(SCHEDOP_block);
 }

@@ -24,6 +24,7 @@
 #include <guest/user.h>
 #include <lib/string.h>
 #include <public/xen.h>
+#include <lib/errno_names.h>
 
 void start_kernel(start_info_t *si);
 
@@ -65,7 +66,7 @@ static __attribute__((noreturn)) void shutdown(uint32_t reason)
 
     printk("shutting down: %s\n", shutdown_names[reason]);
     rc = HYPERVISOR_shutdown(reason);
-    printk("error: sched_op(shutdown, %s) returned %d\n", shutdown_names[reason], rc);
+    printk("error: sched_op(shutdown, %s) returned %s\n", shutdown_names[reason], errno_name(rc));
     for (;;)
         HYPERVISOR_sched_op(SCHEDOP_block);
 }
@@ -105,7 +106,8 @@ static void map_shared_info(const start_info_t *si)
                                           UVMF_INVLPG);
 
     if (rc < 0) {
-        printk("error: cannot map shared_info (machine %#x) at %#x: %d\n", si->shared_info, va, rc);
+        printk("error: cannot map shared_info (machine %#x) at %#x: %s\n", si->shared_info, va,
+               errno_name(rc));
         shutdown(SHUTDOWN_crash);
     }
     shared_info = (volatile shared_info_t *)shared_info_page;

@@ -3,6 +3,7 @@
 #include <guest/console.h>
 #include <guest/events.h>
 #include <guest/time.h>
+#include <lib/errno_names.h>
 
 static struct timer *queue;
 uint32_t timer_virqs;
@@ -78,5 +79,5 @@ void timers_init(void)
 {
     timer_port = evtchn_bind_virq(VIRQ_TIMER, timer_virq, 0);
     if (timer_port < 0)
-        printk("error: cannot bind VIRQ_TIMER: %d\n", timer_port);
+        printk("error: cannot bind VIRQ_TIMER: %s\n", errno_name(timer_port));
 }

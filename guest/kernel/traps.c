@@ -6,6 +6,7 @@
 #include <guest/hypercall.h>
 #include <guest/traps.h>
 #include <lib/x86_names.h>
+#include <lib/errno_names.h>
 
 extern char trap_0[], trap_1[], trap_2[], trap_3[], trap_4[], trap_5[], trap_6[], trap_7[],
     trap_8[], trap_9[], trap_10[], trap_11[], trap_12[], trap_13[], trap_14[], trap_15[], trap_16[],
@@ -96,7 +97,7 @@ void traps_init(volatile shared_info_t *si)
         rc = HYPERVISOR_set_callbacks(FLAT_RING1_CS, (uint32_t)event_callback, FLAT_RING1_CS,
                                       (uint32_t)failsafe_callback);
     if (rc) {
-        printk("error: cannot register the trap table and callbacks: %d\n", rc);
+        printk("error: cannot register the trap table and callbacks: %s\n", errno_name(rc));
         HYPERVISOR_shutdown(SHUTDOWN_crash);
     }
 }

@@ -4,6 +4,7 @@
 #include <guest/mmu.h>
 #include <guest/traps.h>
 #include <guest/user.h>
+#include <lib/errno_names.h>
 
 #define ENTRY_STACK_SIZE 8192
 static uint8_t entry_stack[ENTRY_STACK_SIZE] __attribute__((aligned(16)));
@@ -41,7 +42,7 @@ int user_init(const start_info_t *si)
     if (rc == 0)
         rc = user_set_entry_stack(user_entry_stack_top());
     if (rc)
-        printk("error: cannot prepare ring 3: %d\n", rc);
+        printk("error: cannot prepare ring 3: %s\n", errno_name(rc));
     return rc;
 }
 

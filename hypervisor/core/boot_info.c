@@ -25,10 +25,18 @@ static void copy_string(char *dst, uint32_t maddr, uint32_t size)
     dst[strnlen(dst, size)] = 0;
 }
 
-static void add_ram(struct boot_info *bi, uint64_t start, uint64_t end)
+static void read_framebuffer(const struct multiboot_info *mbi, struct boot_info *bi)
 {
-    if (bi->nr_ram < BOOT_MAX_RAM && start < end)
-        bi->ram[bi->nr_ram++] = (struct mem_range){start, end};
+    bi->text_console = !(mbi->flags & MBI_FLAG_FRAMEBUFFER) ||
+                       mbi->framebuffer_type == MB_FRAMEBUFFER_TYPE_EGA_TEXT;
+    if (!(mbi->flags & MBI_FLAG_FRAMEBUFFER) || mbi->framebuffer_type != MB_FRAMEBUFFER_TYPE_RGB)
+        return;
+    bi->fb =
+        (struct boot_fb){mbi->framebuffer_addr,   mbi->framebuffer_pitch, mbi->framebuffer_width,
+                         mbi->framebuffer_height, mbi->framebuffer_bpp,   mbi->color_info[0],
+                         mbi->color_info[1],      mbi->color_info[2],     mbi->color_info[3],
+                         mbi->color_info[4],      mbi->color_info[5]};
+    bi->has_fb = 1;
 }
 
 int boot_info_read(uint32_t magic, uint32_t mbi_addr, struct boot_info *bi, const char **why)
@@ -44,23 +52,22 @@ int boot_info_read(uint32_t magic, uint32_t mbi_addr, struct boot_info *bi, cons
         copy_string(bi->cmdline, mbi.cmdline, sizeof(bi->cmdline));
     if (mbi.flags & MBI_FLAG_LOADER_NAME)
         copy_string(bi->loader, mbi.boot_loader_name, sizeof(bi->loader));
-    bi->text_console =
-        !(mbi.flags & MBI_FLAG_FRAMEBUFFER) || mbi.framebuffer_type == MB_FRAMEBUFFER_TYPE_EGA_TEXT;
+    read_framebuffer(&mbi, bi);
 
     if (mbi.flags & MBI_FLAG_MMAP) {
         for (uint32_t off = 0; off + 4 <= mbi.mmap_length;) {
             struct multiboot_mmap_entry e;
             copy_machine(&e, mbi.mmap_addr + off, sizeof(e));
-            if (e.type == 1)
-                add_ram(bi, e.addr, e.addr + e.len);
+            boot_info_add_range(bi, e.addr, e.len, e.type);
             off += e.size + 4;
         }
     } else if (mbi.flags & MBI_FLAG_MEM) {
-        add_ram(bi, 0, (uint64_t)mbi.mem_lower << 10);
-        add_ram(bi, 0x100000, 0x100000 + ((uint64_t)mbi.mem_upper << 10));
+        boot_info_add_range(bi, 0, (uint64_t)mbi.mem_lower << 10, 1);
+        boot_info_add_range(bi, 0x100000, (uint64_t)mbi.mem_upper << 10, 1);
     }
     if (bi->nr_ram == 0) {
-        *why = "the boot loader gave no memory map";
+        *why = bi->ram_above_4g ? "the boot loader's memory map has no RAM below 4 GB"
+                                : "the boot loader gave no memory map";
         return -XEN_EINVAL;
     }
 

@@ -113,6 +113,22 @@ static uint64_t parse_mem(struct word v)
     return val << shift;
 }
 
+#define BAD_NUMBER UINT64_MAX
+
+/* A plain decimal number (no suffix); BAD_NUMBER on garbage or overflow. */
+static uint64_t parse_number(struct word v)
+{
+    uint64_t val = 0;
+    if (v.n == 0 || v.n > 9)
+        return BAD_NUMBER;
+    for (size_t i = 0; i < v.n; i++) {
+        if (v.p[i] < '0' || v.p[i] > '9')
+            return BAD_NUMBER;
+        val = val * 10 + (uint64_t)(v.p[i] - '0');
+    }
+    return val;
+}
+
 static void parse_option(struct word w, struct hv_options *o,
                          void (*warn)(const char *, const char *))
 {
@@ -131,19 +147,36 @@ static void parse_option(struct word w, struct hv_options *o,
         else
             warn_word(warn, "bad mem= value (a nonzero number, optional K/M/G)", w);
     } else if (word_key(w, "exit", &v)) {
-        if (word_is(v, "debug"))
-            o->exit_debug = 1;
+        if (word_is(v, "auto"))
+            o->exit = EXIT_AUTO;
+        else if (word_is(v, "debug"))
+            o->exit = EXIT_DEBUG;
         else if (word_is(v, "none"))
-            o->exit_debug = 0;
+            o->exit = EXIT_NONE;
         else
-            warn_word(warn, "bad exit= value (debug or none)", w);
+            warn_word(warn, "bad exit= value (auto, debug or none)", w);
     } else if (word_key(w, "oncrash", &v)) {
         if (word_is(v, "halt"))
             o->on_crash = ON_CRASH_HALT;
         else if (word_is(v, "reboot"))
             o->on_crash = ON_CRASH_REBOOT;
+        else if (word_is(v, "poweroff"))
+            o->on_crash = ON_CRASH_POWEROFF;
         else
-            warn_word(warn, "bad oncrash= value (halt or reboot)", w);
+            warn_word(warn, "bad oncrash= value (reboot, halt or poweroff)", w);
+    } else if (word_key(w, "crashdelay", &v)) {
+        uint64_t s = parse_number(v);
+        if (s != BAD_NUMBER && s <= CRASH_DELAY_MAX)
+            o->crash_delay = (unsigned)s;
+        else
+            warn_word(warn, "bad crashdelay= value (seconds, 0 to 3600)", w);
+    } else if (word_key(w, "loglevel", &v)) {
+        if (word_is(v, "info"))
+            o->loglevel = LOG_INFO;
+        else if (word_is(v, "debug"))
+            o->loglevel = LOG_DEBUG;
+        else
+            warn_word(warn, "bad loglevel= value (info or debug)", w);
     } else if (word_key(w, "panic", &v)) {
         if (word_is(v, "test"))
             o->panic_test = 1;
@@ -173,7 +206,8 @@ void cmdline_parse(const char *line, struct hv_options *o,
 {
     memset(o, 0, sizeof(*o));
     o->console = CONSOLE_COM1 | CONSOLE_VGA;
-    o->on_crash = ON_CRASH_HALT;
+    o->on_crash = ON_CRASH_REBOOT;
+    o->crash_delay = CRASH_DELAY_DEFAULT;
     if (line == NULL)
         return;
 

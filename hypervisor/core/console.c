@@ -4,18 +4,28 @@
 #include "hv/cmdline.h"
 #include "hv/console.h"
 #include "hv/domain.h"
+#include "hv/options.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
 static unsigned sinks = CONSOLE_COM1;
-static char input[256]; /* bytes read from the UART, not yet taken by the guest */
+static int screen_is_fb; /* the "vga" sink draws on the loader's framebuffer */
+static char input[256];  /* bytes read from the UART, not yet taken by the guest */
 static size_t input_len;
 
-void console_init(unsigned mask)
+void console_init(unsigned mask, const struct boot_fb *fb)
 {
-    if ((mask & CONSOLE_VGA) && arch_vga_init() != 0)
+    screen_is_fb = 0;
+    if ((mask & CONSOLE_VGA) && fb)
+        screen_is_fb = arch_fb_init(fb) == 0;
+    if ((mask & CONSOLE_VGA) && !screen_is_fb && (fb || arch_vga_init() != 0))
         mask &= ~CONSOLE_VGA;
     sinks = mask;
+}
+
+int console_on_fb(void)
+{
+    return screen_is_fb && (sinks & CONSOLE_VGA);
 }
 
 void console_write(const char *s, size_t n)
@@ -27,21 +37,38 @@ void console_write(const char *s, size_t n)
                 arch_serial_putc('\r');
             arch_serial_putc(c);
         }
-        if (sinks & CONSOLE_VGA)
+        if ((sinks & CONSOLE_VGA) && screen_is_fb)
+            arch_fb_putc(c);
+        else if (sinks & CONSOLE_VGA)
             arch_vga_putc(c);
     }
 }
 
-void printk(const char *fmt, ...)
+static void vprintk(const char *fmt, va_list ap)
 {
     char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
     if (n > (int)sizeof(buf) - 1)
         n = sizeof(buf) - 1;
     console_write(buf, (size_t)n);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+void printk_debug(const char *fmt, ...)
+{
+    va_list ap;
+    if (hv_opts.loglevel < LOG_DEBUG)
+        return;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
 }
 
 static void poll_input(void)

@@ -26,6 +26,59 @@ static int fail(const char **why, const char *reason, int err)
     return -err;
 }
 
+/* v_end of the bootstrap region for nr_pages pages (the L1 count settles in a step or two:
+ * the page tables map themselves, so more L1s can push v_end into another 4 MB region). */
+static uint64_t bootstrap_end(uint64_t pt_start, uint32_t v_start, uint64_t *nr_l1_out)
+{
+    uint64_t nr_l1 = 1, v_end;
+    for (;;) {
+        v_end = pt_start + (1 + nr_l1 + 2) * XEN_PAGE_SIZE; /* L2, L1s, start_info, stack */
+        uint64_t need = l1_count(v_start, v_end);
+        if (need <= nr_l1)
+            break;
+        nr_l1 = need;
+    }
+    *nr_l1_out = nr_l1;
+    return v_end;
+}
+
+static uint64_t boot_pages(uint32_t v_start, uint32_t v_kend, uint32_t mod_len, uint64_t nr_pages)
+{
+    uint64_t nr_l1;
+    uint64_t p2m_start = page_up(page_up(v_kend) + mod_len);
+    uint64_t v_end = bootstrap_end(page_up(p2m_start + nr_pages * 4), v_start, &nr_l1);
+    return (v_end - v_start) >> XEN_PAGE_SHIFT;
+}
+
+uint32_t dom_layout_min_pages(uint32_t v_start, uint32_t v_kend, uint32_t mod_len)
+{
+    if (v_kend < v_start)
+        return 0;
+    /* The region grows by at most a page per 1024 more pages (the P2M): a fixed point soon. */
+    uint64_t n = boot_pages(v_start, v_kend, mod_len, 0);
+    for (uint64_t need; (need = boot_pages(v_start, v_kend, mod_len, n)) > n;)
+        n = need;
+    return n > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)n;
+}
+
+uint32_t dom_directmap_pages(uint32_t v_start)
+{
+    return v_start < HYPERVISOR_VIRT_START ? (HYPERVISOR_VIRT_START - v_start) >> XEN_PAGE_SHIFT
+                                           : 0;
+}
+
+uint32_t dom_pages_fitting(uint32_t free, uint32_t reserve)
+{
+    if (free <= reserve + 1)
+        return 0;
+    uint64_t avail = free - reserve - 1; /* shared_info */
+    /* n + ceil(n / 1024) <= avail: start from the real-valued answer and step down. */
+    uint64_t n = avail * 1024 / 1025 + 1;
+    while (n > 0 && n + (n + 1023) / 1024 > avail)
+        n--;
+    return (uint32_t)n;
+}
+
 int dom_layout_compute(uint32_t v_start, uint32_t v_kend, uint32_t mod_len, uint32_t nr_pages,
                        struct dom_layout *l, const char **why)
 {
@@ -40,16 +93,7 @@ int dom_layout_compute(uint32_t v_start, uint32_t v_kend, uint32_t mod_len, uint
     uint64_t p2m_len = (uint64_t)nr_pages * 4;
     uint64_t pt_start = page_up(p2m_start + p2m_len);
 
-    /* The page tables map themselves, so more L1s can push v_end into another 4 MB region and
-     * need yet another L1. Each extra L1 adds one page, so this settles after a step or two. */
-    uint64_t nr_l1 = 1, v_end;
-    for (;;) {
-        v_end = pt_start + (1 + nr_l1 + 2) * XEN_PAGE_SIZE; /* L2, L1s, start_info, stack */
-        uint64_t need = l1_count(v_start, v_end);
-        if (need <= nr_l1)
-            break;
-        nr_l1 = need;
-    }
+    uint64_t nr_l1, v_end = bootstrap_end(pt_start, v_start, &nr_l1);
 
     if (v_end > 0xFFFFFFFFull)
         return fail(why, "bootstrap region wraps around the 4 GB address space", XEN_EINVAL);

@@ -3,67 +3,53 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/domain.h"
-#include "hv/options.h"
+#include "hv/shutdown.h"
 #include "hv/uaccess.h"
 #include "lib/format.h"
+#include "lib/ksyms.h"
 
 struct domain dom0;
 
 static const char *const reason_names[] = {"poweroff", "reboot", "suspend", "crash"};
+static const enum hv_end reason_ends[] = {END_POWEROFF, END_REBOOT, END_SUSPEND, END_CRASH};
 
-static void act_on_shutdown(unsigned reason) __attribute__((noreturn));
-static void act_on_shutdown(unsigned reason)
-{
-    if (hv_opts.exit_debug)
-        arch_debug_exit(reason);
-    switch (reason) {
-    case SHUTDOWN_poweroff:
-        printk("(hv) powering off\n");
-        arch_poweroff();
-        break;
-    case SHUTDOWN_reboot:
-        printk("(hv) rebooting\n");
-        arch_reboot();
-        break;
-    case SHUTDOWN_suspend:
-        printk("(hv) suspend is not supported\n");
-        break;
-    case SHUTDOWN_crash:
-        if (hv_opts.on_crash == ON_CRASH_REBOOT) {
-            printk("(hv) rebooting (oncrash=reboot)\n");
-            arch_reboot();
-        }
-        break;
-    }
-    printk("(hv) halted\n");
-    arch_halt();
-}
-
-void domain_shutdown(struct domain *d, unsigned reason)
+void domain_shutdown(struct domain *d, unsigned reason, unsigned status)
 {
     if (reason == SHUTDOWN_crash)
         printk("(hv) domain %u crashed: it shut itself down with reason crash\n", d->id);
+    else if (reason == SHUTDOWN_poweroff && status)
+        printk("(hv) domain %u shut down: poweroff, exit status %u\n", d->id, status);
     else
         printk("(hv) domain %u shut down: %s\n", d->id, reason_names[reason]);
-    act_on_shutdown(reason);
+    if (reason == SHUTDOWN_suspend)
+        printk("(hv) suspend is not supported: treated as a failure\n");
+    hv_end(reason_ends[reason], status);
 }
 
-static void guest_backtrace(const struct cpu_regs *r)
+/* "0xc0001234 <name+0x12>", the name from the guest's own symbol table when it has one. */
+static void guest_frame(const struct domain *d, uint32_t addr)
 {
-    char line[160];
-    int n = snprintf(line, sizeof(line), "(hv)   guest backtrace: %#x", r->eip);
+    char name[64];
+    ksym_format(d->ksyms, d->ksyms_len, addr, name, sizeof(name));
+    printk(" %#x <%s>", addr, name);
+}
+
+static void guest_backtrace(const struct domain *d, const struct cpu_regs *r)
+{
     uint32_t ebp = r->ebp;
+    printk("(hv)   guest backtrace:");
+    guest_frame(d, r->eip);
     for (int depth = 0; depth < 8 && ebp; depth++) {
         uint32_t frame[2]; /* saved ebp, return address */
         if (copy_from_guest(frame, ebp, sizeof(frame)))
             break;
         if (frame[1])
-            n += snprintf(line + n, sizeof(line) - (size_t)n, " %#x", frame[1]);
+            guest_frame(d, frame[1]);
         if (frame[0] <= ebp) /* the outermost frame (saved EBP 0), or a loop */
             break;
         ebp = frame[0];
     }
-    printk("%s\n", line);
+    printk("\n");
 }
 
 void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, ...)
@@ -79,7 +65,7 @@ void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, .
                r->eflags, (REGS_RING(r) ? r->ss : 0) & 0xffff, REGS_RING(r) ? r->esp : 0);
         printk("(hv)   eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", r->eax,
                r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
-        guest_backtrace(r);
+        guest_backtrace(d, r);
     }
-    act_on_shutdown(SHUTDOWN_crash);
+    hv_end(END_CRASH, 0);
 }

@@ -45,6 +45,20 @@ static uint64_t place_table(uint64_t len, const struct mem_range *ram, unsigned 
     return 0;
 }
 
+static void mark_range(uint64_t start, uint64_t end, int ram)
+{
+    uint64_t first = ram ? (start + 0xfff) >> 12 : start >> 12; /* RAM: whole frames only */
+    uint64_t last = ram ? end >> 12 : (end + 0xfff) >> 12;
+    if (last > max_mfn)
+        last = max_mfn;
+    for (uint64_t mfn = first; mfn < last; mfn++) {
+        if (ram)
+            frame_table[mfn].flags |= FF_RAM | FF_FREE;
+        else
+            frame_table[mfn].flags &= ~FF_FREE;
+    }
+}
+
 int frame_table_init(const struct mem_range *ram, unsigned nr_ram, const struct mem_range *res,
                      unsigned nr_res)
 {
@@ -58,33 +72,45 @@ int frame_table_init(const struct mem_range *ram, unsigned nr_ram, const struct 
     while (low_limit > 0 && !arch_is_directmapped(low_limit - 1))
         low_limit--;
 
-    uint64_t len = ((uint64_t)max_mfn * sizeof(struct frame_info) + 0xfff) & ~0xfffull;
+    uint64_t len = frame_table_bytes(max_mfn);
     uint64_t at = place_table(len, ram, nr_ram, res, nr_res);
     if (at == 0)
         return -XEN_ENOMEM;
     frame_table = arch_directmap((uint32_t)(at >> 12));
     memset(frame_table, 0, (size_t)len);
 
-    for (uint32_t mfn = 0; mfn < max_mfn; mfn++) {
-        struct frame_info *f = &frame_table[mfn];
-        uint64_t s = (uint64_t)mfn << 12, skip;
-        f->owner = OWNER_NONE;
-        for (unsigned i = 0; i < nr_ram; i++)
-            if (s >= ram[i].start && s + 4096 <= ram[i].end)
-                f->flags = FF_RAM;
-        if (!(f->flags & FF_RAM))
-            continue;
-        if (s >= at && s < at + len) {
-            f->owner = OWNER_HV;
-            f->count = 1;
-        } else if (!overlaps(s, s + 4096, res, nr_res, &skip)) {
-            f->flags |= FF_FREE;
-            nr_free++;
-        }
+    /* Every frame unowned; RAM ranges free; then reserved ranges (boot image, modules,
+     * firmware) and the table itself taken out again. */
+    for (uint32_t mfn = 0; mfn < max_mfn; mfn++)
+        frame_table[mfn].owner = OWNER_NONE;
+    for (unsigned i = 0; i < nr_ram; i++)
+        mark_range(ram[i].start, ram[i].end, 1);
+    for (unsigned i = 0; i < nr_res; i++)
+        mark_range(res[i].start, res[i].end, 0);
+    mark_range(at, at + len, 0);
+    for (uint32_t mfn = (uint32_t)(at >> 12); mfn < (at + len) >> 12; mfn++) {
+        frame_table[mfn].owner = OWNER_HV;
+        frame_table[mfn].count = 1;
     }
+    nr_free = 0;
+    for (uint32_t mfn = 0; mfn < max_mfn; mfn++)
+        nr_free += (frame_table[mfn].flags & FF_FREE) != 0;
     hint_low = 0;
     hint_high = low_limit;
     return 0;
+}
+
+uint64_t frame_table_bytes(uint32_t nr_frames)
+{
+    return ((uint64_t)nr_frames * sizeof(struct frame_info) + 0xfff) & ~0xfffull;
+}
+
+uint32_t frame_free_low_count(void)
+{
+    uint32_t n = 0;
+    for (uint32_t mfn = 1; mfn < low_limit; mfn++)
+        n += (frame_table[mfn].flags & FF_FREE) != 0;
+    return n;
 }
 
 static uint32_t take(uint32_t mfn, uint16_t owner)

@@ -140,6 +140,29 @@ static int find_xen_guest(const uint8_t *img, size_t len, const struct elf32_ehd
     return fail(why, "no __xen_guest section");
 }
 
+/* The optional .ksyms section (lib/ksyms.h): where it is in the file, or nothing. Called after
+ * find_xen_guest has checked the section headers and their name table. */
+static void find_ksyms(const uint8_t *img, size_t len, const struct elf32_ehdr *eh,
+                       struct guest_image *out)
+{
+    static const char name[] = ".ksyms";
+    const size_t shsz = sizeof(struct elf32_shdr);
+    struct elf32_shdr strtab, sh;
+
+    memcpy(&strtab, img + eh->shoff + (size_t)eh->shstrndx * shsz, shsz);
+    for (unsigned i = 1; i < eh->shnum; i++) {
+        memcpy(&sh, img + eh->shoff + (size_t)i * shsz, shsz);
+        if (sh.name > strtab.size || strtab.size - sh.name < sizeof(name) ||
+            memcmp(img + strtab.offset + sh.name, name, sizeof(name)) != 0)
+            continue;
+        if (sh.type != SHT_NOBITS && in_file(sh.offset, sh.size, len)) {
+            out->ksyms_off = sh.offset;
+            out->ksyms_len = sh.size;
+        }
+        return;
+    }
+}
+
 int guest_image_parse(const uint8_t *img, size_t len, struct guest_image *out, const char **why)
 {
     struct elf32_ehdr eh;
@@ -155,6 +178,7 @@ int guest_image_parse(const uint8_t *img, size_t len, struct guest_image *out, c
         return rc;
     if ((rc = xen_guest_info_parse(out->info, &virt_base, why)) != 0)
         return rc;
+    find_ksyms(img, len, &eh, out);
 
     uint32_t lowest = 0xFFFFFFFFu, kend = 0;
     for (unsigned i = 0; i < out->nr_segs; i++) {

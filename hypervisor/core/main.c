@@ -5,31 +5,23 @@
 #include "hv/domain.h"
 #include "hv/frame.h"
 #include "hv/options.h"
+#include "hv/shutdown.h"
 #include "hv/panic.h"
 #include "hv/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
 #define HV_VERSION "0.1"
-#define HV_HEAP_RESERVE_FRAMES 256 /* kept back from the guest's default size: 1 MB */
+#define HV_HEAP_RESERVE_FRAMES 256 /* kept back for the hypervisor's own later use: 1 MB */
 
 struct hv_options hv_opts;
 static struct boot_info boot;
-
-static void stop(uint32_t exit_code) __attribute__((noreturn));
-static void stop(uint32_t exit_code)
-{
-    if (hv_opts.exit_debug)
-        arch_debug_exit(exit_code);
-    printk("(hv) halted\n");
-    arch_halt();
-}
 
 static void refuse_image(const char *why) __attribute__((noreturn));
 static void refuse_image(const char *why)
 {
     printk("(hv) bad guest image: %s\n", why);
-    stop(HV_EXIT_BAD_IMAGE);
+    hv_end(END_BAD_IMAGE, 0);
 }
 
 static void warn_option(const char *msg, const char *word)
@@ -37,9 +29,14 @@ static void warn_option(const char *msg, const char *word)
     printk("(hv) command line: %s: '%s'\n", msg, word);
 }
 
+static unsigned mb(uint64_t bytes)
+{
+    return (unsigned)(bytes >> 20);
+}
+
 static void setup_memory(void)
 {
-    struct mem_range reserved[BOOT_MAX_MODS + 2];
+    struct mem_range reserved[BOOT_MAX_MODS + 2 + BOOT_MAX_RESERVED];
     unsigned n = 0;
     uint64_t total = 0;
 
@@ -47,29 +44,25 @@ static void setup_memory(void)
     reserved[n++] = arch_hv_image();
     for (unsigned i = 0; i < boot.nr_mods; i++)
         reserved[n++] = (struct mem_range){boot.mods[i].start, boot.mods[i].end};
+    for (unsigned i = 0; i < boot.nr_reserved; i++)
+        reserved[n++] = boot.reserved[i];
     for (unsigned i = 0; i < boot.nr_ram; i++)
         total += boot.ram[i].end - boot.ram[i].start;
 
-    if (frame_table_init(boot.ram, boot.nr_ram, reserved, n))
-        panic("no room for the frame table");
-    arch_m2p_init(max_mfn);
-    printk("(hv) memory: %u MB in %u ranges, %u frames free\n", (unsigned)(total >> 20),
-           boot.nr_ram, frame_free_count());
-}
-
-static uint32_t guest_pages(void)
-{
-    uint32_t avail = frame_free_count();
-    avail = avail > HV_HEAP_RESERVE_FRAMES ? avail - HV_HEAP_RESERVE_FRAMES : 0;
-    if (hv_opts.mem_bytes == 0)
-        return avail;
-    uint64_t want = hv_opts.mem_bytes >> 12;
-    if (want > avail) {
-        printk("(hv) mem=%u MB is more than the %u MB free: using %u MB\n",
-               (unsigned)(hv_opts.mem_bytes >> 20), avail >> 8, avail >> 8);
-        return avail;
+    if (boot.ram_above_4g)
+        printk("(hv) memory above 4 GB ignored (no PAE): %u MB\n", mb(boot.ram_above_4g));
+    if (boot.ranges_dropped)
+        printk("(hv) memory map: %u entries beyond the first %u RAM and %u reserved ignored\n",
+               boot.ranges_dropped, BOOT_MAX_RAM, BOOT_MAX_RESERVED);
+    if (frame_table_init(boot.ram, boot.nr_ram, reserved, n)) {
+        printk("(hv) cannot start: no room for the frame table (%u KB) in the hypervisor's "
+               "direct-mapped low memory beside the boot modules\n",
+               (unsigned)(frame_table_bytes(max_mfn) >> 10));
+        hv_end(END_NO_MEMORY, 0);
     }
-    return (uint32_t)want;
+    arch_m2p_init(max_mfn);
+    printk("(hv) memory: %u MB usable below 4 GB in %u ranges, %u frames free\n", mb(total),
+           boot.nr_ram, frame_free_count());
 }
 
 static void *map_module(const struct boot_module *m, const char *what)
@@ -88,6 +81,61 @@ static void *map_module(const struct boot_module *m, const char *what)
     return p;
 }
 
+static void too_little_memory(const char *what, uint32_t have, uint32_t need)
+    __attribute__((noreturn));
+static void too_little_memory(const char *what, uint32_t have, uint32_t need)
+{
+    printk("(hv) not enough memory for domain 0: %s %u pages (%u KB); its kernel, initramfs and "
+           "boot page tables alone need %u pages (%u KB)%s\n",
+           what, have, have * 4, need, need * 4,
+           hv_opts.mem_bytes ? "; raise mem=" : "; give the machine more memory");
+    hv_end(END_NO_MEMORY, 0);
+}
+
+/*
+ * The guest's size: mem= when given, else all it can use. That is what the free frames still
+ * hold once the hypervisor's share is counted (the P2M list, shared_info and a reserve for its
+ * own heap), capped at what a guest can direct-map below the hypervisor hole.
+ */
+static uint32_t guest_pages(const struct domain *d)
+{
+    uint32_t fit = dom_pages_fitting(frame_free_count(), HV_HEAP_RESERVE_FRAMES);
+    uint32_t cap = dom_directmap_pages(d->img.v_start), n = fit < cap ? fit : cap;
+    uint32_t need = dom_layout_min_pages(d->img.v_start, d->img.v_kend, d->module_len);
+
+    if (hv_opts.mem_bytes) {
+        uint64_t want = hv_opts.mem_bytes >> 12;
+        if (want > n)
+            printk("(hv) mem=%u MB is more than %s (%u MB): using %u MB\n", mb(hv_opts.mem_bytes),
+                   fit < cap ? "the memory free" : "a guest can direct-map below 0xfc000000",
+                   n >> 8, n >> 8);
+        else
+            n = (uint32_t)want;
+        if (n < need)
+            too_little_memory(want > n ? "the machine has room for" : "mem= gives it", n, need);
+    } else if (n < need) {
+        too_little_memory("the machine has room for", n, need);
+    } else if (cap < fit) {
+        printk("(hv) domain 0: %u MB of RAM left to the hypervisor: a guest at %#x direct-maps "
+               "at most %u MB\n",
+               (fit - cap) >> 8, d->img.v_start, cap >> 8);
+    }
+    return n;
+}
+
+#define GUEST_KSYMS_MAX_FRAMES 32 /* a larger table is left out: the reports go without names */
+
+/* Keep the guest's symbol table (the image itself goes back to the allocator). */
+static void keep_guest_ksyms(struct domain *d)
+{
+    uint32_t frames = (d->img.ksyms_len + 4095) / 4096, first;
+    if (frames == 0 || frames > GUEST_KSYMS_MAX_FRAMES || !(first = frame_alloc_hv_contig(frames)))
+        return;
+    memcpy(arch_directmap(first), d->image + d->img.ksyms_off, d->img.ksyms_len);
+    d->ksyms = arch_directmap(first);
+    d->ksyms_len = d->img.ksyms_len;
+}
+
 static void build_dom0(void)
 {
     struct domain *d = &dom0;
@@ -102,10 +150,15 @@ static void build_dom0(void)
         d->module = map_module(&boot.mods[1], "initramfs");
         d->module_len = boot.mods[1].end - boot.mods[1].start;
     }
-    d->nr_pages = guest_pages();
-    strlcpy(d->cmdline, hv_opts.guest_cmdline, sizeof(d->cmdline));
-    if (arch_build_domain(d, &why))
+    if (guest_image_parse(d->image, d->image_len, &d->img, &why))
         refuse_image(why);
+    d->nr_pages = guest_pages(d);
+    keep_guest_ksyms(d);
+    strlcpy(d->cmdline, hv_opts.guest_cmdline, sizeof(d->cmdline));
+    if (arch_build_domain(d, &why)) {
+        printk("(hv) cannot build domain 0: %s\n", why);
+        hv_end(END_NO_MEMORY, 0);
+    }
 
     /* The modules now live in the guest's memory; their frames go back to the allocator. */
     for (unsigned i = 0; i < boot.nr_mods && i < 2; i++) {
@@ -117,31 +170,51 @@ static void build_dom0(void)
     printk("(hv) domain 0: module %u bytes, command line '%s'\n", d->module_len, d->cmdline);
 }
 
+/* "2026-12-02 17:49:44 UTC" from seconds since 1970 (days to a civil date, proleptic Gregorian). */
+static void format_utc(char *buf, size_t size, uint32_t secs)
+{
+    uint32_t days = secs / 86400, rem = secs % 86400;
+    uint32_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    uint32_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+    uint32_t year = yoe + era * 400 + (month <= 2);
+    snprintf(buf, size, "%04u-%02u-%02u %02u:%02u:%02u UTC", year, month, day, rem / 3600,
+             rem / 60 % 60, rem % 60);
+}
+
 void hv_start(uint32_t magic, uint32_t mbi)
 {
     const char *why;
 
+    cmdline_parse(0, &hv_opts, 0); /* the defaults, for an end before the command line is read */
     arch_serial_init();
-    console_init(CONSOLE_COM1);
+    console_init(CONSOLE_COM1, 0);
     arch_desc_tables_init();
     arch_paging_init();
     if (boot_info_read(magic, mbi, &boot, &why)) {
         printk("(hv) cannot start: %s\n", why);
-        stop(HV_EXIT_PANIC);
+        hv_end(END_PANIC, 0);
     }
     cmdline_parse(boot.cmdline, &hv_opts, warn_option);
-    if (!boot.text_console)
-        hv_opts.console &= ~CONSOLE_VGA;
-    console_init(hv_opts.console);
+    if (!boot.text_console && !boot.has_fb)
+        hv_opts.console &= ~CONSOLE_VGA; /* a framebuffer we cannot draw on: serial only */
+    console_init(hv_opts.console, boot.has_fb ? &boot.fb : 0);
     printk("(hv) ringvisor %s: Xen 2.0 x86_32 paravirtual hypervisor\n", HV_VERSION);
     printk("(hv) loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown",
            boot.cmdline);
+    if (boot.has_fb)
+        printk("(hv) screen: %ux%u framebuffer, %u bits per pixel: %s\n", boot.fb.width,
+               boot.fb.height, boot.fb.bpp,
+               console_on_fb() ? "text console drawn on it"
+                               : "not used (console=com1, or unusable)");
     if (hv_opts.panic_test)
         arch_panic_test();
     arch_cpu_init();
     arch_time_init();
-    printk("(hv) TSC %u kHz, wall clock %u s since 1970\n", arch_tsc_hz() / 1000,
-           arch_rtc_seconds());
+    char date[32];
+    format_utc(date, sizeof(date), arch_rtc_seconds());
+    printk("(hv) TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
     setup_memory();
     build_dom0();
     evtchn_init(&dom0.evtchn);

@@ -1,11 +1,11 @@
 /* panic(): the hypervisor's own invariant broke. Report where, the registers and a backtrace,
- * then stop (leaving QEMU with a distinct status under exit=debug). The registers are those
+ * then end as oncrash= says (under QEMU: status 35 through isa-debug-exit). The registers are those
  * at the panic() call (saved by its entry, arch/x86/panic_entry.S) or at the fault. */
 #include <stdarg.h>
 #include "hv/arch.h"
 #include "hv/console.h"
-#include "hv/options.h"
 #include "hv/panic.h"
+#include "hv/shutdown.h"
 #include "lib/format.h"
 
 struct panic_state panic_state;
@@ -13,10 +13,7 @@ struct panic_state panic_state;
 static void stop(void) __attribute__((noreturn));
 static void stop(void)
 {
-    if (hv_opts.exit_debug)
-        arch_debug_exit(HV_EXIT_PANIC);
-    printk("(hv) halted\n");
-    arch_halt();
+    hv_end(END_PANIC, 0);
 }
 
 static void report(const char *where, const char *fmt, va_list ap)

@@ -3,6 +3,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
+#include "hv/options.h"
 #include <public/xen.h>
 
 static long block(struct domain *d)
@@ -11,7 +12,7 @@ static long block(struct domain *d)
     d->shared_info->evtchn_upcall_mask = 0;
     if (!d->shared_info->evtchn_upcall_pending && !warned) {
         warned = 1;
-        printk("(hv) d%u blocked; it wakes on its next event\n", d->id);
+        printk_debug("(hv) d%u blocked; it wakes on its next event\n", d->id);
     }
     while (!d->shared_info->evtchn_upcall_pending)
         arch_idle();
@@ -21,7 +22,8 @@ static long block(struct domain *d)
 long do_sched_op(uint32_t op)
 {
     struct domain *d = current_domain();
-    unsigned cmd = op & SCHEDOP_cmdmask, reason = op >> SCHEDOP_reasonshift;
+    unsigned cmd = op & SCHEDOP_cmdmask, reason = (op >> SCHEDOP_reasonshift) & 0xff;
+    unsigned status = op >> SCHEDOP_statusshift;
 
     switch (cmd) {
     case SCHEDOP_yield:
@@ -31,7 +33,10 @@ long do_sched_op(uint32_t op)
     case SCHEDOP_shutdown:
         if (reason > SHUTDOWN_crash)
             return hv_refuse("sched_op", op, -XEN_EINVAL, "unknown shutdown reason %u", reason);
-        domain_shutdown(d, reason);
+        if (status > 0xff || (status && reason != SHUTDOWN_poweroff))
+            return hv_refuse("sched_op", op, -XEN_EINVAL, "exit status %u with reason %u", status,
+                             reason);
+        domain_shutdown(d, reason, status);
     default:
         return hv_refuse("sched_op", op, -XEN_EINVAL, "unknown command %u", cmd);
     }

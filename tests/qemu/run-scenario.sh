@@ -53,7 +53,7 @@ unset GUEST INITRD
 DESC="" BOOT=kernel SETUP="" HV="$BUILD/hypervisor/hv.elf" ISO="$BUILD/appliance.iso"
 HV_ARGS="exit=debug" GUEST_ARGS="" TIMEOUT=60 EXPECT_STATUS=1
 REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" WATCH=() CHECK="" GDB=0
-BOCHS_CPU=corei7_ivy_bridge_3770k STOP_AFTER=""
+BOCHS_CPU=corei7_ivy_bridge_3770k STOP_AFTER="" PORTS=()
 # shellcheck disable=SC1090
 source "$scn"
 [ -v GUEST ] || GUEST="$BUILD/guest/guest.elf"
@@ -104,6 +104,15 @@ boot_once()
         port_take GDB_PORT || fail "no free host port"
         export GDB_PORT
     fi
+    # PORTS: more ports the scenario names (e.g. QMP_PORT), for SETUP and QEMU_ARGS.
+    local p a qemu_args=()
+    for p in "${PORTS[@]}"; do
+        port_take "$p" || fail "no free host port"
+        export "${p?}"
+    done
+    for a in "${QEMU_ARGS[@]}"; do # '$QMP_PORT' in an argument is expanded now
+        qemu_args+=("$(eval "printf '%s' \"$a\"")")
+    done
     if [ -n "$SETUP" ] && ! (eval "$SETUP") >"$WORK/setup.out" 2>&1; then
         cat "$WORK/setup.out" >>"$log"
         fail "setup failed"
@@ -116,7 +125,7 @@ boot_once()
         timeout -k 5 "$TIMEOUT" bash image/bochs.sh --iso "$ISO" --cpu "$BOCHS_CPU" --serial-file "$log" \
             </dev/null 2>"$WORK/qemu.err" &
     else
-        timeout -k 5 "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${QEMU_ARGS[@]}" \
+        timeout -k 5 "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${qemu_args[@]}" \
             </dev/null 2>"$WORK/qemu.err" &
     fi
     qemu_job=$!

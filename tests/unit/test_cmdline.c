@@ -31,8 +31,10 @@ TEST(defaults)
     parse("", &o);
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
     CHECK_EQ(o.mem_bytes, 0);
-    CHECK_EQ(o.exit_debug, 0);
-    CHECK_EQ(o.on_crash, ON_CRASH_HALT);
+    CHECK_EQ(o.exit, EXIT_AUTO);
+    CHECK_EQ(o.on_crash, ON_CRASH_REBOOT);
+    CHECK_EQ(o.crash_delay, 10);
+    CHECK_EQ(o.loglevel, LOG_INFO);
     CHECK_STR(o.guest_cmdline, "");
     CHECK_EQ(nwarn, 0);
     parse("/boot/hv.elf", &o);
@@ -45,11 +47,11 @@ TEST(path_skipped_only_first)
     struct hv_options o;
     parse("/boot/hv.elf exit=debug", &o);
     CHECK_EQ(nwarn, 0);
-    CHECK_EQ(o.exit_debug, 1);
+    CHECK_EQ(o.exit, EXIT_DEBUG);
     /* A first word with '=' is an option, not a path. */
     parse("exit=debug mem=1M", &o);
     CHECK_EQ(nwarn, 0);
-    CHECK_EQ(o.exit_debug, 1);
+    CHECK_EQ(o.exit, EXIT_DEBUG);
     CHECK_EQ(o.mem_bytes, 1u << 20);
     /* A second '='-less word is an unknown option. */
     parse("/boot/hv.elf stray", &o);
@@ -130,22 +132,49 @@ TEST(mem_bad_values_warned)
 TEST(exit_and_oncrash)
 {
     struct hv_options o;
-    parse("hv exit=debug oncrash=reboot", &o);
+    parse("hv exit=debug oncrash=halt", &o);
     CHECK_EQ(nwarn, 0);
-    CHECK_EQ(o.exit_debug, 1);
-    CHECK_EQ(o.on_crash, ON_CRASH_REBOOT);
-    parse("hv exit=debug exit=none oncrash=reboot oncrash=halt", &o);
-    CHECK_EQ(nwarn, 0);
-    CHECK_EQ(o.exit_debug, 0);
+    CHECK_EQ(o.exit, EXIT_DEBUG);
     CHECK_EQ(o.on_crash, ON_CRASH_HALT);
+    parse("hv exit=debug exit=none oncrash=halt oncrash=poweroff", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.exit, EXIT_NONE);
+    CHECK_EQ(o.on_crash, ON_CRASH_POWEROFF);
+    parse("hv exit=none exit=auto oncrash=reboot", &o);
+    CHECK_EQ(o.exit, EXIT_AUTO);
+    CHECK_EQ(o.on_crash, ON_CRASH_REBOOT);
     parse("hv exit=qemu", &o);
     CHECK_EQ(nwarn, 1);
-    CHECK_STR(last_msg, "bad exit= value (debug or none)");
+    CHECK_STR(last_msg, "bad exit= value (auto, debug or none)");
     CHECK_STR(last_word, "exit=qemu");
     parse("hv oncrash=explode", &o);
     CHECK_EQ(nwarn, 1);
-    CHECK_EQ(o.on_crash, ON_CRASH_HALT);
-    CHECK_STR(last_msg, "bad oncrash= value (halt or reboot)");
+    CHECK_EQ(o.on_crash, ON_CRASH_REBOOT);
+    CHECK_STR(last_msg, "bad oncrash= value (reboot, halt or poweroff)");
+}
+
+TEST(crashdelay_and_loglevel)
+{
+    struct hv_options o;
+    parse("hv crashdelay=0 loglevel=debug", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.crash_delay, 0);
+    CHECK_EQ(o.loglevel, LOG_DEBUG);
+    parse("hv crashdelay=3600 loglevel=debug loglevel=info", &o);
+    CHECK_EQ(o.crash_delay, 3600);
+    CHECK_EQ(o.loglevel, LOG_INFO);
+    const char *bad[] = {"hv crashdelay=3601", "hv crashdelay=-1",
+                         "hv crashdelay=", "hv crashdelay=5s", "hv crashdelay=99999999999"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK_EQ(nwarn, 1);
+        CHECK_EQ(o.crash_delay, 10);
+        CHECK_STR(last_msg, "bad crashdelay= value (seconds, 0 to 3600)");
+    }
+    parse("hv loglevel=7", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_STR(last_msg, "bad loglevel= value (info or debug)");
+    CHECK_STR(last_word, "loglevel=7");
 }
 
 TEST(panic_test)
@@ -169,12 +198,12 @@ TEST(unknown_warned_once_each)
     parse("hv foo=1 exit=debug bar\tconsole=vga", &o);
     CHECK_EQ(nwarn, 2);
     CHECK_STR(last_word, "bar");
-    CHECK_EQ(o.exit_debug, 1);
+    CHECK_EQ(o.exit, EXIT_DEBUG);
     CHECK_EQ(o.console, CONSOLE_VGA);
     /* "exitx=debug" and "exit" must not be mistaken for exit=. */
     parse("hv exitx=debug exit", &o);
     CHECK_EQ(nwarn, 2);
-    CHECK_EQ(o.exit_debug, 0);
+    CHECK_EQ(o.exit, EXIT_AUTO);
 }
 
 TEST(guest_cmdline_split)
@@ -182,11 +211,11 @@ TEST(guest_cmdline_split)
     struct hv_options o;
     parse("hv exit=debug --   init=/bin/sh  quiet   ", &o);
     CHECK_EQ(nwarn, 0);
-    CHECK_EQ(o.exit_debug, 1);
+    CHECK_EQ(o.exit, EXIT_DEBUG);
     CHECK_STR(o.guest_cmdline, "init=/bin/sh  quiet");
     /* Options after "--" belong to the guest. */
     parse("hv -- exit=debug mem=1M", &o);
-    CHECK_EQ(o.exit_debug, 0);
+    CHECK_EQ(o.exit, EXIT_AUTO);
     CHECK_EQ(o.mem_bytes, 0);
     CHECK_STR(o.guest_cmdline, "exit=debug mem=1M");
     /* "--" first: it is not a path. */
@@ -241,7 +270,7 @@ TEST(null_warn_and_line)
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
 }
 
-RUN_TESTS(T(defaults), T(path_skipped_only_first), T(console), T(mem_values),
-          T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(unknown_warned_once_each),
-          T(guest_cmdline_split), T(guest_cmdline_truncated), T(long_bad_word_warned_truncated),
-          T(null_warn_and_line))
+RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(path_skipped_only_first), T(console),
+          T(mem_values), T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test),
+          T(unknown_warned_once_each), T(guest_cmdline_split), T(guest_cmdline_truncated),
+          T(long_bad_word_warned_truncated), T(null_warn_and_line))

@@ -128,6 +128,50 @@ TEST(bad_arguments)
     CHECK_STR(why, "kernel ends below v_start");
 }
 
-RUN_TESTS(T(typical_guest), T(no_module), T(region_crossing_4mb_needs_two_l1s),
-          T(fixed_point_at_boundary), T(large_guest_many_l1s), T(memory_too_small),
-          T(hypervisor_hole_refused), T(wrap_refused), T(bad_arguments))
+/* The smallest guest is exactly one whose bootstrap region fits, one page less does not. */
+TEST(min_pages_is_the_smallest_that_fits)
+{
+    struct dom_layout l;
+    const char *why = NULL;
+    const uint32_t kends[] = {0xC0001000, 0xC0123456, 0xC03FD000, 0xC0FFF000};
+    const uint32_t mods[] = {0, 100000, 1236992, 40u << 20};
+    for (unsigned k = 0; k < 4; k++)
+        for (unsigned m = 0; m < 4; m++) {
+            uint32_t n = dom_layout_min_pages(0xC0000000, kends[k], mods[m]);
+            CHECK(n > 0);
+            CHECK_EQ(dom_layout_compute(0xC0000000, kends[k], mods[m], n, &l, &why), 0);
+            CHECK_EQ(l.nr_boot_pages, n);
+            CHECK_EQ(dom_layout_compute(0xC0000000, kends[k], mods[m], n - 1, &l, &why),
+                     -XEN_ENOMEM);
+        }
+    CHECK_EQ(dom_layout_min_pages(0xC0001000, 0xC0000000, 0), 0u);
+}
+
+TEST(directmap_pages)
+{
+    CHECK_EQ(dom_directmap_pages(0xC0000000), 245760u); /* 960 MB */
+    CHECK_EQ(dom_directmap_pages(0x80000000), 507904u);
+    CHECK_EQ(dom_directmap_pages(0xFBFFF000), 1u);
+    CHECK_EQ(dom_directmap_pages(0xFC000000), 0u);
+    CHECK_EQ(dom_directmap_pages(0xFFFFF000), 0u);
+}
+
+/* n pages cost n frames, ceil(n / 1024) frames of P2M and shared_info; the reserve stays. */
+TEST(pages_fitting_accounts_p2m_first)
+{
+    CHECK_EQ(dom_pages_fitting(0, 256), 0u);
+    CHECK_EQ(dom_pages_fitting(257, 256), 0u);
+    CHECK_EQ(dom_pages_fitting(259, 256), 1u); /* 1 page + 1 P2M frame + shared_info */
+    const uint32_t frees[] = {300, 1024, 1281, 1282, 15486, 260286, 521406, 782526, 1048575};
+    for (unsigned i = 0; i < sizeof(frees) / sizeof(frees[0]); i++) {
+        uint32_t f = frees[i], n = dom_pages_fitting(f, 256);
+        CHECK(n + (n + 1023) / 1024 + 1 + 256 <= f);
+        uint32_t m = n + 1;
+        CHECK(m + (m + 1023) / 1024 + 1 + 256 > f);
+    }
+}
+
+RUN_TESTS(T(min_pages_is_the_smallest_that_fits), T(directmap_pages),
+          T(pages_fitting_accounts_p2m_first), T(typical_guest), T(no_module),
+          T(region_crossing_4mb_needs_two_l1s), T(fixed_point_at_boundary), T(large_guest_many_l1s),
+          T(memory_too_small), T(hypervisor_hole_refused), T(wrap_refused), T(bad_arguments))

@@ -12,6 +12,9 @@ UNIT_SRCS_test_badimage := hypervisor/core/guest_image.c tests/tools/badimage.c
 UNIT_SRCS_test_xen_guest_info := hypervisor/core/guest_image.c
 UNIT_SRCS_test_dom_layout := hypervisor/core/dom_layout.c
 UNIT_SRCS_test_cmdline := hypervisor/core/cmdline.c
+UNIT_SRCS_test_ksyms := hypervisor/lib/ksyms.c hypervisor/include/lib/ksyms.h
+UNIT_SRCS_test_shutdown := hypervisor/core/shutdown.c hypervisor/include/hv/shutdown.h
+UNIT_SRCS_test_boot_mem := hypervisor/core/boot_mem.c hypervisor/include/hv/boot_info.h
 UNIT_SRCS_test_desc := hypervisor/arch/x86/desc.c
 UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_insn.h
 # (headers listed here are dependencies only: the rule compiles the .c files)
@@ -24,7 +27,7 @@ UNIT_CFLAGS_test_page_type := -DDEBUG
 # headers that would issue hypercalls.
 FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
 FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
-FS_UNIT_SRCS := $(FS_SRCS) tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
+FS_UNIT_SRCS := $(FS_SRCS) hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
 	guest/include/guest/fs.h guest/include/guest/vfs.h guest/include/linux/abi.h \
 	tests/unit/fs_host/guest/events.h tests/unit/fs_host/guest/mmu.h
 FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
@@ -33,9 +36,10 @@ $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_SRCS_$(t) := $(FS_UNIT_SRCS)))
 $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_CFLAGS_$(t) := $(FS_UNIT_CFLAGS)))
 
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_desc \
+	test_boot_mem test_shutdown test_ksyms \
 	test_page_type test_gp_insn $(FS_UNIT_NAMES)
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
-TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage
+TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso
 
 # Build plumbing (make runs deps first, deps.sh covers every command used): a bash script, run
 # like the binaries.
@@ -44,9 +48,15 @@ $(BUILD)/tests/unit/test_build: tests/unit/test_build.sh
 	@mkdir -p $(@D)
 	$(Q)install -m 755 $< $@
 
+# The documentation's links and ABI section citations resolve inside the clone.
+UNIT_TESTS += $(BUILD)/tests/unit/test_docs
+$(BUILD)/tests/unit/test_docs: tests/unit/test_docs.sh
+	@mkdir -p $(@D)
+	$(Q)install -m 755 $< $@
+
 # One rule per test (a template rather than .SECONDEXPANSION, which would affect every fragment).
 define UNIT_TEST_RULE
-$(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_HEADERS)
+$(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(UNIT_SRCS_$(1)) $(UNIT_HEADERS) $(call flags_file,host)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  HOSTCC  $$@")
 	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) $$(filter %.c,$$^) -o $$@
@@ -58,6 +68,25 @@ $(BUILD)/tests/tools/mkbadimage: tests/tools/mkbadimage.c tests/tools/badimage.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(filter %.c,$^) -o $@
+
+# fbrender draws text with the framebuffer console's own font (generated from the PCF at build
+# time) to check a screendump against.
+$(BUILD)/tests/tools/fbrender: tests/tools/fbrender.c $(FONT_C) hypervisor/include/hv/font.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) tests/tools/fbrender.c $(FONT_C) -o $@
+
+# The ISO of the framebuffer scenario (fbcon-uefi.scn): a panic on purpose that leaves the
+# machine halted with its report on the screen. Its own work files (image.mk), so the shipped
+# ISO is not rebuilt.
+# (The sub-make builds it with image.mk's own ISO rule: this one is not defined there.)
+FBCON_ISO := $(BUILD)/tests/fbcon.iso
+FBCON_HV_ARGS := console=com1,vga exit=none oncrash=halt panic=test
+ifneq ($(ISO),$(FBCON_ISO))
+$(FBCON_ISO): $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) FORCE
+	$(Q)$(MAKE) --no-print-directory iso ISO=$@ HV_ARGS='$(FBCON_HV_ARGS)' GUEST_ARGS= \
+		GUEST=$(GUEST_ELF)
+endif
 
 # Run every binary even after a failure; fail at the end if any did. When a real guest image has
 # been built, also check that each mkbadimage variant breaks it the advertised way.

@@ -54,6 +54,12 @@ static inline int HYPERVISOR_shutdown(uint32_t reason)
 {
     return HYPERVISOR_sched_op(SCHEDOP_shutdown | (reason << SCHEDOP_reasonshift));
 }
+/* [ours] poweroff with an exit status (public/xen.h, SCHEDOP_statusshift). */
+static inline int HYPERVISOR_shutdown_status(uint32_t reason, uint32_t status)
+{
+    return HYPERVISOR_sched_op(SCHEDOP_shutdown | (reason << SCHEDOP_reasonshift) |
+                               (status << SCHEDOP_statusshift));
+}
 
 /* page_nr = VA >> 12 ([ours] or the VA itself when >= UVMF_VA_THRESHOLD). */
 static inline int HYPERVISOR_update_va_mapping(uint32_t page_nr, uint32_t pte, uint32_t flags)

@@ -10,8 +10,9 @@
 #include <guest/mmu.h> /* pfn_to_mfn, the batch queue */
 
 #define KERNEL_BASE 0xC0000000u
-#define DIRECTMAP_MAX_PAGES ((0xFB800000u - KERNEL_BASE) >> 12) /* the map stops below this */
-#define MACH2PHYS ((const uint32_t *)MACH2PHYS_VIRT_START)      /* read-only M2P (ABI §1) */
+#define DIRECTMAP_MAX_PAGES \
+    ((HYPERVISOR_VIRT_START - KERNEL_BASE) >> 12)          /* up to the hypervisor hole */
+#define MACH2PHYS ((const uint32_t *)MACH2PHYS_VIRT_START) /* read-only M2P (ABI §1) */
 
 struct physmap {
     uint32_t nr_pages;    /* guest frames mapped */

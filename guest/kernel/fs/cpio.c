@@ -10,6 +10,7 @@
 #include <guest/kmem.h>
 #include <lib/string.h>
 #include "fs_impl.h"
+#include <lib/errno_names.h>
 
 struct loader {
     int err;
@@ -227,7 +228,7 @@ int fs_init(const void *cpio, size_t len)
         dirs[i] =
             ensure_dir(fs_root_inode, needed[i].name, strlen(needed[i].name), needed[i].perm, &err);
         if (!dirs[i]) {
-            printk("fs: cannot make /%s: %ld\n", needed[i].name, err);
+            printk("fs: cannot make /%s: %s\n", needed[i].name, errno_name(err));
             return (int)err;
         }
     }

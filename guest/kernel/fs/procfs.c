@@ -7,6 +7,7 @@
 #include <lib/format.h>
 #include <lib/string.h>
 #include "fs_impl.h"
+#include <lib/errno_names.h>
 
 struct procbuf {
     uint32_t len;
@@ -103,6 +104,6 @@ void procfs_init(struct inode *dir)
         int rc = procfs_register(&builtin[i]);
 
         if (rc && rc != -EEXIST)
-            printk("fs: cannot add /proc/%s: %d\n", builtin[i].name, rc);
+            printk("fs: cannot add /proc/%s: %s\n", builtin[i].name, errno_name(rc));
     }
 }

@@ -12,6 +12,7 @@
 #include <guest/console.h>
 #include <guest/physmap.h>
 #include <lib/string.h>
+#include <lib/errno_names.h>
 
 struct physmap physmap;
 static uint32_t build_va; /* the builder's stack page, reused while the map is built */
@@ -107,7 +108,7 @@ int physmap_init(const start_info_t *si)
     if (!rc)
         rc = HYPERVISOR_update_va_mapping(build_va >> 12, direct_pte(stack_pfn), UVMF_INVLPG);
     if (rc) {
-        printk("error: building the direct map failed: %d\n", rc);
+        printk("error: building the direct map failed: %s\n", errno_name(rc));
         return rc;
     }
     printk("memory: %u pages (%u MB) direct-mapped at %#x, %u kernel L1s (%u new)\n",

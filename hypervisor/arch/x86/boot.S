@@ -7,7 +7,11 @@
 #include "layout.h"
 
 #define MB_MAGIC 0x1BADB002
-#define MB_FLAGS 0x00000003 /* modules page aligned, memory info wanted */
+/* Modules page aligned, memory info wanted, and video information welcome: EGA text preferred
+ * (BIOS), a linear framebuffer accepted, which GRUB hands over under UEFI (no VGA text mode
+ * there) or when gfxpayload asks for one; it becomes a text console beside COM1. */
+#define MB_FLAGS 0x00000007
+#define MB_MODE_EGA_TEXT 1
 
 #define PTE_BOOT_FLAGS 0x3 /* present, writable */
 #define EFLAGS_ID 0x200000
@@ -20,6 +24,9 @@
     .long MB_MAGIC
     .long MB_FLAGS
     .long -(MB_MAGIC + MB_FLAGS)
+    .long 0, 0, 0, 0, 0     /* header/load/bss/entry addresses: unused (flag 16 clear, ELF) */
+    .long MB_MODE_EGA_TEXT
+    .long 0, 0, 0           /* width, height, depth: no preference */
 
     .section .boot.text, "ax"
     .code32

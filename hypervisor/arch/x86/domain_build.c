@@ -1,8 +1,9 @@
 /*
- * The domain builder (ABI §9). Checks the image, computes the layout, allocates and zeroes
- * the guest's frames, copies kernel and module in, writes the P2M list, builds the bootstrap
- * page tables (every page from v_start to the stack mapped, page tables read-only, the L2
- * pinned), fills start_info, and records every frame's type and references.
+ * The domain builder (ABI §9). With the image already checked (core/guest_image.c): computes
+ * the layout, allocates and zeroes the guest's frames, copies kernel and module in, writes the
+ * P2M list, builds the bootstrap page tables (every page from v_start to the stack mapped, page
+ * tables read-only, the L2 pinned), fills start_info, and records every frame's type and
+ * references.
  */
 #include "hv/arch.h"
 #include "hv/domain.h"
@@ -142,11 +143,8 @@ static void write_start_info(struct domain *d)
 
 int arch_build_domain(struct domain *d, const char **why)
 {
-    int err = guest_image_parse(d->image, d->image_len, &d->img, why);
-    if (err)
-        return err;
-    err = dom_layout_compute(d->img.v_start, d->img.v_kend, d->module_len, d->nr_pages, &d->layout,
-                             why);
+    int err = dom_layout_compute(d->img.v_start, d->img.v_kend, d->module_len, d->nr_pages,
+                                 &d->layout, why);
     if (err)
         return err;
     if ((err = alloc_memory(d, why)) || (err = make_shared_info(d, why)))

@@ -1,11 +1,41 @@
-/* Leaving: QEMU's debug-exit device, ACPI-style power-off, reset, halt; idle and backtraces. */
+/* Leaving: QEMU's debug-exit device, ACPI-style power-off, reset, halt, a delay before them;
+ * idle and backtraces. */
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/panic.h"
+#include "hv/time.h"
+#include "lib/ksyms.h"
+#include "lib/string.h"
 #include "layout.h"
 #include "x86.h"
 
 #define DEBUG_EXIT_PORT 0xf4
+
+/* QEMU's accelerators sign CPUID leaf 0x40000000 (hypervisor bit set): TCG as "TCGTCGTCGTCG",
+ * KVM as "KVMKVMKVM". Only reads; a real PC never sees a write to isa-debug-exit's port. */
+int arch_under_qemu(void)
+{
+    uint32_t a, sig[3];
+    cpuid(1, &a, &sig[0], &sig[1], &sig[2]);
+    if (!(sig[1] & (1u << 31)))
+        return 0;
+    cpuid(0x40000000, &a, &sig[0], &sig[1], &sig[2]);
+    return memcmp(sig, "TCGTCGTCGTCG", 12) == 0 || memcmp(sig, "KVMKVMKVM\0\0\0", 12) == 0;
+}
+
+/* Busy wait: on the TSC once it is calibrated, else on port 0x80 writes (about 1 us each). */
+void arch_delay_ms(uint32_t ms)
+{
+    uint32_t hz = arch_tsc_hz();
+    if (hz) {
+        uint64_t end = rdtsc() + (uint64_t)(hz / 1000) * ms;
+        while (rdtsc() < end)
+            __asm__ volatile("pause");
+        return;
+    }
+    for (uint64_t n = (uint64_t)ms * 1000; n > 0; n--)
+        outb(0x80, 0);
+}
 
 void arch_debug_exit(uint32_t code)
 {
@@ -58,14 +88,22 @@ void arch_irq_window(void)
     __asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
+static void frame_name(uint32_t addr)
+{
+    char name[64];
+    ksym_format(__ksyms_start, (size_t)(__ksyms_end - __ksyms_start), addr, name, sizeof(name));
+    printk(" %#x <%s>", addr, name);
+}
+
 void arch_backtrace(uint32_t eip, uint32_t ebp)
 {
     extern char hv_stack[];
     uint32_t lo = (uint32_t)hv_stack, hi = lo + HV_STACK_SIZE;
-    printk("(hv)   backtrace: %#x", eip);
+    printk("(hv)   backtrace:");
+    frame_name(eip);
     for (int depth = 0; depth < 16 && ebp >= lo && ebp + 8 <= hi; depth++) {
         uint32_t *frame = (uint32_t *)ebp;
-        printk(" %#x", frame[1]);
+        frame_name(frame[1]);
         if (frame[0] <= ebp)
             break;
         ebp = frame[0];

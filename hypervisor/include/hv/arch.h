@@ -29,6 +29,7 @@ uint32_t arch_m2p_get(uint32_t mfn);
 void arch_m2p_init(uint32_t max_mfn);
 
 /* Domains. */
+/* Build d from its checked image (d->img) and d->nr_pages; 0 or -errno with *why. */
 int arch_build_domain(struct domain *d, const char **why);
 void arch_copy_hv_slots(uint32_t *l2);
 void arch_enter_guest(struct domain *d) __attribute__((noreturn));
@@ -59,8 +60,10 @@ void arch_debug_exit(uint32_t code); /* isa-debug-exit on port 0xf4: QEMU exits 
 void arch_poweroff(void);
 void arch_reboot(void);
 void arch_halt(void) __attribute__((noreturn));
-void arch_idle(void); /* halt until the next interrupt */
-/* "(hv)   backtrace: EIP ret ret ...", walking saved frame pointers from ebp. */
+int arch_under_qemu(void);       /* QEMU's CPUID signature (TCG or KVM) */
+void arch_delay_ms(uint32_t ms); /* busy wait, interrupts as they are */
+void arch_idle(void);            /* halt until the next interrupt */
+/* "(hv)   backtrace: EIP <name+off> RET <name+off> ...", walking saved frame pointers. */
 void arch_backtrace(uint32_t eip, uint32_t ebp);
 struct panic_state;
 /* A panic from a trap frame: the frame, the stack it was on, the control registers. */
@@ -73,5 +76,8 @@ void arch_serial_putc(char c);
 int arch_serial_getc(void); /* -1 when no byte is waiting */
 int arch_vga_init(void);    /* 0 when a text-mode buffer is usable */
 void arch_vga_putc(char c);
+struct boot_fb;
+int arch_fb_init(const struct boot_fb *fb); /* 0 when the loader's framebuffer is usable */
+void arch_fb_putc(char c);
 
 #endif

@@ -8,22 +8,30 @@
 #define CONSOLE_COM1 1u
 #define CONSOLE_VGA 2u
 
-enum on_crash { ON_CRASH_HALT = 0, ON_CRASH_REBOOT = 1 };
+enum on_crash { ON_CRASH_REBOOT = 0, ON_CRASH_HALT = 1, ON_CRASH_POWEROFF = 2 };
+enum exit_mode { EXIT_AUTO = 0, EXIT_DEBUG = 1, EXIT_NONE = 2 };
+enum log_level { LOG_INFO = 0, LOG_DEBUG = 1 };
+
+#define CRASH_DELAY_DEFAULT 10 /* seconds before oncrash= acts (Linux's panic=10) */
+#define CRASH_DELAY_MAX 3600
 
 struct hv_options {
-    unsigned console;       /* CONSOLE_* mask; default COM1|VGA */
-    uint64_t mem_bytes;     /* guest memory (mem=64M); 0 = the default size */
-    int exit_debug;         /* exit=debug: leave QEMU through isa-debug-exit on port 0xf4 */
-    enum on_crash on_crash; /* oncrash=halt|reboot; default halt */
-    int panic_test;         /* panic=test: panic right after boot (tests the panic report) */
+    unsigned console;        /* CONSOLE_* mask; default COM1|VGA */
+    uint64_t mem_bytes;      /* guest memory (mem=64M); 0 = the default size */
+    enum exit_mode exit;     /* exit=auto|debug|none: when to leave QEMU through isa-debug-exit */
+    enum on_crash on_crash;  /* oncrash=reboot|halt|poweroff; default reboot */
+    unsigned crash_delay;    /* crashdelay=<seconds> before oncrash= acts; default 10 */
+    enum log_level loglevel; /* loglevel=info|debug; default info */
+    int panic_test;          /* panic=test: panic right after boot (tests the panic report) */
     char guest_cmdline[MAX_GUEST_CMDLINE]; /* everything after "--", trimmed, NUL-terminated */
 };
 
 /*
  * Fill *o from a multiboot command line. The first word is the image path when it holds no
  * '=' and is not "--" (GRUB and QEMU both put it there) and is skipped. Options:
- *   console=com1|vga|com1,vga   mem=<n>[K|M|G] (plain n = bytes)   exit=debug|none
- *   oncrash=halt|reboot         panic=test (a panic on purpose, right after boot)
+ *   console=com1|vga|com1,vga   mem=<n>[K|M|G] (plain n = bytes)   exit=auto|debug|none
+ *   oncrash=reboot|halt|poweroff   crashdelay=<seconds>   loglevel=info|debug
+ *   panic=test (a panic on purpose, right after boot)
  *   --  (rest goes to the guest, at most 255 bytes)
  * Unknown options or bad values are reported through warn(msg, word) once each and
  * otherwise ignored; the defaults stay. Never fails.

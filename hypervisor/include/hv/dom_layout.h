@@ -30,4 +30,17 @@ struct dom_layout {
 int dom_layout_compute(uint32_t v_start, uint32_t v_kend, uint32_t mod_len, uint32_t nr_pages,
                        struct dom_layout *l, const char **why);
 
+/* The smallest nr_pages whose bootstrap region (kernel, module, P2M, page tables, start_info,
+ * stack) fits in the guest's own pages. 0 when v_kend < v_start. */
+uint32_t dom_layout_min_pages(uint32_t v_start, uint32_t v_kend, uint32_t mod_len);
+
+/* How many pages a guest loaded at v_start can direct-map: those between v_start and
+ * HYPERVISOR_VIRT_START (a Xen guest maps its pseudo-physical memory at v_start + pfn * 4 KB). */
+uint32_t dom_directmap_pages(uint32_t v_start);
+
+/* The largest guest that fits in `free` frames once the hypervisor has taken from them what the
+ * guest costs it (the P2M list, 4 bytes a page, and shared_info) and `reserve` frames for its
+ * own later use. */
+uint32_t dom_pages_fitting(uint32_t free, uint32_t reserve);
+
 #endif

@@ -21,7 +21,9 @@ struct domain {
     /* Filled by the builder. */
     struct guest_image img;
     struct dom_layout layout;
-    uint32_t *p2m;   /* hypervisor's copy: machine frame of each guest PFN */
+    uint32_t *p2m;     /* hypervisor's copy: machine frame of each guest PFN */
+    const void *ksyms; /* a copy of the guest's symbol table (lib/ksyms.h), for crash reports */
+    uint32_t ksyms_len;
     uint32_t l2_mfn; /* the address space loaded in CR3 */
     uint32_t shared_info_mfn;
     shared_info_t *shared_info;
@@ -57,12 +59,13 @@ static inline struct domain *current_domain(void)
     return &dom0;
 }
 
-/* Shut the domain down for good (SHUTDOWN_* reason) and act as the command line says. */
 /* Raise a port / the port bound to a VIRQ (dropped when the VIRQ is not bound). */
 void evtchn_raise(struct domain *d, uint32_t port);
 void send_virq(struct domain *d, unsigned virq);
 
-void domain_shutdown(struct domain *d, unsigned reason) __attribute__((noreturn));
+/* Shut the domain down for good (SHUTDOWN_* reason; status: the exit status a poweroff
+ * carries, [ours]) and end the machine as the command line says (hv/shutdown.h). */
+void domain_shutdown(struct domain *d, unsigned reason, unsigned status) __attribute__((noreturn));
 /* The guest did something it cannot survive: report why, with its registers, and shut it
  * down with reason crash. */
 void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, ...)

@@ -42,8 +42,10 @@ extern uint32_t max_mfn; /* one past the highest RAM frame below 4 GB */
 
 /*
  * Build the frame table: ram[] are the usable RAM ranges, reserved[] the ranges in use at
- * boot (hypervisor image, boot modules, low memory). The table itself is placed in
- * direct-mapped RAM outside every reserved range. Returns 0 or -XEN_ENOMEM.
+ * boot (hypervisor image, boot modules, low memory) or reserved by the firmware. RAM frames
+ * are whole 4 KB frames inside a RAM range; a frame touching a reserved range is never free.
+ * The table itself is placed in direct-mapped RAM outside every reserved range. Returns 0 or
+ * -XEN_ENOMEM (no room for it).
  */
 int frame_table_init(const struct mem_range *ram, unsigned nr_ram, const struct mem_range *reserved,
                      unsigned nr_reserved);
@@ -58,6 +60,10 @@ void frame_free(uint32_t mfn);
 /* Hand boot-reserved RAM (modules once copied) back to the allocator. */
 void frame_release(uint64_t start, uint64_t end);
 uint32_t frame_free_count(void);
+/* Free frames below the direct-map limit: what the hypervisor's own allocations can use. */
+uint32_t frame_free_low_count(void);
+/* Size of the frame table for nr_frames frames (page-aligned). */
+uint64_t frame_table_bytes(uint32_t nr_frames);
 
 static inline int frame_owned_by(uint32_t mfn, uint16_t dom)
 {

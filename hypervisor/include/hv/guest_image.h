@@ -23,6 +23,8 @@ struct guest_image {
     unsigned nr_segs;
     struct guest_seg segs[GUEST_IMAGE_MAX_SEGS];
     char info[GUEST_INFO_MAX]; /* the __xen_guest string */
+    uint32_t ksyms_off;        /* its .ksyms section (lib/ksyms.h) in the file, if any: */
+    uint32_t ksyms_len;        /* 0 when there is none */
 };
 
 /*

@@ -25,13 +25,21 @@ struct multiboot_info {
     uint32_t config_table;
     uint32_t boot_loader_name;
     uint32_t apm_table;
-    uint32_t vbe[4];
-    uint32_t vbe_mode_etc[2];
-    uint64_t framebuffer_addr;
+    uint32_t vbe_control_info, vbe_mode_info;
+    uint16_t vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
+    uint64_t framebuffer_addr; /* offset 88 */
     uint32_t framebuffer_pitch, framebuffer_width, framebuffer_height;
     uint8_t framebuffer_bpp, framebuffer_type;
+    /* Type 1 (RGB): red, green, blue field position and mask size, in bits. The specification
+     * puts them at offset 110, but GRUB, the loader that sets framebuffers up, writes its own
+     * unpacked struct, where they follow a 4-byte-aligned union: offset 112. */
+    uint8_t pad[2];
+    uint8_t color_info[6];
 } __attribute__((packed));
+_Static_assert(__builtin_offsetof(struct multiboot_info, framebuffer_addr) == 88, "multiboot");
+_Static_assert(__builtin_offsetof(struct multiboot_info, color_info) == 112, "multiboot (GRUB)");
 
+#define MB_FRAMEBUFFER_TYPE_RGB 1
 #define MB_FRAMEBUFFER_TYPE_EGA_TEXT 2
 
 struct multiboot_module {

@@ -1,4 +1,4 @@
-/* The hypervisor's options (parsed from its command line at boot) and its exit codes. */
+/* The hypervisor's options, parsed from its command line at boot. */
 #ifndef HV_OPTIONS_H
 #define HV_OPTIONS_H
 
@@ -6,9 +6,6 @@
 
 extern struct hv_options hv_opts;
 
-/* Values written to isa-debug-exit with exit=debug (QEMU exits with (value << 1) | 1).
- * A guest shutdown writes its SHUTDOWN_* reason (0-3). */
-#define HV_EXIT_BAD_IMAGE 0x10
-#define HV_EXIT_PANIC 0x11
+/* The values written to isa-debug-exit are in hv/shutdown.h. */
 
 #endif

@@ -3,6 +3,7 @@
  * Included by the hypervisor and by the guest; never copied. Every size and offset that
  * the ABI fixes is pinned with a static assertion at the end of the file.
  * Facts come from the Xen 2.0.0 interface; items marked [ours] are this project's.
+ * "ABI §N" here and in every source file is section N of docs/abi.md.
  */
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H
@@ -113,6 +114,10 @@
 #define SCHEDOP_shutdown 2
 #define SCHEDOP_cmdmask 0xffu
 #define SCHEDOP_reasonshift 8
+/* [ours] shutdown with SHUTDOWN_poweroff: bits 16-23 carry an exit status (the appliance's
+ * first process), which the hypervisor reports and passes on (QEMU's exit status). Xen 2.0
+ * guests leave them 0; other reasons refuse a nonzero status with -EINVAL. */
+#define SCHEDOP_statusshift 16
 
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot 1
