@@ -38,6 +38,12 @@ mutation-test: deps
 scenario-test: iso test-isos $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/run-tests.sh --scenarios $(SCENARIO)
 
+# The MMU and trap scenarios again on a DEBUG=1 build (ASSERTs compiled in), in its own build
+# directory; CI runs it after make test.
+.PHONY: debug-test
+debug-test: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/debug DEBUG=1 scenario-test SCENARIO='mmu-* traps-*'
+
 # The initramfs build stages $(BUILD)/appliance/rootfs, the native runs' root.
 RING3 ?=
 .PHONY: ring3-test
