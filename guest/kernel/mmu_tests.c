@@ -382,6 +382,9 @@ void mmu_tests(const start_info_t *si, const char *mode)
     else if (strcmp(mode, "mmu-isolation") == 0) {
         test_isolation(); /* prints its own summary */
         return;
+    } else if (strcmp(mode, "mmu-review") == 0) {
+        test_review(si); /* prints its own summary */
+        return;
     }
     printk("%s: %u ok, %u failed\n", mode, nr_ok, nr_failed);
 }
