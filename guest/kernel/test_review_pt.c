@@ -12,6 +12,7 @@
 #include <guest/mmu.h>
 #include <guest/review.h>
 #include <guest/time.h>
+#include <guest/user.h>
 #include <lib/format.h>
 #include <lib/string.h>
 
@@ -132,6 +133,94 @@ static void flags_only_changes(void)
     unpin(mfn(l1));
     pfn_free(l1);
     pfn_free(y);
+}
+
+/* Tables that map themselves (or each other) writable: validating the entries takes a writable
+ * reference on the very frame that is becoming a table. Each must be refused. */
+static void self_referencing_tables(void)
+{
+    uint32_t x = rv_new_frame(0), xm = mfn(x), rw = PTE_P | PTE_RW | PTE_A | PTE_D;
+    uint32_t *p = scratch_map(SCR, x);
+    p[5] = xm << 12 | rw;
+    scratch_unmap(SCR);
+    int rc = pin(xm, MMUEXT_PIN_L1_TABLE);
+    if (rc == 0)
+        unpin(xm);
+    check_eq("self: an L1 mapping itself writable, pinned", rc, -XEN_EINVAL);
+    unsigned slot = rv_free_slots(1);
+    rc = rv_mmu1(rv_l2e(slot), xm << 12 | PTE_P | PTE_RW | PTE_A);
+    if (rc == 0)
+        rv_mmu1(rv_l2e(slot), 0);
+    check_eq("self: ... hooked into the L2 instead", rc, -XEN_EINVAL);
+
+    /* An L2 whose L1 maps the L2 writable; two L1s in one L2 mapping each other writable. */
+    uint32_t b = rv_new_frame(0), l = rv_new_frame(0), y = rv_new_frame(0);
+    p = scratch_map(SCR, l);
+    p[0] = mfn(b) << 12 | rw;
+    scratch_unmap(SCR);
+    p = scratch_map(SCR, b);
+    p[0] = mfn(l) << 12 | PTE_P | PTE_RW | PTE_A;
+    scratch_unmap(SCR);
+    rc = pin(mfn(b), MMUEXT_PIN_L2_TABLE);
+    if (rc == 0)
+        unpin(mfn(b));
+    check_eq("self: an L2 whose L1 maps the L2 writable, pinned", rc, -XEN_EINVAL);
+    p = scratch_map(SCR, x);
+    p[5] = mfn(y) << 12 | rw;
+    scratch_unmap(SCR);
+    p = scratch_map(SCR, y);
+    p[0] = xm << 12 | rw;
+    scratch_unmap(SCR);
+    p = scratch_map(SCR, b);
+    p[0] = xm << 12 | PTE_P | PTE_RW | PTE_A;
+    p[1] = mfn(y) << 12 | PTE_P | PTE_RW | PTE_A;
+    scratch_unmap(SCR);
+    rc = pin(mfn(b), MMUEXT_PIN_L2_TABLE);
+    if (rc == 0)
+        unpin(mfn(b));
+    check_eq("self: an L2 with two L1s mapping each other writable, pinned", rc, -XEN_EINVAL);
+    p = scratch_map(SCR, b);
+    p[0] = xm << 12 | PTE_P | PTE_RW | PTE_A;
+    p[1] = xm << 12 | PTE_P | PTE_RW | PTE_A;
+    scratch_unmap(SCR);
+    p = scratch_map(SCR, x);
+    p[5] = mfn(b) << 12 | PTE_P | PTE_A; /* read-only: a legal alias of the L2 */
+    scratch_unmap(SCR);
+    rc = pin(mfn(b), MMUEXT_PIN_L2_TABLE);
+    check_eq("self: an L2 with one L1 twice, mapping the L2 read-only", rc, 0);
+    if (rc == 0) {
+        check_eq("self: ... the L1 cannot be made writable now",
+                 uvm_refused(xm << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), -XEN_EPERM);
+        check_eq("self: ... nor the L2", uvm_refused(mfn(b) << 12 | PTE_P | PTE_RW | PTE_A),
+                 -XEN_EPERM);
+        unpin(mfn(b));
+    }
+    check_eq("self: all of it plain memory again",
+             uvm_refused(mfn(b) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D) |
+                 uvm_refused(xm << 12 | PTE_P | PTE_RW | PTE_A | PTE_D) |
+                 uvm_refused(mfn(y) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D),
+             0);
+    pfn_free(x);
+    pfn_free(b);
+    pfn_free(l);
+    pfn_free(y);
+}
+
+/* NEW_BASEPTR to an L2 nobody pinned: it is validated for CR3, and freed when CR3 leaves it. */
+static void unpinned_base(void)
+{
+    uint32_t b = rv_new_frame(0);
+    uint32_t *p = scratch_map(SCR, b);
+    for (unsigned s = KERNEL_L2_FIRST; s < HYPERVISOR_L2_FIRST_SLOT; s++)
+        p[s] = boot_l2[s];
+    scratch_unmap(SCR);
+    check_eq("base: switch to an unpinned L2", as_switch_mfn(mfn(b), user_entry_stack_top()), 0);
+    check_eq("base: ... which cannot be mapped writable meanwhile",
+             uvm_refused(mfn(b) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), -XEN_EPERM);
+    check_eq("base: back home", as_switch_home(user_entry_stack_top()), 0);
+    check_eq("base: the unpinned L2 is plain memory again",
+             uvm_refused(mfn(b) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
+    pfn_free(b);
 }
 
 /* A frame filled with one PTE (or PDE) value, entries 0..n-1. */
@@ -385,6 +474,8 @@ void review_page_tables(void)
     linear_other_l2();
     linear_self_leak();
     flags_only_changes();
+    self_referencing_tables();
+    unpinned_base();
     count_limits();
     plain_store_into_tables();
     shared_info_types();

@@ -39,6 +39,9 @@ TRIGGER_U(outb_arg, B_OUTB_ARG)
 TRIGGER_K(df_pf, B_DF_PF)
 TRIGGER_K(nt_iret, B_NT_IRET)
 TRIGGER_K(load_fs, B_LOAD_FS)
+/* Ring 3 that only leaves again (its SYS_exit is an int $0x80, through the fast trap if on). */
+#define B_NOTHING(P) EIP(P) RESUME(P)
+TRIGGER_U(exit_now, B_NOTHING)
 
     .text
 /* uint32_t rv_hypercall_df(nr, a1, a2, a3): the hypercall entered with DF = 1. */
@@ -129,6 +132,37 @@ rv_int81_on:
     int $0x81
 rv_int81_on_eip:
     movl %ecx, %esp
+    ret
+
+/* void rv_int81_ss_esp(ss, esp): int $0x81 with SS:ESP as given (test=mmu-review-*). */
+    .globl rv_int81_ss_esp
+rv_int81_ss_esp:
+    movl %esp, rv_saved_esp
+    movl %ss, %eax
+    movl %eax, rv_saved_ss
+    movl 4(%esp), %eax
+    movl 8(%esp), %ecx
+    movl %eax, %ss
+    movl %ecx, %esp
+    int $0x81
+    movl rv_saved_ss, %eax
+    movl %eax, %ss
+    movl rv_saved_esp, %esp
+    ret
+
+/* void rv_upcall_on(esp): upcalls unmasked, then a hypercall with ESP as given: the pending
+ * event is delivered on that stack on the way out. */
+    .globl rv_upcall_on
+rv_upcall_on:
+    pushl %ebx
+    movl %esp, rv_saved_esp
+    movl 8(%esp), %esp
+    movb $0, shared_info_page + 1
+    movl $17, %eax
+    xorl %ebx, %ebx
+    int $0x82
+    movl rv_saved_esp, %esp
+    popl %ebx
     ret
 
 /* uint32_t rv_hypercall_tf(nr): the hypercall entered with TF = 1 (single step). */
@@ -242,6 +276,10 @@ rv_db_eip:
 rv_81_hits:
     .long 0
 rv_81_eip:
+    .long 0
+rv_saved_esp:
+    .long 0
+rv_saved_ss:
     .long 0
 
     .section .note.GNU-stack, "", @progbits

@@ -37,6 +37,7 @@ void review_tlb(void);
 void review_descriptors(void);
 void review_cpu(void);
 void review_calls(void);
+void test_review_crash(const char *variant); /* test=mmu-review-VARIANT */
 
 /* arch/x86/review_triggers.S */
 uint32_t rv_hypercall_df(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3); /* with DF = 1 */
@@ -52,8 +53,10 @@ extern char rv_count_db[], rv_count_81[];
 extern volatile uint32_t rv_db_hits, rv_db_eip, rv_81_hits, rv_81_eip;
 void rv_int81_on(uint32_t stack_top); /* int $0x81 on another ring-1 stack */
 extern char rv_int81_on_eip[];
-void rv_fpu_fill(const void *pattern128); /* fninit, XMM0-7 and ST0-7 from the pattern */
-void rv_fxsave(void *area512);            /* 16-byte aligned */
+void rv_int81_ss_esp(uint32_t ss, uint32_t esp); /* int $0x81 with that SS:ESP */
+void rv_upcall_on(uint32_t esp);                 /* upcalls unmasked, a hypercall with that ESP */
+void rv_fpu_fill(const void *pattern128);        /* fninit, XMM0-7 and ST0-7 from the pattern */
+void rv_fxsave(void *area512);                   /* 16-byte aligned */
 void rv_fpu_arm_pending(void); /* a pending x87 #MF (ZM unmasked, 1/0), MXCSR all unmasked */
 void rv_fpu_disarm(void);      /* fnclex, fninit, default MXCSR */
 void rv_sgdt(void *six), rv_sidt(void *six);
