@@ -26,6 +26,7 @@ TRIG_U(outb_arg);
 TRIG_K(df_pf);
 TRIG_K(nt_iret);
 TRIG_U(bounced);
+TRIG_U(int2b);
 extern char trap_0x81[], trap_1[];
 
 #define DR7_L0 0x1u
@@ -352,6 +353,35 @@ static void fast_trap_vectors(uint32_t port)
                "no VIRQ_TIMER");
 }
 
+/* set_trap_table turning the fast-trap vector into an interrupt gate: the CPU cannot set
+ * upcall_mask, so the vector must go back to the bounce path, which does. Every port is masked
+ * meanwhile, so that clearing upcall_mask delivers nothing. */
+static void fast_trap_becomes_interrupt_gate(void)
+{
+    static uint32_t saved[32];
+    for (unsigned i = 0; i < 32; i++) {
+        saved[i] = shinfo->evtchn_mask[i];
+        shinfo->evtchn_mask[i] = ~0u;
+    }
+    shinfo->evtchn_upcall_pending = 0;
+    trap_table1(0x2b, 3, FLAT_RING1_CS, (uint32_t)rv_count_mask);
+    check_eq("fast trap 0x2b: set", HYPERVISOR_set_fast_trap(0x2b), 0);
+    int rc = trap_table1(0x2b, 4 | 3, FLAT_RING1_CS, (uint32_t)rv_count_mask);
+    rv_mask_hits = 0;
+    rv_mask_seen = 0xff;
+    shinfo->evtchn_upcall_mask = 0;
+    run_user(u_int2b);
+    shinfo->evtchn_upcall_mask = 1;
+    printk("fast trap 0x2b made an interrupt gate: %d; handler ran %u time(s), upcall_mask %u\n",
+           rc, rv_mask_hits, rv_mask_seen);
+    check_true("fast trap 0x2b made an interrupt gate: entered with upcall_mask set",
+               rc != 0 || (rv_mask_hits == 1 && rv_mask_seen == 1), "%u entries, mask %u",
+               rv_mask_hits, rv_mask_seen);
+    HYPERVISOR_set_fast_trap(0);
+    for (unsigned i = 0; i < 32; i++)
+        shinfo->evtchn_mask[i] = saved[i];
+}
+
 /* What the unprivileged instructions show: notes only (no UMIP on this CPU model). */
 static void visible_tables(void)
 {
@@ -388,6 +418,7 @@ void review_cpu(void)
     fpu_state(port);
     io_ports();
     fast_trap_vectors(port);
+    fast_trap_becomes_interrupt_gate();
     visible_tables();
     stack_selectors();
 }

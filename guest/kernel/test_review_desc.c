@@ -286,6 +286,72 @@ static void ldt_remaps(void)
     pfn_free(b);
 }
 
+/* SET_LDT(0) and a move to another LDT: the old page goes back to the guest, writable; the CPU's
+ * LDTR must not keep pointing at it. */
+static void ldt_drops(void)
+{
+    uint32_t a = rv_new_frame(0), b = rv_new_frame(0), va = scratch_va(SCR);
+    uint32_t vb = scratch_va(SCR + 1);
+    frame_put(a, 1, seg(0, MARK_LIMIT_A, TYPE_DATA_RW, 1, F_B));
+    rv_uvm(va, mfn(a) << 12 | PTE_P | PTE_A);
+    check_eq("ldt drop: LDT set up", set_ldt(va, 16), 0);
+    check_eq("ldt drop: SET_LDT of nothing", set_ldt(0, 0), 0);
+    rv_uvm(va, 0);
+    check_eq("ldt drop: the old page mapped writable",
+             rv_uvm(va, mfn(a) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
+    struct gdt_desc c = conforming0();
+    volatile struct gdt_desc *old = (volatile struct gdt_desc *)va;
+    old[1].lo = c.lo, old[1].hi = c.hi;
+    check_true("ldt drop: no LDT is live afterwards", rv_lsl(LDT_SEL(1)) < 0, "LSL %lld",
+               rv_lsl(LDT_SEL(1)));
+    old[1].lo = old[1].hi = 0;
+    frame_put(a, 1, seg(0, MARK_LIMIT_A, TYPE_DATA_RW, 1, F_B));
+    rv_uvm(va, mfn(a) << 12 | PTE_P | PTE_A);
+    rv_uvm(vb, mfn(b) << 12 | PTE_P | PTE_A);
+    set_ldt(va, 16);
+    check_eq("ldt drop: moved to another (empty) LDT page", set_ldt(vb, 16), 0);
+    rv_uvm(va, mfn(a) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D);
+    old[1].lo = c.lo, old[1].hi = c.hi;
+    check_true("ldt drop: the old page is not live", rv_lsl(LDT_SEL(1)) < 0, "LSL %lld",
+               rv_lsl(LDT_SEL(1)));
+    set_ldt(0, 0);
+    rv_uvm(va, 0);
+    rv_uvm(vb, 0);
+    pfn_free(a);
+    pfn_free(b);
+}
+
+/* set_gdt with several frames: a bad one last must leave no reference on the good ones, and the
+ * live frame may be listed with new ones. */
+static void gdt_frame_lists(void)
+{
+    static uint32_t frames[3];
+    static hv_stats_t a, b;
+    uint32_t y = gdt_copy_frame(), z = rv_new_frame(0);
+    HYPERVISOR_hv_stats(&a);
+    frames[0] = mfn(y), frames[1] = mfn(z), frames[2] = 0x100; /* the hypervisor's */
+    check_eq("gdt list: two good frames and a foreign one", HYPERVISOR_set_gdt(frames, 1536),
+             -XEN_EPERM);
+    frames[2] = current_l2_mfn();
+    check_eq("gdt list: two good frames and a page table", HYPERVISOR_set_gdt(frames, 1536),
+             -XEN_EPERM);
+    HYPERVISOR_hv_stats(&b);
+    check_true("gdt list: the refusals took no reference",
+               a.guest_type_refs == b.guest_type_refs && a.guest_refs == b.guest_refs,
+               "type refs %u -> %u, refs %u -> %u", a.guest_type_refs, b.guest_type_refs,
+               a.guest_refs, b.guest_refs);
+    frames[0] = gdt_frame(), frames[1] = mfn(y);
+    check_eq("gdt list: the live frame and a new one", HYPERVISOR_set_gdt(frames, 1024), 0);
+    check_eq("gdt list: the new one is read-only now",
+             rv_uvm(scratch_va(SCR), mfn(y) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), -XEN_EPERM);
+    check_eq("gdt list: back to one frame", set_gdt1(gdt_frame(), GDT_ENTRIES), 0);
+    HYPERVISOR_hv_stats(&b);
+    check_true("gdt list: the second frame released", a.guest_type_refs == b.guest_type_refs,
+               "type refs %u -> %u", a.guest_type_refs, b.guest_type_refs);
+    pfn_free(y);
+    pfn_free(z);
+}
+
 /* After set_gdt moves to another frame, the old one is plain memory the guest may write: the CPU
  * must not keep reading descriptors from it (a stale mapping in the hypervisor's area), in this
  * address space or in one built before the move. */
@@ -374,7 +440,9 @@ void review_descriptors(void)
     gdt_counts();
     ldt_counts();
     ldt_remaps();
+    ldt_drops();
     gdt_moves();
+    gdt_frame_lists();
     accessed_bit();
     offsets_in_the_hole();
 }

@@ -42,6 +42,8 @@ TRIGGER_K(load_fs, B_LOAD_FS)
 /* Ring 3 that only leaves again (its SYS_exit is an int $0x80, through the fast trap if on). */
 #define B_NOTHING(P) EIP(P) RESUME(P)
 TRIGGER_U(exit_now, B_NOTHING)
+#define B_INT2B(P) EIP(P) int $0x2b; RESUME(P)
+TRIGGER_U(int2b, B_INT2B)
 
     .text
 /* uint32_t rv_hypercall_df(nr, a1, a2, a3): the hypercall entered with DF = 1. */
@@ -121,6 +123,16 @@ rv_count_81:
     pushl %eax
     movl 4(%esp), %eax
     movl %eax, %ss:rv_81_eip
+    popl %eax
+    iret
+
+/* A handler noting upcall_mask as it finds it on entry. */
+    .globl rv_count_mask
+rv_count_mask:
+    pushl %eax
+    movzbl %ss:shared_info_page + 1, %eax
+    movl %eax, %ss:rv_mask_seen
+    incl %ss:rv_mask_hits
     popl %eax
     iret
 
@@ -278,6 +290,11 @@ rv_81_hits:
 rv_81_eip:
     .long 0
 rv_saved_esp:
+    .long 0
+    .globl rv_mask_seen, rv_mask_hits
+rv_mask_seen:
+    .long 0
+rv_mask_hits:
     .long 0
 rv_saved_ss:
     .long 0

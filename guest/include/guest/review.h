@@ -52,6 +52,8 @@ uint32_t rv_hypercall_tf(uint32_t nr); /* with TF = 1 */
 extern char rv_count_db[], rv_count_81[];
 extern volatile uint32_t rv_db_hits, rv_db_eip, rv_81_hits, rv_81_eip;
 void rv_int81_on(uint32_t stack_top); /* int $0x81 on another ring-1 stack */
+extern char rv_count_mask[];          /* a handler noting upcall_mask on entry */
+extern volatile uint32_t rv_mask_seen, rv_mask_hits;
 extern char rv_int81_on_eip[];
 void rv_int81_ss_esp(uint32_t ss, uint32_t esp); /* int $0x81 with that SS:ESP */
 void rv_upcall_on(uint32_t esp);                 /* upcalls unmasked, a hypercall with that ESP */
