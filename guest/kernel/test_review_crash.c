@@ -88,6 +88,19 @@ void test_review_crash(const char *v)
     } else if (strcmp(v, "upcall-hole") == 0) {
         pending_event();
         rv_upcall_on(t);
+    } else if (strcmp(v, "backtrace-loop") == 0) {
+        /* A frame-pointer chain that points at itself; the bounce fails (ESP unmapped). */
+        static uint32_t frame[2];
+        frame[0] = (uint32_t)frame;
+        frame[1] = 0xc0000000u;
+        arm();
+        rv_bounce_with_ebp((uint32_t)frame, 0x40000000u);
+    } else if (strcmp(v, "backtrace-hole") == 0) {
+        /* A chain into the hypervisor: the report must not print what lies there. */
+        const volatile uint32_t *h = (const volatile uint32_t *)t;
+        printk("review-crash: words at the target: %#x %#x\n", h[0], h[1]);
+        arm();
+        rv_bounce_with_ebp(t, 0x40000000u);
     } else {
         printk("review-crash: unknown variant %s\n", v);
         return;

@@ -11,10 +11,13 @@
 #include <guest/gdt.h>
 #include <guest/mmu.h>
 #include <guest/review.h>
+#include <guest/probe.h>
 #include <guest/time.h>
 #include <guest/user.h>
 #include <lib/format.h>
 #include <lib/string.h>
+
+TRIG_K(read_arg);
 
 #define M2P ((const volatile uint32_t *)HYPERVISOR_VIRT_START)
 #define SCR 12        /* scratch slot for mappings that must be refused */
@@ -92,6 +95,41 @@ static void linear_self_leak(void)
     check_eq("linear: that L2 unpinned", as_destroy(&b), 0);
     check_eq("linear: its frame is plain memory again (no circular reference)",
              uvm_refused(bm << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
+}
+
+/* Through a self-map, every L2 entry is read as a PTE, the hypervisor's slots 1008-1023 too: an
+ * entry there that maps a 4 MB page (PSE) would show the first 4 KB of it to ring 1, and its L1s
+ * show where the hypervisor keeps what. The M2P's L1 (slot 1008) is fair game (ABI §1). */
+static void hypervisor_slots_through_self_map(void)
+{
+    char name[96];
+    unsigned s = rv_free_slots(1), pse = 0, tables = 0;
+    const struct probe_case rd = {"read", 1, k_read_arg, k_read_arg_eip, k_read_arg_resume,
+                                  0,      0, 0};
+    for (unsigned i = HYPERVISOR_L2_FIRST_SLOT; i < 1024; i++) {
+        uint32_t e = boot_l2[i];
+        pse += (e & PTE_P) && (e & PTE_PSE_PAT);
+        tables += (e & PTE_P) && !(e & PTE_PSE_PAT);
+    }
+    printk("note: hypervisor L2 slots: %u map 4 MB pages, %u map L1s (slot 1009: %#x)\n", pse,
+           tables, boot_l2[1009]);
+    check_eq("self-map: read-only self-map", rv_mmu1(rv_l2e(s), current_l2_mfn() << 12 | PTE_P), 0);
+    unsigned readable = 0;
+    for (unsigned i = HYPERVISOR_L2_FIRST_SLOT + 1; i < 1024; i++) {
+        uint32_t e = boot_l2[i];
+        if (!(e & PTE_P))
+            continue;
+        trig_arg = s << 22 | i << 12;
+        unsigned hits = probe_fire(&rd);
+        if (!hits && (e & PTE_PSE_PAT)) {
+            snprintf(name, sizeof(name), "self-map: slot %u's 4 MB page is not readable", i);
+            check_true(name, 0, "read %#x", trig_result);
+        }
+        readable += !hits;
+    }
+    printk("note: through the self-map, %u of the hypervisor's private slots are readable\n",
+           readable);
+    rv_mmu1(rv_l2e(s), 0);
 }
 
 /* An entry that keeps its frame and changes only flags may take a shortcut past validation. */
@@ -474,6 +512,7 @@ static void huge_lists(void)
 
 void review_page_tables(void)
 {
+    hypervisor_slots_through_self_map();
     linear_other_l2();
     linear_self_leak();
     flags_only_changes();

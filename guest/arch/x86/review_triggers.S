@@ -42,6 +42,10 @@ TRIGGER_K(load_fs, B_LOAD_FS)
 /* Ring 3 that only leaves again (its SYS_exit is an int $0x80, through the fast trap if on). */
 #define B_NOTHING(P) EIP(P) RESUME(P)
 TRIGGER_U(exit_now, B_NOTHING)
+/* A read of the word at trig_arg into trig_result (0 if it faulted). */
+#define B_READ_ARG(P) movl trig_arg, %ecx; xorl %eax, %eax; EIP(P) movl (%ecx), %eax; \
+    RESUME(P) movl %eax, trig_result
+TRIGGER_K(read_arg, B_READ_ARG)
 #define B_INT2B(P) EIP(P) int $0x2b; RESUME(P)
 TRIGGER_U(int2b, B_INT2B)
 
@@ -175,6 +179,19 @@ rv_upcall_on:
     int $0x82
     movl rv_saved_esp, %esp
     popl %ebx
+    ret
+
+/* void rv_bounce_with_ebp(ebp, esp): int $0x81 with EBP and ESP as given (a crash report's
+ * frame-pointer walk starts at that EBP). */
+    .globl rv_bounce_with_ebp
+rv_bounce_with_ebp:
+    movl %esp, rv_saved_esp
+    movl %ebp, rv_saved_ss
+    movl 4(%esp), %ebp
+    movl 8(%esp), %esp
+    int $0x81
+    movl rv_saved_esp, %esp
+    movl rv_saved_ss, %ebp
     ret
 
 /* uint32_t rv_hypercall_tf(nr): the hypercall entered with TF = 1 (single step). */

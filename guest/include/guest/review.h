@@ -57,8 +57,9 @@ extern volatile uint32_t rv_mask_seen, rv_mask_hits;
 extern char rv_int81_on_eip[];
 void rv_int81_ss_esp(uint32_t ss, uint32_t esp); /* int $0x81 with that SS:ESP */
 void rv_upcall_on(uint32_t esp);                 /* upcalls unmasked, a hypercall with that ESP */
-void rv_fpu_fill(const void *pattern128);        /* fninit, XMM0-7 and ST0-7 from the pattern */
-void rv_fxsave(void *area512);                   /* 16-byte aligned */
+void rv_bounce_with_ebp(uint32_t ebp, uint32_t esp); /* int $0x81 with that EBP and ESP */
+void rv_fpu_fill(const void *pattern128);            /* fninit, XMM0-7 and ST0-7 from the pattern */
+void rv_fxsave(void *area512);                       /* 16-byte aligned */
 void rv_fpu_arm_pending(void); /* a pending x87 #MF (ZM unmasked, 1/0), MXCSR all unmasked */
 void rv_fpu_disarm(void);      /* fnclex, fninit, default MXCSR */
 void rv_sgdt(void *six), rv_sidt(void *six);
