@@ -8,7 +8,8 @@
  *
  *   test_review_tlb.c   stale writable TLB entries against every type change, inside batches too
  *   test_review_pt.c    linear page tables, count limits, frames that are not the guest's,
- *                       hypervisor writes into the M2P, the cost of huge request lists
+ *                       hypervisor writes into the M2P
+ *   test_review_cost.c  what one request or batch costs, and whether the timer waits for it
  *   test_review_desc.c  descriptors: ranges, expand-down, GDT/LDT counts and remaps, A bit
  *   test_review_cpu.c   DF, NT, debug registers, FPU state, I/O ports, fast-trap vectors
  *   test_review_calls.c events, timers, scheduler, console output that imitates the hypervisor
@@ -55,6 +56,16 @@ uint32_t rv_new_frame(uint32_t w0)
     uint32_t *p = scratch_map(0, pfn);
     memset(p, 0, XEN_PAGE_SIZE);
     p[0] = w0;
+    scratch_unmap(0);
+    return pfn;
+}
+
+uint32_t rv_filled_frame(uint32_t val, unsigned n)
+{
+    uint32_t pfn = rv_new_frame(0);
+    uint32_t *p = scratch_map(0, pfn);
+    for (unsigned i = 0; i < n; i++)
+        p[i] = val;
     scratch_unmap(0);
     return pfn;
 }
@@ -116,6 +127,7 @@ void test_review(const start_info_t *si)
     rv_accounting("accounting after the TLB sequences");
     rv_snapshot();
     review_page_tables();
+    review_costs();
     rv_accounting("accounting after the page-table sequences");
     rv_snapshot();
     review_descriptors();

@@ -19,6 +19,8 @@ uint32_t rv_l2e(unsigned slot); /* machine address of the current L2's entry `sl
 unsigned rv_free_slots(unsigned n);
 /* A zeroed frame with its first word w0 (a pfn, not mapped anywhere). */
 uint32_t rv_new_frame(uint32_t w0);
+/* A frame whose entries 0..n-1 all hold val (a pfn, not mapped anywhere). */
+uint32_t rv_filled_frame(uint32_t val, unsigned n);
 /* Word i of a frame, read through a read-only scratch mapping (fine for any type). */
 uint32_t rv_frame_word(uint32_t pfn, unsigned i);
 /* The hypervisor's frame accounting now vs at rv_snapshot(): one check line. */
@@ -33,6 +35,7 @@ extern const start_info_t *rv_si;
 
 /* Parts of the review (kernel/test_review*.c). */
 void review_page_tables(void);
+void review_costs(void);
 void review_tlb(void);
 void review_descriptors(void);
 void review_cpu(void);
