@@ -27,19 +27,27 @@ TRIG_K(pf_write_val);
 #define PF_NOT_PRESENT 2u     /* error code of a write to a page that is not present */
 #define PF_PROTECTION 3u      /* ... to a present read-only page */
 
-enum drop { DROP_CLEAR, DROP_RO, DROP_UNHOOK, DROP_UNPIN, DROP_UVM_NOFLUSH, NR_DROPS };
+enum drop {
+    DROP_CLEAR,
+    DROP_RO,
+    DROP_UNHOOK,
+    DROP_UNPIN,
+    DROP_UVM_NOFLUSH,
+    DROP_ALIAS, /* x is hooked at a second slot too; y is unmapped through that one */
+    NR_DROPS
+};
 enum acquire { ACQ_PIN_L1, ACQ_HOOK_L1, ACQ_PIN_L2, ACQ_GDT, ACQ_LDT, NR_ACQS };
 
 static const char *const drop_names[NR_DROPS] = {
-    "PTE cleared",       "PTE made read-only", "L1 unhooked", "L1 unhooked and unpinned",
-    "uvm without flush",
+    "PTE cleared",       "PTE made read-only",   "L1 unhooked", "L1 unhooked and unpinned",
+    "uvm without flush", "uvm through an alias",
 };
 static const char *const acq_names[NR_ACQS] = {
     "pinned L1", "hooked as L1", "pinned L2", "made the GDT", "made the LDT",
 };
 
 struct stale {
-    unsigned slot; /* x is hooked here; slot + 1 is free for ACQ_HOOK_L1 */
+    unsigned slot; /* x is hooked here; slot + 1 for ACQ_HOOK_L1, slot + 2 for DROP_ALIAS */
     uint32_t x, y; /* pfns */
     uint32_t va;   /* slot << 22: y through x[0] */
 };
@@ -82,13 +90,15 @@ static uint32_t gdt_copy_frame(void)
 /* y mapped writable at s->va, a writable TLB entry for it, and then its reference dropped. */
 static void stale_make(struct stale *s, enum drop d, int gdt_content)
 {
-    s->slot = rv_free_slots(2);
+    s->slot = rv_free_slots(3);
     s->y = gdt_content ? gdt_copy_frame() : rv_new_frame(0);
     s->x = rv_new_frame(mfn(s->y) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D);
     s->va = s->slot << 22;
     if (d == DROP_UNPIN)
         rv_mmu1(mfn(s->x) << 12 | EXT, MMUEXT_PIN_L1_TABLE);
     rv_mmu1(rv_l2e(s->slot), mfn(s->x) << 12 | PTE_P | PTE_RW | PTE_A);
+    if (d == DROP_ALIAS)
+        rv_mmu1(rv_l2e(s->slot + 2), mfn(s->x) << 12 | PTE_P | PTE_RW | PTE_A);
     touch((volatile uint32_t *)(s->va + 4)); /* a writable TLB entry for y */
 
     switch (d) {
@@ -108,6 +118,9 @@ static void stale_make(struct stale *s, enum drop d, int gdt_content)
     case DROP_UVM_NOFLUSH:
         HYPERVISOR_update_va_mapping(s->va >> 12, 0, 0);
         break;
+    case DROP_ALIAS: /* invalidates the alias's VA only: the entry at s->va survives */
+        rv_uvm((s->slot + 2) << 22, 0);
+        break;
     default:
         break;
     }
@@ -115,10 +128,12 @@ static void stale_make(struct stale *s, enum drop d, int gdt_content)
 
 static void stale_free(struct stale *s, enum drop d)
 {
-    if (d == DROP_CLEAR || d == DROP_RO || d == DROP_UVM_NOFLUSH) {
+    if (d == DROP_CLEAR || d == DROP_RO || d == DROP_UVM_NOFLUSH || d == DROP_ALIAS) {
         rv_mmu1(mfn(s->x) << 12, 0);
         rv_mmu1(rv_l2e(s->slot), 0);
     }
+    if (d == DROP_ALIAS)
+        rv_mmu1(rv_l2e(s->slot + 2), 0);
     pfn_free(s->x);
     pfn_free(s->y);
 }
@@ -213,14 +228,14 @@ static void stale_case(enum drop d, enum acquire a)
 
 /* Two consecutive pages at slot << 22: e (plain) then f (the target); x maps both writable. */
 struct pair {
-    unsigned slot;
+    unsigned slot;       /* x is hooked here and, as an alias, at slot + 1 */
     uint32_t x, e, f, g; /* g: what f's VA is switched to */
     uint32_t va_p;       /* f's VA */
 };
 
 static void pair_make(struct pair *p, int gdt_content)
 {
-    p->slot = rv_free_slots(1);
+    p->slot = rv_free_slots(2);
     p->e = rv_new_frame(0);
     p->f = gdt_content ? gdt_copy_frame() : rv_new_frame(0);
     p->g = rv_new_frame(0);
@@ -230,6 +245,7 @@ static void pair_make(struct pair *p, int gdt_content)
     x[1] = mfn(p->f) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
     scratch_unmap(12);
     rv_mmu1(rv_l2e(p->slot), mfn(p->x) << 12 | PTE_P | PTE_RW | PTE_A);
+    rv_mmu1(rv_l2e(p->slot + 1), mfn(p->x) << 12 | PTE_P | PTE_RW | PTE_A);
     p->va_p = (p->slot << 22) + XEN_PAGE_SIZE;
     touch((volatile uint32_t *)(p->va_p + 8)); /* a writable TLB entry for f */
 }
@@ -239,6 +255,7 @@ static void pair_free(struct pair *p)
     rv_mmu1(mfn(p->x) << 12 | 4, 0);
     rv_mmu1(mfn(p->x) << 12, 0);
     rv_mmu1(rv_l2e(p->slot), 0);
+    rv_mmu1(rv_l2e(p->slot + 1), 0);
     pfn_free(p->x);
     pfn_free(p->e);
     pfn_free(p->f);
@@ -283,24 +300,55 @@ static void batch_done_pointer(void)
     pair_free(&p);
 }
 
+/* The same through the alias: f's VA keeps its TLB entry (only the alias's VA is invalidated),
+ * so the count is written through that entry unless pinning f flushed it. */
+static void batch_done_pointer_alias(void)
+{
+    static mmu_update_t pin_f;
+    static multicall_entry_t mc[2];
+    struct pair p;
+    pair_make(&p, 0);
+    pin_f = (mmu_update_t){mfn(p.f) << 12 | EXT, MMUEXT_PIN_L1_TABLE};
+    mc[0] = (multicall_entry_t){__HYPERVISOR_update_va_mapping,
+                                {(p.va_p + (1u << 22)) >> 12,
+                                 mfn(p.g) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D, UVMF_INVLPG}};
+    mc[1] = (multicall_entry_t){__HYPERVISOR_mmu_update, {(uint32_t)&pin_f, 1, p.va_p}};
+    int rc = HYPERVISOR_multicall(mc, 2);
+    check_true("batch: remap f's alias, pin f, success count to f's VA",
+               rc == 0 && mc[0].args[5] == 0 && mc[1].args[5] == 0, "%d: %d %d", rc,
+               (int32_t)mc[0].args[5], (int32_t)mc[1].args[5]);
+    check_eq("batch (alias): the success count did not land in the new L1",
+             (int32_t)rv_frame_word(p.f, 0), 0);
+    check_eq("batch (alias): the success count landed where the VA maps now",
+             (int32_t)rv_frame_word(p.g, 0), 1);
+    rv_mmu1(mfn(p.f) << 12 | EXT, MMUEXT_UNPIN_TABLE);
+    pair_free(&p);
+}
+
 /* A multicall whose last result slot is f's first word: earlier entries move the VA to g and
  * give f a type; the result (DR0's value, chosen by the guest) must not be written into f. */
-static void batch_multicall(int use_uvm, int as_gdt)
+enum remap { BY_MMU_UPDATE, BY_UVM_NOFLUSH, BY_UVM_ALIAS };
+
+static void batch_multicall(enum remap by, int as_gdt)
 {
     static mmu_update_t reqs[2];
     static uint32_t frames[1];
     char name[128];
     struct pair p;
     pair_make(&p, as_gdt);
-    const char *how = use_uvm ? "update_va_mapping (no flush)" : "mmu_update";
+    static const char *const hows[] = {"mmu_update", "uvm (no flush)", "uvm through the alias"};
+    const char *how = hows[by];
     const char *what = as_gdt ? "set_gdt" : "pin as L1";
     uint32_t newpte = mfn(p.g) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
     unsigned n = 3;
     volatile multicall_entry_t *m = mc_at(&p, n);
 
     HYPERVISOR_set_debugreg(0, DR_MARK);
-    if (use_uvm)
+    if (by == BY_UVM_NOFLUSH)
         mc_set(&m[0], __HYPERVISOR_update_va_mapping, p.va_p >> 12, newpte, 0);
+    else if (by == BY_UVM_ALIAS)
+        mc_set(&m[0], __HYPERVISOR_update_va_mapping, (p.va_p + (1u << 22)) >> 12, newpte,
+               UVMF_INVLPG);
     else {
         reqs[0] = (mmu_update_t){mfn(p.x) << 12 | 4, newpte};
         mc_set(&m[0], __HYPERVISOR_mmu_update, (uint32_t)&reqs[0], 1, 0);
@@ -374,8 +422,11 @@ void review_tlb(void)
         for (unsigned a = 0; a < NR_ACQS; a++)
             stale_case(d, a);
     batch_done_pointer();
-    batch_multicall(0, 0);
-    batch_multicall(1, 0);
-    batch_multicall(0, 1);
+    batch_done_pointer_alias();
+    batch_multicall(BY_MMU_UPDATE, 0);
+    batch_multicall(BY_UVM_NOFLUSH, 0);
+    batch_multicall(BY_UVM_ALIAS, 0);
+    batch_multicall(BY_MMU_UPDATE, 1);
+    batch_multicall(BY_UVM_ALIAS, 1);
     batch_remaps_its_result();
 }
