@@ -7,6 +7,7 @@
 #include <guest/mmu.h>
 #include <guest/gdt.h>
 #include <guest/probe.h>
+#include <guest/review.h>
 #include <lib/string.h>
 
 TRIG_K(pf_write);
@@ -385,6 +386,12 @@ void mmu_tests(const start_info_t *si, const char *mode)
         test_stress(2000);
     else if (strcmp(mode, "mmu-isolation") == 0) {
         test_isolation(); /* prints its own summary */
+        return;
+    } else if (strcmp(mode, "mmu-review") == 0) {
+        test_review(si); /* prints its own summary */
+        return;
+    } else if (strncmp(mode, "mmu-review-", 11) == 0) {
+        test_review_crash(mode + 11); /* the hypervisor must crash the guest */
         return;
     }
     printk("%s: %u ok, %u failed\n", mode, nr_ok, nr_failed);
