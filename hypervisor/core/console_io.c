@@ -10,19 +10,34 @@
 /*
  * Lines tagged "(hv)" come from the hypervisor alone (people and the tests rely on it), so
  * guest output may not contain the tag: wherever the guest writes "(hv)", even split across
- * writes, it comes out as "(hv-guest)". The state is how much of "(hv" the guest's output
- * has just matched.
+ * writes, it comes out as "(hv-guest)". The state is how much of "(hv" the guest's output has
+ * just matched. Control bytes a terminal needs (tab, newline, return, backspace, bell, escape)
+ * pass; the others are shown as ^X, as cat -v does: a NUL would make grep take the whole log for
+ * binary. (Escape sequences can still redraw a terminal's screen; the log itself cannot be
+ * fooled.)
  */
+static int passes(char c)
+{
+    return (unsigned char)c >= 0x20 || c == '\t' || c == '\n' || c == '\r' || c == '\b' ||
+           c == '\a' || c == 0x1b;
+}
+
 static void write_guest_output(const char *s, size_t n)
 {
     static const char tag[] = "(hv";
     static unsigned matched;
     size_t from = 0;
     for (size_t i = 0; i < n; i++) {
-        if (matched == 3 && s[i] == ')') {
+        if ((matched == 3 && s[i] == ')') || !passes(s[i])) {
             console_write(s + from, i - from);
-            console_write("-guest", 6);
             from = i;
+            if (s[i] == ')') {
+                console_write("-guest", 6);
+            } else {
+                char caret[2] = {'^', (char)(s[i] + '@')};
+                console_write(caret, 2);
+                from = i + 1;
+            }
         }
         if (matched < 3 && s[i] == tag[matched])
             matched++;

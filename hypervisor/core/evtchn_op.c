@@ -32,6 +32,11 @@ long do_event_channel_op(uint32_t uop)
 
     if (copy_from_guest(&op, uop, sizeof(op)))
         return hv_refuse("event_channel_op", uop, -XEN_EFAULT, "request unreadable");
+    /* Check, then act: a command that allocates a port must be able to say which, or the port
+     * would be taken behind the guest's back. send and close answer nothing but their result. */
+    int answers = op.cmd != EVTCHNOP_send && op.cmd != EVTCHNOP_close;
+    if (answers && !guest_range_mapped(uop, sizeof(op), 1))
+        return hv_refuse("event_channel_op", uop, -XEN_EFAULT, "answer unwritable");
     switch (op.cmd) {
     case EVTCHNOP_bind_interdomain:
         rc = self(op.u.bind_interdomain.dom1) && self(op.u.bind_interdomain.dom2)
@@ -72,7 +77,7 @@ long do_event_channel_op(uint32_t uop)
     }
     if (rc < 0)
         return hv_refuse("event_channel_op", op.cmd, rc, "%s", why);
-    if (copy_to_guest(uop, &op, sizeof(op)))
+    if (answers && copy_to_guest(uop, &op, sizeof(op)))
         return hv_refuse("event_channel_op", uop, -XEN_EFAULT, "answer unwritable");
     return 0;
 }

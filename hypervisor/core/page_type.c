@@ -297,6 +297,18 @@ static unsigned guest_slots(enum frame_type t)
     return t == FT_L2 ? HYPERVISOR_L2_FIRST_SLOT : 1024;
 }
 
+/*
+ * An L2 entry whose L1 is taken for the first time (or dropped for the last) validates (or
+ * devalidates) that L1: up to 1024 entries of work, and an L2 has 1008 such entries. That is far
+ * too long with interrupts off, so an interrupt window follows each such L1. Only interrupt
+ * handlers run in it, and none of them touches a frame's type or counts.
+ */
+static inline int l1_changes_type(uint32_t pde, uint32_t to_count)
+{
+    uint32_t mfn = pde >> 12;
+    return (pde & PTE_P) && mfn < max_mfn && frame_table[mfn].type_count == to_count;
+}
+
 static int validate_table(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
 {
     uint32_t *e = arch_map_frame(mfn);
@@ -304,7 +316,14 @@ static int validate_table(uint32_t mfn, enum frame_type t, uint16_t dom, const c
     int err = 0;
     /* Empty entries are skipped in one scan: most of a table is empty. */
     for (i = scan_nonzero32(e, 0, n); i < n; i = scan_nonzero32(e, i + 1, n)) {
-        err = t == FT_L1 ? l1e_get(e[i], dom, why) : l2e_get(e[i], mfn, dom, why);
+        if (t == FT_L1) {
+            err = l1e_get(e[i], dom, why);
+        } else {
+            int heavy = (e[i] >> 12) != mfn && l1_changes_type(e[i], 0);
+            err = l2e_get(e[i], mfn, dom, why);
+            if (heavy && !err)
+                arch_irq_window();
+        }
         if (err)
             break;
     }
@@ -338,8 +357,16 @@ static void devalidate(uint32_t mfn, enum frame_type t)
 {
     uint32_t *e = arch_map_frame(mfn);
     unsigned n = guest_slots(t);
-    for (unsigned i = scan_nonzero32(e, 0, n); i < n; i = scan_nonzero32(e, i + 1, n))
-        t == FT_L1 ? l1e_put(e[i]) : l2e_put(e[i], mfn);
+    for (unsigned i = scan_nonzero32(e, 0, n); i < n; i = scan_nonzero32(e, i + 1, n)) {
+        if (t == FT_L1) {
+            l1e_put(e[i]);
+        } else {
+            int heavy = (e[i] >> 12) != mfn && l1_changes_type(e[i], 1);
+            l2e_put(e[i], mfn);
+            if (heavy)
+                arch_irq_window();
+        }
+    }
     if (t == FT_L2) /* the frame goes back to the guest as plain memory: no hypervisor entries */
         memset(&e[HYPERVISOR_L2_FIRST_SLOT], 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * sizeof(*e));
     arch_unmap_frame(e);

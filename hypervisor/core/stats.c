@@ -1,4 +1,5 @@
 /* hv_op (31) [ours]: the statistics the hypervisor keeps, copied out for the guest. */
+#include "hv/arch.h"
 #include "hv/domain.h"
 #include "hv/frame.h"
 #include "hv/hypercall.h"
@@ -27,6 +28,8 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     s.events_sent = d->events_sent;
     for (uint32_t mfn = 0; mfn < max_mfn; mfn++) {
         const struct frame_info *f = &frame_table[mfn];
+        if ((mfn & 0xfff) == 0xfff) /* a 4 GB machine has a million frames: let interrupts in */
+            arch_irq_window();
         if (f->owner != d->id)
             continue;
         s.guest_frames++;

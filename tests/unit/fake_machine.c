@@ -127,3 +127,10 @@ void panic_at(const char *file, int line, const char *fmt, ...)
     fprintf(stderr, "FAIL: panic: %s\n", fake_panic_msg);
     abort();
 }
+
+unsigned fake_irq_windows;
+
+void arch_irq_window(void)
+{
+    fake_irq_windows++;
+}

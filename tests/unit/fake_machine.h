@@ -21,6 +21,7 @@ extern unsigned fake_map_calls, fake_unmap_calls, fake_copy_hv_calls, fake_ldt_c
 extern int fake_ldt_result;    /* what arch_validate_ldt_frame returns (0 = accept) */
 extern const char *fake_error; /* first misuse of the fake (bad mfn, unbalanced unmap), or 0 */
 
+extern unsigned fake_irq_windows; /* arch_irq_window calls */
 extern unsigned fake_flushes;    /* arch_flush_tlb calls (each also advances tlbflush_clock) */
 extern jmp_buf *fake_panic_jump; /* where a failed ASSERT jumps, when set */
 extern char fake_panic_msg[256];

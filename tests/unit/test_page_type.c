@@ -1003,6 +1003,25 @@ TEST(tlb_table_leftover_flushed_before_another_type)
     CHECK_IDLE();
 }
 
+/* An L2 whose entries validate L1s for the first time opens an interrupt window after each of
+ * them (and after each L1 it devalidates for the last time); L1s already valid cost none. */
+TEST(l2_validation_lets_interrupts_in)
+{
+    start();
+    fake_mem[30][0] = E(31, P | RW);
+    fake_mem[30][1] = E(32, P | RW);
+    fake_mem[30][2] = E(31, P);
+    CHECK_EQ(get_page_and_type(32, FT_L1, FAKE_DOM, &why), 0); /* already an L1 */
+    unsigned w = fake_irq_windows;
+    CHECK_EQ(get_page_and_type(30, FT_L2, FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_irq_windows - w, 1); /* 31 only */
+    w = fake_irq_windows;
+    put_page_and_type(30);
+    CHECK_EQ(fake_irq_windows - w, 1); /* 31 devalidated; 32 stays an L1 */
+    put_page_and_type(32);
+    CHECK_IDLE();
+}
+
 /* ---- Counts never wrap ------------------------------------------------------------------ */
 
 TEST(counts_refuse_to_pass_their_maximum)
@@ -1088,4 +1107,5 @@ RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_d
           T(random_operations_match_recount), T(tlb_writable_leftover_flushed_before_a_table_type),
           T(tlb_writable_after_writable_needs_no_flush),
           T(tlb_table_leftover_flushed_before_another_type), T(counts_refuse_to_pass_their_maximum),
-          T(put_below_zero_asserts), T(cache_control_bits_refused))
+          T(put_below_zero_asserts), T(cache_control_bits_refused),
+          T(l2_validation_lets_interrupts_in))
