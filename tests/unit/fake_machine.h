@@ -22,8 +22,8 @@ extern int fake_ldt_result;    /* what arch_validate_ldt_frame returns (0 = acce
 extern const char *fake_error; /* first misuse of the fake (bad mfn, unbalanced unmap), or 0 */
 
 extern unsigned fake_irq_windows; /* arch_irq_window calls */
-extern unsigned fake_flushes;    /* arch_flush_tlb calls (each also advances tlbflush_clock) */
-extern jmp_buf *fake_panic_jump; /* where a failed ASSERT jumps, when set */
+extern unsigned fake_flushes;     /* arch_flush_tlb calls (each also advances tlbflush_clock) */
+extern jmp_buf *fake_panic_jump;  /* where a failed ASSERT jumps, when set */
 extern char fake_panic_msg[256];
 
 /* Every frame RAM, owned by FAKE_DOM, type NONE, counts 0, memory zeroed, counters cleared. */
