@@ -20,6 +20,7 @@
 #include <guest/random.h>
 #include <guest/syscalls.h>
 #include <guest/traps.h>
+#include <guest/user_frame.h>
 #include <lib/elf32.h>
 #include <lib/string.h>
 
@@ -358,6 +359,7 @@ static long exec_image(const char *path, const struct strvec *argv, const struct
     f->ss = f->ds = f->es = GDT_USER_DS;
     f->eflags = 0x202; /* IF */
     f->vector = (uint32_t)-1;
+    user_frame_vet(p, f); /* an entry point past the code segment: SIGSEGV, as it would fault */
     kstats.execs++;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <guest/fault.h>
 #include <guest/procs.h>
 #include <guest/traps.h>
+#include <guest/user_frame.h>
 #include <guest/vm.h>
 
 struct ex_entry {
@@ -22,6 +23,8 @@ static int fixup(struct trap_frame *f)
 {
     for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
         if (e->insn == f->eip) {
+            bad_iret_vector = f->vector; /* for iret_fault, should that be the fixup */
+            bad_iret_error = f->error;
             f->eip = e->fixup;
             return 1;
         }
@@ -34,6 +37,7 @@ static int signal_for(uint32_t vector)
 {
     switch (vector) {
     case 0:  /* divide error */
+    case 9:  /* coprocessor segment overrun */
     case 16: /* x87 error */
     case 19: /* SIMD error */
         return SIGFPE;
@@ -42,9 +46,11 @@ static int signal_for(uint32_t vector)
         return SIGTRAP;
     case 6: /* invalid opcode */
         return SIGILL;
+    case 11: /* segment not present */
+    case 12: /* stack segment */
     case 17: /* alignment check */
         return SIGBUS;
-    default: /* overflow, bound, segment faults, #GP (privileged instructions, int $0x82) */
+    default: /* overflow, bound, invalid TSS, #GP (privileged instructions, int $0x82) */
         return SIGSEGV;
     }
 }
@@ -102,6 +108,9 @@ void proc_trap(struct trap_frame *f)
             report(p, f, SIGSEGV);
             signal_force(p, SIGSEGV, vma_find(p->mm, f->cr2) ? SEGV_ACCERR : SEGV_MAPERR, f->cr2);
         }
+    } else if (f->vector == 14 && user && p) {
+        report(p, f, SIGSEGV); /* the kernel's or the hypervisor's addresses: not ring 3's */
+        signal_force(p, SIGSEGV, SEGV_MAPERR, f->cr2);
     } else if (user && p) {
         report(p, f, signal_for(f->vector));
         /* #GP and the like have no address of their own: Linux reports 0 and SI_KERNEL. */
