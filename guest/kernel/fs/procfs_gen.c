@@ -48,6 +48,8 @@ int procfs_gen_stats(char *buf, size_t size)
         {"mmu_batches", kstats.mmu_batches},
         {"mmu_batched_updates", kstats.mmu_batched_updates},
         {"procs_live", kstats.procs_live},
+        {"itimer_overruns", kstats.itimer_overruns},
+        {"timer_deferrals", timer_deferrals},
         {"pages_total", page_total_count()},
         {"pages_free", page_free_count()},
     };
