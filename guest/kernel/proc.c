@@ -155,9 +155,12 @@ static long do_fork(uint32_t new_sp, int vfork)
      * the parent's pages before the parent takes copy-on-write faults on them. */
     sched_run_first(child->task);
     int pid = child->pid;
-    /* vfork: the parent sleeps until the child has exec'd or exited (it clears the link). */
-    while (vfork && child_still_vforked(parent, pid))
+    /* vfork: the parent sleeps until the child has exec'd or exited (it clears the link), or
+     * until a signal comes that kills it (as Linux's killable wait: handlers wait). */
+    uint8_t old = evt_disable();
+    while (vfork && child_still_vforked(parent, pid) && !signal_fatal_pending(parent))
         wq_sleep(&parent->child_wq);
+    evt_restore(old);
     return pid;
 }
 
@@ -226,6 +229,8 @@ void proc_exit(int wait_status)
     /* Orphans go to init, which reaps them. */
     for (struct proc *c = p->children, *next; c; c = next) {
         next = c->sibling;
+        if (c->vfork_parent == p)
+            c->vfork_parent = 0; /* a killed vfork parent: nobody to wake any more */
         c->parent = init;
         c->sibling = init->children;
         init->children = c;

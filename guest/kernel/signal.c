@@ -65,6 +65,11 @@ void signal_send_from(struct proc *p, int sig, const struct sigsender *from)
     if (sig < 1 || sig > NSIG || p->zombie)
         return;
     uint32_t handler = p->sig.action[sig - 1].handler;
+    /* Init gets only the signals it handles (Linux's rule for the init of a pid namespace):
+     * no default action, SIGKILL's and SIGSTOP's included, is ever taken on pid 1 this way.
+     * Its own faults still are (signal_force). */
+    if (p->pid == 1 && handler == SIG_DFL)
+        return;
     /* A signal whose action is to be ignored is dropped at once (Linux does the same). */
     if (!(sigbit(sig) & UNBLOCKABLE) &&
         (handler == SIG_IGN || (handler == SIG_DFL && (sigbit(sig) & DEFAULT_IGNORE))))
@@ -92,6 +97,17 @@ void signal_force(struct proc *p, int sig, int32_t code, uint32_t addr)
         p->sig.blocked &= ~sigbit(sig);
     }
     make_pending(p, sig, &fault);
+}
+
+int signal_fatal_pending(const struct proc *p)
+{
+    uint64_t d = deliverable(p);
+
+    for (int sig = 1; d; sig++, d >>= 1)
+        if ((d & 1) && (sig == SIGKILL || (p->sig.action[sig - 1].handler == SIG_DFL &&
+                                           !(sigbit(sig) & DEFAULT_IGNORE))))
+            return 1;
+    return 0;
 }
 
 int signal_pending(void)

@@ -66,6 +66,9 @@ static inline struct proc *current_proc(void)
 void signal_send(struct proc *p, int sig); /* raise sig for p, from the kernel (SI_KERNEL) */
 void signal_send_from(struct proc *p, int sig, const struct sigsender *from);
 int signal_pending(void); /* current has an unblocked signal pending */
+/* p has a signal pending that will end it (SIGKILL, or one whose action is the default
+ * "terminate"): what interrupts a killable wait. */
+int signal_fatal_pending(const struct proc *p);
 
 /* Start the first process: path and argv from the command line (kernel/init.c). */
 void proc_start_init(const char *path, char *const argv[]);
