@@ -30,8 +30,6 @@
 #define PHNUM_MAX 64
 #define PLATFORM "i686"
 
-size_t __strnlen_user(const char *src, size_t max);
-
 /* argv or envp: where each string is (user or kernel address) and how long, NUL included. */
 struct strvec {
     uint32_t n, bytes;
@@ -82,7 +80,7 @@ static long strvec_user(struct strvec *v, uint32_t uvec)
             return -EFAULT;
         if (!p)
             break;
-        uint32_t len = p < USER_TOP ? (uint32_t)__strnlen_user((const char *)p, ARG_MAX_BYTES) : 0;
+        uint32_t len = (uint32_t)strnlen_user(p, ARG_MAX_BYTES);
         if (len == 0)
             return -EFAULT;
         if (len > ARG_MAX_BYTES)

@@ -32,6 +32,9 @@ struct mm {
     uint32_t brk_start, brk; /* the heap: [brk_start, PAGE_ALIGN(brk)) */
     uint32_t pages;          /* ring-3 frames mapped */
     uint32_t l1_count;       /* L1 tables in use */
+    /* mprotect(PROT_NONE) was used: some present pages may be ones ring 3 cannot read, which
+     * ring 1 still could, so user copies check the regions (kernel/mm/uaccess.c). */
+    int prot_none;
 };
 
 struct mm *mm_create(void); /* NULL when out of memory */

@@ -39,13 +39,9 @@ long sys_brk(u32 addr)
 }
 
 /* Read a file's bytes into freshly mapped private pages (no page cache to share). */
-static long map_file(struct mm *mm, uint32_t start, uint32_t len, uint32_t flags, uint32_t fd,
+static long map_file(struct mm *mm, uint32_t start, uint32_t len, uint32_t flags, struct inode *ino,
                      uint64_t off)
 {
-    struct inode *ino = fd_inode(fd);
-
-    if (!ino)
-        return -EBADF;
     for (uint32_t a = start; a < start + len; a += PAGE_SIZE) {
         uint8_t *kva = vm_populate(mm, a, flags);
         if (!kva)
@@ -61,12 +57,18 @@ long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff)
 {
     struct mm *mm = mm_now();
     uint32_t size = PAGE_ALIGN(len), type = flags & MAP_TYPE;
+    struct inode *ino = NULL;
 
+    if (!(flags & MAP_ANONYMOUS)) { /* the descriptor first, as Linux */
+        long rc = fd_mmap_inode(fd, &ino);
+        if (rc)
+            return rc;
+    }
     if (len == 0 || size < len || size > USER_MMAP_TOP || (prot & ~7u) ||
         (type != MAP_PRIVATE && type != MAP_SHARED))
         return -EINVAL;
-    if (size / PAGE_SIZE > page_free_count())
-        return -ENOMEM; /* could never be filled */
+    if (size / PAGE_SIZE > page_total_count())
+        return -ENOMEM; /* more than all memory: could never be filled */
     if (!(flags & MAP_ANONYMOUS) && type == MAP_SHARED)
         return -ENODEV; /* shared file mappings need a page cache */
     uint32_t start;
@@ -90,7 +92,7 @@ long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff)
     if (vma_add(mm, start, start + size, vflags))
         return -ENOMEM;
     if (!(flags & MAP_ANONYMOUS)) {
-        long rc = map_file(mm, start, size, vflags, fd, (uint64_t)pgoff * PAGE_SIZE);
+        long rc = map_file(mm, start, size, vflags, ino, (uint64_t)pgoff * PAGE_SIZE);
         if (rc) {
             vm_unmap(mm, start, start + size);
             return rc;

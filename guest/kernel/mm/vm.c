@@ -189,6 +189,8 @@ int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot)
     }
     if (split_at(mm, start) || split_at(mm, end))
         return -ENOMEM;
+    if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        mm->prot_none = 1;
     for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
         if (v->end <= start)
             continue;

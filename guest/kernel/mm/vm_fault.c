@@ -161,6 +161,7 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
     child->l2_pfn = l2_pfn;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
+    child->prot_none = parent->prot_none;
     for (struct vma *v = parent->vmas, **tail = &child->vmas; v; v = v->next) {
         struct vma *c = kmalloc(sizeof(*c));
         if (!c)
