@@ -82,12 +82,14 @@ struct proc *proc_alloc(struct proc *parent)
         memcpy(p->sig.action, parent->sig.action, sizeof(p->sig.action));
         p->sig.blocked = parent->sig.blocked;
         memcpy(p->tls, parent->tls, sizeof(p->tls));
+        memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
         memcpy(p->name, parent->name, sizeof(p->name));
         p->sibling = parent->children;
         parent->children = p;
     } else {
         p->pgid = p->sid = p->pid;
         p->umask = 022;
+        rlimit_defaults(p);
     }
     table[slot] = p;
     kstats.procs_live++;
@@ -121,9 +123,13 @@ static int child_still_vforked(struct proc *parent, int pid);
 /* fork, vfork and clone's process form: flags decide whether the parent waits. */
 static long do_fork(uint32_t new_sp, int vfork)
 {
-    struct proc *parent = current_proc(), *child = proc_alloc(parent);
+    struct proc *parent = current_proc(), *child;
     struct trap_frame frame = *syscall_frame();
 
+    /* RLIMIT_NPROC counts every process, zombies too (one user); init is exempt. */
+    if (parent->pid != 1 && kstats.procs_live >= parent->rlim[RLIMIT_NPROC].rlim_cur)
+        return -EAGAIN;
+    child = proc_alloc(parent);
     if (!child)
         return -EAGAIN;
     fpu_save_for_fork(parent);

@@ -48,6 +48,7 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_reboot] = H(sys_reboot),
     [__NR_prlimit64] = H(sys_prlimit64),
     [__NR_ugetrlimit] = H(sys_ugetrlimit),
+    [__NR_setrlimit] = H(sys_setrlimit),
     [__NR_getrandom] = H(sys_getrandom),
     [__NR_sysinfo] = H(sys_sysinfo),
     [__NR_prctl] = H(sys_prctl),

@@ -99,6 +99,7 @@ long sys_sethostname(u32 name, u32 len);
 long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 arg);
 long sys_prlimit64(u32 pid, u32 resource, u32 new_limit, u32 old_limit);
 long sys_ugetrlimit(u32 resource, u32 rlim);
+long sys_setrlimit(u32 resource, u32 rlim);
 long sys_getrandom(u32 buf, u32 len, u32 flags);
 long sys_sysinfo(u32 info);
 long sys_prctl(u32 option, u32 a2, u32 a3, u32 a4, u32 a5);

@@ -326,9 +326,21 @@ struct linux_rlimit {
 struct linux_rlimit64 {
     uint64_t rlim_cur, rlim_max;
 };
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
-#define RLIM_INFINITY (~0u)
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0u)            /* struct linux_rlimit */
+#define RLIM64_INFINITY (~(uint64_t)0) /* struct linux_rlimit64 */
 
 /* reboot(2) */
 #define LINUX_REBOOT_MAGIC1 0xfee1deadu

@@ -44,6 +44,7 @@
 #define __NR_getpgrp 65
 #define __NR_setsid 66
 #define __NR_sethostname 74
+#define __NR_setrlimit 75
 #define __NR_gettimeofday 78
 #define __NR_symlink 83
 #define __NR_readlink 85

@@ -7,6 +7,7 @@
  * rest of the kernel and answers -ENOSPC instead of taking them.
  */
 #include <guest/kmem.h>
+#include <guest/proc.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 
@@ -110,11 +111,27 @@ long tmpfs_pread(struct inode *ino, const struct iobuf *b, size_t n, uint64_t of
     return (long)done;
 }
 
+/* RLIMIT_FSIZE, as Linux applies it: a file cannot grow past the limit; trying to is SIGXFSZ
+ * and -EFBIG (a write that reaches the limit is cut there first). */
+static int past_fsize_limit(uint64_t end)
+{
+    if (end <= rlimit_cur(RLIMIT_FSIZE))
+        return 0;
+    if (current_proc())
+        signal_send(current_proc(), SIGXFSZ);
+    return 1;
+}
+
 long tmpfs_pwrite(struct inode *ino, const struct iobuf *b, size_t n, uint64_t off)
 {
     size_t done = 0;
     long rc = 0;
+    uint64_t limit = rlimit_cur(RLIMIT_FSIZE);
 
+    if (off >= limit && past_fsize_limit(off + 1))
+        return -EFBIG;
+    if (n > limit - off)
+        n = (size_t)(limit - off);
     if (off >= TMPFS_MAX_SIZE)
         return -EFBIG;
     if (n > TMPFS_MAX_SIZE - off)
@@ -153,6 +170,8 @@ long tmpfs_pwrite(struct inode *ino, const struct iobuf *b, size_t n, uint64_t o
 
 int tmpfs_truncate(struct inode *ino, uint64_t size)
 {
+    if (size > ino->size && past_fsize_limit(size))
+        return -EFBIG;
     if (size > TMPFS_MAX_SIZE)
         return -EFBIG;
     if (size < ino->size) {
