@@ -9,6 +9,7 @@
 #include <guest/console.h>
 #include <guest/context.h>
 #include <guest/fault.h>
+#include <guest/oom.h>
 #include <guest/procs.h>
 #include <guest/traps.h>
 #include <guest/user_frame.h>
@@ -85,12 +86,6 @@ static void report(const struct proc *p, const struct trap_frame *f, int sig)
            reported == 20 ? " (further faults not reported)" : "");
 }
 
-static void out_of_memory(struct proc *p)
-{
-    printk("out of memory: killing pid %d (%s)\n", p->pid, p->name);
-    signal_force(p, SIGKILL, SI_KERNEL, 0);
-}
-
 void proc_trap(struct trap_frame *f)
 {
     int user = (f->cs & 3) == 3;
@@ -100,13 +95,18 @@ void proc_trap(struct trap_frame *f)
         fpu_nm_trap();
     } else if (f->vector == 14 && p && p->mm && f->cr2 < USER_TOP) {
         int rc = vm_fault(p->mm, f->cr2, (f->error & 2) != 0);
-        if (rc == -ENOMEM)
-            out_of_memory(p); /* a uaccess copy then fails with -EFAULT; SIGKILL follows */
+        /* No page: the OOM killer frees some (the access is retried) or gives up. A copy in
+         * the kernel then fails with -EFAULT; ring 3 is either killed or, if it is init and
+         * nobody else can go, gets SIGBUS. */
+        if (rc == -ENOMEM && oom_kill_for(p, user))
+            rc = 0;
         if (rc && !user && !fixup(f))
             kernel_bug(f);
         else if (rc == -EFAULT && user) {
             report(p, f, SIGSEGV);
             signal_force(p, SIGSEGV, vma_find(p->mm, f->cr2) ? SEGV_ACCERR : SEGV_MAPERR, f->cr2);
+        } else if (rc == -ENOMEM && user && !(p->sig.pending >> (SIGKILL - 1) & 1)) {
+            signal_force(p, SIGBUS, BUS_ADRERR, f->cr2);
         }
     } else if (f->vector == 14 && user && p) {
         report(p, f, SIGSEGV); /* the kernel's or the hypervisor's addresses: not ring 3's */

@@ -32,6 +32,8 @@ long sys_lstat64(u32 path, u32 buf);
 long sys_fstat64(u32 fd, u32 buf);
 long sys_fstatat64(u32 dirfd, u32 path, u32 buf, u32 flags);
 long sys_statx(u32 dirfd, u32 path, u32 flags, u32 mask, u32 buf);
+long sys_statfs64(u32 path, u32 size, u32 buf);
+long sys_fstatfs64(u32 fd, u32 size, u32 buf);
 long sys_getdents64(u32 fd, u32 dirp, u32 count);
 long sys_ioctl(u32 fd, u32 cmd, u32 arg);
 long sys_fcntl64(u32 fd, u32 cmd, u32 arg);
