@@ -20,6 +20,7 @@ struct pipe {
     char *page[PIPE_PAGES];
     uint32_t head, tail; /* free-running byte counts: head - tail are buffered */
     uint32_t readers, writers;
+    uint32_t pages; /* of page[] allocated */
     struct waitq rwait, wwait;
 };
 _Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "the ring index wraps with a mask");
@@ -33,10 +34,11 @@ static size_t used(const struct pipe *p)
 static void drained(struct pipe *p)
 {
     p->head = p->tail = 0;
-    for (int i = 1; i < PIPE_PAGES; i++) {
+    for (int i = 1; i < PIPE_PAGES && p->pages > 1; i++) {
         if (p->page[i]) {
             page_free(p->page[i]);
             p->page[i] = NULL;
+            p->pages--;
         }
     }
 }
@@ -50,8 +52,11 @@ static size_t pages_for(struct pipe *p, size_t n)
         uint32_t idx = (p->head + (uint32_t)ok) & (PIPE_SIZE - 1);
         char **page = &p->page[idx / PAGE_SIZE];
 
-        if (!*page && !(*page = page_alloc()))
-            break;
+        if (!*page) {
+            if (!(*page = page_alloc()))
+                break;
+            p->pages++;
+        }
         ok += PAGE_SIZE - idx % PAGE_SIZE;
     }
     return ok < n ? ok : n;
