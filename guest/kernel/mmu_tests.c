@@ -268,6 +268,10 @@ static void test_attacks(void)
     check("L1 entry with PAT", mmu1(l1 << 12, pfn_to_mfn(junk) << 12 | PTE_P | 0x80), -XEN_EINVAL);
     check("L1 entry with global bit", mmu1(l1 << 12, pfn_to_mfn(junk) << 12 | PTE_P | 0x100),
           -XEN_EINVAL);
+    /* Guest RAM is write-back only: no second memory type for a frame (docs/security.md). */
+    check("L1 entry with PCD", mmu1(l1 << 12, pfn_to_mfn(junk) << 12 | PTE_P | 0x10), -XEN_EINVAL);
+    check("L1 entry with PWT (uvm)", uvm(sva, pfn_to_mfn(junk) << 12 | PTE_P | 0x08), -XEN_EINVAL);
+    check("L2 entry with PCD", mmu1(nl2 << 12 | 7 * 4, l1 << 12 | PTE_P | 0x10), -XEN_EINVAL);
     check("NEW_BASEPTR to an unvalidatable frame",
           mmu1(pfn_to_mfn(junk) << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), -XEN_EINVAL);
     check("unpin the current base pointer",
@@ -375,5 +379,9 @@ void mmu_tests(const start_info_t *si, const char *mode)
         test_attacks();
     else if (strcmp(mode, "mmu-stress") == 0)
         test_stress(2000);
+    else if (strcmp(mode, "mmu-isolation") == 0) {
+        test_isolation(); /* prints its own summary */
+        return;
+    }
     printk("%s: %u ok, %u failed\n", mode, nr_ok, nr_failed);
 }

@@ -7,6 +7,7 @@
 #include <guest/gdt.h>
 #include <guest/mmu.h>
 #include <guest/probe.h>
+#include <guest/time.h>
 #include <guest/trap_tests.h>
 #include <guest/traps.h>
 #include <guest/user.h>
@@ -22,6 +23,10 @@ TRIG_K(cr3);
 TRIG_K(inb);
 TRIG_K(outb);
 TRIG_K(iretcs);
+TRIG_K(sysenter);
+TRIG_U(sysenter);
+TRIG_K(syscall);
+TRIG_U(syscall);
 extern char trap_13[], failsafe_callback[];
 extern volatile uint16_t trig_far_sel;
 extern volatile uint32_t trig_desc[2];
@@ -126,6 +131,11 @@ static void forbidden_instructions(void)
         KCASE("mov %eax,%cr3 -> #GP", cr3, 13, 0, 0),
         KCASE("inb -> #GP", inb, 13, 0, 0),
         KCASE("outb to isa-debug-exit -> #GP", outb, 13, 0, 0),
+        /* The hypervisor closed both fast system-call instructions, whatever the firmware left. */
+        KCASE("sysenter -> #GP", sysenter, 13, 0, 0),
+        UCASE("sysenter -> #GP", sysenter, 13, 0, 0),
+        KCASE("syscall -> #UD", syscall, 6, 0, 0),
+        UCASE("syscall -> #UD", syscall, 6, 0, 0),
     };
 
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -301,6 +311,22 @@ static void argument_checks(const start_info_t *si)
              hypercall3(__HYPERVISOR_hv_op, HVOP_get_stats, HOLE, sizeof(stats)), -XEN_EFAULT);
 }
 
+/* The refusal log has a budget per call and per second: 300 junk refusals of one call must not
+ * silence another call, nor the same call a second later (the scenario requires both lines and
+ * the count of what was held back). */
+static void refusal_log(void)
+{
+    int32_t n = 0;
+    for (unsigned i = 0; i < 300; i++)
+        n += HYPERVISOR_get_debugreg(0x100) == EINVAL;
+    check_eq("300 junk refusals of get_debugreg", n, 300);
+    check_eq("console_io command 9 after them", HYPERVISOR_console_io(9, 0, 0), -XEN_ENOSYS);
+    uint64_t t0 = clock_now();
+    while (clock_now() - t0 < 1100 * NSEC_PER_MSEC)
+        ;
+    check_eq("get_debugreg(0x3ff) a second later", HYPERVISOR_get_debugreg(0x3ff), EINVAL);
+}
+
 void test_refusals(const start_info_t *si)
 {
     check_begin();
@@ -311,6 +337,7 @@ void test_refusals(const start_info_t *si)
     forbidden_instructions();
     gp_flood();
     failsafe(0);
+    refusal_log();
     check_summary("refusals");
 }
 

@@ -4,7 +4,9 @@
 #include "hv/hypercall.h"
 #include "hv/console.h"
 #include "hv/domain.h"
+#include "hv/log_limit.h"
 #include "hv/time.h"
+#include "lib/string.h"
 #include "lib/format.h"
 #include <public/xen.h>
 
@@ -79,25 +81,30 @@ const char *errno_name(long err)
     return e > 0 && e < (long)(sizeof(names) / sizeof(names[0])) && names[e] ? names[e] : "-E?";
 }
 
-/* Refusals are logged, but a guest stuck in a loop of bad calls must not drown the console. */
-#define REFUSAL_LOG_LIMIT 200
-static unsigned refusals_logged, refusals_unlogged;
+/* Refusals are logged, but a guest stuck in a loop of bad calls must not drown the console:
+ * each call has its own rate limit, so junk refusals of one call hide nothing of another, and
+ * the limit reopens every window (a held-back count comes first). */
+static struct log_limit refusal_limits[NR_HYPERCALLS + 1]; /* + calls not in the table */
+
+static unsigned call_index(const char *call)
+{
+    for (unsigned i = 0; i < NR_HYPERCALLS; i++)
+        if (strcmp(names[i], call) == 0)
+            return i;
+    return NR_HYPERCALLS;
+}
 
 long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
 {
-    if (refusals_logged >= REFUSAL_LOG_LIMIT) {
-        if (++refusals_unlogged % 10000 == 1)
-            printk("(hv) d%u: %u refusals not logged\n", current_domain()->id, refusals_unlogged);
+    struct domain *d = current_domain();
+    if (!log_limit_allow(&refusal_limits[call_index(call)], arch_now_ns(), d->id, call))
         return err;
-    }
-    refusals_logged++;
     char why[160];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
-    printk("(hv) d%u %s(%#x) refused: %s -> %s\n", current_domain()->id, call, arg, why,
-           errno_name(err));
+    printk("(hv) d%u %s(%#x) refused: %s -> %s\n", d->id, call, arg, why, errno_name(err));
     return err;
 }
 

@@ -190,6 +190,10 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
     uint32_t l2e = arch_read_l2e(d->l2_mfn, va >> 22);
     if (!(l2e & PTE_P))
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
+    /* L1 entries only (as Xen): through a linear slot the "L1" would be the L2 itself. */
+    if (!frame_is_table(l2e >> 12, FT_L1, d->id))
+        return hv_refuse("update_va_mapping", va, -XEN_EINVAL,
+                         "PTE %#x: table frame is not an L1 page table in use", val);
     struct pt_cursor cursor = {0, 0};
     int err = mm_update_entry(&cursor, l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
     pt_cursor_release(&cursor);

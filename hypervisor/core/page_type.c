@@ -18,10 +18,27 @@
  *     read-only entry to another L2 would let two L2s hold each other's type (never freed) and
  *     make devalidation recurse without bound.
  * Entries are checked before anything changes; a refused entry leaves no reference behind.
+ * Counts never wrap: an increment at FRAME_COUNT_MAX is refused. Type references come with a
+ * general one (but for a plain store's momentary one), so type_count does not pass count and
+ * the hot paths check count alone. A count that would go below 0 is a hypervisor bug (ASSERT).
+ *
+ * The TLB rule. A TLB entry outlives the page-table entry it was loaded from until the next
+ * flush, and the paging-structure caches remember the tables a walk went through. Ring 1 can
+ * leave a writable entry behind on purpose (one L1 hooked at two L2 slots, cleared through one
+ * of them and invalidated only there), so "no writable mapping" in the counts is not yet "no
+ * writable access". Hence: when a frame's type count drops to 0, the frame is stamped with the
+ * flush clock and flagged with what a TLB may still hold for it (a writable mapping, or walks
+ * through it as an L1 or an L2). Before the frame takes a type that such a leftover would
+ * break -- any type but WRITABLE after a writable mapping, any type but the same table type
+ * after a walk -- the whole TLB is flushed, unless a flush has happened since the stamp. Every
+ * path that changes a mapping or a type (mmu_update, update_va_mapping, multicall, pins,
+ * NEW_BASEPTR, set_gdt, SET_LDT) takes its types here, so one check covers them all; the cost
+ * falls on type changes, never on the mappings themselves. (Xen's tlbflush_timestamp.)
  */
 #include "hv/page_type.h"
 #include "hv/arch.h"
 #include "hv/frame.h"
+#include "hv/panic.h"
 #include "lib/string.h"
 #include <public/xen.h>
 
@@ -30,6 +47,12 @@
 #define PTE_PSE 0x080u
 #define PTE_PAT 0x080u
 #define PTE_G 0x100u
+#define PTE_PWT 0x008u
+#define PTE_PCD 0x010u
+/* Guest RAM is always write-back: the caching bits would let the guest map a frame with two
+ * memory types at once (undefined on real CPUs), and PAT/G/PSE have no place in guest tables. */
+#define L1_REFUSED_BITS (PTE_PAT | PTE_G | PTE_PCD | PTE_PWT)
+#define L2_REFUSED_BITS (PTE_PSE | PTE_G | PTE_PCD | PTE_PWT)
 
 static int refuse(const char **why, const char *reason)
 {
@@ -56,10 +79,17 @@ static __attribute__((noinline)) int not_the_guests(uint32_t mfn, const char **w
     return -XEN_EPERM;
 }
 
+static __attribute__((noinline)) int too_many_references(const char **why)
+{
+    return refuse(why, "frame has too many references");
+}
+
 static inline int get_page_inline(uint32_t mfn, uint16_t dom, const char **why)
 {
     if (mfn >= max_mfn || frame_table[mfn].owner != dom || !(frame_table[mfn].flags & FF_RAM))
         return not_the_guests(mfn, why);
+    if (frame_table[mfn].count == FRAME_COUNT_MAX)
+        return too_many_references(why);
     frame_table[mfn].count++;
     return 0;
 }
@@ -71,8 +101,32 @@ int get_page(uint32_t mfn, uint16_t dom, const char **why)
 
 void put_page(uint32_t mfn)
 {
+    ASSERT(frame_table[mfn].count > 0);
     if (frame_table[mfn].count)
         frame_table[mfn].count--;
+}
+
+/* The TLB rule (above): what a TLB may still hold for a frame whose type count just dropped. */
+static inline void tlb_note_release(struct frame_info *f, enum frame_type was)
+{
+    static const uint8_t leftover[] = {
+        [FT_L1] = FF_TLB_L1, [FT_L2] = FF_TLB_L2, [FT_WRITABLE] = FF_TLB_WRITABLE};
+    if (was < sizeof(leftover) && leftover[was]) {
+        f->flags |= leftover[was];
+        f->tlbflush_stamp = tlbflush_clock;
+    }
+}
+
+/* ... and, before it takes type t, the flush that leftover calls for. */
+static void tlb_before_type(struct frame_info *f, enum frame_type t)
+{
+    uint8_t same = t == FT_WRITABLE ? FF_TLB_WRITABLE
+                   : t == FT_L1     ? FF_TLB_L1
+                   : t == FT_L2     ? FF_TLB_L2
+                                    : 0;
+    if ((f->flags & FF_TLB_STALE & ~same) && f->tlbflush_stamp == tlbflush_clock)
+        arch_flush_tlb();
+    f->flags &= (uint8_t)~FF_TLB_STALE;
 }
 
 static int validate(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why);
@@ -85,6 +139,8 @@ int get_page_type(uint32_t mfn, enum frame_type t, uint16_t dom, const char **wh
         if (f->type != t)
             return refuse(why, t == FT_WRITABLE ? "frame is a page or descriptor table"
                                                 : "frame is in use as another type");
+        if (f->type_count == FRAME_COUNT_MAX)
+            return too_many_references(why);
         f->type_count++;
         return 0;
     }
@@ -102,27 +158,34 @@ int get_page_type(uint32_t mfn, enum frame_type t, uint16_t dom, const char **wh
             return err;
         }
         f->flags |= FF_VALIDATED;
-        return 0;
+    } else {
+        f->type = FT_WRITABLE;
+        f->type_count = 1;
     }
-    f->type = FT_WRITABLE;
-    f->type_count = 1;
+    /* Before the guest runs again, nothing a TLB kept from the old type may remain. */
+    if (f->flags & FF_TLB_STALE)
+        tlb_before_type(f, t);
     return 0;
 }
 
 void put_page_type(uint32_t mfn)
 {
     struct frame_info *f = &frame_table[mfn];
+    ASSERT(f->type_count > 0);
     if (f->type_count == 0)
         return;
     if (--f->type_count > 0)
         return;
+    /* The last type reference: only now may the frame be devalidated. */
     enum frame_type t = (enum frame_type)f->type;
     f->flags &= ~FF_VALIDATED;
     if (t == FT_L1 || t == FT_L2) {
         f->type_count = 1; /* held while its entries let go (a self-map puts back to it) */
         devalidate(mfn, t);
+        ASSERT(f->type_count == 1);
         f->type_count = 0;
     }
+    tlb_note_release(f, t);
     f->type = FT_NONE;
 }
 
@@ -150,8 +213,10 @@ static inline __attribute__((always_inline)) int l1e_get_inline(uint32_t pte, ui
 {
     if (!(pte & PTE_P))
         return 0;
-    if (pte & (PTE_PAT | PTE_G))
-        return refuse(why, "PAT or global bit in an L1 entry");
+    if (pte & L1_REFUSED_BITS)
+        return refuse(why, (pte & (PTE_PAT | PTE_G))
+                               ? "PAT or global bit in an L1 entry"
+                               : "PCD or PWT bit in an L1 entry (guest RAM is write-back)");
     uint32_t mfn = pte >> 12;
     int err = get_page_inline(mfn, dom, why);
     if (err || !(pte & PTE_RW))
@@ -199,8 +264,10 @@ int l2e_get(uint32_t pde, uint32_t self_mfn, uint16_t dom, const char **why)
 {
     if (!(pde & PTE_P))
         return 0;
-    if (pde & (PTE_PSE | PTE_G))
-        return refuse(why, "PSE or global bit in an L2 entry");
+    if (pde & L2_REFUSED_BITS)
+        return refuse(why, (pde & (PTE_PSE | PTE_G))
+                               ? "PSE or global bit in an L2 entry"
+                               : "PCD or PWT bit in an L2 entry (guest RAM is write-back)");
     uint32_t mfn = pde >> 12;
     if (mfn == self_mfn) {
         if (pde & PTE_RW)
@@ -347,13 +414,6 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
     return update_entry(c, table_mfn, idx, val, dom, old_out, why);
 }
 
-/* The frame is a validated L1 of dom: its entries take the L1 rules, nothing else. */
-static inline int is_guest_l1(uint32_t mfn, uint16_t dom)
-{
-    const struct frame_info *f = &frame_table[mfn];
-    return mfn < max_mfn && f->owner == dom && f->type == FT_L1 && f->type_count;
-}
-
 /*
  * The bulk of every batch (fork, exec, mmap): runs of entries of one L1. The table is checked
  * and mapped once per run, not per entry: writing entries of an L1 cannot change what the L1 is
@@ -377,7 +437,7 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
         if (ptr & MMU_CMD_MASK)
             break;
         if (mfn != l1) {
-            if (!is_guest_l1(mfn, dom)) {
+            if (!frame_is_table(mfn, FT_L1, dom)) {
                 l1 = ~0u; /* the cursor may map another table now */
                 if ((err = update_entry(c, mfn, (ptr & 0xfff) >> 2, val, dom, &old, why)))
                     break;
@@ -389,15 +449,19 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
         }
         if (val & PTE_P) {
             struct frame_info *f = (val >> 12) < limit ? &ft[val >> 12] : 0;
-            if ((val & (PTE_PAT | PTE_G)) || !f || f->owner != dom || !(f->flags & FF_RAM) ||
-                ((val & PTE_RW) && f->type_count && f->type != FT_WRITABLE)) {
+            if ((val & L1_REFUSED_BITS) || !f || f->owner != dom || !(f->flags & FF_RAM) ||
+                f->count == FRAME_COUNT_MAX ||
+                ((val & PTE_RW) && (f->type_count ? f->type != FT_WRITABLE
+                                                  : (f->flags & (FF_TLB_L1 | FF_TLB_L2)) != 0))) {
                 err = l1e_get(val, dom, why); /* the refusal, with its reason */
                 if (err)
                     break;
             } else {
                 if (val & PTE_RW) {
-                    if (f->type_count++ == 0)
+                    if (f->type_count++ == 0) {
                         f->type = FT_WRITABLE;
+                        f->flags &= (uint8_t)~FF_TLB_WRITABLE; /* nothing else was stale */
+                    }
                 }
                 f->count++;
             }

@@ -1,5 +1,9 @@
 /* The fake machine behind test_page_type: frame table, memory and the arch hooks it needs. */
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_machine.h"
@@ -37,6 +41,10 @@ void fake_machine_reset(void)
     fake_map_calls = fake_unmap_calls = fake_copy_hv_calls = fake_ldt_calls = 0;
     fake_ldt_result = 0;
     fake_error = 0;
+    fake_flushes = 0;
+    tlbflush_clock = 1000;
+    fake_panic_jump = 0;
+    fake_panic_msg[0] = 0;
 }
 
 unsigned fake_maps_live(void)
@@ -91,4 +99,31 @@ int arch_validate_ldt_frame(uint32_t mfn, const char **why)
     if (fake_ldt_result)
         *why = "fake: LDT refused";
     return fake_ldt_result;
+}
+
+uint32_t tlbflush_clock;
+unsigned fake_flushes;
+
+void arch_flush_tlb(void)
+{
+    fake_flushes++;
+    tlbflush_clock++;
+}
+
+/* page_type.c is built with DEBUG here: a failed ASSERT lands in fake_panic_jump when a test
+ * has armed it, and ends the program otherwise. */
+jmp_buf *fake_panic_jump;
+char fake_panic_msg[256];
+
+void panic_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(fake_panic_msg, sizeof(fake_panic_msg), "%s:%d: ", file, line);
+    va_start(ap, fmt);
+    vsnprintf(fake_panic_msg + n, sizeof(fake_panic_msg) - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (fake_panic_jump)
+        longjmp(*fake_panic_jump, 1);
+    fprintf(stderr, "FAIL: panic: %s\n", fake_panic_msg);
+    abort();
 }

@@ -4,6 +4,7 @@
 #ifndef TESTS_UNIT_FAKE_MACHINE_H
 #define TESTS_UNIT_FAKE_MACHINE_H
 
+#include <setjmp.h>
 #include <stdint.h>
 
 #include "hv/frame.h"
@@ -19,6 +20,10 @@ extern uint32_t fake_mem[FAKE_FRAMES][1024];
 extern unsigned fake_map_calls, fake_unmap_calls, fake_copy_hv_calls, fake_ldt_calls;
 extern int fake_ldt_result;    /* what arch_validate_ldt_frame returns (0 = accept) */
 extern const char *fake_error; /* first misuse of the fake (bad mfn, unbalanced unmap), or 0 */
+
+extern unsigned fake_flushes;    /* arch_flush_tlb calls (each also advances tlbflush_clock) */
+extern jmp_buf *fake_panic_jump; /* where a failed ASSERT jumps, when set */
+extern char fake_panic_msg[256];
 
 /* Every frame RAM, owned by FAKE_DOM, type NONE, counts 0, memory zeroed, counters cleared. */
 void fake_machine_reset(void);

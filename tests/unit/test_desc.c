@@ -151,6 +151,24 @@ TEST(expand_down_refused)
     CHECK_EQ(desc_check_guest(&d, &why), 0);
 }
 
+/* A 16-bit stack segment (writable data, B = 0) would leak ESP[31:16] of the hypervisor on an
+ * iret: refused. Read-only 16-bit data, 16-bit code and 32-bit writable data stay fine. */
+TEST(stack16_refused)
+{
+    const char *why = NULL;
+    struct desc d = desc_make(0x10000, 0xffff, DESC_P | DESC_DPL(3) | DATA_RW, 0);
+    CHECK_EQ(desc_check_guest(&d, &why), -XEN_EPERM);
+    CHECK_STR(why, "16-bit stack segment (writable data with B = 0)");
+    d = desc_make(0x10000, 0xffff, DESC_P | DESC_DPL(1) | DATA_RW, DESC_FLAG_G);
+    CHECK_EQ(desc_check_guest(&d, &why), -XEN_EPERM);
+    d = desc_make(0x10000, 0xffff, DESC_P | DESC_DPL(3) | DESC_S | 0x0, 0); /* read-only data */
+    CHECK_EQ(desc_check_guest(&d, &why), 0);
+    d = desc_make(0x10000, 0xffff, DESC_P | DESC_DPL(3) | CODE_RX, 0); /* 16-bit code */
+    CHECK_EQ(desc_check_guest(&d, &why), 0);
+    d = desc_make(0x10000, 0xffff, DESC_P | DESC_DPL(3) | DATA_RW, DESC_FLAG_DB);
+    CHECK_EQ(desc_check_guest(&d, &why), 0);
+}
+
 TEST(base_in_hole_refused)
 {
     const char *why = NULL;
@@ -202,5 +220,5 @@ TEST(limit_truncated_byte_granular)
 
 RUN_TESTS(T(make_sanity), T(six_gdt_rows), T(guest_rows_pass_unchanged), T(base_and_limit_decode),
           T(not_present_accepted_as_is), T(dpl0_refused), T(system_descriptors_refused),
-          T(call_gates), T(guest_code_selectors), T(expand_down_refused), T(base_in_hole_refused),
-          T(limit_truncated_g1), T(limit_truncated_byte_granular))
+          T(call_gates), T(guest_code_selectors), T(expand_down_refused), T(stack16_refused),
+          T(base_in_hole_refused), T(limit_truncated_g1), T(limit_truncated_byte_granular))

@@ -88,5 +88,31 @@ TEST(unknown_or_short)
     CHECK_EQ(DECODE(0xcd, 0x80).kind, GP_OTHER); /* int n is told apart by its error code */
 }
 
+static unsigned int_len(const uint8_t *b, unsigned n, uint8_t v)
+{
+    return x86_int_insn_len(b, n, v);
+}
+#define INT_LEN(v, ...) \
+    int_len((const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}), (v))
+
+/* A bounced "int $n" resumes after the whole instruction: its length, prefixes included. */
+TEST(int_instruction_length)
+{
+    CHECK_EQ(INT_LEN(0x81, 0xcd, 0x81), 2);
+    CHECK_EQ(INT_LEN(0x81, 0x66, 0xcd, 0x81, 0x90), 3);
+    CHECK_EQ(INT_LEN(0x81, 0x3e, 0x66, 0xcd, 0x81), 4);
+    CHECK_EQ(INT_LEN(0x40, 0xf3, 0x26, 0x2e, 0x36, 0x64, 0x65, 0x67, 0xf2, 0xcd, 0x40), 10);
+    CHECK_EQ(INT_LEN(0x81, 0xcd, 0x80), 0);       /* another vector */
+    CHECK_EQ(INT_LEN(0x81, 0xf0, 0xcd, 0x81), 0); /* lock int: never a #GP */
+    CHECK_EQ(INT_LEN(0x81, 0x66, 0xcd), 0);       /* cut short */
+    CHECK_EQ(INT_LEN(0x81, 0x90, 0xcd, 0x81), 0); /* not at the instruction */
+    CHECK_EQ(INT_LEN(0x81, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                     0x66, 0xcd, 0x81),
+             15); /* 13 prefixes: the longest instruction there is */
+    CHECK_EQ(INT_LEN(0x81, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                     0x66, 0x66, 0xcd, 0x81),
+             0); /* 14: past 15 bytes */
+}
+
 RUN_TESTS(T(one_byte_privileged), T(descriptor_tables), T(control_and_debug_registers), T(port_io),
-          T(prefixes_skipped), T(unknown_or_short))
+          T(prefixes_skipped), T(unknown_or_short), T(int_instruction_length))

@@ -1,11 +1,13 @@
 /* Unit tests for core/page_type.c on a fake machine (fake_machine.c): every type transition,
  * every refusal of ABI §7, mm_update_entry on each kind of frame, and that a refusal, even half
  * way through validating a table, leaves the whole frame table exactly as it was. */
+#include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "fake_machine.h"
 #include "harness.h"
+#include "hv/arch.h"
 #include "hv/page_type.h"
 #include "public/xen.h"
 
@@ -32,14 +34,16 @@ static void snapshot(void)
     memcpy(snap_mem, fake_mem, sizeof(snap_mem));
 }
 
-/* The whole frame table and all memory are as snapshot() left them, and nothing is mapped. */
+/* The whole frame table and all memory are as snapshot() left them, and nothing is mapped.
+ * The TLB rule's marks are left out: a refusal half way through validating a table may leave
+ * a frame marked stale that was typed and released inside it, which can only cost a flush. */
 #define CHECK_UNCHANGED() CALL(check_unchanged(__LINE__))
 static void check_unchanged(int line)
 {
     for (unsigned i = 0; i < FAKE_FRAMES; i++) {
         const struct frame_info *a = &snap_table[i], *b = &frame_table[i];
         if (a->count != b->count || a->type_count != b->type_count || a->type != b->type ||
-            a->flags != b->flags || a->owner != b->owner) {
+            (a->flags & ~FF_TLB_STALE) != (b->flags & ~FF_TLB_STALE) || a->owner != b->owner) {
             harness_fail("line %d: frame %u was count %u type %u/%u flags 0x%x, now count %u "
                          "type %u/%u flags 0x%x",
                          line, i, a->count, a->type, a->type_count, a->flags, b->count, b->type,
@@ -803,9 +807,12 @@ static void check_batch(int line, const mmu_update_t *req, unsigned n)
     struct pt_cursor c = {0, 0};
     unsigned done_run = 99, done_one = 0;
     int rep_run = 0, rep_one = 0, err_run, err_one = 0;
+    uint32_t clock0 = tlbflush_clock, clock_run;
 
     err_run = mm_update_run(&c, req, n, FAKE_DOM, &done_run, &rep_run, &why);
     pt_cursor_release(&c);
+    clock_run = tlbflush_clock; /* the same flushes, at the same steps, one by one */
+    tlbflush_clock = clock0;
     memcpy(run_table, frame_table, sizeof(run_table));
     memcpy(run_mem, fake_mem, sizeof(run_mem));
     memcpy(frame_table, snap_table, sizeof(snap_table));
@@ -819,9 +826,12 @@ static void check_batch(int line, const mmu_update_t *req, unsigned n)
         rep_one |= old & P;
     }
     pt_cursor_release(&c);
-    if (err_run != err_one || done_run != done_one || !rep_run != !rep_one) {
-        harness_fail("line %d: run gave %d after %u (replaced %d), one by one %d after %u (%d)",
-                     line, err_run, done_run, rep_run, err_one, done_one, rep_one);
+    if (err_run != err_one || done_run != done_one || !rep_run != !rep_one ||
+        clock_run != tlbflush_clock) {
+        harness_fail("line %d: run gave %d after %u (replaced %d, clock %u), one by one %d after "
+                     "%u (%d, clock %u)",
+                     line, err_run, done_run, rep_run, clock_run, err_one, done_one, rep_one,
+                     tlbflush_clock);
         return;
     }
     for (unsigned m = 0; m < FAKE_FRAMES; m++)
@@ -909,6 +919,162 @@ TEST(random_operations_match_recount)
     CHECK_IDLE();
 }
 
+/* ---- The TLB rule ----------------------------------------------------------------------- */
+
+/* Frame 40 loses its last writable mapping (the entry in L1 10 is cleared): a TLB may still
+ * hold it writable, so it may become a table only after a full flush -- one now, unless the
+ * clock shows a flush since. */
+TEST(tlb_writable_leftover_flushed_before_a_table_type)
+{
+    start();
+    fake_mem[10][0] = E(40, P | RW);
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    struct pt_cursor c = {0, 0};
+    uint32_t old;
+    CHECK_EQ(mm_update_entry(&c, 10, 0, 0, FAKE_DOM, &old, &why), 0);
+    pt_cursor_release(&c);
+    CHECK_FRAME(40, 0, FT_NONE, 0);
+    CHECK(frame_table[40].flags & FF_TLB_WRITABLE);
+    CHECK_EQ(fake_flushes, 0);
+    CHECK_EQ(get_page_and_type(40, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_flushes, 1);
+    CHECK(!(frame_table[40].flags & FF_TLB_STALE));
+    put_page_and_type(40);
+    put_page_and_type(10);
+    CHECK_IDLE();
+
+    /* The same with a flush in between: none owed. */
+    fake_mem[10][0] = E(41, P | RW);
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    l1e_put(E(41, P | RW));
+    fake_mem[10][0] = 0;
+    arch_flush_tlb();
+    unsigned flushes = fake_flushes;
+    CHECK_EQ(get_page_and_type(41, FT_GDT, FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_flushes, flushes);
+    put_page_and_type(41);
+    put_page_and_type(10);
+    CHECK_IDLE();
+}
+
+/* Writable again after writable: the leftover entries are legitimate, no flush. */
+TEST(tlb_writable_after_writable_needs_no_flush)
+{
+    start();
+    CHECK_EQ(l1e_get(E(42, P | RW), FAKE_DOM, &why), 0);
+    l1e_put(E(42, P | RW));
+    CHECK_EQ(l1e_get(E(42, P | RW), FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_flushes, 0);
+    l1e_put(E(42, P | RW));
+    CHECK_IDLE();
+}
+
+/* An L1 that was walked (hooked in an L2) and is dropped may still be cached as a paging
+ * structure: writable (through the batch's inline path too) or an L2 only after a flush; an
+ * L1 again needs none. */
+TEST(tlb_table_leftover_flushed_before_another_type)
+{
+    start();
+    fake_mem[30][0] = E(31, P | RW);
+    CHECK_EQ(get_page_and_type(30, FT_L2, FAKE_DOM, &why), 0);
+    put_page_and_type(30);
+    CHECK(frame_table[31].flags & FF_TLB_L1);
+    CHECK(frame_table[30].flags & FF_TLB_L2);
+    CHECK_EQ(get_page_and_type(31, FT_L1, FAKE_DOM, &why), 0); /* an L1 again */
+    CHECK_EQ(fake_flushes, 0);
+    put_page_and_type(31);
+    /* Mapped writable by a batch: the inline path must not skip the flush. */
+    fake_mem[10][0] = 0;
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    mmu_update_t req = {E(10, 0), E(31, P | RW)};
+    struct pt_cursor c = {0, 0};
+    unsigned done;
+    int replaced = 0;
+    CHECK_EQ(mm_update_run(&c, &req, 1, FAKE_DOM, &done, &replaced, &why), 0);
+    pt_cursor_release(&c);
+    CHECK_EQ(done, 1);
+    CHECK_EQ(fake_flushes, 1);
+    CHECK_FRAME(31, 1, FT_WRITABLE, 1);
+    /* The dropped L2 taken as an L1: a flush (the clock moved, so none is owed now). */
+    CHECK_EQ(get_page_and_type(30, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_flushes, 1);
+    put_page_and_type(30);
+    put_page_and_type(10);
+    CHECK_IDLE();
+}
+
+/* ---- Counts never wrap ------------------------------------------------------------------ */
+
+TEST(counts_refuse_to_pass_their_maximum)
+{
+    start();
+    frame_table[45].count = FRAME_COUNT_MAX;
+    snapshot();
+    CHECK_REFUSED(l1e_get(E(45, P), FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_REFUSED(get_page(45, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+    fake_mem[10][3] = E(45, P | RW);
+    snapshot();
+    CHECK_REFUSED(get_page_and_type(10, FT_L1, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+    /* The batch's inline path refuses too. */
+    fake_mem[10][3] = 0;
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    snapshot();
+    mmu_update_t req = {E(10, 0), E(45, P)};
+    struct pt_cursor c = {0, 0};
+    unsigned done;
+    int replaced = 0;
+    CHECK_REFUSED(mm_update_run(&c, &req, 1, FAKE_DOM, &done, &replaced, &why), XEN_EINVAL);
+    pt_cursor_release(&c);
+    CHECK_EQ(done, 0);
+    CHECK_UNCHANGED();
+    put_page_and_type(10);
+    frame_table[45].count = 0;
+    /* The type count as well. */
+    frame_table[46].count = 1;
+    frame_table[46].type = FT_GDT;
+    frame_table[46].type_count = FRAME_COUNT_MAX;
+    snapshot();
+    CHECK_REFUSED(get_page_type(46, FT_GDT, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+}
+
+/* DEBUG builds stop at a count that would go below zero (release builds ignore it). */
+TEST(put_below_zero_asserts)
+{
+    start();
+    jmp_buf jb;
+    fake_panic_jump = &jb;
+    if (setjmp(jb) == 0) {
+        put_page(47);
+        fake_panic_jump = 0;
+        harness_fail("put_page of a frame with no reference did not assert");
+        return;
+    }
+    CHECK(strstr(fake_panic_msg, "count > 0") != NULL);
+    if (setjmp(jb) == 0) {
+        put_page_type(47);
+        fake_panic_jump = 0;
+        harness_fail("put_page_type of a frame with no type reference did not assert");
+        return;
+    }
+    fake_panic_jump = 0;
+    CHECK(strstr(fake_panic_msg, "type_count > 0") != NULL);
+}
+
+TEST(cache_control_bits_refused)
+{
+    start();
+    snapshot();
+    CHECK_REFUSED(l1e_get(E(20, P | 0x10), FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_REFUSED(l1e_get(E(20, P | 0x08), FAKE_DOM, &why), XEN_EINVAL);
+    fake_mem[31][0] = 0;
+    CHECK_REFUSED(l2e_get(E(31, P | 0x10), 30, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_REFUSED(l2e_get(E(31, P | 0x08), 30, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+}
+
 RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_down),
           T(l1_pinned_and_in_l2_outlives_the_l2), T(ldt_and_gdt_types),
           T(writable_entry_to_table_refused), T(l1_in_l2_mapping_that_l2_writable_refused),
@@ -919,4 +1085,7 @@ RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_d
           T(l2_mapping_other_l2_refused), T(hv_written_frame_never_a_table), T(update_l1_entry),
           T(update_l2_entry), T(update_descriptor_table_refused), T(update_plain_page),
           T(update_frame_not_owned_refused), T(update_run_stops_at_first_refusal),
-          T(random_operations_match_recount))
+          T(random_operations_match_recount), T(tlb_writable_leftover_flushed_before_a_table_type),
+          T(tlb_writable_after_writable_needs_no_flush),
+          T(tlb_table_leftover_flushed_before_another_type), T(counts_refuse_to_pass_their_maximum),
+          T(put_below_zero_asserts), T(cache_control_bits_refused))

@@ -17,6 +17,7 @@ UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_i
 # (headers listed here are dependencies only: the rule compiles the .c files)
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
 	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h
+UNIT_CFLAGS_test_page_type := -DDEBUG
 
 # The guest's file system (guest/kernel/fs/) over a host harness: fs_host.c stands in for kmem,
 # uaccess, wait queues, the console and the current process; fs_host/ shadows the two guest

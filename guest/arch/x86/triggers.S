@@ -25,6 +25,14 @@
 #define B_AC(P) pushfl; orl $0x40000, (%esp); popfl; pushfl; popl trig_result; movl $ac_buf + 1, %ecx; \
     EIP(P) movl (%ecx), %eax; RESUME(P) pushfl; andl $~0x40000, (%esp); popfl
 #define B_BOUNCED(P) int $0x81; EIP(P) RESUME(P)
+#define B_BOUNCED_PREFIX(P) .byte 0x66; int $0x81; EIP(P) RESUME(P)
+#define B_BOUNCED_PREFIX2(P) .byte 0x3e, 0x66; int $0x81; EIP(P) RESUME(P)
+#define B_SYSENTER(P) EIP(P) sysenter; RESUME(P)
+#define B_SYSCALL(P) EIP(P) syscall; RESUME(P)
+#define B_INT2A(P) EIP(P) int $0x2a; RESUME(P)
+/* A write of trig_result (a chosen value) to trig_arg. */
+#define B_PF_WRITE_VAL(P) movl trig_arg, %ecx; movl trig_result, %eax; EIP(P) movl %eax, (%ecx); \
+    RESUME(P)
 #define B_NOGATE(P) EIP(P) int $0x40; RESUME(P)
 #define B_HYPERCALL(P) EIP(P) int $0x82; RESUME(P)
 #define B_STI(P) EIP(P) sti; RESUME(P)
@@ -54,6 +62,12 @@ TRIGGER(nm, B_NM)
 TRIGGER(ac, B_AC)
 TRIGGER(bounced, B_BOUNCED)
 TRIGGER(nogate, B_NOGATE)
+TRIGGER(bounced_prefix, B_BOUNCED_PREFIX)
+TRIGGER(bounced_prefix2, B_BOUNCED_PREFIX2)
+TRIGGER_U(int2a, B_INT2A)
+TRIGGER(sysenter, B_SYSENTER)
+TRIGGER(syscall, B_SYSCALL)
+TRIGGER_K(pf_write_val, B_PF_WRITE_VAL)
 TRIGGER_U(hypercall, B_HYPERCALL)
 TRIGGER_K(sti, B_STI)
 TRIGGER_K(hlt, B_HLT)

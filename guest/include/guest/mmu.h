@@ -101,6 +101,7 @@ int as_switch_home(uint32_t kernel_esp);
 int as_destroy(struct addrspace *as);
 
 void mmu_tests(const start_info_t *si, const char *mode);
+void test_isolation(void); /* test=mmu-isolation (kernel/test_isolation.c) */
 void mmu_bench(const start_info_t *si);
 
 #endif

@@ -52,6 +52,29 @@ void arch_load_debugreg(unsigned reg, uint32_t v)
     }
 }
 
+#define CPUID_1_EDX_SEP (1u << 11)
+#define CPUID_X1_EDX_EFER (1u << 11 | 1u << 20 | 1u << 29) /* SYSCALL, NX, LM: EFER exists */
+
+/* SYSENTER and SYSCALL enter ring 0 at addresses the firmware may have left in their MSRs;
+ * this hypervisor uses neither, so both are closed: SYSENTER_CS = 0 makes sysenter #GP, and
+ * EFER.SCE = 0 makes syscall #UD, from any ring. */
+static void fast_system_calls_off(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    if (d & CPUID_1_EDX_SEP) {
+        wrmsr(MSR_SYSENTER_CS, 0);
+        wrmsr(MSR_SYSENTER_ESP, 0);
+        wrmsr(MSR_SYSENTER_EIP, 0);
+    }
+    cpuid(0x80000000u, &a, &b, &c, &d);
+    if (a >= 0x80000001u && a < 0x8000ffffu) {
+        cpuid(0x80000001u, &a, &b, &c, &d);
+        if (d & CPUID_X1_EDX_EFER)
+            wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~(uint64_t)EFER_SCE);
+    }
+}
+
 void arch_cpu_init(void)
 {
     uint32_t a, b, c, d;
@@ -75,5 +98,6 @@ void arch_cpu_init(void)
     /* WP: read-only pages bind ring 0 too. AM: ring-3 code with EFLAGS.AC gets #AC. */
     write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_AM | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);
     __asm__ volatile("fninit");
+    fast_system_calls_off();
     pic_init();
 }

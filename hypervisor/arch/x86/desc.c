@@ -10,9 +10,11 @@
 #define HI_P (1u << 15)
 #define HI_S (1u << 12)
 #define HI_G (1u << 23)
+#define HI_DB (1u << 22) /* D/B: 32-bit code, or a 32-bit stack pointer for SS */
 #define HI_LIMIT_MASK 0x000f0000u
 #define TYPE_CODE 0x8u
 #define TYPE_DATA_EXPDOWN 0x4u /* data segments only: bit 2 is "expand down" */
+#define TYPE_DATA_WRITABLE 0x2u
 #define TYPE_CALL_GATE32 0xcu
 /* A G=1 segment based here or above cannot end at or below GUEST_SEGMENT_END. */
 #define GUEST_BASE_LIMIT (GUEST_SEGMENT_END - XEN_PAGE_SIZE)
@@ -87,6 +89,11 @@ int desc_check_guest(struct desc *d, const char **why)
 
     if (!(type & TYPE_CODE) && (type & TYPE_DATA_EXPDOWN))
         return refuse(why, "expand-down data segment");
+    /* [ours] An iret to a 16-bit stack segment loads only SP, leaving the hypervisor's own
+     * ESP[31:16] in the guest's ESP. Only a writable data segment can be a stack, and for an
+     * expand-up one B matters for nothing else, so B = 0 is refused there. */
+    if (!(type & TYPE_CODE) && (type & TYPE_DATA_WRITABLE) && !(d->hi & HI_DB))
+        return refuse(why, "16-bit stack segment (writable data with B = 0)");
     uint32_t base = desc_base(*d);
     if (base >= GUEST_BASE_LIMIT)
         return refuse(why, "segment base in the hypervisor hole (>= 0xFC3FF000)");

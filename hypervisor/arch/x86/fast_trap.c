@@ -6,6 +6,7 @@
  * elsewhere), and never an "interrupt gate" entry: the CPU could not set upcall_mask.
  */
 #include "hv/arch.h"
+#include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
 #include <public/xen.h>
@@ -22,6 +23,33 @@ void arch_fast_trap_reset(struct domain *d)
     d->fast_trap = 0;
 }
 
+/* Why traps[idx] cannot be the fast trap, or 0 when it can. */
+static const char *unfit(const trap_info_t *ti)
+{
+    if (ti->address == 0)
+        return "no handler registered for the vector";
+    if (TI_GET_IF(ti))
+        return "handler is an interrupt gate";
+    return 0;
+}
+
+/* The gate is a copy of traps[fast_trap]: rewritten whenever set_trap_table changes that
+ * entry (handler, CS or DPL), or taken out when the entry no longer qualifies. */
+void arch_fast_trap_refresh(struct domain *d)
+{
+    unsigned idx = d->fast_trap;
+    const trap_info_t *ti = &d->traps[idx];
+    const char *why = idx ? unfit(ti) : 0;
+    if (!idx)
+        return;
+    if (why) {
+        printk("(hv) d%u fast trap %#x removed: %s\n", d->id, idx, why);
+        arch_fast_trap_reset(d);
+        return;
+    }
+    arch_idt_set_trap_gate(idx, ti->cs, ti->address, TI_GET_DPL(ti));
+}
+
 long do_set_fast_trap(uint32_t idx)
 {
     struct domain *d = current_domain();
@@ -31,13 +59,11 @@ long do_set_fast_trap(uint32_t idx)
     }
     if (!fast_trap_vector_ok(idx))
         return hv_refuse("set_fast_trap", idx, -XEN_EINVAL, "vector must be 0x80 or 0x20-0x2f");
-    const trap_info_t *ti = &d->traps[idx];
-    if (ti->address == 0)
-        return hv_refuse("set_fast_trap", idx, -XEN_EINVAL, "no handler registered for the vector");
-    if (TI_GET_IF(ti))
-        return hv_refuse("set_fast_trap", idx, -XEN_EINVAL, "handler is an interrupt gate");
+    const char *why = unfit(&d->traps[idx]);
+    if (why)
+        return hv_refuse("set_fast_trap", idx, -XEN_EINVAL, "%s", why);
     arch_fast_trap_reset(d);
-    arch_idt_set_trap_gate(idx, ti->cs, ti->address, TI_GET_DPL(ti));
     d->fast_trap = (uint8_t)idx;
+    arch_fast_trap_refresh(d);
     return 0;
 }

@@ -148,3 +148,11 @@ void x86_gp_insn(const uint8_t *b, unsigned n, struct gp_insn *o)
         break;
     }
 }
+
+unsigned x86_int_insn_len(const uint8_t *b, unsigned n, uint8_t vector)
+{
+    unsigned i = 0;
+    while (i < n && i < 13 && is_prefix(b[i]) && b[i] != 0xf0) /* lock int: #UD, never #GP */
+        i++;
+    return i + 2 <= n && b[i] == 0xcd && b[i + 1] == vector ? i + 2 : 0;
+}

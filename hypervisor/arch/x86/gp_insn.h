@@ -34,4 +34,8 @@ struct gp_insn {
 /* Decode the n bytes at the faulting EIP (prefixes, then the opcode). */
 void x86_gp_insn(const uint8_t *b, unsigned n, struct gp_insn *out);
 
+/* The length of the "int $vector" (CD ib, after any prefixes but lock) that the n bytes at b
+ * start with; 0 when they are not that instruction. */
+unsigned x86_int_insn_len(const uint8_t *b, unsigned n, uint8_t vector);
+
 #endif

@@ -67,8 +67,8 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
     unsigned n = (entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME;
     if (copy_from_guest(mfns, frame_list, n * sizeof(uint32_t)))
         return hv_refuse("set_gdt", frame_list, -XEN_EFAULT, "frame list unreadable");
+    /* Check every frame, then take the references: a refusal leaves nothing behind. */
     for (unsigned i = 0; i < n; i++) {
-        const char *why;
         for (unsigned j = 0; j < i; j++)
             if (mfns[j] == mfns[i])
                 return hv_refuse("set_gdt", mfns[i], -XEN_EINVAL, "frame listed twice");
@@ -81,8 +81,14 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
         long err = validate_frame(mfns[i], i);
         if (err)
             return err;
-        if (get_page_and_type(mfns[i], FT_GDT, d->id, &why)) /* cannot fail after the checks */
-            return hv_refuse("set_gdt", mfns[i], -XEN_EPERM, "%s", why);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        const char *why;
+        if (get_page_and_type(mfns[i], FT_GDT, d->id, &why)) { /* only at a count's maximum */
+            while (i-- > 0)
+                put_page_and_type(mfns[i]);
+            return hv_refuse("set_gdt", mfns[0], -XEN_EBUSY, "%s", why);
+        }
     }
 
     /* New frames took their type before the old ones drop theirs, so a frame in both lists

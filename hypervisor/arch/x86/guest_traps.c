@@ -156,7 +156,13 @@ static int software_interrupt(struct domain *d, struct cpu_regs *r)
     const trap_info_t *ti = &d->traps[n];
     if (n == HYPERCALL_VECTOR || ti->address == 0 || TI_GET_DPL(ti) < REGS_RING(r))
         return 0; /* not the caller's to raise: the guest gets the #GP */
-    r->eip += 2;  /* past "int $n" */
+    /* Past the whole "int $n", prefixes included; an instruction that cannot be read back as
+     * one (its page gone, or rewritten) gets the #GP instead. */
+    uint8_t b[15];
+    unsigned len = x86_int_insn_len(b, read_insn(r, b), (uint8_t)n);
+    if (len == 0)
+        return 0;
+    r->eip += len;
     deliver(d, r, n, 0, 0);
     return 1;
 }

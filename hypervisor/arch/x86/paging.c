@@ -25,6 +25,7 @@ static uint32_t *m2p_page[1024]; /* writable view of each M2P page, through the 
 static uint32_t m2p_max_mfn;
 static uint32_t vmap_next = VMAP_VIRT_START;
 static uint32_t mapwin_hint;
+uint32_t tlbflush_clock;
 
 #define HV_L2_PROT (PTE_P | PTE_RW | PTE_A | PTE_D)
 

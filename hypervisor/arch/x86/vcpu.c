@@ -30,10 +30,9 @@ long do_set_trap_table(uint32_t table)
             return hv_refuse("set_trap_table", table, -XEN_EPERM,
                              "entry %u (vector %u): %#x is not a guest code selector", i, ti.vector,
                              ti.cs);
-        if (ti.vector == d->fast_trap &&
-            (TI_GET_IF(&ti) || ti.address != d->traps[ti.vector].address))
-            arch_fast_trap_reset(d); /* the installed gate no longer matches: back to bouncing */
         d->traps[ti.vector] = ti;
+        if (ti.vector == d->fast_trap)
+            arch_fast_trap_refresh(d); /* the real IDT gate always matches traps[fast_trap] */
     }
 }
 

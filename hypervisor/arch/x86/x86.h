@@ -46,9 +46,12 @@ static inline uint32_t read_cr3(void)
     __asm__ volatile("mov %%cr3, %0" : "=r"(v));
     return v;
 }
+/* Every CR3 load flushes the TLB (the hypervisor uses no global pages): the flush clock moves. */
+extern uint32_t tlbflush_clock;
 static inline void write_cr3(uint32_t v)
 {
     __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
+    tlbflush_clock++;
 }
 static inline uint32_t read_cr4(void)
 {
@@ -73,6 +76,22 @@ static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, u
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t)hi << 32 | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_EFER 0xc0000080
+#define EFER_SCE (1u << 0)
 
 static inline void cli(void)
 {

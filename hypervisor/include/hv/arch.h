@@ -38,9 +38,13 @@ void arch_enter_frame(struct cpu_regs *frame) __attribute__((noreturn));
 void arch_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl);
 void arch_idt_reset_gate(unsigned vec);
 void arch_fast_trap_reset(struct domain *d);
+void arch_fast_trap_refresh(struct domain *d); /* the gate follows traps[fast_trap] */
 void arch_load_debugreg(unsigned reg, uint32_t value);
 
 /* Guest MMU. */
+/* Advances with every full TLB flush (every CR3 load); wraps, which costs at most an extra
+ * flush. The TLB rule in core/page_type.c compares frame stamps with it. */
+extern uint32_t tlbflush_clock;
 void arch_flush_tlb(void);
 void arch_invlpg(uint32_t va);
 void arch_load_base(uint32_t l2_mfn); /* CR3 */

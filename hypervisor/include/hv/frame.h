@@ -14,17 +14,24 @@ enum frame_type { FT_NONE = 0, FT_L1, FT_L2, FT_GDT, FT_LDT, FT_WRITABLE };
 #define FF_PINNED 0x04    /* a pin holds one type reference */
 #define FF_VALIDATED 0x08 /* contents checked for the current type */
 #define FF_HV_WRITES 0x10 /* the hypervisor writes it (shared_info): never a table */
+/* The TLB rule (core/page_type.c): since tlbflush_stamp a TLB may still hold, for this frame, */
+#define FF_TLB_WRITABLE 0x20 /* a writable mapping (its WRITABLE type was dropped) */
+#define FF_TLB_L1 0x40       /* a walk through it as an L1 (its L1 type was dropped) */
+#define FF_TLB_L2 0x80       /* a walk through it as an L2 (its L2 type was dropped) */
+#define FF_TLB_STALE (FF_TLB_WRITABLE | FF_TLB_L1 | FF_TLB_L2)
 
 #define OWNER_NONE 0xffffu /* free, firmware, or not RAM */
 #define OWNER_HV 0xfffeu   /* the hypervisor's own heap */
 
 struct frame_info {
-    uint32_t count;      /* general references: mappings, pins, the hypervisor's own */
-    uint32_t type_count; /* references that need the frame to keep its type */
-    uint16_t owner;      /* domain id, OWNER_HV or OWNER_NONE */
-    uint8_t type;        /* enum frame_type */
-    uint8_t flags;       /* FF_* */
+    uint32_t count;          /* general references: mappings, pins, the hypervisor's own */
+    uint32_t type_count;     /* references that need the frame to keep its type */
+    uint16_t owner;          /* domain id, OWNER_HV or OWNER_NONE */
+    uint8_t type;            /* enum frame_type */
+    uint8_t flags;           /* FF_* */
+    uint32_t tlbflush_stamp; /* tlbflush_clock when the type count last dropped to 0 */
 };
+#define FRAME_COUNT_MAX 0xffffffffu /* counts refuse to go past it */
 
 struct mem_range {
     uint64_t start, end; /* machine addresses, end exclusive */
@@ -55,6 +62,12 @@ uint32_t frame_free_count(void);
 static inline int frame_owned_by(uint32_t mfn, uint16_t dom)
 {
     return mfn < max_mfn && frame_table[mfn].owner == dom;
+}
+
+/* The frame is dom's and in use as type t (a validated table when t is FT_L1 or FT_L2). */
+static inline int frame_is_table(uint32_t mfn, enum frame_type t, uint16_t dom)
+{
+    return frame_owned_by(mfn, dom) && frame_table[mfn].type == t && frame_table[mfn].type_count;
 }
 
 #endif
