@@ -32,7 +32,7 @@ static char input[4096];
 static size_t input_len, input_pos;
 
 struct kstats kstats;
-uint32_t timer_deferrals;
+uint32_t timer_deferrals, oom_kills;
 struct waitq poll_wq, console_wq;
 struct proc fake_proc;
 static struct task fake_task = {.name = "test", .proc = &fake_proc};
