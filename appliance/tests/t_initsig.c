@@ -33,16 +33,32 @@ static int kill_everybody(void *arg)
     return kill(-1, SIGKILL) == 0 ? 0 : errno; /* neither init nor us: nobody (ESRCH) */
 }
 
-/* vfork, and a child that never execs nor exits: the parent waits until it is killed. */
-static int vfork_forever(void *arg)
+/* vfork, and a child that never execs nor exits: the parent waits until it is killed. The child
+ * says on fd that it runs (so the parent is waiting). */
+static int vfork_forever(int fd)
 {
-    (void)arg;
     pid_t pid = vfork();
     if (pid == 0) {
+        syscall(SYS_write, fd, "v", 1);
         for (;;)
             syscall(SYS_pause);
     }
     return 50; /* the child ended: not expected */
+}
+
+/* A process that vforks such a child; returns once the child runs. */
+static pid_t start_vfork_parent(void)
+{
+    int p[2];
+    char c;
+    pipe(p);
+    pid_t parent = check_fork();
+    if (parent == 0)
+        _exit(vfork_forever(p[1]));
+    read(p[0], &c, 1);
+    close(p[0]);
+    close(p[1]);
+    return parent;
 }
 
 /* The signals to init, then the vfork waits; "vfork" as argument runs only the latter. */
@@ -89,11 +105,7 @@ int main(int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "vfork") != 0)
         signals_to_init();
 
-    pid_t parent = check_fork();
-    if (parent == 0)
-        _exit(vfork_forever(0));
-    struct timespec ts = {0, 100 * 1000 * 1000};
-    nanosleep(&ts, NULL);
+    pid_t parent = start_vfork_parent();
     CHECK_INT(kill(parent, SIGKILL), 0, "SIGKILL to a vfork parent still waiting for its child");
     check_status(check_wait(parent), 0, SIGKILL, "the vfork parent");
     /* Its child, now an orphan, is init's: end it too. */
@@ -103,10 +115,7 @@ int main(int argc, char **argv)
         reaped += WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
     CHECK_INT(reaped, 1, "init reaped it, killed by SIGKILL");
 
-    parent = check_fork();
-    if (parent == 0)
-        _exit(vfork_forever(0));
-    nanosleep(&ts, NULL);
+    parent = start_vfork_parent();
     CHECK_INT(kill(parent, SIGTERM), 0, "SIGTERM (not handled) to a waiting vfork parent");
     check_status(check_wait(parent), 0, SIGTERM, "the vfork parent");
     kill(-1, SIGKILL);
