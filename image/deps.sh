@@ -12,6 +12,7 @@ PACKAGES=(
     qemu-system-x86 ovmf
     grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
     cpio mawk procps gdb
+    bochs bochsbios vgabios bochs-term
     gcc-i686-linux-gnu binutils-i686-linux-gnu musl-dev:i386
 )
 

@@ -11,9 +11,12 @@ GUEST ?= $(GUEST_ELF)
 FIRMWARE ?= bios
 QEMU_ARGS ?=
 
-ISO_DIR := $(BUILD)/image/iso
-GRUB_CFG := $(BUILD)/image/grub.cfg
-ISO_INPUTS := $(BUILD)/image/iso.inputs
+# Each ISO has its own work directory, so that test ISOs with other command lines (tests/tests.mk)
+# do not rebuild the appliance's.
+ISO_WORK := $(BUILD)/image/$(basename $(notdir $(ISO)))
+ISO_DIR := $(ISO_WORK)/iso
+GRUB_CFG := $(ISO_WORK)/grub.cfg
+ISO_INPUTS := $(ISO_WORK)/iso.inputs
 
 # The smallest module set that still boots on both platforms (checked with SeaBIOS and OVMF):
 # the BIOS core image already holds iso9660 and normal, the EFI one needs normal; grub-mkrescue adds
@@ -40,13 +43,13 @@ $(ISO_INPUTS): FORCE
 # Debug info is stripped from the copies on the ISO (gdb uses the unstripped build/ files).
 $(ISO): $(HV_ELF) $(GUEST) $(INITRAMFS) $(GRUB_CFG) $(ISO_INPUTS) image/image.mk
 	@$(if $(Q),echo "  ISO     $@")
-	$(Q)rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub
+	$(Q)rm -rf $(ISO_DIR) && mkdir -p $(ISO_DIR)/boot/grub $(@D)
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/hv.elf $(HV_ELF)
 	$(Q)strip --strip-debug -o $(ISO_DIR)/boot/guest.elf $(GUEST)
 	$(Q)cp $(INITRAMFS) $(ISO_DIR)/boot/initramfs.cpio
 	$(Q)cp $(GRUB_CFG) $(ISO_DIR)/boot/grub/grub.cfg
-	$(Q)grub-mkrescue $(GRUB_MKRESCUE_FLAGS) -o $@.tmp $(ISO_DIR) > $(BUILD)/image/grub-mkrescue.log 2>&1 || \
-		{ cat $(BUILD)/image/grub-mkrescue.log; exit 1; }
+	$(Q)grub-mkrescue $(GRUB_MKRESCUE_FLAGS) -o $@.tmp $(ISO_DIR) > $(ISO_WORK)/grub-mkrescue.log 2>&1 || \
+		{ cat $(ISO_WORK)/grub-mkrescue.log; exit 1; }
 	$(Q)mv $@.tmp $@
 
 .PHONY: iso run-kernel FORCE

@@ -52,7 +52,8 @@ struct options {
     const char *test_mmu; /* "mmu", "mmu-attacks", "mmu-stress" */
     int bench_mmu;
     int fast_trap;          /* fasttrap=on|off, default on */
-    const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack" */
+    const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack",
+                              "seglimits" */
     int bench_syscall;
     const char *test_events; /* "time", "events", "preempt", "console", "idle" */
     int bench_events;
@@ -136,7 +137,7 @@ static void parse_option(struct options *o, const char *w)
         return;
     } else if (strcmp(w, "test=fastpath") == 0 || strcmp(w, "test=exceptions") == 0 ||
                strcmp(w, "test=refusals") == 0 || strcmp(w, "test=badstack") == 0 ||
-               strcmp(w, "test=failsafe-fs") == 0) {
+               strcmp(w, "test=failsafe-fs") == 0 || strcmp(w, "test=seglimits") == 0) {
         o->test_traps = w + 5;
         return;
     } else if (strcmp(w, "test=time") == 0 || strcmp(w, "test=events") == 0 ||
@@ -229,6 +230,8 @@ static void run_trap_tests(const start_info_t *si, const struct options *o)
         test_failsafe_fs();
     else if (t && strcmp(t, "badstack") == 0)
         test_badstack();
+    else if (t && strcmp(t, "seglimits") == 0)
+        test_seglimits();
     if (o->bench_syscall)
         bench_syscall();
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: run-scenario.sh FILE.scn
-# Boots one QEMU scenario through image/qemu.sh and checks its exit status and serial lines.
+# Boots one scenario (QEMU through image/qemu.sh, or Bochs through image/bochs.sh) and checks its
+# exit status and serial lines.
 # Prints exactly one line, "PASS: scenario NAME" or "FAIL: scenario NAME: REASON", followed on failure
 # by the last 20 log lines, indented. Exit status 0 on pass, 1 on failure. The format is in docs/testing.md.
 set -euo pipefail
@@ -40,6 +41,7 @@ unset GUEST INITRD
 DESC="" BOOT=kernel SETUP="" HV="$BUILD/hypervisor/hv.elf" ISO="$BUILD/appliance.iso"
 HV_ARGS="exit=debug" GUEST_ARGS="" TIMEOUT=60 EXPECT_STATUS=1
 REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" WATCH=() CHECK="" GDB=0
+BOCHS_CPU=corei7_ivy_bridge_3770k STOP_AFTER=
 # shellcheck disable=SC1090
 source "$scn"
 [ -v GUEST ] || GUEST="$BUILD/guest/guest.elf"
@@ -75,6 +77,7 @@ kernel) boot=(--boot kernel --hv "$HV" --guest "$GUEST" --initrd "$INITRD"
     --hv-args "$HV_ARGS" --guest-args "$GUEST_ARGS") ;;
 iso-bios) boot=(--boot iso --firmware bios --iso "$ISO") ;;   # command lines are baked into the ISO
 iso-uefi) boot=(--boot iso --firmware uefi --iso "$ISO") ;;
+bochs) ;;
 *) fail "unknown BOOT=$BOOT" ;;
 esac
 if [ "$GDB" = 1 ]; then boot+=(--gdb); fi
@@ -104,9 +107,30 @@ fi
 # (QEMU never exits with it: its debug-exit statuses are odd).
 start=$(date +%s%N)
 status=0
-timeout -k 5 "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${QEMU_ARGS[@]}" \
-    </dev/null 2>"$WORK/qemu.err" &
+if [ "$BOOT" = bochs ]; then
+    timeout -k 5 "$TIMEOUT" bash image/bochs.sh --iso "$ISO" --cpu "$BOCHS_CPU" --serial-file "$log" \
+        </dev/null 2>"$WORK/qemu.err" &
+else
+    timeout -k 5 "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${QEMU_ARGS[@]}" \
+        </dev/null 2>"$WORK/qemu.err" &
+fi
 qemu_job=$!
+
+kill_tree() { # PID: the process and its descendants, the innermost first
+    local child
+    for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+    kill "$1" 2>/dev/null || true
+}
+
+# STOP_AFTER: a machine that halts for good (no power-off) is stopped once this line is in the
+# log; its exit status is then "stopped".
+if [ -n "$STOP_AFTER" ]; then
+    { if wait_for_line "$STOP_AFTER"; then
+        touch "$WORK/stopped"
+        kill_tree "$qemu_job"
+    fi; } &
+    helpers+=($!)
+fi
 
 # WATCH: for each line, in order, "INDEX HOST_NS QEMU_CPU_TICKS" in $WORK/watch as soon as it
 # appears in the log (tail -F follows it; CPU ticks = QEMU's utime + stime in 1/CLK_TCK s).
@@ -125,16 +149,17 @@ if [ ${#WATCH[@]} -gt 0 ]; then
     helpers+=($!)
 fi
 wait "$qemu_job" || status=$?
+[ ! -f "$WORK/stopped" ] || status=stopped
 end=$(date +%s%N)
 cat "$WORK/qemu.err" >>"$log"
 ms=$(((end - start) / 1000000))
 printf '\n# run-scenario: %s (%s): boot %s, exit status %s, wall time %d.%03d s\n' \
     "$name" "$DESC" "$BOOT" "$status" $((ms / 1000)) $((ms % 1000)) >>"$log"
 
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
     fail "timeout"
 fi
-[ "$status" -eq "$EXPECT_STATUS" ] || fail "exit status $status, wanted $EXPECT_STATUS"
+[ "$status" = "$EXPECT_STATUS" ] || fail "exit status $status, wanted $EXPECT_STATUS"
 for line in "${REQUIRE[@]}"; do
     grep -aqF -- "$line" "$log" || fail "missing \"$line\""
 done

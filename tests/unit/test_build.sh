@@ -46,11 +46,14 @@ NEEDS=(
     qemu-system-x86_64:qemu-system-x86 qemu-system-i386:qemu-system-x86
     /usr/share/ovmf/OVMF.fd:ovmf /usr/lib/grub/i386-pc:grub-pc-bin
     /usr/lib/grub/x86_64-efi:grub-efi-amd64-bin grub-mkrescue:grub-common xorriso:xorriso
-    mformat:mtools cpio:cpio awk:mawk pgrep:procps gdb:gdb
+    mformat:mtools cpio:cpio awk:mawk pgrep:procps gdb:gdb bochs:bochs
+    /usr/share/bochs/BIOS-bochs-latest:bochsbios /usr/share/vgabios/vgabios.bin:vgabios
+    /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0.0.0:bochs-term
 )
 # Commands from Essential packages (Debian installs those everywhere).
 ESSENTIAL=(bash sed grep mktemp timeout tail head seq date sort find cmp getconf mkfifo sleep
-    cat cut tr wc tee touch mkdir rm cp mv ln install dirname basename readlink id env)
+    cat cut tr wc tee touch mkdir rm cp mv ln install dirname basename readlink id env realpath
+)
 
 # The package owning a command or file, following symlinks and /usr merges.
 owner_of()

@@ -27,6 +27,16 @@
 #define B_BOUNCED(P) int $0x81; EIP(P) RESUME(P)
 #define B_BOUNCED_PREFIX(P) .byte 0x66; int $0x81; EIP(P) RESUME(P)
 #define B_BOUNCED_PREFIX2(P) .byte 0x3e, 0x66; int $0x81; EIP(P) RESUME(P)
+/* Segment limits (test=seglimits, under Bochs): an access at trig_arg through FS loaded with
+ * trig_far_sel, through SS, and a jump there. */
+#define B_FS_READ(P) movl trig_arg, %ecx; movw trig_far_sel, %ax; movw %ax, %fs; \
+    EIP(P) movl %fs:(%ecx), %eax; RESUME(P) xorl %eax, %eax; movw %ax, %fs
+#define B_FS_WRITE(P) movl trig_arg, %ecx; movw trig_far_sel, %ax; movw %ax, %fs; \
+    EIP(P) movl %eax, %fs:(%ecx); RESUME(P) xorl %eax, %eax; movw %ax, %fs
+#define B_FS3_READ(P) movl trig_arg, %ecx; movw $0x833, %ax; movw %ax, %fs; \
+    EIP(P) movl %fs:(%ecx), %eax; RESUME(P) xorl %eax, %eax; movw %ax, %fs
+#define B_SS_READ(P) movl trig_arg, %ecx; EIP(P) movl %ss:(%ecx), %eax; RESUME(P)
+#define B_JMP(P) movl trig_arg, %ecx; EIP(P) jmp *%ecx; RESUME(P)
 #define B_SYSENTER(P) EIP(P) sysenter; RESUME(P)
 #define B_SYSCALL(P) EIP(P) syscall; RESUME(P)
 #define B_INT2A(P) EIP(P) int $0x2a; RESUME(P)
@@ -65,6 +75,11 @@ TRIGGER(nogate, B_NOGATE)
 TRIGGER(bounced_prefix, B_BOUNCED_PREFIX)
 TRIGGER(bounced_prefix2, B_BOUNCED_PREFIX2)
 TRIGGER_U(int2a, B_INT2A)
+TRIGGER_K(fs_read, B_FS_READ)
+TRIGGER_U(fs3_read, B_FS3_READ) /* FLAT_RING3_DS: trig_far_sel is not ring 3's to read */
+TRIGGER_K(fs_write, B_FS_WRITE)
+TRIGGER(ss_read, B_SS_READ)
+TRIGGER(jmp, B_JMP)
 TRIGGER(sysenter, B_SYSENTER)
 TRIGGER(syscall, B_SYSCALL)
 TRIGGER_K(pf_write_val, B_PF_WRITE_VAL)

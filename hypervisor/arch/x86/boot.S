@@ -1,5 +1,5 @@
 /*
- * Multiboot entry. Runs at machine addresses with paging off: load a boot GDT, clear .bss,
+ * Multiboot entry. Runs at machine addresses with paging off: check the CPU, load a boot GDT, clear .bss,
  * build the boot page tables (machine 0-4 MB identity, 0-32 MB at DIRECTMAP_VIRT_START),
  * turn on paging with CR0.WP, and jump to the high-linked C entry with the multiboot magic
  * and info pointer.
@@ -10,6 +10,9 @@
 #define MB_FLAGS 0x00000003 /* modules page aligned, memory info wanted */
 
 #define PTE_BOOT_FLAGS 0x3 /* present, writable */
+#define EFLAGS_ID 0x200000
+#define CPUID_1_EDX_CMOV (1 << 15)
+#define COM1 0x3f8
 #define PHYS(sym) ((sym) - DIRECTMAP_VIRT_START)
 
     .section .multiboot, "a"
@@ -34,6 +37,28 @@ _start:
     mov %ecx, %gs
     mov %eax, %esi          /* multiboot magic */
     mov %ebx, %ebp          /* multiboot info (machine address) */
+
+    /* The compiled code needs an i686 (it uses CMOV): CPUID must exist (EFLAGS.ID toggles) and
+     * report CMOV. An older CPU would fault somewhere in C with nothing on the screen: say so
+     * here, on COM1 and the VGA text screen, and halt. */
+    mov $boot_stack_top, %esp
+    pushfl
+    pop %eax
+    mov %eax, %ecx
+    xor $EFLAGS_ID, %eax
+    push %eax
+    popfl
+    pushfl
+    pop %eax
+    push %ecx
+    popfl
+    xor %ecx, %eax
+    test $EFLAGS_ID, %eax
+    jz cpu_too_old
+    mov $1, %eax
+    cpuid
+    test $CPUID_1_EDX_CMOV, %edx
+    jz cpu_too_old
 
     /* Clear .bss (page tables and stack live there). */
     mov $PHYS(_sbss), %edi
@@ -69,7 +94,51 @@ _start:
     mov $high_entry, %eax
     jmp *%eax
 
+/* COM1 at 115200 8N1 and the VGA text buffer, polled; then halt for good. */
+cpu_too_old:
+    mov $COM1 + 3, %dx
+    mov $0x80, %al          /* LCR: divisor latch */
+    out %al, %dx
+    mov $COM1, %dx
+    mov $1, %al             /* 115200 baud */
+    out %al, %dx
+    inc %dx
+    xor %al, %al
+    out %al, %dx
+    mov $COM1 + 3, %dx
+    mov $3, %al             /* 8N1 */
+    out %al, %dx
+    mov $cpu_too_old_msg, %esi
+    mov $0xb8000, %edi
+1:  lodsb
+    test %al, %al
+    jz 4f
+    mov %al, %bl
+    mov $COM1 + 5, %dx
+    mov $100000, %ecx
+2:  in %dx, %al             /* LSR: transmitter empty (no UART reads 0xff) */
+    test $0x20, %al
+    loopz 2b
+    mov %bl, %al
+    mov $COM1, %dx
+    out %al, %dx
+    cmp $' ', %bl           /* CR and LF are for the serial line only */
+    jb 1b
+    mov %bl, (%edi)
+    movb $0x4f, 1(%edi)     /* white on red */
+    add $2, %edi
+    jmp 1b
+4:  cli
+    hlt
+    jmp 4b
+
     .section .boot.data, "a"
+cpu_too_old_msg:
+    .asciz "(hv) unsupported CPU: ringvisor needs an i686 or later (CPUID with CMOV); halted\r\n"
+    .align 16
+boot_stack:
+    .skip 64
+boot_stack_top:
     .align 8
 boot_gdt:
     .quad 0
