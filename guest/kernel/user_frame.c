@@ -9,8 +9,8 @@
  * What ring 3 can load: the flat code and data segments (ours and the hypervisor's), the TLS
  * slots as the process set them (32-bit data segments only: tls.c refuses code, 16-bit and
  * not-present ones, as Linux does), nothing from an LDT (there is none). EIP must lie within the
- * code segment, which ends at USER_CODE_LIMIT: on real hardware an iret past it faults in ring
- * 1 (QEMU's TCG does not check, which hid it).
+ * code segment, which ends at USER_CODE_LIMIT: on real hardware (and Bochs) an iret past it
+ * faults in ring 1 (QEMU's TCG does not check, which hid it).
  */
 #include <guest/console.h>
 #include <guest/events.h>
