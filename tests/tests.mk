@@ -19,6 +19,8 @@ TEST_ENV := BUILD=$(BUILD) ACCEL=$(ACCEL)
 test-isos: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS)
 	$(Q)$(MAKE) --no-print-directory iso ISO=$(BUILD)/tests/iso/seglimits.iso HV_ARGS="console=com1" \
 		GUEST_ARGS="test=seglimits"
+	$(Q)$(MAKE) --no-print-directory iso ISO=$(BUILD)/tests/iso/segments.iso HV_ARGS="console=com1" \
+		GUEST_ARGS="init=/tests/t_segments"
 
 # deps first; the recursive make keeps apt-get out of a parallel build.
 .PHONY: test-build mutation-test

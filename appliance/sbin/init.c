@@ -4,8 +4,11 @@
  *   respawn PATH ARG...   keep it running: restarted when it ends, unless it keeps failing
  * reaps every orphan, and powers the machine off when no respawn service is left. Any
  * arguments init itself gets (from the kernel command line) replace the inittab with one
- * "once" entry. Plain POSIX: it runs (and is tested) on Linux too, where it never powers off
- * unless it is pid 1.
+ * "once" entry; "--each PATH..." makes each path a "once" entry of its own (no arguments).
+ * After every "once" entry init checks that the system survived it: it can still start a
+ * process and reap it (what a program that broke the kernel, or starved it, would have taken
+ * away), and says so. Plain POSIX: it runs (and is tested) on Linux too, where it never powers
+ * off unless it is pid 1.
  */
 #include <errno.h>
 #include <signal.h>
@@ -130,6 +133,22 @@ static void restart(struct entry *e, int status)
     start(e);
 }
 
+/* Can init still start a process, and reap it? */
+static void report_survival(const char *name)
+{
+    int status = 0;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(0);
+    if (pid < 0)
+        printf("init: after %s the system is damaged: fork failed: %s\n", name, strerror(errno));
+    else if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        printf("init: after %s the system is damaged: a new process did not run\n", name);
+    else
+        printf("init: the system survived %s: a new process still starts and is reaped\n", name);
+}
+
 static int services_running(void)
 {
     for (int i = 0; i < nr_entries; i++)
@@ -147,7 +166,10 @@ int main(int argc, char **argv)
     uname(&u);
     printf("init: %s %s on %s (%s), pid %d\n", u.sysname, u.release, u.machine, u.nodename,
            (int)getpid());
-    if (argc > 1) {
+    if (argc > 2 && strcmp(argv[1], "--each") == 0) {
+        for (int i = 2; i < argc && nr_entries < MAX_ENTRIES; i++)
+            entries[nr_entries++].argv[0] = argv[i];
+    } else if (argc > 1) {
         entries[0].argv[0] = argv[1];
         for (int i = 2; i < argc && i <= MAX_ARGS; i++)
             entries[0].argv[i - 1] = argv[i];
@@ -165,6 +187,7 @@ int main(int argc, char **argv)
             ; /* an orphan, reaped on the way */
         describe(e->argv[0], status);
         e->pid = 0;
+        report_survival(e->argv[0]);
     }
     while (services_running()) {
         int status;

@@ -20,6 +20,7 @@
 #include <guest/random.h>
 #include <guest/syscalls.h>
 #include <guest/traps.h>
+#include <guest/user_frame.h>
 #include <lib/elf32.h>
 #include <lib/string.h>
 
@@ -28,8 +29,6 @@
 #define ARGV_MAX 8192
 #define PHNUM_MAX 64
 #define PLATFORM "i686"
-
-size_t __strnlen_user(const char *src, size_t max);
 
 /* argv or envp: where each string is (user or kernel address) and how long, NUL included. */
 struct strvec {
@@ -81,7 +80,7 @@ static long strvec_user(struct strvec *v, uint32_t uvec)
             return -EFAULT;
         if (!p)
             break;
-        uint32_t len = p < USER_TOP ? (uint32_t)__strnlen_user((const char *)p, ARG_MAX_BYTES) : 0;
+        uint32_t len = (uint32_t)strnlen_user(p, ARG_MAX_BYTES);
         if (len == 0)
             return -EFAULT;
         if (len > ARG_MAX_BYTES)
@@ -360,6 +359,7 @@ static long exec_image(const char *path, const struct strvec *argv, const struct
     f->ss = f->ds = f->es = GDT_USER_DS;
     f->eflags = 0x202; /* IF */
     f->vector = (uint32_t)-1;
+    user_frame_vet(p, f); /* an entry point past the code segment: SIGSEGV, as it would fault */
     kstats.execs++;
     return 0;
 }

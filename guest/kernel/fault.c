@@ -9,8 +9,10 @@
 #include <guest/console.h>
 #include <guest/context.h>
 #include <guest/fault.h>
+#include <guest/oom.h>
 #include <guest/procs.h>
 #include <guest/traps.h>
+#include <guest/user_frame.h>
 #include <guest/vm.h>
 
 struct ex_entry {
@@ -22,6 +24,8 @@ static int fixup(struct trap_frame *f)
 {
     for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
         if (e->insn == f->eip) {
+            bad_iret_vector = f->vector; /* for iret_fault, should that be the fixup */
+            bad_iret_error = f->error;
             f->eip = e->fixup;
             return 1;
         }
@@ -34,6 +38,7 @@ static int signal_for(uint32_t vector)
 {
     switch (vector) {
     case 0:  /* divide error */
+    case 9:  /* coprocessor segment overrun */
     case 16: /* x87 error */
     case 19: /* SIMD error */
         return SIGFPE;
@@ -42,9 +47,11 @@ static int signal_for(uint32_t vector)
         return SIGTRAP;
     case 6: /* invalid opcode */
         return SIGILL;
+    case 11: /* segment not present */
+    case 12: /* stack segment */
     case 17: /* alignment check */
         return SIGBUS;
-    default: /* overflow, bound, segment faults, #GP (privileged instructions, int $0x82) */
+    default: /* overflow, bound, invalid TSS, #GP (privileged instructions, int $0x82) */
         return SIGSEGV;
     }
 }
@@ -79,12 +86,6 @@ static void report(const struct proc *p, const struct trap_frame *f, int sig)
            reported == 20 ? " (further faults not reported)" : "");
 }
 
-static void out_of_memory(struct proc *p)
-{
-    printk("out of memory: killing pid %d (%s)\n", p->pid, p->name);
-    signal_force(p, SIGKILL, SI_KERNEL, 0);
-}
-
 void proc_trap(struct trap_frame *f)
 {
     int user = (f->cs & 3) == 3;
@@ -94,14 +95,22 @@ void proc_trap(struct trap_frame *f)
         fpu_nm_trap();
     } else if (f->vector == 14 && p && p->mm && f->cr2 < USER_TOP) {
         int rc = vm_fault(p->mm, f->cr2, (f->error & 2) != 0);
-        if (rc == -ENOMEM)
-            out_of_memory(p); /* a uaccess copy then fails with -EFAULT; SIGKILL follows */
+        /* No page: the OOM killer frees some (the access is retried) or gives up. A copy in
+         * the kernel then fails with -EFAULT; ring 3 is either killed or, if it is init and
+         * nobody else can go, gets SIGBUS. */
+        if (rc == -ENOMEM && oom_kill_for(p, user))
+            rc = 0;
         if (rc && !user && !fixup(f))
             kernel_bug(f);
         else if (rc == -EFAULT && user) {
             report(p, f, SIGSEGV);
             signal_force(p, SIGSEGV, vma_find(p->mm, f->cr2) ? SEGV_ACCERR : SEGV_MAPERR, f->cr2);
+        } else if (rc == -ENOMEM && user && !(p->sig.pending >> (SIGKILL - 1) & 1)) {
+            signal_force(p, SIGBUS, BUS_ADRERR, f->cr2);
         }
+    } else if (f->vector == 14 && user && p) {
+        report(p, f, SIGSEGV); /* the kernel's or the hypervisor's addresses: not ring 3's */
+        signal_force(p, SIGSEGV, SEGV_MAPERR, f->cr2);
     } else if (user && p) {
         report(p, f, signal_for(f->vector));
         /* #GP and the like have no address of their own: Linux reports 0 and SI_KERNEL. */

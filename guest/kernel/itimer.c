@@ -1,12 +1,44 @@
 /* The real-time interval timer of a process (setitimer/getitimer ITIMER_REAL, alarm): one timer
  * from the timer queue per process, SIGALRM at its deadline, re-armed by its interval. It lives
- * through exec, as in Linux, and dies with the process. The CPU-time timers are not offered. */
+ * through exec, as in Linux, and dies with the process. The CPU-time timers are not offered.
+ * An interval runs no shorter than ITIMER_MIN_NS (getitimer still reports what was asked), and
+ * periods that passed while the timer waited are counted as overruns, not replayed (Linux's
+ * hrtimer_forward): one expiry is one SIGALRM and one timer callback, whatever the interval, so
+ * a 1 us timer costs the kernel no more than a 1 ms one. */
 #include <linux/errno.h>
 #include <guest/events.h>
+#include <guest/kstats.h>
 #include <guest/procs.h>
 #include <guest/syscalls.h>
 #include <guest/time.h>
 #include <guest/uaccess.h>
+
+/* The shortest period a process's interval timer runs at (FreeBSD rounds up to a clock tick
+ * the same way; Linux only to its timer resolution, and a 1 us timer then starves the process
+ * that set it). */
+#define ITIMER_MIN_NS (1 * NSEC_PER_MSEC)
+
+static uint64_t period(const struct proc *p)
+{
+    return p->alarm_interval < ITIMER_MIN_NS ? ITIMER_MIN_NS : p->alarm_interval;
+}
+
+/* The first deadline after now on the timer's grid; the periods skipped are overruns. */
+static uint64_t forward(uint64_t deadline, uint64_t step, uint64_t now)
+{
+    uint64_t next = deadline + step, missed;
+
+    if (next > now)
+        return next;
+    missed = step >> 32 ? 0 : ns_div(now - next, (uint32_t)step);
+    next += missed * step;
+    while (next <= now) { /* a step of 4 s or more: a few rounds at most */
+        next += step;
+        missed++;
+    }
+    kstats.itimer_overruns += (uint32_t)missed + 1;
+    return next;
+}
 
 static void expired(struct timer *t)
 {
@@ -14,7 +46,7 @@ static void expired(struct timer *t)
 
     signal_send(p, SIGALRM);
     if (p->alarm_interval)
-        timer_add(t, t->deadline + p->alarm_interval);
+        timer_add(t, forward(t->deadline, period(p), clock_now()));
 }
 
 static uint64_t tv_ns(const struct linux_timeval *tv)

@@ -82,12 +82,14 @@ struct proc *proc_alloc(struct proc *parent)
         memcpy(p->sig.action, parent->sig.action, sizeof(p->sig.action));
         p->sig.blocked = parent->sig.blocked;
         memcpy(p->tls, parent->tls, sizeof(p->tls));
+        memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
         memcpy(p->name, parent->name, sizeof(p->name));
         p->sibling = parent->children;
         parent->children = p;
     } else {
         p->pgid = p->sid = p->pid;
         p->umask = 022;
+        rlimit_defaults(p);
     }
     table[slot] = p;
     kstats.procs_live++;
@@ -121,9 +123,13 @@ static int child_still_vforked(struct proc *parent, int pid);
 /* fork, vfork and clone's process form: flags decide whether the parent waits. */
 static long do_fork(uint32_t new_sp, int vfork)
 {
-    struct proc *parent = current_proc(), *child = proc_alloc(parent);
+    struct proc *parent = current_proc(), *child;
     struct trap_frame frame = *syscall_frame();
 
+    /* RLIMIT_NPROC counts every process, zombies too (one user); init is exempt. */
+    if (parent->pid != 1 && kstats.procs_live >= parent->rlim[RLIMIT_NPROC].rlim_cur)
+        return -EAGAIN;
+    child = proc_alloc(parent);
     if (!child)
         return -EAGAIN;
     fpu_save_for_fork(parent);
@@ -155,9 +161,12 @@ static long do_fork(uint32_t new_sp, int vfork)
      * the parent's pages before the parent takes copy-on-write faults on them. */
     sched_run_first(child->task);
     int pid = child->pid;
-    /* vfork: the parent sleeps until the child has exec'd or exited (it clears the link). */
-    while (vfork && child_still_vforked(parent, pid))
+    /* vfork: the parent sleeps until the child has exec'd or exited (it clears the link), or
+     * until a signal comes that kills it (as Linux's killable wait: handlers wait). */
+    uint8_t old = evt_disable();
+    while (vfork && child_still_vforked(parent, pid) && !signal_fatal_pending(parent))
         wq_sleep(&parent->child_wq);
+    evt_restore(old);
     return pid;
 }
 
@@ -226,6 +235,8 @@ void proc_exit(int wait_status)
     /* Orphans go to init, which reaps them. */
     for (struct proc *c = p->children, *next; c; c = next) {
         next = c->sibling;
+        if (c->vfork_parent == p)
+            c->vfork_parent = 0; /* a killed vfork parent: nobody to wake any more */
         c->parent = init;
         c->sibling = init->children;
         init->children = c;

@@ -18,6 +18,7 @@
 #include <guest/syscalls.h>
 #include <guest/traps.h>
 #include <guest/uaccess.h>
+#include <guest/user_frame.h>
 #include <lib/string.h>
 
 static inline uint64_t sigbit(int sig)
@@ -64,6 +65,11 @@ void signal_send_from(struct proc *p, int sig, const struct sigsender *from)
     if (sig < 1 || sig > NSIG || p->zombie)
         return;
     uint32_t handler = p->sig.action[sig - 1].handler;
+    /* Init gets only the signals it handles (Linux's rule for the init of a pid namespace):
+     * no default action, SIGKILL's and SIGSTOP's included, is ever taken on pid 1 this way.
+     * Its own faults still are (signal_force). */
+    if (p->pid == 1 && handler == SIG_DFL)
+        return;
     /* A signal whose action is to be ignored is dropped at once (Linux does the same). */
     if (!(sigbit(sig) & UNBLOCKABLE) &&
         (handler == SIG_IGN || (handler == SIG_DFL && (sigbit(sig) & DEFAULT_IGNORE))))
@@ -91,6 +97,17 @@ void signal_force(struct proc *p, int sig, int32_t code, uint32_t addr)
         p->sig.blocked &= ~sigbit(sig);
     }
     make_pending(p, sig, &fault);
+}
+
+int signal_fatal_pending(const struct proc *p)
+{
+    uint64_t d = deliverable(p);
+
+    for (int sig = 1; d; sig++, d >>= 1)
+        if ((d & 1) && (sig == SIGKILL || (p->sig.action[sig - 1].handler == SIG_DFL &&
+                                           !(sigbit(sig) & DEFAULT_IGNORE))))
+            return 1;
+    return 0;
 }
 
 int signal_pending(void)
@@ -197,12 +214,16 @@ static void build_frame(struct proc *p, int sig, const struct linux_sigaction *a
     f->eip = a->handler;
     f->eax = (uint32_t)sig;
     f->eflags &= ~0x100u; /* TF */
+    /* As Linux: the handler runs on the flat segments, whatever the interrupted code had. */
+    f->cs = GDT_USER_CS;
+    f->ss = f->ds = f->es = GDT_USER_DS;
     p->sig.blocked |= a->mask;
     if (!(a->flags & SA_NODEFER))
         p->sig.blocked |= sigbit(sig);
     p->sig.blocked &= ~UNBLOCKABLE;
     if (a->flags & SA_RESETHAND)
         p->sig.action[sig - 1].handler = SIG_DFL;
+    user_frame_vet(p, f); /* a handler address past the code segment: SIGSEGV */
 }
 
 /* The calls an SA_RESTART handler restarts, as Linux does with -ERESTARTSYS; the others (poll,
@@ -278,13 +299,17 @@ void user_return_work(struct trap_frame *f)
         update_work(current->proc);
 }
 
-/* Back from a handler: only what ring 3 may choose comes back (its selectors, user flags). */
+/* Back from a handler: only what ring 3 may choose comes back (its selectors, user flags). CS
+ * and SS come back with RPL 3, as in Linux; should they (or EIP) be nothing ring 3 can return
+ * to, the process gets the SIGSEGV that the iret would have raised. */
 static long restore_context(struct proc *p, const struct sigcontext32 *c, uint64_t mask)
 {
     struct trap_frame *f = syscall_frame();
 
     f->ebx = c->ebx, f->ecx = c->ecx, f->edx = c->edx, f->esi = c->esi, f->edi = c->edi;
     f->ebp = c->ebp, f->eax = c->eax, f->eip = c->eip, f->esp = c->esp;
+    f->cs = (c->cs & 0xffffu) | 3u;
+    f->ss = (c->ss & 0xffffu) | 3u;
     f->eflags = (f->eflags & ~0x00040dd5u) | (c->eflags & 0x00040dd5u); /* CF..OF, AC */
     f->ds = (c->ds & 3) == 3 ? c->ds : 0;
     f->es = (c->es & 3) == 3 ? c->es : 0;
@@ -292,6 +317,7 @@ static long restore_context(struct proc *p, const struct sigcontext32 *c, uint64
     f->vector = (uint32_t)-1; /* not a system call any more: nothing to restart */
     p->sig.blocked = mask & ~UNBLOCKABLE;
     update_work(p);
+    user_frame_vet(p, f);
     return (long)f->eax; /* the exit path stores it back into EAX */
 }
 

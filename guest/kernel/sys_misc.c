@@ -1,5 +1,5 @@
-/* The small system calls: identity (uname), limits, random bytes, memory totals, reboot,
- * yielding, and the catch-all for numbers this kernel does not implement. */
+/* The small system calls: identity (uname), random bytes, memory totals, reboot, yielding,
+ * and the catch-all for numbers this kernel does not implement. (Limits: kernel/rlimit.c.) */
 #include <linux/errno.h>
 #include <linux/unistd.h>
 #include <guest/console.h>
@@ -13,9 +13,6 @@
 #include <guest/traps.h>
 #include <guest/uaccess.h>
 #include <lib/string.h>
-
-#define STACK_LIMIT (8u << 20)
-#define NOFILE_LIMIT 1024u
 
 uint32_t cpu_hwcap(void)
 {
@@ -71,49 +68,6 @@ long sys_reboot(u32 magic1, u32 magic2, u32 cmd, u32 arg)
         HYPERVISOR_shutdown(SHUTDOWN_reboot);
     }
     return -EINVAL;
-}
-
-static void limit_of(u32 resource, uint64_t *cur, uint64_t *max)
-{
-    *cur = *max = ~0ull;
-    if (resource == RLIMIT_STACK)
-        *cur = *max = STACK_LIMIT;
-    else if (resource == RLIMIT_NOFILE)
-        *cur = *max = NOFILE_LIMIT;
-}
-
-long sys_ugetrlimit(u32 resource, u32 rlim)
-{
-    uint64_t cur, max;
-    struct linux_rlimit r;
-
-    if (resource >= 16)
-        return -EINVAL;
-    limit_of(resource, &cur, &max);
-    r.rlim_cur = cur > RLIM_INFINITY ? RLIM_INFINITY : (uint32_t)cur;
-    r.rlim_max = max > RLIM_INFINITY ? RLIM_INFINITY : (uint32_t)max;
-    return copy_to_user(rlim, &r, sizeof(r)) ? -EFAULT : 0;
-}
-
-long sys_prlimit64(u32 pid, u32 resource, u32 new_limit, u32 old_limit)
-{
-    struct linux_rlimit64 r;
-
-    if (pid && (int)pid != current_proc()->pid)
-        return -ESRCH;
-    if (resource >= 16)
-        return -EINVAL;
-    limit_of(resource, &r.rlim_cur, &r.rlim_max);
-    if (old_limit && copy_to_user(old_limit, &r, sizeof(r)))
-        return -EFAULT;
-    if (new_limit) {
-        struct linux_rlimit64 n;
-        if (copy_from_user(&n, new_limit, sizeof(n)))
-            return -EFAULT;
-        if (n.rlim_cur > r.rlim_max || n.rlim_max > r.rlim_max)
-            return -EPERM; /* fixed limits: lowering them is accepted and not enforced */
-    }
-    return 0;
 }
 
 long sys_getrandom(u32 buf, u32 len, u32 flags)

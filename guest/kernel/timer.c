@@ -1,12 +1,18 @@
 /* One-shot timers: a list sorted by deadline, its head programmed with set_timer_op; the
- * VIRQ_TIMER handler runs whatever is due and programs the next one. */
+ * VIRQ_TIMER handler runs what is due and programs the next one. One upcall runs at most
+ * TIMER_PASS_MAX callbacks; what is still due then is put off by TIMER_DEFER_NS, so that the
+ * interrupted code runs in between however many timers there are. A callback that re-arms its
+ * timer at or before the time the pass started waits for the next pass. */
 #include <guest/console.h>
 #include <guest/events.h>
 #include <guest/time.h>
 #include <lib/errno_names.h>
 
+#define TIMER_PASS_MAX 32
+#define TIMER_DEFER_NS (50 * NSEC_PER_USEC)
+
 static struct timer *queue;
-uint32_t timer_virqs;
+uint32_t timer_virqs, timer_deferrals;
 int timer_port = -1;
 
 static void program(void)
@@ -60,17 +66,23 @@ void timer_cancel(struct timer *t)
 /* Upcall context (events masked): run the due timers; their callbacks may add timers. */
 void timer_virq(uint32_t port, struct event_frame *f, void *arg)
 {
+    uint64_t now = clock_now();
+    unsigned ran = 0;
+
     (void)port, (void)f, (void)arg;
     timer_virqs++;
-    for (;;) {
-        uint64_t now = clock_now();
+    while (queue && queue->deadline <= now && ran < TIMER_PASS_MAX) {
         struct timer *t = queue;
 
-        if (!t || t->deadline > now)
-            break;
         queue = t->next;
         t->armed = 0;
         t->fn(t);
+        ran++;
+    }
+    if (queue && queue->deadline <= now) {
+        timer_deferrals++;
+        HYPERVISOR_set_timer_op(now + TIMER_DEFER_NS);
+        return;
     }
     program();
 }

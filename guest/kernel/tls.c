@@ -1,29 +1,44 @@
 /* set_thread_area / get_thread_area: a process's TLS segments, Linux i386 style, in GDT entries
  * 6-8. The descriptor is built here from struct user_desc (always DPL 3, accessed bit set:
  * the GDT is read-only), kept in the process and loaded into the GDT at every switch; the
- * hypervisor checks it (ABI §1) like any descriptor. */
+ * hypervisor checks it (ABI §1) like any descriptor. As in Linux (tls_desc_okay), only present
+ * 32-bit data segments are accepted: a TLS slot never holds a code segment (so never CS) nor a
+ * 16-bit stack segment (an iret to one would hand ring 3 the high half of the kernel's ESP).
+ * Changing the slot that the caller's own SS uses is allowed, as in Linux, and ends in SIGSEGV
+ * (kernel/user_frame.c). */
 #include <linux/errno.h>
 #include <guest/context.h>
 #include <guest/gdt.h>
 #include <guest/procs.h>
 #include <guest/syscalls.h>
 #include <guest/uaccess.h>
+#include <guest/user_frame.h>
 
+#define UD_KNOWN 0x7fu /* the flag bits of struct user_desc (bit 7, lm, is 64-bit only) */
+
+/* "No segment": Linux's LDT_empty (the documented way) or an all-zero descriptor (LDT_zero). */
 static int is_empty(const struct linux_user_desc *u)
 {
-    return u->base_addr == 0 && u->limit == 0 && (u->flags & UD_READ_EXEC_ONLY) &&
-           (u->flags & UD_SEG_NOT_PRESENT) && !(u->flags & UD_CONTENTS_MASK);
+    uint32_t f = u->flags & UD_KNOWN;
+
+    return u->base_addr == 0 && u->limit == 0 &&
+           (f == (UD_READ_EXEC_ONLY | UD_SEG_NOT_PRESENT) || f == 0);
+}
+
+/* Linux's tls_desc_okay: a present 32-bit data segment (expand-up or expand-down). */
+static int acceptable(const struct linux_user_desc *u)
+{
+    return is_empty(u) || ((u->flags & UD_SEG_32BIT) && (u->flags & UD_CONTENTS_MASK) <= 2 &&
+                           !(u->flags & UD_SEG_NOT_PRESENT));
 }
 
 static struct gdt_desc encode(const struct linux_user_desc *u)
 {
     if (is_empty(u))
         return (struct gdt_desc){0, 0};
-    uint32_t contents = (u->flags & UD_CONTENTS_MASK) >> 1, type;
-    if (contents == 2) /* code */
-        type = 0x8 | 0x1 | ((u->flags & UD_READ_EXEC_ONLY) ? 0 : 0x2);
-    else /* data, expand-down when contents is 1 */
-        type = 0x1 | (contents == 1 ? 0x4 : 0) | ((u->flags & UD_READ_EXEC_ONLY) ? 0 : 0x2);
+    /* Data (acceptable() lets nothing else through), expand-down when contents is 1. */
+    uint32_t type = 0x1 | ((u->flags & UD_CONTENTS_MASK) ? 0x4 : 0) |
+                    ((u->flags & UD_READ_EXEC_ONLY) ? 0 : 0x2);
     uint32_t access = ((u->flags & UD_SEG_NOT_PRESENT) ? 0 : 0x80u) | 3u << 5 | 0x10u | type;
     uint32_t gran = ((u->flags & UD_LIMIT_IN_PAGES) ? 0x8u : 0) |
                     ((u->flags & UD_SEG_32BIT) ? 0x4u : 0) | ((u->flags & UD_USEABLE) ? 0x1u : 0);
@@ -42,6 +57,8 @@ long sys_set_thread_area(u32 udesc)
 
     if (copy_from_user(&u, udesc, sizeof(u)))
         return -EFAULT;
+    if (!acceptable(&u))
+        return -EINVAL;
     int32_t idx = (int32_t)u.entry_number;
     if (idx == -1) {
         for (unsigned i = 0; i < NR_TLS && idx == -1; i++)
@@ -66,6 +83,7 @@ long sys_set_thread_area(u32 udesc)
         context_load_tls(p);
         return -EINVAL;
     }
+    user_frame_vet(p, syscall_frame()); /* our SS may have been in that slot */
     return 0;
 }
 

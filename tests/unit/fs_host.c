@@ -32,6 +32,7 @@ static char input[4096];
 static size_t input_len, input_pos;
 
 struct kstats kstats;
+uint32_t timer_deferrals, oom_kills;
 struct waitq poll_wq, console_wq;
 struct proc fake_proc;
 static struct task fake_task = {.name = "test", .proc = &fake_proc};
@@ -122,6 +123,11 @@ void *kmalloc(size_t n)
     return malloc(n ? n : 1);
 }
 
+size_t kmalloc_size(size_t n)
+{
+    return n ? n : 1;
+}
+
 void *kzalloc(size_t n)
 {
     void *p = kmalloc(n);
@@ -210,6 +216,12 @@ void signal_send(struct proc *p, int sig)
 int signal_pending(void)
 {
     return 0;
+}
+
+uint64_t rlimit_cur(unsigned resource)
+{
+    (void)resource;
+    return RLIM64_INFINITY;
 }
 
 uint64_t clock_now(void)
@@ -323,9 +335,13 @@ int fs_teardown(void)
     inode_put(fake_proc.cwd);
     fake_proc.cwd = NULL;
     fs_fini();
-    if (fake_kmalloc_live || fake_pages_live || fake_evt_depth) {
-        snprintf(fake_log, sizeof(fake_log), "leak: %ld kmalloc, %ld pages, evt depth %d",
-                 fake_kmalloc_live, fake_pages_live, fake_evt_depth);
+    struct tmpfs_usage u;
+    tmpfs_usage(&u);
+    if (fake_kmalloc_live || fake_pages_live || fake_evt_depth || u.bytes || u.inodes) {
+        snprintf(fake_log, sizeof(fake_log),
+                 "leak: %ld kmalloc, %ld pages, evt depth %d, tmpfs %llu bytes %u inodes",
+                 fake_kmalloc_live, fake_pages_live, fake_evt_depth, (unsigned long long)u.bytes,
+                 u.inodes);
         return -1;
     }
     return 0;

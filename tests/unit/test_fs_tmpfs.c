@@ -1,8 +1,10 @@
 /* File system, the writable part and the metadata calls: tmpfs files (create, write, read,
- * truncate, append, holes, unlink while open, rename, mkdir/rmdir, symlinks, ENOSPC), -EROFS on
+ * truncate, append, holes, unlink while open, rename, mkdir/rmdir, symlinks, ENOSPC, the size
+ * limit and statfs), -EROFS on
  * the initramfs, access(), getdents64 records and resumption, stat/statx fields, chmod/umask. */
 #include "harness.h"
 #include <guest/fs.h>
+#include <guest/kmem.h>
 #include <guest/syscalls.h>
 #include "fs_host.h"
 #include "fs_impl.h"
@@ -359,6 +361,64 @@ TEST(enospc)
     TEARDOWN();
 }
 
+/* tmpfs's size limit: half of the memory in bytes (inodes, names, symlink targets and pages all
+ * count) and half as many inodes as pages; ENOSPC beyond, everything back after the clean-up. */
+TEST(size_limit)
+{
+    static char target[4001];
+    struct tmpfs_usage start, full, after;
+    struct linux_statfs64 st;
+    uint32_t ub = ualloc(sizeof(st)), upath = ualloc(64), utarget;
+    char *path = uptr(upath);
+    int n = 0, dirs = 0;
+    long rc = 0;
+
+    setup_std();
+    memset(target, 't', sizeof(target) - 1);
+    utarget = ustr(target);
+    tmpfs_usage(&start);
+    CHECK_EQ(start.max_bytes, (uint64_t)page_total_count() * 4096 / 2);
+    CHECK_EQ(start.max_inodes, page_total_count() / 2);
+    while (rc == 0) {
+        if (n % 256 == 0) {
+            snprintf(path, 64, "/tmp/d%d", dirs++);
+            rc = sys_mkdir(upath, 0755);
+        }
+        snprintf(path, 64, "/tmp/d%d/s%d", dirs - 1, n % 256);
+        if (rc == 0 && (rc = sys_symlink(utarget, upath)) == 0)
+            n++;
+    }
+    CHECK_EQ(rc, -ENOSPC);
+    tmpfs_usage(&full);
+    CHECK(full.bytes <= full.max_bytes && full.inodes <= full.max_inodes);
+    CHECK(full.bytes > full.max_bytes - 8192 || full.inodes == full.max_inodes);
+    CHECK(n > 1000);
+    CHECK_EQ(t_mkdir("/tmp/more", 0755), -ENOSPC);
+    CHECK_EQ(sys_statfs64(ustr("/tmp"), sizeof(st), ub), 0);
+    memcpy(&st, uptr(ub), sizeof(st));
+    CHECK_EQ(st.f_type, 0x01021994u);
+    CHECK_EQ(st.f_blocks, full.max_bytes / 4096);
+    CHECK_EQ(st.f_bfree, (full.max_bytes - full.bytes) / 4096);
+    CHECK_EQ(st.f_files - st.f_ffree, full.inodes);
+    CHECK_EQ(sys_statfs64(ustr("/tmp"), sizeof(st) - 1, ub), -EINVAL);
+    CHECK_EQ(sys_statfs64(ustr("/etc"), sizeof(st), ub), 0);
+    memcpy(&st, uptr(ub), sizeof(st));
+    CHECK_EQ(st.f_blocks, 0);
+    CHECK(st.f_flags & ST_RDONLY);
+    for (int i = 0; i < n; i++) {
+        snprintf(path, 64, "/tmp/d%d/s%d", i / 256, i % 256);
+        CHECK_EQ(sys_unlink(upath), 0);
+    }
+    for (int d = 0; d < dirs; d++) {
+        snprintf(path, 64, "/tmp/d%d", d);
+        sys_rmdir(upath); /* the last one may not have been made */
+    }
+    tmpfs_usage(&after);
+    CHECK_EQ(after.bytes, start.bytes);
+    CHECK_EQ(after.inodes, start.inodes);
+    TEARDOWN();
+}
+
 /* One getdents64 record, decoded. */
 struct rec {
     uint64_t ino;
@@ -551,5 +611,5 @@ TEST(chmod_umask_symlink)
 }
 
 RUN_TESTS(T(create_write_read), T(holes_and_truncate), T(large_file), T(unlink_while_open),
-          T(rename), T(mkdir_rmdir_unlink), T(erofs_and_open_checks), T(enospc), T(getdents),
-          T(stat_fields), T(chmod_umask_symlink))
+          T(rename), T(mkdir_rmdir_unlink), T(erofs_and_open_checks), T(enospc), T(size_limit),
+          T(getdents), T(stat_fields), T(chmod_umask_symlink))

@@ -92,11 +92,14 @@ evt_crit_start:
     movb $0, %ss:UPCALL_MASK
     testb $0xff, %ss:UPCALL_PENDING
     jnz 2f
-    iret
+3:  iret
 2:  movb $1, %ss:UPCALL_MASK
     incl %ss:evt_exit_rechecks
     jmp 1b
 evt_crit_end:
+    .section __ex_table, "a"
+    .long 3b, iret_fault        /* linux_entry.S: a faulting iret to ring 3 */
+    .previous
 
     .bss
     .align 4
@@ -131,6 +134,9 @@ failsafe_callback:
     movl %eax, %es
 1:  popl %eax
     addl $16, %esp
-    iret
+2:  iret
+    .section __ex_table, "a"
+    .long 2b, iret_fault
+    .previous
 
     .section .note.GNU-stack, "", @progbits

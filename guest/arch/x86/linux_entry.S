@@ -56,7 +56,7 @@ frame_restore:
 4:  popl %ds
 5:  popl %es
     addl $12, %esp              /* vector, CR2, error */
-    iret
+8:  iret
 2:  call sys_ni_syscall
     jmp 1b
 3:  pushl %esp
@@ -73,7 +73,27 @@ frame_restore:
     .section __ex_table, "a"
     .long 4b, 6b
     .long 5b, 7b
+    .long 8b, iret_fault
     .previous
+
+/* An iret to ring 3 faulted (here, in entry.S's event exit or in the failsafe callback; see
+ * kernel/user_frame.c). We arrive with the process's registers and its iret frame at %esp, just
+ * as if it had entered the kernel: make that a frame again and leave through the usual exit,
+ * which delivers the signal user_frame_bad_iret raises. */
+    .globl iret_fault
+iret_fault:
+    pushl $0                    /* error, CR2, vector: user_frame_bad_iret fills them in */
+    pushl $0
+    pushl $-1
+    SAVE_FRAME_REGS
+    movl $GDT_KERNEL_DS, %edx
+    movl %edx, %ds
+    movl %edx, %es
+    cld
+    pushl %esp
+    call user_frame_bad_iret
+    addl $4, %esp
+    jmp syscall_exit
 
 /* void enter_user(struct trap_frame *f): leave the kernel through f (the first process). */
     .globl enter_user

@@ -73,20 +73,21 @@ __strncpy_user:
     jmp 10b
 
 /* size_t __strnlen_user(const char *src, size_t max): the length with its NUL, max + 1 when
- * there is no NUL in the first max bytes, 0 on a fault. */
+ * there is no NUL in the first max bytes, 0 on a fault. It reads no byte past src + max - 1:
+ * the caller's max stops it at the end of what ring 3 may read. */
     .globl __strnlen_user
 __strnlen_user:
     movl 4(%esp), %edx
     movl 8(%esp), %ecx
     xorl %eax, %eax
 12: cmpl %ecx, %eax
-    ja 13f
+    jae 14f
 16: cmpb $0, (%edx, %eax)
     je 14f
     incl %eax
     jmp 12b
 14: incl %eax
-13: ret
+    ret
 15: xorl %eax, %eax
     ret
 

@@ -27,9 +27,10 @@ uint64_t inode_size(const struct inode *ino);
 struct inode *inode_get(struct inode *ino); /* another reference (e.g. cwd at fork) */
 void inode_put(struct inode *ino);
 struct inode *fs_root(void); /* a counted reference to "/" */
-/* The inode behind descriptor fd of the current process if it is a regular file (mmap of a
- * file reads through it), else NULL. Not a counted reference: valid during the call. */
-struct inode *fd_inode(uint32_t fd);
+/* The inode mmap reads a file through: descriptor fd of the current process, checked as Linux
+ * checks it (-EBADF: not open, or O_PATH; -EACCES: not open for reading; -ENODEV: not a
+ * regular file). Not a counted reference: valid during the call. */
+long fd_mmap_inode(uint32_t fd, struct inode **out);
 
 /* Descriptor tables. */
 struct files *files_new_console(void);    /* fds 0, 1, 2 on /dev/console (the first process) */

@@ -15,7 +15,8 @@ struct kstats {
     uint32_t ctx_switches;
     uint32_t mmu_batches; /* mmu_update/multicall batches the kernel sent */
     uint32_t mmu_batched_updates;
-    uint32_t procs_live; /* processes now, zombies included */
+    uint32_t procs_live;      /* processes now, zombies included */
+    uint32_t itimer_overruns; /* interval-timer periods that passed unsignalled (kernel/itimer.c) */
 };
 extern struct kstats kstats;
 

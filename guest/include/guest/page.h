@@ -5,14 +5,15 @@
 
 #include <stdint.h>
 
-void page_alloc_init(void);      /* after physmap_init */
-uint32_t pfn_alloc_kernel(void); /* a free frame (0 when none), refs 0 */
-/* For ring 3: refs 1; 0 when free memory is down to the kernel's reserve. */
+void page_alloc_init(void); /* after physmap_init */
+/* A free frame, refs 0 (the kernel's own use); 0 when none may be taken now (the reserve). */
+uint32_t pfn_alloc_kernel(void);
+/* The same for a frame mapped into ring 3: refs 1. */
 uint32_t pfn_alloc_user(void);
 void pfn_release(uint32_t pfn); /* back to the free pool, whatever its count */
 void pfn_put(uint32_t pfn);     /* drop one reference; freed at 0 */
 
-extern uint16_t *page_refs; /* per pfn: mappings of a ring-3 frame */
+extern uint16_t *page_refs; /* per pfn: mappings of a ring-3 frame; blocks used of a kmalloc page */
 extern uint16_t *page_meta; /* per pfn: kmalloc's size class of a kernel page */
 
 static inline void pfn_get(uint32_t pfn)

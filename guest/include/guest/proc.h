@@ -51,7 +51,8 @@ struct proc {
     uint32_t clear_child_tid;
     struct timer alarm;      /* ITIMER_REAL: SIGALRM at its deadline (kernel/itimer.c) */
     uint64_t alarm_interval; /* ns; 0: one-shot */
-    int fpu_used;            /* its FPU state lives in fpu[] while another process owns the FPU */
+    struct linux_rlimit64 rlim[RLIM_NLIMITS]; /* resource limits (kernel/rlimit.c) */
+    int fpu_used; /* its FPU state lives in fpu[] while another process owns the FPU */
     uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
     char name[PROC_NAME_MAX];
 };
@@ -66,6 +67,14 @@ static inline struct proc *current_proc(void)
 void signal_send(struct proc *p, int sig); /* raise sig for p, from the kernel (SI_KERNEL) */
 void signal_send_from(struct proc *p, int sig, const struct sigsender *from);
 int signal_pending(void); /* current has an unblocked signal pending */
+/* p has a signal pending that will end it (SIGKILL, or one whose action is the default
+ * "terminate"): what interrupts a killable wait. */
+int signal_fatal_pending(const struct proc *p);
+
+/* Resource limits (kernel/rlimit.c): the first process's, and the current process's soft
+ * limit (RLIM64_INFINITY outside a process). */
+void rlimit_defaults(struct proc *p);
+uint64_t rlimit_cur(unsigned resource);
 
 /* Start the first process: path and argv from the command line (kernel/init.c). */
 void proc_start_init(const char *path, char *const argv[]);

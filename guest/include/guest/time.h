@@ -37,8 +37,9 @@ struct timer {
 void timers_init(void);                             /* binds VIRQ_TIMER */
 void timer_add(struct timer *t, uint64_t deadline); /* re-arms if already armed */
 void timer_cancel(struct timer *t);
-extern uint32_t timer_virqs; /* VIRQ_TIMER upcalls handled */
-extern int timer_port;       /* VIRQ_TIMER's port */
+extern uint32_t timer_virqs;     /* VIRQ_TIMER upcalls handled */
+extern uint32_t timer_deferrals; /* passes that left due timers for later */
+extern int timer_port;           /* VIRQ_TIMER's port */
 struct event_frame;
 /* The VIRQ_TIMER handler; a test may bind its own to timer_port and put this one back. */
 void timer_virq(uint32_t port, struct event_frame *f, void *arg);

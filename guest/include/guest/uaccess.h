@@ -20,5 +20,8 @@ int copy_to_user(uint32_t udst, const void *src, size_t n);
 int clear_user(uint32_t udst, size_t n);
 /* A NUL-terminated string of at most size-1 bytes: its length, -EFAULT, or -ENAMETOOLONG. */
 long strncpy_from_user(char *dst, uint32_t usrc, size_t size);
+/* The length of a string with its NUL; max + 1 when there is no NUL in the first max bytes; 0
+ * when it cannot be read that far (a fault, the end of ring 3's memory, a PROT_NONE region). */
+size_t strnlen_user(uint32_t usrc, size_t max);
 
 #endif

@@ -14,6 +14,7 @@
 #define USER_STACK_MAX (8u << 20)  /* the stack region: 8 MB, filled on demand */
 #define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_MAX - 0x100000u)
 #define USER_MIN_ADDR 0x10000u /* nothing is mapped below (NULL pointer catch) */
+#define MAX_MAP_COUNT 65530    /* regions per address space (Linux's vm.max_map_count) */
 
 /* vma flags: the PROT_* bits in the low byte, then these. */
 #define VMA_SHARED 0x100 /* MAP_SHARED: fork shares the pages writable, no copy */
@@ -32,6 +33,10 @@ struct mm {
     uint32_t brk_start, brk; /* the heap: [brk_start, PAGE_ALIGN(brk)) */
     uint32_t pages;          /* ring-3 frames mapped */
     uint32_t l1_count;       /* L1 tables in use */
+    uint32_t map_count;      /* regions, at most MAX_MAP_COUNT */
+    /* mprotect(PROT_NONE) was used: some present pages may be ones ring 3 cannot read, which
+     * ring 1 still could, so user copies check the regions (kernel/mm/uaccess.c). */
+    int prot_none;
 };
 
 struct mm *mm_create(void); /* NULL when out of memory */
@@ -41,7 +46,8 @@ struct mm *mm_fork(struct mm *parent,
 void mm_destroy(struct mm *mm);   /* must not be the current address space */
 uint32_t mm_l2_mfn(const struct mm *mm);
 
-/* Regions. vma_add fails (-ENOMEM) when the range overlaps another or memory is out. */
+/* Regions. vma_add fails (-ENOMEM) when the range overlaps another, memory is out or the
+ * address space has MAX_MAP_COUNT regions already. */
 int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags);
 struct vma *vma_find(struct mm *mm, uint32_t addr);           /* the region holding addr, or NULL */
 int vm_overlaps(struct mm *mm, uint32_t start, uint32_t end); /* any region in [start, end)? */

@@ -21,7 +21,9 @@ struct waitq {
  * signal is pending for the process, -ETIMEDOUT at the deadline. */
 long wq_wait(struct waitq *q, uint64_t deadline);
 void wq_wake_all(struct waitq *q); /* safe from upcall handlers */
-/* Sleep until woken, whatever signals arrive (e.g. a vfork parent waiting for its child). */
+/* Sleep until woken, by the queue or by a signal sent to the process; no -EINTR: the caller
+ * re-checks its condition and decides what a pending signal means (a vfork parent waits on
+ * unless the signal is fatal). */
 void wq_sleep(struct waitq *q);
 
 /* Woken on every change that poll/select might care about (pipe data, pipe closed, console

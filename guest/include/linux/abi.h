@@ -320,15 +320,38 @@ struct linux_user_desc {
 #define UD_SEG_NOT_PRESENT 0x20
 #define UD_USEABLE 0x40
 
+/* statfs64, fstatfs64 (packed to 4 bytes on i386) */
+struct linux_statfs64 {
+    uint32_t f_type, f_bsize;
+    uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    uint32_t f_fsid[2];
+    uint32_t f_namelen, f_frsize, f_flags, f_spare[4];
+} __attribute__((packed, aligned(4)));
+_Static_assert(sizeof(struct linux_statfs64) == 84, "statfs64 layout");
+#define ST_RDONLY 0x0001
+#define ST_VALID 0x0020
+
 struct linux_rlimit {
     uint32_t rlim_cur, rlim_max;
 };
 struct linux_rlimit64 {
     uint64_t rlim_cur, rlim_max;
 };
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
-#define RLIM_INFINITY (~0u)
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0u)            /* struct linux_rlimit */
+#define RLIM64_INFINITY (~(uint64_t)0) /* struct linux_rlimit64 */
 
 /* reboot(2) */
 #define LINUX_REBOOT_MAGIC1 0xfee1deadu
@@ -411,6 +434,7 @@ _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo layout");
 #define SI_KERNEL 0x80
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
+#define BUS_ADRERR 2 /* SIGBUS: no memory behind the address */
 #define ILL_ILLOPN 2
 #define FPE_INTDIV 1
 #define CLD_EXITED 1

@@ -44,6 +44,7 @@
 #define __NR_getpgrp 65
 #define __NR_setsid 66
 #define __NR_sethostname 74
+#define __NR_setrlimit 75
 #define __NR_gettimeofday 78
 #define __NR_symlink 83
 #define __NR_readlink 85
@@ -110,6 +111,8 @@
 #define __NR_clock_gettime 265
 #define __NR_clock_getres 266
 #define __NR_clock_nanosleep 267
+#define __NR_statfs64 268
+#define __NR_fstatfs64 269
 #define __NR_tgkill 270
 #define __NR_openat 295
 #define __NR_mkdirat 296

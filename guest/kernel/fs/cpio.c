@@ -59,14 +59,11 @@ static struct inode *make_file(const struct cpio_entry *e, const struct fs_sb *s
         return ino;
     }
     if (S_ISLNK(e->mode)) {
-        ino->u.link_target = kmalloc(e->size + 1);
-        if (!ino->u.link_target) {
-            kfree(ino);
+        if (tmpfs_set_link(ino, e->data, e->size)) {
+            inode_free(ino);
+            *err = -ENOSPC;
             return NULL;
         }
-        memcpy(ino->u.link_target, e->data, e->size);
-        ino->u.link_target[e->size] = 0;
-        ino->size = e->size;
         return ino;
     }
     ino->fops = &tmpfs_fops;
@@ -171,7 +168,7 @@ static void free_tree(struct inode *dir)
             free_tree(d->inode);
         else if (--d->inode->nlink == 0)
             inode_free(d->inode);
-        kfree(d);
+        dentry_free(dir, d);
         d = next;
     }
     dir->u.dir.head = dir->u.dir.tail = NULL;

@@ -22,12 +22,24 @@ struct dentry *dir_find_inode(struct inode *dir, const struct inode *ino)
     return NULL;
 }
 
-struct dentry *dentry_new(const char *name, size_t len)
+/* What an entry of dir costs tmpfs (0 elsewhere). */
+static size_t charge_of(const struct inode *dir, size_t len)
 {
+    return dir->sb == &tmpfs_sb ? kmalloc_size(sizeof(struct dentry) + len + 1) : 0;
+}
+
+struct dentry *dentry_new(const struct inode *dir, const char *name, size_t len)
+{
+    size_t charge = charge_of(dir, len);
+
+    if (charge && tmpfs_charge(charge))
+        return NULL;
     struct dentry *d = kmalloc(sizeof(*d) + len + 1);
 
-    if (!d)
+    if (!d) {
+        tmpfs_uncharge(charge);
         return NULL;
+    }
     d->next = NULL;
     d->inode = NULL;
     d->seq = 0;
@@ -59,12 +71,18 @@ void dir_attach(struct inode *dir, struct dentry *d, struct inode *ino)
     inode_touch(dir);
 }
 
+void dentry_free(const struct inode *dir, struct dentry *d)
+{
+    tmpfs_uncharge(charge_of(dir, d->len));
+    kfree(d);
+}
+
 int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ino)
 {
-    struct dentry *d = dentry_new(name, len);
+    struct dentry *d = dentry_new(dir, name, len);
 
     if (!d)
-        return -ENOMEM;
+        return dir->sb == &tmpfs_sb ? -ENOSPC : -ENOMEM;
     dir_attach(dir, d, ino);
     return 0;
 }
@@ -92,7 +110,7 @@ void dir_unlink(struct inode *dir, struct dentry *d)
     struct inode *ino = d->inode;
 
     dir_detach(dir, d);
-    kfree(d);
+    dentry_free(dir, d);
     if (S_ISDIR(ino->mode)) {
         ino->nlink = 0; /* rmdir: lookups in it now fail with -ENOENT */
         dir->nlink--;
@@ -121,11 +139,11 @@ struct inode *dir_mkdir(struct inode *parent, const struct fs_sb *sb, const char
                         uint32_t perm, long *err)
 {
     struct inode *ino = inode_new(sb, S_IFDIR | (perm & 07777));
-    struct dentry *d = dentry_new(name, len);
+    struct dentry *d = ino ? dentry_new(parent, name, len) : NULL;
 
     if (!ino || !d) {
-        kfree(ino);
-        kfree(d);
+        if (ino)
+            inode_free(ino);
         *err = sb == &tmpfs_sb ? -ENOSPC : -ENOMEM;
         return NULL;
     }

@@ -70,6 +70,14 @@ static void set_cloexec(struct files *t, uint32_t fd, int on)
         t->cloexec[fd / 32] &= ~(1u << (fd % 32));
 }
 
+/* Descriptors the current process may have: RLIMIT_NOFILE, at most FD_MAX. */
+static uint32_t fd_limit(void)
+{
+    uint64_t l = rlimit_cur(RLIMIT_NOFILE);
+
+    return l < FD_MAX ? (uint32_t)l : FD_MAX;
+}
+
 static struct file *slot(struct files *t, uint32_t fd)
 {
     return t && fd < t->cap ? t->fd[fd] : NULL;
@@ -84,7 +92,7 @@ struct file *fd_get(uint32_t fd)
 
 static int install(struct files *t, struct file *f, uint32_t min, int cloexec)
 {
-    for (uint32_t fd = min; fd < FD_MAX; fd++) {
+    for (uint32_t fd = min, limit = fd_limit(); fd < limit; fd++) {
         if (fd >= t->cap && files_grow(t, fd))
             return -ENOMEM;
         if (!t->fd[fd]) {
@@ -112,7 +120,7 @@ int fd_check_free(void)
 
     if (!t)
         return -EMFILE;
-    for (uint32_t fd = 0; fd < FD_MAX; fd++) {
+    for (uint32_t fd = 0, limit = fd_limit(); fd < limit; fd++) {
         if (fd >= t->cap)
             return files_grow(t, fd);
         if (!t->fd[fd])
@@ -139,7 +147,7 @@ int fd_dup_to(uint32_t oldfd, uint32_t newfd, int cloexec)
     struct files *t = cur_files();
     struct file *f = slot(t, oldfd), *old;
 
-    if (!f || newfd >= FD_MAX)
+    if (!f || newfd >= fd_limit())
         return -EBADF;
     if (files_grow(t, newfd))
         return -ENOMEM;

@@ -22,8 +22,9 @@
 struct fs_sb {
     const char *name;
     uint32_t dev_major, dev_minor;
-    int readonly; /* creating, removing, renaming or writing files here is -EROFS */
-    int anon;     /* inodes that no directory names (pipes): freed at the last reference */
+    int readonly;   /* creating, removing, renaming or writing files here is -EROFS */
+    int anon;       /* inodes that no directory names (pipes): freed at the last reference */
+    uint32_t magic; /* statfs's f_type, as Linux's */
 };
 extern struct fs_sb rootfs_sb, tmpfs_sb, devfs_sb, procfs_sb, pipefs_sb;
 
@@ -77,7 +78,9 @@ struct dentry *dir_find(struct inode *dir, const char *name, size_t len);
 struct dentry *dir_find_inode(struct inode *dir, const struct inode *ino);
 /* Link ino into dir under name (nlink and the parent's link count follow): 0 or -ENOMEM. */
 int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ino);
-struct dentry *dentry_new(const char *name, size_t len);
+/* A new entry for dir (not yet attached): NULL when memory is out or, in tmpfs, full. */
+struct dentry *dentry_new(const struct inode *dir, const char *name, size_t len);
+void dentry_free(const struct inode *dir, struct dentry *d); /* one that dir no longer lists */
 void dir_attach(struct inode *dir, struct dentry *d, struct inode *ino);
 /* Remove the entry; the inode loses a link (and is freed if that was all). */
 void dir_unlink(struct inode *dir, struct dentry *d);
@@ -123,6 +126,21 @@ int tmpfs_truncate(struct inode *ino, uint64_t size);
 void tmpfs_evict(struct inode *ino);
 #define TMPFS_MAX_SIZE 0xFFFFF000ull /* two levels of 1024-slot index pages, minus a page */
 #define TMPFS_RESERVE_PAGES 256      /* free pages tmpfs leaves to the rest of the kernel */
+/* tmpfs's size: everything it keeps counts (data and index pages, inodes, entries, symlink
+ * targets, as kmalloc_size measures them), against a limit of half of the memory, and so do its
+ * inodes, against half as many as there are pages (Linux's defaults for a tmpfs). charge: 0,
+ * or -ENOSPC when that would pass a limit. */
+int tmpfs_charge(size_t bytes);
+void tmpfs_uncharge(size_t bytes);
+int tmpfs_inode_charge(void); /* an inode: its count and its bytes */
+void tmpfs_inode_uncharge(void);
+struct tmpfs_usage {
+    uint64_t bytes, max_bytes;
+    uint32_t inodes, max_inodes;
+};
+void tmpfs_usage(struct tmpfs_usage *u);
+/* A tmpfs symlink's target: charged, copied, ino->size set. 0 or -ENOSPC. */
+int tmpfs_set_link(struct inode *ino, const char *target, size_t len);
 
 /* ---- dev.c, tty.c ---- */
 void dev_init(struct inode *devdir);

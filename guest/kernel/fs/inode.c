@@ -6,11 +6,11 @@
 #include "fs_impl.h"
 
 /* Device numbers as Linux gives its pseudo file systems (0:N, N small and distinct). */
-struct fs_sb rootfs_sb = {"rootfs", 0, 1, 1, 0};
-struct fs_sb tmpfs_sb = {"tmpfs", 0, 2, 0, 0};
-struct fs_sb devfs_sb = {"devtmpfs", 0, 3, 1, 0};
-struct fs_sb procfs_sb = {"proc", 0, 4, 1, 0};
-struct fs_sb pipefs_sb = {"pipefs", 0, 5, 0, 1};
+struct fs_sb rootfs_sb = {"rootfs", 0, 1, 1, 0, 0x858458f6};  /* RAMFS_MAGIC */
+struct fs_sb tmpfs_sb = {"tmpfs", 0, 2, 0, 0, 0x01021994};    /* TMPFS_MAGIC */
+struct fs_sb devfs_sb = {"devtmpfs", 0, 3, 1, 0, 0x01021994}; /* a tmpfs on Linux */
+struct fs_sb procfs_sb = {"proc", 0, 4, 1, 0, 0x9fa0};        /* PROC_SUPER_MAGIC */
+struct fs_sb pipefs_sb = {"pipefs", 0, 5, 0, 1, 0x50495045};  /* PIPEFS_MAGIC */
 
 struct inode *fs_root_inode;
 static uint32_t next_ino = 1;
@@ -35,10 +35,15 @@ void inode_touch(struct inode *ino)
 
 struct inode *inode_new(const struct fs_sb *sb, uint32_t mode)
 {
+    if (sb == &tmpfs_sb && tmpfs_inode_charge())
+        return NULL;
     struct inode *ino = kzalloc(sizeof(*ino));
 
-    if (!ino)
+    if (!ino) {
+        if (sb == &tmpfs_sb)
+            tmpfs_inode_uncharge();
         return NULL;
+    }
     ino->ino = next_ino++;
     ino->mode = mode;
     ino->sb = sb;
@@ -52,12 +57,16 @@ struct inode *inode_new(const struct fs_sb *sb, uint32_t mode)
 
 void inode_free(struct inode *ino)
 {
-    if (ino->sb == &tmpfs_sb && S_ISREG(ino->mode))
+    if (ino->sb == &tmpfs_sb && S_ISREG(ino->mode)) {
         tmpfs_evict(ino);
-    else if (ino->sb == &tmpfs_sb && S_ISLNK(ino->mode))
+    } else if (ino->sb == &tmpfs_sb && S_ISLNK(ino->mode) && ino->u.link_target) {
         kfree(ino->u.link_target);
-    else if (ino->sb == &pipefs_sb)
+        tmpfs_uncharge(kmalloc_size(ino->size + 1));
+    } else if (ino->sb == &pipefs_sb) {
         pipe_evict(ino);
+    }
+    if (ino->sb == &tmpfs_sb)
+        tmpfs_inode_uncharge();
     kfree(ino);
 }
 

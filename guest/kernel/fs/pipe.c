@@ -3,6 +3,12 @@
  * anonymous inode). Readers block while it is empty and a writer remains; writers block while it
  * is full, and writes of at most PIPE_BUF bytes go in whole or not at all. Writing with no reader
  * left is -EPIPE plus SIGPIPE. Every change wakes the other side and poll_wq.
+ *
+ * Pages come when data does: a write takes the pages its bytes need (as any allocation for ring
+ * 3, only above the kernel's reserve), and when the pipe runs empty its positions go back to the
+ * start and every page but the first is given back. So an idle pipe costs no page, a busy one
+ * no more than it holds, and a write that finds no memory waits like a write to a full pipe (or
+ * fails with -ENOMEM when the pipe is empty and not even one page can be had, as in Linux).
  */
 #include <guest/kmem.h>
 #include <guest/proc.h>
@@ -14,6 +20,7 @@ struct pipe {
     char *page[PIPE_PAGES];
     uint32_t head, tail; /* free-running byte counts: head - tail are buffered */
     uint32_t readers, writers;
+    uint32_t pages; /* of page[] allocated */
     struct waitq rwait, wwait;
 };
 _Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "the ring index wraps with a mask");
@@ -21,6 +28,38 @@ _Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "the ring index wraps with a 
 static size_t used(const struct pipe *p)
 {
     return p->head - p->tail;
+}
+
+/* The pipe ran empty: back to the start, keeping only the first page. */
+static void drained(struct pipe *p)
+{
+    p->head = p->tail = 0;
+    for (int i = 1; i < PIPE_PAGES && p->pages > 1; i++) {
+        if (p->page[i]) {
+            page_free(p->page[i]);
+            p->page[i] = NULL;
+            p->pages--;
+        }
+    }
+}
+
+/* Of the n bytes a write wants to put at head, how many have (or now get) their pages. */
+static size_t pages_for(struct pipe *p, size_t n)
+{
+    size_t ok = 0;
+
+    while (ok < n) {
+        uint32_t idx = (p->head + (uint32_t)ok) & (PIPE_SIZE - 1);
+        char **page = &p->page[idx / PAGE_SIZE];
+
+        if (!*page) {
+            if (!(*page = page_alloc()))
+                break;
+            p->pages++;
+        }
+        ok += PAGE_SIZE - idx % PAGE_SIZE;
+    }
+    return ok < n ? ok : n;
 }
 
 static void wake(struct pipe *p)
@@ -75,6 +114,8 @@ static long pipe_read(struct file *f, const struct iobuf *b, size_t n, uint64_t 
     if (got == 0)
         return -EFAULT;
     p->tail += (uint32_t)got;
+    if (used(p) == 0)
+        drained(p);
     wake(p);
     return (long)got;
 }
@@ -93,6 +134,10 @@ static long pipe_write(struct file *f, const struct iobuf *b, size_t n, uint64_t
                 signal_send(current_proc(), SIGPIPE);
             return done ? (long)done : -EPIPE;
         }
+        k = n - done < room ? n - done : room;
+        room = k ? pages_for(p, k) : 0; /* what memory allows now */
+        if (room == 0 && used(p) == 0 && k)
+            return done ? (long)done : -ENOMEM;
         if (room == 0 || (n <= LINUX_PIPE_BUF && room < n)) {
             long rc;
 
@@ -103,7 +148,7 @@ static long pipe_write(struct file *f, const struct iobuf *b, size_t n, uint64_t
                 return done ? (long)done : rc;
             continue;
         }
-        k = n - done < room ? n - done : room;
+        k = room;
         put = ring_copy(p, p->head, b, done, k, 1);
         p->head += (uint32_t)put;
         done += put;
@@ -189,12 +234,6 @@ int pipe_create(struct file **rd, struct file **wr, uint32_t flags)
     }
     ino->nlink = 1;
     ino->u.pipe = p;
-    for (int i = 0; i < PIPE_PAGES; i++) {
-        if (!(p->page[i] = page_alloc())) {
-            inode_maybe_free(ino);
-            return -ENOMEM;
-        }
-    }
     flags &= O_NONBLOCK;
     *rd = file_open(inode_get(ino), &pipe_read_fops, O_RDONLY | flags, &err);
     if (!*rd)

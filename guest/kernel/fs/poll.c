@@ -8,6 +8,7 @@
  */
 #include <guest/events.h>
 #include <guest/kmem.h>
+#include <guest/proc.h>
 #include <guest/syscalls.h>
 #include <guest/time.h>
 #include <guest/uaccess.h>
@@ -85,7 +86,7 @@ static long do_poll(u32 ufds, u32 nfds, int64_t timeout_ns, uint64_t *left_ns)
     struct pollset ps = {NULL, nfds};
     long n;
 
-    if (nfds > LINUX_NOFILE)
+    if (nfds > LINUX_NOFILE || nfds > rlimit_cur(RLIMIT_NOFILE))
         return -EINVAL;
     if (nfds) {
         ps.fds = kmalloc(bytes);

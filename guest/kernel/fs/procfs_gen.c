@@ -2,6 +2,7 @@
  * stats (struct kstats, one "name value" per line) and version. */
 #include <guest/kmem.h>
 #include <guest/kstats.h>
+#include <guest/oom.h>
 #include <guest/time.h>
 #include <lib/format.h>
 #include "fs_impl.h"
@@ -48,6 +49,9 @@ int procfs_gen_stats(char *buf, size_t size)
         {"mmu_batches", kstats.mmu_batches},
         {"mmu_batched_updates", kstats.mmu_batched_updates},
         {"procs_live", kstats.procs_live},
+        {"itimer_overruns", kstats.itimer_overruns},
+        {"timer_deferrals", timer_deferrals},
+        {"oom_kills", oom_kills},
         {"pages_total", page_total_count()},
         {"pages_free", page_free_count()},
     };

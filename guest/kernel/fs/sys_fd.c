@@ -1,6 +1,7 @@
 /* Descriptor calls: dup, dup2, dup3, fcntl64, ioctl (the generic part: FIONBIO, FIOCLEX,
  * FIONCLEX, FIONREAD on regular files; the rest goes to the file's kind), pipe, pipe2, fsync,
  * sync. */
+#include <guest/proc.h>
 #include <guest/syscalls.h>
 #include <guest/uaccess.h>
 #include "fs_impl.h"
@@ -40,7 +41,7 @@ static long fcntl_file(struct file *f, u32 fd, u32 cmd, u32 arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (arg >= LINUX_NOFILE)
+        if (arg >= LINUX_NOFILE || arg >= rlimit_cur(RLIMIT_NOFILE))
             return -EINVAL;
         return fd_install(file_get(f), arg, cmd == F_DUPFD_CLOEXEC);
     case F_GETFD:

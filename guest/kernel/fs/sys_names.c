@@ -185,14 +185,14 @@ long sys_renameat(u32 olddirfd, u32 oldpath, u32 newdirfd, u32 newpath)
     }
     rc = check_rename(&ow, &nw, &src, &dst);
     if (rc == 0 && src != dst) {
-        struct dentry *nd = dentry_new(nw.last, nw.last_len);
+        struct dentry *nd = dentry_new(nw.dir, nw.last, nw.last_len);
         struct dentry *od = dir_find(ow.dir, ow.last, ow.last_len);
 
         if (!nd) {
-            rc = -ENOMEM;
+            rc = nw.dir->sb == &tmpfs_sb ? -ENOSPC : -ENOMEM;
         } else {
             dir_detach(ow.dir, od);
-            kfree(od);
+            dentry_free(ow.dir, od);
             if (S_ISDIR(src->mode))
                 ow.dir->nlink--;
             else
@@ -233,14 +233,10 @@ long sys_symlink(u32 utarget, u32 linkpath)
         rc = -ENOENT;
     len = strlen(target);
     ino = rc ? NULL : inode_new(&tmpfs_sb, S_IFLNK | 0777);
-    if (rc == 0 && (!ino || !(ino->u.link_target = kmalloc(len + 1))))
+    if (rc == 0 && (!ino || tmpfs_set_link(ino, target, len)))
         rc = -ENOSPC;
-    if (rc == 0) {
-        memcpy(ino->u.link_target, target, len + 1);
-        ino->size = len;
-        if (dir_link(w.dir, w.last, w.last_len, ino))
-            rc = -ENOSPC;
-    }
+    if (rc == 0 && dir_link(w.dir, w.last, w.last_len, ino))
+        rc = -ENOSPC;
     if (rc && ino)
         inode_free(ino);
     parent_done(path, base);

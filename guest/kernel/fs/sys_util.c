@@ -100,12 +100,16 @@ struct inode *fs_lookup_exec(const char *path, long *err)
     return rc ? NULL : ino;
 }
 
-struct inode *fd_inode(uint32_t fd)
+long fd_mmap_inode(uint32_t fd, struct inode **out)
 {
     struct file *f = fd_get(fd);
-    struct inode *ino = f && S_ISREG(f->inode->mode) ? f->inode : NULL;
+    long rc = !f || (f->flags & O_PATH)  ? -EBADF
+              : !file_readable(f)        ? -EACCES
+              : !S_ISREG(f->inode->mode) ? -ENODEV
+                                         : 0;
 
     /* Not counted: the descriptor keeps the file, and so the inode, for the caller's call. */
+    *out = rc ? NULL : f->inode;
     file_put(f);
-    return ino;
+    return rc;
 }

@@ -5,8 +5,14 @@
  * an allocated page are zero, so growing a file (truncate up, lseek past the end and write)
  * shows zeros without touching the pages. tmpfs leaves TMPFS_RESERVE_PAGES free pages to the
  * rest of the kernel and answers -ENOSPC instead of taking them.
+ *
+ * The size limit. Everything tmpfs keeps is charged here, whoever made it: data and index pages,
+ * and (inode.c, dir.c) inodes, directory entries and symlink targets, each as kmalloc_size
+ * counts it. The total may not pass half of the memory (Linux's default size for a tmpfs), so
+ * files that outlive their makers can never take the memory processes and the kernel need.
  */
 #include <guest/kmem.h>
+#include <guest/proc.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 
@@ -15,11 +21,81 @@
 #define MAX_DEPTH 3
 _Static_assert(SLOTS == 1u << SLOT_SHIFT, "index page holds a power of two of slots");
 
+static struct tmpfs_usage usage;
+
+void tmpfs_usage(struct tmpfs_usage *u)
+{
+    if (!usage.max_bytes) {
+        usage.max_bytes = (uint64_t)page_total_count() * PAGE_SIZE / 2;
+        usage.max_inodes = page_total_count() / 2;
+    }
+    *u = usage;
+}
+
+int tmpfs_charge(size_t bytes)
+{
+    struct tmpfs_usage u;
+
+    tmpfs_usage(&u);
+    if (bytes > u.max_bytes - u.bytes)
+        return -ENOSPC;
+    usage.bytes += bytes;
+    return 0;
+}
+
+void tmpfs_uncharge(size_t bytes)
+{
+    usage.bytes -= bytes;
+}
+
+int tmpfs_inode_charge(void)
+{
+    struct tmpfs_usage u;
+
+    tmpfs_usage(&u);
+    if (u.inodes >= u.max_inodes || tmpfs_charge(kmalloc_size(sizeof(struct inode))))
+        return -ENOSPC;
+    usage.inodes++;
+    return 0;
+}
+
+void tmpfs_inode_uncharge(void)
+{
+    usage.inodes--;
+    tmpfs_uncharge(kmalloc_size(sizeof(struct inode)));
+}
+
+int tmpfs_set_link(struct inode *ino, const char *target, size_t len)
+{
+    if (tmpfs_charge(kmalloc_size(len + 1)))
+        return -ENOSPC;
+    ino->u.link_target = kmalloc(len + 1);
+    if (!ino->u.link_target) {
+        tmpfs_uncharge(kmalloc_size(len + 1));
+        return -ENOSPC;
+    }
+    memcpy(ino->u.link_target, target, len);
+    ino->u.link_target[len] = 0;
+    ino->size = len;
+    return 0;
+}
+
 static void *tmpfs_page(void)
 {
-    if (page_free_count() <= TMPFS_RESERVE_PAGES)
+    void *page;
+
+    if (page_free_count() <= TMPFS_RESERVE_PAGES || tmpfs_charge(PAGE_SIZE))
         return NULL;
-    return page_alloc_zeroed();
+    page = page_alloc_zeroed();
+    if (!page)
+        tmpfs_uncharge(PAGE_SIZE);
+    return page;
+}
+
+static void tmpfs_page_free(void *page)
+{
+    page_free(page);
+    tmpfs_uncharge(PAGE_SIZE);
 }
 
 /* Pages a tree of this depth can hold. */
@@ -70,7 +146,7 @@ static void free_from(void **slotp, uint32_t level, uint64_t base, uint64_t firs
     if (!idx || base + span <= first)
         return;
     if (level == 0) {
-        page_free(idx);
+        tmpfs_page_free(idx);
         *slotp = NULL;
         (*npages)--;
         return;
@@ -78,7 +154,7 @@ static void free_from(void **slotp, uint32_t level, uint64_t base, uint64_t firs
     for (uint32_t i = 0; i < SLOTS; i++)
         free_from(&idx[i], level - 1, base + i * (span >> SLOT_SHIFT), first, npages);
     if (base >= first) {
-        page_free(idx);
+        tmpfs_page_free(idx);
         *slotp = NULL;
     }
 }
@@ -110,11 +186,27 @@ long tmpfs_pread(struct inode *ino, const struct iobuf *b, size_t n, uint64_t of
     return (long)done;
 }
 
+/* RLIMIT_FSIZE, as Linux applies it: a file cannot grow past the limit; trying to is SIGXFSZ
+ * and -EFBIG (a write that reaches the limit is cut there first). */
+static int past_fsize_limit(uint64_t end)
+{
+    if (end <= rlimit_cur(RLIMIT_FSIZE))
+        return 0;
+    if (current_proc())
+        signal_send(current_proc(), SIGXFSZ);
+    return 1;
+}
+
 long tmpfs_pwrite(struct inode *ino, const struct iobuf *b, size_t n, uint64_t off)
 {
     size_t done = 0;
     long rc = 0;
+    uint64_t limit = rlimit_cur(RLIMIT_FSIZE);
 
+    if (off >= limit && past_fsize_limit(off + 1))
+        return -EFBIG;
+    if (n > limit - off)
+        n = (size_t)(limit - off);
     if (off >= TMPFS_MAX_SIZE)
         return -EFBIG;
     if (n > TMPFS_MAX_SIZE - off)
@@ -153,6 +245,8 @@ long tmpfs_pwrite(struct inode *ino, const struct iobuf *b, size_t n, uint64_t o
 
 int tmpfs_truncate(struct inode *ino, uint64_t size)
 {
+    if (size > ino->size && past_fsize_limit(size))
+        return -EFBIG;
     if (size > TMPFS_MAX_SIZE)
         return -EFBIG;
     if (size < ino->size) {

@@ -1,21 +1,28 @@
 /*
  * Page frames: a bitmap of the free frames above the bootstrap region, searched from a moving
  * hint, and two small arrays per frame: a reference count for frames mapped into address
- * spaces (copy-on-write shares them) and kmalloc's note of what a kernel page holds. The
- * arrays themselves take the top frames of the managed range.
+ * spaces (copy-on-write shares them; kmalloc's blocks in use for its pages) and kmalloc's note
+ * of what a kernel page holds. The arrays themselves take the top frames of the managed range.
+ *
+ * The reserve. Whatever the kernel allocates while it works for a process (a system call, a
+ * fault: user pages, page tables, file data, inodes, pipe buffers, descriptors...) is ring 3's
+ * doing, and such an allocation fails once free memory is down to the reserve; init (pid 1)
+ * may go down to half of it, so that it can still fork and clean up; only the kernel on its own
+ * (boot, kernel threads, event handlers) takes the rest. The reserve follows Linux's
+ * min_free_kbytes: sqrt(16 * memory in KB), at least 128 KB.
  */
 #include <linux/errno.h>
 #include <guest/console.h>
+#include <guest/events.h>
 #include <guest/kmem.h>
 #include <guest/page.h>
 #include <guest/physmap.h>
+#include <guest/proc.h>
 #include <lib/string.h>
-
-#define USER_RESERVE 64 /* frames only the kernel may take: page tables for the last faults */
 
 static uint32_t *free_bits;
 static uint32_t lo, hi; /* managed frames [lo, hi) */
-static uint32_t nr_free, nr_total, hint;
+static uint32_t nr_free, nr_total, hint, reserve;
 uint16_t *page_refs;
 uint16_t *page_meta;
 
@@ -47,7 +54,27 @@ void page_alloc_init(void)
         mark_free(pfn);
     nr_free = nr_total = hi - lo;
     hint = lo;
-    printk("memory: %u pages free for the kernel and ring 3 (%u KB)\n", nr_free, nr_free * 4);
+    uint32_t kb = nr_total * 4, root = 0;
+    while ((root + 1) * (root + 1) <= kb * 16)
+        root++;
+    reserve = (root < 128 ? 128 : root) / 4;
+    printk("memory: %u pages free for the kernel and ring 3 (%u KB), %u kept from ring 3\n",
+           nr_free, nr_free * 4, reserve);
+}
+
+/* How far free memory may go down for an allocation made now (see the top). */
+static uint32_t floor_now(void)
+{
+    const struct proc *p = current ? current->proc : 0;
+
+    if (!p || evtchn_stats.depth)
+        return 0;
+    return p->pid == 1 ? reserve / 2 : reserve;
+}
+
+uint32_t page_reserve_count(void)
+{
+    return reserve;
 }
 
 /* Lowest free frame at or after the hint, wrapping once. */
@@ -68,7 +95,7 @@ static uint32_t find_free(void)
 
 uint32_t pfn_alloc_kernel(void)
 {
-    uint32_t pfn = nr_free ? find_free() : 0;
+    uint32_t pfn = nr_free > floor_now() ? find_free() : 0;
 
     if (!pfn)
         return 0;
@@ -82,8 +109,6 @@ uint32_t pfn_alloc_kernel(void)
 
 uint32_t pfn_alloc_user(void)
 {
-    if (nr_free <= USER_RESERVE)
-        return 0;
     uint32_t pfn = pfn_alloc_kernel();
     if (pfn)
         page_refs[pfn] = 1;
@@ -134,6 +159,8 @@ void *pages_alloc(unsigned n)
 
     if (n == 1)
         return page_alloc();
+    if (nr_free < n || nr_free - n < floor_now())
+        return 0;
     for (uint32_t pfn = lo; pfn < hi; pfn++) {
         run = is_free(pfn) ? run + 1 : 0;
         if (run == n) {

@@ -15,6 +15,31 @@ static struct mm *mm_now(void)
     return current_proc()->mm;
 }
 
+/* Bytes of regions in [start, end). */
+static uint32_t mapped_in(struct mm *mm, uint32_t start, uint32_t end)
+{
+    uint32_t n = 0;
+
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+        if (v->end > start)
+            n += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
+    return n;
+}
+
+/* RLIMIT_AS: may the regions grow by add bytes while freed bytes of them go? The stack region
+ * (8 MB, filled on demand) does not count: Linux counts only what its stack has grown to. */
+static int as_allows(struct mm *mm, uint32_t add, uint32_t freed)
+{
+    uint64_t limit = rlimit_cur(RLIMIT_AS), total = 0;
+
+    if (limit == RLIM64_INFINITY)
+        return 1;
+    for (struct vma *v = mm->vmas; v; v = v->next)
+        if (!(v->flags & VMA_STACK))
+            total += v->end - v->start;
+    return total - freed + add <= limit;
+}
+
 long sys_brk(u32 addr)
 {
     struct mm *mm = mm_now();
@@ -24,8 +49,8 @@ long sys_brk(u32 addr)
         return (long)mm->brk;
     if (new_end > old_end) {
         struct vma *heap = old_end > mm->brk_start ? vma_find(mm, old_end - 1) : 0;
-        /* The new part must not run into another mapping. */
-        if (vm_overlaps(mm, old_end, new_end))
+        /* The new part must not run into another mapping, nor past RLIMIT_AS. */
+        if (vm_overlaps(mm, old_end, new_end) || !as_allows(mm, new_end - old_end, 0))
             return (long)mm->brk;
         if (heap && (heap->flags & VMA_HEAP) && heap->end == old_end)
             heap->end = new_end;
@@ -39,13 +64,9 @@ long sys_brk(u32 addr)
 }
 
 /* Read a file's bytes into freshly mapped private pages (no page cache to share). */
-static long map_file(struct mm *mm, uint32_t start, uint32_t len, uint32_t flags, uint32_t fd,
+static long map_file(struct mm *mm, uint32_t start, uint32_t len, uint32_t flags, struct inode *ino,
                      uint64_t off)
 {
-    struct inode *ino = fd_inode(fd);
-
-    if (!ino)
-        return -EBADF;
     for (uint32_t a = start; a < start + len; a += PAGE_SIZE) {
         uint8_t *kva = vm_populate(mm, a, flags);
         if (!kva)
@@ -61,12 +82,18 @@ long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff)
 {
     struct mm *mm = mm_now();
     uint32_t size = PAGE_ALIGN(len), type = flags & MAP_TYPE;
+    struct inode *ino = NULL;
 
+    if (!(flags & MAP_ANONYMOUS)) { /* the descriptor first, as Linux */
+        long rc = fd_mmap_inode(fd, &ino);
+        if (rc)
+            return rc;
+    }
     if (len == 0 || size < len || size > USER_MMAP_TOP || (prot & ~7u) ||
         (type != MAP_PRIVATE && type != MAP_SHARED))
         return -EINVAL;
-    if (size / PAGE_SIZE > page_free_count())
-        return -ENOMEM; /* could never be filled */
+    if (size / PAGE_SIZE > page_total_count())
+        return -ENOMEM; /* more than all memory: could never be filled */
     if (!(flags & MAP_ANONYMOUS) && type == MAP_SHARED)
         return -ENODEV; /* shared file mappings need a page cache */
     uint32_t start;
@@ -78,19 +105,21 @@ long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff)
         if (flags & MAP_FIXED_NOREPLACE) {
             if (vm_overlaps(mm, start, start + size))
                 return -EEXIST;
-        } else if (vm_unmap(mm, start, start + size)) {
-            return -ENOMEM;
         }
+        if (!as_allows(mm, size, mapped_in(mm, start, start + size)))
+            return -ENOMEM;
+        if (!(flags & MAP_FIXED_NOREPLACE) && vm_unmap(mm, start, start + size))
+            return -ENOMEM;
     } else {
         start = vm_find_free(mm, size);
-        if (!start)
+        if (!start || !as_allows(mm, size, 0))
             return -ENOMEM;
     }
     uint32_t vflags = prot | (type == MAP_SHARED ? VMA_SHARED : 0);
     if (vma_add(mm, start, start + size, vflags))
         return -ENOMEM;
     if (!(flags & MAP_ANONYMOUS)) {
-        long rc = map_file(mm, start, size, vflags, fd, (uint64_t)pgoff * PAGE_SIZE);
+        long rc = map_file(mm, start, size, vflags, ino, (uint64_t)pgoff * PAGE_SIZE);
         if (rc) {
             vm_unmap(mm, start, start + size);
             return rc;
@@ -141,6 +170,8 @@ long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr)
             vm_unmap(mm, old_addr + new_size, old_addr + old_size);
         return (long)old_addr;
     }
+    if (!as_allows(mm, new_size - old_size, 0))
+        return -ENOMEM;
     int room = v->end == old_addr + old_size;
     if (old_addr >= USER_MMAP_TOP || new_size > USER_MMAP_TOP - old_addr ||
         vm_overlaps(mm, old_addr + old_size, old_addr + new_size))

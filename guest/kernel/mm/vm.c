@@ -102,11 +102,12 @@ int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
         pp = &(*pp)->next;
     if (*pp && (*pp)->start < end)
         return -ENOMEM; /* overlap */
-    struct vma *v = kmalloc(sizeof(*v));
+    struct vma *v = mm->map_count < MAX_MAP_COUNT ? kmalloc(sizeof(*v)) : 0;
     if (!v)
         return -ENOMEM;
     *v = (struct vma){start, end, flags, *pp};
     *pp = v;
+    mm->map_count++;
     return 0;
 }
 
@@ -117,12 +118,13 @@ static int split_at(struct mm *mm, uint32_t addr)
 
     if (!v || v->start == addr)
         return 0;
-    struct vma *tail = kmalloc(sizeof(*tail));
+    struct vma *tail = mm->map_count < MAX_MAP_COUNT ? kmalloc(sizeof(*tail)) : 0;
     if (!tail)
         return -ENOMEM;
     *tail = (struct vma){addr, v->end, v->flags, v->next};
     v->end = addr;
     v->next = tail;
+    mm->map_count++;
     return 0;
 }
 
@@ -171,6 +173,7 @@ int vm_unmap(struct mm *mm, uint32_t start, uint32_t end)
         if (v->start >= start && v->end <= end) {
             *pp = v->next;
             kfree(v);
+            mm->map_count--;
         } else {
             pp = &v->next;
         }
@@ -189,6 +192,8 @@ int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot)
     }
     if (split_at(mm, start) || split_at(mm, end))
         return -ENOMEM;
+    if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        mm->prot_none = 1;
     for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
         if (v->end <= start)
             continue;

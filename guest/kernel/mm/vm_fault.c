@@ -161,6 +161,7 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
     child->l2_pfn = l2_pfn;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
+    child->prot_none = parent->prot_none;
     for (struct vma *v = parent->vmas, **tail = &child->vmas; v; v = v->next) {
         struct vma *c = kmalloc(sizeof(*c));
         if (!c)
@@ -168,6 +169,7 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
         *c = (struct vma){v->start, v->end, v->flags, 0};
         *tail = c;
         tail = &c->next;
+        child->map_count++;
     }
     uint32_t *l2 = pfn_to_virt(l2_pfn);
     const uint32_t *pl2 = pt_l2(parent);
