@@ -39,6 +39,26 @@ $(APP_PROG_DIR)/%: appliance/%.c $(APP_HDRS) appliance/appliance.mk
 		$(UCC) $(UPIE_CFLAGS) $(call UPIE_LINK,$<) -o $@,\
 		$(UCC) $(UCFLAGS) $(ULDFLAGS) $< -o $@)
 
+# httpd (appliance/httpd/*.c): several files and Debian's http-parser, fetched once into
+# $(BUILD)/debian/http-parser by image/debian-src.sh (a private deb-src list; nothing installed,
+# nothing committed). Installed as /sbin/httpd. http-parser's own header limit is set just above
+# ours (appliance/httpd/httpd.h), so that ours decide the status (431) in every case it can.
+HTTP_PARSER_DIR := $(BUILD)/debian/http-parser
+HTTP_PARSER_STAMP := $(HTTP_PARSER_DIR)/.debian-version
+HTTP_PARSER_C := $(HTTP_PARSER_DIR)/http_parser.c
+HTTPD_SRCS := $(sort $(wildcard appliance/httpd/*.c))
+HTTPD_CFLAGS := -Iappliance/httpd -I$(HTTP_PARSER_DIR) -DHTTP_MAX_HEADER_SIZE=12288
+$(HTTP_PARSER_STAMP):
+	@$(if $(Q),echo "  FETCH   http-parser (Debian source package)")
+	$(Q)BUILD=$(BUILD) bash image/debian-src.sh http-parser $(HTTP_PARSER_DIR)
+$(HTTP_PARSER_C): $(HTTP_PARSER_STAMP)
+$(APP_PROG_DIR)/sbin/httpd: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PARSER_STAMP) \
+		appliance/appliance.mk
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  UCC     $@")
+	$(Q)$(UCC) $(UCFLAGS) $(HTTPD_CFLAGS) $(ULDFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@
+APP_PROGS += $(APP_PROG_DIR)/sbin/httpd
+
 INITRAMFS := $(BUILD)/appliance/initramfs.cpio
 EXTRA_ROOTFS ?=
 ROOTFS_STAGE := $(BUILD)/appliance/rootfs
@@ -71,3 +91,4 @@ $(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(BUILD)/appliance/rootfs.vars applia
 FORCE:
 initramfs: $(INITRAMFS)
 appliance-progs: $(APP_PROGS)
+

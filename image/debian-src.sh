@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Usage: debian-src.sh PACKAGE DEST
+# Fetches Debian's source package PACKAGE (the version of this system's release) and unpacks it,
+# Debian's patches applied, into DEST (replaced whole; DEST/.debian-version says which version).
+# Nothing is installed and the system's apt configuration is not touched: apt runs on a private
+# deb-src list and private package lists under $BUILD/debian/apt/, made from the Debian archive
+# this system already uses (its deb lines, turned into deb-src lines, same signing key).
+# Idempotent: an unpacked DEST of the wanted package is left alone. Two builds at once fetch once
+# (a lock). Needs apt-get and dpkg-source (dpkg-dev), both in image/deps.sh.
+set -euo pipefail
+
+[ $# -eq 2 ] || { echo "usage: $0 PACKAGE DEST" >&2; exit 2; }
+pkg=$1 dest=$2
+BUILD=${BUILD:-build}
+apt_dir=$(realpath -m "$BUILD/debian/apt")
+die() { echo "debian-src.sh: $pkg: $*" >&2; exit 1; }
+
+[ -f "$dest/.debian-version" ] && exit 0
+command -v dpkg-source >/dev/null || die "dpkg-source missing (apt-get install dpkg-dev; make deps)"
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/src"
+
+# The system's Debian archive entries (deb822 .sources and one-line .list files), as deb-src
+# lines: "URI SUITE COMPONENTS". Only entries signed by Debian's archive key or naming a debian
+# path are taken (not third-party repositories the machine may have).
+system_entries()
+{
+    local f
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+                           if ($i ~ /\/debian(-security)?\/?$/) { line = $i; for (j = i + 1; j <= NF; j++) line = line " " $j; print line } }' "$f"
+    done
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        awk 'function flush() { if (types ~ /(^| )deb( |$)/ && uris ~ /\/debian(-security)?\/?( |$)/) {
+                                   n = split(uris, u, " "); m = split(suites, s, " ")
+                                   for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) print u[i], s[j], comps } 
+                               types = uris = suites = comps = "" }
+             /^[ \t]*$/ { flush(); next }
+             /^Types:/ { sub(/^Types:[ \t]*/, ""); types = $0 }
+             /^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
+             /^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
+             /^Components:/ { sub(/^Components:[ \t]*/, ""); comps = $0 }
+             END { flush() }' "$f"
+    done
+}
+
+fetch_locked()
+{
+    local keyring=/usr/share/keyrings/debian-archive-keyring.gpg entries dsc version
+    local opts=(-q -o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+        -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null)
+    # As root, apt would drop to the _apt user, who cannot write here; it says so and falls back.
+    [ "$(id -u)" -ne 0 ] || opts+=(-o APT::Sandbox::User=root)
+    entries=$(system_entries | sort -u)
+    [ -n "$entries" ] || entries="http://deb.debian.org/debian $(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}") main"
+    [ -f "$keyring" ] || die "$keyring missing (debian-archive-keyring)"
+    sed "s|^|deb-src [signed-by=$keyring] |" <<<"$entries" >"$apt_dir/sources.list.new"
+    if ! cmp -s "$apt_dir/sources.list.new" "$apt_dir/sources.list"; then
+        mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
+        rm -rf "$apt_dir/lists" && mkdir -p "$apt_dir/lists/partial"
+    fi
+    # The lists are fetched once; a package the archive no longer has at that version refreshes them.
+    if ! compgen -G "$apt_dir/lists/*Sources*" >/dev/null; then
+        apt-get "${opts[@]}" update >>"$apt_dir/apt.log" 2>&1 || { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get update of the private deb-src list failed"; }
+    fi
+    rm -rf "$apt_dir/src/$pkg" && mkdir -p "$apt_dir/src/$pkg"
+    if ! (cd "$apt_dir/src/$pkg" && apt-get "${opts[@]}" source --download-only "$pkg" >>"$apt_dir/apt.log" 2>&1); then
+        apt-get "${opts[@]}" update >>"$apt_dir/apt.log" 2>&1 || { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get update of the private deb-src list failed"; }
+        (cd "$apt_dir/src/$pkg" && apt-get "${opts[@]}" source --download-only "$pkg" >>"$apt_dir/apt.log" 2>&1) ||
+            { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get source failed (sources: $apt_dir/sources.list)"; }
+    fi
+    dsc=$(find "$apt_dir/src/$pkg" -maxdepth 1 -name '*.dsc' | head -n 1)
+    [ -n "$dsc" ] || die "no .dsc downloaded"
+    version=$(sed -n 's/^Version: //p' "$dsc" | head -n 1)
+    # apt checked every file against the signed archive index; dpkg-source applies Debian's patches.
+    rm -rf "$dest.tmp" "$dest"
+    mkdir -p "$(dirname "$dest")"
+    dpkg-source --no-check -x "$dsc" "$dest.tmp" >"$apt_dir/src/$pkg.unpack.log" 2>&1 ||
+        { cat "$apt_dir/src/$pkg.unpack.log" >&2; die "dpkg-source -x failed"; }
+    echo "$pkg $version" >"$dest.tmp/.debian-version"
+    mv "$dest.tmp" "$dest"
+    echo "debian-src.sh: $pkg $version unpacked in $dest" >&2
+}
+
+exec {lock}>"$apt_dir/.lock"
+flock "$lock"
+[ -f "$dest/.debian-version" ] || fetch_locked
