@@ -74,10 +74,20 @@ $(BUILD)/appliance/rootfs.vars: FORCE
 	@mkdir -p $(@D)
 	@echo 'EXTRA_ROOTFS=$(EXTRA_ROOTFS)' | cmp -s - $@ || echo 'EXTRA_ROOTFS=$(EXTRA_ROOTFS)' > $@
 
-$(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(BUILD)/appliance/rootfs.vars appliance/appliance.mk
+# The dashboard's charting library: Debian's libjs-dygraphs (image/deps.sh installs it), copied
+# into /www/lib/ with its copyright file; the source-map comment is dropped (no map is served).
+DYGRAPHS := /usr/share/javascript/dygraphs
+DYGRAPHS_FILES := $(DYGRAPHS)/dygraph.min.js $(DYGRAPHS)/dygraph.min.css
+
+$(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(DYGRAPHS_FILES) $(BUILD)/appliance/rootfs.vars \
+		appliance/appliance.mk
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)rm -rf $(ROOTFS_STAGE) && mkdir -p $(ROOTFS_STAGE)
 	$(Q)cp -R appliance/rootfs/. $(ROOTFS_STAGE)/
+	$(Q)mkdir -p $(ROOTFS_STAGE)/www/lib
+	$(Q)for f in $(DYGRAPHS_FILES); do \
+		sed '/sourceMappingURL=/d' $$f > $(ROOTFS_STAGE)/www/lib/$$(basename $$f) || exit 1; done
+	$(Q)cp /usr/share/doc/libjs-dygraphs/copyright $(ROOTFS_STAGE)/www/lib/dygraph.copyright.txt
 	$(Q)for p in $(patsubst $(APP_PROG_DIR)/%,%,$(APP_PROGS)); do \
 		mkdir -p $(ROOTFS_STAGE)/$$(dirname $$p) && \
 		strip -o $(ROOTFS_STAGE)/$$p $(APP_PROG_DIR)/$$p || exit 1; done

@@ -75,9 +75,13 @@ static void process(struct conn *c, long long now)
     size_t off = 0;
 
     while (!c->close_after && c->file_fd < 0 && c->out.len < OUT_HIGH_WATER) {
-        size_t used = parser_feed(&c->parser, c->in + off, c->in_len - off);
+        size_t used;
 
-        off += used;
+        /* Never feed nothing: to http-parser, a zero length means the end of the stream. */
+        if (off == c->in_len)
+            break;
+        used = parser_feed(&c->parser, c->in + off, c->in_len - off);
+        off += used < c->in_len - off ? used : c->in_len - off;
         if (c->parser.in_message && !c->req_start_ms)
             c->req_start_ms = now;
         if (r->status) {
@@ -101,8 +105,6 @@ static void process(struct conn *c, long long now)
             c->close_after = 1;
         parser_next(&c->parser);
         c->req_start_ms = 0;
-        if (off == c->in_len)
-            break;
     }
     if (off) {
         memmove(c->in, c->in + off, c->in_len - off);

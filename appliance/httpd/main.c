@@ -10,6 +10,7 @@
  * --port 0 takes a free port; --port-file writes the port taken (for tests). SIGTERM and SIGINT
  * end it cleanly. Log lines start with "[httpd]".
  */
+#define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

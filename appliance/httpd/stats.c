@@ -200,11 +200,13 @@ static void httpd_section(struct buf *b)
                "\"requests\": %llu, \"bad_requests\": %llu, \"timeouts\": %llu, "
                "\"responses_2xx\": %llu, \"responses_3xx\": %llu, \"responses_4xx\": %llu, "
                "\"responses_5xx\": %llu, \"bytes_out\": %llu, \"sendfile_bytes\": %llu, "
-               "\"copied_bytes\": %llu}",
+               "\"copied_bytes\": %llu, \"max_connections\": %d, \"request_timeout_s\": %d, "
+               "\"idle_timeout_s\": %d}",
                now_ms() - hstats.started_ms, hstats.active, hstats.accepted, hstats.rejected_full,
                hstats.requests, hstats.bad_requests, hstats.timeouts, hstats.status_class[2],
                hstats.status_class[3], hstats.status_class[4], hstats.status_class[5],
-               hstats.bytes_out, hstats.sendfile_bytes, hstats.copied_bytes);
+               hstats.bytes_out, hstats.sendfile_bytes, hstats.copied_bytes, cfg.max_conns,
+               cfg.request_timeout, cfg.idle_timeout);
 }
 
 void stats_json(struct buf *b)

@@ -98,3 +98,10 @@ unit-test: $(UNIT_TESTS) $(TEST_TOOLS)
 		$(BUILD)/tests/tools/mkbadimage --selfcheck $(BUILD)/guest/guest.elf || fail=1; \
 	fi; \
 	exit $$fail
+
+# httphostile: malformed and hostile requests against a running httpd (tests/http/).
+TEST_TOOLS += $(BUILD)/tests/tools/httphostile
+$(BUILD)/tests/tools/httphostile: tests/tools/httphostile.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
