@@ -8,6 +8,11 @@ set -euo pipefail
 # CPU accounting), gdb (make run-gdb, and the scenario that drives it), ss (iproute2: the gdb
 # scenario checks what the stub listens on); make check needs clang-format and cppcheck; the
 # framebuffer console's font comes from xfonts-base (misc-fixed 8x13, public domain).
+# The appliance's web server and its tests: dpkg-dev (dpkg-source unpacks Debian's http-parser
+# source package, image/debian-src.sh), libjs-dygraphs (the dashboard's charts, copied into the
+# initramfs), curl, jq, wrk, chromium and chromium-driver (tests/http/); make images: qemu-utils
+# (qemu-img), libxml2-utils (xmllint checks the OVF); its libvirt test: libvirt-daemon-system and
+# libvirt-clients; make bench's report: gnuplot-nox.
 # tests/unit/test_build.sh
 # checks that every command the build and the tests run comes from this list or is Essential.
 PACKAGES=(
@@ -17,6 +22,8 @@ PACKAGES=(
     cpio mawk procps gdb iproute2 clang-format cppcheck xfonts-base
     bochs bochsbios vgabios bochs-term
     gcc-i686-linux-gnu binutils-i686-linux-gnu musl-dev:i386
+    dpkg-dev libjs-dygraphs curl jq wrk chromium chromium-driver
+    qemu-utils libxml2-utils libvirt-daemon-system libvirt-clients gnuplot-nox
 )
 
 # Foreign dpkg architectures that PACKAGES need: i386 for musl-dev:i386 (ring-3 programs).

@@ -181,6 +181,8 @@ if [ "$units" = 1 ]; then
     run_multi "ring3-harness" bash tests/ring3/selftest.sh
     run_multi "test-harness" bash tests/harness/selftest.sh
     run_multi "bench-check" bash tests/bench/selftest.sh
+    # The appliance's web server, natively on this host (tests/http/native.sh).
+    run_multi "httpd-native" bash tests/http/native.sh
 fi
 
 # Scenarios run in the background, at most $jobs at once; each writes $out/N.out and its

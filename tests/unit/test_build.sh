@@ -90,11 +90,14 @@ NEEDS=(
     clang-format:clang-format cppcheck:cppcheck /usr/share/fonts/X11/misc/8x13.pcf.gz:xfonts-base
     bochs:bochs /usr/share/bochs/BIOS-bochs-latest:bochsbios /usr/share/vgabios/vgabios.bin:vgabios
     /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0.0.0:bochs-term
+    dpkg-source:dpkg-dev /usr/share/javascript/dygraphs/dygraph.min.js:libjs-dygraphs curl:curl
+    jq:jq wrk:wrk chromium:chromium chromedriver:chromium-driver qemu-img:qemu-utils
+    xmllint:libxml2-utils libvirtd:libvirt-daemon-system virsh:libvirt-clients gnuplot:gnuplot-nox
 )
 # Commands from Essential packages (Debian installs those everywhere).
 ESSENTIAL=(bash sed grep mktemp timeout tail head seq date sort find cmp getconf mkfifo sleep
     cat cut tr wc tee touch mkdir rm cp mv ln install dirname basename readlink id env flock tar
-    paste diff xargs realpath gzip)
+    paste diff xargs realpath gzip od base64 chmod)
 
 # The package owning a command or file, following symlinks and /usr merges.
 owner_of()

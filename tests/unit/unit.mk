@@ -105,3 +105,12 @@ $(BUILD)/tests/tools/httphostile: tests/tools/httphostile.c $(call flags_file,ho
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
+
+# httpd built for the host with the sanitizers: the hostile requests run against it too (the
+# appliance's own binary, static i386, runs natively as well; tests/http/native.sh).
+TEST_TOOLS += $(BUILD)/tests/tools/httpd-asan
+$(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PARSER_STAMP) \
+		$(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(HTTPD_CFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@
