@@ -177,8 +177,8 @@ static int send_file_part(struct conn *c)
 #endif
     if (!sendfile_works) {
         char chunk[16384];
-        ssize_t got = pread(c->file_fd, chunk, want < sizeof(chunk) ? want : sizeof(chunk),
-                            c->file_off);
+        ssize_t got =
+            pread(c->file_fd, chunk, want < sizeof(chunk) ? want : sizeof(chunk), c->file_off);
 
         if (got <= 0)
             return -1; /* the file shrank under us: the answer cannot be completed */

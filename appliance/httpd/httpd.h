@@ -6,8 +6,8 @@
  * Files: main.c (options, the poll loop, accepting, timeouts), conn.c (one connection's buffers,
  * reading, writing, sendfile), request.c (Debian's http-parser driven into struct request, with
  * our limits), respond.c (routing and status codes), files.c (static files, content types,
- * validators), path.c (URL paths), stats.c (/api/stats from the /proc files), control.c (the fast-trap switch),
- * buf.c (growable output buffers, JSON helpers), httpdate.c (HTTP dates).
+ * validators), path.c (URL paths), stats.c (/api/stats from the /proc files), control.c (the
+ * fast-trap switch), buf.c (growable output buffers, JSON helpers), httpdate.c (HTTP dates).
  */
 #ifndef HTTPD_H
 #define HTTPD_H
@@ -52,7 +52,7 @@ int http_date_parse(const char *s, time_t *t); /* 0 on success */
 
 /* ---- request.c ---- */
 struct request {
-    int method;      /* enum http_method */
+    int method; /* enum http_method */
     int http_major, http_minor;
     int status;      /* non-zero: the request is bad, answer this status and close */
     const char *why; /* for the log: what was wrong */
@@ -100,8 +100,8 @@ struct conn {
     int close_after; /* close once the output is written */
     int lingering;   /* output done, write side shut: discarding input until EOF or deadline */
     int read_eof;
-    long long req_start_ms;  /* when the request being read began (0: none in progress) */
-    long long last_io_ms;    /* last progress in either direction */
+    long long req_start_ms; /* when the request being read began (0: none in progress) */
+    long long last_io_ms;   /* last progress in either direction */
     unsigned long requests;
     char peer[64];
 };
@@ -149,8 +149,8 @@ int fasttrap_set(int on); /* 0, or -errno */
 
 /* ---- main.c: the configuration and the server's own counters ---- */
 struct config {
-    const char *root;   /* document root */
-    const char *proc;   /* where /proc is (tests point it at fixture files) */
+    const char *root; /* document root */
+    const char *proc; /* where /proc is (tests point it at fixture files) */
     int max_conns;
     int request_timeout; /* seconds for a request to arrive completely (408 after) */
     int idle_timeout;    /* seconds a kept-alive connection may sit idle */

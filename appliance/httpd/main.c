@@ -147,8 +147,7 @@ static int make_room(void)
     int oldest = -1;
 
     for (int i = 0; i < nconns; i++)
-        if (conn_idle(conns[i]) &&
-            (oldest < 0 || conns[i]->last_io_ms < conns[oldest]->last_io_ms))
+        if (conn_idle(conns[i]) && (oldest < 0 || conns[i]->last_io_ms < conns[oldest]->last_io_ms))
             oldest = i;
     if (oldest < 0)
         return 0;

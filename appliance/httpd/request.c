@@ -96,7 +96,7 @@ static char *value_slot(struct request *r, size_t *cap)
 static int on_header_value(http_parser *hp, const char *at, size_t n)
 {
     static const char *const names[HDR_COUNT] = {"Host", "If-None-Match", "If-Modified-Since",
-                                                  "Expect"};
+                                                 "Expect"};
     struct request *r = req_of(hp);
     size_t cap, len;
     char *slot;

@@ -95,8 +95,9 @@ static void hypervisor_sections(struct buf *b, const struct table *hv, const str
     static const char *const others[] = {"hypercall_", "bounce_", NULL};
 
     if (!have_hv) {
-        buf_str(b, "\"syscalls\": null, \"hypercalls\": null, \"bounces\": null, \"batches\": null, "
-                   "\"events\": null, \"hypervisor\": null, ");
+        buf_str(b,
+                "\"syscalls\": null, \"hypercalls\": null, \"bounces\": null, \"batches\": null, "
+                "\"events\": null, \"hypervisor\": null, ");
         return;
     }
     buf_printf(b, "\"syscalls\": {\"total\": %llu, \"fast\": %llu, \"bounced\": %llu}, ",

@@ -11,6 +11,7 @@
 #include <guest/physmap.h>
 #include <guest/proc.h>
 #include <guest/event_tests.h>
+#include <guest/fasttrap_ctl.h>
 #include <guest/events.h>
 #include <guest/gdt.h>
 #include <guest/hypercall.h>
@@ -53,6 +54,7 @@ struct options {
     const char *test_mmu; /* "mmu", "mmu-attacks", "mmu-stress" */
     int bench_mmu;
     int fast_trap;          /* fasttrap=on|off, default on */
+    int demo;               /* demo: /proc/sys/ringvisor/fasttrap writable from ring 3 */
     const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack",
                               "seglimits" */
     int bench_syscall;
@@ -155,6 +157,9 @@ static void parse_option(struct options *o, const char *w)
         return;
     } else if (strcmp(w, "fasttrap=on") == 0 || strcmp(w, "fasttrap=off") == 0) {
         o->fast_trap = w[10] == 'n';
+        return;
+    } else if (strcmp(w, "demo") == 0) {
+        o->demo = 1;
         return;
     } else if (strcmp(w, "framecheck=off") == 0) {
         user_frame_checks = 0; /* a test of the exception-table path (kernel/user_frame.c) */
@@ -296,6 +301,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     console_in_init();
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
+    fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
     procs_running = 1;
     char *const *argv = o->init_argv[0] ? o->init_argv : default_argv;
     proc_start_init(argv[0], argv);

@@ -227,8 +227,8 @@ static void simple_checks(void)
     expect_status("unknown_method", REQ("BREW /pot HTTP/1.1\r\nHost: t\r\n\r\n"), 400, 1);
     expect_status("bad_version", REQ("GET / HTTP/2.0\r\nHost: t\r\n\r\n"), 505, 1);
     expect_status("no_host_http11", REQ("GET / HTTP/1.1\r\n\r\n"), 400, 1);
-    expect_status("lf_only_request", REQ("GET /favicon.svg HTTP/1.1\nHost: t\nConnection: close\n\n"),
-                  200, 1);
+    expect_status("lf_only_request",
+                  REQ("GET /favicon.svg HTTP/1.1\nHost: t\nConnection: close\n\n"), 200, 1);
 
     n = snprintf(req, sizeof(req), "GET /");
     memset(req + n, 'a', 4000);
@@ -254,33 +254,46 @@ static void simple_checks(void)
     expect_status("whitespace_flood_431", req, (size_t)n, 431, 1);
 
     expect_status("body_too_large_413",
-                  REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n0"), 413,
-                  1);
-    p = req + sprintf(req, "POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+                  REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n0"),
+                  413, 1);
+    p = req +
+        sprintf(req,
+                "POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 10; i++)
         p += sprintf(p, "200\r\n%0512d\r\n", 0);
     p += sprintf(p, "0\r\n\r\n");
     expect_status("chunked_too_large_413", req, (size_t)(p - req), 413, 1);
-    expect_status("bad_content_length", REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: 1x\r\n\r\n1"), 400, 1);
+    expect_status("bad_content_length",
+                  REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: 1x\r\n\r\n1"), 400,
+                  1);
     expect_status("two_content_lengths",
-                  REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n12"), 400, 1);
+                  REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: "
+                      "1\r\nContent-Length: 2\r\n\r\n12"),
+                  400, 1);
     expect_status("unknown_expect_417",
-                  REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nExpect: coffee\r\nContent-Length: 1\r\n\r\n1"),
+                  REQ("POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nExpect: coffee\r\nContent-Length: "
+                      "1\r\n\r\n1"),
                   417, 1);
-    expect_text("delete_405", "DELETE /index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 405,
-                "Allow: GET, HEAD\r\n");
-    expect_text("put_api_405", "PUT /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                405, "Allow: GET, HEAD, POST\r\n");
-    expect_status("dotdot_above_root", REQ("GET /../../etc/passwd HTTP/1.1\r\nHost: t\r\n\r\n"), 400, 0);
-    expect_status("encoded_dotdot", REQ("GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: t\r\n\r\n"), 400,
-                  0);
+    expect_text("delete_405", "DELETE /index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+                405, "Allow: GET, HEAD\r\n");
+    expect_text(
+        "put_api_405",
+        "PUT /api/fasttrap HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        405, "Allow: GET, HEAD, POST\r\n");
+    expect_status("dotdot_above_root", REQ("GET /../../etc/passwd HTTP/1.1\r\nHost: t\r\n\r\n"),
+                  400, 0);
+    expect_status("encoded_dotdot",
+                  REQ("GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: t\r\n\r\n"), 400, 0);
     expect_status("encoded_nul", REQ("GET /index.html%00.txt HTTP/1.1\r\nHost: t\r\n\r\n"), 400, 0);
     expect_status("bad_escape", REQ("GET /%zz HTTP/1.1\r\nHost: t\r\n\r\n"), 400, 0);
-    expect_status("absolute_form", REQ("GET http://example.com/ HTTP/1.1\r\nHost: t\r\n\r\n"), 400, 1);
-    expect_status("connect_method", REQ("CONNECT example.com:443 HTTP/1.1\r\nHost: t\r\n\r\n"), 400, 1);
-    expect_status("upgrade_refused",
-                  REQ("GET / HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"),
-                  400, 1);
+    expect_status("absolute_form", REQ("GET http://example.com/ HTTP/1.1\r\nHost: t\r\n\r\n"), 400,
+                  1);
+    expect_status("connect_method", REQ("CONNECT example.com:443 HTTP/1.1\r\nHost: t\r\n\r\n"), 400,
+                  1);
+    expect_status(
+        "upgrade_refused",
+        REQ("GET / HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"), 400,
+        1);
     expect_text("http10_closes", "GET /favicon.svg HTTP/1.0\r\n\r\n", 200, "Connection: close\r\n");
 }
 
@@ -363,8 +376,8 @@ static void expect_continue(void)
     send_all(fd, "xyz", 3); /* not 0 or 1: the final answer is 400 */
     read_until_close(fd, resp, sizeof(resp), &got, 5000);
     close(fd);
-    verdict("expect_100_continue",
-            status_of(resp) == 400 ? NULL : "final status %d, expected 400", status_of(resp));
+    verdict("expect_100_continue", status_of(resp) == 400 ? NULL : "final status %d, expected 400",
+            status_of(resp));
 }
 
 /* N requests in one stream, written while the answers are read: N answers, in order, each
@@ -537,7 +550,8 @@ static void connection_limit(int busy)
     st = 0;
     closed = 0;
     if (fd >= 0) {
-        static const char req[] = "GET /favicon.svg HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+        static const char req[] =
+            "GET /favicon.svg HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
         send_all(fd, req, sizeof(req) - 1);
         closed = read_until_close(fd, resp, sizeof(resp), &got, 5000) != 0;
         st = status_of(resp);
@@ -632,15 +646,16 @@ static void read_limits(void)
         request_timeout = atoi(p + 21);
     if ((p = strstr(resp, "\"idle_timeout_s\": ")))
         idle_timeout = atoi(p + 18);
-    printf("# httphostile: server limits: %d connections, request timeout %d s, idle timeout %d s\n",
-           max_conns, request_timeout, idle_timeout);
+    printf(
+        "# httphostile: server limits: %d connections, request timeout %d s, idle timeout %d s\n",
+        max_conns, request_timeout, idle_timeout);
 }
 
 int main(int argc, char **argv)
 {
     int pipeline = 10000;
-    void (*checks[])(void) = {simple_checks, half_close,      pipeline_error, expect_continue,
-                              slowloris,     resets,          idle_close};
+    void (*checks[])(void) = {simple_checks, half_close, pipeline_error, expect_continue,
+                              slowloris,     resets,     idle_close};
 
     if (argc < 3) {
         fprintf(stderr, "usage: httphostile HOST PORT [--pipeline N] [--only NAME]\n");

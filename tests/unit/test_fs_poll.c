@@ -210,7 +210,7 @@ TEST(proc_meminfo)
 
 TEST(proc_files)
 {
-    static const struct procfs_entry extra = {"extra", procfs_gen_version};
+    static const struct procfs_entry extra = {"extra", procfs_gen_version, NULL, 0};
     char buf[2048];
     uint32_t ub = ualloc(4096);
     long n;
@@ -256,6 +256,63 @@ TEST(proc_files)
         CHECK(found);
     }
     kstats.syscalls = kstats.forks = 0;
+    TEARDOWN();
+}
+
+/* Control files: /proc files with a write hook, in subdirectories made on registration. */
+static char ctl_value[8] = "1\n";
+static int ctl_gen(char *buf, size_t size)
+{
+    return snprintf(buf, size, "%s", ctl_value);
+}
+static int ctl_write(const char *buf, size_t n)
+{
+    if ((n != 1 && n != 2) || (buf[0] != '0' && buf[0] != '1') || (n == 2 && buf[1] != '\n'))
+        return -EINVAL;
+    ctl_value[0] = buf[0];
+    return 0;
+}
+
+TEST(proc_control_files)
+{
+    static const struct procfs_entry ctl = {"sys/test/ctl", ctl_gen, ctl_write, 0644};
+    static const struct procfs_entry locked = {"sys/test/locked", ctl_gen, ctl_write, 0444};
+    static const struct procfs_entry nohook = {"sys/nohook", ctl_gen, NULL, 0644};
+    static const struct procfs_entry under_file = {"stats/x", ctl_gen, NULL, 0};
+    struct linux_stat64 st;
+    char buf[128];
+
+    setup_std();
+    CHECK_EQ(procfs_register(&ctl), 0);
+    CHECK_EQ(procfs_register(&locked), 0);
+    CHECK_EQ(procfs_register(&nohook), 0);
+    CHECK_EQ(procfs_register(&under_file), -ENOTDIR);
+    CHECK_EQ(t_stat("/proc/sys/test", &st), 0);
+    CHECK_EQ(st.st_mode, S_IFDIR | 0555);
+    CHECK_EQ(t_stat("/proc/sys/test/ctl", &st), 0);
+    CHECK_EQ(st.st_mode, S_IFREG | 0644);
+    CHECK_EQ(t_stat("/proc/sys/nohook", &st), 0);
+    CHECK_EQ(st.st_mode, S_IFREG | 0444); /* no hook: no write bits */
+    CHECK(t_slurp("/proc/sys/test/ctl", buf, sizeof(buf)) > 0);
+    CHECK_STR(buf, "1\n");
+    CHECK_EQ(t_open("/proc/sys/test/ctl", O_WRONLY, 0), 3);
+    CHECK_EQ(t_write(3, "0\n", 2), 2);
+    CHECK_STR(ctl_value, "0\n");
+    CHECK_EQ(t_write(3, "7", 1), -EINVAL); /* the hook's refusal, unchanged */
+    CHECK_STR(ctl_value, "0\n");
+    memset(buf, '1', 65);
+    CHECK_EQ(t_write(3, buf, 65), -EINVAL); /* longer than a control value can be */
+    CHECK_EQ(t_write(3, "1", 1), 1);        /* each write whole, wherever the offset is */
+    CHECK_STR(ctl_value, "1\n");
+    CHECK_EQ(sys_close(3), 0);
+    CHECK(t_slurp("/proc/sys/test/ctl", buf, sizeof(buf)) > 0);
+    CHECK_STR(buf, "1\n");
+    CHECK_EQ(t_open("/proc/sys/test/ctl", O_WRONLY | O_TRUNC, 0), -EACCES);
+    CHECK_EQ(t_open("/proc/sys/test/locked", O_WRONLY, 0), -EACCES);
+    CHECK_EQ(t_open("/proc/sys/test/locked", O_RDWR, 0), -EACCES);
+    CHECK_EQ(t_open("/proc/sys/nohook", O_WRONLY, 0), -EACCES);
+    CHECK_EQ(t_open("/proc/stats", O_WRONLY, 0), -EACCES);
+    CHECK_EQ(t_unlink("/proc/sys/test/ctl"), -EROFS);
     TEARDOWN();
 }
 
@@ -402,4 +459,4 @@ TEST(console_line_discipline)
 }
 
 RUN_TESTS(T(poll_ready), T(ppoll), T(select_ready), T(proc_meminfo), T(proc_files),
-          T(dev_null_zero), T(console_io), T(console_line_discipline))
+          T(proc_control_files), T(dev_null_zero), T(console_io), T(console_line_discipline))

@@ -1,8 +1,9 @@
 /*
  * The file system and descriptors (guest/kernel/fs/): an in-memory tree built from the
  * initramfs (files read-only, data left in the module), a writable tmpfs at /tmp, devices in
- * /dev (null, zero, console), a read-only /proc of hypervisor and guest statistics, pipes, and
- * the per-process descriptor table. The system calls that use them are in guest/syscalls.h.
+ * /dev (null, zero, console), a /proc of hypervisor and guest statistics (and a control file),
+ * pipes, and the per-process descriptor table. The system calls that use them are in
+ * guest/syscalls.h.
  */
 #ifndef GUEST_FS_H
 #define GUEST_FS_H
@@ -37,6 +38,19 @@ struct files *files_new_console(void);    /* fds 0, 1, 2 on /dev/console (the fi
 struct files *files_dup(struct files *f); /* fork: a copy sharing the open files */
 void files_close_on_exec(struct files *f);
 void files_put(struct files *f); /* exit: closes everything */
+
+/* A /proc file. name is its path below /proc ("stats", "sys/ringvisor/fasttrap": missing
+ * directories are made). gen writes its content into buf (at most size bytes, NUL not needed)
+ * and returns the full length it wanted (snprintf-style). write, when given and mode has a write
+ * bit, takes what one write(2) wrote (at most 64 bytes; buf NUL-terminated): 0 or -errno. mode
+ * is the permission bits (0: 0444); without write bits, opening for writing is -EACCES. */
+struct procfs_entry {
+    const char *name;
+    int (*gen)(char *buf, size_t size);
+    int (*write)(const char *buf, size_t n);
+    uint32_t mode;
+};
+int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST, -ENOENT or -ENOMEM */
 
 /* Also offered (kernel/fs/): */
 uint32_t inode_mode(const struct inode *ino); /* S_IFMT type and permission bits */

@@ -148,12 +148,7 @@ extern const struct file_ops null_fops, zero_fops, tty_fops;
 void tty_reset(void); /* termios and buffered input back to the defaults */
 
 /* ---- procfs.c ---- */
-/* A /proc file: gen writes its content into buf (at most size bytes, NUL not needed) and
- * returns the full length it wanted (snprintf-style) so the caller can retry bigger. */
-struct procfs_entry {
-    const char *name;
-    int (*gen)(char *buf, size_t size);
-};
+/* struct procfs_entry and procfs_register are in guest/fs.h (other subsystems add files). */
 void procfs_init(struct inode *procdir);
 /* Generators append with pf_printf; len counts what did not fit too. */
 struct pfout {
@@ -161,7 +156,6 @@ struct pfout {
     size_t size, len;
 };
 void pf_printf(struct pfout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST or -ENOMEM */
 int procfs_gen_meminfo(char *buf, size_t size);
 int procfs_gen_uptime(char *buf, size_t size);
 int procfs_gen_stats(char *buf, size_t size);

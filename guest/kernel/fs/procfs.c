@@ -1,6 +1,8 @@
-/* /proc: read-only files whose content a generator writes into a page when the file is opened
- * (so one open sees one consistent snapshot). Files come from a registration table; other
- * subsystems can add theirs with procfs_register. */
+/* /proc: files whose content a generator writes into a page when the file is opened (so one
+ * open sees one consistent snapshot). Files come from a registration table; other subsystems
+ * add theirs with procfs_register, in subdirectories too. A file registered with a write hook
+ * and write bits in its mode (a control file such as /proc/sys/ringvisor/fasttrap) takes each
+ * write(2) whole, as Linux's sysctl files do: the offset plays no part. */
 #include <stdarg.h>
 #include <guest/console.h>
 #include <guest/kmem.h>
@@ -17,10 +19,12 @@ struct procbuf {
 static struct inode *procdir;
 
 static const struct procfs_entry builtin[] = {
-    {"meminfo", procfs_gen_meminfo},       {"uptime", procfs_gen_uptime},
-    {"stats", procfs_gen_stats},           {"version", procfs_gen_version},
-    {"hypervisor", procfs_gen_hypervisor},
+    {"meminfo", procfs_gen_meminfo, NULL, 0},       {"uptime", procfs_gen_uptime, NULL, 0},
+    {"stats", procfs_gen_stats, NULL, 0},           {"version", procfs_gen_version, NULL, 0},
+    {"hypervisor", procfs_gen_hypervisor, NULL, 0},
 };
+
+#define PROC_WRITE_MAX 64
 
 void pf_printf(struct pfout *o, const char *fmt, ...)
 {
@@ -64,6 +68,24 @@ static long proc_read(struct file *f, const struct iobuf *b, size_t n, uint64_t 
     return (long)n;
 }
 
+static long proc_write(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    const struct procfs_entry *e = f->inode->u.proc;
+    char text[PROC_WRITE_MAX + 1];
+    int rc;
+
+    (void)pos;
+    if (!e->write)
+        return -EINVAL;
+    if (n > PROC_WRITE_MAX)
+        return -EINVAL;
+    if (iob_get(text, b, 0, n))
+        return -EFAULT;
+    text[n] = 0;
+    rc = e->write(text, n);
+    return rc ? rc : (long)n;
+}
+
 static void proc_release(struct file *f)
 {
     kfree(f->priv);
@@ -71,26 +93,58 @@ static void proc_release(struct file *f)
 
 static const struct file_ops procfs_fops = {
     .read = proc_read,
+    .write = proc_write,
     .open = proc_open,
     .release = proc_release,
     .seekable = 1,
 };
 
+/* The directory that holds path's last component (made where missing); *last is that name. */
+static struct inode *parent_dir(const char *path, const char **last, long *err)
+{
+    struct inode *dir = procdir;
+    const char *p = path, *slash;
+
+    while ((slash = strchr(p, '/'))) {
+        struct dentry *d = dir_find(dir, p, (size_t)(slash - p));
+
+        if (d && !S_ISDIR(d->inode->mode)) {
+            *err = -ENOTDIR;
+            return NULL;
+        }
+        dir = d ? d->inode : dir_mkdir(dir, &procfs_sb, p, (size_t)(slash - p), 0555, err);
+        if (!dir)
+            return NULL;
+        p = slash + 1;
+    }
+    *last = p;
+    return dir;
+}
+
 int procfs_register(const struct procfs_entry *e)
 {
-    size_t len = strlen(e->name);
-    struct inode *ino;
+    uint32_t mode = e->mode ? e->mode & 0777 : 0444;
+    const char *name;
+    struct inode *ino, *dir;
+    long err = -ENOMEM;
+    size_t len;
 
     if (!procdir)
         return -ENOENT;
-    if (dir_find(procdir, e->name, len))
+    dir = parent_dir(e->name, &name, &err);
+    if (!dir)
+        return (int)err;
+    len = strlen(name);
+    if (dir_find(dir, name, len))
         return -EEXIST;
-    ino = inode_new(&procfs_sb, S_IFREG | 0444);
+    if (!e->write)
+        mode &= 0444u;
+    ino = inode_new(&procfs_sb, S_IFREG | mode);
     if (!ino)
         return -ENOMEM;
     ino->u.proc = e;
     ino->fops = &procfs_fops;
-    if (dir_link(procdir, e->name, len, ino)) {
+    if (dir_link(dir, name, len, ino)) {
         inode_maybe_free(ino);
         return -ENOMEM;
     }

@@ -74,9 +74,9 @@ static int open_check(struct inode *ino, uint32_t flags)
         return -ENOTDIR;
     if (S_ISDIR(ino->mode) && writes)
         return -EISDIR;
-    if (writes && ino->sb == &procfs_sb)
-        return -EACCES;
-    if (writes && ino->sb->readonly && S_ISREG(ino->mode))
+    if (writes && ino->sb == &procfs_sb && (!(ino->mode & 0222) || (flags & O_TRUNC)))
+        return -EACCES; /* only /proc control files take writes, and never truncate */
+    if (writes && ino->sb->readonly && S_ISREG(ino->mode) && ino->sb != &procfs_sb)
         return -EROFS;
     return 0;
 }
