@@ -183,6 +183,7 @@ if [ "$units" = 1 ]; then
     run_multi "bench-check" bash tests/bench/selftest.sh
     # The appliance's web server, natively on this host (tests/http/native.sh).
     run_multi "httpd-native" bash tests/http/native.sh
+    run_multi "init-native" bash tests/init/native.sh
 fi
 
 # Scenarios run in the background, at most $jobs at once; each writes $out/N.out and its
