@@ -86,3 +86,4 @@ run-gdb: deps
 run-kernel: $(HV_ELF) $(GUEST) $(INITRAMFS)
 	$(QEMU_SH) --boot kernel --hv $(HV_ELF) --guest $(GUEST) --initrd $(INITRAMFS) \
 		--hv-args $(call shquote,$(HV_ARGS)) --guest-args $(call shquote,$(GUEST_ARGS)) -- $(QEMU_ARGS)
+include image/deploy/images.mk

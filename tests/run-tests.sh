@@ -184,6 +184,8 @@ if [ "$units" = 1 ]; then
     # The appliance's web server, natively on this host (tests/http/native.sh).
     run_multi "httpd-native" bash tests/http/native.sh
     run_multi "init-native" bash tests/init/native.sh
+    # make images: the qcow2, the OVA and the libvirt definition boot (tests/images/check.sh).
+    run_multi "images" bash tests/images/check.sh
 fi
 
 # Scenarios run in the background, at most $jobs at once; each writes $out/N.out and its

@@ -29,7 +29,7 @@ test: deps
 	$(Q)$(TEST_ENV) UNIT_TESTS="$(UNIT_TESTS)" bash tests/run-tests.sh
 
 # Everything make test runs (also what tests/mutation/run.sh rebuilds after each mutant).
-test-build: iso initramfs test-isos $(UNIT_TESTS) $(TEST_TOOLS)
+test-build: iso initramfs test-isos image-files $(UNIT_TESTS) $(TEST_TOOLS)
 
 # The full mutation run (make test runs the mutants marked "fast"); see docs/testing.md.
 MUTANT ?=
