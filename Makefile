@@ -42,7 +42,7 @@ endef
 $(eval $(call FLAGS_RULE,kernel,$(KCC) $(KCFLAGS) | $(KASFLAGS) | $(KLD) $(KLDFLAGS)))
 $(eval $(call FLAGS_RULE,host,$(HOSTCC) $(HOSTCFLAGS)))
 
-.PHONY: all deps run run-gdb test unit-test scenario-test mutation-test bench check clean help
+.PHONY: all deps run run-gdb test unit-test scenario-test mutation-test bench images check clean help
 # deps first, then the ISO: a recursive make keeps apt-get out of a parallel build.
 all: deps
 	$(Q)$(MAKE) --no-print-directory iso
@@ -59,7 +59,8 @@ help:
 	@echo '  make test         unit tests, QEMU scenarios, ring-3 tests; last line "N passed, N failed"'
 	@echo '  make scenario-test SCENARIO=glob   some QEMU scenarios (tests/scenarios/*.scn)'
 	@echo '  make ring3-test RING3=glob         some ring-3 test programs (appliance/tests/*.c)'
-	@echo '  make bench        benchmarks (BENCH lines), against a Linux VM'
+	@echo '  make bench        benchmarks (BENCH lines) against a Linux VM; build/bench/report.md'
+	@echo '  make images       build/images/: qcow2, OVA (VMware, VirtualBox), libvirt definition'
 	@echo '  make check        clang-format and cppcheck over the C sources'
 	@echo '  make mutation-test  every mutant of tests/mutation/mutants.txt must be caught by a test'
 	@echo '  make deps         install the Debian packages the build and tests need'

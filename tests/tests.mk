@@ -66,5 +66,5 @@ check:
 # /bin/lmbench for our side of the lmbench comparison; tests/bench/linux-vm.sh fetches the Linux
 # kernel of the other side into $(BUILD)/linux-vm/ on first use.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs
+	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso
 	$(Q)BUILD=$(BUILD) bash tests/bench/all.sh

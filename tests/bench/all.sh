@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: every benchmark, as machine-readable "BENCH <key> <number> <unit>" lines, then the
-# lmbench table and the check of every figure against tests/bench/targets.txt.
+# lmbench table, the check of every figure against tests/bench/targets.txt, and the report
+# ($BUILD/bench/report.md with SVG plots, tests/bench/report.sh).
 #
 # Instruction counts come from runs under -icount shift=0 (deterministic); the wall-clock ratios
 # come from one run without icount, where the guest's TSC follows the host's clock, and compare
@@ -55,6 +56,8 @@ derive() # KEY A B FILE-OF-A-AND-B
     fi
 }
 
+# The image's size: the ISO that make run boots and make images converts.
+step size '^iso_bytes$' bash -c 'echo "BENCH iso_bytes $(stat -c %s "$BUILD/appliance.iso") bytes"'
 step syscall . bash tests/bench/run-bench.sh --raw bench=syscall
 step mmu . bash tests/bench/run-bench.sh --raw bench=mmu
 step events '^event_roundtrip_insns$' bash tests/bench/run-bench.sh --raw bench=events
@@ -89,49 +92,29 @@ for p in $probes; do
     derive "lat_${p}_over_linux_ratio" "lat_${p}_insns" "linux_lat_${p}_insns" "$results"
 done
 table=$(printf '%-15s %10s %10s %7s\n' probe ours linux ratio)
-dat=""
 for p in $probes; do
     o=$(value "lat_${p}_insns" "$results") l=$(value "linux_lat_${p}_insns" "$results")
     r=$(value "lat_${p}_over_linux_ratio" "$results")
     table+=$'\n'$(printf '%-15s %10s %10s %7s' "lat_$p" "${o:--}" "${l:--}" "${r:--}")
-    dat+="$p ${o:-NaN} ${l:-NaN}"$'\n'
 done
 echo
 echo "lmbench, guest instructions per operation (QEMU TCG, -icount shift=0): ours against $linux_label"
 echo "$table"
 
-# A bar chart, only where gnuplot happens to be installed (it is no dependency of ours).
-if command -v gnuplot >/dev/null && grep -q '^BENCH l' "$results"; then
-    png=$run/lmbench.png
-    printf '%s' "$dat" >"$run/lmbench.dat"
-    linux_bars="title \"$linux_label\" lc rgb \"#3a9e6f\""
-    series="using 2:xtic(1) title \"ringvisor\" lc rgb \"#8e44ad\", \"\" using 3 $linux_bars"
-    if gnuplot <<GNUPLOT; then
-set terminal png size 900,500 noenhanced
-set output "$png"
-set title "lmbench: guest instructions per operation (QEMU -icount shift=0; lower is better)"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set yrange [1:*]
-set ylabel "instructions"
-set xlabel "lat_* probe"
-set grid ytics
-set key top left
-plot "$run/lmbench.dat" $series
-GNUPLOT
-        echo "lmbench chart: $png"
-    else
-        rm -f "$png"
-        echo "all.sh: gnuplot failed; no chart" >&2
-    fi
-fi
-
 echo
 echo "Targets (tests/bench/targets.txt); figures and logs in $run"
 status=0
 bash tests/bench/check-results.sh "$results" tests/bench/targets.txt || status=1
+
+# The report: one table of every figure (ours, Linux's, ratio, target) and gnuplot SVG plots,
+# in $BUILD/bench/ (report.md, *.svg); a copy stays in the run's directory.
+echo
+if bash tests/bench/report.sh "$results" tests/bench/targets.txt "$BUILD/bench" "$linux_label"; then
+    cp "$BUILD/bench/report.md" "$BUILD"/bench/*.svg "$run/" 2>/dev/null || true
+else
+    echo "all.sh: the report has no figure" >&2
+    status=1
+fi
 if [ ${#failed_steps[@]} -gt 0 ]; then
     echo "bench: FAILED steps: ${failed_steps[*]} (their messages are above)"
     status=1

@@ -58,4 +58,24 @@ set_key ctxswitch_multicall_insns 600 | awk '$2 == "ctxswitch_unbatched_insns" {
 run_case key-bound-missed 1 \
     "target MISSED (issue 99): ctxswitch_multicall_insns = 600, wanted < ctxswitch_unbatched_insns = 550" \
     "$work/relres" "$work/rel"
+
+# The report (report.sh): every figure in its one table, ours beside Linux's with their ratio
+# and the target with its verdict; no figure at all is a failure.
+report_case() # NAME WANT-STATUS WANT-LINE RESULTS
+{
+    local status=0
+    bash tests/bench/report.sh "$4" "$targets" "$work/report-$1" "Linux" >/dev/null 2>&1 || status=$?
+    if [ "$status" -eq "$2" ] && grep -qF -- "$3" "$work/report-$1/report.md"; then
+        echo "PASS: bench-check report-$1"
+    else
+        echo "FAIL: bench-check report-$1: exit status $status (want $2), no line with \"$3\" in report.md"
+        failed=1
+    fi
+}
+awk '$2 == "lat_fork_insns" { $3 = 50000 } $2 == "linux_lat_fork_insns" { $3 = 100000 }
+     $2 == "lat_fork_over_linux_ratio" { $3 = 0.5 } { print }' "$work/good" >"$work/forks"
+report_case pair 0 '| `lat_fork_insns` | x | 50000 | 100000 | 0.5 | 1 | ratio <= 0.5 (issue 6) | met |' "$work/forks"
+report_case every-key 0 '| `hypercall_null_insns` | x | 1 | – | – | – | <= 50 (issue 14, open) | met |' "$work/good"
+: >"$work/none"
+report_case empty 1 "(no figure: every step failed)" "$work/none"
 exit "$failed"

@@ -15,7 +15,8 @@
 # included) and the current $BUILD (so only what a mutant touches is rebuilt), in
 # $BUILD/mutation/runs/<run>/tree, deleted at the end; each mutant's test logs stay in
 # $BUILD/mutation/runs/<run>/NAME/ ($BUILD/mutation/latest is the newest run). Tests: unit:NAME
-# (the host unit binary), scenario:NAME, ring3:NAME, ring3-bounce:NAME (ring3 with fasttrap=off).
+# (the host unit binary), scenario:NAME, ring3:NAME, ring3-bounce:NAME (ring3 with fasttrap=off),
+# script:PATH (a test script of the tree that prints verdicts, e.g. tests/http/native.sh).
 # Environment: BUILD (build), RING3_TIMEOUT (60 here), MUTANTS (tests/mutation/mutants.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -156,7 +157,7 @@ run_test() # KIND:NAME LOGDIR
 {
     local t=$1 kind=${1%%:*} name=${1#*:} logs=$2 out status=0
     mkdir -p "$logs"
-    out=$logs/${kind}-${name}.out
+    out=$logs/${kind}-${name//\//_}.out
     case $kind in
     unit)
         # (the inner shell, not ours, reports a binary that dies of a signal, into /dev/null)
@@ -173,6 +174,10 @@ run_test() # KIND:NAME LOGDIR
         (cd "$tree" && RING3_LOG_DIR=$logs RING3_GUEST_ARGS=$args BUILD=build \
             RING3_TIMEOUT=${RING3_TIMEOUT:-60} TEST_JOBS=1 bash tests/ring3/run-ring3.sh "$name") \
             >"$out" 2>&1 </dev/null || status=$?
+        ;;
+    script)
+        (cd "$tree" && TEST_RUN_DIR=$logs BUILD=build bash "$name") >"$out" 2>&1 </dev/null ||
+            status=$?
         ;;
     *)
         reason="unknown test kind '$kind' in $t"
