@@ -53,6 +53,7 @@ struct options {
     const char *test_mmu; /* "mmu", "mmu-attacks", "mmu-stress" */
     int bench_mmu;
     int fast_trap;          /* fasttrap=on|off, default on */
+    int bug_test;           /* bug=test: a kernel bug on purpose, to see its report */
     const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack",
                               "seglimits" */
     int bench_syscall;
@@ -155,6 +156,9 @@ static void parse_option(struct options *o, const char *w)
         return;
     } else if (strcmp(w, "fasttrap=on") == 0 || strcmp(w, "fasttrap=off") == 0) {
         o->fast_trap = w[10] == 'n';
+        return;
+    } else if (strcmp(w, "bug=test") == 0) {
+        o->bug_test = 1;
         return;
     } else if (strcmp(w, "framecheck=off") == 0) {
         user_frame_checks = 0; /* a test of the exception-table path (kernel/user_frame.c) */
@@ -297,6 +301,10 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
     procs_running = 1;
+    if (o->bug_test) { /* what a kernel bug reports: registers and a named backtrace */
+        printk("bug=test: writing to address 0 in ring 1\n");
+        *(volatile uint32_t *)0 = 0;
+    }
     char *const *argv = o->init_argv[0] ? o->init_argv : default_argv;
     proc_start_init(argv[0], argv);
     /* This task has nothing more to do; the scheduler idles the CPU when nothing runs. */
