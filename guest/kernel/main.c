@@ -303,6 +303,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     procs_running = 1;
     if (o->bug_test) { /* what a kernel bug reports: registers and a named backtrace */
         printk("bug=test: writing to address 0 in ring 1\n");
+        // cppcheck-suppress nullPointer
         *(volatile uint32_t *)0 = 0;
     }
     char *const *argv = o->init_argv[0] ? o->init_argv : default_argv;
