@@ -2,6 +2,8 @@
 # Per-directory fragments (*/*.mk) add their sources and rules; everything lands in $(BUILD).
 # `make help` lists the targets and variables (docs/options.md has every option).
 
+.DEFAULT_GOAL := all
+
 BUILD ?= build
 V ?= 0
 DEBUG ?= 0

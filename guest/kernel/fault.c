@@ -14,6 +14,8 @@
 #include <guest/traps.h>
 #include <guest/user_frame.h>
 #include <guest/vm.h>
+#include <lib/format.h>
+#include <lib/ksyms.h>
 
 struct ex_entry {
     uint32_t insn, fixup;
@@ -62,12 +64,34 @@ static int32_t code_for(uint32_t vector)
     return vector == 0 ? FPE_INTDIV : vector == 6 ? ILL_ILLOPN : SI_KERNEL;
 }
 
+/* "backtrace: 0xc0012345 <fn+0x1b> ...": the frame-pointer chain, followed only while it stays
+ * on the task's own kernel stack (always mapped: nothing here can fault again). */
+static void kernel_backtrace(const struct trap_frame *f)
+{
+    char line[400], name[64];
+    uint32_t hi = current->kstack_top, lo = hi - TASK_STACK_SIZE, ebp = f->ebp, eip = f->eip;
+    int n = snprintf(line, sizeof(line), "backtrace:");
+    for (int depth = 0; depth < 10 && n < (int)sizeof(line); depth++) {
+        ksym_format(__ksyms_start, (size_t)(__ksyms_end - __ksyms_start), eip, name, sizeof(name));
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " %#x <%s>", eip, name);
+        if (ebp < lo || ebp + 8 > hi)
+            break;
+        const uint32_t *frame = (const uint32_t *)ebp;
+        eip = frame[1];
+        if (frame[0] <= ebp)
+            break;
+        ebp = frame[0];
+    }
+    printk("%s\n", line);
+}
+
 static void kernel_bug(const struct trap_frame *f)
 {
     printk("kernel %s at %#x (vector %u, error %#x, cr2 %#x) in %s\n", trap_name(f->vector), f->eip,
            f->vector, f->error, f->cr2, current->name);
     printk("eax %#x ebx %#x ecx %#x edx %#x esi %#x edi %#x ebp %#x\n", f->eax, f->ebx, f->ecx,
            f->edx, f->esi, f->edi, f->ebp);
+    kernel_backtrace(f);
     printk("shutting down: crash\n");
     HYPERVISOR_shutdown(SHUTDOWN_crash);
     for (;;)

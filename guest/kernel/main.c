@@ -55,6 +55,7 @@ struct options {
     int bench_mmu;
     int fast_trap;          /* fasttrap=on|off, default on */
     int demo;               /* demo: /proc/sys/ringvisor/fasttrap writable from ring 3 */
+    int bug_test;           /* bug=test: a kernel bug on purpose, to see its report */
     const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack",
                               "seglimits" */
     int bench_syscall;
@@ -160,6 +161,9 @@ static void parse_option(struct options *o, const char *w)
         return;
     } else if (strcmp(w, "demo") == 0) {
         o->demo = 1;
+        return;
+    } else if (strcmp(w, "bug=test") == 0) {
+        o->bug_test = 1;
         return;
     } else if (strcmp(w, "framecheck=off") == 0) {
         user_frame_checks = 0; /* a test of the exception-table path (kernel/user_frame.c) */
@@ -303,6 +307,11 @@ static void run_kernel(const start_info_t *si, const struct options *o)
         shutdown(SHUTDOWN_crash);
     fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
     procs_running = 1;
+    if (o->bug_test) { /* what a kernel bug reports: registers and a named backtrace */
+        printk("bug=test: writing to address 0 in ring 1\n");
+        // cppcheck-suppress nullPointer
+        *(volatile uint32_t *)0 = 0;
+    }
     char *const *argv = o->init_argv[0] ? o->init_argv : default_argv;
     proc_start_init(argv[0], argv);
     /* This task has nothing more to do; the scheduler idles the CPU when nothing runs. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Host checks of the build plumbing, run like the unit-test binaries (installed as
 # $BUILD/tests/unit/test_build; run from the repository root). One PASS:/FAIL: line each:
+#   plain_make_builds_the_iso     make with no target is make all
 #   make_TARGET_runs_deps_first   make, make run, make test and make run-gdb run make deps before
 #                                 they build anything (checked with make -n in an empty BUILD)
 #   flags_tracked                 DEBUG=1 after a plain build recompiles (with -DDEBUG), once
@@ -20,6 +21,15 @@ fail() { echo "FAIL: unit test_build/$1: $2"; status=1; }
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/test_build.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+
+# Plain `make` is `make all` (deps, then the ISO): a rule defined above `all:` in the Makefile
+# once made itself the default goal.
+out=$(make -n --no-print-directory BUILD="$scratch/build" 2>&1)
+if grep -qF 'image/deps.sh' <<<"$out" && grep -qF 'grub-mkrescue' <<<"$out"; then
+    pass "plain_make_builds_the_iso"
+else
+    fail "plain_make_builds_the_iso" "make -n builds no ISO: $(head -n 1 <<<"$out")"
+fi
 
 # In an empty BUILD every step is due, so make -n lists them all, recursive makes included.
 # WANT is a command that must come after deps (the step the target exists for).
