@@ -35,9 +35,14 @@ FS_UNIT_NAMES := test_fs_tree test_fs_tmpfs test_fs_fd test_fs_poll
 $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_SRCS_$(t) := $(FS_UNIT_SRCS)))
 $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_CFLAGS_$(t) := $(FS_UNIT_CFLAGS)))
 
+# httpd's request layer over Debian's http-parser (fetched into $(BUILD)/debian/http-parser).
+UNIT_SRCS_test_httpd := appliance/httpd/request.c appliance/httpd/path.c appliance/httpd/httpdate.c \
+	appliance/httpd/buf.c $(HTTP_PARSER_C) appliance/httpd/httpd.h
+UNIT_CFLAGS_test_httpd := $(HTTPD_CFLAGS)
+
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_desc \
 	test_boot_mem test_shutdown test_ksyms \
-	test_page_type test_gp_insn $(FS_UNIT_NAMES)
+	test_page_type test_gp_insn $(FS_UNIT_NAMES) test_httpd
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso
 
