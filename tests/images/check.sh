@@ -7,7 +7,8 @@
 #               is well-formed XML with the hardware it promises, whose disk is a streamOptimized
 #               VMDK that boots in QEMU too
 #   libvirt_*   the libvirt definition boots under a libvirt daemon this script starts itself:
-#               Debian's libvirtd in session mode as the unprivileged user nobody, with private
+#               Debian's libvirtd in session mode as the unprivileged user nobody (or, run by
+#               another user than root, as that user), with private
 #               runtime, config and cache directories (the system's libvirt is not touched),
 #               domain type qemu (TCG); the test copy of the definition swaps the pty console for
 #               a file and the network for QEMU's restricted user networking with a forward
@@ -152,7 +153,7 @@ libvirt_boot()
     mkdir -p "$lv/run" "$lv/home"
     chmod 700 "$lv/run"
     cp "$images/ringvisor.qcow2" "$lv/disk.qcow2"
-    chown -R nobody "$lv" 2>/dev/null
+    [ "$(id -u)" -ne 0 ] || chown -R nobody "$lv"
     chmod 755 "$lv"
     # The shipped definition, with the file console and the restricted forward of the tests.
     port_take fwd_port || { fail libvirt_boot "no free port"; return; }
@@ -170,7 +171,9 @@ libvirt_boot()
     fi
     local env=(env "HOME=$lv/home" "XDG_RUNTIME_DIR=$lv/run" "XDG_CONFIG_HOME=$lv/home/config"
         "XDG_CACHE_HOME=$lv/home/cache" LIBVIRT_AUTOSTART=0)
-    local as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+    # As root, the daemon runs as nobody; as anyone else, as that user (a session daemon is per user).
+    local as_nobody=()
+    [ "$(id -u)" -ne 0 ] || as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
     "${as_nobody[@]}" "${env[@]}" libvirtd --verbose >"$out/libvirtd.log" 2>&1 &
     daemon_pid=$!
     v=("${as_nobody[@]}" "${env[@]}" virsh -q -c qemu:///session)

@@ -107,7 +107,7 @@ NEEDS=(
 # Commands from Essential packages (Debian installs those everywhere).
 ESSENTIAL=(bash sed grep mktemp timeout tail head seq date sort find cmp getconf mkfifo sleep
     cat cut tr wc tee touch mkdir rm cp mv ln install dirname basename readlink id env flock tar
-    paste diff xargs realpath gzip od base64 chmod)
+    paste diff xargs realpath gzip od base64 chmod setpriv sha256sum stat)
 
 # The package owning a command or file, following symlinks and /usr merges.
 owner_of()
