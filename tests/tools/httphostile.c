@@ -351,7 +351,7 @@ static void pipeline_error(void)
 static void expect_continue(void)
 {
     static const char head[] = "POST /api/fasttrap HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
-                               "Content-Length: 3\r\nConnection: close\r\n\r\n";
+                               "Content-Length: 1\r\nConnection: close\r\n\r\n";
     char resp[4096];
     size_t got = 0;
     int fd;
@@ -373,10 +373,13 @@ static void expect_continue(void)
         close(fd);
         return;
     }
-    send_all(fd, "xyz", 3); /* not 0 or 1: the final answer is 400 */
+    send_all(fd, "1", 1); /* a body the switch understands: 200, or 403 where it is read-only */
     read_until_close(fd, resp, sizeof(resp), &got, 5000);
     close(fd);
-    verdict("expect_100_continue", status_of(resp) == 400 ? NULL : "final status %d, expected 400",
+    verdict("expect_100_continue",
+            status_of(resp) == 200 || status_of(resp) == 403
+                ? NULL
+                : "final status %d after the body, expected 200 or 403 (the body understood)",
             status_of(resp));
 }
 
