@@ -262,7 +262,11 @@ static void serve(int lfd)
             short re = n > 0 ? pfd[i + 1].revents : 0;
             enum conn_step st = CONN_OK;
 
-            if (re & (POLLIN | POLLHUP | POLLERR))
+            /* An error, or a hang-up with nothing (asked for) to read: the client is gone.
+             * (POLLIN is reported only when asked for: never into a full input buffer.) */
+            if ((re & POLLERR) || ((re & POLLHUP) && !(re & POLLIN)))
+                st = CONN_CLOSE;
+            else if (re & POLLIN)
                 st = conn_on_readable(c, now);
             if (st == CONN_OK && (re & POLLOUT))
                 st = conn_on_writable(c, now);
