@@ -48,8 +48,14 @@ debug: action=ignore
 clock: sync=none, time0=local
 EOF_RC
 printf 'c\nq\n' >"$dir/rc"
+# Bochs runs in the background so that a signal to this script (a test's timeout) reaches it
+# too: otherwise it would outlive us, emulating on for ever.
 status=0
-TERM=dumb bochs -q -f "$dir/bochsrc" -rc "$dir/rc" </dev/null >"$dir/screen.txt" 2>&1 || status=$?
+TERM=dumb bochs -q -f "$dir/bochsrc" -rc "$dir/rc" </dev/null >"$dir/screen.txt" 2>&1 &
+bochs_pid=$!
+trap 'kill "$bochs_pid" 2>/dev/null; pkill -P "$bochs_pid" 2>/dev/null; rm -rf "$dir"; exit 143' TERM INT HUP
+wait "$bochs_pid" || status=$?
+trap 'rm -rf "$dir"' EXIT
 # Bochs's own complaints (errors and panics: a fault it refused, the power-off) follow the log,
 # the power-off without the "panic" Bochs calls it.
 { echo
