@@ -76,6 +76,7 @@ help:
 	@echo '  HTTP_PORT=n       host port on 127.0.0.1 forwarded to the guest'"'"'s port 80 [8080]'
 	@echo '  GDB_PORT=n        [1234]        ACCEL=tcg|kvm  [tcg]'
 	@echo '  DEBUG=1           compile in ASSERTs (rebuilds what it changes)   V=1  show commands'
+	@echo '  SELFTEST=0        the guest kernel without its self-tests and benchmarks [1]'
 	@echo 'docs/options.md lists every hypervisor, guest and make option with its default.'
 
 # Shared freestanding helpers (strings, formatted printing), linked into ring 0 and ring 1.

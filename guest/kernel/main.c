@@ -1,7 +1,7 @@
 /* Guest kernel entry: report what the domain builder handed over (start_info, module,
  * command line) and map shared_info. Then either run the self-test the command line asks for
- * (on the bootstrap mappings, as those tests were written) and shut down, or start the kernel
- * proper: the direct map, the file system from the initramfs, and the first process. */
+ * (guest/selftest/, found in the table guest/selftest_table.h) and shut down, or start the
+ * kernel proper: the direct map, the file system from the initramfs, and the first process. */
 #include <stdint.h>
 #include <guest/console.h>
 #include <guest/console_in.h>
@@ -10,7 +10,6 @@
 #include <guest/page.h>
 #include <guest/physmap.h>
 #include <guest/proc.h>
-#include <guest/event_tests.h>
 #include <guest/fasttrap_ctl.h>
 #include <guest/events.h>
 #include <guest/gdt.h>
@@ -18,17 +17,18 @@
 #include <guest/initramfs.h>
 #include <guest/mmu.h>
 #include <guest/sched.h>
-#include <guest/selftest.h>
-#include <guest/trap_tests.h>
+#include <guest/selftest_table.h>
 #include <guest/time.h>
 #include <guest/traps.h>
 #include <guest/user_frame.h>
-#include <guest/user.h>
 #include <lib/string.h>
 #include <public/xen.h>
 #include <lib/errno_names.h>
 
 void start_kernel(start_info_t *si);
+
+/* Absent from a kernel built without self-tests (guest/selftest_table.h). */
+#pragma weak selftest_run
 
 #define INIT_ARGS_MAX 32
 #define DEFAULT_INIT "/sbin/init"
@@ -47,20 +47,13 @@ static const char *const shutdown_names[] = {
 #define NR_SHUTDOWN_REASONS (sizeof(shutdown_names) / sizeof(shutdown_names[0]))
 
 struct options {
-    uint32_t shutdown;  /* SHUTDOWN_* */
-    int shutdown_given; /* shutdown=: the boot test (banner, then shut down) */
-    int test_hypercalls;
-    int test_fault;
-    const char *test_mmu; /* "mmu", "mmu-attacks", "mmu-stress" */
-    int bench_mmu;
-    int fast_trap;          /* fasttrap=on|off, default on */
-    int demo;               /* demo: /proc/sys/ringvisor/fasttrap writable from ring 3 */
-    int bug_test;           /* bug=test: a kernel bug on purpose, to see its report */
-    const char *test_traps; /* "fastpath", "exceptions", "refusals", "failsafe-fs", "badstack",
-                              "seglimits" */
-    int bench_syscall;
-    const char *test_events; /* "time", "events", "preempt", "console", "idle" */
-    int bench_events;
+    uint32_t shutdown;           /* SHUTDOWN_* */
+    int shutdown_given;          /* shutdown=: the boot test (banner, then shut down) */
+    const struct selftest *test; /* test=NAME or bench=NAME, when the table has it */
+    const char *test_word;
+    int fast_trap; /* fasttrap=on|off, default on */
+    int demo;      /* demo: /proc/sys/ringvisor/fasttrap writable from ring 3 */
+    int bug_test;  /* bug=test: a kernel bug on purpose, to see its report */
     char *init_argv[INIT_ARGS_MAX + 1]; /* init=PATH ARG...: the rest of the command line */
 };
 
@@ -128,34 +121,14 @@ static void parse_option(struct options *o, const char *w)
                 return;
             }
         }
-    } else if (strcmp(w, "test=hypercalls") == 0) {
-        o->test_hypercalls = 1;
-        return;
-    } else if (strcmp(w, "test=fault") == 0) {
-        o->test_fault = 1;
-        return;
-    } else if (strncmp(w, "test=mmu", 8) == 0) {
-        o->test_mmu = w + 5;
-        return;
-    } else if (strcmp(w, "bench=mmu") == 0) {
-        o->bench_mmu = 1;
-        return;
-    } else if (strcmp(w, "test=fastpath") == 0 || strcmp(w, "test=exceptions") == 0 ||
-               strcmp(w, "test=refusals") == 0 || strcmp(w, "test=badstack") == 0 ||
-               strcmp(w, "test=failsafe-fs") == 0 || strcmp(w, "test=seglimits") == 0) {
-        o->test_traps = w + 5;
-        return;
-    } else if (strcmp(w, "test=time") == 0 || strcmp(w, "test=events") == 0 ||
-               strcmp(w, "test=preempt") == 0 || strcmp(w, "test=console") == 0 ||
-               strcmp(w, "test=idle") == 0) {
-        o->test_events = w + 5;
-        return;
-    } else if (strcmp(w, "bench=events") == 0) {
-        o->bench_events = 1;
-        return;
-    } else if (strcmp(w, "bench=syscall") == 0) {
-        o->bench_syscall = 1;
-        return;
+    } else if (strncmp(w, "test=", 5) == 0 || strncmp(w, "bench=", 6) == 0) {
+        const struct selftest *t = selftest_find(w);
+
+        if (t) {
+            o->test = t;
+            o->test_word = w;
+            return;
+        }
     } else if (strcmp(w, "fasttrap=on") == 0 || strcmp(w, "fasttrap=off") == 0) {
         o->fast_trap = w[10] == 'n';
         return;
@@ -203,82 +176,6 @@ static void parse_cmdline(struct options *o, char *line)
     }
 }
 
-static void test_fault(void)
-{
-    printk("test=fault: touching unmapped 0x1000\n");
-    (void)*(volatile uint32_t *)0x1000;
-    printk("test=fault: error: the access did not fault\n");
-    shutdown(SHUTDOWN_crash);
-}
-
-/* Trap table and callbacks, our own GDT, ring 3 and the system-call path. */
-static void init_traps(const start_info_t *si, const struct options *o)
-{
-    int rc;
-
-    traps_init(shared_info);
-    if (gdt_init(si) || user_init(si))
-        shutdown(SHUTDOWN_crash);
-    rc = user_fast_trap(o->fast_trap);
-    printk("traps: trap table and callbacks registered, system calls at int $%#x, fast trap %s\n",
-           TRAP_SYSCALL,
-           rc             ? "refused"
-           : o->fast_trap ? "on"
-                          : "off");
-}
-
-static void run_trap_tests(const start_info_t *si, const struct options *o)
-{
-    const char *t = o->test_traps;
-
-    if (t && strcmp(t, "fastpath") == 0)
-        test_fastpath(o->fast_trap);
-    else if (t && strcmp(t, "exceptions") == 0)
-        test_exceptions(si);
-    else if (t && strcmp(t, "refusals") == 0)
-        test_refusals(si);
-    else if (t && strcmp(t, "failsafe-fs") == 0)
-        test_failsafe_fs();
-    else if (t && strcmp(t, "badstack") == 0)
-        test_badstack();
-    else if (t && strcmp(t, "seglimits") == 0)
-        test_seglimits();
-    if (o->bench_syscall)
-        bench_syscall();
-}
-
-/* Events, timers and tasks: only for the modes that use them, so the older tests still run
- * with upcalls masked throughout, as they were written. */
-static void run_event_tests(const struct options *o)
-{
-    static const struct {
-        const char *name;
-        void (*fn)(void);
-    } modes[] = {{"time", test_time},
-                 {"events", test_events},
-                 {"preempt", test_preempt},
-                 {"console", test_console},
-                 {"idle", test_idle}};
-
-    if (!o->test_events && !o->bench_events)
-        return;
-    events_init();
-    timers_init();
-    sched_init();
-    for (unsigned i = 0; o->test_events && i < sizeof(modes) / sizeof(modes[0]); i++)
-        if (strcmp(o->test_events, modes[i].name) == 0)
-            modes[i].fn();
-    if (o->bench_events)
-        bench_events();
-    evt_disable();
-}
-
-static int self_test_mode(const struct options *o)
-{
-    return o->shutdown_given || o->test_hypercalls || o->test_mmu || o->bench_mmu ||
-           o->test_traps || o->bench_syscall || o->test_events || o->bench_events;
-}
-
 /* The kernel proper: processes from the initramfs, system calls at int $0x80. */
 static void run_kernel(const start_info_t *si, const struct options *o)
 {
@@ -291,7 +188,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     if (physmap_init(si))
         shutdown(SHUTDOWN_crash);
     page_alloc_init();
-    traps_init(shared_info);
+    traps_init();
     if (gdt_init(si) || HYPERVISOR_set_trap_table(syscall_trap))
         shutdown(SHUTDOWN_crash);
     int rc = o->fast_trap ? HYPERVISOR_set_fast_trap(TRAP_SYSCALL) : 0;
@@ -340,18 +237,12 @@ void start_kernel(start_info_t *si)
     map_shared_info(si);
 
     parse_cmdline(&opt, cmdline);
-    if (opt.test_fault)
-        test_fault(); /* before the trap table: the hypervisor must deal with it */
-    if (!self_test_mode(&opt))
-        run_kernel(si, &opt);
-    init_traps(si, &opt);
-    if (opt.test_hypercalls)
-        selftest_hypercalls(si, shared_info_page);
-    if (opt.test_mmu)
-        mmu_tests(si, opt.test_mmu);
-    if (opt.bench_mmu)
-        mmu_bench(si);
-    run_trap_tests(si, &opt);
-    run_event_tests(&opt);
-    shutdown(opt.shutdown);
+    if (opt.test) {
+        const struct selftest_env env = {si, opt.test_word, opt.fast_trap};
+
+        selftest_run(opt.test, &env);
+    }
+    if (opt.test || opt.shutdown_given)
+        shutdown(opt.shutdown);
+    run_kernel(si, &opt);
 }

@@ -6,6 +6,7 @@
  */
 #include <guest/console.h>
 #include <guest/mmu.h>
+#include <selftest/bootmm.h>
 #include <lib/string.h>
 
 static uint32_t new_table(uint32_t *pfn_out)

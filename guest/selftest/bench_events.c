@@ -4,9 +4,10 @@
  * send must have run the handler; a figure that cannot be trusted is not printed:
  * "bench=events: error: ..." says why, and the driver (tests/bench/) fails on it. */
 #include <guest/console.h>
-#include <guest/event_tests.h>
+#include <selftest/event_tests.h>
 #include <guest/events.h>
 #include <guest/time.h>
+#include <guest/selftest_table.h>
 
 #define ROUNDS 1000
 #define TIMER_SAMPLES 200
@@ -122,3 +123,10 @@ void bench_events(void)
     printk("BENCH timer_latency_us_p99 %u us\n",
            (lateness_ns[TIMER_SAMPLES * 99 / 100] + 500) / 1000);
 }
+
+static void run_bench_events(const struct selftest_env *env)
+{
+    (void)env;
+    bench_events();
+}
+SELFTEST(bench_events, "bench=events", run_bench_events, SELFTEST_EVENTS);

@@ -5,10 +5,11 @@
  * figure whose calls failed, or that comes out at zero, is not printed: "bench=syscall: error:
  * ..." says why, and the driver (tests/bench/) fails on it. */
 #include <guest/console.h>
-#include <guest/trap_tests.h>
+#include <selftest/trap_tests.h>
 #include <guest/user.h>
 #include <lib/format.h>
 #include <public/xen.h>
+#include <guest/selftest_table.h>
 
 #define N 10000
 
@@ -112,3 +113,10 @@ void bench_syscall(void)
         printk("BENCH syscall_bounce_over_fast_ratio %u.%u ratio\n", tenths / 10, tenths % 10);
     }
 }
+
+static void run_bench_syscall(const struct selftest_env *env)
+{
+    (void)env;
+    bench_syscall();
+}
+SELFTEST(bench_syscall, "bench=syscall", run_bench_syscall, SELFTEST_TRAPS);

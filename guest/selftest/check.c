@@ -1,6 +1,6 @@
 /* Check lines and the summary for the trap tests: "(guest) check NAME: ok|FAILED ...". */
 #include <stdarg.h>
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <lib/format.h>
 

@@ -4,8 +4,10 @@
 #include <stdint.h>
 #include <guest/console.h>
 #include <guest/hypercall.h>
-#include <guest/selftest.h>
+#include <selftest/hypercalls.h>
 #include <lib/string.h>
+#include <guest/selftest_table.h>
+#include <guest/events.h>
 
 #define VIRT_BASE 0xC0000000u /* as in __xen_guest (head.S) */
 #define PTE_P 0x1u
@@ -176,3 +178,9 @@ unsigned selftest_hypercalls(const start_info_t *si, void *shared_va)
     printk("selftest: %u ok, %u failed\n", nr_ok, nr_failed);
     return nr_failed;
 }
+
+static void run_hypercalls(const struct selftest_env *env)
+{
+    selftest_hypercalls(env->si, shared_info_page);
+}
+SELFTEST(hypercalls, "test=hypercalls", run_hypercalls, SELFTEST_TRAPS);

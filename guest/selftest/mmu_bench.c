@@ -9,7 +9,9 @@
  */
 #include <guest/console.h>
 #include <guest/mmu.h>
+#include <selftest/bootmm.h>
 #include <lib/format.h>
+#include <guest/selftest_table.h>
 
 #define N_PTE 256
 #define N_SWITCH 256
@@ -139,3 +141,9 @@ void mmu_bench(const start_info_t *si)
     bench_pte_updates();
     bench_switch();
 }
+
+static void run_mmu_bench(const struct selftest_env *env)
+{
+    mmu_bench(env->si);
+}
+SELFTEST(mmu_bench, "bench=mmu", run_mmu_bench, SELFTEST_TRAPS);

@@ -5,10 +5,12 @@
  */
 #include <guest/console.h>
 #include <guest/mmu.h>
+#include <selftest/bootmm.h>
 #include <guest/gdt.h>
-#include <guest/probe.h>
-#include <guest/review.h>
+#include <selftest/probe.h>
+#include <selftest/review.h>
 #include <lib/string.h>
+#include <guest/selftest_table.h>
 
 TRIG_K(pf_write);
 
@@ -396,3 +398,14 @@ void mmu_tests(const start_info_t *si, const char *mode)
     }
     printk("%s: %u ok, %u failed\n", mode, nr_ok, nr_failed);
 }
+
+static void run_mmu_tests(const struct selftest_env *env)
+{
+    mmu_tests(env->si, env->word + 5); /* after "test=" */
+}
+SELFTEST(mmu, "test=mmu", run_mmu_tests, SELFTEST_TRAPS);
+SELFTEST(mmu_attacks, "test=mmu-attacks", run_mmu_tests, SELFTEST_TRAPS);
+SELFTEST(mmu_stress, "test=mmu-stress", run_mmu_tests, SELFTEST_TRAPS);
+SELFTEST(mmu_isolation, "test=mmu-isolation", run_mmu_tests, SELFTEST_TRAPS);
+SELFTEST(mmu_review, "test=mmu-review", run_mmu_tests, SELFTEST_TRAPS);
+SELFTEST(mmu_review_crash, "test=mmu-review-*", run_mmu_tests, SELFTEST_TRAPS);

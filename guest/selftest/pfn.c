@@ -2,12 +2,12 @@
  * region, and a few scratch mappings for filling frames before they become tables. */
 #include <guest/console.h>
 #include <guest/mmu.h>
+#include <selftest/bootmm.h>
 
 #define SCRATCH_BASE 0xC0380000u /* inside the bootstrap L1's 4 MB, far above the image */
 #define SCRATCH_SLOTS 16
 
 const uint32_t *boot_l2;
-const uint32_t *guest_p2m;
 static uint32_t nr_pages, l2_mfn, kernel_l1;
 static uint32_t free_stack[32768];
 static uint32_t nr_free;

@@ -1,11 +1,50 @@
 /* Deliberate exceptions, checked: arm the trap probe, run the trigger in its ring, compare what
- * the handler recorded with what the ABI (§4) says the hypervisor delivers. */
-#include <guest/check.h>
+ * the handler recorded with what the ABI (§4) says the hypervisor delivers. The probe's trap
+ * table replaces the kernel's for the self-tests (run.c): its stubs (x86/probe_entry.S) call
+ * probe_trap, which hands every exception no probe waits for to the kernel's trap_handler. */
 #include <guest/console.h>
-#include <guest/probe.h>
 #include <guest/traps.h>
 #include <guest/user.h>
 #include <lib/format.h>
+#include <selftest/check.h>
+#include <selftest/probe.h>
+
+extern const uint32_t probe_trap_stubs[NR_CPU_TRAPS];
+extern char probe_trap_0x81[], syscall_entry[];
+
+struct trap_probe trap_probe;
+
+void probe_traps_install(void)
+{
+    trap_info_t t[NR_CPU_TRAPS + 3] = {0};
+    int rc;
+
+    traps_fill(t, probe_trap_stubs);
+    t[NR_CPU_TRAPS] = (trap_info_t){TRAP_SYSCALL, 3, FLAT_RING1_CS, (uint32_t)syscall_entry};
+    t[NR_CPU_TRAPS + 1] = (trap_info_t){TRAP_BOUNCED, 3, FLAT_RING1_CS, (uint32_t)probe_trap_0x81};
+    rc = HYPERVISOR_set_trap_table(t);
+    if (rc)
+        printk("error: cannot register the probe's trap table: %d\n", rc);
+}
+
+void probe_trap(struct trap_frame *f)
+{
+    struct trap_probe *p = &trap_probe;
+
+    if (!p->armed) {
+        trap_handler(f);
+        return;
+    }
+    p->armed = 0;
+    p->hits++;
+    p->vector = f->vector;
+    p->error = f->error;
+    p->cr2 = f->cr2;
+    p->eip = f->eip;
+    p->cs = f->cs & 0xffff;
+    if (p->resume)
+        f->eip = p->resume;
+}
 
 unsigned probe_fire(const struct probe_case *c)
 {

@@ -1,9 +1,10 @@
 /* test=badstack: a ring-1 entry stack that is not mapped, then a system call from ring 3 with
  * the fast trap off: the hypervisor cannot write the bounce frame and must crash the guest. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
-#include <guest/trap_tests.h>
+#include <selftest/trap_tests.h>
 #include <guest/user.h>
+#include <guest/selftest_table.h>
 
 #define BAD_STACK 0x40001000u /* its L2 entry is not present */
 
@@ -21,3 +22,10 @@ void test_badstack(void)
     user_set_entry_stack(user_entry_stack_top());
     check_summary("badstack");
 }
+
+static void run_badstack(const struct selftest_env *env)
+{
+    (void)env;
+    test_badstack();
+}
+SELFTEST(badstack, "test=badstack", run_badstack, SELFTEST_TRAPS);

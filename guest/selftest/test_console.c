@@ -1,12 +1,13 @@
 /* test=console: a line typed on the serial port reaches a blocked reader through
  * VIRQ_CONSOLE and console_io(read), and is echoed back. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/console_in.h>
-#include <guest/event_tests.h>
+#include <selftest/event_tests.h>
 #include <guest/events.h>
 #include <guest/sched.h>
 #include <lib/string.h>
+#include <guest/selftest_table.h>
 
 void test_console(void)
 {
@@ -26,3 +27,10 @@ void test_console(void)
                line);
     check_summary("console");
 }
+
+static void run_console(const struct selftest_env *env)
+{
+    (void)env;
+    test_console();
+}
+SELFTEST(console, "test=console", run_console, SELFTEST_EVENTS);

@@ -1,10 +1,11 @@
 /* test=events: event_channel_op semantics (VIRQ binding, close, status, loopback send,
  * bind_pirq), a masked port keeping its pending bit, and a nested-upcall stress run. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
-#include <guest/event_tests.h>
+#include <selftest/event_tests.h>
 #include <guest/events.h>
 #include <guest/time.h>
+#include <guest/selftest_table.h>
 
 #define STRESS_EVENTS 10000
 #define STRESS_INTERVAL_NS 1000  /* the shortest: one PIT tick */
@@ -150,3 +151,10 @@ void test_events(void)
     stress();
     check_summary("events");
 }
+
+static void run_events(const struct selftest_env *env)
+{
+    (void)env;
+    test_events();
+}
+SELFTEST(events, "test=events", run_events, SELFTEST_EVENTS);

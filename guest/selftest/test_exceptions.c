@@ -1,13 +1,14 @@
 /* test=exceptions: every exception the hypervisor forwards (ABI §4), caused on purpose from ring
  * 1 and from ring 3, and checked for vector, error code, saved CS ring, saved EIP and CR2; and
  * the debug registers (§8): values read back, hardware breakpoints delivered as #DB. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
-#include <guest/trap_tests.h>
+#include <selftest/probe.h>
+#include <selftest/trap_tests.h>
 #include <guest/traps.h>
 #include <guest/user.h>
+#include <guest/selftest_table.h>
 
 TRIG_K(div);
 TRIG_U(div);
@@ -193,3 +194,9 @@ void test_exceptions(const start_info_t *si)
     debug_registers();
     check_summary("exceptions");
 }
+
+static void run_exceptions(const struct selftest_env *env)
+{
+    test_exceptions(env->si);
+}
+SELFTEST(exceptions, "test=exceptions", run_exceptions, SELFTEST_TRAPS);

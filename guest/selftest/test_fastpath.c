@@ -2,13 +2,14 @@
  * after. Fast trap on: no hypervisor code may run (no bounce, no hypercall but hv_op itself);
  * off: every int $0x80 is one bounce. The calls' results must not depend on the path. On both
  * paths, a gate the guest registered for ring 1 only stays shut to ring 3. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
-#include <guest/trap_tests.h>
+#include <selftest/probe.h>
+#include <selftest/trap_tests.h>
 #include <guest/traps.h>
 #include <guest/user.h>
+#include <guest/selftest_table.h>
 
 #define N 1000
 #define MSG_LEN 26 /* "(guest) hello from ring 3\n" (user_progs.S) */
@@ -116,3 +117,9 @@ void test_fastpath(int fast)
     check_gate_dpl(fast);
     check_summary("fastpath");
 }
+
+static void run_fastpath(const struct selftest_env *env)
+{
+    test_fastpath(env->fast_trap);
+}
+SELFTEST(fastpath, "test=fastpath", run_fastpath, SELFTEST_TRAPS);

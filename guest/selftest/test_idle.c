@@ -1,11 +1,12 @@
 /* test=idle: the guest blocks for 5 s on a single one-shot timer (no periodic tick), so the
  * scenario can check that QEMU burns almost no CPU meanwhile. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
-#include <guest/event_tests.h>
+#include <selftest/event_tests.h>
 #include <guest/events.h>
 #include <guest/sched.h>
 #include <guest/time.h>
+#include <guest/selftest_table.h>
 
 #define IDLE_LINGER_NS (300 * NSEC_PER_MSEC)
 
@@ -29,3 +30,10 @@ void test_idle(void)
     check_summary("idle");
     sleep_ns(IDLE_LINGER_NS); /* QEMU stays up while the scenario samples its CPU time */
 }
+
+static void run_idle(const struct selftest_env *env)
+{
+    (void)env;
+    test_idle();
+}
+SELFTEST(idle, "test=idle", run_idle, SELFTEST_EVENTS);

@@ -12,11 +12,12 @@
  *   - a bounced "int n" with prefixes resumes after the whole instruction.
  * Every check prints one line; the frame accounting must end where it started.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/gdt.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
+#include <selftest/bootmm.h>
+#include <selftest/probe.h>
 #include <guest/time.h>
 #include <guest/traps.h>
 #include <lib/string.h>
@@ -27,7 +28,7 @@ TRIG_K(bounced_prefix);
 TRIG_U(bounced_prefix);
 TRIG_K(bounced_prefix2);
 TRIG_U(bounced_prefix2);
-extern char trap_0x81[];
+extern char probe_trap_0x81[];
 
 #define EXT MMU_EXTENDED_COMMAND
 #define FAST_VECTOR 0x2a   /* a fast-trap vector the tests may play with (0x80 runs ring 3) */
@@ -289,13 +290,13 @@ static void fast_trap_follows(void)
     const struct trap_probe *pr = &trap_probe;
 
     check_eq("fast trap: register vector 0x2a, DPL 3",
-             trap_table1(FAST_VECTOR, 3, FLAT_RING1_CS, (uint32_t)trap_0x81), 0);
+             trap_table1(FAST_VECTOR, 3, FLAT_RING1_CS, (uint32_t)probe_trap_0x81), 0);
     check_eq("fast trap: set_fast_trap(0x2a)", HYPERVISOR_set_fast_trap(FAST_VECTOR), 0);
     probe_fire(&open);
     check_true(open.name, pr->hits == 1 && pr->vector == TRAP_BOUNCED && (pr->cs & 3) == 3,
                "%u hit(s), vector %#x", pr->hits, pr->vector);
     check_eq("fast trap: same handler, DPL 1",
-             trap_table1(FAST_VECTOR, 1, FLAT_RING1_CS, (uint32_t)trap_0x81), 0);
+             trap_table1(FAST_VECTOR, 1, FLAT_RING1_CS, (uint32_t)probe_trap_0x81), 0);
     probe_run(&closed);
     check_eq("fast trap: set_fast_trap(0)", HYPERVISOR_set_fast_trap(0), 0);
 }

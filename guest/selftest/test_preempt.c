@@ -1,11 +1,12 @@
 /* test=preempt: two endless ring-3 counters both make progress, and a ring-3 hog that never
  * yields does not starve a kernel thread printing to the console. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
-#include <guest/event_tests.h>
+#include <selftest/event_tests.h>
 #include <guest/events.h>
 #include <guest/sched.h>
 #include <guest/time.h>
+#include <guest/selftest_table.h>
 
 #define PRINT_PERIOD_NS (20 * NSEC_PER_MSEC)
 #define MIN_LINES 15
@@ -65,3 +66,10 @@ void test_preempt(void)
     check_true("ring 3 was preempted", sched_preemptions > 0, "no preemption");
     check_summary("preempt");
 }
+
+static void run_preempt(const struct selftest_env *env)
+{
+    (void)env;
+    test_preempt();
+}
+SELFTEST(preempt, "test=preempt", run_preempt, SELFTEST_EVENTS);

@@ -2,16 +2,18 @@
  * descriptors, GDT frames and debug registers, each with its errno (the guest carries on);
  * what ring 1 and ring 3 may not execute; and the failsafe callback on a vanished DS
  * (test=failsafe-fs: the same under FS, ES and GS, and a final iret that faults). */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/gdt.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
+#include <selftest/bootmm.h>
+#include <selftest/probe.h>
 #include <guest/time.h>
-#include <guest/trap_tests.h>
+#include <selftest/trap_tests.h>
 #include <guest/traps.h>
 #include <guest/user.h>
 #include <lib/format.h>
+#include <guest/selftest_table.h>
 
 TRIG_U(hypercall);
 TRIG_K(cli);
@@ -218,7 +220,7 @@ static void failsafe(unsigned reg)
  * ring-1 code) and has that very hypercall make it not-present, so the return CS cannot be
  * loaded. The failsafe callback gets the data segments as they were (all four reloaded before
  * the iret) and a frame whose CS is the vanished one: its own iret back there faults in turn
- * (#NP with that selector), and the probe resumes the trigger (arch/x86/triggers.S). */
+ * (#NP with that selector), and the probe resumes the trigger (selftest/x86/triggers.S). */
 static void failsafe_iret(void)
 {
     static hv_stats_t s0, s1;
@@ -353,3 +355,15 @@ void test_failsafe_fs(void)
     failsafe_iret();
     check_summary("failsafe-fs");
 }
+
+static void run_refusals(const struct selftest_env *env)
+{
+    test_refusals(env->si);
+}
+static void run_failsafe_fs(const struct selftest_env *env)
+{
+    (void)env;
+    test_failsafe_fs();
+}
+SELFTEST(refusals, "test=refusals", run_refusals, SELFTEST_TRAPS);
+SELFTEST(failsafe_fs, "test=failsafe-fs", run_failsafe_fs, SELFTEST_TRAPS);

@@ -14,10 +14,11 @@
  *   test_review_cpu.c   DF, NT, debug registers, FPU state, I/O ports, fast-trap vectors
  *   test_review_calls.c events, timers, scheduler, console output that imitates the hypervisor
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/mmu.h>
-#include <guest/review.h>
+#include <selftest/bootmm.h>
+#include <selftest/review.h>
 #include <lib/string.h>
 
 #define READ_SCRATCH 15 /* the scratch slot of rv_frame_word */

@@ -4,11 +4,12 @@
  * hypercall numbers nobody uses, console output that tries to pass for the hypervisor's (the
  * scenario forbids each forgery as written), and console input copied into the read-only M2P.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/events.h>
 #include <guest/mmu.h>
-#include <guest/review.h>
+#include <selftest/bootmm.h>
+#include <selftest/review.h>
 #include <guest/time.h>
 #include <lib/format.h>
 #include <lib/string.h>

@@ -6,11 +6,12 @@
  * take it on time; the heaviest request there is (pinning an L2 of 1008 full L1s, about a
  * million entries to validate) and batches of those are measured against that.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/events.h>
 #include <guest/mmu.h>
-#include <guest/review.h>
+#include <selftest/bootmm.h>
+#include <selftest/review.h>
 #include <guest/time.h>
 #include <lib/string.h>
 

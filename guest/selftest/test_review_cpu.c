@@ -7,12 +7,13 @@
  * Then I/O ports from rings 1 and 3, and the fast-trap vectors 0x20-0x2f against the
  * hypervisor's own interrupts.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/events.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
-#include <guest/review.h>
+#include <selftest/bootmm.h>
+#include <selftest/probe.h>
+#include <selftest/review.h>
 #include <guest/time.h>
 #include <guest/traps.h>
 #include <guest/user.h>
@@ -27,7 +28,7 @@ TRIG_K(df_pf);
 TRIG_K(nt_iret);
 TRIG_U(bounced);
 TRIG_U(int2b);
-extern char trap_0x81[], trap_1[];
+extern char probe_trap_0x81[], probe_trap_1[];
 
 #define DR7_L0 0x1u
 #define DR7_RW0(x) ((x) << 16)  /* 1 write, 3 read or write */
@@ -247,8 +248,8 @@ static void breakpoints_on_frames(void)
                r == XEN_VERSION_CODE && rv_db_hits >= 1 && rv_db_eip < HYPERVISOR_VIRT_START,
                "%#x, %u #DB at %#x", r, rv_db_hits, rv_db_eip);
     HYPERVISOR_set_debugreg(0, 0);
-    trap_table1(1, 0, FLAT_RING1_CS, (uint32_t)trap_1);
-    trap_table1(TRAP_BOUNCED, 3, FLAT_RING1_CS, (uint32_t)trap_0x81);
+    trap_table1(1, 0, FLAT_RING1_CS, (uint32_t)probe_trap_1);
+    trap_table1(TRAP_BOUNCED, 3, FLAT_RING1_CS, (uint32_t)probe_trap_0x81);
 }
 
 /* The FXSAVE image's register parts: FCW FSW FTW, MXCSR, ST0-7, XMM0-7. */
@@ -336,7 +337,7 @@ static void fast_trap_vectors(uint32_t port)
 {
     char name[96];
     for (unsigned v = 0x20; v <= 0x2f; v++) {
-        trap_table1(v, 3, FLAT_RING1_CS, (uint32_t)trap_0x81);
+        trap_table1(v, 3, FLAT_RING1_CS, (uint32_t)probe_trap_0x81);
         int rc = HYPERVISOR_set_fast_trap(v);
         probe_arm();
         int fired = timer_fires_while_spinning(port, 0);

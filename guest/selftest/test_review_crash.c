@@ -11,8 +11,8 @@
 #include <guest/events.h>
 #include <guest/gdt.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
-#include <guest/review.h>
+#include <selftest/probe.h>
+#include <selftest/review.h>
 #include <guest/traps.h>
 #include <guest/user.h>
 #include <lib/string.h>

@@ -10,12 +10,13 @@
  *   - an LDT or GDT the CPU uses is the validated frame, not whatever the guest maps later;
  *   - a descriptor whose accessed bit is clear cannot trip the hypervisor when loaded.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/gdt.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
-#include <guest/review.h>
+#include <selftest/bootmm.h>
+#include <selftest/probe.h>
+#include <selftest/review.h>
 #include <guest/traps.h>
 #include <guest/user.h>
 #include <lib/format.h>

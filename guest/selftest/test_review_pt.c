@@ -5,13 +5,14 @@
  * not own (shared_info, device memory), hypervisor writes into the read-only M2P, and what a
  * huge request list costs when its first request already fails.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/events.h>
 #include <guest/gdt.h>
 #include <guest/mmu.h>
-#include <guest/review.h>
-#include <guest/probe.h>
+#include <selftest/bootmm.h>
+#include <selftest/review.h>
+#include <selftest/probe.h>
 #include <guest/time.h>
 #include <guest/user.h>
 #include <lib/format.h>

@@ -9,12 +9,13 @@
  * mmu_update success count through the guest's mappings, after an earlier entry of the batch
  * changed the type of the frame behind them.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/gdt.h>
 #include <guest/mmu.h>
-#include <guest/probe.h>
-#include <guest/review.h>
+#include <selftest/bootmm.h>
+#include <selftest/probe.h>
+#include <selftest/review.h>
 #include <guest/traps.h>
 #include <lib/format.h>
 #include <lib/string.h>

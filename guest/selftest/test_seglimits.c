@@ -7,12 +7,13 @@
  * runs under Bochs (tests/scenarios/bochs-seglimits.scn); under QEMU it says the limits are not
  * enforced and skips the writes, which would land in the hypervisor.
  */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
 #include <guest/gdt.h>
-#include <guest/probe.h>
-#include <guest/trap_tests.h>
+#include <selftest/probe.h>
+#include <selftest/trap_tests.h>
 #include <guest/traps.h>
+#include <guest/selftest_table.h>
 
 TRIG_K(fs_read);
 TRIG_U(fs3_read);
@@ -76,3 +77,10 @@ void test_seglimits(void)
     HYPERVISOR_update_descriptor(gdt_maddr(GDT_SPARE), (struct gdt_desc){0, 0});
     check_summary("seglimits");
 }
+
+static void run_seglimits(const struct selftest_env *env)
+{
+    (void)env;
+    test_seglimits();
+}
+SELFTEST(seglimits, "test=seglimits", run_seglimits, SELFTEST_TRAPS);

@@ -1,11 +1,12 @@
 /* test=time: the monotonic clock never steps back, a 100 ms sleep measured by the guest clock
  * (between two marker lines the scenario times on the host), the wall clock around it. */
-#include <guest/check.h>
+#include <selftest/check.h>
 #include <guest/console.h>
-#include <guest/event_tests.h>
+#include <selftest/event_tests.h>
 #include <guest/events.h>
 #include <guest/sched.h>
 #include <guest/time.h>
+#include <guest/selftest_table.h>
 
 #define READS 10000
 #define TICKS 20              /* lines for the host's clock comparison, 100 ms apart */
@@ -81,3 +82,10 @@ void test_time(void)
     }
     check_summary("time");
 }
+
+static void run_time(const struct selftest_env *env)
+{
+    (void)env;
+    test_time();
+}
+SELFTEST(time, "test=time", run_time, SELFTEST_EVENTS);

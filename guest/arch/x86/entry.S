@@ -7,59 +7,8 @@
 #define FLAT_RING3_DS 0x0833
 
     .text
-/* No error code from the CPU: push a zero one, and a zero CR2 below it. */
-.macro TRAP_NOERR vec
-    .globl trap_\vec
-trap_\vec:
-    pushl $0
-    pushl $0
-    pushl $\vec
-    jmp trap_common
-.endm
-/* An error code is already there: only the CR2 slot below it. */
-.macro TRAP_ERR vec
-    .globl trap_\vec
-trap_\vec:
-    pushl $0
-    pushl $\vec
-    jmp trap_common
-.endm
-
-TRAP_NOERR 0
-TRAP_NOERR 1
-TRAP_NOERR 2
-TRAP_NOERR 3
-TRAP_NOERR 4
-TRAP_NOERR 5
-TRAP_NOERR 6
-TRAP_NOERR 7
-TRAP_ERR 8
-TRAP_NOERR 9
-TRAP_ERR 10
-TRAP_ERR 11
-TRAP_ERR 12
-TRAP_ERR 13
-    .globl trap_14
-trap_14:                        /* the hypervisor pushed CR2 and the error code */
-    pushl $14
-    jmp trap_common
-TRAP_NOERR 15
-TRAP_NOERR 16
-TRAP_ERR 17
-TRAP_NOERR 18
-TRAP_NOERR 19
-TRAP_NOERR 0x81                 /* TRAP_BOUNCED */
-
-trap_common:
-    SAVE_FRAME_REGS
-    movl %ss, %eax              /* the ring-1 stack segment is a kernel data segment */
-    movl %eax, %ds
-    movl %eax, %es
-    cld
-    pushl %esp
-    call trap_handler
-    addl $4, %esp
-    jmp frame_restore           /* linux_entry.S: pop, drop vector, CR2 and error, iret */
+TRAP_STUBS trap_, trap_common
+TRAP_COMMON trap_common, trap_handler
 
 /* Event upcall: [EIP][CS][EFLAGS]([ESP][SS]), upcall_mask already set by the hypervisor.
  * The exit path and its critical region are explained at the top of kernel/events.c. */

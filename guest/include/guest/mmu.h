@@ -1,6 +1,6 @@
 /*
- * The guest's side of ABI §7: its frames, batched page-table updates (one mmu_update or one
- * multicall per batch), and address spaces built, switched and torn down through them.
+ * The guest's side of ABI §7: its frames (the P2M), batched page-table updates (one mmu_update or
+ * one multicall per batch). The kernel's address spaces are kernel/mm/'s (guest/pgtable.h).
  */
 #ifndef GUEST_MMU_H
 #define GUEST_MMU_H
@@ -35,23 +35,12 @@ static inline int HYPERVISOR_hv_stats(hv_stats_t *s)
     return hypercall3(__HYPERVISOR_hv_op, HVOP_get_stats, (uint32_t)s, sizeof(*s));
 }
 
-/* ---- Frames (kernel/pfn.c) ---- */
-void pfn_init(const start_info_t *si);
-extern const uint32_t *guest_p2m; /* start_info.mfn_list: set by pfn_init or physmap_init */
+/* ---- Frames: the P2M, start_info.mfn_list (set by physmap_init) ---- */
+extern const uint32_t *guest_p2m;
 static inline uint32_t pfn_to_mfn(uint32_t pfn)
 {
     return guest_p2m[pfn];
 }
-uint32_t pfn_alloc(void); /* a free guest frame, not mapped anywhere; 0 when none left */
-void pfn_free(uint32_t pfn);
-uint32_t pfn_free_count(void);
-uint32_t current_l2_mfn(void);
-extern const uint32_t *boot_l2; /* the boot L2, mapped read-only at start_info.pt_base */
-/* Map a frame at a scratch VA (writable), for filling it; unmap before it becomes a table. */
-void *scratch_map(unsigned slot, uint32_t pfn);
-void scratch_unmap(unsigned slot);
-uint32_t scratch_va(unsigned slot);
-uint32_t kernel_l1_mfn(void); /* the bootstrap L1 that maps the scratch area */
 
 /* ---- Batches (kernel/mmu_batch.c) ---- */
 #define MMU_BATCH_MAX 512
@@ -83,26 +72,5 @@ void mmu_queue_ext(uint32_t cmd, uint32_t mfn);
 void mc_queue(uint32_t op, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4);
 int mc_flush(void);            /* one multicall; 0 when every entry returned >= 0 */
 int32_t mc_result(unsigned i); /* result of entry i of the last flush */
-
-/* ---- Address spaces (kernel/addrspace.c) ---- */
-#define AS_MAX_L1 4
-struct addrspace {
-    uint32_t l2_pfn;
-    uint32_t l1_pfn[AS_MAX_L1]; /* user L1s, for user slots 0..AS_MAX_L1-1 */
-    unsigned nr_l1;
-};
-int as_create(struct addrspace *as, unsigned nr_l1);
-/* Queue a user mapping of frame pfn at va (< AS_MAX_L1 * 4 MB); mmu_flush() applies it. */
-void as_queue_map(struct addrspace *as, uint32_t va, uint32_t pfn, int writable);
-void as_queue_unmap(struct addrspace *as, uint32_t va);
-int as_switch(const struct addrspace *as, uint32_t kernel_esp); /* one multicall */
-int as_switch_mfn(uint32_t l2_mfn, uint32_t kernel_esp);
-int as_switch_home(uint32_t kernel_esp);
-int as_destroy(struct addrspace *as);
-
-void mmu_tests(const start_info_t *si, const char *mode);
-void test_isolation(void);                /* test=mmu-isolation (kernel/test_isolation.c) */
-void test_review(const start_info_t *si); /* test=mmu-review (kernel/test_review.c) */
-void mmu_bench(const start_info_t *si);
 
 #endif

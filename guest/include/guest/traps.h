@@ -8,7 +8,7 @@
 #include <guest/hypercall.h>
 
 #define TRAP_SYSCALL 0x80 /* the system-call vector (guest/user.h) */
-#define TRAP_BOUNCED 0x81 /* a DPL-3 software interrupt the hypervisor bounces, for the tests */
+#define NR_CPU_TRAPS 20   /* vectors 0-19: the CPU's exceptions */
 
 /* The error-code word of a system call's frame (no hardware error code has the top bit). */
 #define SYSCALL_FRAME_MARK 0x80000000u
@@ -23,22 +23,16 @@ struct trap_frame {
     uint32_t esp, ss;
 };
 
-/* A test arms the probe, causes the exception, and reads what arrived. The handler records
- * the next exception whatever its vector, disarms, and continues at resume (0: retry the
- * same instruction). An exception with no armed probe is fatal. */
-struct trap_probe {
-    volatile int armed;
-    uint32_t resume;
-    volatile unsigned hits;
-    uint32_t vector, error, cr2, eip, cs;
-};
-extern struct trap_probe trap_probe;
-
 /* What the failsafe callback last got (ABI §6), and how often it ran. */
 extern volatile uint32_t failsafe_count;
 extern volatile uint32_t failsafe_segs[4]; /* DS ES FS GS */
 
-void traps_init(volatile shared_info_t *si);
+/* Registers the trap table (vectors 0-19) and the event and failsafe callbacks. */
+void traps_init(void);
+/* t[0..19]: vector v to stubs[v] (a TRAP_STUBS table, arch/x86/frame.inc), DPL 3 for int3 and
+ * into only. */
+void traps_fill(trap_info_t *t, const uint32_t stubs[NR_CPU_TRAPS]);
+/* An exception: a process's (kernel/fault.c) once processes run, else fatal. */
 void trap_handler(struct trap_frame *f);
 const char *trap_name(unsigned vector);
 

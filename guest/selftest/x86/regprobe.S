@@ -1,12 +1,12 @@
 /* Self-test helper: does a hypercall preserve every register but EAX? ([ours], ABI §2)
  *
  * int hypercall_reg_probe(uint32_t out[6]):
- *   loads REGPROBE_EBX..REGPROBE_EBP (guest/selftest.h) into EBX ECX EDX ESI EDI EBP, issues
+ *   loads REGPROBE_EBX..REGPROBE_EBP (selftest/hypercalls.h) into EBX ECX EDX ESI EDI EBP, issues
  *   xen_version through int $0x82, stores what those registers hold afterwards in out[0..5]
  *   (same order) and returns EAX. EBP is the frame pointer, so it is saved on the stack
  *   around the call and written out from there. Written in assembly because no C
  *   constraint can hand all six registers to one asm statement. */
-#include <guest/selftest.h>
+#include <selftest/hypercalls.h>
 
     .text
     .globl hypercall_reg_probe

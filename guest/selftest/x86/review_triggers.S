@@ -1,6 +1,6 @@
-/* test=mmu-review (kernel/test_review*.c): CPU states a guest may leave behind when it enters the
+/* test=mmu-review (selftest/test_review*.c): CPU states a guest may leave behind when it enters the
  * hypervisor (DF, NT, a pending x87 error, a debug trap delayed by "mov ss"), and the exception
- * triggers of the review in the shape of arch/x86/triggers.S: k_NAME / u_NAME, NAME_eip,
+ * triggers of the review in the shape of selftest/x86/triggers.S: k_NAME / u_NAME, NAME_eip,
  * NAME_resume. */
 #include <guest/user.h>
 

@@ -1,6 +1,6 @@
 /* One line per check, "(guest) check <name>: ok" or "...: FAILED <why>", and a summary. */
-#ifndef GUEST_CHECK_H
-#define GUEST_CHECK_H
+#ifndef SELFTEST_CHECK_H
+#define SELFTEST_CHECK_H
 
 #include <stdint.h>
 

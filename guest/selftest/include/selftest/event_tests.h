@@ -1,7 +1,7 @@
 /* Tests and benchmark of events, time, scheduling and console input (guest command line
  * test=time|events|preempt|console|idle, bench=events). */
-#ifndef GUEST_EVENT_TESTS_H
-#define GUEST_EVENT_TESTS_H
+#ifndef SELFTEST_EVENT_TESTS_H
+#define SELFTEST_EVENT_TESTS_H
 
 void test_time(void);
 void test_events(void);

@@ -1,6 +1,6 @@
 /* The hypercall self-test (test=hypercalls) and its register-preservation probe. */
-#ifndef GUEST_SELFTEST_H
-#define GUEST_SELFTEST_H
+#ifndef SELFTEST_HYPERCALLS_H
+#define SELFTEST_HYPERCALLS_H
 
 /* Patterns loaded before the probe hypercall; distinct in every byte. Shared with regprobe.S. */
 #define REGPROBE_EBX 0x1b2b3b4b

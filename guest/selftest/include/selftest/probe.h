@@ -1,9 +1,28 @@
-/* Running one deliberate exception (arch/x86/triggers.S) in ring 1 or ring 3 and checking what
+/* Running one deliberate exception (selftest/x86/triggers.S) in ring 1 or ring 3 and checking what
  * the guest's handler got: vector, error code, saved CS ring, saved EIP, CR2. */
-#ifndef GUEST_PROBE_H
-#define GUEST_PROBE_H
+#ifndef SELFTEST_PROBE_H
+#define SELFTEST_PROBE_H
 
 #include <stdint.h>
+#include <guest/traps.h>
+
+#define TRAP_BOUNCED 0x81 /* a DPL-3 software interrupt the hypervisor bounces, for the tests */
+
+/* A test arms the probe, causes the exception, and reads what arrived. The handler records
+ * the next exception whatever its vector, disarms, and continues at resume (0: retry the
+ * same instruction). An exception with no armed probe is fatal (trap_handler). */
+struct trap_probe {
+    volatile int armed;
+    uint32_t resume;
+    volatile unsigned hits;
+    uint32_t vector, error, cr2, eip, cs;
+};
+extern struct trap_probe trap_probe;
+
+/* The self-tests' trap table: vectors 0-19 to the probe, the test system calls at 0x80 and the
+ * bounced vector 0x81. */
+void probe_traps_install(void);
+void probe_trap(struct trap_frame *f);
 
 #define PROBE_NONE 0xffffffffu /* vector: no exception may arrive */
 

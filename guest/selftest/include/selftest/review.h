@@ -1,7 +1,7 @@
 /* test=mmu-review: the second adversarial review of issue 18, played with the public ABI only.
- * Shared helpers of kernel/test_review*.c and the triggers of arch/x86/review_triggers.S. */
-#ifndef GUEST_REVIEW_H
-#define GUEST_REVIEW_H
+ * Shared helpers of selftest/test_review*.c and the triggers of selftest/x86/review_triggers.S. */
+#ifndef SELFTEST_REVIEW_H
+#define SELFTEST_REVIEW_H
 
 #include <stdint.h>
 #include <public/hv_op.h>
@@ -33,7 +33,7 @@ int64_t rv_lsl(uint32_t sel);
 /* start_info, for the parts that need it (shared_info's frame). */
 extern const start_info_t *rv_si;
 
-/* Parts of the review (kernel/test_review*.c). */
+/* Parts of the review (selftest/test_review*.c). */
 void review_page_tables(void);
 void review_costs(void);
 void review_tlb(void);
@@ -42,7 +42,7 @@ void review_cpu(void);
 void review_calls(void);
 void test_review_crash(const char *variant); /* test=mmu-review-VARIANT */
 
-/* arch/x86/review_triggers.S */
+/* selftest/x86/review_triggers.S */
 uint32_t rv_hypercall_df(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3); /* with DF = 1 */
 uint32_t rv_hypercall_nt(uint32_t nr, uint32_t a1);                           /* with NT = 1 */
 uint32_t rv_hypercall_movss(uint32_t nr); /* right after "mov mem, %ss" (rv_ss_word) */

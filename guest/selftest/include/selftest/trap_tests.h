@@ -1,7 +1,7 @@
 /* The trap, system-call and segment tests and the system-call benchmark (guest command line
  * test=fastpath|exceptions|refusals|failsafe-fs|badstack|seglimits, bench=syscall). */
-#ifndef GUEST_TRAP_TESTS_H
-#define GUEST_TRAP_TESTS_H
+#ifndef SELFTEST_TRAP_TESTS_H
+#define SELFTEST_TRAP_TESTS_H
 
 #include <public/xen.h>
 
