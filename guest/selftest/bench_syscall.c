@@ -6,7 +6,7 @@
  * ..." says why, and the driver (tests/bench/) fails on it. */
 #include <guest/console.h>
 #include <selftest/trap_tests.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <lib/format.h>
 #include <public/xen.h>
 #include <guest/selftest_table.h>

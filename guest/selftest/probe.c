@@ -4,7 +4,7 @@
  * probe_trap, which hands every exception no probe waits for to the kernel's trap_handler. */
 #include <guest/console.h>
 #include <guest/traps.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <lib/format.h>
 #include <selftest/check.h>
 #include <selftest/probe.h>

@@ -8,7 +8,7 @@
 #include <guest/selftest_table.h>
 #include <guest/time.h>
 #include <guest/traps.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <selftest/probe.h>
 
 /* The probe's trap table, the GDT, ring 3 and the test system calls at int $0x80. */

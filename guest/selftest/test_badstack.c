@@ -3,7 +3,7 @@
 #include <selftest/check.h>
 #include <guest/console.h>
 #include <selftest/trap_tests.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <guest/selftest_table.h>
 
 #define BAD_STACK 0x40001000u /* its L2 entry is not present */

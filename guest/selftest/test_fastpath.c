@@ -8,7 +8,7 @@
 #include <selftest/probe.h>
 #include <selftest/trap_tests.h>
 #include <guest/traps.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <guest/selftest_table.h>
 
 #define N 1000

@@ -11,7 +11,7 @@
 #include <guest/time.h>
 #include <selftest/trap_tests.h>
 #include <guest/traps.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <lib/format.h>
 #include <guest/selftest_table.h>
 

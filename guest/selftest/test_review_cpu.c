@@ -16,7 +16,7 @@
 #include <selftest/review.h>
 #include <guest/time.h>
 #include <guest/traps.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

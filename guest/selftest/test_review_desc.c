@@ -18,7 +18,7 @@
 #include <selftest/probe.h>
 #include <selftest/review.h>
 #include <guest/traps.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

@@ -14,7 +14,7 @@
 #include <selftest/review.h>
 #include <selftest/probe.h>
 #include <guest/time.h>
-#include <guest/user.h>
+#include <selftest/ring3.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

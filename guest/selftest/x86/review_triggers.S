@@ -2,7 +2,7 @@
  * hypervisor (DF, NT, a pending x87 error, a debug trap delayed by "mov ss"), and the exception
  * triggers of the review in the shape of selftest/x86/triggers.S: k_NAME / u_NAME, NAME_eip,
  * NAME_resume. */
-#include <guest/user.h>
+#include <selftest/ring3.h>
 
 #define EIP(P) .globl P##_eip; P##_eip:
 #define RESUME(P) .globl P##_resume; P##_resume:

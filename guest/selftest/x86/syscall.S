@@ -1,6 +1,6 @@
 /* System calls (int $0x80) and the way into ring 3. syscall_entry is the fast-trap target: the
  * null call is a bounds check, an indirect jump and an iret, with no register saved at all. */
-#include <guest/user.h>
+#include <selftest/ring3.h>
 
 /* Not from <public/xen.h>: that header is C only. Keep in step with it. */
 #define FLAT_RING3_CS 0x082b

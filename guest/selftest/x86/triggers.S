@@ -1,7 +1,7 @@
 /* Exceptions on purpose, for test=exceptions and test=refusals: each trigger exists as k_NAME
  * (ring 1, called from C, returns) and/or u_NAME (ring 3, for run_user, ends in SYS_exit), with
  * NAME_eip = the EIP the frame must carry and NAME_resume = where the probe continues. */
-#include <guest/user.h>
+#include <selftest/ring3.h>
 
 #define EIP(P) .globl P##_eip; P##_eip:
 #define RESUME(P) .globl P##_resume; P##_resume:

@@ -1,6 +1,6 @@
 /* Ring-3 programs for the tests and the benchmark, and the data ring 3 shares with the kernel.
  * All of it lives in .user, which user_init maps with the U bit. */
-#include <guest/user.h>
+#include <selftest/ring3.h>
 
 #define SYSCALL(n) movl $n, %eax; int $0x80
 #define EXIT(code) movl $code, %ebx; SYSCALL(SYS_exit)
