@@ -79,6 +79,21 @@ help:
 	@echo '  SELFTEST=0        the guest kernel without its self-tests and benchmarks [1]'
 	@echo 'docs/options.md lists every hypervisor, guest and make option with its default.'
 
+# The compile rules of a ring-0 or ring-1 fragment: objects under $(BUILD)/DIR from DIR's .c and
+# .S files. $(eval $(call KERNEL_RULES,DIR,C flags,assembler flags)); pass the flags as $$(VAR)
+# so that target-specific additions (VAR += ... for a subdirectory) still apply.
+define KERNEL_RULES
+$$(BUILD)/$(1)/%.o: $(1)/%.c $$(call flags_file,kernel)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$<")
+	$$(Q)$$(KCC) $(2) -MMD -MP -c $$< -o $$@
+
+$$(BUILD)/$(1)/%.o: $(1)/%.S $$(call flags_file,kernel)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  AS      $$<")
+	$$(Q)$$(KCC) $(3) -MMD -MP -c $$< -o $$@
+endef
+
 # Shared freestanding helpers (strings, formatted printing), linked into ring 0 and ring 1.
 KLIB_SRCS := hypervisor/lib/string.c hypervisor/lib/scan.c hypervisor/lib/vsnprintf.c hypervisor/lib/x86_names.c \
 	hypervisor/lib/errno_names.c hypervisor/lib/ksyms.c

@@ -1,5 +1,6 @@
-# Guest kernel (ring 1): the .c and .S files under guest/ (guest/selftest/ only with SELFTEST=1),
-# linked at 0xC0000000 with klib.
+# Guest kernel (ring 1), linked at 0xC0000000 with klib: the sources listed below, one list per
+# directory (and per option). A .c or .S file under guest/ in no list stops the build (below),
+# so nothing is compiled, or left out, by accident.
 #
 # SELFTEST=1 (the default) links in every self-test and benchmark (guest/selftest/, registered
 # in the table of guest/selftest_table.h); the scenarios and make bench use that one image.
@@ -7,11 +8,40 @@
 SELFTEST ?= 1
 GUEST_ELF := $(BUILD)/guest/guest.elf
 GUEST_LDS := guest/arch/x86/guest.lds
-GUEST_SRCS := $(sort $(shell find guest -path guest/selftest -prune -o \( -name '*.c' -o -name '*.S' \) -print))
-SELFTEST_SRCS := $(sort $(shell find guest/selftest -name '*.c' -o -name '*.S'))
+
+GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S switch.S uaccess.S)
+GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c console.c console_in.c \
+	context.c events.c exec.c fasttrap_ctl.c fault.c fpu.c gdt.c init.c initramfs.c itimer.c \
+	mmu_batch.c proc.c random.c rlimit.c sched.c signal.c sys_misc.c sys_signal.c sys_time.c \
+	syscall_table.c time.c timer.c tls.c traps.c user.c user_frame.c wait.c)
+GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtable.c physmap.c \
+	sys_mm.c uaccess.c vm.c vm_fault.c)
+GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
+	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c ramfs.c select.c sys_dir.c sys_fd.c \
+	sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c tmpfs.c \
+	tty.c)
+# guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
+GUEST_NET_SRCS :=
+SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c addrspace.c \
+	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
+	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
+	test_review_desc.c test_review_pt.c test_review_tlb.c test_exceptions.c test_refusals.c \
+	test_fastpath.c test_badstack.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
+	test_preempt.c test_console.c test_idle.c bench_events.c) \
+	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
+	regprobe.S user_progs.S user_loops.S bench_loops.S)
+
+GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) $(GUEST_FS_SRCS) \
+	$(GUEST_NET_SRCS)
 ifeq ($(SELFTEST),1)
 GUEST_SRCS += $(SELFTEST_SRCS)
 endif
+GUEST_UNLISTED := $(filter-out $(GUEST_SRCS) $(SELFTEST_SRCS), \
+	$(shell find guest -name '*.c' -o -name '*.S'))
+ifneq ($(GUEST_UNLISTED),)
+$(error guest/guest.mk: in no source list: $(GUEST_UNLISTED))
+endif
+
 GUEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_SRCS)))
 GUEST_CFLAGS := $(KCFLAGS) -Iguest/include -Ihypervisor/include
 GUEST_ASFLAGS := $(KASFLAGS) -Iguest/include -Ihypervisor/include
@@ -19,16 +49,7 @@ GUEST_ASFLAGS := $(KASFLAGS) -Iguest/include -Ihypervisor/include
 $(BUILD)/guest/selftest/%.o: GUEST_CFLAGS += -Iguest/selftest/include
 $(BUILD)/guest/selftest/%.o: GUEST_ASFLAGS += -Iguest/selftest/include
 $(eval $(call FLAGS_RULE,guest-link,SELFTEST=$(SELFTEST)))
-
-$(BUILD)/guest/%.o: guest/%.c $(call flags_file,kernel)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(KCC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/guest/%.o: guest/%.S $(call flags_file,kernel)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(KCC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
+$(eval $(call KERNEL_RULES,guest,$$(GUEST_CFLAGS),$$(GUEST_ASFLAGS)))
 
 $(GUEST_ELF): $(GUEST_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel) \
 		$(call flags_file,guest-link)

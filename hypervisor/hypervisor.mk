@@ -1,7 +1,22 @@
 # Ring 0: the hypervisor, a multiboot ELF (build/hypervisor/hv.elf).
 
 HV_ELF := $(BUILD)/hypervisor/hv.elf
-HV_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S hypervisor/core/*.c)
+# The sources, one list per directory. A .c or .S file under hypervisor/ in none of them (or of
+# klib's, Makefile) stops the build, so nothing is compiled, or left out, by accident.
+HV_ARCH_SRCS := $(addprefix hypervisor/arch/x86/,boot.S entry.S panic_entry.S bounce.c cpu.c \
+	desc.c desc_tables.c domain_build.c fast_trap.c fbcon.c gp_insn.c guest_gdt.c guest_ldt.c \
+	guest_traps.c paging.c power.c time.c traps.c uaccess.c uart.c vcpu.c vga.c)
+HV_CORE_SRCS := $(addprefix hypervisor/core/,main.c boot_info.c boot_mem.c cmdline.c console.c \
+	console_io.c dom_layout.c domain.c evtchn.c evtchn_op.c frame.c guest_image.c hypercall.c \
+	log_limit.c mmu_update.c multicall.c page_type.c panic.c sched.c shutdown.c stats.c time.c)
+# hypervisor/drivers/ (the NICs) adds its sources here.
+HV_DRIVER_SRCS :=
+HV_SRCS := $(HV_ARCH_SRCS) $(HV_CORE_SRCS) $(HV_DRIVER_SRCS)
+HV_UNLISTED := $(filter-out $(HV_SRCS) $(KLIB_SRCS), \
+	$(shell find hypervisor -name '*.c' -o -name '*.S'))
+ifneq ($(HV_UNLISTED),)
+$(error hypervisor/hypervisor.mk: in no source list: $(HV_UNLISTED))
+endif
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS))) $(BUILD)/hypervisor/gen/font.o
 
 # The framebuffer console's font, converted from Debian's xfonts-base at build time (public
@@ -20,17 +35,11 @@ $(FONT_C): $(FONT_PCF) $(PCF2FONT)
 $(BUILD)/hypervisor/gen/font.o: $(FONT_C) $(call flags_file,kernel)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(KCC) $(KCFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
-HV_CPPFLAGS := -Ihypervisor/include -Ihypervisor/arch/x86
-
-$(BUILD)/hypervisor/%.o: hypervisor/%.c $(call flags_file,kernel)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(KCC) $(KCFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/hypervisor/%.o: hypervisor/%.S $(call flags_file,kernel)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  AS      $<")
-	$(Q)$(KCC) $(KASFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
+# Layering: core/ (and the drivers) see the public and hv/ headers only, so an x86 include there
+# fails to build; arch/x86/ also sees its own private headers.
+HV_CPPFLAGS := -Ihypervisor/include
+$(BUILD)/hypervisor/arch/%.o: HV_CPPFLAGS += -Ihypervisor/arch/x86
+$(eval $(call KERNEL_RULES,hypervisor,$$(KCFLAGS) $$(HV_CPPFLAGS),$$(KASFLAGS) $$(HV_CPPFLAGS)))
 
 $(HV_ELF): $(HV_OBJS) $(KLIB) hypervisor/arch/x86/hv.lds image/ksyms.sh $(call flags_file,kernel)
 	$(call KSYMS_LINK,hypervisor/arch/x86/hv.lds,$(HV_OBJS) $(KLIB),_stext,_etext)

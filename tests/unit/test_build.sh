@@ -6,6 +6,11 @@
 #                                 they build anything (checked with make -n in an empty BUILD)
 #   flags_tracked                 DEBUG=1 after a plain build recompiles (with -DDEBUG), once
 #   guest_checked                 GUEST= goes through the hypervisor's image checker before strip
+#   sources_listed                a source file in no list of its *.mk stops the build, naming it
+#   core_sees_no_arch             hypervisor/core/ is compiled without the x86 include path: an
+#                                 x86 header included there does not build (arch/x86/ finds it)
+#   selftest_0_has_no_tests       make SELFTEST=0 links a guest with an empty self-test table and
+#                                 none of the tests' code (probe, vector 0x81, test system calls)
 #   deps_cover_commands           every command the build and the tests run comes from a package
 #                                 image/deps.sh installs (or a dependency of one), or is Essential
 set -uo pipefail
@@ -85,6 +90,62 @@ else
         fail guest_checked "guestcheck refuses the real guest kernel"
     else
         pass guest_checked
+    fi
+fi
+
+# Explicit source lists: drop files from a list (a command-line override) and make refuses.
+s1=0 s2=0
+out=$(make -n --no-print-directory BUILD="$scratch/build" GUEST_FS_SRCS=guest/kernel/fs/cpio.c \
+    guest 2>&1) || s1=$?
+out2=$(make -n --no-print-directory BUILD="$scratch/build" HV_CORE_SRCS= hypervisor 2>&1) || s2=$?
+if [ "$s1" = 0 ] || [ "$s2" = 0 ]; then
+    fail sources_listed "make went on with files in no list (status $s1, $s2)"
+elif ! grep -q "guest/guest.mk: in no source list: .*guest/kernel/fs/tmpfs.c" <<<"$out"; then
+    fail sources_listed "a guest file in no list was not refused: $(tail -n 1 <<<"$out")"
+elif ! grep -q "hypervisor/hypervisor.mk: in no source list: .*hypervisor/core/main.c" <<<"$out2"; then
+    fail sources_listed "a hypervisor file in no list was not refused: $(tail -n 1 <<<"$out2")"
+else
+    pass sources_listed
+fi
+
+# Layering: the command make uses for a core/ object, and for an arch/x86/ one, on a file that
+# includes arch/x86's private x86.h.
+printf '#include <x86.h>\n#include "x86.h"\nint layering_probe;\n' >"$scratch/layer.c"
+core_cmd=$(make -n -B V=1 --no-print-directory BUILD="$scratch/layer" \
+    "$scratch/layer/hypervisor/core/sched.o" 2>/dev/null | grep -- ' -c hypervisor/core/sched.c')
+arch_cmd=$(make -n -B V=1 --no-print-directory BUILD="$scratch/layer" \
+    "$scratch/layer/hypervisor/arch/x86/vcpu.o" 2>/dev/null | grep -- ' -c hypervisor/arch/x86/vcpu.c')
+core_cmd=${core_cmd/ -c hypervisor\/core\/sched.c -o */ -c $scratch/layer.c -o $scratch/core.o}
+arch_cmd=${arch_cmd/ -c hypervisor\/arch\/x86\/vcpu.c -o */ -c $scratch/layer.c -o $scratch/arch.o}
+arch_cmd=${arch_cmd/-MMD -MP/}
+core_cmd=${core_cmd/-MMD -MP/}
+if [ -z "$core_cmd" ] || [ -z "$arch_cmd" ]; then
+    fail core_sees_no_arch "no compile command for core/sched.c or arch/x86/vcpu.c in make -n"
+elif bash -c "$core_cmd" >/dev/null 2>&1; then
+    fail core_sees_no_arch "a core/ file that includes x86.h compiled: $core_cmd"
+elif ! bash -c "$arch_cmd" >"$scratch/arch.err" 2>&1; then
+    fail core_sees_no_arch "an arch/x86/ file that includes x86.h did not compile: $(head -n 2 "$scratch/arch.err")"
+else
+    pass core_sees_no_arch
+fi
+
+# The appliance's kernel without self-tests: nothing of them linked in.
+elf=$scratch/noself/guest/guest.elf
+if ! make --no-print-directory BUILD="$scratch/noself" SELFTEST=0 "$elf" >"$scratch/noself.out" 2>&1; then
+    fail selftest_0_has_no_tests "make SELFTEST=0 failed: $(tail -n 3 "$scratch/noself.out")"
+else
+    syms=$(nm "$elf")
+    start=$(awk '$3 == "__selftests_start" { print $1 }' <<<"$syms")
+    end=$(awk '$3 == "__selftests_end" { print $1 }' <<<"$syms")
+    leaked=$(awk '$3 ~ /^(probe_trap|probe_trap_0x81|trap_0x81|trap_probe|run_user|user_init|test_sys_write|syscall_entry|mmu_tests|selftest_hypercalls)$/ { print $3 }' <<<"$syms" | tr '\n' ' ')
+    if [ -z "$start" ] || [ "$start" != "$end" ]; then
+        fail selftest_0_has_no_tests "the self-test table is not empty: $start .. $end"
+    elif [ -n "$leaked" ]; then
+        fail selftest_0_has_no_tests "self-test code in the SELFTEST=0 kernel: $leaked"
+    elif ! awk '$3 == "probe_trap" { f = 1 } END { exit !f }' <<<"$(nm "${BUILD:-build}/guest/guest.elf" 2>/dev/null)"; then
+        fail selftest_0_has_no_tests "the default guest has no probe_trap (is the check looking at the right names?)"
+    else
+        pass selftest_0_has_no_tests
     fi
 fi
 
