@@ -36,7 +36,9 @@ GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) $(GUEST_F
 ifeq ($(SELFTEST),1)
 GUEST_SRCS += $(SELFTEST_SRCS)
 endif
-GUEST_UNLISTED := $(filter-out $(GUEST_SRCS) $(SELFTEST_SRCS), \
+# Compiled to assembly only, for the constants of the .S files (below).
+GUEST_ASM_OFFSETS_SRC := guest/arch/x86/asm-offsets.c
+GUEST_UNLISTED := $(filter-out $(GUEST_SRCS) $(SELFTEST_SRCS) $(GUEST_ASM_OFFSETS_SRC), \
 	$(shell find guest -name '*.c' -o -name '*.S'))
 ifneq ($(GUEST_UNLISTED),)
 $(error guest/guest.mk: in no source list: $(GUEST_UNLISTED))
@@ -50,6 +52,19 @@ $(BUILD)/guest/selftest/%.o: GUEST_CFLAGS += -Iguest/selftest/include
 $(BUILD)/guest/selftest/%.o: GUEST_ASFLAGS += -Iguest/selftest/include
 $(eval $(call FLAGS_RULE,guest-link,SELFTEST=$(SELFTEST)))
 $(eval $(call KERNEL_RULES,guest,$$(GUEST_CFLAGS),$$(GUEST_ASFLAGS)))
+
+# <asm-offsets.h>: the constants and structure offsets the assembly uses, generated from their C
+# definitions (guest/arch/x86/asm-offsets.c); every .S object waits for it.
+GUEST_ASM_OFFSETS := $(BUILD)/guest/gen/asm-offsets.h
+GUEST_ASFLAGS += -I$(BUILD)/guest/gen
+$(GUEST_ASM_OFFSETS): $(GUEST_ASM_OFFSETS_SRC) $(call flags_file,kernel)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(KCC) $(GUEST_CFLAGS) -MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
+	$(Q){ echo '/* Generated from $(GUEST_ASM_OFFSETS_SRC) by guest/guest.mk. */'; \
+		sed -n 's/.*->\([A-Za-z_0-9]*\) \([0-9][0-9]*\).*/#define \1 \2/p' $@.s; } >$@.tmp
+	$(Q)mv $@.tmp $@
+$(patsubst %,$(BUILD)/%.o,$(basename $(filter %.S,$(GUEST_SRCS)))): $(GUEST_ASM_OFFSETS)
 
 $(GUEST_ELF): $(GUEST_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel) \
 		$(call flags_file,guest-link)

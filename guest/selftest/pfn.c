@@ -32,10 +32,6 @@ uint32_t kernel_l1_mfn(void)
 {
     return kernel_l1;
 }
-uint32_t pfn_free_count(void)
-{
-    return nr_free;
-}
 
 uint32_t pfn_alloc(void)
 {

@@ -11,6 +11,8 @@
 #                                 x86 header included there does not build (arch/x86/ finds it)
 #   selftest_0_has_no_tests       make SELFTEST=0 links a guest with an empty self-test table and
 #                                 none of the tests' code (probe, vector 0x81, test system calls)
+#   guest_asm_constants_generated the guest's assembly defines no constant of <public/xen.h> or
+#                                 offset of a C structure by hand: <asm-offsets.h> has them
 #   deps_cover_commands           every command the build and the tests run comes from a package
 #                                 image/deps.sh installs (or a dependency of one), or is Essential
 set -uo pipefail
@@ -147,6 +149,18 @@ else
     else
         pass selftest_0_has_no_tests
     fi
+fi
+
+# The guest's assembly takes its constants from the generated <asm-offsets.h>: no hand copy.
+copies=$(grep -rnE 'Keep in step|^#define +(FLAT_RING[0-9]_[CD]S|XEN_E[A-Z]+|HYPERCALL_[a-z_]+|SCHEDOP_[a-z_]+|TASK_[A-Z_]+) ' \
+    --include='*.S' --include='*.inc' guest)
+gen=$(ls -1 "${BUILD:-build}/guest/gen/asm-offsets.h" 2>/dev/null)
+if [ -n "$copies" ]; then
+    fail guest_asm_constants_generated "hand copies: $(head -n 3 <<<"$copies" | tr '\n' ' ')"
+elif [ -z "$gen" ] || ! grep -q '^#define TASK_WORK [0-9]' "$gen"; then
+    fail guest_asm_constants_generated "no generated asm-offsets.h with TASK_WORK in ${BUILD:-build}/guest/gen"
+else
+    pass guest_asm_constants_generated
 fi
 
 # Command (or file) : the package of image/deps.sh that brings it. The package that really owns

@@ -3,8 +3,7 @@
  * the stubs even it out to struct trap_frame (guest/traps.h), C decides, plain iret returns. */
 #include "frame.inc"
 
-/* Not from <public/xen.h>: that header is C only. Keep in step with it. */
-#define FLAT_RING3_DS 0x0833
+#include <asm-offsets.h> /* FLAT_RING3_DS */
 
     .text
 TRAP_STUBS trap_, trap_common

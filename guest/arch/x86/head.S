@@ -2,10 +2,7 @@
  * upcalls masked. Clear .bss, move to our own boot stack and enter C. */
 
 #define BOOT_STACK_SIZE 16384
-/* Not from <public/xen.h>: that header is C only. Keep in step with it. */
-#define HYPERCALL_sched_op 6
-#define SCHEDOP_block 1
-#define SCHEDOP_shutdown_crash (2 | (3 << 8)) /* SCHEDOP_shutdown | SHUTDOWN_crash << 8 */
+#include <asm-offsets.h> /* HYPERCALL_sched_op, SCHEDOP_block, SCHEDOP_shutdown_crash */
 
     .section .text.head, "ax"
     .globl _start

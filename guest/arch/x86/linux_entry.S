@@ -10,7 +10,7 @@
 
 /* Not from C headers: keep in step with guest/gdt.h and guest/sched.h. */
 #define GDT_KERNEL_DS 0x11
-#define TASK_WORK 4 /* offsetof(struct task, work) */
+#include <asm-offsets.h> /* TASK_WORK */
 #define FRAME_EAX 24
 #define SYSCALL_FRAME_MARK 0x80000000 /* guest/traps.h */
 

@@ -31,7 +31,6 @@ struct task {
     struct proc *proc; /* the process it runs, NULL for a kernel thread */
     uint16_t fs, gs;   /* its ring-3 FS and GS (TLS) while switched out */
 };
-_Static_assert(__builtin_offsetof(struct task, work) == 4, "linux_entry.S: TASK_WORK");
 
 extern struct task *current;
 extern uint32_t sched_preemptions;

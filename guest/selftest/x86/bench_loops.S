@@ -3,7 +3,7 @@
  * returns how many calls did not return want; k_bench_empty(n, want) runs the same instructions
  * with EAX = want in place of the call (pass want = 17, the call number), so both loops differ
  * by the int $0x82 alone. */
-#define HYPERCALL_xen_version 17
+#include <asm-offsets.h> /* HYPERCALL_xen_version */
 
     .text
     .globl k_bench_hypercall

@@ -2,11 +2,7 @@
  * null call is a bounds check, an indirect jump and an iret, with no register saved at all. */
 #include <selftest/ring3.h>
 
-/* Not from <public/xen.h>: that header is C only. Keep in step with it. */
-#define FLAT_RING3_CS 0x082b
-#define FLAT_RING3_DS 0x0833
-#define XEN_ENOSYS 38
-#define XEN_EFAULT 14
+#include <asm-offsets.h> /* FLAT_RING3_CS, FLAT_RING3_DS, XEN_ENOSYS, XEN_EFAULT */
 
     .text
     .globl syscall_entry

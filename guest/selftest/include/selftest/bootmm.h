@@ -10,7 +10,6 @@
 void pfn_init(const start_info_t *si); /* sets guest_p2m too */
 uint32_t pfn_alloc(void); /* a free guest frame, not mapped anywhere; 0 when none left */
 void pfn_free(uint32_t pfn);
-uint32_t pfn_free_count(void);
 uint32_t current_l2_mfn(void);
 extern const uint32_t *boot_l2; /* the boot L2, mapped read-only at start_info.pt_base */
 /* Map a frame at a scratch VA (writable), for filling it; unmap before it becomes a table. */
