@@ -55,6 +55,21 @@ static struct task *dequeue(void)
     return t;
 }
 
+/* Take t out of the run queue wherever it stands; 1 if it was there. */
+static int runq_remove(struct task *t)
+{
+    for (struct task **pp = &runq_head; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            runq_tail = runq_head;
+            while (runq_tail && runq_tail->next)
+                runq_tail = runq_tail->next;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Slice over: ask for a switch; keep ticking only while somebody is waiting. */
 static void slice_end(struct timer *t)
 {
@@ -130,18 +145,9 @@ void sched_run_first(struct task *t)
 {
     uint8_t old = evt_disable();
 
-    for (struct task **pp = &runq_head; *pp; pp = &(*pp)->next) {
-        if (*pp == t) {
-            *pp = t->next;
-            if (runq_tail == t) {
-                runq_tail = runq_head;
-                while (runq_tail && runq_tail->next)
-                    runq_tail = runq_tail->next;
-            }
-            enqueue_front(t);
-            sched_need_resched = 1;
-            break;
-        }
+    if (runq_remove(t)) {
+        enqueue_front(t);
+        sched_need_resched = 1;
     }
     evt_restore(old);
 }
@@ -270,15 +276,7 @@ void task_kill(struct task *t)
     uint8_t old = evt_disable();
 
     if (t != current) {
-        for (struct task **pp = &runq_head; *pp; pp = &(*pp)->next) {
-            if (*pp == t) {
-                *pp = t->next;
-                break;
-            }
-        }
-        runq_tail = runq_head;
-        while (runq_tail && runq_tail->next)
-            runq_tail = runq_tail->next;
+        runq_remove(t);
         t->state = TASK_DEAD;
     }
     evt_restore(old);
