@@ -134,9 +134,11 @@ int evtchn_status(const struct evtchn_table *t, uint32_t port, uint32_t *status,
         return refuse(why, "no such port");
     const struct evtchn *e = &t->port[port];
     static const uint32_t stat[] = {EVTCHNSTAT_closed, EVTCHNSTAT_unbound, EVTCHNSTAT_interdomain,
-                                    EVTCHNSTAT_pirq, EVTCHNSTAT_virq, EVTCHNSTAT_netif};
+                                    EVTCHNSTAT_pirq,   EVTCHNSTAT_virq,    EVTCHNSTAT_netif};
     *status = stat[e->state];
-    *bound = e->state == ECS_VIRQ || e->state == ECS_DEVICE ? e->virq : e->state == ECS_INTERDOMAIN ? e->remote : 0;
+    *bound = e->state == ECS_VIRQ || e->state == ECS_DEVICE ? e->virq
+             : e->state == ECS_INTERDOMAIN                  ? e->remote
+                                                            : 0;
     return 0;
 }
 

@@ -57,12 +57,12 @@ static struct {
 
 static struct log_limit bad_limit[NETIF_BAD_REASONS];
 static const char *const bad_name[NETIF_BAD_REASONS] = {
-    "frame not the guest's", "frame is a page table, GDT or LDT", "buffer crosses its page",
-    "length out of range",   "buffer already posted",             "req_prod too far ahead",
+    "frame not the guest's",   "frame is a page table, GDT or LDT",
+    "buffer crosses its page", "length out of range",
+    "buffer already posted",   "req_prod too far ahead",
 };
 
-static int bad(unsigned reason, const char *ring, uint32_t id, uint32_t addr, uint32_t len,
-               int err)
+static int bad(unsigned reason, const char *ring, uint32_t id, uint32_t addr, uint32_t len, int err)
 {
     be.bad[reason]++;
     if (log_limit_allow(&bad_limit[reason], arch_now_ns(), be.d ? be.d->id : 0, "netif"))
@@ -104,15 +104,21 @@ static int respond(struct ring_state *rs, netif_response_t *slot_base, size_t st
     }
     return status;
 }
-#define TX_RSP(id, st) respond(&be.txs, &be.tx->ring[0].rsp, sizeof(be.tx->ring[0]), id, st, &be.tx_stats)
-#define RX_RSP(id, st) respond(&be.rxs, &be.rx->ring[0].rsp, sizeof(be.rx->ring[0]), id, st, &be.rx_stats)
+#define TX_RSP(id, st) \
+    respond(&be.txs, &be.tx->ring[0].rsp, sizeof(be.tx->ring[0]), id, st, &be.tx_stats)
+#define RX_RSP(id, st) \
+    respond(&be.rxs, &be.rx->ring[0].rsp, sizeof(be.rx->ring[0]), id, st, &be.rx_stats)
 
 /* Requests published but not yet consumed, or -1 (and a refusal) when req_prod is insane. */
 static int pending_requests(netif_ring_header_t *h, struct ring_state *rs, const char *ring)
 {
     uint32_t prod = __atomic_load_n(&h->req_prod, __ATOMIC_ACQUIRE);
     if (prod - rs->rsp_prod > NETIF_RING_SIZE || prod - rs->req_cons > NETIF_RING_SIZE) {
-        bad(NETIF_BAD_INDEX, ring, 0, prod, rs->req_cons, -XEN_EINVAL);
+        be.bad[NETIF_BAD_INDEX]++;
+        if (log_limit_allow(&bad_limit[NETIF_BAD_INDEX], arch_now_ns(), be.d->id, "netif"))
+            printk("(hv) d%u netif %s ring refused: req_prod %u is more than %u requests ahead "
+                   "of rsp_prod %u; nothing consumed\n",
+                   be.d->id, ring, prod, NETIF_RING_SIZE, rs->rsp_prod);
         return -1;
     }
     return (int)(prod - rs->req_cons);
@@ -290,8 +296,8 @@ static int take_ring(uint32_t mfn, struct domain *d, const char **why)
     return 0;
 }
 
-int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_mfn,
-                  uint32_t *port, const char **why)
+int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_mfn, uint32_t *port,
+                  const char **why)
 {
     struct net_dev *n = net_device(dev);
     if (!n)
@@ -327,8 +333,8 @@ int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_m
     be.tx->hdr.rsp_prod = be.rx->hdr.rsp_prod = 0;
     be.connected = 1;
     *port = (uint32_t)p;
-    printk("(hv) d%u netif: connected to %s (tx ring %#x, rx ring %#x, port %u)\n", d->id,
-           n->name, tx_mfn, rx_mfn, p);
+    printk("(hv) d%u netif: connected to %s (tx ring %#x, rx ring %#x, port %u)\n", d->id, n->name,
+           tx_mfn, rx_mfn, p);
     return 0;
 }
 

@@ -19,7 +19,7 @@ int pci_bar_decode(uint32_t value, uint32_t probe, uint32_t hi, uint32_t hi_prob
     out->prefetchable = (value >> 3) & 1;
     out->is64 = type == 2;
     if (type == 2 && hi != 0)
-        return -1; /* placed above 4 GB */
+        return -1;  /* placed above 4 GB */
     (void)hi_probe; /* a 64-bit BAR is only usable below 4 GB: its size fits the low half */
     if (mask == 0)
         return -1;

@@ -73,10 +73,10 @@ struct vq {
     struct vring_desc *desc;
     volatile struct vring_avail *avail;
     volatile struct vring_used *used;
-    uint32_t ring_mfn;     /* first frame of the ring (3 contiguous for 256 entries) */
-    uint16_t last_used;    /* next used entry to look at */
-    uint16_t avail_idx;    /* our copy of avail->idx */
-    uint8_t *buf;          /* NR_BUF * BUF_SIZE, direct-mapped */
+    uint32_t ring_mfn;  /* first frame of the ring (3 contiguous for 256 entries) */
+    uint16_t last_used; /* next used entry to look at */
+    uint16_t avail_idx; /* our copy of avail->idx */
+    uint8_t *buf;       /* NR_BUF * BUF_SIZE, direct-mapped */
     uint32_t buf_maddr;
     uint16_t free[NR_BUF]; /* tx: free buffer ids */
     unsigned nr_free;
@@ -119,7 +119,8 @@ static void vq_setup(struct vnet *v, struct vq *q, unsigned index, int receive)
     q->index = (uint16_t)index;
     q->desc = (struct vring_desc *)base;
     q->avail = (volatile struct vring_avail *)(base + 16 * q->num);
-    q->used = (volatile struct vring_used *)(base + ((16 * q->num + 6 + 2 * q->num + 4095) & ~4095u));
+    q->used =
+        (volatile struct vring_used *)(base + ((16 * q->num + 6 + 2 * q->num + 4095) & ~4095u));
     q->last_used = q->avail_idx = 0;
     q->nr_free = 0;
     for (unsigned i = 0; i < NR_BUF; i++) {
@@ -150,8 +151,8 @@ static void vq_notify(struct vnet *v, struct vq *q)
 
 static void read_link(struct vnet *v)
 {
-    uint8_t up = !(v->features & F_STATUS) ||
-                 (arch_io_in16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP);
+    uint8_t up =
+        !(v->features & F_STATUS) || (arch_io_in16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP);
     if (up != v->net.link_up) {
         v->net.link_up = up;
         net_link_changed(&v->net);
@@ -283,8 +284,8 @@ int virtio_net_probe(struct pci_dev *p)
             return 0;
         }
     }
-    v->net = (struct net_dev){.ops = &vnet_ops, .priv = v, .name = "virtio-net",
-                              .model = NETIF_MODEL_VIRTIO_NET};
+    v->net = (struct net_dev){
+        .ops = &vnet_ops, .priv = v, .name = "virtio-net", .model = NETIF_MODEL_VIRTIO_NET};
     if (vnet_start(v)) {
         printk("(hv) virtio-net: the device failed to start\n");
         v->pci = 0;
@@ -292,8 +293,8 @@ int virtio_net_probe(struct pci_dev *p)
     }
     for (unsigned i = 0; i < 6; i++)
         v->net.mac[i] = (v->features & F_MAC) ? arch_io_in8(v->io + VIO_NET_MAC + i) : 0;
-    v->net.link_up = !(v->features & F_STATUS) ||
-                     (arch_io_in16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP);
+    v->net.link_up =
+        !(v->features & F_STATUS) || (arch_io_in16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP);
     if (arch_irq_attach(p->irq, vnet_irq, v)) {
         printk("(hv) virtio-net: cannot attach to irq %u\n", p->irq);
         arch_io_out8(v->io + VIO_STATUS, 0);

@@ -9,8 +9,8 @@
 struct domain;
 struct net_dev;
 
-int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_mfn,
-                  uint32_t *port, const char **why);
+int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_mfn, uint32_t *port,
+                  const char **why);
 int netif_disconnect(struct domain *d, unsigned dev, const char **why);
 /* The guest kicked the device's port: consume both rings now (a hypercall is a safe point). */
 void netif_kick(struct domain *d, unsigned dev);

@@ -10,15 +10,15 @@
 struct pci_bar {
     uint32_t base; /* I/O port or machine address; 0 = absent */
     uint32_t size;
-    uint8_t io;    /* 1 = I/O space */
-    uint8_t is64;  /* a 64-bit memory BAR (takes the next slot too) */
+    uint8_t io;   /* 1 = I/O space */
+    uint8_t is64; /* a 64-bit memory BAR (takes the next slot too) */
     uint8_t prefetchable;
 };
 
 struct pci_dev {
     uint8_t bus, dev, fn;
-    uint8_t irq;     /* interrupt line register: 0-15, 0xff = none */
-    uint8_t pin;     /* 1-4 = INTA-INTD, 0 = none */
+    uint8_t irq; /* interrupt line register: 0-15, 0xff = none */
+    uint8_t pin; /* 1-4 = INTA-INTD, 0 = none */
     uint16_t vendor, device;
     uint32_t class_rev; /* class << 8 | revision */
     struct pci_bar bar[6];
