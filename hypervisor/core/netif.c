@@ -142,7 +142,11 @@ static void tx_process(void)
                 st = be.n->ops->tx(be.n, va + (req.addr & 0xfff), req.len);
                 arch_unmap_frame(va);
                 if (st == -XEN_EAGAIN) {
-                    be.tx_stalled = 1; /* the device's ring is full: this request waits */
+                    /* The device's ring is full: this request waits for the next safe point
+                     * after the device frees some (its interrupt is asked for). */
+                    be.tx_stalled = 1;
+                    be.n->work = 1;
+                    net_work_pending = 1;
                     return;
                 }
                 if (st == 0) {

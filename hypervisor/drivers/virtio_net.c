@@ -195,6 +195,8 @@ static void tx_reclaim(struct vq *q)
         if (id < NR_BUF && q->nr_free < NR_BUF)
             q->free[q->nr_free++] = (uint16_t)id;
     }
+    if (q->nr_free)
+        q->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
 }
 
 static int vnet_tx(struct net_dev *n, const void *frame, uint32_t len)
@@ -205,8 +207,10 @@ static int vnet_tx(struct net_dev *n, const void *frame, uint32_t len)
         return -XEN_EIO;
     if (q->nr_free == 0)
         tx_reclaim(q);
-    if (q->nr_free == 0)
+    if (q->nr_free == 0) {
+        q->avail->flags = 0; /* an interrupt when the device frees some */
         return -XEN_EAGAIN;
+    }
     uint16_t id = q->free[--q->nr_free];
     uint8_t *b = q->buf + id * BUF_SIZE;
     memset(b, 0, HDR_LEN);
