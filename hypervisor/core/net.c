@@ -3,6 +3,7 @@
 #include "hv/console.h"
 #include "hv/net.h"
 #include "hv/netif.h"
+#include "hv/options.h"
 #include "hv/pci.h"
 
 #define NET_MAX_DEVICES 4
@@ -34,17 +35,38 @@ void net_poll(void)
     if (!net_work_pending)
         return;
     net_work_pending = 0;
-    for (unsigned i = 0; i < nr_devices; i++)
-        if (devices[i]->work) {
-            devices[i]->work = 0;
-            devices[i]->ops->service(devices[i]);
+    for (unsigned i = 0; i < nr_devices; i++) {
+        struct net_dev *n = devices[i];
+        if (!n->work)
+            continue;
+        n->work = 0;
+        if (n->reset_why) {
+            printk("(hv) %s: %s: resetting\n", n->name, n->reset_why);
+            n->reset_why = 0;
+            n->stats.resets++;
+            n->ops->reset(n);
         }
+        n->ops->service(n);
+    }
     netif_flush();
+}
+
+void net_request_reset(struct net_dev *n, const char *why)
+{
+    n->reset_why = why;
+    n->work = 1;
+    net_work_pending = 1;
 }
 
 int net_rx_deliver(struct net_dev *n, const void *frame, uint32_t len)
 {
-    return netif_rx_frame(n, frame, len);
+    int taken = netif_rx_frame(n, frame, len);
+    static int test_reset_done;
+    if (taken && hv_opts.net_test_reset && !test_reset_done) {
+        test_reset_done = 1;
+        net_request_reset(n, "nettest=reset after the first frame received");
+    }
+    return taken;
 }
 
 void net_link_changed(struct net_dev *n)

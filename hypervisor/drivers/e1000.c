@@ -249,11 +249,7 @@ static void e1000_service(struct net_dev *n)
     tx_reclaim(e);
     int stalled = e->tx_head != e->tx_tail && arch_now_ns() - e->tx_progress_ns > TX_STALL_NS;
     if (gone || stalled) {
-        printk("(hv) %s: %s: resetting\n", n->name,
-               gone ? "device reads all ones" : "transmit ring stalled for a second");
-        n->stats.resets++;
-        n->stats.tx_drops += (e->tx_tail - e->tx_head) % NR_DESC;
-        e1000_start(e);
+        net_request_reset(n, gone ? "device reads all ones" : "transmit ring stalled for a second");
         return;
     }
     if (icr & ICR_RXO)
@@ -268,7 +264,14 @@ static void e1000_service(struct net_dev *n)
     rx_service(e);
 }
 
-static const struct net_ops e1000_ops = {e1000_tx, e1000_service};
+static void e1000_reset(struct net_dev *n)
+{
+    struct e1000 *e = n->priv;
+    n->stats.tx_drops += (e->tx_tail - e->tx_head + NR_DESC) % NR_DESC;
+    e1000_start(e);
+}
+
+static const struct net_ops e1000_ops = {e1000_tx, e1000_service, e1000_reset};
 
 int e1000_probe(struct pci_dev *p)
 {

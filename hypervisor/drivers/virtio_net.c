@@ -250,11 +250,7 @@ static void vnet_service(struct net_dev *n)
     uint32_t isr = v->isr;
     v->isr = 0;
     if (arch_io_in8(v->io + VIO_STATUS) & (ST_NEEDS_RESET | ST_FAILED)) {
-        printk("(hv) virtio-net: device error (status %#x): resetting\n",
-               arch_io_in8(v->io + VIO_STATUS));
-        n->stats.resets++;
-        if (vnet_start(v))
-            printk("(hv) virtio-net: the device did not come back\n");
+        net_request_reset(n, "device status NEEDS_RESET or FAILED");
         return;
     }
     if (isr & ISR_CONFIG)
@@ -263,7 +259,13 @@ static void vnet_service(struct net_dev *n)
     tx_reclaim(&v->tx);
 }
 
-static const struct net_ops vnet_ops = {vnet_tx, vnet_service};
+static void vnet_reset(struct net_dev *n)
+{
+    if (vnet_start(n->priv))
+        printk("(hv) virtio-net: the device did not come back\n");
+}
+
+static const struct net_ops vnet_ops = {vnet_tx, vnet_service, vnet_reset};
 
 int virtio_net_probe(struct pci_dev *p)
 {

@@ -23,6 +23,8 @@ struct net_ops {
      * when it returns 0: no guest buffer, the frame stays with the device), follow the link,
      * recover from a device error. */
     void (*service)(struct net_dev *n);
+    /* Reset the device and set it up again from scratch (rings emptied, MAC kept). */
+    void (*reset)(struct net_dev *n);
 };
 
 struct net_dev {
@@ -33,6 +35,7 @@ struct net_dev {
     uint8_t mac[6];
     uint8_t link_up;
     volatile uint32_t work; /* latched by the interrupt handler, taken by net_poll */
+    const char *reset_why;  /* a reset asked for (net_request_reset), done by net_poll */
     netif_dev_stats_t stats;
 };
 
@@ -55,6 +58,9 @@ void net_poll(void);
 /* Called by a driver's service for each frame received: 1 = taken (copied to the guest, or
  * dropped because no guest is connected), 0 = no guest buffer now, keep it and stop. */
 int net_rx_deliver(struct net_dev *n, const void *frame, uint32_t len);
+/* Called by a driver (or the test hook nettest=reset) on a device error: net_poll resets the
+ * device at the next safe point, counts it and logs why. */
+void net_request_reset(struct net_dev *n, const char *why);
 /* Called by a driver when the link state changed. */
 void net_link_changed(struct net_dev *n);
 
