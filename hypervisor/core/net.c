@@ -17,9 +17,10 @@ void net_register(struct net_dev *n)
     if (nr_devices == NET_MAX_DEVICES)
         return;
     devices[nr_devices] = n;
-    printk("(hv) net%u: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", nr_devices, n->name,
+    printk("(hv) net%u: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s%s\n", nr_devices, n->name,
            n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5],
-           n->link_up ? "up" : "down");
+           n->link_up ? "up" : "down",
+           nr_devices ? " (not offered to the guest: only net0 is)" : "");
     nr_devices++;
     n->work = 1;
     net_work_pending = 1;

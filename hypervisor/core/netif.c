@@ -20,6 +20,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/frame.h"
+#include "hv/io.h"
 #include "hv/hypercall.h"
 #include "hv/log_limit.h"
 #include "hv/net.h"
@@ -124,7 +125,16 @@ static int pending_requests(netif_ring_header_t *h, struct ring_state *rs, const
     return (int)(prod - rs->req_cons);
 }
 
+static void tx_batch(void);
+
+/* Consume transmit requests, then ring the device's doorbell once for the batch. */
 static void tx_process(void)
+{
+    tx_batch();
+    be.n->ops->tx_commit(be.n);
+}
+
+static void tx_batch(void)
 {
     for (;;) {
         int n = pending_requests(&be.tx->hdr, &be.txs, "tx");
@@ -303,7 +313,7 @@ static int take_ring(uint32_t mfn, struct domain *d, const char **why)
 int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_mfn, uint32_t *port,
                   const char **why)
 {
-    struct net_dev *n = net_device(dev);
+    struct net_dev *n = dev == 0 ? net_device(0) : 0; /* one card is offered to the guest */
     if (!n)
         return *why = "no such network device", -XEN_ENODEV;
     if (be.connected)
@@ -344,7 +354,9 @@ int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_m
 
 int netif_disconnect(struct domain *d, unsigned dev, const char **why)
 {
-    if (!be.connected || d != be.d || dev != 0)
+    if (dev != 0)
+        return *why = "no such network device", -XEN_ENODEV;
+    if (!be.connected || d != be.d)
         return *why = "not connected", -XEN_EINVAL;
     for (; be.posted_count; be.posted_count--) {
         put_page_and_type(be.posted[be.posted_head].addr >> 12);
@@ -370,6 +382,7 @@ void netif_get_stats(netif_stats_t *s)
         s->model = n->model;
         s->link = n->link_up ? NETIF_LINK_UP : 0;
         s->dev = n->stats;
+        s->dev.spurious = arch_irq_unclaimed(n->irq);
     }
     s->connected = (uint32_t)be.connected;
     s->tx = be.tx_stats;

@@ -213,14 +213,19 @@ static int e1000_tx(struct net_dev *n, const void *frame, uint32_t len)
     e->txd[i].cmd = TXD_EOP | TXD_IFCS | TXD_RS;
     e->txd[i].status = 0;
     e->tx_tail = next;
+    return 0;
+}
+
+static void e1000_tx_commit(struct net_dev *n)
+{
+    struct e1000 *e = n->priv;
     dma_wmb();
     wr(e, TDT, e->tx_tail);
-    return 0;
 }
 
 static void rx_service(struct e1000 *e)
 {
-    uint32_t given = 0;
+    uint32_t given = 0, any = 0;
     for (;;) {
         volatile struct rx_desc *d = &e->rxd[e->rx_next];
         if (!(d->status & RXD_DD))
@@ -234,9 +239,12 @@ static void rx_service(struct e1000 *e)
         }
         d->status = 0;
         given = e->rx_next;
+        any = 1;
         e->rx_next = (e->rx_next + 1) % NR_DESC;
+    }
+    if (any) {
         dma_wmb();
-        wr(e, RDT, given);
+        wr(e, RDT, given); /* one doorbell for the batch */
     }
 }
 
@@ -271,7 +279,7 @@ static void e1000_reset(struct net_dev *n)
     e1000_start(e);
 }
 
-static const struct net_ops e1000_ops = {e1000_tx, e1000_service, e1000_reset};
+static const struct net_ops e1000_ops = {e1000_tx, e1000_tx_commit, e1000_service, e1000_reset};
 
 int e1000_probe(struct pci_dev *p)
 {
@@ -303,6 +311,7 @@ int e1000_probe(struct pci_dev *p)
     e->tx_buf_maddr = tx_mfn << 12;
     e->net = (struct net_dev){.ops = &e1000_ops,
                               .priv = e,
+                              .irq = p->irq,
                               .name = name,
                               .model = is_e ? NETIF_MODEL_E1000E : NETIF_MODEL_E1000};
     pci_enable(p);

@@ -217,8 +217,14 @@ static int vnet_tx(struct net_dev *n, const void *frame, uint32_t len)
     memcpy(b + HDR_LEN, frame, len);
     q->desc[id].len = HDR_LEN + len;
     q->avail->ring[q->avail_idx++ % q->num] = id;
-    vq_notify(v, q);
     return 0;
+}
+
+static void vnet_tx_commit(struct net_dev *n)
+{
+    struct vnet *v = n->priv;
+    if (v->tx.avail_idx != v->tx.avail->idx)
+        vq_notify(v, &v->tx);
 }
 
 static void rx_service(struct vnet *v)
@@ -265,7 +271,7 @@ static void vnet_reset(struct net_dev *n)
         printk("(hv) virtio-net: the device did not come back\n");
 }
 
-static const struct net_ops vnet_ops = {vnet_tx, vnet_service, vnet_reset};
+static const struct net_ops vnet_ops = {vnet_tx, vnet_tx_commit, vnet_service, vnet_reset};
 
 int virtio_net_probe(struct pci_dev *p)
 {
@@ -290,8 +296,11 @@ int virtio_net_probe(struct pci_dev *p)
             return 0;
         }
     }
-    v->net = (struct net_dev){
-        .ops = &vnet_ops, .priv = v, .name = "virtio-net", .model = NETIF_MODEL_VIRTIO_NET};
+    v->net = (struct net_dev){.ops = &vnet_ops,
+                              .priv = v,
+                              .name = "virtio-net",
+                              .model = NETIF_MODEL_VIRTIO_NET,
+                              .irq = p->irq};
     if (vnet_start(v)) {
         printk("(hv) virtio-net: the device failed to start\n");
         v->pci = 0;

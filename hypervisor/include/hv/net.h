@@ -19,6 +19,8 @@ struct net_ops {
     /* Queue one frame (copied into the driver's own buffer): 0, or -XEN_EAGAIN when the
      * device's transmit ring is full, -XEN_EIO when the link is down or the device failed. */
     int (*tx)(struct net_dev *n, const void *frame, uint32_t len);
+    /* Hand the frames queued by tx since the last commit to the device (one doorbell). */
+    void (*tx_commit)(struct net_dev *n);
     /* Safe-point work: reclaim sent buffers, hand received frames to net_rx_deliver (stop
      * when it returns 0: no guest buffer, the frame stays with the device), follow the link,
      * recover from a device error. */
@@ -34,6 +36,7 @@ struct net_dev {
     uint32_t model;   /* NETIF_MODEL_* */
     uint8_t mac[6];
     uint8_t link_up;
+    uint8_t irq;            /* its interrupt line, for the unclaimed-interrupt count */
     volatile uint32_t work; /* latched by the interrupt handler, taken by net_poll */
     const char *reset_why;  /* a reset asked for (net_request_reset), done by net_poll */
     netif_dev_stats_t stats;
