@@ -27,7 +27,7 @@ static netif_tx_ring_t *tx;
 static netif_rx_ring_t *rx;
 static uint32_t port, tx_rsp_cons, rx_rsp_cons;
 static uint32_t rx_pfn[NBUF], tx_pfn, tx_ring_pfn;
-static uint32_t query_model;
+static uint32_t query_model, shared_info_mfn;
 static uint8_t mac[6], gw_mac[6];
 static int got_arp, got_echo, pin_answered;
 static int32_t bad_status[64]; /* rx refusals by id - BAD_ID */
@@ -206,6 +206,8 @@ static void connect_refusals(uint32_t a, uint32_t b)
     check_eq("connect: a frame not the guest's refused", netif_op(&op), -XEN_EFAULT);
     op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {current_l2_mfn(), b, 0}};
     check_eq("connect: a page-table frame refused", netif_op(&op), -XEN_EPERM);
+    op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {shared_info_mfn, b, 0}};
+    check_eq("connect: shared_info as a ring refused", netif_op(&op), -XEN_EPERM);
     op = (netif_op_t){.cmd = NETIFOP_connect, .dev = 1, .u.connect = {a, b, 0}};
     check_eq("connect: no device 1", netif_op(&op), -XEN_ENODEV);
     op = (netif_op_t){.cmd = NETIFOP_disconnect};
@@ -309,6 +311,7 @@ void test_netif(const start_info_t *si, int link_test)
     netif_stats_t ns;
 
     pfn_init(si);
+    shared_info_mfn = si->shared_info >> 12;
     check_begin();
     int rc = netif_op(&op);
     check_eq("query", rc, 0);

@@ -305,6 +305,8 @@ static int take_ring(uint32_t mfn, struct domain *d, const char **why)
 {
     if (!frame_owned_by(mfn, d->id))
         return *why = "ring frame is not the guest's", -XEN_EFAULT;
+    if (frame_table[mfn].flags & FF_HV_WRITES)
+        return *why = "ring frame is one the hypervisor writes (shared_info)", -XEN_EPERM;
     if (get_page_and_type(mfn, FT_WRITABLE, d->id, why))
         return -XEN_EPERM;
     return 0;
