@@ -34,6 +34,9 @@ void pci_enable(const struct pci_dev *p)
     uint32_t cmd = pci_read(p, PCI_COMMAND, 2);
     cmd |= PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER;
     pci_write(p, PCI_COMMAND, 2, cmd & ~(uint32_t)PCI_CMD_INTX_DISABLE);
+    if (p->pin && arch_irq_set_level(p->irq))
+        printk("(hv) pci %02x:%02x.%u: irq %u set to level triggering (INTx)\n", p->bus, p->dev,
+               p->fn, p->irq);
 }
 
 static uint32_t probe_bar(const struct pci_dev *p, unsigned off)

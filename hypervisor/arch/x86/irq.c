@@ -45,6 +45,15 @@ int arch_irq_level_triggered(unsigned line)
     return line < IRQ_LINES && ((line < 8 ? inb(0x4d0) : inb(0x4d1)) >> (line & 7)) & 1;
 }
 
+int arch_irq_set_level(unsigned line)
+{
+    if (line >= IRQ_LINES || line <= 2 || line == 8 || line == 13 || arch_irq_level_triggered(line))
+        return 0;
+    uint16_t port = line < 8 ? 0x4d0 : 0x4d1;
+    outb(port, inb(port) | (uint8_t)(1u << (line & 7)));
+    return 1;
+}
+
 uint32_t arch_irq_unclaimed(unsigned line)
 {
     return line < IRQ_LINES ? unclaimed[line] : 0;

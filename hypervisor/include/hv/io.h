@@ -44,7 +44,10 @@ static inline void mmio_write32(volatile void *base, uint32_t off, uint32_t v)
 typedef int irq_handler_fn(void *ctx);
 int arch_irq_attach(unsigned line, irq_handler_fn *fn, void *ctx);
 int arch_irq_level_triggered(unsigned line); /* the chipset's ELCR bit for the line */
-uint32_t arch_irq_unclaimed(unsigned line);  /* interrupts on the line no handler claimed */
+/* PCI INTx is level-triggered: set the line's ELCR bit where the firmware left it edge (OVMF
+ * does); 1 when it changed. Never for lines 0-2, 8 and 13. */
+int arch_irq_set_level(unsigned line);
+uint32_t arch_irq_unclaimed(unsigned line); /* interrupts on the line no handler claimed */
 
 /* Memory barrier between filling DMA memory and telling the device (and back). */
 static inline void dma_wmb(void)
