@@ -91,7 +91,8 @@ case $boot in kernel | iso) ;; *) usage "unknown --boot '$boot' (kernel or iso)"
 case $firmware in bios | uefi) ;; *) usage "unknown firmware '$firmware' (bios or uefi)" ;; esac
 case $net in user | none) ;; *) usage "unknown --net '$net' (user or none)" ;; esac
 nic=${NIC:-virtio-net-pci}
-case $nic in virtio-net-pci | e1000 | e1000e) ;; *) usage "unknown NIC '$nic' (virtio-net-pci, e1000 or e1000e)" ;; esac
+case $nic in virtio-net-pci | e1000 | e1000e | e1000-82545em | e1000-82544gc) ;;
+*) usage "unknown NIC '$nic' (virtio-net-pci, e1000, e1000e, e1000-82545em or e1000-82544gc)" ;; esac
 
 # x86_64 QEMU runs the 32-bit hypervisor as well as i386 QEMU does, loads ELF32 multiboot kernels
 # with -kernel, and is the only one that can run the 64-bit OVMF firmware. But its gdb stub always

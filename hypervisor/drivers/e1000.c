@@ -1,11 +1,12 @@
 /*
- * Intel e1000 family: the 82540EM (QEMU's e1000, VirtualBox, VMware) and the 82574L (QEMU's
- * e1000e), which share the legacy register set and descriptor formats used here. Memory BAR 0
- * is mapped into the hypervisor's window; one ring of NR_DESC legacy descriptors each way, every
- * buffer the hypervisor's own (guest frames are copied in and out by the netif backend). The
- * interrupt handler reads and clears ICR and latches the causes; everything else runs at a safe
- * point in e1000_service. Interrupts are moderated by ITR; a transmit ring that stops moving
- * for a second, or a device that reads all ones, is reset and set up again.
+ * Intel e1000 family: the 82540EM (QEMU's e1000, VirtualBox), 82545EM (VMware's e1000), 82544GC
+ * and the 82574L (QEMU's e1000e, VMware's e1000e), which share the legacy register set and
+ * descriptor formats used here. Memory BAR 0 is mapped into the hypervisor's window; one ring of
+ * NR_DESC legacy descriptors each way, every buffer the hypervisor's own (guest frames are copied
+ * in and out by the netif backend). The interrupt handler reads and clears ICR and latches the
+ * causes; everything else runs at a safe point in e1000_service. Interrupts are moderated by ITR; a
+ * transmit ring that stops moving for a second, or a device that reads all ones, is reset and set
+ * up again.
  */
 #include "hv/arch.h"
 #include "hv/console.h"
@@ -17,7 +18,9 @@
 #include "lib/string.h"
 
 #define INTEL 0x8086
-#define DEV_82540EM 0x100e
+#define DEV_82544GC 0x100c /* QEMU's e1000-82544gc */
+#define DEV_82540EM 0x100e /* QEMU's e1000, VirtualBox's PRO/1000 MT Desktop */
+#define DEV_82545EM 0x100f /* VMware's e1000, QEMU's e1000-82545em */
 #define DEV_82574L 0x10d3
 
 #define CTRL 0x0000
@@ -284,7 +287,9 @@ static const struct net_ops e1000_ops = {e1000_tx, e1000_tx_commit, e1000_servic
 int e1000_probe(struct pci_dev *p)
 {
     struct e1000 *e = &nic0;
-    if (p->vendor != INTEL || (p->device != DEV_82540EM && p->device != DEV_82574L) || e->pci)
+    if (p->vendor != INTEL || e->pci ||
+        (p->device != DEV_82540EM && p->device != DEV_82545EM && p->device != DEV_82544GC &&
+         p->device != DEV_82574L))
         return 0;
     int is_e = p->device == DEV_82574L;
     const char *name = is_e ? "e1000e" : "e1000";
