@@ -28,6 +28,7 @@
 #include <public/xen.h>
 
 void test_netif(const start_info_t *si, int link_test); /* kernel/test_netif.c */
+void test_netif_wire(const start_info_t *si);
 #include <lib/errno_names.h>
 
 void start_kernel(start_info_t *si);
@@ -62,7 +63,7 @@ struct options {
                               "seglimits" */
     int bench_syscall;
     const char *test_events; /* "time", "events", "preempt", "console", "idle" */
-    int test_netif;          /* the network rings driven directly: 1, 2 = with a link flap */
+    int test_netif;          /* network rings driven directly: 1, 2 link flap, 3 wire junk */
     int bench_events;
     char *init_argv[INIT_ARGS_MAX + 1]; /* init=PATH ARG...: the rest of the command line */
 };
@@ -134,8 +135,9 @@ static void parse_option(struct options *o, const char *w)
     } else if (strcmp(w, "test=hypercalls") == 0) {
         o->test_hypercalls = 1;
         return;
-    } else if (strcmp(w, "test=netif") == 0 || strcmp(w, "test=netif-link") == 0) {
-        o->test_netif = w[10] ? 2 : 1;
+    } else if (strcmp(w, "test=netif") == 0 || strcmp(w, "test=netif-link") == 0 ||
+               strcmp(w, "test=netif-wire") == 0) {
+        o->test_netif = !w[10] ? 1 : w[11] == 'l' ? 2 : 3;
         return;
     } else if (strcmp(w, "test=fault") == 0) {
         o->test_fault = 1;
@@ -360,6 +362,6 @@ void start_kernel(start_info_t *si)
     run_trap_tests(si, &opt);
     run_event_tests(&opt);
     if (opt.test_netif)
-        test_netif(si, opt.test_netif == 2);
+        opt.test_netif == 3 ? test_netif_wire(si) : test_netif(si, opt.test_netif == 2);
     shutdown(opt.shutdown);
 }
