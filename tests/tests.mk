@@ -21,6 +21,8 @@ test-isos: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS)
 		GUEST_ARGS="test=seglimits"
 	$(Q)$(MAKE) --no-print-directory iso ISO=$(BUILD)/tests/iso/segments.iso HV_ARGS="console=com1" \
 		GUEST_ARGS="init=/tests/t_segments"
+	$(Q)$(MAKE) --no-print-directory iso ISO=$(BUILD)/tests/iso/netif.iso HV_ARGS="console=com1 exit=debug" \
+		GUEST_ARGS="test=netif"
 
 # deps first; the recursive make keeps apt-get out of a parallel build.
 .PHONY: test-build mutation-test

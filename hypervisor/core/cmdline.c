@@ -177,6 +177,11 @@ static void parse_option(struct word w, struct hv_options *o,
             o->loglevel = LOG_DEBUG;
         else
             warn_word(warn, "bad loglevel= value (info or debug)", w);
+    } else if (word_key(w, "nettest", &v)) {
+        if (word_is(v, "reset"))
+            o->net_test_reset = 1;
+        else
+            warn_word(warn, "bad nettest= value (reset)", w);
     } else if (word_key(w, "panic", &v)) {
         if (word_is(v, "test"))
             o->panic_test = 1;

@@ -192,6 +192,20 @@ TEST(panic_test)
     CHECK_STR(last_word, "panic=now");
 }
 
+TEST(nettest_reset)
+{
+    struct hv_options o;
+    parse("hv exit=debug", &o);
+    CHECK_EQ(o.net_test_reset, 0);
+    parse("hv nettest=reset", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.net_test_reset, 1);
+    parse("hv nettest=crash", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_EQ(o.net_test_reset, 0);
+    CHECK_STR(last_msg, "bad nettest= value (reset)");
+}
+
 TEST(unknown_warned_once_each)
 {
     struct hv_options o;
@@ -272,5 +286,5 @@ TEST(null_warn_and_line)
 
 RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(path_skipped_only_first), T(console),
           T(mem_values), T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test),
-          T(unknown_warned_once_each), T(guest_cmdline_split), T(guest_cmdline_truncated),
-          T(long_bad_word_warned_truncated), T(null_warn_and_line))
+          T(nettest_reset), T(unknown_warned_once_each), T(guest_cmdline_split),
+          T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))

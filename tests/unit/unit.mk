@@ -17,6 +17,11 @@ UNIT_SRCS_test_shutdown := hypervisor/core/shutdown.c hypervisor/include/hv/shut
 UNIT_SRCS_test_boot_mem := hypervisor/core/boot_mem.c hypervisor/include/hv/boot_info.h
 UNIT_SRCS_test_desc := hypervisor/arch/x86/desc.c
 UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_insn.h
+UNIT_SRCS_test_pci_bar := hypervisor/drivers/pci_bar.c hypervisor/include/hv/pci.h
+UNIT_SRCS_test_netif := hypervisor/core/netif.c hypervisor/core/evtchn.c hypervisor/core/log_limit.c \
+	hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c tests/unit/fake_machine.h \
+	hypervisor/include/hv/netif.h hypervisor/include/hv/net.h hypervisor/include/public/netif.h
+UNIT_CFLAGS_test_netif := -DDEBUG
 # (headers listed here are dependencies only: the rule compiles the .c files)
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
 	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h
@@ -42,7 +47,7 @@ UNIT_CFLAGS_test_httpd := $(HTTPD_CFLAGS)
 
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_desc \
 	test_boot_mem test_shutdown test_ksyms \
-	test_page_type test_gp_insn $(FS_UNIT_NAMES) test_httpd
+	test_page_type test_gp_insn test_pci_bar test_netif $(FS_UNIT_NAMES) test_httpd
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso
 

@@ -23,6 +23,7 @@ struct hv_options {
     unsigned crash_delay;    /* crashdelay=<seconds> before oncrash= acts; default 10 */
     enum log_level loglevel; /* loglevel=info|debug; default info */
     int panic_test;          /* panic=test: panic right after boot (tests the panic report) */
+    int net_test_reset;      /* nettest=reset: the card is reset after its first frame received */
     char guest_cmdline[MAX_GUEST_CMDLINE]; /* everything after "--", trimmed, NUL-terminated */
 };
 
