@@ -19,6 +19,7 @@
 #include <guest/mmu.h>
 #include <guest/sched.h>
 #include <guest/selftest.h>
+#include <net/net.h>
 #include <guest/trap_tests.h>
 #include <guest/time.h>
 #include <guest/traps.h>
@@ -306,6 +307,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
     fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
+    net_init();
     procs_running = 1;
     if (o->bug_test) { /* what a kernel bug reports: registers and a named backtrace */
         printk("bug=test: writing to address 0 in ring 1\n");

@@ -1,0 +1,67 @@
+/*
+ * lwIP's driver loop in the guest kernel. lwIP is not reentrant and has no locks here
+ * (NO_SYS=1, SYS_LIGHTWEIGHT_PROT 0): it is only ever entered from task context, where the
+ * kernel is not preempted, never from an upcall. Two kinds of callers:
+ *   - system calls (the socket layer) call lwIP directly and then net_pump, which delivers what
+ *     the loopback interface queued, so a send to 127.0.0.1 reaches its receiver within the
+ *     same call;
+ *   - the "net" kernel thread sleeps until lwIP's next timeout (TCP's 250 ms timer, DHCP,
+ *     ARP, reassembly), or until net_kick wakes it, and then runs the due timeouts.
+ */
+#include <guest/console.h>
+#include <guest/events.h>
+#include <guest/sched.h>
+#include <guest/time.h>
+#include <guest/wait.h>
+#include <lwip/init.h>
+#include <lwip/netif.h>
+#include <lwip/timeouts.h>
+#include <net/net.h>
+
+int net_ready;
+static struct waitq net_wq;
+static int kicked;
+
+void net_pump(void)
+{
+    netif_poll_all();
+}
+
+void net_kick(void)
+{
+    kicked = 1;
+    wq_wake_all(&net_wq);
+}
+
+static void net_thread(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        uint32_t ms;
+        uint8_t old;
+
+        net_pump();
+        sys_check_timeouts();
+        net_pump();
+        ms = sys_timeouts_sleeptime();
+        old = evt_disable();
+        if (!kicked)
+            wq_wait(&net_wq, ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE
+                                 ? 0
+                                 : clock_now() + (uint64_t)ms * NSEC_PER_MSEC);
+        kicked = 0;
+        evt_restore(old);
+    }
+}
+
+void net_init(void)
+{
+    lwip_init();
+    if (!task_spawn("net", net_thread, 0)) {
+        printk("net: no task slot for the network thread: networking is off\n");
+        return;
+    }
+    net_ready = 1;
+    printk("net: lwIP %s, raw API; loopback lo 127.0.0.1%s\n", LWIP_VERSION_STRING,
+           LWIP_IPV6 ? " ::1" : "");
+}
