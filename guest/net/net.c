@@ -22,9 +22,26 @@ int net_ready;
 static struct waitq net_wq;
 static int kicked;
 
+/* netif_poll takes the queue as it is; what the delivery queued (an ACK, a SYN-ACK, the next
+ * segments) goes round again, a bounded number of times. */
 void net_pump(void)
 {
-    netif_poll_all();
+    struct netif *n;
+
+    for (int round = 0; round < 64; round++) {
+        int more = 0;
+
+        NETIF_FOREACH(n)
+        {
+            if (n->loop_first) {
+                netif_poll(n);
+                more |= n->loop_first != NULL;
+            }
+        }
+        if (!more)
+            return;
+    }
+    net_kick(); /* still more: the net thread carries on */
 }
 
 void net_kick(void)
