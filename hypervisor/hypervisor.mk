@@ -1,7 +1,7 @@
 # Ring 0: the hypervisor, a multiboot ELF (build/hypervisor/hv.elf).
 
 HV_ELF := $(BUILD)/hypervisor/hv.elf
-HV_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S hypervisor/core/*.c)
+HV_SRCS := $(wildcard hypervisor/arch/x86/*.c hypervisor/arch/x86/*.S hypervisor/core/*.c hypervisor/drivers/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS))) $(BUILD)/hypervisor/gen/font.o
 
 # The framebuffer console's font, converted from Debian's xfonts-base at build time (public

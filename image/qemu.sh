@@ -15,7 +15,7 @@
 # them). On a terminal (no --serial-file) a last line explains a nonzero status.
 # --gdb stops the CPU at once and waits for gdb on 127.0.0.1:GDB_PORT (1234) only.
 # Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80),
-# GDB_PORT (1234).
+# GDB_PORT (1234), NIC (virtio-net-pci: the card's model, or e1000 or e1000e).
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -90,6 +90,8 @@ done
 case $boot in kernel | iso) ;; *) usage "unknown --boot '$boot' (kernel or iso)" ;; esac
 case $firmware in bios | uefi) ;; *) usage "unknown firmware '$firmware' (bios or uefi)" ;; esac
 case $net in user | none) ;; *) usage "unknown --net '$net' (user or none)" ;; esac
+nic=${NIC:-virtio-net-pci}
+case $nic in virtio-net-pci | e1000 | e1000e) ;; *) usage "unknown NIC '$nic' (virtio-net-pci, e1000 or e1000e)" ;; esac
 
 # x86_64 QEMU runs the 32-bit hypervisor as well as i386 QEMU does, loads ELF32 multiboot kernels
 # with -kernel, and is the only one that can run the 64-bit OVMF firmware. But its gdb stub always
@@ -145,7 +147,7 @@ user)
     fi
     # shellcheck disable=SC2054
     args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$http_port-:80"
-        -device virtio-net-pci,netdev=net0)
+        -device "$nic,netdev=net0")
     ;;
 none) args+=(-nic none) ;;
 esac

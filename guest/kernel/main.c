@@ -27,6 +27,8 @@
 #include <guest/user.h>
 #include <lib/string.h>
 #include <public/xen.h>
+
+void test_netif(const start_info_t *si); /* kernel/test_netif.c */
 #include <lib/errno_names.h>
 
 void start_kernel(start_info_t *si);
@@ -61,6 +63,7 @@ struct options {
                               "seglimits" */
     int bench_syscall;
     const char *test_events; /* "time", "events", "preempt", "console", "idle" */
+    int test_netif;          /* the hypervisor's network rings, driven directly */
     int bench_events;
     char *init_argv[INIT_ARGS_MAX + 1]; /* init=PATH ARG...: the rest of the command line */
 };
@@ -131,6 +134,9 @@ static void parse_option(struct options *o, const char *w)
         }
     } else if (strcmp(w, "test=hypercalls") == 0) {
         o->test_hypercalls = 1;
+        return;
+    } else if (strcmp(w, "test=netif") == 0) {
+        o->test_netif = 1;
         return;
     } else if (strcmp(w, "test=fault") == 0) {
         o->test_fault = 1;
@@ -277,7 +283,7 @@ static void run_event_tests(const struct options *o)
 static int self_test_mode(const struct options *o)
 {
     return o->shutdown_given || o->test_hypercalls || o->test_mmu || o->bench_mmu ||
-           o->test_traps || o->bench_syscall || o->test_events || o->bench_events;
+           o->test_traps || o->bench_syscall || o->test_events || o->bench_events || o->test_netif;
 }
 
 /* The kernel proper: processes from the initramfs, system calls at int $0x80. */
@@ -355,5 +361,7 @@ void start_kernel(start_info_t *si)
         mmu_bench(si);
     run_trap_tests(si, &opt);
     run_event_tests(&opt);
+    if (opt.test_netif)
+        test_netif(si);
     shutdown(opt.shutdown);
 }

@@ -95,6 +95,8 @@ int evtchn_close(struct evtchn_table *t, uint32_t port, const char **why)
         return refuse(why, "port 0 (VIRQ_MISDIRECT) cannot be closed");
     if (port >= NR_EVENT_CHANNELS || t->port[port].state == ECS_FREE)
         return refuse(why, "port is not open");
+    if (t->port[port].state == ECS_DEVICE)
+        return refuse(why, "port belongs to a network device (netif_op disconnect frees it)");
     struct evtchn *e = &t->port[port];
     if (e->state == ECS_VIRQ)
         t->virq_port[e->virq] = 0;
@@ -102,6 +104,20 @@ int evtchn_close(struct evtchn_table *t, uint32_t port, const char **why)
         t->port[e->remote].state = ECS_UNBOUND; /* the other end waits for a new partner */
     *e = (struct evtchn){ECS_FREE, 0, 0};
     return 0;
+}
+
+int evtchn_bind_device(struct evtchn_table *t, unsigned dev, const char **why)
+{
+    int p = alloc_port(t, why);
+    if (p > 0)
+        t->port[p] = (struct evtchn){ECS_DEVICE, (uint8_t)dev, 0};
+    return p;
+}
+
+void evtchn_unbind_device(struct evtchn_table *t, uint32_t port)
+{
+    if (port < NR_EVENT_CHANNELS && t->port[port].state == ECS_DEVICE)
+        t->port[port] = (struct evtchn){ECS_FREE, 0, 0};
 }
 
 int evtchn_send_target(const struct evtchn_table *t, uint32_t local_port, const char **why)
@@ -118,9 +134,11 @@ int evtchn_status(const struct evtchn_table *t, uint32_t port, uint32_t *status,
         return refuse(why, "no such port");
     const struct evtchn *e = &t->port[port];
     static const uint32_t stat[] = {EVTCHNSTAT_closed, EVTCHNSTAT_unbound, EVTCHNSTAT_interdomain,
-                                    EVTCHNSTAT_pirq, EVTCHNSTAT_virq};
+                                    EVTCHNSTAT_pirq,   EVTCHNSTAT_virq,    EVTCHNSTAT_netif};
     *status = stat[e->state];
-    *bound = e->state == ECS_VIRQ ? e->virq : e->state == ECS_INTERDOMAIN ? e->remote : 0;
+    *bound = e->state == ECS_VIRQ || e->state == ECS_DEVICE ? e->virq
+             : e->state == ECS_INTERDOMAIN                  ? e->remote
+                                                            : 0;
     return 0;
 }
 

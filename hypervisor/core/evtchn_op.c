@@ -3,6 +3,7 @@
 #include "hv/domain.h"
 #include "hv/evtchn.h"
 #include "hv/hypercall.h"
+#include "hv/netif.h"
 #include "hv/uaccess.h"
 
 void evtchn_raise(struct domain *d, uint32_t port)
@@ -57,6 +58,12 @@ long do_event_channel_op(uint32_t uop)
                                   : (why = "no such domain", -XEN_ESRCH);
         break;
     case EVTCHNOP_send:
+        if (op.u.send.local_port < NR_EVENT_CHANNELS &&
+            d->evtchn.port[op.u.send.local_port].state == ECS_DEVICE) {
+            netif_kick(d, d->evtchn.port[op.u.send.local_port].virq);
+            rc = 0;
+            break;
+        }
         rc = evtchn_send_target(&d->evtchn, op.u.send.local_port, &why);
         if (rc >= 0)
             evtchn_raise(d, (uint32_t)rc), rc = 0;

@@ -5,6 +5,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/log_limit.h"
+#include "hv/netif.h"
 #include "hv/time.h"
 #include "lib/string.h"
 #include "lib/format.h"
@@ -30,6 +31,7 @@ hypercall_fn *const hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_update_va_mapping] = HANDLER(do_update_va_mapping),
     [__HYPERVISOR_xen_version] = HANDLER(do_xen_version),
     [__HYPERVISOR_console_io] = HANDLER(do_console_io),
+    [__HYPERVISOR_netif_op] = HANDLER(do_netif_op),
     [__HYPERVISOR_hv_op] = HANDLER(do_hv_op),
 };
 
@@ -76,6 +78,7 @@ const char *errno_name(long err)
         [XEN_EBADF] = "-EBADF",   [XEN_EAGAIN] = "-EAGAIN", [XEN_ENOMEM] = "-ENOMEM",
         [XEN_EFAULT] = "-EFAULT", [XEN_EBUSY] = "-EBUSY",   [XEN_EEXIST] = "-EEXIST",
         [XEN_EINVAL] = "-EINVAL", [XEN_ENOSPC] = "-ENOSPC", [XEN_ENOSYS] = "-ENOSYS",
+        [XEN_ENODEV] = "-ENODEV",
     };
     long e = -err;
     return e > 0 && e < (long)(sizeof(names) / sizeof(names[0])) && names[e] ? names[e] : "-E?";

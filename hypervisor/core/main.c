@@ -4,6 +4,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/frame.h"
+#include "hv/net.h"
 #include "hv/options.h"
 #include "hv/shutdown.h"
 #include "hv/panic.h"
@@ -216,6 +217,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
     format_utc(date, sizeof(date), arch_rtc_seconds());
     printk("(hv) TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
     setup_memory();
+    net_init(); /* before the guest takes the free memory: the drivers' DMA buffers */
     build_dom0();
     evtchn_init(&dom0.evtchn);
     time_init_domain(&dom0);

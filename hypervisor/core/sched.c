@@ -3,6 +3,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
+#include "hv/net.h"
 #include "hv/options.h"
 #include <public/xen.h>
 
@@ -14,8 +15,12 @@ static long block(struct domain *d)
         warned = 1;
         printk_debug("(hv) d%u blocked; it wakes on its next event\n", d->id);
     }
-    while (!d->shared_info->evtchn_upcall_pending)
+    for (;;) {
+        net_poll(); /* device work latched by interrupts, at this safe point */
+        if (d->shared_info->evtchn_upcall_pending)
+            break;
         arch_idle();
+    }
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "hv/hypercall.h"
 #include "hv/uaccess.h"
 #include "lib/string.h"
+#include "hv/netif.h"
 #include <public/hv_op.h>
 
 long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
@@ -12,6 +13,14 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     static hv_stats_t s; /* one CPU, hypercalls do not nest */
     struct domain *d = current_domain();
 
+    if (cmd == HVOP_get_net_stats) {
+        static netif_stats_t ns;
+        netif_get_stats(&ns);
+        uint32_t n = size < sizeof(ns) ? size : sizeof(ns);
+        if (copy_to_guest(buffer, &ns, n))
+            return hv_refuse("hv_op", cmd, -XEN_EFAULT, "buffer %#x+%u not writable", buffer, size);
+        return n;
+    }
     if (cmd != HVOP_get_stats)
         return hv_refuse("hv_op", cmd, -XEN_ENOSYS, "unknown command");
     memset(&s, 0, sizeof(s));

@@ -53,9 +53,10 @@ unset GUEST INITRD
 DESC="" BOOT=kernel SETUP="" HV="$BUILD/hypervisor/hv.elf" ISO="$BUILD/appliance.iso"
 HV_ARGS="exit=debug" GUEST_ARGS="" TIMEOUT=60 EXPECT_STATUS=1
 REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" WATCH=() CHECK="" GDB=0
-BOCHS_CPU=corei7_ivy_bridge_3770k STOP_AFTER="" PORTS=()
+BOCHS_CPU=corei7_ivy_bridge_3770k STOP_AFTER="" PORTS=() NIC=virtio-net-pci
 # shellcheck disable=SC1090
 source "$scn"
+export NIC # image/qemu.sh: the network card's model
 [ -v GUEST ] || GUEST="$BUILD/guest/guest.elf"
 [ -v INITRD ] || INITRD="$BUILD/appliance/initramfs.cpio"
 for field in HV GUEST INITRD ISO; do

@@ -8,6 +8,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
+#include "hv/net.h"
 #include "hv/panic.h"
 #include "hv/time.h"
 #include "layout.h"
@@ -39,17 +40,34 @@ static int apply_fixup(struct cpu_regs *r)
 #define PIC2_CMD 0xa0
 #define PIC_EOI 0x20
 
-static void do_irq(unsigned irq)
+void irq_dispatch(unsigned line); /* irq.c */
+
+static void pic_eoi(unsigned irq)
 {
-    if ((irq == 7 || irq == 15) && !arch_pic_in_service(irq))
-        return; /* spurious: no EOI for those */
     if (irq >= 8)
         outb(PIC2_CMD, PIC_EOI);
     outb(PIC1_CMD, PIC_EOI);
-    if (irq == IRQ_TIMER)
+}
+
+/* Device lines (PCI INTx is level-triggered) get their EOI after the handlers have quietened
+ * their devices, so a line still held is seen again rather than lost. */
+static void do_irq(unsigned irq)
+{
+    if ((irq == 7 || irq == 15) && !arch_pic_in_service(irq)) {
+        if (irq == 15)
+            outb(PIC1_CMD, PIC_EOI); /* the master saw a real request on the cascade */
+        return;                      /* spurious: no EOI on the line itself */
+    }
+    if (irq == IRQ_TIMER) {
+        pic_eoi(irq);
         timer_interrupt(current_domain());
-    else if (irq == IRQ_COM1)
+    } else if (irq == IRQ_COM1) {
+        pic_eoi(irq);
         console_interrupt(current_domain());
+    } else {
+        irq_dispatch(irq);
+        pic_eoi(irq);
+    }
 }
 
 void arch_guest_exception(struct domain *d, struct cpu_regs *r);
@@ -88,6 +106,8 @@ void do_trap(struct cpu_regs *r)
     else
         trap_from_hypervisor(r);
 
-    if (from_guest)
+    if (from_guest) {
+        net_poll(); /* a safe point: no validation is under way */
         arch_check_events(d, r);
+    }
 }

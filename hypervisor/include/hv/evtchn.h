@@ -6,11 +6,11 @@
 #include <public/event_channel.h>
 #include <public/xen.h>
 
-enum evtchn_state { ECS_FREE = 0, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ, ECS_VIRQ };
+enum evtchn_state { ECS_FREE = 0, ECS_UNBOUND, ECS_INTERDOMAIN, ECS_PIRQ, ECS_VIRQ, ECS_DEVICE };
 
 struct evtchn {
     uint8_t state;   /* enum evtchn_state */
-    uint8_t virq;    /* ECS_VIRQ */
+    uint8_t virq;    /* ECS_VIRQ; ECS_DEVICE: the network device index */
     uint16_t remote; /* ECS_INTERDOMAIN: the other end (in this same domain) */
 };
 
@@ -26,6 +26,10 @@ int evtchn_alloc_unbound(struct evtchn_table *t, const char **why);
 int evtchn_bind_interdomain(struct evtchn_table *t, uint32_t *port1, uint32_t *port2,
                             const char **why);
 int evtchn_close(struct evtchn_table *t, uint32_t port, const char **why);
+/* [ours] A port bound to network device dev (netif_op connect); the guest cannot close it, a
+ * send on it kicks the device's rings. unbind frees it (disconnect). */
+int evtchn_bind_device(struct evtchn_table *t, unsigned dev, const char **why);
+void evtchn_unbind_device(struct evtchn_table *t, uint32_t port);
 /* The port to raise for a send on local_port, or a negative XEN_E*. */
 int evtchn_send_target(const struct evtchn_table *t, uint32_t local_port, const char **why);
 int evtchn_status(const struct evtchn_table *t, uint32_t port, uint32_t *status, uint32_t *bound,

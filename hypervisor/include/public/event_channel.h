@@ -24,6 +24,7 @@ typedef uint16_t domid_t;
 #define EVTCHNSTAT_interdomain 2
 #define EVTCHNSTAT_pirq 3
 #define EVTCHNSTAT_virq 4
+#define EVTCHNSTAT_netif 5 /* [ours] bound to a network device (netif_op); bound = device index */
 
 typedef struct evtchn_op {
     uint32_t cmd;

@@ -11,9 +11,12 @@
  * Indices are free-running uint32_t counters; slot = index % NETIF_RING_SIZE. The guest
  * produces requests (req_prod) and consumes responses (its own rsp_cons, private); the
  * hypervisor consumes requests (its own req_cons, private) and produces responses (rsp_prod).
- * A response always goes to the slot of the request it answers, in order, so a slot is reused
- * only after its response has been read: the guest must never have more than NETIF_RING_SIZE
- * requests without a consumed response (req_prod - rsp_cons <= NETIF_RING_SIZE).
+ * Responses are written at rsp_prod in the order the hypervisor completes requests (a refusal
+ * or a transmit at once, a receive buffer when a frame fills it), so they may come out of
+ * request order: the id says which request each one answers. They only ever overwrite slots
+ * whose requests were already consumed. The guest must never have more than NETIF_RING_SIZE
+ * requests without a response (req_prod - rsp_prod <= NETIF_RING_SIZE), and reuses a slot only
+ * after reading the response in it (req_prod - rsp_cons <= NETIF_RING_SIZE).
  *
  * Notification suppression (Xen's event indices). After publishing requests up to new_prod
  * (a write barrier before storing req_prod), the guest kicks only if the hypervisor asked for
@@ -37,8 +40,8 @@
  *     <= 4096                                                         -> -XEN_EINVAL;
  *   - tx length within [NETIF_TX_MIN_LEN, NETIF_TX_MAX_LEN]           -> -XEN_EINVAL;
  *   - an rx buffer overlapping one that is still posted               -> -XEN_EBUSY;
- *   - req_prod more than NETIF_RING_SIZE ahead of the hypervisor's req_cons: nothing in the ring
- *     is consumed, the kick is counted as bad_index and ignored until req_prod is sane again.
+ *   - req_prod more than NETIF_RING_SIZE ahead of rsp_prod: nothing in the ring is consumed,
+ *     the kick is counted as NETIF_BAD_INDEX and ignored until req_prod is sane again.
  * Posted receive buffers: the hypervisor holds a writable type reference on the frame from the
  * moment it accepts the request until it writes the response, so while a buffer is posted its
  * frame cannot become a page table, GDT or LDT (such a pin or mmu_update is refused), and cannot

@@ -1,0 +1,360 @@
+/*
+ * test=netif: drives the hypervisor's network rings (ABI §13, public/netif.h) directly, with
+ * no stack above them. ARP for the gateway 10.0.2.2 and an ICMP echo to it travel through the
+ * card to QEMU's user network and back; then every kind of bad request (a buffer not the
+ * guest's, in a page table, across a page end, zero or huge lengths, req_prod far ahead, a
+ * buffer posted twice, a posted buffer's frame pinned as a page table) must come back with its
+ * error status and counter, and disconnecting must leave the frame accounting as it was.
+ */
+#include <guest/check.h>
+#include <guest/console.h>
+#include <guest/events.h>
+#include <guest/hypercall.h>
+#include <guest/mmu.h>
+#include <guest/time.h>
+#include <lib/string.h>
+#include <public/netif.h>
+
+#define NBUF 8
+#define SLOT_TX_RING 10
+#define SLOT_RX_RING 11
+#define SLOT_FRAME 12
+#define EXT MMU_EXTENDED_COMMAND
+#define BAD_ID 100
+
+static netif_tx_ring_t *tx;
+static netif_rx_ring_t *rx;
+static uint32_t port, tx_rsp_cons, rx_rsp_cons;
+static uint32_t rx_pfn[NBUF], tx_pfn, tx_ring_pfn;
+static uint32_t query_model;
+static uint8_t mac[6], gw_mac[6];
+static int got_arp, got_echo;
+static int32_t bad_status[64]; /* rx refusals by id - BAD_ID */
+
+static int netif_op(netif_op_t *op)
+{
+    return hypercall1(__HYPERVISOR_netif_op, (uint32_t)op);
+}
+
+static int net_stats(netif_stats_t *s)
+{
+    return hypercall3(__HYPERVISOR_hv_op, HVOP_get_net_stats, (uint32_t)s, sizeof(*s));
+}
+
+static int mmu1(uint32_t ptr, uint32_t val)
+{
+    mmu_update_t r = {ptr, val};
+    return HYPERVISOR_mmu_update(&r, 1, 0);
+}
+
+static uint32_t maddr(uint32_t pfn, uint32_t off)
+{
+    return pfn_to_mfn(pfn) << 12 | off;
+}
+
+static void rx_post(uint32_t addr, uint16_t id)
+{
+    rx->ring[rx->hdr.req_prod % NETIF_RING_SIZE].req = (netif_rx_request_t){addr, id, 0};
+    __atomic_store_n(&rx->hdr.req_prod, rx->hdr.req_prod + 1, __ATOMIC_SEQ_CST);
+}
+
+static void parse(const uint8_t *f, int len)
+{
+    static const uint8_t gw_ip[4] = {10, 0, 2, 2};
+    if (len >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 2 && !memcmp(f + 28, gw_ip, 4)) {
+        memcpy(gw_mac, f + 22, 6);
+        got_arp = 1;
+    }
+    if (len >= 42 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 1 && !memcmp(f + 26, gw_ip, 4) &&
+        f[34] == 0 && f[38] == 0x42 && f[39] == 0x42)
+        got_echo = 1;
+}
+
+/* Take every new receive response: frames are parsed and their buffers posted again, refusals
+ * are recorded by id. */
+static void rx_poll(void)
+{
+    uint32_t prod = __atomic_load_n(&rx->hdr.rsp_prod, __ATOMIC_SEQ_CST);
+    for (; rx_rsp_cons != prod; rx_rsp_cons++) {
+        netif_response_t r = rx->ring[rx_rsp_cons % NETIF_RING_SIZE].rsp;
+        if (r.id >= BAD_ID && r.id < BAD_ID + 64) {
+            bad_status[r.id - BAD_ID] = r.status;
+        } else if (r.id < NBUF) {
+            if (r.status > 0) {
+                parse(scratch_map(SLOT_FRAME, rx_pfn[r.id]), r.status);
+                scratch_unmap(SLOT_FRAME);
+            }
+            rx_post(maddr(rx_pfn[r.id], 0), r.id);
+        }
+    }
+    rx->hdr.rsp_event = rx_rsp_cons + 1;
+}
+
+static void kick(void)
+{
+    evtchn_send(port);
+}
+
+/* Poll (every hypercall returns through the hypervisor's safe point) until done or 3 s. */
+static int wait_for(volatile int *flag)
+{
+    uint64_t end = clock_now() + 3000000000ull;
+    while (!*flag && clock_now() < end) {
+        HYPERVISOR_xen_version(0);
+        rx_poll();
+        kick();
+    }
+    return *flag;
+}
+
+/* One transmit request; its response's status (or 1 if none came). */
+static int tx_one(uint32_t addr, uint32_t len, uint16_t id)
+{
+    tx->ring[tx->hdr.req_prod % NETIF_RING_SIZE].req =
+        (netif_tx_request_t){addr, (uint16_t)len, id};
+    __atomic_store_n(&tx->hdr.req_prod, tx->hdr.req_prod + 1, __ATOMIC_SEQ_CST);
+    kick();
+    for (unsigned i = 0; i < 1000 && tx_rsp_cons == tx->hdr.rsp_prod; i++)
+        HYPERVISOR_xen_version(0);
+    if (tx_rsp_cons == tx->hdr.rsp_prod)
+        return 1;
+    netif_response_t r = tx->ring[tx_rsp_cons++ % NETIF_RING_SIZE].rsp;
+    tx->hdr.rsp_event = tx_rsp_cons + 1;
+    return r.id == id ? r.status : 2;
+}
+
+/* One bad receive request: its refusal's status. */
+static int rx_bad(uint32_t addr, unsigned k)
+{
+    bad_status[k] = 1;
+    rx_post(addr, (uint16_t)(BAD_ID + k));
+    kick();
+    rx_poll();
+    return bad_status[k];
+}
+
+static void put_be16(uint8_t *p, unsigned v)
+{
+    p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+
+static unsigned ip_sum(const uint8_t *p, unsigned n)
+{
+    uint32_t s = 0;
+    for (unsigned i = 0; i + 1 < n; i += 2)
+        s += (uint32_t)p[i] << 8 | p[i + 1];
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return ~s & 0xffff;
+}
+
+static unsigned build_arp(uint8_t *f)
+{
+    static const uint8_t hdr[] = {0, 1, 8, 0, 6, 4, 0, 1};
+    memset(f, 0, 60);
+    memset(f, 0xff, 6);
+    memcpy(f + 6, mac, 6);
+    put_be16(f + 12, 0x0806);
+    memcpy(f + 14, hdr, 8);
+    memcpy(f + 22, mac, 6);
+    memcpy(f + 28, (uint8_t[]){10, 0, 2, 15}, 4);
+    memcpy(f + 38, (uint8_t[]){10, 0, 2, 2}, 4);
+    return 60;
+}
+
+static unsigned build_echo(uint8_t *f)
+{
+    memset(f, 0, 98);
+    memcpy(f, gw_mac, 6);
+    memcpy(f + 6, mac, 6);
+    put_be16(f + 12, 0x0800);
+    uint8_t *ip = f + 14;
+    ip[0] = 0x45;
+    put_be16(ip + 2, 84);
+    put_be16(ip + 4, 0x1234);
+    ip[8] = 64;
+    ip[9] = 1;
+    memcpy(ip + 12, (uint8_t[]){10, 0, 2, 15}, 4);
+    memcpy(ip + 16, (uint8_t[]){10, 0, 2, 2}, 4);
+    put_be16(ip + 10, ip_sum(ip, 20));
+    uint8_t *icmp = ip + 20;
+    icmp[0] = 8;
+    put_be16(icmp + 4, 0x4242);
+    put_be16(icmp + 6, 1);
+    for (unsigned i = 8; i < 64; i++)
+        icmp[i] = (uint8_t)i;
+    put_be16(icmp + 2, ip_sum(icmp, 64));
+    return 98;
+}
+
+static const char *model_name(uint32_t m)
+{
+    return m == NETIF_MODEL_VIRTIO_NET ? "virtio-net"
+           : m == NETIF_MODEL_E1000    ? "e1000"
+           : m == NETIF_MODEL_E1000E   ? "e1000e"
+                                       : "none";
+}
+
+static void connect_refusals(uint32_t a, uint32_t b)
+{
+    netif_op_t op = {.cmd = NETIFOP_connect, .u.connect = {a, a, 0}};
+    check_eq("connect: one frame for both rings refused", netif_op(&op), -XEN_EINVAL);
+    op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {1, b, 0}};
+    check_eq("connect: a frame not the guest's refused", netif_op(&op), -XEN_EFAULT);
+    op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {current_l2_mfn(), b, 0}};
+    check_eq("connect: a page-table frame refused", netif_op(&op), -XEN_EPERM);
+    op = (netif_op_t){.cmd = NETIFOP_connect, .dev = 1, .u.connect = {a, b, 0}};
+    check_eq("connect: no device 1", netif_op(&op), -XEN_ENODEV);
+    op = (netif_op_t){.cmd = NETIFOP_disconnect};
+    check_eq("disconnect before connect refused", netif_op(&op), -XEN_EINVAL);
+    op = (netif_op_t){.cmd = 77};
+    check_eq("unknown netif_op refused", netif_op(&op), -XEN_ENOSYS);
+}
+
+static void bad_requests(uint32_t pin_pfn)
+{
+    uint32_t f = maddr(tx_pfn, 0);
+    check_eq("tx: frame not the guest's", tx_one(1u << 12, 60, 1), -XEN_EFAULT);
+    check_eq("tx: frame is the L2", tx_one(current_l2_mfn() << 12, 60, 2), -XEN_EPERM);
+    check_eq("tx: crosses its page end", tx_one(f + 4000, 200, 3), -XEN_EINVAL);
+    check_eq("tx: length 0", tx_one(f, 0, 4), -XEN_EINVAL);
+    check_eq("tx: length 13", tx_one(f, 13, 5), -XEN_EINVAL);
+    check_eq("tx: length 1515", tx_one(f, 1515, 6), -XEN_EINVAL);
+    check_eq("tx: length 65535", tx_one(f, 65535, 7), -XEN_EINVAL);
+    check_eq("tx: from the tx ring page itself", tx_one(maddr(tx_ring_pfn, 64), 60, 8), -XEN_EPERM);
+
+    check_eq("rx: frame not the guest's", rx_bad(1u << 12, 0), -XEN_EFAULT);
+    check_eq("rx: frame is the L2", rx_bad(current_l2_mfn() << 12, 1), -XEN_EPERM);
+    check_eq("rx: buffer crosses its page end", rx_bad(f + 2600, 2), -XEN_EINVAL);
+    check_eq("rx: buffer posted twice", rx_bad(maddr(rx_pfn[0], 0), 3), -XEN_EBUSY);
+    check_eq("rx: overlapping a posted buffer", rx_bad(maddr(rx_pfn[1], 100), 4), -XEN_EBUSY);
+
+    /* req_prod far ahead: nothing consumed, the counter moves, then the ring works again. */
+    netif_stats_t s0, s1;
+    net_stats(&s0);
+    uint32_t prod = tx->hdr.req_prod;
+    tx->hdr.req_prod = prod + 1000;
+    kick();
+    net_stats(&s1);
+    check_eq("tx: req_prod 1000 ahead counted",
+             (int)(s1.bad[NETIF_BAD_INDEX] - s0.bad[NETIF_BAD_INDEX]), 1);
+    check_eq("tx: ... and nothing consumed", (int)(s1.tx.requests - s0.tx.requests), 0);
+    tx->hdr.req_prod = prod;
+    rx->hdr.req_prod += 300;
+    kick();
+    rx->hdr.req_prod -= 300;
+    net_stats(&s0);
+    check_eq("rx: req_prod 300 ahead counted",
+             (int)(s0.bad[NETIF_BAD_INDEX] - s1.bad[NETIF_BAD_INDEX]), 1);
+    check_eq("tx: the ring works again", tx_one(f, 60, 9), 60);
+
+    /* A posted buffer's frame cannot become a page table while the hypervisor holds it. */
+    rx_post(maddr(pin_pfn, 0), 60);
+    kick();
+    int rc = mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_PIN_L1_TABLE);
+    if (rc == 0)
+        mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_UNPIN_TABLE);
+    check_true("pin a posted buffer's frame as an L1 refused", rc < 0, "got %d", rc);
+}
+
+void test_netif(const start_info_t *si)
+{
+    netif_op_t op = {.cmd = NETIFOP_query};
+    hv_stats_t h0, h1;
+    netif_stats_t ns;
+
+    pfn_init(si);
+    check_begin();
+    int rc = netif_op(&op);
+    check_eq("query", rc, 0);
+    if (rc) {
+        check_summary("netif");
+        return;
+    }
+    memcpy(mac, op.u.query.mac, 6);
+    query_model = op.u.query.model;
+    printk("netif: model %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, link %s\n",
+           model_name(op.u.query.model), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+           op.u.query.mtu, op.u.query.link & NETIF_LINK_UP ? "up" : "down");
+    check_eq("query: mtu 1500", op.u.query.mtu, 1500);
+    check_true("query: a MAC", mac[0] | mac[1] | mac[2] | mac[5], "all zero");
+
+    tx_ring_pfn = pfn_alloc();
+    uint32_t rx_ring_pfn = pfn_alloc(), pin_pfn = pfn_alloc();
+    tx_pfn = pfn_alloc();
+    for (unsigned i = 0; i < NBUF; i++)
+        rx_pfn[i] = pfn_alloc();
+    memset(scratch_map(SLOT_FRAME, pin_pfn), 0, 4096); /* zeroed: a valid L1 once released */
+    scratch_unmap(SLOT_FRAME);
+    tx = scratch_map(SLOT_TX_RING, tx_ring_pfn);
+    rx = scratch_map(SLOT_RX_RING, rx_ring_pfn);
+    memset(tx, 0, 4096);
+    memset(rx, 0, 4096);
+    tx->hdr.rsp_event = rx->hdr.rsp_event = 1;
+    connect_refusals(pfn_to_mfn(tx_ring_pfn), pfn_to_mfn(rx_ring_pfn));
+    HYPERVISOR_hv_stats(&h0);
+
+    op = (netif_op_t){.cmd = NETIFOP_connect,
+                      .u.connect = {pfn_to_mfn(tx_ring_pfn), pfn_to_mfn(rx_ring_pfn), 0}};
+    check_eq("connect", netif_op(&op), 0);
+    port = op.u.connect.port;
+    check_eq("connect twice refused", netif_op(&op), -XEN_EBUSY);
+    evtchn_op_t close = {.cmd = EVTCHNOP_close, .u.close = {.dom = DOMID_SELF, .port = port}};
+    check_eq("close the device's port refused", HYPERVISOR_event_channel_op(&close), -XEN_EINVAL);
+
+    for (unsigned i = 0; i < NBUF; i++)
+        rx_post(maddr(rx_pfn[i], 0), (uint16_t)i);
+    kick();
+
+    uint8_t *frame = scratch_map(SLOT_FRAME, tx_pfn);
+    unsigned len = build_arp(frame);
+    scratch_unmap(SLOT_FRAME);
+    check_eq("tx: ARP request for 10.0.2.2", tx_one(maddr(tx_pfn, 0), len, 1), (int)len);
+    check_true("rx: ARP reply from 10.0.2.2", wait_for(&got_arp), "none in 3 s");
+    check_true("an event on the port", evtchn_is_pending(port), "not pending");
+    evtchn_clear(port);
+    frame = scratch_map(SLOT_FRAME, tx_pfn);
+    len = build_echo(frame);
+    scratch_unmap(SLOT_FRAME);
+    check_eq("tx: ICMP echo to 10.0.2.2", tx_one(maddr(tx_pfn, 0), len, 2), (int)len);
+    check_true("rx: ICMP echo reply from 10.0.2.2", wait_for(&got_echo), "none in 3 s");
+
+    bad_requests(pin_pfn);
+
+    net_stats(&ns);
+    printk("netif stats: tx %u packets %u bytes, rx %u packets %u bytes, interrupts %u, events %u, "
+           "bad %u %u %u %u %u %u, posted %u\n",
+           ns.dev.tx_packets, (unsigned)ns.dev.tx_bytes, ns.dev.rx_packets,
+           (unsigned)ns.dev.rx_bytes, ns.dev.interrupts, ns.rx.events + ns.tx.events, ns.bad[0],
+           ns.bad[1], ns.bad[2], ns.bad[3], ns.bad[4], ns.bad[5], ns.rx_posted);
+    check_eq("stats: size", (int)ns.size, sizeof(ns));
+    check_eq("stats: model", (int)ns.model, (int)query_model);
+    check_eq("stats: not-owned refusals", (int)ns.bad[NETIF_BAD_NOT_OWNED], 2);
+    check_eq("stats: wrong-type refusals", (int)ns.bad[NETIF_BAD_TYPE], 3);
+    check_eq("stats: page-crossing refusals", (int)ns.bad[NETIF_BAD_STRADDLE], 2);
+    check_eq("stats: length refusals", (int)ns.bad[NETIF_BAD_LENGTH], 4);
+    check_eq("stats: duplicate refusals", (int)ns.bad[NETIF_BAD_DUPLICATE], 2);
+    check_eq("stats: index refusals", (int)ns.bad[NETIF_BAD_INDEX], 2);
+    check_true("stats: packets both ways", ns.dev.tx_packets >= 3 && ns.dev.rx_packets >= 2,
+               "tx %u rx %u", ns.dev.tx_packets, ns.dev.rx_packets);
+    check_true("stats: interrupts", ns.dev.interrupts > 0, "none");
+    check_eq("stats: buffers posted", (int)ns.rx_posted, NBUF + 1);
+
+    op = (netif_op_t){.cmd = NETIFOP_disconnect};
+    check_eq("disconnect", netif_op(&op), 0);
+    check_eq("disconnect twice refused", netif_op(&op), -XEN_EINVAL);
+    net_stats(&ns);
+    check_eq("stats: nothing posted after disconnect", (int)ns.rx_posted, 0);
+    int prc = mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_PIN_L1_TABLE);
+    check_eq("pin the released buffer's frame as an L1", prc, 0);
+    if (prc == 0)
+        mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_UNPIN_TABLE);
+    HYPERVISOR_hv_stats(&h1);
+    check_eq("no leak: general references", (int)(h1.guest_refs - h0.guest_refs), 0);
+    check_eq("no leak: type references", (int)(h1.guest_type_refs - h0.guest_type_refs), 0);
+    check_eq("no leak: writable frames",
+             (int)(h1.guest_frames_by_type[5] - h0.guest_frames_by_type[5]), 0);
+    scratch_unmap(SLOT_TX_RING);
+    scratch_unmap(SLOT_RX_RING);
+    check_summary("netif");
+}

@@ -1,0 +1,316 @@
+/*
+ * Intel e1000 family: the 82540EM (QEMU's e1000, VirtualBox, VMware) and the 82574L (QEMU's
+ * e1000e), which share the legacy register set and descriptor formats used here. Memory BAR 0
+ * is mapped into the hypervisor's window; one ring of NR_DESC legacy descriptors each way, every
+ * buffer the hypervisor's own (guest frames are copied in and out by the netif backend). The
+ * interrupt handler reads and clears ICR and latches the causes; everything else runs at a safe
+ * point in e1000_service. Interrupts are moderated by ITR; a transmit ring that stops moving
+ * for a second, or a device that reads all ones, is reset and set up again.
+ */
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/frame.h"
+#include "hv/io.h"
+#include "hv/net.h"
+#include "hv/pci.h"
+#include "hv/time.h"
+#include "lib/string.h"
+
+#define INTEL 0x8086
+#define DEV_82540EM 0x100e
+#define DEV_82574L 0x10d3
+
+#define CTRL 0x0000
+#define STATUS 0x0008
+#define ICR 0x00c0
+#define ITR 0x00c4
+#define IMS 0x00d0
+#define IMC 0x00d8
+#define RCTL 0x0100
+#define TCTL 0x0400
+#define TIPG 0x0410
+#define RDBAL 0x2800
+#define RDBAH 0x2804
+#define RDLEN 0x2808
+#define RDH 0x2810
+#define RDT 0x2818
+#define RDTR 0x2820
+#define TDBAL 0x3800
+#define TDBAH 0x3804
+#define TDLEN 0x3808
+#define TDH 0x3810
+#define TDT 0x3818
+#define MPC 0x4010
+#define MTA 0x5200
+#define RAL0 0x5400
+#define RAH0 0x5404
+
+#define CTRL_SLU (1u << 6)
+#define CTRL_RST (1u << 26)
+#define STATUS_LU (1u << 1)
+#define RCTL_EN (1u << 1)
+#define RCTL_BAM (1u << 15)
+#define RCTL_SECRC (1u << 26) /* BSIZE 00: 2048-byte buffers */
+#define TCTL_EN (1u << 1)
+#define TCTL_PSP (1u << 3)
+#define TCTL_CT (0x10u << 4)
+#define TCTL_COLD (0x40u << 12)
+#define ICR_TXDW 0x01
+#define ICR_LSC 0x04
+#define ICR_RXSEQ 0x08
+#define ICR_RXDMT0 0x10
+#define ICR_RXO 0x40
+#define ICR_RXT0 0x80
+#define IMS_USED (ICR_TXDW | ICR_LSC | ICR_RXSEQ | ICR_RXDMT0 | ICR_RXO | ICR_RXT0)
+
+#define RXD_DD 0x01
+#define RXD_EOP 0x02
+#define TXD_EOP 0x01
+#define TXD_IFCS 0x02
+#define TXD_RS 0x08
+#define TXD_DD 0x01
+
+#define NR_DESC 128 /* a multiple of 8; 16-byte descriptors: one page per ring */
+#define BUF_SIZE 2048
+#define ITR_8000_PER_S 488 /* interval in 256 ns units: at most about 8000 interrupts a second */
+#define TX_STALL_NS 1000000000ull
+
+struct rx_desc {
+    uint64_t addr;
+    uint16_t length, csum;
+    uint8_t status, errors;
+    uint16_t special;
+};
+struct tx_desc {
+    uint64_t addr;
+    uint16_t length;
+    uint8_t cso, cmd, status, css;
+    uint16_t special;
+};
+
+struct e1000 {
+    struct net_dev net;
+    struct pci_dev *pci;
+    volatile uint8_t *regs;
+    volatile struct rx_desc *rxd;
+    volatile struct tx_desc *txd;
+    uint32_t rxd_maddr, txd_maddr;
+    uint8_t *rx_buf, *tx_buf;
+    uint32_t rx_buf_maddr, tx_buf_maddr;
+    uint32_t rx_next;          /* next descriptor the device will fill */
+    uint32_t tx_tail, tx_head; /* descriptors [tx_head, tx_tail) are the device's */
+    uint64_t tx_progress_ns;   /* when tx_head last moved (or the ring became busy) */
+    volatile uint32_t icr;     /* causes latched by the interrupt handler */
+};
+
+static struct e1000 nic0;
+
+static uint32_t rd(struct e1000 *e, uint32_t off)
+{
+    return mmio_read32(e->regs, off);
+}
+static void wr(struct e1000 *e, uint32_t off, uint32_t v)
+{
+    mmio_write32(e->regs, off, v);
+}
+
+static void read_mac(struct e1000 *e)
+{
+    uint32_t lo = rd(e, RAL0), hi = rd(e, RAH0);
+    for (unsigned i = 0; i < 4; i++)
+        e->net.mac[i] = (uint8_t)(lo >> (8 * i));
+    e->net.mac[4] = (uint8_t)hi;
+    e->net.mac[5] = (uint8_t)(hi >> 8);
+}
+
+/* Reset and program the device; rings and buffers are (re)initialised, the MAC kept. */
+static void e1000_start(struct e1000 *e)
+{
+    wr(e, IMC, 0xffffffffu);
+    wr(e, CTRL, rd(e, CTRL) | CTRL_RST);
+    arch_delay_ms(1);
+    for (unsigned i = 0; i < 1000 && (rd(e, CTRL) & CTRL_RST); i++)
+        arch_delay_ms(1);
+    wr(e, IMC, 0xffffffffu);
+    (void)rd(e, ICR);
+    wr(e, CTRL, rd(e, CTRL) | CTRL_SLU);
+    if (e->net.mac[0] | e->net.mac[1] | e->net.mac[2] | e->net.mac[3] | e->net.mac[4] |
+        e->net.mac[5]) {
+        const uint8_t *m = e->net.mac;
+        wr(e, RAL0, (uint32_t)m[0] | m[1] << 8 | m[2] << 16 | (uint32_t)m[3] << 24);
+        wr(e, RAH0, (uint32_t)m[4] | m[5] << 8 | 1u << 31);
+    }
+    for (unsigned i = 0; i < 128; i++)
+        wr(e, MTA + 4 * i, 0);
+
+    memset((void *)e->rxd, 0, 4096);
+    for (unsigned i = 0; i < NR_DESC; i++)
+        e->rxd[i].addr = e->rx_buf_maddr + i * BUF_SIZE;
+    wr(e, RDBAL, e->rxd_maddr);
+    wr(e, RDBAH, 0);
+    wr(e, RDLEN, NR_DESC * sizeof(struct rx_desc));
+    wr(e, RDH, 0);
+    wr(e, RDT, NR_DESC - 1);
+    wr(e, RDTR, 0);
+    e->rx_next = 0;
+    wr(e, RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
+
+    memset((void *)e->txd, 0, 4096);
+    wr(e, TDBAL, e->txd_maddr);
+    wr(e, TDBAH, 0);
+    wr(e, TDLEN, NR_DESC * sizeof(struct tx_desc));
+    wr(e, TDH, 0);
+    wr(e, TDT, 0);
+    e->tx_head = e->tx_tail = 0;
+    wr(e, TIPG, 10 | 8 << 10 | 6 << 20);
+    wr(e, TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
+
+    wr(e, ITR, ITR_8000_PER_S);
+    wr(e, IMS, IMS_USED);
+    e->net.link_up = (rd(e, STATUS) & STATUS_LU) != 0;
+}
+
+static int e1000_irq(void *ctx)
+{
+    struct e1000 *e = ctx;
+    uint32_t icr = rd(e, ICR);
+    if (icr == 0 || icr == 0xffffffffu)
+        return 0;
+    wr(e, ICR, icr); /* the 82574 clears by writing ones; the 82540 already cleared on read */
+    e->icr |= icr;
+    e->net.stats.interrupts++;
+    net_irq_latch(&e->net);
+    return 1;
+}
+
+static void tx_reclaim(struct e1000 *e)
+{
+    while (e->tx_head != e->tx_tail && (e->txd[e->tx_head].status & TXD_DD)) {
+        e->tx_head = (e->tx_head + 1) % NR_DESC;
+        e->tx_progress_ns = arch_now_ns();
+    }
+}
+
+static int e1000_tx(struct net_dev *n, const void *frame, uint32_t len)
+{
+    struct e1000 *e = n->priv;
+    if (!n->link_up)
+        return -XEN_EIO;
+    uint32_t next = (e->tx_tail + 1) % NR_DESC;
+    if (next == e->tx_head)
+        tx_reclaim(e);
+    if (next == e->tx_head) {
+        if (arch_now_ns() - e->tx_progress_ns > TX_STALL_NS)
+            net_irq_latch(n); /* let the service see the stall and reset */
+        return -XEN_EAGAIN;
+    }
+    if (e->tx_head == e->tx_tail)
+        e->tx_progress_ns = arch_now_ns();
+    uint32_t i = e->tx_tail;
+    memcpy(e->tx_buf + i * BUF_SIZE, frame, len);
+    e->txd[i].addr = e->tx_buf_maddr + i * BUF_SIZE;
+    e->txd[i].length = (uint16_t)len;
+    e->txd[i].cmd = TXD_EOP | TXD_IFCS | TXD_RS;
+    e->txd[i].status = 0;
+    e->tx_tail = next;
+    dma_wmb();
+    wr(e, TDT, e->tx_tail);
+    return 0;
+}
+
+static void rx_service(struct e1000 *e)
+{
+    uint32_t given = 0;
+    for (;;) {
+        volatile struct rx_desc *d = &e->rxd[e->rx_next];
+        if (!(d->status & RXD_DD))
+            break;
+        dma_rmb();
+        if ((d->status & RXD_EOP) && !d->errors && d->length >= 14 && d->length <= BUF_SIZE) {
+            if (!net_rx_deliver(&e->net, e->rx_buf + e->rx_next * BUF_SIZE, d->length))
+                break; /* no guest buffer: the frame waits in the ring */
+        } else {
+            e->net.stats.rx_errors++;
+        }
+        d->status = 0;
+        given = e->rx_next;
+        e->rx_next = (e->rx_next + 1) % NR_DESC;
+        dma_wmb();
+        wr(e, RDT, given);
+    }
+}
+
+static void e1000_service(struct net_dev *n)
+{
+    struct e1000 *e = n->priv;
+    uint32_t icr = e->icr;
+    e->icr = 0;
+    int gone = rd(e, STATUS) == 0xffffffffu;
+    tx_reclaim(e);
+    int stalled = e->tx_head != e->tx_tail && arch_now_ns() - e->tx_progress_ns > TX_STALL_NS;
+    if (gone || stalled) {
+        printk("(hv) %s: %s: resetting\n", n->name,
+               gone ? "device reads all ones" : "transmit ring stalled for a second");
+        n->stats.resets++;
+        n->stats.tx_drops += (e->tx_tail - e->tx_head) % NR_DESC;
+        e1000_start(e);
+        return;
+    }
+    if (icr & ICR_RXO)
+        n->stats.rx_drops += rd(e, MPC);
+    if (icr & ICR_LSC) {
+        uint8_t up = (rd(e, STATUS) & STATUS_LU) != 0;
+        if (up != n->link_up) {
+            n->link_up = up;
+            net_link_changed(n);
+        }
+    }
+    rx_service(e);
+}
+
+static const struct net_ops e1000_ops = {e1000_tx, e1000_service};
+
+int e1000_probe(struct pci_dev *p)
+{
+    struct e1000 *e = &nic0;
+    if (p->vendor != INTEL || (p->device != DEV_82540EM && p->device != DEV_82574L) || e->pci)
+        return 0;
+    int is_e = p->device == DEV_82574L;
+    const char *name = is_e ? "e1000e" : "e1000";
+    if (p->bar[0].io || p->bar[0].size < 0x20000 || p->irq > 15) {
+        printk("(hv) %s: no register BAR or no interrupt line; not used\n", name);
+        return 0;
+    }
+    uint32_t ring_mfn = frame_alloc_hv_contig(2);
+    uint32_t rx_mfn = frame_alloc_hv_contig(NR_DESC * BUF_SIZE / 4096);
+    uint32_t tx_mfn = frame_alloc_hv_contig(NR_DESC * BUF_SIZE / 4096);
+    e->regs = arch_map_mmio(p->bar[0].base, 0x20000);
+    if (!ring_mfn || !rx_mfn || !tx_mfn || !e->regs) {
+        printk("(hv) %s: no memory for rings or no room to map registers; not used\n", name);
+        return 0;
+    }
+    e->pci = p;
+    e->rxd = arch_directmap(ring_mfn);
+    e->txd = arch_directmap(ring_mfn + 1);
+    e->rxd_maddr = ring_mfn << 12;
+    e->txd_maddr = (ring_mfn + 1) << 12;
+    e->rx_buf = arch_directmap(rx_mfn);
+    e->tx_buf = arch_directmap(tx_mfn);
+    e->rx_buf_maddr = rx_mfn << 12;
+    e->tx_buf_maddr = tx_mfn << 12;
+    e->net = (struct net_dev){.ops = &e1000_ops,
+                              .priv = e,
+                              .name = name,
+                              .model = is_e ? NETIF_MODEL_E1000E : NETIF_MODEL_E1000};
+    pci_enable(p);
+    read_mac(e); /* the firmware's (from the EEPROM) before the reset; kept across resets */
+    e1000_start(e);
+    if (arch_irq_attach(p->irq, e1000_irq, e)) {
+        printk("(hv) %s: cannot attach to irq %u\n", name, p->irq);
+        wr(e, IMC, 0xffffffffu);
+        e->pci = 0;
+        return 0;
+    }
+    net_register(&e->net);
+    return 1;
+}

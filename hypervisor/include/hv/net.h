@@ -1,0 +1,67 @@
+/*
+ * The network device interface between the NIC drivers (hypervisor/drivers/) and the netif
+ * backend (core/netif.c). A driver owns its device's DMA memory (the hypervisor's own frames;
+ * no guest frame is ever given to a device). Its interrupt handler only acknowledges the device
+ * and latches work (net_irq_latch); the work itself runs at a safe point in net_poll, never
+ * inside an interrupt, because interrupt windows are open in the middle of page-table
+ * validation and the frame scan of hv_op, where frame types and counts must not change.
+ */
+#ifndef HV_NET_H
+#define HV_NET_H
+
+#include <stdint.h>
+#include <public/netif.h>
+#include <public/xen.h>
+
+struct net_dev;
+
+struct net_ops {
+    /* Queue one frame (copied into the driver's own buffer): 0, or -XEN_EAGAIN when the
+     * device's transmit ring is full, -XEN_EIO when the link is down or the device failed. */
+    int (*tx)(struct net_dev *n, const void *frame, uint32_t len);
+    /* Safe-point work: reclaim sent buffers, hand received frames to net_rx_deliver (stop
+     * when it returns 0: no guest buffer, the frame stays with the device), follow the link,
+     * recover from a device error. */
+    void (*service)(struct net_dev *n);
+};
+
+struct net_dev {
+    const struct net_ops *ops;
+    void *priv;
+    const char *name; /* "virtio-net", "e1000", "e1000e" */
+    uint32_t model;   /* NETIF_MODEL_* */
+    uint8_t mac[6];
+    uint8_t link_up;
+    volatile uint32_t work; /* latched by the interrupt handler, taken by net_poll */
+    netif_dev_stats_t stats;
+};
+
+/* A driver registers its device once it is reset and running (the first becomes device 0). */
+void net_register(struct net_dev *n);
+struct net_dev *net_device(unsigned i);
+
+extern volatile uint32_t net_work_pending;
+/* From an interrupt handler: remember that n has work; no other state is touched. */
+static inline void net_irq_latch(struct net_dev *n)
+{
+    n->work = 1;
+    net_work_pending = 1;
+}
+
+/* At a safe point (return to the guest, the idle loop, a netif kick): service every device
+ * with work latched. Cheap when there is none. */
+void net_poll(void);
+
+/* Called by a driver's service for each frame received: 1 = taken (copied to the guest, or
+ * dropped because no guest is connected), 0 = no guest buffer now, keep it and stop. */
+int net_rx_deliver(struct net_dev *n, const void *frame, uint32_t len);
+/* Called by a driver when the link state changed. */
+void net_link_changed(struct net_dev *n);
+
+/* Drivers' probe entry points (drivers/net_probe.c walks the PCI devices through them). */
+struct pci_dev;
+int virtio_net_probe(struct pci_dev *p);
+int e1000_probe(struct pci_dev *p);
+void net_init(void);
+
+#endif
