@@ -12,7 +12,7 @@ GUEST_ASFLAGS := $(KASFLAGS) -Iguest/include -Ihypervisor/include
 # files are named here, not found, because they do not exist before the fetch.
 LWIP_DIR := $(BUILD)/debian/lwip
 LWIP_STAMP := $(LWIP_DIR)/.debian-version
-LWIP_FILES := core/def core/inet_chksum core/init core/ip core/mem core/memp core/netif core/pbuf \
+LWIP_FILES := core/def core/dns core/inet_chksum core/init core/ip core/mem core/memp core/netif core/pbuf \
 	core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp \
 	core/ipv4/dhcp core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr \
 	core/ipv4/ip4_frag core/ipv6/ethip6 core/ipv6/icmp6 core/ipv6/inet6 core/ipv6/ip6 \

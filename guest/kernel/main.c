@@ -177,6 +177,8 @@ static void parse_option(struct options *o, const char *w)
         printk("framecheck=off: ring-3 frames are not checked before their iret\n");
         return;
     }
+    if (net_option(w))
+        return;
     printk("unknown option '%s'\n", w);
 }
 

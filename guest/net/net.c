@@ -17,6 +17,9 @@
 #include <lwip/netif.h>
 #include <lwip/timeouts.h>
 #include <net/net.h>
+#include "netfront.h"
+
+void netconf_start(void); /* netconf.c */
 
 int net_ready;
 static struct waitq net_wq;
@@ -57,6 +60,7 @@ static void net_thread(void *arg)
         uint32_t ms;
         uint8_t old;
 
+        netfront_poll();
         net_pump();
         sys_check_timeouts();
         net_pump();
@@ -74,6 +78,8 @@ static void net_thread(void *arg)
 void net_init(void)
 {
     lwip_init();
+    netfront_init();
+    netconf_start();
     if (!task_spawn("net", net_thread, 0)) {
         printk("net: no task slot for the network thread: networking is off\n");
         return;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 void net_init(void);
+/* A guest command-line word for the network (ip=, gw=, dns=, dhcp=off): 1 if it was one. */
+int net_option(const char *w);
 void net_pump(void);
 void net_kick(void);
 extern int net_ready; /* net_init has run */

@@ -51,7 +51,8 @@
 #define LWIP_RAW 0
 #define LWIP_DHCP 1
 #define DHCP_DOES_ARP_CHECK 0
-#define LWIP_DNS 0
+#define LWIP_DNS 1 /* only to keep the DNS server DHCP offers (dns_getserver) */
+#define DNS_MAX_SERVERS 2
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define LWIP_IGMP 0
@@ -100,5 +101,6 @@
 #define MEM_STATS 1
 #define LWIP_DEBUG 0
 #define LWIP_PERF 0
+#define MIB2_STATS 1 /* per-interface counters for /proc/net/dev */
 
 #endif
