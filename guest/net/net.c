@@ -10,6 +10,7 @@
  */
 #include <guest/console.h>
 #include <guest/events.h>
+#include <guest/kmem.h>
 #include <guest/sched.h>
 #include <guest/time.h>
 #include <guest/wait.h>
@@ -75,8 +76,18 @@ static void net_thread(void *arg)
     }
 }
 
+void *lwip_heap;
+
 void net_init(void)
 {
+    /* lwIP's heap: MEM_SIZE and its bookkeeping, in one run of contiguous pages. */
+    unsigned pages = (MEM_SIZE + 2 * PAGE_SIZE) / PAGE_SIZE;
+
+    lwip_heap = pages_alloc(pages);
+    if (!lwip_heap) {
+        printk("net: no %u contiguous pages for lwIP's heap: networking is off\n", pages);
+        return;
+    }
     lwip_init();
     netfront_init();
     netconf_start();

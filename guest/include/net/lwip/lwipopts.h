@@ -24,9 +24,13 @@
 
 /* Memory: pools for the fixed-size objects, a static heap for PBUF_RAM payloads. */
 #define MEM_LIBC_MALLOC 0
-#define MEMP_MEM_MALLOC 0
+#define MEMP_MEM_MALLOC 1 /* the pools come from the heap: nothing of lwIP's memory is static */
 #define MEM_ALIGNMENT 4
-#define MEM_SIZE (4 * 1024 * 1024)
+#define MEM_SIZE (6 * 1024 * 1024)
+/* The heap is allocated at boot (net.c), not a static array: a kernel image several MB larger
+ * moves the boot layout (one more bootstrap L1), which the MMU self-tests' accounting trips on. */
+extern void *lwip_heap;
+#define LWIP_RAM_HEAP_POINTER lwip_heap
 #define MEMP_NUM_PBUF 512
 #define MEMP_NUM_RAW_PCB 4
 #define MEMP_NUM_UDP_PCB 64
