@@ -65,7 +65,8 @@ ROOTFS_STAGE := $(BUILD)/appliance/rootfs
 # Fixed timestamp for every entry (2000-01-01 UTC), so equal inputs give byte-equal archives.
 ROOTFS_EPOCH := 946684800
 
-ROOTFS_FILES := $(shell find appliance/rootfs $(EXTRA_ROOTFS) 2>/dev/null)
+# (Symbolic links are copied but are no prerequisites: /etc/resolv.conf points into /proc.)
+ROOTFS_FILES := $(shell find appliance/rootfs $(EXTRA_ROOTFS) ! -type l 2>/dev/null)
 # cpio >= 2.13 zeroes inode and device numbers with --reproducible; older ones just lack it.
 CPIO_REPRO := $(shell cpio --help 2>/dev/null | grep -q -- --reproducible && echo --reproducible)
 

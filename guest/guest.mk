@@ -18,10 +18,11 @@ GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtab
 	sys_mm.c uaccess.c vm.c vm_fault.c)
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
 	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c ramfs.c select.c sys_dir.c sys_fd.c \
-	sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c tmpfs.c \
-	tty.c)
+	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
+	tmpfs.c tty.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
-GUEST_NET_SRCS :=
+GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c netconf.c netfront.c \
+	sockaddr.c socket.c sockopt.c sys_socket.c tcp_sock.c udp_sock.c)
 SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
@@ -53,6 +54,19 @@ $(BUILD)/guest/selftest/%.o: GUEST_ASFLAGS += -Iguest/selftest/include
 $(eval $(call FLAGS_RULE,guest-link,SELFTEST=$(SELFTEST)))
 $(eval $(call KERNEL_RULES,guest,$$(GUEST_CFLAGS),$$(GUEST_ASFLAGS)))
 
+# lwIP 2.1.3 (guest/net/, docs/network.md): Debian's `lwip` source package, fetched once into
+# $(BUILD)/debian/lwip by image/debian-src.sh (a private deb-src list; nothing installed, nothing
+# committed) and compiled into the guest kernel with our options (guest/include/net/lwip/). Its
+# files are named here, not found, because they do not exist before the fetch.
+LWIP_DIR := $(BUILD)/debian/lwip
+LWIP_STAMP := $(LWIP_DIR)/.debian-version
+LWIP_FILES := core/def core/dns core/inet_chksum core/init core/ip core/mem core/memp core/netif core/pbuf \
+	core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp \
+	core/ipv4/dhcp core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr \
+	core/ipv4/ip4_frag core/ipv6/ethip6 core/ipv6/icmp6 core/ipv6/inet6 core/ipv6/ip6 \
+	core/ipv6/ip6_addr core/ipv6/ip6_frag core/ipv6/mld6 core/ipv6/nd6 netif/ethernet
+LWIP_OBJS := $(LWIP_FILES:%=$(BUILD)/lwip/%.o)
+
 # <asm-offsets.h>: the constants and structure offsets the assembly uses, generated from their C
 # definitions (guest/arch/x86/asm-offsets.c); every .S object waits for it.
 GUEST_ASM_OFFSETS := $(BUILD)/guest/gen/asm-offsets.h
@@ -66,10 +80,30 @@ $(GUEST_ASM_OFFSETS): $(GUEST_ASM_OFFSETS_SRC) $(call flags_file,kernel)
 	$(Q)mv $@.tmp $@
 $(patsubst %,$(BUILD)/%.o,$(basename $(filter %.S,$(GUEST_SRCS)))): $(GUEST_ASM_OFFSETS)
 
-$(GUEST_ELF): $(GUEST_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel) \
+$(GUEST_ELF): $(GUEST_OBJS) $(LWIP_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel) \
 		$(call flags_file,guest-link)
 	@mkdir -p $(@D)
-	$(call KSYMS_LINK,$(GUEST_LDS),$(GUEST_OBJS) $(KLIB),_text,_etext)
+	$(call KSYMS_LINK,$(GUEST_LDS),$(GUEST_OBJS) $(LWIP_OBJS) $(KLIB),_text,_etext)
 
 .PHONY: guest
 guest: $(GUEST_ELF)
+
+LWIP_INCLUDES := -Iguest/include/net/lwip -I$(LWIP_DIR)/src/include
+# lwIP's own code, not ours: warnings stay on but do not stop the build.
+LWIP_CFLAGS := $(filter-out -Werror,$(KCFLAGS)) -Wno-unused-parameter -Wno-sign-compare \
+	-Iguest/include -Ihypervisor/include $(LWIP_INCLUDES)
+$(LWIP_STAMP):
+	@$(if $(Q),echo "  FETCH   lwip (Debian source package)")
+	$(Q)BUILD=$(BUILD) bash image/debian-src.sh lwip $(LWIP_DIR)
+# The fetched sources are kept (not intermediate files make would delete after a build).
+.PRECIOUS: $(LWIP_DIR)/src/%.c
+$(LWIP_DIR)/src/%.c: $(LWIP_STAMP)
+	@test -f $@
+$(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) $(wildcard guest/include/net/lwip/*.h \
+		guest/include/net/lwip/arch/*.h) $(call flags_file,kernel)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      lwip/$*.c")
+	$(Q)$(KCC) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
+# Our code that includes lwIP's headers (compiled by KERNEL_RULES above) waits for the fetch.
+$(BUILD)/guest/net/%.o: GUEST_CFLAGS += $(LWIP_INCLUDES)
+$(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_NET_SRCS))): | $(LWIP_STAMP)

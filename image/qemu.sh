@@ -15,7 +15,8 @@
 # them). On a terminal (no --serial-file) a last line explains a nonzero status.
 # --gdb stops the CPU at once and waits for gdb on 127.0.0.1:GDB_PORT (1234) only.
 # Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80),
-# GDB_PORT (1234), NIC (virtio-net-pci: the card's model, or e1000 or e1000e).
+# GDB_PORT (1234), NIC (virtio-net-pci: the card's model, or e1000 or e1000e), NET_FWDS (more
+# forwards from 127.0.0.1, e.g. tcp:127.0.0.1:20007-:7,udp:127.0.0.1:20007-:7).
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -146,8 +147,17 @@ user)
             "pick another with HTTP_PORT=, e.g. make run HTTP_PORT=8081" >&2
         exit 2
     fi
+    # NET_FWDS: more forwards, comma-separated, each tcp: or udp: from 127.0.0.1 (the tests).
+    fwds=""
+    if [ -n "${NET_FWDS:-}" ]; then
+        IFS=, read -ra extra <<<"$NET_FWDS"
+        for f in "${extra[@]}"; do
+            [[ $f =~ ^(tcp|udp):127\.0\.0\.1:[0-9]+-:[0-9]+$ ]] || usage "NET_FWDS: '$f' is not tcp|udp:127.0.0.1:PORT-:PORT"
+            fwds+=",hostfwd=$f"
+        done
+    fi
     # shellcheck disable=SC2054
-    args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$http_port-:80"
+    args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$http_port-:80$fwds"
         -device "$nic,netdev=net0")
     ;;
 none) args+=(-nic none) ;;

@@ -184,6 +184,10 @@ if [ "$units" = 1 ]; then
     # The appliance's web server, natively on this host (tests/http/native.sh).
     run_multi "httpd-native" bash tests/http/native.sh
     run_multi "init-native" bash tests/init/native.sh
+    # The network end to end, per card model, through QEMU's forwards (tests/net/e2e.sh).
+    for nic in virtio-net-pci e1000 e1000e; do
+        run_multi "net-e2e $nic" bash tests/net/e2e.sh "$nic"
+    done
     # make images: the qcow2, the OVA and the libvirt definition boot (tests/images/check.sh).
     run_multi "images" bash tests/images/check.sh
 fi

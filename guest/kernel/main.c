@@ -18,6 +18,7 @@
 #include <guest/mmu.h>
 #include <guest/sched.h>
 #include <guest/selftest_table.h>
+#include <net/net.h>
 #include <guest/time.h>
 #include <guest/traps.h>
 #include <guest/user_frame.h>
@@ -143,6 +144,8 @@ static void parse_option(struct options *o, const char *w)
         printk("framecheck=off: ring-3 frames are not checked before their iret\n");
         return;
     }
+    if (net_option(w))
+        return;
     printk("unknown option '%s'\n", w);
 }
 
@@ -203,6 +206,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
     fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
+    net_init();
     procs_running = 1;
     if (o->bug_test) { /* what a kernel bug reports: registers and a named backtrace */
         printk("bug=test: writing to address 0 in ring 1\n");

@@ -2,7 +2,8 @@
 # Usage: native-run.sh ROOTFS SECONDS PROGRAM [ARG...]
 # Runs PROGRAM (a path inside ROOTFS, e.g. /tests/t_fork) natively on the host the way the appliance
 # runs init: in a private copy of ROOTFS as its root (read-only), with a writable empty /tmp,
-# /dev/null, /dev/zero and /proc, as pid 1 of new mount and pid namespaces, cwd /, environment exactly
+# /dev/null, /dev/zero and /proc, as pid 1 of new mount, pid and network namespaces (only lo, up: no
+# socket meets the host), cwd /, environment exactly
 # HOME=/ PATH=/sbin:/bin TERM=linux, stdin /dev/null, stdout and stderr inherited, no other fds.
 # SIGKILL on timeout, to unshare alone (it ignores SIGTERM): its death (--kill-child) takes the
 # whole pid namespace along.
@@ -47,6 +48,7 @@ mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/tmp" || fail "tmpfs on /tmp fa
 mount --bind /dev/null "$root/dev/null" || fail "bind of /dev/null failed"
 mount --bind /dev/zero "$root/dev/zero" || fail "bind of /dev/zero failed"
 mount -t proc -o ro,nosuid,nodev,noexec proc "$root/proc" || fail "mount of /proc failed"
+ip link set lo up 2>/dev/null || fail "cannot bring up lo in the private network namespace"
 ulimit -c 0
 for f in /proc/self/fd/*; do
     fd=${f##*/}
@@ -61,7 +63,7 @@ chroot_bin=$(command -v chroot) || sandbox_fail "no chroot command"
 command -v unshare >/dev/null || sandbox_fail "no unshare command"
 
 status=0 start=$SECONDS
-timeout --foreground -s KILL "$seconds" unshare "${userns[@]}" --mount --pid --fork --kill-child \
+timeout --foreground -s KILL "$seconds" unshare "${userns[@]}" --mount --pid --net --fork --kill-child \
     bash -c "$inner" native-run "$root" "$chroot_bin" "$@" </dev/null || status=$?
 # timeout reports a SIGKILL it sent as 137, not 124.
 if [ "$status" -eq 137 ] && [ $((SECONDS - start)) -ge "$seconds" ]; then status=124; fi

@@ -116,6 +116,13 @@ $(BUILD)/tests/tools/httphostile: tests/tools/httphostile.c $(call flags_file,ho
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
 
+# netclient: the host's client in the end-to-end network tests (tests/net/e2e.sh).
+TEST_TOOLS += $(BUILD)/tests/tools/netclient
+$(BUILD)/tests/tools/netclient: tests/tools/netclient.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
+
 # httpd built for the host with the sanitizers: the hostile requests run against it too (the
 # appliance's own binary, static i386, runs natively as well; tests/http/native.sh).
 TEST_TOOLS += $(BUILD)/tests/tools/httpd-asan

@@ -143,6 +143,27 @@ long sys_clock_nanosleep(u32 clk, u32 flags, u32 req32, u32 rem32);
 long sys_clock_nanosleep_time64(u32 clk, u32 flags, u32 req64, u32 rem64);
 long sys_times(u32 tms);
 
+/* ---- sockets (guest/net/) ---- */
+long sys_socketcall(u32 call, u32 args);
+long sys_socket(u32 family, u32 type, u32 protocol);
+long sys_socketpair(u32 family, u32 type, u32 protocol, u32 sv);
+long sys_bind(u32 fd, u32 addr, u32 len);
+long sys_connect(u32 fd, u32 addr, u32 len);
+long sys_listen(u32 fd, u32 backlog);
+long sys_accept(u32 fd, u32 addr, u32 len);
+long sys_accept4(u32 fd, u32 addr, u32 len, u32 flags);
+long sys_getsockname(u32 fd, u32 addr, u32 len);
+long sys_getpeername(u32 fd, u32 addr, u32 len);
+long sys_send(u32 fd, u32 buf, u32 len, u32 flags);
+long sys_recv(u32 fd, u32 buf, u32 len, u32 flags);
+long sys_sendto(u32 fd, u32 buf, u32 len, u32 flags, u32 addr, u32 alen);
+long sys_recvfrom(u32 fd, u32 buf, u32 len, u32 flags, u32 addr, u32 alen);
+long sys_sendmsg(u32 fd, u32 msg, u32 flags);
+long sys_recvmsg(u32 fd, u32 msg, u32 flags);
+long sys_shutdown(u32 fd, u32 how);
+long sys_setsockopt(u32 fd, u32 level, u32 name, u32 val, u32 len);
+long sys_getsockopt(u32 fd, u32 level, u32 name, u32 val, u32 len);
+
 /* The user register frame of the current system call (at the top of the kernel stack). */
 struct trap_frame *syscall_frame(void);
 

@@ -65,4 +65,9 @@ void file_put(struct file *f);
 struct file *fd_get(uint32_t fd);
 int fd_install(struct file *f, uint32_t min, int cloexec);
 
+/* A socket's file (kernel/fs/sockfs.c): a new anonymous S_IFSOCK inode, O_RDWR plus flags,
+ * priv set; NULL and *err when memory is out. file_is_socket: f is one made with ops. */
+struct file *file_open_socket(const struct file_ops *ops, uint32_t flags, void *priv, long *err);
+int file_is_socket(const struct file *f, const struct file_ops *ops);
+
 #endif

@@ -1,0 +1,100 @@
+/* netbulk: a bulk-transfer source and sink for tests and benchmarks. Plain POSIX: the same
+ * source runs natively and in the appliance.
+ *
+ *   netbulk source PORT BYTES   every connection gets BYTES of the pattern, then the close
+ *   netbulk sink PORT           every connection is read to its end; "[netbulk] N bytes" logged
+ *
+ * The pattern (byte i = (i * 7 + (i >> 10)) mod 256) is what tests/tools/netclient generates
+ * too, so a client can check what arrives by its SHA-256. Connections are served one at a time,
+ * each by a child process, so several may run at once. */
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static unsigned char pattern_at(unsigned long long i)
+{
+    return (unsigned char)(i * 7 + (i >> 10));
+}
+
+static int source(int fd, unsigned long long bytes)
+{
+    static unsigned char buf[65536];
+    unsigned long long off = 0;
+
+    while (off < bytes) {
+        size_t n = bytes - off < sizeof buf ? (size_t)(bytes - off) : sizeof buf;
+
+        for (size_t i = 0; i < n; i++)
+            buf[i] = pattern_at(off + i);
+        for (size_t done = 0; done < n;) {
+            ssize_t w = write(fd, buf + done, n - done);
+
+            if (w <= 0)
+                return 1;
+            done += (size_t)w;
+        }
+        off += n;
+    }
+    return 0;
+}
+
+static int sink(int fd)
+{
+    static char buf[65536];
+    unsigned long long total = 0;
+    ssize_t r;
+
+    while ((r = read(fd, buf, sizeof buf)) > 0)
+        total += (unsigned long long)r;
+    printf("[netbulk] %llu bytes\n", total);
+    return r < 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_in a;
+    int one = 1, l;
+
+    if (argc < 3 || (strcmp(argv[1], "source") == 0 && argc < 4)) {
+        fprintf(stderr, "usage: netbulk source PORT BYTES | netbulk sink PORT\n");
+        return 2;
+    }
+    int is_source = strcmp(argv[1], "source") == 0;
+    unsigned long long bytes = is_source ? strtoull(argv[3], NULL, 0) : 0;
+
+    signal(SIGPIPE, SIG_IGN);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)atoi(argv[2]));
+    l = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 16)) {
+        perror("netbulk: listen");
+        return 1;
+    }
+    printf("[netbulk] %s on port %s\n", argv[1], argv[2]);
+    fflush(stdout);
+    for (;;) {
+        int c = accept(l, NULL, NULL);
+
+        while (waitpid(-1, NULL, WNOHANG) > 0) /* the children done so far */
+            ;
+        if (c < 0)
+            continue;
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(l);
+            int rc = is_source ? source(c, bytes) : sink(c);
+
+            fflush(stdout);
+            _exit(rc);
+        }
+        close(c);
+    }
+}

@@ -1,0 +1,21 @@
+/*
+ * The guest's TCP/IP stack (guest/net/): lwIP 2.1.3 with the raw API, run only in task context.
+ *
+ * net_init starts lwIP (the loopback interface, 127.0.0.1 and ::1) and the "net" kernel thread,
+ * which runs lwIP's timeouts and the loopback queue. Code that calls into lwIP calls net_pump
+ * afterwards, so that loopback traffic it queued is delivered before it returns or sleeps, and
+ * net_kick when lwIP's next timeout may have moved earlier.
+ */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include <stdint.h>
+
+void net_init(void);
+/* A guest command-line word for the network (ip=, gw=, dns=, dhcp=off): 1 if it was one. */
+int net_option(const char *w);
+void net_pump(void);
+void net_kick(void);
+extern int net_ready; /* net_init has run */
+
+#endif

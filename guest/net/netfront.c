@@ -1,0 +1,307 @@
+/*
+ * The paravirtual network card (netfront): the guest's end of the hypervisor's netif rings
+ * (ABI §13, public/netif.h), as an lwIP interface "eth0".
+ *
+ * Receive: every one of the 256 receive slots keeps a 2 KB buffer posted (two per page, so each
+ * lies within its page as the hypervisor demands). The port's upcall only wakes the net thread;
+ * the thread takes each response, copies the frame into a pool pbuf for lwIP
+ * (ethernet_input), and posts the same buffer again. Posting is published once per batch, and
+ * the hypervisor is kicked only when it asked (req_event); likewise we ask for the next event
+ * (rsp_event) only after draining the ring, and look once more afterwards.
+ *
+ * Transmit: lwIP's linkoutput copies the frame's pbuf chain into one of 256 transmit buffers
+ * (the slot's own, id = slot) and publishes the request; responses free the slots. When every
+ * slot is in flight the frame is dropped (ERR_MEM) and TCP retransmits it, as on a full NIC.
+ *
+ * Link changes arrive as events with no ring work; the thread then asks NETIFOP_query.
+ */
+#include <guest/console.h>
+#include <guest/events.h>
+#include <guest/hypercall.h>
+#include <guest/kmem.h>
+#include <guest/physmap.h>
+#include <lib/string.h>
+#include <lwip/dhcp.h>
+#include <lwip/etharp.h>
+#include <lwip/ethip6.h>
+#include <lwip/netif.h>
+#include <lwip/pbuf.h>
+#include <net/net.h>
+#include <netif/ethernet.h>
+#include <public/netif.h>
+#include "netfront.h"
+
+#define BUF_SIZE 2048u
+
+static struct netfront {
+    netif_tx_ring_t *tx;
+    netif_rx_ring_t *rx;
+    uint32_t port;
+    uint32_t tx_rsp_cons, rx_rsp_cons;
+    char *rx_buf[NETIF_RING_SIZE], *tx_buf[NETIF_RING_SIZE];
+    uint32_t tx_free; /* slots not in flight: req_prod - tx_rsp_cons <= 256 */
+    uint32_t model, link;
+    volatile int pending; /* the port fired */
+    struct netif nif;
+    struct netfront_stats st;
+} nf;
+
+int netfront_present;
+
+static int netif_op(netif_op_t *op)
+{
+    return hypercall1(__HYPERVISOR_netif_op, (uint32_t)op);
+}
+
+static uint32_t maddr(const void *va)
+{
+    return pfn_to_mfn(virt_to_pfn(va)) << 12 | ((uint32_t)va & 0xfff);
+}
+
+const char *netfront_model_name(void)
+{
+    return nf.model == NETIF_MODEL_VIRTIO_NET ? "virtio-net"
+           : nf.model == NETIF_MODEL_E1000    ? "e1000"
+           : nf.model == NETIF_MODEL_E1000E   ? "e1000e"
+                                              : "none";
+}
+
+const struct netfront_stats *netfront_stats(void)
+{
+    return &nf.st;
+}
+
+struct netif *netfront_netif(void)
+{
+    return netfront_present ? &nf.nif : NULL;
+}
+
+static void on_port(uint32_t port, struct event_frame *f, void *arg)
+{
+    (void)port;
+    (void)f;
+    (void)arg;
+    nf.pending = 1;
+    nf.st.events++;
+    net_kick();
+}
+
+/* Publish requests up to new_prod on a ring; kick if the hypervisor asked for it. */
+static void publish(netif_ring_header_t *h, uint32_t new_prod)
+{
+    uint32_t old = h->req_prod;
+
+    __atomic_store_n(&h->req_prod, new_prod, __ATOMIC_SEQ_CST);
+    if ((uint32_t)(new_prod - __atomic_load_n(&h->req_event, __ATOMIC_SEQ_CST)) <
+        (uint32_t)(new_prod - old)) {
+        evtchn_send(nf.port);
+        nf.st.kicks++;
+    }
+}
+
+static void rx_post(uint32_t *prod, uint16_t id)
+{
+    nf.rx->ring[*prod % NETIF_RING_SIZE].req = (netif_rx_request_t){maddr(nf.rx_buf[id]), id, 0};
+    (*prod)++;
+}
+
+/* Take the receive responses; 1 if there were any. */
+static int rx_poll(void)
+{
+    uint32_t prod = nf.rx->hdr.req_prod, got = 0;
+
+    for (;;) {
+        uint32_t rp = __atomic_load_n(&nf.rx->hdr.rsp_prod, __ATOMIC_SEQ_CST);
+
+        while (nf.rx_rsp_cons != rp) {
+            netif_response_t r = nf.rx->ring[nf.rx_rsp_cons++ % NETIF_RING_SIZE].rsp;
+            struct pbuf *p;
+
+            got++;
+            if (r.id >= NETIF_RING_SIZE)
+                continue; /* not ours: the hypervisor would not; never repost a stranger */
+            if (r.status <= 0 || (uint32_t)r.status > NETIF_RX_BUFFER_SIZE) {
+                nf.st.rx_errors++;
+            } else if (!(p = pbuf_alloc(PBUF_RAW, (u16_t)r.status, PBUF_POOL))) {
+                nf.st.rx_drops++;
+            } else {
+                pbuf_take(p, nf.rx_buf[r.id], (u16_t)r.status);
+                nf.st.rx_packets++;
+                nf.st.rx_bytes += (uint32_t)r.status;
+                if (nf.nif.input(p, &nf.nif) != ERR_OK)
+                    pbuf_free(p);
+            }
+            rx_post(&prod, r.id);
+        }
+        nf.rx->hdr.rsp_event = nf.rx_rsp_cons + 1;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&nf.rx->hdr.rsp_prod, __ATOMIC_SEQ_CST) == nf.rx_rsp_cons)
+            break;
+    }
+    if (prod != nf.rx->hdr.req_prod)
+        publish(&nf.rx->hdr, prod);
+    return got != 0;
+}
+
+static int tx_reclaim(void)
+{
+    uint32_t got = 0;
+
+    for (;;) {
+        uint32_t rp = __atomic_load_n(&nf.tx->hdr.rsp_prod, __ATOMIC_SEQ_CST);
+
+        while (nf.tx_rsp_cons != rp) {
+            netif_response_t r = nf.tx->ring[nf.tx_rsp_cons++ % NETIF_RING_SIZE].rsp;
+
+            if (r.status < 0)
+                nf.st.tx_errors++;
+            nf.tx_free++;
+            got++;
+        }
+        nf.tx->hdr.rsp_event = nf.tx_rsp_cons + 1;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&nf.tx->hdr.rsp_prod, __ATOMIC_SEQ_CST) == nf.tx_rsp_cons)
+            break;
+    }
+    return got != 0;
+}
+
+static err_t linkoutput(struct netif *n, struct pbuf *p)
+{
+    uint32_t prod = nf.tx->hdr.req_prod;
+    uint16_t slot = (uint16_t)(prod % NETIF_RING_SIZE);
+    uint16_t len = p->tot_len;
+
+    (void)n;
+    if (!nf.link) {
+        nf.st.tx_drops++;
+        return ERR_IF;
+    }
+    if (!nf.tx_free)
+        tx_reclaim();
+    if (!nf.tx_free || len > NETIF_TX_MAX_LEN) {
+        nf.st.tx_drops++;
+        return ERR_MEM;
+    }
+    pbuf_copy_partial(p, nf.tx_buf[slot], len, 0);
+    if (len < 60) { /* the minimum Ethernet frame, padded with zeroes as cards do */
+        memset(nf.tx_buf[slot] + len, 0, 60u - len);
+        len = 60;
+    }
+    nf.tx->ring[slot].req = (netif_tx_request_t){maddr(nf.tx_buf[slot]), len, slot};
+    nf.tx_free--;
+    nf.st.tx_packets++;
+    nf.st.tx_bytes += len;
+    publish(&nf.tx->hdr, prod + 1);
+    return ERR_OK;
+}
+
+static void query_link(void)
+{
+    netif_op_t op = {.cmd = NETIFOP_query, .dev = 0};
+
+    if (netif_op(&op))
+        return;
+    uint32_t up = op.u.query.link & NETIF_LINK_UP;
+
+    if (up != nf.link) {
+        nf.link = up;
+        nf.st.link_changes++;
+        printk("net: eth0 link %s\n", up ? "up" : "down");
+        if (up)
+            netif_set_link_up(&nf.nif);
+        else
+            netif_set_link_down(&nf.nif);
+    }
+}
+
+void netfront_poll(void)
+{
+    int work;
+
+    if (!netfront_present || !nf.pending)
+        return;
+    nf.pending = 0;
+    work = rx_poll();
+    work |= tx_reclaim();
+    if (!work)
+        query_link(); /* an event with no ring work: a link change */
+}
+
+static err_t nif_init(struct netif *n)
+{
+    n->name[0] = 'e';
+    n->name[1] = 'n';
+    n->mtu = 1500;
+    n->hwaddr_len = 6;
+    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
+    n->output = etharp_output;
+    n->output_ip6 = ethip6_output;
+    n->linkoutput = linkoutput;
+    NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_ENABLE_ALL);
+    return ERR_OK;
+}
+
+static void *alloc_bufs(char **bufs)
+{
+    for (uint32_t i = 0; i < NETIF_RING_SIZE; i += PAGE_SIZE / BUF_SIZE) {
+        char *pg = page_alloc_zeroed();
+
+        if (!pg)
+            return NULL;
+        for (uint32_t k = 0; k < PAGE_SIZE / BUF_SIZE; k++)
+            bufs[i + k] = pg + k * BUF_SIZE;
+    }
+    return bufs[0];
+}
+
+int netfront_init(void)
+{
+    netif_op_t op = {.cmd = NETIFOP_query, .dev = 0};
+    int rc = netif_op(&op);
+    uint32_t prod = 0;
+
+    if (rc) {
+        printk("net: no network card (netif_op query: %d)\n", rc);
+        return -1;
+    }
+    nf.model = op.u.query.model;
+    nf.tx = page_alloc_zeroed();
+    nf.rx = page_alloc_zeroed();
+    if (!nf.tx || !nf.rx || !alloc_bufs(nf.rx_buf) || !alloc_bufs(nf.tx_buf)) {
+        printk("net: no memory for the network rings\n");
+        return -1;
+    }
+    memcpy(nf.nif.hwaddr, op.u.query.mac, 6);
+    op = (netif_op_t){.cmd = NETIFOP_connect, .dev = 0};
+    op.u.connect.tx_ring_mfn = pfn_to_mfn(virt_to_pfn(nf.tx));
+    op.u.connect.rx_ring_mfn = pfn_to_mfn(virt_to_pfn(nf.rx));
+    rc = netif_op(&op);
+    if (rc) {
+        printk("net: netif_op connect refused: %d\n", rc);
+        return -1;
+    }
+    nf.port = op.u.connect.port;
+    nf.tx_free = NETIF_RING_SIZE;
+    if (!netif_add(&nf.nif, NULL, NULL, NULL, NULL, nif_init, ethernet_input)) {
+        printk("net: netif_add failed\n");
+        return -1;
+    }
+    for (uint16_t id = 0; id < NETIF_RING_SIZE; id++)
+        rx_post(&prod, id);
+    nf.rx->hdr.rsp_event = 1;
+    nf.tx->hdr.rsp_event = 1;
+    evtchn_bind(nf.port, on_port, NULL);
+    publish(&nf.rx->hdr, prod);
+    netif_set_default(&nf.nif);
+    netif_set_up(&nf.nif);
+    netfront_present = 1;
+    const uint8_t *m = nf.nif.hwaddr;
+
+    printk("net: eth0 %s mac %02x:%02x:%02x:%02x:%02x:%02x, %u receive buffers posted\n",
+           netfront_model_name(), m[0], m[1], m[2], m[3], m[4], m[5], NETIF_RING_SIZE);
+    nf.link = 0;
+    nf.pending = 1; /* take the link state and anything already there */
+    query_link();
+    return 0;
+}

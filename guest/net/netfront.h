@@ -1,0 +1,22 @@
+/* The paravirtual network card's driver (netfront.c), for the rest of guest/net/. */
+#ifndef NET_NETFRONT_H
+#define NET_NETFRONT_H
+
+#include <stdint.h>
+
+struct netif;
+
+struct netfront_stats {
+    uint64_t rx_bytes, tx_bytes;
+    uint32_t rx_packets, tx_packets, rx_errors, tx_errors, rx_drops, tx_drops;
+    uint32_t events, kicks, link_changes;
+};
+
+extern int netfront_present;
+int netfront_init(void);  /* 0, or -1: no card (or it could not be set up) */
+void netfront_poll(void); /* in the net thread: responses, reposts, link changes */
+struct netif *netfront_netif(void);
+const char *netfront_model_name(void);
+const struct netfront_stats *netfront_stats(void);
+
+#endif
