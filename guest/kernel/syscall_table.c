@@ -53,6 +53,7 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_sysinfo] = H(sys_sysinfo),
     [__NR_prctl] = H(sys_prctl),
     [__NR_futex] = H(sys_futex),
+    [__NR_set_robust_list] = H(sys_set_robust_list),
     /* memory */
     [__NR_brk] = H(sys_brk),
     [__NR_mmap2] = H(sys_mmap2),

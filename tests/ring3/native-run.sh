@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: native-run.sh ROOTFS SECONDS PROGRAM [ARG...]
 # Runs PROGRAM (a path inside ROOTFS, e.g. /tests/t_fork) natively on the host the way the appliance
-# runs init: in a private copy of ROOTFS as its root (read-only), with a writable empty /tmp,
+# runs init: in a private copy of ROOTFS as its root (writable, as the appliance's initramfs root
+# is; the copy is thrown away), with a writable empty /tmp,
 # /dev/null, /dev/zero and /proc, as pid 1 of new mount and pid namespaces, cwd /, environment exactly
 # HOME=/ PATH=/sbin:/bin TERM=linux, stdin /dev/null, stdout and stderr inherited, no other fds.
 # SIGKILL on timeout, to unshare alone (it ignores SIGTERM): its death (--kill-child) takes the
@@ -34,7 +35,8 @@ touch "$root/dev/null" "$root/dev/zero"
 [ -e "$root$1" ] || sandbox_fail "no $1 in $rootfs"
 
 # Inside the new namespaces (bash -c: no script fd to keep open). The mounts are private to the
-# namespace and vanish with it; the copy's root is bind-mounted read-only onto itself first.
+# namespace and vanish with it; the copy's root is bind-mounted onto itself first (a mount point,
+# as the appliance's root is).
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -e
@@ -42,7 +44,7 @@ root=$1 chroot_bin=$2
 shift 2
 fail() { echo "native-run: $1" >&2; exit 125; }
 mount --make-rprivate / 2>/dev/null || true
-mount --bind "$root" "$root" && mount -o remount,bind,ro "$root" || fail "read-only bind of the root failed"
+mount --bind "$root" "$root" || fail "bind of the root failed"
 mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/tmp" || fail "tmpfs on /tmp failed"
 mount --bind /dev/null "$root/dev/null" || fail "bind of /dev/null failed"
 mount --bind /dev/zero "$root/dev/zero" || fail "bind of /dev/zero failed"

@@ -54,10 +54,7 @@ int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST, -ENOENT or -EN
 
 /* Also offered (kernel/fs/): */
 uint32_t inode_mode(const struct inode *ino); /* S_IFMT type and permission bits */
-/* An initramfs file's bytes inside the module (valid for the kernel's lifetime), so a loader
- * can map or copy them directly; NULL for any other file (use inode_pread). */
-const void *inode_rodata(const struct inode *ino);
-struct files *files_get(struct files *f);    /* another reference to the same table */
-uint32_t files_count(const struct files *f); /* descriptors open (leak checks) */
+struct files *files_get(struct files *f);     /* another reference to the same table */
+uint32_t files_count(const struct files *f);  /* descriptors open (leak checks) */
 
 #endif

@@ -123,6 +123,7 @@
 #define __NR_faccessat 307
 #define __NR_pselect6 308
 #define __NR_ppoll 309
+#define __NR_set_robust_list 311
 #define __NR_dup3 330
 #define __NR_pipe2 331
 #define __NR_prlimit64 340

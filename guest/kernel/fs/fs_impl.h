@@ -26,7 +26,7 @@ struct fs_sb {
     int anon;       /* inodes that no directory names (pipes): freed at the last reference */
     uint32_t magic; /* statfs's f_type, as Linux's */
 };
-extern struct fs_sb rootfs_sb, tmpfs_sb, devfs_sb, procfs_sb, pipefs_sb;
+extern struct fs_sb tmpfs_sb, devfs_sb, procfs_sb, pipefs_sb;
 
 struct dentry {
     struct dentry *next;
@@ -52,7 +52,6 @@ struct inode {
             uint32_t next_seq;
             struct inode *parent; /* ".."; the root is its own */
         } dir;
-        const char *ro_data; /* initramfs file or symlink: bytes in the archive */
         struct {
             void *root;      /* a data page (depth 0) or an index page of 1024 slots */
             uint32_t depth;  /* 0, 1 or 2 levels of index pages */
@@ -118,8 +117,8 @@ int name_is_dot(const char *s, size_t n); /* 1 for ".", 2 for "..", else 0 */
 struct inode *cwd_inode(void);            /* the current process's cwd, or the root */
 int symlink_target(struct inode *link, const char **s, size_t *n);
 
-/* ---- ramfs.c (initramfs files), tmpfs.c ---- */
-extern const struct file_ops ramfs_fops, tmpfs_fops;
+/* ---- tmpfs.c (the root, from the initramfs, and /tmp) ---- */
+extern const struct file_ops tmpfs_fops;
 long tmpfs_pread(struct inode *ino, const struct iobuf *b, size_t n, uint64_t off);
 long tmpfs_pwrite(struct inode *ino, const struct iobuf *b, size_t n, uint64_t off);
 int tmpfs_truncate(struct inode *ino, uint64_t size);

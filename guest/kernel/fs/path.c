@@ -27,8 +27,10 @@ struct inode *cwd_inode(void)
 
 int symlink_target(struct inode *link, const char **s, size_t *n)
 {
+    if (link->sb != &tmpfs_sb)
+        return -ENOENT;
     *n = (size_t)link->size;
-    *s = link->sb == &tmpfs_sb ? link->u.link_target : link->u.ro_data;
+    *s = link->u.link_target;
     return *n ? 0 : -ENOENT;
 }
 
