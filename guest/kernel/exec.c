@@ -185,9 +185,12 @@ static long build_stack(struct stack *s, const struct strvec *argv, const struct
     if (!av)
         return -ENOMEM;
     uint32_t *ev = av + argv->n + 1;
+    s->mm->env_end = top;
     long rc = stack_strings(s, envp, &top, ev);
+    s->mm->env_start = s->mm->arg_end = top;
     if (!rc)
         rc = stack_strings(s, argv, &top, av);
+    s->mm->arg_start = top;
     av[argv->n] = 0, ev[envp->n] = 0;
     uint32_t aux[] = {
         AT_PHDR,   im->phdr,  AT_PHENT,  32, AT_PHNUM,  im->phnum, AT_PAGESZ,   PAGE_SIZE,
@@ -343,7 +346,8 @@ static long script_argv(struct strvec *argv, const char *interp, const char *arg
  * way; lines[] holds the #! lines, whose words argv and later paths point into (the caller frees
  * them). NULL with *err: the lookup's error, -ELOOP past SCRIPT_DEPTH_MAX, -ENOMEM, -E2BIG. */
 static struct inode *resolve_scripts(const char *path, struct strvec *argv,
-                                     char *lines[SCRIPT_DEPTH_MAX + 1], long *err)
+                                     char *lines[SCRIPT_DEPTH_MAX + 1], const char **file_out,
+                                     long *err)
 {
     const char *file = path;
 
@@ -362,8 +366,10 @@ static struct inode *resolve_scripts(const char *path, struct strvec *argv,
             return NULL;
         }
         if (inode_pread(ino, lines[depth], SCRIPT_BUF, 0) < 2 ||
-            script_parse(lines[depth], &interp, &arg))
+            script_parse(lines[depth], &interp, &arg)) {
+            *file_out = file;
             return ino; /* not a script: the ELF loader decides */
+        }
         inode_put(ino);
         if (depth == SCRIPT_DEPTH_MAX) {
             *err = -ELOOP;
@@ -376,13 +382,32 @@ static struct inode *resolve_scripts(const char *path, struct strvec *argv,
     }
 }
 
+/* The program's absolute path with every symlink resolved (/proc/<pid>/exe). NULL when out of
+ * memory. */
+static char *exe_path(const char *file)
+{
+    char *buf = kmalloc(LINUX_PATH_MAX), *exe = NULL;
+
+    if (buf && fs_real_path(file, buf, LINUX_PATH_MAX) > 0)
+        exe = kstrdup(buf);
+    kfree(buf);
+    return exe;
+}
+
 static long exec_image(const char *path, struct strvec *argv, const struct strvec *envp)
 {
     struct proc *p = current_proc();
     long err = 0;
     char *lines[SCRIPT_DEPTH_MAX + 1] = {0};
-    struct inode *ino = resolve_scripts(path, argv, lines, &err);
+    const char *file = path;
+    struct inode *ino = resolve_scripts(path, argv, lines, &file, &err);
+    char *exe = ino ? exe_path(file) : NULL;
 
+    if (ino && !exe) {
+        inode_put(ino);
+        ino = NULL;
+        err = -ENOMEM;
+    }
     if (!ino) {
         for (int i = 0; i <= SCRIPT_DEPTH_MAX; i++)
             kfree(lines[i]);
@@ -404,6 +429,7 @@ static long exec_image(const char *path, struct strvec *argv, const struct strve
     for (int i = 0; i <= SCRIPT_DEPTH_MAX; i++)
         kfree(lines[i]);
     if (rc) {
+        kfree(exe);
         if (mm)
             mm_destroy(mm);
         return rc;
@@ -416,6 +442,8 @@ static long exec_image(const char *path, struct strvec *argv, const struct strve
     if (old)
         mm_destroy(old);
     reset_process(p, path);
+    kfree(p->exe_path);
+    p->exe_path = exe;
     struct trap_frame *f = syscall_frame();
     memset(f, 0, sizeof(*f));
     f->eip = im.entry;

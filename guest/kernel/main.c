@@ -10,6 +10,7 @@
 #include <guest/page.h>
 #include <guest/physmap.h>
 #include <guest/proc.h>
+#include <guest/procs.h>
 #include <guest/event_tests.h>
 #include <guest/fasttrap_ctl.h>
 #include <guest/events.h>
@@ -305,6 +306,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     console_in_init();
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
+    proc_pid_init();
     fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
     procs_running = 1;
     if (o->bug_test) { /* what a kernel bug reports: registers and a named backtrace */

@@ -84,6 +84,7 @@ struct proc *proc_alloc(struct proc *parent)
         memcpy(p->tls, parent->tls, sizeof(p->tls));
         memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
         memcpy(p->name, parent->name, sizeof(p->name));
+        p->exe_path = parent->exe_path ? kstrdup(parent->exe_path) : 0;
         p->sibling = parent->children;
         parent->children = p;
     } else {
@@ -93,6 +94,7 @@ struct proc *proc_alloc(struct proc *parent)
     }
     table[slot] = p;
     kstats.procs_live++;
+    procfs_pid_add(p->pid);
     return p;
 }
 
@@ -110,6 +112,8 @@ void proc_free(struct proc *p)
         }
     }
     kstats.procs_live--;
+    procfs_pid_remove(p->pid);
+    kfree(p->exe_path);
     kfree(p);
 }
 

@@ -210,7 +210,8 @@ TEST(proc_meminfo)
 
 TEST(proc_files)
 {
-    static const struct procfs_entry extra = {"extra", procfs_gen_version, NULL, 0};
+    static const struct procfs_entry extra = {
+        .name = "extra", .gen = procfs_gen_version, .write = NULL, .mode = 0};
     char buf[2048];
     uint32_t ub = ualloc(4096);
     long n;
@@ -275,10 +276,14 @@ static int ctl_write(const char *buf, size_t n)
 
 TEST(proc_control_files)
 {
-    static const struct procfs_entry ctl = {"sys/test/ctl", ctl_gen, ctl_write, 0644};
-    static const struct procfs_entry locked = {"sys/test/locked", ctl_gen, ctl_write, 0444};
-    static const struct procfs_entry nohook = {"sys/nohook", ctl_gen, NULL, 0644};
-    static const struct procfs_entry under_file = {"stats/x", ctl_gen, NULL, 0};
+    static const struct procfs_entry ctl = {
+        .name = "sys/test/ctl", .gen = ctl_gen, .write = ctl_write, .mode = 0644};
+    static const struct procfs_entry locked = {
+        .name = "sys/test/locked", .gen = ctl_gen, .write = ctl_write, .mode = 0444};
+    static const struct procfs_entry nohook = {
+        .name = "sys/nohook", .gen = ctl_gen, .write = NULL, .mode = 0644};
+    static const struct procfs_entry under_file = {
+        .name = "stats/x", .gen = ctl_gen, .write = NULL, .mode = 0};
     struct linux_stat64 st;
     char buf[128];
 

@@ -55,6 +55,7 @@ struct proc {
     int fpu_used; /* its FPU state lives in fpu[] while another process owns the FPU */
     uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
     char name[PROC_NAME_MAX];
+    char *exe_path; /* the program's absolute path (/proc/<pid>/exe), kmalloc'd; may be NULL */
 };
 
 /* The process the current task runs for (NULL in a kernel thread). */

@@ -20,5 +20,6 @@ void proc_exit(int wait_status) __attribute__((noreturn));
 void signal_force(struct proc *p, int sig, int32_t code, uint32_t addr);
 void user_return_work(struct trap_frame *f);
 void itimer_stop(struct proc *p); /* exit: the interval timer goes */
+void proc_pid_init(void);         /* /proc/<pid>/ and /proc/self (kernel/proc_pid.c) */
 
 #endif

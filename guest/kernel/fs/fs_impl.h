@@ -46,6 +46,8 @@ struct inode {
     uint32_t rdev_major, rdev_minor;
     const struct fs_sb *sb;
     const struct file_ops *fops; /* what open() gives */
+    int32_t pid;                 /* /proc/<pid>/ files: whose */
+    char *proc_link;             /* /proc symlinks: the target last made (kmalloc'd) */
     union {
         struct {
             struct dentry *head, *tail;
@@ -149,6 +151,11 @@ void tty_reset(void); /* termios and buffered input back to the defaults */
 /* ---- procfs.c ---- */
 /* struct procfs_entry and procfs_register are in guest/fs.h (other subsystems add files). */
 void procfs_init(struct inode *procdir);
+extern struct inode *procfs_dir;
+extern const struct file_ops procfs_fops;
+/* A procfs inode for entry e of process pid (a file, or a symlink when e->link_pid). */
+struct inode *procfs_inode(const struct procfs_entry *e, int pid);
+int procfs_link_target(struct inode *link, const char **s, size_t *n); /* procfs_pid.c */
 /* Generators append with pf_printf; len counts what did not fit too. */
 struct pfout {
     char *buf;

@@ -63,6 +63,8 @@ void inode_free(struct inode *ino)
         tmpfs_uncharge(kmalloc_size(ino->size + 1));
     } else if (ino->sb == &pipefs_sb) {
         pipe_evict(ino);
+    } else if (ino->sb == &procfs_sb) {
+        kfree(ino->proc_link);
     }
     if (ino->sb == &tmpfs_sb)
         tmpfs_inode_uncharge();
