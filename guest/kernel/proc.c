@@ -24,6 +24,11 @@ struct kstats kstats;
 static struct proc *table[MAX_PROCS];
 static int last_pid;
 
+int proc_last_pid(void)
+{
+    return last_pid;
+}
+
 struct proc *procs_first(void)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++)

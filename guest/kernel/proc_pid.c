@@ -229,8 +229,11 @@ static const struct procfs_entry pid_files[] = {
 
 static const struct procfs_entry self = {.name = "self", .link_pid = link_self};
 
+void proc_sys_init(void);
+
 void proc_pid_init(void)
 {
+    proc_sys_init();
     procfs_pid_files(pid_files, sizeof(pid_files) / sizeof(pid_files[0]));
     procfs_register(&self);
 }

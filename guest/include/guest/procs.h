@@ -9,6 +9,7 @@
 struct proc *procs_first(void);
 struct proc *procs_next(struct proc *p);
 struct proc *proc_find(int pid);
+int proc_last_pid(void); /* the pid most recently given out */
 /* A new process with the parent's descriptor table, cwd and signal actions shared or copied,
  * not yet runnable (no task, no mm): fork and the first process start from it. */
 struct proc *proc_alloc(struct proc *parent);

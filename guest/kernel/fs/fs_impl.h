@@ -166,6 +166,8 @@ int procfs_gen_meminfo(char *buf, size_t size);
 int procfs_gen_uptime(char *buf, size_t size);
 int procfs_gen_stats(char *buf, size_t size);
 int procfs_gen_version(char *buf, size_t size);
+int procfs_gen_mounts(char *buf, size_t size);
+int procfs_gen_filesystems(char *buf, size_t size);
 int procfs_gen_hypervisor(char *buf, size_t size);
 
 /* ---- pipe.c ---- */

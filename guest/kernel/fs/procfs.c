@@ -24,6 +24,8 @@ static const struct procfs_entry builtin[] = {
     {.name = "stats", .gen = procfs_gen_stats, .write = NULL, .mode = 0},
     {.name = "version", .gen = procfs_gen_version, .write = NULL, .mode = 0},
     {.name = "hypervisor", .gen = procfs_gen_hypervisor, .write = NULL, .mode = 0},
+    {.name = "mounts", .gen = procfs_gen_mounts},
+    {.name = "filesystems", .gen = procfs_gen_filesystems},
 };
 
 #define PROC_WRITE_MAX 64
