@@ -90,6 +90,8 @@ struct proc *proc_alloc(struct proc *parent)
         memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
         memcpy(p->name, parent->name, sizeof(p->name));
         p->exe_path = parent->exe_path ? kstrdup(parent->exe_path) : 0;
+        p->ngroups = parent->ngroups;
+        memcpy(p->groups, parent->groups, sizeof(p->groups));
         p->sibling = parent->children;
         parent->children = p;
     } else {

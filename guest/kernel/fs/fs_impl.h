@@ -41,6 +41,7 @@ struct pipe;
 
 struct inode {
     uint32_t ino, mode, nlink, refs;
+    uint32_t uid, gid;
     uint64_t size;
     uint32_t atime, mtime, ctime; /* seconds since 1970 */
     uint32_t rdev_major, rdev_minor;
@@ -145,8 +146,9 @@ int tmpfs_set_link(struct inode *ino, const char *target, size_t len);
 
 /* ---- dev.c, tty.c ---- */
 void dev_init(struct inode *devdir);
-extern const struct file_ops null_fops, zero_fops, tty_fops;
-void tty_reset(void); /* termios and buffered input back to the defaults */
+extern const struct file_ops null_fops, zero_fops, tty_fops, fifo_fops;
+extern const struct file_ops kmsg_fops; /* kernel/klog.c */
+void tty_reset(void);                   /* termios and buffered input back to the defaults */
 
 /* ---- procfs.c ---- */
 /* struct procfs_entry and procfs_register are in guest/fs.h (other subsystems add files). */

@@ -61,7 +61,7 @@ void inode_free(struct inode *ino)
     } else if (ino->sb == &tmpfs_sb && S_ISLNK(ino->mode) && ino->u.link_target) {
         kfree(ino->u.link_target);
         tmpfs_uncharge(kmalloc_size(ino->size + 1));
-    } else if (ino->sb == &pipefs_sb) {
+    } else if (ino->sb == &pipefs_sb || S_ISFIFO(ino->mode)) {
         pipe_evict(ino);
     } else if (ino->sb == &procfs_sb) {
         kfree(ino->proc_link);
