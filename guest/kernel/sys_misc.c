@@ -144,6 +144,13 @@ long sys_set_robust_list(u32 head, u32 len)
     return len == 12 ? 0 : -EINVAL;
 }
 
+/* Restartable sequences are not offered, which Linux kernels without CONFIG_RSEQ answer the
+ * same way; glibc asks at every start and carries on, so the answer is not logged. */
+long sys_rseq(void)
+{
+    return -ENOSYS;
+}
+
 long sys_sched_yield(void)
 {
     sched_yield();

@@ -175,4 +175,5 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_clock_settime] = H(sys_clock_settime),
     [__NR_clock_settime64] = H(sys_clock_settime64),
     [__NR_syslog] = H(sys_syslog),
+    [__NR_rseq] = H(sys_rseq),
 };

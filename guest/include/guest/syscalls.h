@@ -107,6 +107,7 @@ long sys_sysinfo(u32 info);
 long sys_prctl(u32 option, u32 a2, u32 a3, u32 a4, u32 a5);
 long sys_futex(u32 uaddr, u32 op, u32 val, u32 timeout, u32 uaddr2, u32 val3);
 long sys_set_robust_list(u32 head, u32 len);
+long sys_rseq(void);
 
 /* ---- memory (kernel/mm/) ---- */
 long sys_brk(u32 addr);

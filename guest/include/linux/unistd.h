@@ -176,6 +176,7 @@
 #define __NR_utimensat 320
 #define __NR_clock_settime64 404
 #define __NR_utimensat_time64 412
+#define __NR_rseq 386
 #define NR_SYSCALLS 440 /* table size: every number below this has a slot */
 
 #endif

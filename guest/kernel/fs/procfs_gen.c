@@ -1,6 +1,7 @@
 /* The guest's own /proc files: meminfo (Linux's format, from the page allocator), uptime,
  * stats (struct kstats, one "name value" per line), version, and the file systems: mounts and
- * filesystems (Linux's formats; the root is the initramfs's "rootfs"). */
+ * filesystems (Linux's formats; the root is named tmpfs, which it is: busybox's df ignores an
+ * entry named "rootfs"). */
 #include <guest/kmem.h>
 #include <guest/kstats.h>
 #include <guest/oom.h>
@@ -74,7 +75,7 @@ int procfs_gen_version(char *buf, size_t size)
 int procfs_gen_mounts(char *buf, size_t size)
 {
     return snprintf(buf, size,
-                    "rootfs / rootfs rw 0 0\n"
+                    "tmpfs / tmpfs rw 0 0\n"
                     "devtmpfs /dev devtmpfs ro 0 0\n"
                     "proc /proc proc ro 0 0\n");
 }
