@@ -330,6 +330,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
     proc_pid_init();
+    klog_start();
     fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
     procs_running = 1;
     if (o->bug_test) { /* what a kernel bug reports: registers and a named backtrace */
