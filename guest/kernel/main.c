@@ -160,6 +160,20 @@ static void parse_option(struct options *o, const char *w)
     } else if (strcmp(w, "fasttrap=on") == 0 || strcmp(w, "fasttrap=off") == 0) {
         o->fast_trap = w[10] == 'n';
         return;
+    } else if (strncmp(w, "ttysize=", 8) == 0) {
+        unsigned cols = 0, rows = 0;
+        const char *p = w + 8;
+
+        while (*p >= '0' && *p <= '9' && cols <= 1000)
+            cols = cols * 10 + (unsigned)(*p++ - '0');
+        if (*p++ == 'x')
+            while (*p >= '0' && *p <= '9' && rows <= 1000)
+                rows = rows * 10 + (unsigned)(*p++ - '0');
+        if (*p || cols == 0 || rows == 0 || cols > 1000 || rows > 1000)
+            printk("bad ttysize= value (COLSxROWS, 1 to 1000 each): '%s'\n", w);
+        else
+            tty_set_default_size(cols, rows);
+        return;
     } else if (strcmp(w, "demo") == 0) {
         o->demo = 1;
         return;

@@ -374,13 +374,14 @@ TEST(console_io)
     CHECK_EQ(sys_ioctl(1, TCGETS, ub), 0);
     CHECK_EQ(((struct linux_termios *)uptr(ub))->c_lflag & TTY_ECHO, 0);
     CHECK_EQ(sys_ioctl(0, TCSETS, uend()), -EFAULT);
-    /* Window size: unknown (zeros) until set. */
+    /* Window size: 80x24 until set (a serial line does not know its own). */
     memset(uptr(ub), 0xff, 8);
     CHECK_EQ(sys_ioctl(1, TIOCGWINSZ, ub), 0);
     memcpy(&ws, uptr(ub), sizeof(ws));
-    CHECK_EQ(ws.ws_row, 0);
-    CHECK_EQ(ws.ws_col, 0);
-    ws.ws_row = 24;
+    CHECK_EQ(ws.ws_row, 24);
+    CHECK_EQ(ws.ws_col, 80);
+    CHECK_EQ(ws.ws_xpixel, 0);
+    ws.ws_row = 30;
     ws.ws_col = 80;
     memcpy(uptr(ub), &ws, sizeof(ws));
     CHECK_EQ(sys_ioctl(1, TIOCSWINSZ, ub), 0);

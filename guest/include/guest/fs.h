@@ -64,6 +64,7 @@ void procfs_pid_add(int pid);
 void procfs_pid_remove(int pid);
 
 /* Also offered (kernel/fs/): */
+void tty_set_default_size(unsigned cols, unsigned rows); /* the console's TIOCGWINSZ (ttysize=) */
 /* A directory's absolute path into buf (NULL: the root): its length, or -ENOENT (removed),
  * -ENAMETOOLONG. */
 int fs_dir_path(struct inode *dir, char *buf, size_t size);
