@@ -131,4 +131,5 @@ include tests/tests.mk
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (Debian packages unpacked under $(BUILD)/debian/ have directories named *.d: not ours.)
+-include $(shell find $(BUILD) -path $(BUILD)/debian -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -59,6 +59,20 @@ $(APP_PROG_DIR)/sbin/httpd: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PARSER_
 	$(Q)$(UCC) $(UCFLAGS) $(HTTPD_CFLAGS) $(ULDFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@
 APP_PROGS += $(APP_PROG_DIR)/sbin/httpd
 
+# Debian's busybox-static (i386), fetched once into $(BUILD)/debian/busybox-static by
+# image/debian-deb.sh (a private deb list; nothing installed on this system, nothing committed).
+# Installed as /bin/busybox with a symlink per applet where its own path lists it (/bin/sh is
+# its ash), except where the appliance has a program of that name (those stay ours: /sbin/init,
+# /sbin/poweroff, /sbin/reboot, /bin/false). The list comes from the binary itself, run here
+# (a static i386 program, as the ring-3 tests run natively).
+BUSYBOX_DIR := $(BUILD)/debian/busybox-static
+BUSYBOX_STAMP := $(BUSYBOX_DIR)/.debian-version
+BUSYBOX := $(BUSYBOX_DIR)/bin/busybox
+$(BUSYBOX_STAMP):
+	@$(if $(Q),echo "  FETCH   busybox-static:i386 (Debian binary package)")
+	$(Q)BUILD=$(BUILD) bash image/debian-deb.sh busybox-static i386 $(BUSYBOX_DIR)
+$(BUSYBOX): $(BUSYBOX_STAMP)
+
 INITRAMFS := $(BUILD)/appliance/initramfs.cpio
 EXTRA_ROOTFS ?=
 ROOTFS_STAGE := $(BUILD)/appliance/rootfs
@@ -81,7 +95,7 @@ DYGRAPHS := /usr/share/javascript/dygraphs
 DYGRAPHS_FILES := $(DYGRAPHS)/dygraph.min.js $(DYGRAPHS)/dygraph.min.css
 
 $(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(DYGRAPHS_FILES) $(BUILD)/appliance/rootfs.vars \
-		appliance/appliance.mk
+		$(BUSYBOX_STAMP) appliance/appliance.mk
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)rm -rf $(ROOTFS_STAGE) && mkdir -p $(ROOTFS_STAGE)
 	$(Q)cp -R appliance/rootfs/. $(ROOTFS_STAGE)/
@@ -92,6 +106,10 @@ $(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(DYGRAPHS_FILES) $(BUILD)/appliance/
 	$(Q)for p in $(patsubst $(APP_PROG_DIR)/%,%,$(APP_PROGS)); do \
 		mkdir -p $(ROOTFS_STAGE)/$$(dirname $$p) && \
 		strip -o $(ROOTFS_STAGE)/$$p $(APP_PROG_DIR)/$$p || exit 1; done
+	$(Q)mkdir -p $(ROOTFS_STAGE)/bin && cp $(BUSYBOX) $(ROOTFS_STAGE)/bin/busybox
+	$(Q)$(BUSYBOX) --list-full | while read -r a; do \
+		[ -e $(ROOTFS_STAGE)/$$a ] || [ -L $(ROOTFS_STAGE)/$$a ] || \
+		{ mkdir -p $(ROOTFS_STAGE)/$$(dirname $$a) && ln -s /bin/busybox $(ROOTFS_STAGE)/$$a; } || exit 1; done
 	$(Q)$(if $(EXTRA_ROOTFS),cp -R $(EXTRA_ROOTFS)/. $(ROOTFS_STAGE)/)
 	$(Q)find $(ROOTFS_STAGE) -exec touch -h -d @$(ROOTFS_EPOCH) {} +
 	$(Q)cd $(ROOTFS_STAGE) && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort | \

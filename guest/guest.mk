@@ -11,13 +11,13 @@ GUEST_LDS := guest/arch/x86/guest.lds
 
 GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S switch.S uaccess.S)
 GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c console.c console_in.c \
-	context.c events.c exec.c fasttrap_ctl.c fault.c fpu.c gdt.c init.c initramfs.c itimer.c \
+	context.c events.c exec.c exec_script.c fasttrap_ctl.c klog.c proc_pid.c proc_sys.c sys_ids.c fault.c fpu.c gdt.c init.c initramfs.c itimer.c \
 	mmu_batch.c proc.c random.c rlimit.c sched.c signal.c sys_misc.c sys_signal.c sys_time.c \
 	syscall_table.c time.c timer.c tls.c traps.c user.c user_frame.c wait.c)
 GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtable.c physmap.c \
 	sys_mm.c uaccess.c vm.c vm_fault.c)
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
-	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c ramfs.c select.c sys_dir.c sys_fd.c \
+	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c procfs_pid.c select.c sys_attr.c sys_sendfile.c sys_dir.c sys_fd.c \
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
 	tmpfs.c tty.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.

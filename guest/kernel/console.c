@@ -36,6 +36,7 @@ void printk(const char *fmt, ...)
     if (n < 0)
         return;
     len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+    klog_add(buf, len);
 
     /* Emit the text one line at a time, the prefix before each new line. */
     while (start < len) {

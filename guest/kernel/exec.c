@@ -30,11 +30,12 @@
 #define PHNUM_MAX 64
 #define PLATFORM "i686"
 
-/* argv or envp: where each string is (user or kernel address) and how long, NUL included. */
+/* argv or envp: where each string is (user or kernel address) and how long, NUL included;
+ * STR_KERNEL in len marks a kernel string (a #! line's words among the caller's arguments). */
+#define STR_KERNEL 0x80000000u
 struct strvec {
     uint32_t n, bytes;
     uint32_t *ptr, *len;
-    int kernel;
 };
 
 static void strvec_free(struct strvec *v)
@@ -62,7 +63,7 @@ static long strvec_add(struct strvec *v, uint32_t ptr, uint32_t len, uint32_t *c
     }
     v->ptr[v->n] = ptr;
     v->len[v->n++] = len;
-    v->bytes += len;
+    v->bytes += len & ~STR_KERNEL;
     return v->bytes > ARG_MAX_BYTES ? -E2BIG : 0;
 }
 
@@ -97,9 +98,8 @@ static long strvec_kernel(struct strvec *v, char *const *vec)
     uint32_t cap = 0;
 
     *v = (struct strvec){0};
-    v->kernel = 1;
     for (uint32_t i = 0; vec && vec[i]; i++) {
-        long rc = strvec_add(v, (uint32_t)vec[i], strlen(vec[i]) + 1, &cap);
+        long rc = strvec_add(v, (uint32_t)vec[i], (strlen(vec[i]) + 1) | STR_KERNEL, &cap);
         if (rc)
             return rc;
     }
@@ -141,9 +141,10 @@ static long stack_put(struct stack *s, uint32_t uaddr, const void *src, uint32_t
 static long stack_strings(struct stack *s, const struct strvec *v, uint32_t *top, uint32_t *out)
 {
     for (uint32_t i = v->n; i-- > 0;) {
-        *top -= v->len[i];
+        uint32_t len = v->len[i] & ~STR_KERNEL;
+        *top -= len;
         out[i] = *top;
-        long rc = stack_put(s, *top, (const void *)v->ptr[i], v->len[i], !v->kernel);
+        long rc = stack_put(s, *top, (const void *)v->ptr[i], len, !(v->len[i] & STR_KERNEL));
         if (rc)
             return rc;
     }
@@ -184,9 +185,12 @@ static long build_stack(struct stack *s, const struct strvec *argv, const struct
     if (!av)
         return -ENOMEM;
     uint32_t *ev = av + argv->n + 1;
+    s->mm->env_end = top;
     long rc = stack_strings(s, envp, &top, ev);
+    s->mm->env_start = s->mm->arg_end = top;
     if (!rc)
         rc = stack_strings(s, argv, &top, av);
+    s->mm->arg_start = top;
     av[argv->n] = 0, ev[envp->n] = 0;
     uint32_t aux[] = {
         AT_PHDR,   im->phdr,  AT_PHENT,  32, AT_PHNUM,  im->phnum, AT_PAGESZ,   PAGE_SIZE,
@@ -317,14 +321,98 @@ static void reset_process(struct proc *p, const char *path)
     proc_release_vfork(p);
 }
 
-static long exec_image(const char *path, const struct strvec *argv, const struct strvec *envp)
+/* ---- #! scripts ---- */
+
+/* argv for the interpreter: interp, its argument if any, the script's path, then argv[1..]. */
+static long script_argv(struct strvec *argv, const char *interp, const char *arg,
+                        const char *script)
+{
+    struct strvec nv = {0};
+    uint32_t cap = 0;
+    long rc = strvec_add(&nv, (uint32_t)interp, (strlen(interp) + 1) | STR_KERNEL, &cap);
+
+    if (!rc && arg)
+        rc = strvec_add(&nv, (uint32_t)arg, (strlen(arg) + 1) | STR_KERNEL, &cap);
+    if (!rc)
+        rc = strvec_add(&nv, (uint32_t)script, (strlen(script) + 1) | STR_KERNEL, &cap);
+    for (uint32_t i = 1; i < argv->n && !rc; i++)
+        rc = strvec_add(&nv, argv->ptr[i], argv->len[i], &cap);
+    strvec_free(argv);
+    *argv = nv;
+    return rc;
+}
+
+/* The ELF file that path leads to through #! lines (a counted reference), argv rewritten on the
+ * way; lines[] holds the #! lines, whose words argv and later paths point into (the caller frees
+ * them). NULL with *err: the lookup's error, -ELOOP past SCRIPT_DEPTH_MAX, -ENOMEM, -E2BIG. */
+static struct inode *resolve_scripts(const char *path, struct strvec *argv,
+                                     char *lines[SCRIPT_DEPTH_MAX + 1], const char **file_out,
+                                     long *err)
+{
+    const char *file = path;
+
+    for (int depth = 0;; depth++) {
+        char *interp, *arg;
+        struct inode *ino = fs_lookup_exec(file, err);
+
+        if (!ino) {
+            *err = *err ? *err : -ENOENT;
+            return NULL;
+        }
+        lines[depth] = kzalloc(SCRIPT_BUF + 1);
+        if (!lines[depth]) {
+            inode_put(ino);
+            *err = -ENOMEM;
+            return NULL;
+        }
+        if (inode_pread(ino, lines[depth], SCRIPT_BUF, 0) < 2 ||
+            script_parse(lines[depth], &interp, &arg)) {
+            *file_out = file;
+            return ino; /* not a script: the ELF loader decides */
+        }
+        inode_put(ino);
+        if (depth == SCRIPT_DEPTH_MAX) {
+            *err = -ELOOP;
+            return NULL;
+        }
+        *err = script_argv(argv, interp, arg, file);
+        if (*err)
+            return NULL;
+        file = interp;
+    }
+}
+
+/* The program's absolute path with every symlink resolved (/proc/<pid>/exe). NULL when out of
+ * memory. */
+static char *exe_path(const char *file)
+{
+    char *buf = kmalloc(LINUX_PATH_MAX), *exe = NULL;
+
+    if (buf && fs_real_path(file, buf, LINUX_PATH_MAX) > 0)
+        exe = kstrdup(buf);
+    kfree(buf);
+    return exe;
+}
+
+static long exec_image(const char *path, struct strvec *argv, const struct strvec *envp)
 {
     struct proc *p = current_proc();
     long err = 0;
-    struct inode *ino = fs_lookup_exec(path, &err);
+    char *lines[SCRIPT_DEPTH_MAX + 1] = {0};
+    const char *file = path;
+    struct inode *ino = resolve_scripts(path, argv, lines, &file, &err);
+    char *exe = ino ? exe_path(file) : NULL;
 
-    if (!ino)
-        return err ? err : -ENOENT;
+    if (ino && !exe) {
+        inode_put(ino);
+        ino = NULL;
+        err = -ENOMEM;
+    }
+    if (!ino) {
+        for (int i = 0; i <= SCRIPT_DEPTH_MAX; i++)
+            kfree(lines[i]);
+        return err;
+    }
     struct mm *mm = mm_create();
     struct image im;
     struct stack st = {mm, {0}};
@@ -338,7 +426,10 @@ static long exec_image(const char *path, const struct strvec *argv, const struct
     if (!rc)
         rc = mmu_flush(0) ? -ENOMEM : 0;
     inode_put(ino);
+    for (int i = 0; i <= SCRIPT_DEPTH_MAX; i++)
+        kfree(lines[i]);
     if (rc) {
+        kfree(exe);
         if (mm)
             mm_destroy(mm);
         return rc;
@@ -351,6 +442,8 @@ static long exec_image(const char *path, const struct strvec *argv, const struct
     if (old)
         mm_destroy(old);
     reset_process(p, path);
+    kfree(p->exe_path);
+    p->exe_path = exe;
     struct trap_frame *f = syscall_frame();
     memset(f, 0, sizeof(*f));
     f->eip = im.entry;

@@ -43,7 +43,8 @@ static int fasttrap_write(const char *buf, size_t n)
 
 void fasttrap_ctl_init(int on, int writable)
 {
-    static struct procfs_entry entry = {"sys/ringvisor/fasttrap", fasttrap_gen, fasttrap_write, 0};
+    static struct procfs_entry entry = {
+        .name = "sys/ringvisor/fasttrap", .gen = fasttrap_gen, .write = fasttrap_write, .mode = 0};
     int rc;
 
     fast_trap_on = on;

@@ -10,6 +10,7 @@
 #include <guest/page.h>
 #include <guest/physmap.h>
 #include <guest/proc.h>
+#include <guest/procs.h>
 #include <guest/fasttrap_ctl.h>
 #include <guest/events.h>
 #include <guest/gdt.h>
@@ -133,6 +134,20 @@ static void parse_option(struct options *o, const char *w)
     } else if (strcmp(w, "fasttrap=on") == 0 || strcmp(w, "fasttrap=off") == 0) {
         o->fast_trap = w[10] == 'n';
         return;
+    } else if (strncmp(w, "ttysize=", 8) == 0) {
+        unsigned cols = 0, rows = 0;
+        const char *p = w + 8;
+
+        while (*p >= '0' && *p <= '9' && cols <= 1000)
+            cols = cols * 10 + (unsigned)(*p++ - '0');
+        if (*p++ == 'x')
+            while (*p >= '0' && *p <= '9' && rows <= 1000)
+                rows = rows * 10 + (unsigned)(*p++ - '0');
+        if (*p || cols == 0 || rows == 0 || cols > 1000 || rows > 1000)
+            printk("bad ttysize= value (COLSxROWS, 1 to 1000 each): '%s'\n", w);
+        else
+            tty_set_default_size(cols, rows);
+        return;
     } else if (strcmp(w, "demo") == 0) {
         o->demo = 1;
         return;
@@ -149,25 +164,48 @@ static void parse_option(struct options *o, const char *w)
     printk("unknown option '%s'\n", w);
 }
 
-/* Split the command line (a private copy, NUL-terminated) into space-separated words. The
- * word init=PATH makes PATH and every word after it the first program's argv. */
+/* The next word at *pp, its quotes removed in place (NULL at the end): double- or single-quoted
+ * parts keep their blanks (and the other quote), as a shell does; Linux's own parser knows only
+ * double quotes. An unterminated quote runs to the end of the line, and is reported. */
+static char *next_word(char **pp)
+{
+    char *p = *pp, *w, *out, *end;
+    char quote = 0;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == 0)
+        return NULL;
+    w = out = p;
+    for (; *p; p++) {
+        if (quote && *p == quote) {
+            quote = 0;
+            continue;
+        }
+        if (!quote && (*p == '"' || *p == '\'')) {
+            quote = *p;
+            continue;
+        }
+        if (!quote && (*p == ' ' || *p == '\t'))
+            break;
+        *out++ = *p;
+    }
+    if (quote)
+        printk("command line: unterminated %c quote: the word runs to the end\n", quote);
+    end = p;
+    *pp = *end ? end + 1 : end;
+    *out = 0;
+    return w;
+}
+
+/* Split the command line (a private copy, NUL-terminated) into words (next_word). The word
+ * init=PATH makes PATH and every word after it the first program's argv. */
 static void parse_cmdline(struct options *o, char *line)
 {
-    char *p = line;
+    char *p = line, *w;
     unsigned argc = 0;
 
-    for (;;) {
-        char *w;
-
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == 0)
-            return;
-        w = p;
-        while (*p && *p != ' ' && *p != '\t')
-            p++;
-        if (*p)
-            *p++ = 0;
+    while ((w = next_word(&p))) {
         if (argc == 0 && strncmp(w, "init=", 5) == 0 && w[5])
             o->init_argv[argc++] = w + 5;
         else if (argc > 0 && argc < INIT_ARGS_MAX)
@@ -205,6 +243,8 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     console_in_init();
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
+    proc_pid_init();
+    klog_start();
     fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
     net_init();
     procs_running = 1;
@@ -237,6 +277,9 @@ void start_kernel(start_info_t *si)
     memcpy(cmdline, si->cmd_line, sizeof(cmdline));
     cmdline[sizeof(cmdline) - 1] = 0;
     printk("command line: '%s'\n", cmdline);
+    if (strlen(cmdline) == sizeof(cmdline) - 1)
+        printk("command line: %u bytes, the most start_info carries: it may have been cut\n",
+               (unsigned)sizeof(cmdline) - 1);
 
     map_shared_info(si);
 

@@ -24,6 +24,11 @@ struct kstats kstats;
 static struct proc *table[MAX_PROCS];
 static int last_pid;
 
+int proc_last_pid(void)
+{
+    return last_pid;
+}
+
 struct proc *procs_first(void)
 {
     for (unsigned i = 0; i < MAX_PROCS; i++)
@@ -84,6 +89,9 @@ struct proc *proc_alloc(struct proc *parent)
         memcpy(p->tls, parent->tls, sizeof(p->tls));
         memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
         memcpy(p->name, parent->name, sizeof(p->name));
+        p->exe_path = parent->exe_path ? kstrdup(parent->exe_path) : 0;
+        p->ngroups = parent->ngroups;
+        memcpy(p->groups, parent->groups, sizeof(p->groups));
         p->sibling = parent->children;
         parent->children = p;
     } else {
@@ -93,6 +101,7 @@ struct proc *proc_alloc(struct proc *parent)
     }
     table[slot] = p;
     kstats.procs_live++;
+    procfs_pid_add(p->pid);
     return p;
 }
 
@@ -110,6 +119,8 @@ void proc_free(struct proc *p)
         }
     }
     kstats.procs_live--;
+    procfs_pid_remove(p->pid);
+    kfree(p->exe_path);
     kfree(p);
 }
 

@@ -59,13 +59,28 @@ uint64_t clock_now(void)
     return ns;
 }
 
-void clock_wall(uint32_t *sec, uint32_t *usec)
+/* What clock_settime moved the wall clock by, in microseconds (added to the hypervisor's). */
+static int64_t wall_adjust_us;
+
+static int64_t wall_us(void)
 {
     volatile shared_info_t *s = HYPERVISOR_shared_info;
-    uint32_t rem;
-    uint64_t us = ns_div(clock_now(), 1000) + s->wc_usec;
-    uint64_t secs = udiv64(us, 1000000, &rem);
 
-    *sec = s->wc_sec + (uint32_t)secs;
+    return (int64_t)s->wc_sec * 1000000 + s->wc_usec + (int64_t)ns_div(clock_now(), 1000) +
+           wall_adjust_us;
+}
+
+void clock_wall(uint32_t *sec, uint32_t *usec)
+{
+    uint32_t rem;
+    int64_t us = wall_us();
+    uint64_t secs = udiv64((uint64_t)(us > 0 ? us : 0), 1000000, &rem);
+
+    *sec = (uint32_t)secs;
     *usec = rem;
+}
+
+void clock_set_wall(uint32_t sec, uint32_t usec)
+{
+    wall_adjust_us += (int64_t)sec * 1000000 + usec - wall_us();
 }

@@ -160,8 +160,8 @@ static int gen_dev(char *buf, size_t size)
     return (int)len;
 }
 
-static const struct procfs_entry proc_dev = {"net/dev", gen_dev, NULL, 0};
-static const struct procfs_entry proc_resolv = {"net/resolv.conf", gen_resolv, NULL, 0};
+static const struct procfs_entry proc_dev = {.name = "net/dev", .gen = gen_dev};
+static const struct procfs_entry proc_resolv = {.name = "net/resolv.conf", .gen = gen_resolv};
 
 void netconf_start(void)
 {

@@ -15,7 +15,7 @@
 
 #define N_PTE 256
 #define N_SWITCH 256
-#define BENCH_VA 0xC0200000u /* 256 free slots of the bootstrap L1 */
+#define BENCH_VA bench_va() /* 256 free slots of the bootstrap L1 (kernel/pfn.c) */
 
 static inline uint64_t rdtsc(void)
 {

@@ -1,14 +1,18 @@
 /* Guest frames: the P2M from start_info, a free list of the frames outside the bootstrap
- * region, and a few scratch mappings for filling frames before they become tables. */
+ * region, and a few scratch mappings for filling frames before they become tables. The scratch
+ * slots (and the benchmark's 256 below them) sit at the top of the last bootstrap L1, above
+ * everything the domain builder mapped: where that is depends on the size of the image and of
+ * the initramfs, which can fill the first 4 MB on its own. */
 #include <guest/console.h>
 #include <guest/mmu.h>
 #include <selftest/bootmm.h>
 
-#define SCRATCH_BASE 0xC0380000u /* inside the bootstrap L1's 4 MB, far above the image */
 #define SCRATCH_SLOTS 16
+#define BENCH_SLOTS 256
+#define L1_SPAN (4u << 20)
 
 const uint32_t *boot_l2;
-static uint32_t nr_pages, l2_mfn, kernel_l1;
+static uint32_t nr_pages, l2_mfn, kernel_l1, scratch_base;
 static uint32_t free_stack[32768];
 static uint32_t nr_free;
 
@@ -18,8 +22,15 @@ void pfn_init(const start_info_t *si)
     nr_pages = si->nr_pages;
     boot_l2 = (const uint32_t *)si->pt_base;
     l2_mfn = guest_p2m[(si->pt_base - GUEST_VIRT_START) >> 12];
-    kernel_l1 = ((const uint32_t *)si->pt_base)[KERNEL_L2_FIRST] >> 12;
-    uint32_t first_free = ((uint32_t)si + 2 * XEN_PAGE_SIZE - GUEST_VIRT_START) >> 12;
+    uint32_t boot_end = (uint32_t)si + 2 * XEN_PAGE_SIZE; /* start_info and the stack page */
+    uint32_t window_end = (boot_end + L1_SPAN - 1) & ~(L1_SPAN - 1);
+    scratch_base = window_end - SCRATCH_SLOTS * XEN_PAGE_SIZE;
+    if (window_end - boot_end < (SCRATCH_SLOTS + BENCH_SLOTS) * XEN_PAGE_SIZE)
+        printk("pfn: only %u KB free above the bootstrap region in its last L1: the self-tests' "
+               "scratch mappings would overlap it\n",
+               (window_end - boot_end) / 1024);
+    kernel_l1 = ((const uint32_t *)si->pt_base)[(window_end - 1) >> 22] >> 12;
+    uint32_t first_free = (boot_end - GUEST_VIRT_START) >> 12;
     for (uint32_t pfn = nr_pages; pfn-- > first_free && nr_free < 32768;)
         free_stack[nr_free++] = pfn;
 }
@@ -45,7 +56,12 @@ void pfn_free(uint32_t pfn)
 
 uint32_t scratch_va(unsigned slot)
 {
-    return SCRATCH_BASE + slot * XEN_PAGE_SIZE;
+    return scratch_base + slot * XEN_PAGE_SIZE;
+}
+
+uint32_t bench_va(void)
+{
+    return scratch_base - BENCH_SLOTS * XEN_PAGE_SIZE;
 }
 
 void *scratch_map(unsigned slot, uint32_t pfn)

@@ -192,16 +192,21 @@ static void parse_option(struct word w, struct hv_options *o,
     }
 }
 
-/* The guest's line: everything after "--", trimmed at both ends, at most 255 bytes. */
-static void set_guest_cmdline(const char *p, struct hv_options *o)
+/* The guest's line: everything after "--", trimmed at both ends, at most 255 bytes (what is cut
+ * off is reported, its start quoted). */
+static void set_guest_cmdline(const char *p, struct hv_options *o,
+                              void (*warn)(const char *, const char *))
 {
     while (is_space(*p))
         p++;
     size_t n = strlen(p);
     while (n > 0 && is_space(p[n - 1]))
         n--;
-    if (n > MAX_GUEST_CMDLINE - 1)
+    if (n > MAX_GUEST_CMDLINE - 1) {
+        struct word cut = {p + MAX_GUEST_CMDLINE - 1, n - (MAX_GUEST_CMDLINE - 1)};
+        warn_word(warn, "guest command line longer than 255 bytes, cut before", cut);
         n = MAX_GUEST_CMDLINE - 1;
+    }
     memcpy(o->guest_cmdline, p, n);
     o->guest_cmdline[n] = '\0';
 }
@@ -227,7 +232,7 @@ void cmdline_parse(const char *line, struct hv_options *o,
             w.n++;
         p += w.n;
         if (word_is(w, "--")) {
-            set_guest_cmdline(p, o);
+            set_guest_cmdline(p, o, warn);
             return;
         }
         /* GRUB and QEMU put the image path first; it holds no '='. */

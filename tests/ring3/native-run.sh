@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Usage: native-run.sh ROOTFS SECONDS PROGRAM [ARG...]
 # Runs PROGRAM (a path inside ROOTFS, e.g. /tests/t_fork) natively on the host the way the appliance
-# runs init: in a private copy of ROOTFS as its root (read-only), with a writable empty /tmp,
-# /dev/null, /dev/zero and /proc, as pid 1 of new mount, pid and network namespaces (only lo, up: no
-# socket meets the host), cwd /, environment exactly
+# runs init: in a private copy of ROOTFS as its root (writable, as the appliance's initramfs root
+# is; the copy is thrown away), with a writable empty /tmp, /dev/null, /dev/zero, /dev/full,
+# /dev/random, /dev/urandom and /proc, as pid 1 of new mount, pid and network namespaces (only lo,
+# up: no socket meets the host), cwd /, environment exactly
 # HOME=/ PATH=/sbin:/bin TERM=linux, stdin /dev/null, stdout and stderr inherited, no other fds.
 # SIGKILL on timeout, to unshare alone (it ignores SIGTERM): its death (--kill-child) takes the
 # whole pid namespace along.
@@ -31,11 +32,12 @@ root=$work/root
 mkdir "$root"
 cp -a "$rootfs/." "$root/" || sandbox_fail "cannot copy $rootfs"
 mkdir -p "$root/dev" "$root/tmp" "$root/proc"
-touch "$root/dev/null" "$root/dev/zero"
+touch "$root/dev/null" "$root/dev/zero" "$root/dev/full" "$root/dev/random" "$root/dev/urandom"
 [ -e "$root$1" ] || sandbox_fail "no $1 in $rootfs"
 
 # Inside the new namespaces (bash -c: no script fd to keep open). The mounts are private to the
-# namespace and vanish with it; the copy's root is bind-mounted read-only onto itself first.
+# namespace and vanish with it; the copy's root is bind-mounted onto itself first (a mount point,
+# as the appliance's root is).
 # shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -e
@@ -43,10 +45,13 @@ root=$1 chroot_bin=$2
 shift 2
 fail() { echo "native-run: $1" >&2; exit 125; }
 mount --make-rprivate / 2>/dev/null || true
-mount --bind "$root" "$root" && mount -o remount,bind,ro "$root" || fail "read-only bind of the root failed"
+mount --bind "$root" "$root" || fail "bind of the root failed"
 mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/tmp" || fail "tmpfs on /tmp failed"
 mount --bind /dev/null "$root/dev/null" || fail "bind of /dev/null failed"
 mount --bind /dev/zero "$root/dev/zero" || fail "bind of /dev/zero failed"
+for d in full random urandom; do
+    mount --bind "/dev/$d" "$root/dev/$d" || fail "bind of /dev/$d failed"
+done
 mount -t proc -o ro,nosuid,nodev,noexec proc "$root/proc" || fail "mount of /proc failed"
 ip link set lo up 2>/dev/null || fail "cannot bring up lo in the private network namespace"
 ulimit -c 0

@@ -259,6 +259,15 @@ TEST(guest_cmdline_truncated)
     parse(line, &o);
     CHECK_EQ(strlen(o.guest_cmdline), 255);
     CHECK_STR(o.guest_cmdline, want);
+    /* The cut is reported, with the start of what was cut off. */
+    CHECK_EQ(nwarn, 1);
+    CHECK_STR(last_msg, "guest command line longer than 255 bytes, cut before");
+    CHECK(strncmp(last_word, line + 6 + 255, strlen(last_word)) == 0 && last_word[0]);
+    /* Exactly 255 bytes: nothing to say. */
+    line[6 + 255] = '\0';
+    parse(line, &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(strlen(o.guest_cmdline), 255);
 }
 
 TEST(long_bad_word_warned_truncated)

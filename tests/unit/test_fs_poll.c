@@ -210,7 +210,8 @@ TEST(proc_meminfo)
 
 TEST(proc_files)
 {
-    static const struct procfs_entry extra = {"extra", procfs_gen_version, NULL, 0};
+    static const struct procfs_entry extra = {
+        .name = "extra", .gen = procfs_gen_version, .write = NULL, .mode = 0};
     char buf[2048];
     uint32_t ub = ualloc(4096);
     long n;
@@ -275,10 +276,14 @@ static int ctl_write(const char *buf, size_t n)
 
 TEST(proc_control_files)
 {
-    static const struct procfs_entry ctl = {"sys/test/ctl", ctl_gen, ctl_write, 0644};
-    static const struct procfs_entry locked = {"sys/test/locked", ctl_gen, ctl_write, 0444};
-    static const struct procfs_entry nohook = {"sys/nohook", ctl_gen, NULL, 0644};
-    static const struct procfs_entry under_file = {"stats/x", ctl_gen, NULL, 0};
+    static const struct procfs_entry ctl = {
+        .name = "sys/test/ctl", .gen = ctl_gen, .write = ctl_write, .mode = 0644};
+    static const struct procfs_entry locked = {
+        .name = "sys/test/locked", .gen = ctl_gen, .write = ctl_write, .mode = 0444};
+    static const struct procfs_entry nohook = {
+        .name = "sys/nohook", .gen = ctl_gen, .write = NULL, .mode = 0644};
+    static const struct procfs_entry under_file = {
+        .name = "stats/x", .gen = ctl_gen, .write = NULL, .mode = 0};
     struct linux_stat64 st;
     char buf[128];
 
@@ -369,13 +374,14 @@ TEST(console_io)
     CHECK_EQ(sys_ioctl(1, TCGETS, ub), 0);
     CHECK_EQ(((struct linux_termios *)uptr(ub))->c_lflag & TTY_ECHO, 0);
     CHECK_EQ(sys_ioctl(0, TCSETS, uend()), -EFAULT);
-    /* Window size: unknown (zeros) until set. */
+    /* Window size: 80x24 until set (a serial line does not know its own). */
     memset(uptr(ub), 0xff, 8);
     CHECK_EQ(sys_ioctl(1, TIOCGWINSZ, ub), 0);
     memcpy(&ws, uptr(ub), sizeof(ws));
-    CHECK_EQ(ws.ws_row, 0);
-    CHECK_EQ(ws.ws_col, 0);
-    ws.ws_row = 24;
+    CHECK_EQ(ws.ws_row, 24);
+    CHECK_EQ(ws.ws_col, 80);
+    CHECK_EQ(ws.ws_xpixel, 0);
+    ws.ws_row = 30;
     ws.ws_col = 80;
     memcpy(uptr(ub), &ws, sizeof(ws));
     CHECK_EQ(sys_ioctl(1, TIOCSWINSZ, ub), 0);

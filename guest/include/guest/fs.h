@@ -49,15 +49,29 @@ struct procfs_entry {
     int (*gen)(char *buf, size_t size);
     int (*write)(const char *buf, size_t n);
     uint32_t mode;
+    /* Instead of gen, for the files of /proc/<pid>/ (and /proc/self): gen_pid writes process
+     * pid's file (-ESRCH when it has gone: open fails so); link_pid makes the entry a symlink
+     * whose target it writes, NUL-terminated, returning its length or -errno. */
+    int (*gen_pid)(int pid, char *buf, size_t size);
+    int (*link_pid)(int pid, char *buf, size_t size);
 };
 int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST, -ENOENT or -ENOMEM */
+/* Per-process directories (kernel/fs/procfs_pid.c): the entries every /proc/<pid>/ holds (the
+ * table stays the caller's), then a directory made when a pid is given out and removed when it
+ * is freed. */
+void procfs_pid_files(const struct procfs_entry *tab, unsigned n);
+void procfs_pid_add(int pid);
+void procfs_pid_remove(int pid);
 
 /* Also offered (kernel/fs/): */
+void tty_set_default_size(unsigned cols, unsigned rows); /* the console's TIOCGWINSZ (ttysize=) */
+/* A directory's absolute path into buf (NULL: the root): its length, or -ENOENT (removed),
+ * -ENAMETOOLONG. */
+int fs_dir_path(struct inode *dir, char *buf, size_t size);
+/* The absolute path, every symlink resolved, of what path (from the cwd) names: as above. */
+int fs_real_path(const char *path, char *buf, size_t size);
 uint32_t inode_mode(const struct inode *ino); /* S_IFMT type and permission bits */
-/* An initramfs file's bytes inside the module (valid for the kernel's lifetime), so a loader
- * can map or copy them directly; NULL for any other file (use inode_pread). */
-const void *inode_rodata(const struct inode *ino);
-struct files *files_get(struct files *f);    /* another reference to the same table */
-uint32_t files_count(const struct files *f); /* descriptors open (leak checks) */
+struct files *files_get(struct files *f);     /* another reference to the same table */
+uint32_t files_count(const struct files *f);  /* descriptors open (leak checks) */
 
 #endif

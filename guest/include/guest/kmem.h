@@ -27,6 +27,7 @@ uint32_t page_reserve_count(void); /* free pages an allocation for ring 3 leaves
 void *kmalloc(size_t n);
 void *kzalloc(size_t n);
 void kfree(void *p);           /* NULL is fine */
+char *kstrdup(const char *s);  /* a kmalloc'd copy, or NULL */
 size_t kmalloc_size(size_t n); /* the memory kmalloc(n) takes: its size class, or whole pages */
 
 #endif

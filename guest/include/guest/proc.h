@@ -15,6 +15,7 @@ struct inode;
 struct trap_frame;
 
 #define PROC_NAME_MAX 16
+#define PROC_GROUPS_MAX 32 /* supplementary groups kept (setgroups: -ENOMEM beyond) */
 #define NR_TLS 3           /* set_thread_area slots: GDT entries GDT_TLS_FIRST.. (guest/gdt.h) */
 #define FPU_STATE_SIZE 512 /* fxsave area (fnsave uses the first 108 bytes) */
 
@@ -55,6 +56,8 @@ struct proc {
     int fpu_used; /* its FPU state lives in fpu[] while another process owns the FPU */
     uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
     char name[PROC_NAME_MAX];
+    char *exe_path; /* the program's absolute path (/proc/<pid>/exe), kmalloc'd; may be NULL */
+    uint32_t ngroups, groups[PROC_GROUPS_MAX]; /* supplementary groups (kernel/sys_ids.c) */
 };
 
 /* The process the current task runs for (NULL in a kernel thread). */

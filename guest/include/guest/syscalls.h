@@ -106,6 +106,8 @@ long sys_getrandom(u32 buf, u32 len, u32 flags);
 long sys_sysinfo(u32 info);
 long sys_prctl(u32 option, u32 a2, u32 a3, u32 a4, u32 a5);
 long sys_futex(u32 uaddr, u32 op, u32 val, u32 timeout, u32 uaddr2, u32 val3);
+long sys_set_robust_list(u32 head, u32 len);
+long sys_rseq(void);
 
 /* ---- memory (kernel/mm/) ---- */
 long sys_brk(u32 addr);
@@ -166,5 +168,33 @@ long sys_getsockopt(u32 fd, u32 level, u32 name, u32 val, u32 len);
 
 /* The user register frame of the current system call (at the top of the kernel stack). */
 struct trap_frame *syscall_frame(void);
+
+/* ---- issue 11: a shell's tools ---- */
+long sys_link(u32 oldpath, u32 newpath);
+long sys_linkat(u32 olddirfd, u32 oldpath, u32 newdirfd, u32 newpath, u32 flags);
+long sys_mknod(u32 path, u32 mode, u32 dev);
+long sys_mknodat(u32 dirfd, u32 path, u32 mode, u32 dev);
+long sys_sendfile(u32 out_fd, u32 in_fd, u32 off, u32 count);
+long sys_sendfile64(u32 out_fd, u32 in_fd, u32 off, u32 count);
+long sys_statfs(u32 path, u32 buf);
+long sys_fstatfs(u32 fd, u32 buf);
+long sys_chown16(u32 path, u32 uid, u32 gid);
+long sys_lchown16(u32 path, u32 uid, u32 gid);
+long sys_fchown16(u32 fd, u32 uid, u32 gid);
+long sys_chown32(u32 path, u32 uid, u32 gid);
+long sys_lchown32(u32 path, u32 uid, u32 gid);
+long sys_fchown32(u32 fd, u32 uid, u32 gid);
+long sys_fchownat(u32 dirfd, u32 path, u32 uid, u32 gid, u32 flags);
+long sys_utimensat(u32 dirfd, u32 path, u32 times, u32 flags);
+long sys_utimensat_time64(u32 dirfd, u32 path, u32 times, u32 flags);
+long sys_getgroups16(u32 size, u32 list);
+long sys_setgroups16(u32 size, u32 list);
+long sys_getgroups32(u32 size, u32 list);
+long sys_setgroups32(u32 size, u32 list);
+long sys_sched_getaffinity(u32 pid, u32 len, u32 mask);
+long sys_sched_setaffinity(u32 pid, u32 len, u32 mask);
+long sys_clock_settime(u32 clk, u32 ts);
+long sys_clock_settime64(u32 clk, u32 ts);
+long sys_syslog(u32 type, u32 buf, u32 len);
 
 #endif

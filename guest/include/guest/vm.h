@@ -30,10 +30,11 @@ struct vma {
 struct mm {
     uint32_t l2_pfn;
     struct vma *vmas;
-    uint32_t brk_start, brk; /* the heap: [brk_start, PAGE_ALIGN(brk)) */
-    uint32_t pages;          /* ring-3 frames mapped */
-    uint32_t l1_count;       /* L1 tables in use */
-    uint32_t map_count;      /* regions, at most MAX_MAP_COUNT */
+    uint32_t brk_start, brk;                         /* the heap: [brk_start, PAGE_ALIGN(brk)) */
+    uint32_t arg_start, arg_end, env_start, env_end; /* exec's strings (/proc/<pid>/cmdline) */
+    uint32_t pages;                                  /* ring-3 frames mapped */
+    uint32_t l1_count;                               /* L1 tables in use */
+    uint32_t map_count;                              /* regions, at most MAX_MAP_COUNT */
     /* mprotect(PROT_NONE) was used: some present pages may be ones ring 3 cannot read, which
      * ring 1 still could, so user copies check the regions (kernel/mm/uaccess.c). */
     int prot_none;

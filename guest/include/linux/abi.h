@@ -87,6 +87,11 @@ typedef int64_t linux_s64 __attribute__((aligned(4)));
 #define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
 #define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
+#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
+#define S_ISBLK(m) (((m)&S_IFMT) == S_IFBLK)
+#define S_ISUID 04000
+#define S_ISGID 02000
 
 #define DT_UNKNOWN 0
 #define DT_FIFO 1

@@ -123,6 +123,7 @@
 #define __NR_faccessat 307
 #define __NR_pselect6 308
 #define __NR_ppoll 309
+#define __NR_set_robust_list 311
 #define __NR_dup3 330
 #define __NR_pipe2 331
 #define __NR_prlimit64 340
@@ -149,6 +150,33 @@
 #define __NR_pselect6_time64 413
 #define __NR_ppoll_time64 414
 #define __NR_faccessat2 439
+/* Issue 11: a shell's tools (links, FIFOs, owners, times, groups, sendfile, the log). */
+#define __NR_mknod 14
+#define __NR_lchown 16
+#define __NR_getgroups 80
+#define __NR_setgroups 81
+#define __NR_fchown 95
+#define __NR_statfs 99
+#define __NR_fstatfs 100
+#define __NR_syslog 103
+#define __NR_chown 182
+#define __NR_sendfile 187
+#define __NR_lchown32 198
+#define __NR_getgroups32 205
+#define __NR_setgroups32 206
+#define __NR_fchown32 207
+#define __NR_chown32 212
+#define __NR_sendfile64 239
+#define __NR_sched_setaffinity 241
+#define __NR_sched_getaffinity 242
+#define __NR_clock_settime 264
+#define __NR_mknodat 297
+#define __NR_fchownat 298
+#define __NR_linkat 303
+#define __NR_utimensat 320
+#define __NR_clock_settime64 404
+#define __NR_utimensat_time64 412
+#define __NR_rseq 386
 #define NR_SYSCALLS 440 /* table size: every number below this has a slot */
 
 #endif

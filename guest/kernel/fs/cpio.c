@@ -1,9 +1,10 @@
 /*
  * Building the tree from the initramfs (a newc cpio archive, checked whole by cpio_walk before
- * anything is built): directories, regular files whose bytes stay in the archive, symlinks;
- * missing parents are created. Entries under tmp/ become tmpfs files (copied, so writable).
- * Device nodes, fifos and sockets in the archive are skipped: /dev is the kernel's own. Then
- * /tmp, /dev and /proc are made if the archive lacks them.
+ * anything is built): directories, regular files and symlinks, missing parents created. As
+ * Linux unpacks its initramfs into the in-memory root, every entry becomes a tmpfs file (its
+ * bytes copied, so the whole root is writable and counts against tmpfs's size). Device nodes,
+ * fifos and sockets in the archive are skipped: /dev is the kernel's own. Then /tmp, /dev and
+ * /proc are made if the archive lacks them.
  */
 #include <guest/console.h>
 #include <guest/initramfs.h>
@@ -20,15 +21,13 @@ struct loader {
 /* Which kind a directory at the top of the tree belongs to. */
 static const struct fs_sb *top_sb(const char *name, size_t len, const struct fs_sb *parent)
 {
-    if (parent != &rootfs_sb)
+    if (parent != &tmpfs_sb)
         return parent;
-    if (len == 3 && memcmp(name, "tmp", 3) == 0)
-        return &tmpfs_sb;
     if (len == 3 && memcmp(name, "dev", 3) == 0)
         return &devfs_sb;
     if (len == 4 && memcmp(name, "proc", 4) == 0)
         return &procfs_sb;
-    return &rootfs_sb;
+    return &tmpfs_sb;
 }
 
 /* The directory name in dir, made (with perm) if absent; NULL with *err when it cannot be. */
@@ -36,7 +35,7 @@ static struct inode *ensure_dir(struct inode *dir, const char *name, size_t len,
                                 long *err)
 {
     struct dentry *d = dir_find(dir, name, len);
-    const struct fs_sb *sb = dir == fs_root_inode ? top_sb(name, len, &rootfs_sb) : dir->sb;
+    const struct fs_sb *sb = dir == fs_root_inode ? top_sb(name, len, &tmpfs_sb) : dir->sb;
 
     if (d && S_ISDIR(d->inode->mode))
         return d->inode;
@@ -45,19 +44,13 @@ static struct inode *ensure_dir(struct inode *dir, const char *name, size_t len,
     return dir_mkdir(dir, sb, name, len, perm, err);
 }
 
-static struct inode *make_file(const struct cpio_entry *e, const struct fs_sb *sb, long *err)
+static struct inode *make_file(const struct cpio_entry *e, long *err)
 {
-    struct inode *ino = inode_new(sb == &tmpfs_sb ? &tmpfs_sb : &rootfs_sb, e->mode & 0177777);
+    struct inode *ino = inode_new(&tmpfs_sb, e->mode & 0177777);
 
     *err = -ENOMEM;
     if (!ino)
         return NULL;
-    if (ino->sb == &rootfs_sb) {
-        ino->u.ro_data = e->data;
-        ino->size = e->size;
-        ino->fops = S_ISREG(e->mode) ? &ramfs_fops : NULL;
-        return ino;
-    }
     if (S_ISLNK(e->mode)) {
         if (tmpfs_set_link(ino, e->data, e->size)) {
             inode_free(ino);
@@ -132,7 +125,12 @@ static int add_entry(const struct cpio_entry *e, void *arg)
             ld->skipped++;
             return 0;
         }
-        ino = make_file(e, dir->sb, &err);
+        if (dir->sb != &tmpfs_sb) {
+            printk("fs: initramfs entry '%s' skipped (/dev and /proc are the kernel's)\n", e->name);
+            ld->skipped++;
+            return 0;
+        }
+        ino = make_file(e, &err);
         if (!ino)
             goto nomem;
         if (old)
@@ -185,7 +183,7 @@ void fs_fini(void)
 
 static int make_root(void)
 {
-    struct inode *root = inode_new(&rootfs_sb, S_IFDIR | 0755);
+    struct inode *root = inode_new(&tmpfs_sb, S_IFDIR | 0755);
 
     if (!root)
         return -ENOMEM;

@@ -1,6 +1,8 @@
-/* /dev: the character devices null (1:3), zero (1:5), tty (5:0) and console (5:1), with the
- * device numbers Linux gives them so programs that check st_rdev see what they expect. */
+/* /dev: the character devices null (1:3), zero (1:5), full (1:7), random (1:8), urandom (1:9),
+ * kmsg (1:11), tty (5:0) and console (5:1), with the device numbers Linux gives them so programs
+ * that check st_rdev see what they expect. random and urandom are getrandom's source. */
 #include <guest/console.h>
+#include <guest/random.h>
 #include "fs_impl.h"
 
 static long null_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
@@ -21,19 +23,47 @@ static long zero_read(struct file *f, const struct iobuf *b, size_t n, uint64_t 
     return iob_zero(b, 0, n) ? -EFAULT : (long)n;
 }
 
-/* Seekable as on Linux: lseek on them succeeds (and means nothing). */
+/* Writing to /dev/full: the disk is always full. */
+static long full_write(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    (void)f, (void)b, (void)n, (void)pos;
+    return -ENOSPC;
+}
+
+static long random_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
+{
+    char chunk[256];
+    size_t done = 0;
+
+    (void)f, (void)pos;
+    while (done < n) {
+        size_t k = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
+
+        random_bytes(chunk, k);
+        if (iob_put(b, done, chunk, k))
+            return done ? (long)done : -EFAULT;
+        done += k;
+    }
+    return (long)done;
+}
+
+/* Seekable as on Linux: lseek on them succeeds (and means nothing). Writing to random and
+ * urandom is accepted (Linux mixes the bytes in; they are not credited, nor are they here). */
 const struct file_ops null_fops = {.read = null_read, .write = sink_write, .seekable = 1};
 const struct file_ops zero_fops = {.read = zero_read, .write = sink_write, .seekable = 1};
+static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .seekable = 1};
+static const struct file_ops random_fops = {
+    .read = random_read, .write = sink_write, .seekable = 1};
 
 static const struct {
     const char *name;
     uint32_t major, minor, perm;
     const struct file_ops *fops;
 } devices[] = {
-    {"null", 1, 3, 0666, &null_fops},
-    {"zero", 1, 5, 0666, &zero_fops},
-    {"tty", 5, 0, 0666, &tty_fops},
-    {"console", 5, 1, 0600, &tty_fops},
+    {"null", 1, 3, 0666, &null_fops},      {"zero", 1, 5, 0666, &zero_fops},
+    {"full", 1, 7, 0666, &full_fops},      {"random", 1, 8, 0666, &random_fops},
+    {"urandom", 1, 9, 0666, &random_fops}, {"kmsg", 1, 11, 0644, &kmsg_fops},
+    {"tty", 5, 0, 0666, &tty_fops},        {"console", 5, 1, 0600, &tty_fops},
 };
 
 void dev_init(struct inode *devdir)

@@ -26,7 +26,7 @@ struct fs_sb {
     int anon;       /* inodes that no directory names (pipes): freed at the last reference */
     uint32_t magic; /* statfs's f_type, as Linux's */
 };
-extern struct fs_sb rootfs_sb, tmpfs_sb, devfs_sb, procfs_sb, pipefs_sb;
+extern struct fs_sb tmpfs_sb, devfs_sb, procfs_sb, pipefs_sb;
 
 struct dentry {
     struct dentry *next;
@@ -41,18 +41,20 @@ struct pipe;
 
 struct inode {
     uint32_t ino, mode, nlink, refs;
+    uint32_t uid, gid;
     uint64_t size;
     uint32_t atime, mtime, ctime; /* seconds since 1970 */
     uint32_t rdev_major, rdev_minor;
     const struct fs_sb *sb;
     const struct file_ops *fops; /* what open() gives */
+    int32_t pid;                 /* /proc/<pid>/ files: whose */
+    char *proc_link;             /* /proc symlinks: the target last made (kmalloc'd) */
     union {
         struct {
             struct dentry *head, *tail;
             uint32_t next_seq;
             struct inode *parent; /* ".."; the root is its own */
         } dir;
-        const char *ro_data; /* initramfs file or symlink: bytes in the archive */
         struct {
             void *root;      /* a data page (depth 0) or an index page of 1024 slots */
             uint32_t depth;  /* 0, 1 or 2 levels of index pages */
@@ -118,8 +120,8 @@ int name_is_dot(const char *s, size_t n); /* 1 for ".", 2 for "..", else 0 */
 struct inode *cwd_inode(void);            /* the current process's cwd, or the root */
 int symlink_target(struct inode *link, const char **s, size_t *n);
 
-/* ---- ramfs.c (initramfs files), tmpfs.c ---- */
-extern const struct file_ops ramfs_fops, tmpfs_fops;
+/* ---- tmpfs.c (the root, from the initramfs, and /tmp) ---- */
+extern const struct file_ops tmpfs_fops;
 long tmpfs_pread(struct inode *ino, const struct iobuf *b, size_t n, uint64_t off);
 long tmpfs_pwrite(struct inode *ino, const struct iobuf *b, size_t n, uint64_t off);
 int tmpfs_truncate(struct inode *ino, uint64_t size);
@@ -144,12 +146,18 @@ int tmpfs_set_link(struct inode *ino, const char *target, size_t len);
 
 /* ---- dev.c, tty.c ---- */
 void dev_init(struct inode *devdir);
-extern const struct file_ops null_fops, zero_fops, tty_fops;
-void tty_reset(void); /* termios and buffered input back to the defaults */
+extern const struct file_ops null_fops, zero_fops, tty_fops, fifo_fops;
+extern const struct file_ops kmsg_fops; /* kernel/klog.c */
+void tty_reset(void);                   /* termios and buffered input back to the defaults */
 
 /* ---- procfs.c ---- */
 /* struct procfs_entry and procfs_register are in guest/fs.h (other subsystems add files). */
 void procfs_init(struct inode *procdir);
+extern struct inode *procfs_dir;
+extern const struct file_ops procfs_fops;
+/* A procfs inode for entry e of process pid (a file, or a symlink when e->link_pid). */
+struct inode *procfs_inode(const struct procfs_entry *e, int pid);
+int procfs_link_target(struct inode *link, const char **s, size_t *n); /* procfs_pid.c */
 /* Generators append with pf_printf; len counts what did not fit too. */
 struct pfout {
     char *buf;
@@ -160,6 +168,8 @@ int procfs_gen_meminfo(char *buf, size_t size);
 int procfs_gen_uptime(char *buf, size_t size);
 int procfs_gen_stats(char *buf, size_t size);
 int procfs_gen_version(char *buf, size_t size);
+int procfs_gen_mounts(char *buf, size_t size);
+int procfs_gen_filesystems(char *buf, size_t size);
 int procfs_gen_hypervisor(char *buf, size_t size);
 
 /* ---- pipe.c ---- */

@@ -6,7 +6,6 @@
 #include "fs_impl.h"
 
 /* Device numbers as Linux gives its pseudo file systems (0:N, N small and distinct). */
-struct fs_sb rootfs_sb = {"rootfs", 0, 1, 1, 0, 0x858458f6};  /* RAMFS_MAGIC */
 struct fs_sb tmpfs_sb = {"tmpfs", 0, 2, 0, 0, 0x01021994};    /* TMPFS_MAGIC */
 struct fs_sb devfs_sb = {"devtmpfs", 0, 3, 1, 0, 0x01021994}; /* a tmpfs on Linux */
 struct fs_sb procfs_sb = {"proc", 0, 4, 1, 0, 0x9fa0};        /* PROC_SUPER_MAGIC */
@@ -62,8 +61,10 @@ void inode_free(struct inode *ino)
     } else if (ino->sb == &tmpfs_sb && S_ISLNK(ino->mode) && ino->u.link_target) {
         kfree(ino->u.link_target);
         tmpfs_uncharge(kmalloc_size(ino->size + 1));
-    } else if (ino->sb == &pipefs_sb) {
+    } else if (ino->sb == &pipefs_sb || S_ISFIFO(ino->mode)) {
         pipe_evict(ino);
+    } else if (ino->sb == &procfs_sb) {
+        kfree(ino->proc_link);
     }
     if (ino->sb == &tmpfs_sb)
         tmpfs_inode_uncharge();
@@ -106,11 +107,6 @@ uint32_t inode_mode(const struct inode *ino)
     return ino->mode;
 }
 
-const void *inode_rodata(const struct inode *ino)
-{
-    return ino->sb == &rootfs_sb && S_ISREG(ino->mode) ? ino->u.ro_data : NULL;
-}
-
 long inode_pread(struct inode *ino, void *kbuf, size_t n, uint64_t off)
 {
     struct iobuf b = {0, kbuf};
@@ -123,9 +119,7 @@ long inode_pread(struct inode *ino, void *kbuf, size_t n, uint64_t off)
         return 0;
     if (n > ino->size - off)
         n = (size_t)(ino->size - off);
-    if (ino->sb == &tmpfs_sb)
-        return tmpfs_pread(ino, &b, n, off);
-    if (iob_put(&b, 0, ino->u.ro_data + off, n))
-        return -EFAULT;
-    return (long)n;
+    if (ino->sb != &tmpfs_sb)
+        return -EINVAL; /* /proc files are read through their open file */
+    return tmpfs_pread(ino, &b, n, off);
 }

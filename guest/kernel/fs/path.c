@@ -27,8 +27,12 @@ struct inode *cwd_inode(void)
 
 int symlink_target(struct inode *link, const char **s, size_t *n)
 {
+    if (link->sb == &procfs_sb)
+        return procfs_link_target(link, s, n);
+    if (link->sb != &tmpfs_sb)
+        return -ENOENT;
     *n = (size_t)link->size;
-    *s = link->sb == &tmpfs_sb ? link->u.link_target : link->u.ro_data;
+    *s = link->u.link_target;
     return *n ? 0 : -ENOENT;
 }
 
@@ -188,4 +192,29 @@ int path_parent(struct inode *base, const char *path, struct walk *w)
     if (n >= LINUX_PATH_MAX)
         return -ENAMETOOLONG;
     return walk_parent(w, base ? base : cwd_inode(), path, n, 0);
+}
+
+int fs_real_path(const char *path, char *buf, size_t size)
+{
+    struct walk w = {0};
+    struct inode *ino;
+    size_t n = strnlen(path, LINUX_PATH_MAX);
+    int len, rc = n && n < LINUX_PATH_MAX ? resolve(&w, cwd_inode(), path, n, WALK_FOLLOW, 0, &ino)
+                                          : -ENOENT;
+
+    if (rc)
+        return rc;
+    if (S_ISDIR(ino->mode))
+        return fs_dir_path(ino, buf, size);
+    len = fs_dir_path(w.dir, buf, size);
+    if (len < 0)
+        return len;
+    if ((size_t)len + 1 + w.last_len + 1 > size)
+        return -ENAMETOOLONG;
+    if (len > 1)
+        buf[len++] = '/';
+    memcpy(buf + len, w.last, w.last_len);
+    len += (int)w.last_len;
+    buf[len] = 0;
+    return len;
 }

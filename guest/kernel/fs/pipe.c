@@ -9,6 +9,11 @@
  * start and every page but the first is given back. So an idle pipe costs no page, a busy one
  * no more than it holds, and a write that finds no memory waits like a write to a full pipe (or
  * fails with -ENOMEM when the pipe is empty and not even one page can be had, as in Linux).
+ *
+ * Named pipes (FIFOs, made by mknod) are tmpfs inodes whose pipe is made at the first open and
+ * lives with the inode. Opening one for reading waits for a writer, for writing waits for a
+ * reader (without O_NONBLOCK: a reader's open returns at once, a writer's fails with -ENXIO),
+ * O_RDWR never waits; when the last end closes, what is left in it is dropped, as in Linux.
  */
 #include <guest/kmem.h>
 #include <guest/proc.h>
@@ -20,7 +25,8 @@ struct pipe {
     char *page[PIPE_PAGES];
     uint32_t head, tail; /* free-running byte counts: head - tail are buffered */
     uint32_t readers, writers;
-    uint32_t pages; /* of page[] allocated */
+    uint32_t reader_opens, writer_opens; /* FIFOs: opens so far, so a waiting open sees one */
+    uint32_t pages;                      /* of page[] allocated */
     struct waitq rwait, wwait;
 };
 _Static_assert((PIPE_SIZE & (PIPE_SIZE - 1)) == 0, "the ring index wraps with a mask");
@@ -196,6 +202,38 @@ static void pipe_release_write(struct file *f)
     wake(f->inode->u.pipe);
 }
 
+static void fifo_closed(struct pipe *p)
+{
+    if (p->readers == 0 && p->writers == 0) {
+        p->tail = p->head;
+        drained(p);
+    }
+}
+
+static void fifo_release_read(struct file *f)
+{
+    pipe_release_read(f);
+    fifo_closed(f->inode->u.pipe);
+}
+
+static void fifo_release_write(struct file *f)
+{
+    pipe_release_write(f);
+    fifo_closed(f->inode->u.pipe);
+}
+
+static void fifo_release_rdwr(struct file *f)
+{
+    f->inode->u.pipe->readers--;
+    pipe_release_write(f);
+    fifo_closed(f->inode->u.pipe);
+}
+
+static unsigned fifo_poll_rdwr(struct file *f)
+{
+    return pipe_poll_read(f) | pipe_poll_write(f);
+}
+
 static const struct file_ops pipe_read_fops = {
     .read = pipe_read,
     .poll = pipe_poll_read,
@@ -208,6 +246,82 @@ static const struct file_ops pipe_write_fops = {
     .ioctl = pipe_ioctl,
     .release = pipe_release_write,
 };
+
+static const struct file_ops fifo_read_fops = {
+    .read = pipe_read,
+    .poll = pipe_poll_read,
+    .ioctl = pipe_ioctl,
+    .release = fifo_release_read,
+};
+static const struct file_ops fifo_write_fops = {
+    .write = pipe_write,
+    .poll = pipe_poll_write,
+    .ioctl = pipe_ioctl,
+    .release = fifo_release_write,
+};
+static const struct file_ops fifo_rdwr_fops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .poll = fifo_poll_rdwr,
+    .ioctl = pipe_ioctl,
+    .release = fifo_release_rdwr,
+};
+
+/* Wait until the other side has opened (count_now differs from seen or side is non-zero);
+ * 0, or -EINTR with this side's count given back. */
+static int fifo_wait_for(struct pipe *p, const uint32_t *side, const uint32_t *opens, uint32_t seen)
+{
+    while (*side == 0 && *opens == seen) {
+        long rc = wq_wait(&p->rwait, 0);
+
+        if (rc)
+            return (int)rc;
+    }
+    return 0;
+}
+
+static int fifo_open(struct file *f)
+{
+    struct inode *ino = f->inode;
+    struct pipe *p = ino->u.pipe;
+    uint32_t acc = f->flags & 3;
+    int rc = 0;
+
+    if (!p) {
+        p = ino->u.pipe = kzalloc(sizeof(*p));
+        if (!p)
+            return -ENOMEM;
+    }
+    if (acc == O_RDWR) {
+        p->readers++, p->writers++, p->reader_opens++, p->writer_opens++;
+        f->ops = &fifo_rdwr_fops;
+    } else if (acc == O_RDONLY) {
+        uint32_t seen = p->writer_opens;
+
+        p->readers++, p->reader_opens++;
+        f->ops = &fifo_read_fops;
+        wake(p);
+        if (!(f->flags & O_NONBLOCK))
+            rc = fifo_wait_for(p, &p->writers, &p->writer_opens, seen);
+        if (rc)
+            p->readers--;
+    } else {
+        uint32_t seen = p->reader_opens;
+
+        if ((f->flags & O_NONBLOCK) && p->readers == 0)
+            return -ENXIO;
+        p->writers++, p->writer_opens++;
+        f->ops = &fifo_write_fops;
+        wake(p);
+        rc = fifo_wait_for(p, &p->readers, &p->reader_opens, seen);
+        if (rc)
+            p->writers--;
+    }
+    wake(p);
+    return rc;
+}
+
+const struct file_ops fifo_fops = {.open = fifo_open};
 
 void pipe_evict(struct inode *ino)
 {

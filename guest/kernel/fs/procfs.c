@@ -16,12 +16,16 @@ struct procbuf {
     char data[PAGE_SIZE - sizeof(uint32_t)];
 };
 
-static struct inode *procdir;
+struct inode *procfs_dir;
 
 static const struct procfs_entry builtin[] = {
-    {"meminfo", procfs_gen_meminfo, NULL, 0},       {"uptime", procfs_gen_uptime, NULL, 0},
-    {"stats", procfs_gen_stats, NULL, 0},           {"version", procfs_gen_version, NULL, 0},
-    {"hypervisor", procfs_gen_hypervisor, NULL, 0},
+    {.name = "meminfo", .gen = procfs_gen_meminfo, .write = NULL, .mode = 0},
+    {.name = "uptime", .gen = procfs_gen_uptime, .write = NULL, .mode = 0},
+    {.name = "stats", .gen = procfs_gen_stats, .write = NULL, .mode = 0},
+    {.name = "version", .gen = procfs_gen_version, .write = NULL, .mode = 0},
+    {.name = "hypervisor", .gen = procfs_gen_hypervisor, .write = NULL, .mode = 0},
+    {.name = "mounts", .gen = procfs_gen_mounts},
+    {.name = "filesystems", .gen = procfs_gen_filesystems},
 };
 
 #define PROC_WRITE_MAX 64
@@ -46,7 +50,15 @@ static int proc_open(struct file *f)
 
     if (!pb)
         return -ENOMEM;
-    n = f->inode->u.proc->gen(pb->data, sizeof(pb->data));
+    if (f->inode->u.proc->gen_pid) {
+        n = f->inode->u.proc->gen_pid(f->inode->pid, pb->data, sizeof(pb->data));
+        if (n < 0) {
+            kfree(pb);
+            return n; /* the process has gone */
+        }
+    } else {
+        n = f->inode->u.proc->gen(pb->data, sizeof(pb->data));
+    }
     if (n < 0)
         n = 0;
     pb->len = (uint32_t)n < sizeof(pb->data) ? (uint32_t)n : sizeof(pb->data);
@@ -91,7 +103,7 @@ static void proc_release(struct file *f)
     kfree(f->priv);
 }
 
-static const struct file_ops procfs_fops = {
+const struct file_ops procfs_fops = {
     .read = proc_read,
     .write = proc_write,
     .open = proc_open,
@@ -102,7 +114,7 @@ static const struct file_ops procfs_fops = {
 /* The directory that holds path's last component (made where missing); *last is that name. */
 static struct inode *parent_dir(const char *path, const char **last, long *err)
 {
-    struct inode *dir = procdir;
+    struct inode *dir = procfs_dir;
     const char *p = path, *slash;
 
     while ((slash = strchr(p, '/'))) {
@@ -121,15 +133,30 @@ static struct inode *parent_dir(const char *path, const char **last, long *err)
     return dir;
 }
 
-int procfs_register(const struct procfs_entry *e)
+struct inode *procfs_inode(const struct procfs_entry *e, int pid)
 {
     uint32_t mode = e->mode ? e->mode & 0777 : 0444;
+    struct inode *ino;
+
+    if (!e->write)
+        mode &= 0444u;
+    ino = inode_new(&procfs_sb, e->link_pid ? S_IFLNK | 0777 : S_IFREG | mode);
+    if (!ino)
+        return NULL;
+    ino->u.proc = e;
+    ino->pid = pid;
+    ino->fops = e->link_pid ? NULL : &procfs_fops;
+    return ino;
+}
+
+int procfs_register(const struct procfs_entry *e)
+{
     const char *name;
     struct inode *ino, *dir;
     long err = -ENOMEM;
     size_t len;
 
-    if (!procdir)
+    if (!procfs_dir)
         return -ENOENT;
     dir = parent_dir(e->name, &name, &err);
     if (!dir)
@@ -137,13 +164,9 @@ int procfs_register(const struct procfs_entry *e)
     len = strlen(name);
     if (dir_find(dir, name, len))
         return -EEXIST;
-    if (!e->write)
-        mode &= 0444u;
-    ino = inode_new(&procfs_sb, S_IFREG | mode);
+    ino = procfs_inode(e, 0);
     if (!ino)
         return -ENOMEM;
-    ino->u.proc = e;
-    ino->fops = &procfs_fops;
     if (dir_link(dir, name, len, ino)) {
         inode_maybe_free(ino);
         return -ENOMEM;
@@ -153,7 +176,7 @@ int procfs_register(const struct procfs_entry *e)
 
 void procfs_init(struct inode *dir)
 {
-    procdir = dir;
+    procfs_dir = dir;
     for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
         int rc = procfs_register(&builtin[i]);
 

@@ -1,5 +1,7 @@
 /* The guest's own /proc files: meminfo (Linux's format, from the page allocator), uptime,
- * stats (struct kstats, one "name value" per line) and version. */
+ * stats (struct kstats, one "name value" per line), version, and the file systems: mounts and
+ * filesystems (Linux's formats; the root is named tmpfs, which it is: busybox's df ignores an
+ * entry named "rootfs"). */
 #include <guest/kmem.h>
 #include <guest/kstats.h>
 #include <guest/oom.h>
@@ -68,4 +70,19 @@ int procfs_gen_version(char *buf, size_t size)
     pf_printf(&o, "ringvisor guest kernel 0.1 (Xen 2.0 x86_32 paravirtual guest, "
                   "Linux i386 system-call ABI)\n");
     return (int)o.len;
+}
+
+int procfs_gen_mounts(char *buf, size_t size)
+{
+    return snprintf(buf, size,
+                    "tmpfs / tmpfs rw 0 0\n"
+                    "devtmpfs /dev devtmpfs ro 0 0\n"
+                    "proc /proc proc ro 0 0\n");
+}
+
+int procfs_gen_filesystems(char *buf, size_t size)
+{
+    return snprintf(buf, size,
+                    "nodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n"
+                    "nodev\tpipefs\n");
 }

@@ -81,18 +81,15 @@ long sys_getdents64(u32 fd, u32 dirp, u32 count)
     return done ? (long)done : rc;
 }
 
-long sys_getcwd(u32 buf, u32 size)
+/* The absolute path of directory ino, built from the end of p (LINUX_PATH_MAX bytes): 0 with
+ * *at where it starts, or -ENOENT (removed), -ENAMETOOLONG. */
+static long dir_path(struct inode *ino, char *p, size_t *out_at)
 {
-    struct inode *ino = cwd_inode();
-    char *p;
-    size_t at = LINUX_PATH_MAX, len;
+    size_t at = LINUX_PATH_MAX;
     long rc = 0;
 
     if (ino->nlink == 0)
         return -ENOENT; /* removed: it has no path any more */
-    p = kmalloc(LINUX_PATH_MAX);
-    if (!p)
-        return -ENOMEM;
     p[--at] = 0;
     while (ino != fs_root_inode && rc == 0) {
         struct inode *parent = ino->u.dir.parent;
@@ -111,6 +108,35 @@ long sys_getcwd(u32 buf, u32 size)
     }
     if (rc == 0 && at == LINUX_PATH_MAX - 1)
         p[--at] = '/';
+    *out_at = at;
+    return rc;
+}
+
+int fs_dir_path(struct inode *dir, char *buf, size_t size)
+{
+    char *p = kmalloc(LINUX_PATH_MAX);
+    size_t at = 0;
+    long rc = p ? dir_path(dir ? dir : fs_root_inode, p, &at) : -ENOMEM;
+
+    if (rc == 0 && LINUX_PATH_MAX - at > size)
+        rc = -ENAMETOOLONG;
+    if (rc == 0) {
+        memcpy(buf, p + at, LINUX_PATH_MAX - at);
+        rc = (long)(LINUX_PATH_MAX - at - 1);
+    }
+    kfree(p);
+    return (int)rc;
+}
+
+long sys_getcwd(u32 buf, u32 size)
+{
+    char *p = kmalloc(LINUX_PATH_MAX);
+    size_t at = 0, len;
+    long rc;
+
+    if (!p)
+        return -ENOMEM;
+    rc = dir_path(cwd_inode(), p, &at);
     len = LINUX_PATH_MAX - at;
     if (rc == 0 && size < len)
         rc = -ERANGE;

@@ -1,6 +1,7 @@
-/* Calls that change names: mkdir(at), rmdir, unlink(at), rename(at), symlink, and the mode
- * changes chmod/fchmod. Each checks everything (in Linux's order of errors) before it touches
- * the tree, so a refused call changes nothing. Only tmpfs (/tmp) is writable. */
+/* Calls that change names: mkdir(at), rmdir, unlink(at), rename(at), symlink, link(at),
+ * mknod(at), and the mode changes chmod/fchmod. Each checks everything (in Linux's order of
+ * errors) before it touches the tree, so a refused call changes nothing. The root (a tmpfs) is
+ * writable; /dev and /proc are not. */
 #include <guest/kmem.h>
 #include <guest/proc.h>
 #include <guest/syscalls.h>
@@ -275,4 +276,118 @@ long sys_fchmod(u32 fd, u32 mode)
     rc = set_mode(f->inode, mode);
     file_put(f);
     return rc;
+}
+
+long sys_linkat(u32 olddirfd, u32 oldpath, u32 newdirfd, u32 newpath, u32 flags)
+{
+    struct inode *obase, *nbase, *ino;
+    struct walk w;
+    char *op, *np;
+    long rc;
+
+    if (flags & ~(u32)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    rc = path_from_user(oldpath, &op, (flags & AT_EMPTY_PATH) != 0);
+    if (rc)
+        return rc;
+    if (op[0] == 0) { /* AT_EMPTY_PATH: olddirfd's own file */
+        struct file *f = (int32_t)olddirfd == AT_FDCWD ? NULL : fd_get(olddirfd);
+
+        ino = f ? inode_get(f->inode) : inode_get(cwd_inode());
+        rc = f || (int32_t)olddirfd == AT_FDCWD ? 0 : -EBADF;
+        if (f)
+            file_put(f);
+        else if (rc)
+            inode_put(ino);
+    } else {
+        rc = at_base(olddirfd, op, &obase);
+        if (rc == 0)
+            rc = path_lookup(obase, op, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &ino);
+        inode_put(obase);
+    }
+    path_free(op);
+    if (rc)
+        return rc;
+    rc = parent_of(newdirfd, newpath, &w, &np, &nbase);
+    if (rc) {
+        inode_put(ino);
+        return rc;
+    }
+    rc = can_create(&w);
+    if (rc == 0 && w.trailing_slash)
+        rc = -ENOENT;
+    if (rc == 0 && ino->sb != w.dir->sb)
+        rc = -EXDEV;
+    if (rc == 0 && S_ISDIR(ino->mode))
+        rc = -EPERM;
+    if (rc == 0 && ino->nlink == 0)
+        rc = -ENOENT; /* removed meanwhile: it has no name to gain a second one */
+    if (rc == 0 && dir_link(w.dir, w.last, w.last_len, ino))
+        rc = -ENOSPC;
+    if (rc == 0)
+        ino->ctime = fs_now();
+    parent_done(np, nbase);
+    inode_put(ino);
+    return rc;
+}
+
+long sys_link(u32 oldpath, u32 newpath)
+{
+    return sys_linkat((u32)AT_FDCWD, oldpath, (u32)AT_FDCWD, newpath, 0);
+}
+
+/* Opening a device node nobody drives: -ENXIO, as Linux for a number without a driver. */
+static int nodev_open(struct file *f)
+{
+    (void)f;
+    return -ENXIO;
+}
+static const struct file_ops nodev_fops = {.open = nodev_open};
+
+long sys_mknodat(u32 dirfd, u32 upath, u32 mode, u32 dev)
+{
+    struct inode *base, *ino = NULL;
+    struct walk w;
+    char *path;
+    uint32_t type = mode & S_IFMT;
+    long rc;
+
+    if (type == S_IFDIR)
+        return -EPERM;
+    if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK &&
+        type != S_IFSOCK)
+        return -EINVAL;
+    rc = parent_of(dirfd, upath, &w, &path, &base);
+    if (rc)
+        return rc;
+    rc = can_create(&w);
+    if (rc == 0 && w.trailing_slash)
+        rc = -ENOENT;
+    if (rc == 0) {
+        ino = inode_new(&tmpfs_sb, (type ? type : S_IFREG) | (mode & 07777 & ~cur_umask()));
+        rc = ino ? 0 : -ENOSPC;
+    }
+    if (rc == 0) {
+        if (S_ISREG(ino->mode))
+            ino->fops = &tmpfs_fops;
+        else if (S_ISFIFO(ino->mode))
+            ino->fops = &fifo_fops;
+        else
+            ino->fops = &nodev_fops;
+        if (S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) { /* Linux's new_decode_dev */
+            ino->rdev_major = (dev & 0xfff00) >> 8;
+            ino->rdev_minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+        }
+        if (dir_link(w.dir, w.last, w.last_len, ino)) {
+            inode_free(ino);
+            rc = -ENOSPC;
+        }
+    }
+    parent_done(path, base);
+    return rc;
+}
+
+long sys_mknod(u32 path, u32 mode, u32 dev)
+{
+    return sys_mknodat((u32)AT_FDCWD, path, mode, dev);
 }

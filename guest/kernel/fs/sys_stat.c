@@ -109,6 +109,8 @@ long sys_statx(u32 dirfd, u32 path, u32 flags, u32 mask, u32 buf)
     sx.stx_ino = st.st_ino;
     sx.stx_size = (uint64_t)st.st_size;
     sx.stx_blocks = st.st_blocks;
+    sx.stx_uid = st.st_uid;
+    sx.stx_gid = st.st_gid;
     sx.stx_atime.tv_sec = st.st_atime;
     sx.stx_mtime.tv_sec = st.st_mtime;
     sx.stx_ctime.tv_sec = st.st_ctime;

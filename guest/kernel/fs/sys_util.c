@@ -77,6 +77,8 @@ long fs_stat(struct inode *ino, struct linux_stat64 *st)
     st->st_ino = ino->ino;
     st->st_mode = ino->mode;
     st->st_nlink = ino->nlink;
+    st->st_uid = ino->uid;
+    st->st_gid = ino->gid;
     st->st_rdev = LINUX_MKDEV(ino->rdev_major, ino->rdev_minor);
     st->st_size = (int64_t)(S_ISREG(ino->mode) || S_ISLNK(ino->mode) ? ino->size : 0);
     st->st_blksize = PAGE_SIZE;

@@ -18,12 +18,21 @@
 #define CHUNK 256
 
 static struct linux_termios termios;
-static struct linux_winsize winsize; /* zeros: a serial line does not know its size */
+/* A serial line does not know its size: 80x24 unless the command line says (ttysize=). */
+static struct linux_winsize default_size = {.ws_row = 24, .ws_col = 80};
+static struct linux_winsize winsize;
 static int32_t tty_pgrp;
 static char buf[TTY_BUF];
 static size_t len;
 static size_t line_end[MAX_LINES]; /* canonical: where each complete line ends */
 static size_t nlines;
+
+void tty_set_default_size(unsigned cols, unsigned rows)
+{
+    default_size.ws_col = (uint16_t)cols;
+    default_size.ws_row = (uint16_t)rows;
+    winsize = default_size;
+}
 
 void tty_reset(void)
 {
@@ -39,7 +48,7 @@ void tty_reset(void)
     termios.c_cflag = TTY_B38400 | TTY_CS8 | TTY_CREAD | TTY_CLOCAL;
     termios.c_lflag = TTY_ICANON | TTY_ECHO | TTY_ECHOE | TTY_ECHOK;
     memcpy(termios.c_cc, cc, sizeof(cc));
-    memset(&winsize, 0, sizeof(winsize));
+    winsize = default_size;
     tty_pgrp = 0;
     len = nlines = 0;
 }

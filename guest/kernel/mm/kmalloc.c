@@ -136,3 +136,13 @@ void kfree(void *p)
         printk("error: kfree(%p): not a kmalloc block\n", p);
     }
 }
+
+char *kstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = kmalloc(n);
+
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}

@@ -161,6 +161,8 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
     child->l2_pfn = l2_pfn;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
+    child->arg_start = parent->arg_start, child->arg_end = parent->arg_end;
+    child->env_start = parent->env_start, child->env_end = parent->env_end;
     child->prot_none = parent->prot_none;
     for (struct vma *v = parent->vmas, **tail = &child->vmas; v; v = v->next) {
         struct vma *c = kmalloc(sizeof(*c));

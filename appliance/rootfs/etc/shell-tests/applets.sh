@@ -1,0 +1,20 @@
+# busybox's applets in the appliance: the ones that need the kernel features of issue 11 (a
+# writable root, /proc per process, #! scripts, links, FIFOs, owners, times, the kernel log, df).
+echo "applets: start"
+mkdir /work && cd /work && echo "applets: mkdir in the root ok"
+echo hello > a && ln a b && ln -s a c && [ "$(cat b)" = hello ] && [ "$(readlink c)" = a ] && echo "applets: ln and ln -s ok"
+mkfifo f && (echo through > f &) && [ "$(cat f)" = through ] && echo "applets: mkfifo ok"
+touch -d "2001-02-03 04:05:06" a && [ "$(date -r a +%Y%m%d%H%M%S)" = 20010203040506 ] && echo "applets: touch -d ok"
+chown 12:34 a && [ "$(stat -c %u:%g a)" = 12:34 ] && echo "applets: chown ok"
+printf '#!/bin/sh\necho "script $1"\n' > s.sh && chmod +x s.sh && [ "$(./s.sh arg)" = "script arg" ] && echo "applets: #! script ok"
+sleep 30 & pid=$!
+[ "$(pidof sleep)" = "$pid" ] && echo "applets: pidof ok"
+ps | grep -q "sleep 30" && echo "applets: ps ok"
+kill $pid && wait $pid; [ $? = 143 ] && echo "applets: kill and wait ok"
+[ "$(readlink /proc/self/exe)" = /bin/busybox ] && echo "applets: /proc/self/exe ok"
+dmesg | grep -q "ringvisor guest kernel" && echo "applets: dmesg ok"
+df / | grep -q tmpfs && echo "applets: df ok"
+cat a | md5sum | grep -q b1946ac92492d2347c6235b4d2611184 && echo "applets: cat | md5sum ok"
+uptime | grep -q "load average" && echo "applets: uptime ok"
+free | grep -q Mem: && echo "applets: free ok"
+echo "applets: done"

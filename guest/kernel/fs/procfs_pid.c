@@ -1,0 +1,90 @@
+/* /proc/<pid>/: a directory per process, made when its pid is given out and removed when the
+ * process is freed (zombies keep theirs, as in Linux), holding one inode per entry of the table
+ * the kernel gives (kernel/proc_pid.c), each remembering its pid. Their contents are made when
+ * opened; symlinks (exe, cwd, /proc/self) make their target each time it is asked for. A target
+ * is kept on the inode until the next one differs, so a path walk that follows it holds valid
+ * bytes (walks do not sleep: no other process can ask in between). */
+#include <guest/kmem.h>
+#include <lib/format.h>
+#include <lib/string.h>
+#include "fs_impl.h"
+
+static const struct procfs_entry *pid_tab;
+static unsigned pid_tab_n;
+
+void procfs_pid_files(const struct procfs_entry *tab, unsigned n)
+{
+    pid_tab = tab;
+    pid_tab_n = n;
+}
+
+static size_t pid_name(int pid, char *buf, size_t size)
+{
+    return (size_t)snprintf(buf, size, "%d", pid);
+}
+
+void procfs_pid_add(int pid)
+{
+    char name[16];
+    size_t len = pid_name(pid, name, sizeof(name));
+    struct inode *dir;
+    long err = 0;
+
+    if (!procfs_dir || dir_find(procfs_dir, name, len))
+        return;
+    dir = dir_mkdir(procfs_dir, &procfs_sb, name, len, 0555, &err);
+    if (!dir)
+        return; /* out of memory: the process has no /proc entry, and runs all the same */
+    dir->pid = pid;
+    for (unsigned i = 0; i < pid_tab_n; i++) {
+        struct inode *ino = procfs_inode(&pid_tab[i], pid);
+
+        if (ino && dir_link(dir, pid_tab[i].name, strlen(pid_tab[i].name), ino))
+            inode_maybe_free(ino);
+    }
+}
+
+void procfs_pid_remove(int pid)
+{
+    char name[16];
+    size_t len = pid_name(pid, name, sizeof(name));
+    struct dentry *d = procfs_dir ? dir_find(procfs_dir, name, len) : NULL;
+    struct inode *dir;
+
+    if (!d || !S_ISDIR(d->inode->mode))
+        return;
+    dir = d->inode;
+    while (dir->u.dir.head)
+        dir_unlink(dir, dir->u.dir.head);
+    dir_unlink(procfs_dir, d);
+}
+
+int procfs_link_target(struct inode *link, const char **s, size_t *n)
+{
+    const struct procfs_entry *e = link->u.proc;
+    char *buf = kmalloc(LINUX_PATH_MAX);
+    int len;
+
+    if (!buf)
+        return -ENOMEM;
+    len = e->link_pid ? e->link_pid(link->pid, buf, LINUX_PATH_MAX) : -ENOENT;
+    if (len <= 0 || len >= LINUX_PATH_MAX) {
+        kfree(buf);
+        return len < 0 ? len : -ENOENT;
+    }
+    if (!link->proc_link || strcmp(link->proc_link, buf) != 0) {
+        char *keep = kmalloc((size_t)len + 1);
+
+        if (!keep) {
+            kfree(buf);
+            return -ENOMEM;
+        }
+        memcpy(keep, buf, (size_t)len + 1);
+        kfree(link->proc_link);
+        link->proc_link = keep;
+    }
+    kfree(buf);
+    *s = link->proc_link;
+    *n = (size_t)len;
+    return 0;
+}
