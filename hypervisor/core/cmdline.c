@@ -170,6 +170,12 @@ static void parse_option(struct word w, struct hv_options *o,
             o->crash_delay = (unsigned)s;
         else
             warn_word(warn, "bad crashdelay= value (seconds, 0 to 3600)", w);
+    } else if (word_key(w, "clockcheck", &v)) {
+        uint64_t s = parse_number(v);
+        if (s != BAD_NUMBER && s <= CLOCK_CHECK_MAX)
+            o->clock_check = (unsigned)s;
+        else
+            warn_word(warn, "bad clockcheck= value (seconds, 0 to 10)", w);
     } else if (word_key(w, "loglevel", &v)) {
         if (word_is(v, "info"))
             o->loglevel = LOG_INFO;

@@ -215,6 +215,8 @@ void hv_start(uint32_t magic, uint32_t mbi)
     char date[32];
     format_utc(date, sizeof(date), arch_rtc_seconds());
     printk("(hv) TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
+    if (hv_opts.clock_check)
+        clock_check(hv_opts.clock_check);
     setup_memory();
     build_dom0();
     evtchn_init(&dom0.evtchn);
