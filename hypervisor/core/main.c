@@ -4,6 +4,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/frame.h"
+#include "hv/log_limit.h"
 #include "hv/options.h"
 #include "hv/shutdown.h"
 #include "hv/panic.h"
@@ -215,6 +216,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
     char date[32];
     format_utc(date, sizeof(date), arch_rtc_seconds());
     printk("(hv) TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
+    log_limit_burst = hv_opts.refusal_log;
     if (hv_opts.clock_check)
         clock_check(hv_opts.clock_check);
     setup_memory();

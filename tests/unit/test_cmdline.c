@@ -197,6 +197,25 @@ TEST(clockcheck)
     }
 }
 
+TEST(refusallog)
+{
+    struct hv_options o;
+    parse("hv", &o);
+    CHECK_EQ(o.refusal_log, 50);
+    parse("hv refusallog=0", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.refusal_log, 0);
+    parse("hv refusallog=10000", &o);
+    CHECK_EQ(o.refusal_log, 10000);
+    const char *bad[] = {"hv refusallog=10001", "hv refusallog=", "hv refusallog=x"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK_EQ(nwarn, 1);
+        CHECK_EQ(o.refusal_log, 50);
+        CHECK_STR(last_msg, "bad refusallog= value (lines per second, 0 to 10000)");
+    }
+}
+
 TEST(panic_test)
 {
     struct hv_options o;
@@ -290,7 +309,7 @@ TEST(null_warn_and_line)
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
 }
 
-RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(path_skipped_only_first),
-          T(console), T(mem_values), T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test),
-          T(unknown_warned_once_each), T(guest_cmdline_split), T(guest_cmdline_truncated),
-          T(long_bad_word_warned_truncated), T(null_warn_and_line))
+RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(refusallog),
+          T(path_skipped_only_first), T(console), T(mem_values), T(mem_bad_values_warned),
+          T(exit_and_oncrash), T(panic_test), T(unknown_warned_once_each), T(guest_cmdline_split),
+          T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))
