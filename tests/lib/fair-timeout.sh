@@ -6,7 +6,7 @@
 # command's process tree spent runnable but waiting for a CPU (run_delay in
 # /proc/PID/task/TID/schedstat): an emulator that runs, or sleeps waiting for a timer, is charged;
 # one queued behind other work is not. A hard ceiling of 4 x SECONDS of wall time stays, so nothing
-# runs for ever. Without schedstat (a kernel without CONFIG_SCHED_INFO) it is a plain wall timeout.
+# runs for ever (FAIR_TIMEOUT_CEILING=N: N x instead). Without schedstat (a kernel without CONFIG_SCHED_INFO) it is a plain wall timeout.
 #
 # Exit status: the command's, or 124 when it was stopped (SIGTERM, then SIGKILL 5 s later), as
 # timeout(1). FAIR_TIMEOUT_LOG=FILE appends one line with the wall and charged seconds at the end.
@@ -48,7 +48,7 @@ while kill -0 "$child" 2>/dev/null; do
     w=$(waited_ns) # only grows (a thread that ended takes its figure with it)
     [ "${w:-0}" -le "$waited" ] || waited=$w
     charged_us=$((wall_us - waited / 1000))
-    if [ "$charged_us" -gt "$limit_us" ] || [ "$wall_us" -gt $((4 * limit_us)) ]; then
+    if [ "$charged_us" -gt "$limit_us" ] || [ "$wall_us" -gt $((${FAIR_TIMEOUT_CEILING:-4} * limit_us)) ]; then
         timed_out=1
         kill_tree "$child"
         for _ in $(seq 50); do
