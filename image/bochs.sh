@@ -53,7 +53,8 @@ printf 'c\nq\n' >"$dir/rc"
 status=0
 TERM=dumb bochs -q -f "$dir/bochsrc" -rc "$dir/rc" </dev/null >"$dir/screen.txt" 2>&1 &
 bochs_pid=$!
-trap 'kill "$bochs_pid" 2>/dev/null; pkill -P "$bochs_pid" 2>/dev/null; rm -rf "$dir"; exit 143' TERM INT HUP
+# SIGKILL: bochs-bin ignores SIGTERM (orphans found emulating on for an hour after their tests).
+trap 'kill -KILL "$bochs_pid" 2>/dev/null; pkill -KILL -P "$bochs_pid" 2>/dev/null; rm -rf "$dir"; exit 143' TERM INT HUP
 wait "$bochs_pid" || status=$?
 trap 'rm -rf "$dir"' EXIT
 # Debian's Bochs 2.7 now and then dies of SIGSEGV on its way out after the ACPI power-off (seen

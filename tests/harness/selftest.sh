@@ -125,6 +125,18 @@ ft_case() { # NAME WANT_STATUS WANT_MAX_WALL_S CMD...
 ft_case hang 124 4 1 sleep 60
 ft_case status 3 4 5 sh -c 'exit 3'
 ft_case ignores-term 124 10 1 sh -c 'trap "" TERM; while :; do sleep 1; done'
+# A grandchild that ignores SIGTERM under a parent that exits on it (Bochs under bochs.sh): it
+# must not outlive the timeout.
+marker="fair-timeout-selftest-orphan-$$"
+ft_case orphan-ignoring-term 124 12 1 sh -c "sh -c 'trap \"\" TERM; while :; do sleep 1; done # $marker' & trap 'exit 143' TERM; wait"
+sleep 1
+if pgrep -f "$marker" >/dev/null; then
+    echo "FAIL: test-harness fair-timeout-no-orphan: a process that ignored SIGTERM outlived the timeout"
+    failed=1
+    pkill -KILL -f "$marker" || true
+else
+    echo "PASS: test-harness fair-timeout-no-orphan"
+fi
 hogs=()
 for _ in 1 2; do
     taskset -c 0 timeout 30 sh -c 'while :; do :; done' &

@@ -29,6 +29,17 @@ tree() { # PID: it and its descendants
     for c in $(pgrep -P "$1"); do tree "$c"; done
 }
 
+started() { # PID: its start time (field 22 of /proc/PID/stat), empty once it is gone
+    awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$1/stat" 2>/dev/null || true
+}
+
+alive() { # PID:START...: the pids still running with the same start time
+    local e
+    for e in "$@"; do
+        [ -z "${e#*:}" ] || [ "$(started "${e%%:*}")" != "${e#*:}" ] || echo "${e%%:*}"
+    done
+}
+
 # The longest run_delay (ns) of any thread in the tree; 0 when schedstat is not there.
 waited_ns() {
     local p files=()
@@ -50,12 +61,17 @@ while kill -0 "$child" 2>/dev/null; do
     charged_us=$((wall_us - waited / 1000))
     if [ "$charged_us" -gt "$limit_us" ] || [ "$wall_us" -gt $((${FAIR_TIMEOUT_CEILING:-4} * limit_us)) ]; then
         timed_out=1
+        # The whole tree, noted first: a process that ignores SIGTERM (bochs-bin does) gets
+        # SIGKILL 5 s later even when its parent has gone.
+        # Each noted with its start time, so that a pid reused meanwhile is not killed.
+        noted=()
+        for p in $(tree "$child"); do noted+=("$p:$(started "$p")"); done
         kill_tree "$child"
         for _ in $(seq 50); do
-            kill -0 "$child" 2>/dev/null || break
+            [ -n "$(alive "${noted[@]}")" ] || break
             read -r -t 0.1 -u "$tick" _ || true
         done
-        kill_tree "$child" KILL
+        for p in $(alive "${noted[@]}"); do kill -KILL "$p" 2>/dev/null || true; done
         break
     fi
 done
