@@ -53,13 +53,22 @@ printf 'c\nq\n' >"$dir/rc"
 status=0
 TERM=dumb bochs -q -f "$dir/bochsrc" -rc "$dir/rc" </dev/null >"$dir/screen.txt" 2>&1 &
 bochs_pid=$!
-trap 'kill "$bochs_pid" 2>/dev/null; pkill -P "$bochs_pid" 2>/dev/null; rm -rf "$dir"; exit 143' TERM INT HUP
+# SIGKILL: bochs-bin ignores SIGTERM (orphans found emulating on for an hour after their tests).
+trap 'kill -KILL "$bochs_pid" 2>/dev/null; pkill -KILL -P "$bochs_pid" 2>/dev/null; rm -rf "$dir"; exit 143' TERM INT HUP
 wait "$bochs_pid" || status=$?
 trap 'rm -rf "$dir"' EXIT
+# Debian's Bochs 2.7 now and then dies of SIGSEGV on its way out after the ACPI power-off (seen
+# twice in five runs on a loaded machine): the machine had ended as asked, so that is the
+# power-off's status 1, said in the log.
+segv_after_poweroff=0
+if [ "$status" = 139 ] && grep -aq 'ACPI control: soft power off' "$dir/bochs.log"; then
+    status=1 segv_after_poweroff=1
+fi
 # Bochs's own complaints (errors and panics: a fault it refused, the power-off) follow the log,
 # the power-off without the "panic" Bochs calls it.
 { echo
     grep -aE '^[0-9]+[ep]\[' "$dir/bochs.log" | sed -e 's/^/# bochs: /' \
         -e 's/>>PANIC<< ACPI control: soft power off/ACPI control: soft power off, Bochs ends/'
+    [ "$segv_after_poweroff" = 0 ] || echo "# bochs: SIGSEGV after the power-off (Bochs's own exit): taken as the power-off"
 } >>"$serial" || true
 exit "$status"

@@ -170,6 +170,18 @@ static void parse_option(struct word w, struct hv_options *o,
             o->crash_delay = (unsigned)s;
         else
             warn_word(warn, "bad crashdelay= value (seconds, 0 to 3600)", w);
+    } else if (word_key(w, "refusallog", &v)) {
+        uint64_t s = parse_number(v);
+        if (s != BAD_NUMBER && s <= REFUSAL_LOG_MAX)
+            o->refusal_log = (unsigned)s;
+        else
+            warn_word(warn, "bad refusallog= value (lines per second, 0 to 10000)", w);
+    } else if (word_key(w, "clockcheck", &v)) {
+        uint64_t s = parse_number(v);
+        if (s != BAD_NUMBER && s <= CLOCK_CHECK_MAX)
+            o->clock_check = (unsigned)s;
+        else
+            warn_word(warn, "bad clockcheck= value (seconds, 0 to 10)", w);
     } else if (word_key(w, "loglevel", &v)) {
         if (word_is(v, "info"))
             o->loglevel = LOG_INFO;
@@ -218,6 +230,7 @@ void cmdline_parse(const char *line, struct hv_options *o,
     o->console = CONSOLE_COM1 | CONSOLE_VGA;
     o->on_crash = ON_CRASH_REBOOT;
     o->crash_delay = CRASH_DELAY_DEFAULT;
+    o->refusal_log = REFUSAL_LOG_DEFAULT;
     if (line == NULL)
         return;
 

@@ -3,6 +3,8 @@
 #include "hv/log_limit.h"
 #include "hv/console.h"
 
+unsigned log_limit_burst = LOG_LIMIT_BURST;
+
 int log_limit_allow(struct log_limit *l, uint64_t now, unsigned dom, const char *what)
 {
     if (now - l->window_start >= LOG_LIMIT_WINDOW_NS) {
@@ -12,7 +14,7 @@ int log_limit_allow(struct log_limit *l, uint64_t now, unsigned dom, const char 
         l->in_window = 0;
         l->held_back = 0;
     }
-    if (l->in_window < LOG_LIMIT_BURST) {
+    if (l->in_window < log_limit_burst) {
         l->in_window++;
         return 1;
     }

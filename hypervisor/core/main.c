@@ -5,6 +5,7 @@
 #include "hv/domain.h"
 #include "hv/frame.h"
 #include "hv/net.h"
+#include "hv/log_limit.h"
 #include "hv/options.h"
 #include "hv/shutdown.h"
 #include "hv/panic.h"
@@ -216,6 +217,9 @@ void hv_start(uint32_t magic, uint32_t mbi)
     char date[32];
     format_utc(date, sizeof(date), arch_rtc_seconds());
     printk("(hv) TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
+    log_limit_burst = hv_opts.refusal_log;
+    if (hv_opts.clock_check)
+        clock_check(hv_opts.clock_check);
     setup_memory();
     net_init(); /* before the guest takes the free memory: the drivers' DMA buffers */
     build_dom0();

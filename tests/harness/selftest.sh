@@ -107,4 +107,44 @@ else
     echo "FAIL: test-harness ring3-runner-nomatch: got \"$got\" (status $status), want \"$want\""
     failed=1
 fi
+# tests/lib/fair-timeout.sh: a hang times out (124), a status passes through, and time spent
+# waiting for a CPU is not charged: 1 s of CPU work on a CPU shared with two busy loops takes
+# about 3 s of wall time, inside a 2 s limit (timeout(1) would stop it; so would a
+# fair-timeout.sh that charged the wall time).
+ft_case() { # NAME WANT_STATUS WANT_MAX_WALL_S CMD...
+    local name=$1 want=$2 max=$3 st=0 t0=$SECONDS
+    shift 3
+    bash tests/lib/fair-timeout.sh "$@" >/dev/null 2>&1 || st=$?
+    if [ "$st" -eq "$want" ] && [ $((SECONDS - t0)) -le "$max" ]; then
+        echo "PASS: test-harness fair-timeout-$name"
+    else
+        echo "FAIL: test-harness fair-timeout-$name: status $st (want $want) after $((SECONDS - t0)) s (at most $max)"
+        failed=1
+    fi
+}
+ft_case hang 124 4 1 sleep 60
+ft_case status 3 4 5 sh -c 'exit 3'
+ft_case ignores-term 124 10 1 sh -c 'trap "" TERM; while :; do sleep 1; done'
+# A grandchild that ignores SIGTERM under a parent that exits on it (Bochs under bochs.sh): it
+# must not outlive the timeout.
+marker="fair-timeout-selftest-orphan-$$"
+ft_case orphan-ignoring-term 124 12 1 sh -c "sh -c 'trap \"\" TERM; while :; do sleep 1; done # $marker' & trap 'exit 143' TERM; wait"
+sleep 1
+if pgrep -f "$marker" >/dev/null; then
+    echo "FAIL: test-harness fair-timeout-no-orphan: a process that ignored SIGTERM outlived the timeout"
+    failed=1
+    pkill -KILL -f "$marker" || true
+else
+    echo "PASS: test-harness fair-timeout-no-orphan"
+fi
+hogs=()
+for _ in 1 2; do
+    taskset -c 0 timeout 30 sh -c 'while :; do :; done' &
+    hogs+=($!)
+done
+# ulimit -S -t 1: the loop ends by SIGXCPU (status 152) after exactly 1 s of CPU time.
+# (the wall-time ceiling raised: on a machine this busy the second of CPU may take far longer)
+FAIR_TIMEOUT_CEILING=30 ft_case cpu-wait-not-charged 152 60 2 taskset -c 0 sh -c 'ulimit -S -t 1; while :; do :; done'
+kill "${hogs[@]}" 2>/dev/null || true
+wait "${hogs[@]}" 2>/dev/null || true
 exit "$failed"

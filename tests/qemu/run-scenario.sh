@@ -86,8 +86,8 @@ if [ "$GDB" = 1 ]; then boot+=(--gdb); fi
 if [ "$BOOT" != bochs ]; then boot+=(--net "$NET"); fi # none: the scenario's QEMU_ARGS give the NIC
 
 # Background helpers (INPUT, WATCH) poll the serial log; they end with the boot.
-wait_for_line() { # fixed string; waits at most TIMEOUT seconds
-    local deadline=$((SECONDS + TIMEOUT))
+wait_for_line() { # fixed string; waits at most 4 x TIMEOUT seconds (fair-timeout's ceiling)
+    local deadline=$((SECONDS + 4 * TIMEOUT))
     until grep -aqF -- "$1" "$log"; do
         [ $SECONDS -lt $deadline ] || return 1
         sleep 0.01
@@ -119,15 +119,16 @@ boot_once()
         cat "$WORK/setup.out" >>"$log"
         fail "setup failed"
     fi
-    # qemu.sh execs QEMU, so timeout's signal reaches QEMU itself; 124 is timeout's "timed out"
-    # (QEMU never exits with it: its debug-exit statuses are odd).
+    # qemu.sh execs QEMU, so the timeout's signal reaches QEMU itself; 124 is "timed out" (QEMU
+    # never exits with it: its debug-exit statuses are odd). TIMEOUT counts the time QEMU could
+    # run, not the time it waited for a CPU on a loaded host (tests/lib/fair-timeout.sh).
     status=0
     rm -f "$WORK/stopped"
     if [ "$BOOT" = bochs ]; then
-        timeout -k 5 "$TIMEOUT" bash image/bochs.sh --iso "$ISO" --cpu "$BOCHS_CPU" --serial-file "$log" \
+        FAIR_TIMEOUT_LOG="$WORK/qemu.err" bash tests/lib/fair-timeout.sh "$TIMEOUT" bash image/bochs.sh --iso "$ISO" --cpu "$BOCHS_CPU" --serial-file "$log" \
             </dev/null 2>"$WORK/qemu.err" &
     else
-        timeout -k 5 "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${qemu_args[@]}" \
+        FAIR_TIMEOUT_LOG="$WORK/qemu.err" bash tests/lib/fair-timeout.sh "$TIMEOUT" bash image/qemu.sh "${boot[@]}" --serial-file "$log" -- "${qemu_args[@]}" \
             </dev/null 2>"$WORK/qemu.err" &
     fi
     qemu_job=$!
@@ -154,7 +155,7 @@ boot_once()
                 grep --line-buffered -aF "${pats[@]}" | while IFS= read -r line; do
                 [[ $line == *"${WATCH[$i]}"* ]] || continue
                 now=${EPOCHREALTIME//[.,]/}000
-                [ -n "${qpid:-}" ] || qpid=$(pgrep -P "$qemu_job" | head -n 1) || true
+                [ -n "${qpid:-}" ] || qpid=$(pgrep -P "$qemu_job" -f '^(qemu|bochs)' | head -n 1) || true
                 ticks=""
                 [ -z "${qpid:-}" ] || ticks=$(awk '{ print $14 + $15 }' "/proc/$qpid/stat" 2>/dev/null) || true
                 echo "$i $now ${ticks:--1}" >>"$WORK/watch"
@@ -181,7 +182,7 @@ if [ -n "$INPUT" ]; then
     boot+=(--serial-input "$WORK/serial.in")
     { exec 3>"$WORK/serial.in"
         if [ -z "$INPUT_AFTER" ] || wait_for_line "$INPUT_AFTER"; then printf '%b' "$INPUT" >&3; fi
-        exec sleep "$TIMEOUT"; } &
+        exec sleep $((4 * TIMEOUT)); } &
     helpers+=($!)
 fi
 

@@ -126,7 +126,7 @@ run_one()
         cp "$RING3_SERIAL_DIR/$name.serial" "$slog" 2>/dev/null || : >"$slog"
         qstatus=$(cat "$RING3_SERIAL_DIR/$name.status" 2>/dev/null || echo 1)
     else
-        timeout -k 5 "$boot_timeout" bash image/qemu.sh --boot kernel --hv-args "exit=debug" \
+        FAIR_TIMEOUT_LOG="$slog" bash tests/lib/fair-timeout.sh "$boot_timeout" bash image/qemu.sh --boot kernel --hv-args "exit=debug" \
             --guest-args "${guest_args:+$guest_args }init=/tests/$name${args:+ $args}" \
             --net none --serial-file "$slog" \
             </dev/null 2>"$work/qemu.err" || qstatus=$?

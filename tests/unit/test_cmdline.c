@@ -177,6 +177,45 @@ TEST(crashdelay_and_loglevel)
     CHECK_STR(last_word, "loglevel=7");
 }
 
+TEST(clockcheck)
+{
+    struct hv_options o;
+    parse("hv", &o);
+    CHECK_EQ(o.clock_check, 0);
+    parse("hv clockcheck=3", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.clock_check, 3);
+    parse("hv clockcheck=10 clockcheck=0", &o);
+    CHECK_EQ(o.clock_check, 0);
+    const char *bad[] = {"hv clockcheck=11", "hv clockcheck=-1",
+                         "hv clockcheck=", "hv clockcheck=2s", "hv clockcheck=4294967298"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK_EQ(nwarn, 1);
+        CHECK_EQ(o.clock_check, 0);
+        CHECK_STR(last_msg, "bad clockcheck= value (seconds, 0 to 10)");
+    }
+}
+
+TEST(refusallog)
+{
+    struct hv_options o;
+    parse("hv", &o);
+    CHECK_EQ(o.refusal_log, 50);
+    parse("hv refusallog=0", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.refusal_log, 0);
+    parse("hv refusallog=10000", &o);
+    CHECK_EQ(o.refusal_log, 10000);
+    const char *bad[] = {"hv refusallog=10001", "hv refusallog=", "hv refusallog=x"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK_EQ(nwarn, 1);
+        CHECK_EQ(o.refusal_log, 50);
+        CHECK_STR(last_msg, "bad refusallog= value (lines per second, 0 to 10000)");
+    }
+}
+
 TEST(panic_test)
 {
     struct hv_options o;
@@ -293,7 +332,8 @@ TEST(null_warn_and_line)
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
 }
 
-RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(path_skipped_only_first), T(console),
-          T(mem_values), T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test),
-          T(nettest_reset), T(unknown_warned_once_each), T(guest_cmdline_split),
+RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(refusallog),
+          T(path_skipped_only_first), T(console), T(mem_values), T(mem_bad_values_warned),
+          T(exit_and_oncrash), T(panic_test), T(nettest_reset), T(unknown_warned_once_each),
+          T(guest_cmdline_split),
           T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))

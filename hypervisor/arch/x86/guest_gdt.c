@@ -33,15 +33,24 @@ static int in_reserved_area(unsigned frame_index, uint32_t offset)
            offset < FIRST_RESERVED_GDT_BYTE + RESERVED_BYTES;
 }
 
-/* Check every descriptor of a would-be GDT frame; truncated limits are written back. */
-static long validate_frame(uint32_t mfn, unsigned index)
+/* Check every descriptor of a would-be GDT frame, on copies: a refused set_gdt must leave the
+ * guest's frames as they were (the fuzzer found limits cut short in frame 0 of a call that
+ * frame 1 then failed). With write_back, once every frame passed, the truncated limits are
+ * stored. */
+static long validate_frame(uint32_t mfn, unsigned index, int write_back)
 {
     struct desc *p = arch_map_frame(mfn);
     const char *why = 0;
     unsigned bad = 0;
-    for (unsigned e = 0; e < ENTRIES_PER_FRAME && !why; e++)
-        if (!in_reserved_area(index, e * 8) && desc_check_guest(&p[e], &why))
+    for (unsigned e = 0; e < ENTRIES_PER_FRAME && !why; e++) {
+        struct desc d = p[e];
+        if (in_reserved_area(index, e * 8))
+            continue;
+        if (desc_check_guest(&d, &why))
             bad = e;
+        else if (write_back)
+            p[e] = d;
+    }
     arch_unmap_frame(p);
     if (why)
         return hv_refuse("set_gdt", mfn, -XEN_EPERM, "frame %u entry %u: %s", index, bad, why);
@@ -78,10 +87,12 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
         if (f->type_count && f->type != FT_GDT)
             return hv_refuse("set_gdt", mfns[i], -XEN_EPERM,
                              "frame %u is mapped writable or is a table", i);
-        long err = validate_frame(mfns[i], i);
+        long err = validate_frame(mfns[i], i, 0);
         if (err)
             return err;
     }
+    for (unsigned i = 0; i < n; i++)
+        validate_frame(mfns[i], i, 1); /* passed above: now the cut limits are stored */
     for (unsigned i = 0; i < n; i++) {
         const char *why;
         if (get_page_and_type(mfns[i], FT_GDT, d->id, &why)) { /* only at a count's maximum */

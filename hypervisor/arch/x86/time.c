@@ -1,6 +1,7 @@
 /*
  * Time hardware: the TSC (calibrated against PIT channel 2 over about 30 ms), PIT channel 0 as
- * the one-shot timer (mode 0, up to 65535 ticks of 1.193182 MHz), and the CMOS real-time clock.
+ * the one-shot timer (mode 0, up to 65535 ticks of 1.193182 MHz), and the CMOS real-time clock
+ * (the date, and the edges of its seconds for clockcheck=).
  */
 #include "hv/time.h"
 #include "lib/format.h"
@@ -149,4 +150,33 @@ uint32_t arch_rtc_seconds(void)
     if (mon < 1 || mon > 12 || day < 1 || day > 31)
         return 0;
     return days_from_civil(year, mon, day) * 86400u + hour * 3600 + min * 60 + sec;
+}
+
+/* The RTC's seconds register; an update in progress reads as the second about to end. */
+static uint8_t rtc_second(void)
+{
+    return cmos(0x00);
+}
+
+/* Waits for the RTC's next second to begin (at most about 2 s) and brackets that moment with
+ * two TSC readings: it lies between the read that still saw the old second and the one that
+ * saw the new. Returns 0 when no edge came (no RTC). */
+int arch_rtc_second_edge(uint64_t *tsc_before, uint64_t *tsc_after)
+{
+    uint64_t limit = rdtsc() + 3ull * tsc_hz;
+    uint64_t prev_start = rdtsc();
+    uint8_t first = rtc_second();
+    for (;;) {
+        uint64_t start = rdtsc();
+        uint8_t now = rtc_second();
+        uint64_t end = rdtsc();
+        if (now != first) {
+            *tsc_before = prev_start;
+            *tsc_after = end;
+            return 1;
+        }
+        if (end > limit)
+            return 0;
+        prev_start = start;
+    }
 }

@@ -14,6 +14,9 @@ enum log_level { LOG_INFO = 0, LOG_DEBUG = 1 };
 
 #define CRASH_DELAY_DEFAULT 10 /* seconds before oncrash= acts (Linux's panic=10) */
 #define CRASH_DELAY_MAX 3600
+#define CLOCK_CHECK_MAX 10
+#define REFUSAL_LOG_DEFAULT 50
+#define REFUSAL_LOG_MAX 10000
 
 struct hv_options {
     unsigned console;        /* CONSOLE_* mask; default COM1|VGA */
@@ -24,6 +27,8 @@ struct hv_options {
     enum log_level loglevel; /* loglevel=info|debug; default info */
     int panic_test;          /* panic=test: panic right after boot (tests the panic report) */
     int net_test_reset;      /* nettest=reset: the card is reset after its first frame received */
+    unsigned refusal_log;    /* refusallog=<lines>: refusal lines per kind and second; 50 */
+    unsigned clock_check;    /* clockcheck=<seconds>: TSC rate against the RTC at boot; 0 = off */
     char guest_cmdline[MAX_GUEST_CMDLINE]; /* everything after "--", trimmed, NUL-terminated */
 };
 

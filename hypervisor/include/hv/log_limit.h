@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#define LOG_LIMIT_BURST 50                /* lines per kind and window */
+#define LOG_LIMIT_BURST 50                /* lines per kind and window, by default */
 #define LOG_LIMIT_WINDOW_NS 1000000000ull /* one second */
 
 struct log_limit {
@@ -17,5 +17,7 @@ struct log_limit {
 /* 1 when a line of this kind may be printed at time now (ns). The first call of a new window
  * first prints "(hv) d<dom> <what>: N more not logged" if lines were held back in the last. */
 int log_limit_allow(struct log_limit *l, uint64_t now, unsigned dom, const char *what);
+/* Lines per kind and window (refusallog=; LOG_LIMIT_BURST unless set). */
+extern unsigned log_limit_burst;
 
 #endif

@@ -14,6 +14,10 @@ uint32_t arch_tsc_hz(void);
 uint64_t arch_now_ns(void);
 void arch_timer_oneshot(uint64_t ns_from_now); /* 0 = stop */
 uint32_t arch_rtc_seconds(void);               /* wall clock, seconds since 1970 (UTC) */
+/* The TSC just before and just after the RTC's next second began; 0 if none came in ~3 s. */
+int arch_rtc_second_edge(uint64_t *tsc_before, uint64_t *tsc_after);
+/* clockcheck=N: the calibrated TSC rate against N seconds of the RTC; prints its verdict. */
+void clock_check(unsigned seconds);
 
 void time_init_domain(struct domain *d);
 void time_update_shared(struct domain *d);
