@@ -28,18 +28,12 @@ static uint32_t entry_index(uint32_t list, guest_va_t at)
     return (at - list) / sizeof(multicall_entry_t);
 }
 
-/* A nested multicall, or a number with no handler: refused in the entry's result slot. */
-static long unusual(struct domain *d, uint32_t list, guest_va_t at, unsigned nr)
+/* A nested multicall: refused in the entry's result slot. (A number with no handler needs no
+ * case: its table entry logs and returns -ENOSYS.) */
+static long nested(uint32_t list, guest_va_t at)
 {
-    uint32_t arg;
-    if (nr == __HYPERVISOR_multicall)
-        return hv_refuse("multicall", list, -XEN_EINVAL, "entry %u is a nested multicall",
-                         entry_index(list, at));
-    d->hypercalls[nr]++;
-    __get_guest_u32(arg, at + 4, unreadable);
-    return hypercall_unimplemented(nr, arg);
-unreadable:
-    return hypercall_unimplemented(nr, 0);
+    return hv_refuse("multicall", list, -XEN_EINVAL, "entry %u is a nested multicall",
+                     entry_index(list, at));
 }
 
 long do_multicall(uint32_t list, uint32_t n)
@@ -55,12 +49,11 @@ long do_multicall(uint32_t list, uint32_t n)
         long result;
         __get_guest_u32(op, at, unreadable);
         unsigned nr = op % NR_HYPERCALLS;
-        hypercall_fn *fn = hypercall_table[nr];
-        if (__builtin_expect(nr == __HYPERVISOR_multicall || fn == 0, 0)) {
-            result = unusual(d, list, at, nr);
+        if (__builtin_expect(nr == __HYPERVISOR_multicall, 0)) {
+            result = nested(list, at);
         } else {
             d->hypercalls[nr]++;
-            arch_hypercall_entry(result, fn, at, unreadable);
+            arch_hypercall_entry(result, hypercall_table[nr], at, unreadable);
         }
         __put_guest_u32(at + RESULT_OFFSET, (uint32_t)result, unwritable);
         at += sizeof(multicall_entry_t);

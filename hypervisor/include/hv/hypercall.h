@@ -6,16 +6,14 @@
 #include "hv/domain.h"
 #include "hv/regs.h"
 
-void hypercall_dispatch(struct cpu_regs *r);
-
-/* The handlers by number; 0 where none is implemented. Handlers take only the arguments they
- * use (cdecl: the extra ones are harmless). */
+/* The handlers by number, one for every number (the unimplemented ones log and return
+ * -ENOSYS). Handlers take only the arguments they use (cdecl: the extra ones are harmless).
+ * The trap path (arch/x86/entry.S) and every multicall entry call through it directly, and
+ * count the call in d->hypercalls. */
 typedef long hypercall_fn(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 extern hypercall_fn *const hypercall_table[NR_HYPERCALLS];
 long hypercall_unimplemented(unsigned nr, uint32_t arg); /* logged, -ENOSYS */
 
-/* Run hypercall nr (already taken modulo 32) and count it: the trap path and every multicall
- * entry come through here, inlined, straight to the handler. */
 /* result = fn(the five argument words of the multicall entry at guest address e), pushed
  * straight from guest memory (the caller has range-checked the entry); jumps to `fault`
  * without calling fn when one cannot be read (each push's fixup drops what was pushed). The
@@ -46,13 +44,6 @@ long hypercall_unimplemented(unsigned nr, uint32_t arg); /* logged, -ENOSYS */
                  : "ecx", "edx", "memory", "cc"                    \
                  : fault)
 
-static inline long hypercall_run(struct domain *d, unsigned nr, uint32_t a1, uint32_t a2,
-                                 uint32_t a3, uint32_t a4, uint32_t a5)
-{
-    hypercall_fn *fn = hypercall_table[nr];
-    d->hypercalls[nr]++;
-    return fn ? fn(a1, a2, a3, a4, a5) : hypercall_unimplemented(nr, a1);
-}
 /* Log a refused request (call, argument, reason) and return err, which is negative. */
 long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
