@@ -15,6 +15,13 @@
  */
 #define HVOP_get_stats 0
 
+/*
+ * HVOP_get_net_stats [ours, issue 12]
+ * IN  EBX = HVOP_get_net_stats, ECX = guest buffer, EDX = its size in bytes.
+ * OUT EAX = bytes copied: min(size, sizeof(netif_stats_t)); layout in public/netif.h.
+ */
+#define HVOP_get_net_stats 1
+
 typedef struct hv_stats {
     uint32_t size;               /* sizeof(hv_stats_t) in this hypervisor */
     uint32_t hypercalls[32];     /* calls per hypercall number (this one included) */

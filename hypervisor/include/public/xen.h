@@ -84,6 +84,7 @@
 #define XEN_EFAULT 14
 #define XEN_EBUSY 16
 #define XEN_EEXIST 17
+#define XEN_ENODEV 19 /* [ours] netif_op: no such network device */
 #define XEN_EINVAL 22
 #define XEN_ENOSPC 28
 #define XEN_ENOSYS 38
