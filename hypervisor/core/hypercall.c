@@ -6,6 +6,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/log_limit.h"
+#include "hv/panic.h"
 #include "hv/time.h"
 #include "lib/string.h"
 #include "lib/format.h"
@@ -144,6 +145,13 @@ long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     va_end(ap);
     printk("(hv) d%u %s(%#x) refused: %s -> %s\n", d->id, call, arg, why, errno_name(err));
     return err;
+}
+
+void hypercall_table_check(void)
+{
+    for (unsigned nr = 0; nr < NR_HYPERCALLS; nr++)
+        if (!hypercall_table[nr])
+            panic("hypercall_table has no entry for %u (%s)", nr, names[nr]);
 }
 
 long hypercall_unimplemented(unsigned nr, uint32_t arg)

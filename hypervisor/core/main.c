@@ -6,6 +6,7 @@
 #include "hv/frame.h"
 #include "hv/options.h"
 #include "hv/shutdown.h"
+#include "hv/hypercall.h"
 #include "hv/panic.h"
 #include "hv/time.h"
 #include "lib/format.h"
@@ -215,6 +216,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
     char date[32];
     format_utc(date, sizeof(date), arch_rtc_seconds());
     printk("(hv) TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
+    hypercall_table_check();
     setup_memory();
     build_dom0();
     evtchn_init(&dom0.evtchn);

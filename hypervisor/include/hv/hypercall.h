@@ -13,6 +13,8 @@
 typedef long hypercall_fn(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 extern hypercall_fn *const hypercall_table[NR_HYPERCALLS];
 long hypercall_unimplemented(unsigned nr, uint32_t arg); /* logged, -ENOSYS */
+/* Panics at boot if hypercall_table has a hole (the entry paths call through it unchecked). */
+void hypercall_table_check(void);
 
 /* result = fn(the five argument words of the multicall entry at guest address e), pushed
  * straight from guest memory (the caller has range-checked the entry); jumps to `fault`
