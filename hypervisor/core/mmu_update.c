@@ -121,6 +121,33 @@ static int one_request(struct domain *d, const mmu_update_t *req, struct flush *
     }
 }
 
+/* One request (a context switch's NEW_BASEPTR, a pin, an invlpg): no chunk, no run, no
+ * cursor kept, the same checks and refusals as in a batch. */
+static long one_mmu_update(struct domain *d, uint32_t reqs, uint32_t success)
+{
+    struct flush fl = {0, 0, 0};
+    struct pt_cursor cursor = {0, 0};
+    mmu_update_t req;
+    const char *why;
+    uint32_t done = 0;
+    long rc = 0;
+
+    if (copy_from_guest(&req, reqs, sizeof(req)))
+        return hv_refuse("mmu_update", reqs, -XEN_EFAULT, "requests %u-%u unreadable", 0, 0);
+    int err = one_request(d, &req, &fl, &cursor, &why);
+    pt_cursor_release(&cursor);
+    if (err)
+        rc = hv_refuse("mmu_update", req.ptr, -XEN_EINVAL, "request %u (val %#x): %s", 0, req.val,
+                       why);
+    else
+        done = 1;
+    do_flush(&fl);
+    d->mmu_batches++;
+    if (success && copy_to_guest(success, &done, sizeof(done)) && rc == 0)
+        rc = -XEN_EFAULT;
+    return rc;
+}
+
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
 {
     struct domain *d = current_domain();
@@ -135,6 +162,8 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
                          count);
     if (success && !guest_range_mapped(success, sizeof(uint32_t), 1))
         return hv_refuse("mmu_update", success, -XEN_EFAULT, "success count not writable");
+    if (count == 1)
+        return one_mmu_update(d, reqs, success);
 
     for (uint32_t i = 0; i < count;) {
         static mmu_update_t chunk[MMU_CHUNK]; /* one CPU, hypercalls do not nest */
@@ -187,16 +216,16 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "unknown flags %#x", flags);
     if (va >= HYPERVISOR_VIRT_START)
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "address in the hypervisor hole");
-    uint32_t l2e = arch_read_l2e(d->l2_mfn, va >> 22);
+    const uint32_t *l2 = arch_map_frame_fast(d->l2_mfn);
+    uint32_t l2e = l2[va >> 22];
+    arch_unmap_frame_fast((void *)l2);
     if (!(l2e & PTE_P))
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
     /* L1 entries only (as Xen): through a linear slot the "L1" would be the L2 itself. */
     if (!frame_is_table(l2e >> 12, FT_L1, d->id))
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL,
                          "PTE %#x: table frame is not an L1 page table in use", val);
-    struct pt_cursor cursor = {0, 0};
-    int err = mm_update_entry(&cursor, l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
-    pt_cursor_release(&cursor);
+    int err = mm_update_l1_entry(l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
     if (err)
         return hv_refuse("update_va_mapping", va, err, "PTE %#x: %s", val, why);
     d->pt_updates++;
