@@ -2,8 +2,9 @@
  * mmu_update and update_va_mapping (ABI §7): the only ways a guest changes its page tables.
  * Each request is checked by core/page_type.c before it is applied; the first refused request
  * ends the batch with -EINVAL and *success_count says how many were done. TLB flushes are
- * deferred to the end of the batch, and one is forced there whenever a present entry was
- * replaced or a table released: a stale TLB entry must never outlive the reference it came from.
+ * deferred to the end of the batch (of the multicall, inside one), and one is forced there
+ * whenever a present entry was replaced or a table released: a stale TLB entry must never
+ * outlive the reference it came from into the guest's next instruction.
  */
 #include "hv/arch.h"
 #include "hv/domain.h"
@@ -22,6 +23,49 @@ struct flush {
     uint32_t va;
 };
 
+/*
+ * Inside a multicall the invalidations its entries ask for (update_va_mapping replacing a
+ * present entry, or with UVMF_INVLPG; an mmu_update batch's single invlpg) are deferred to its
+ * end, as in Xen 2.0: a run of update_va_mapping entries pays for one pass (up to
+ * DEFERRED_INVLPG_MAX addresses; above that, one whole flush). Whole flushes (UVMF_FLUSH_TLB,
+ * a batch that replaced present entries) are not deferred: after one, every later access of
+ * the multicall sees the new mappings. Neither are invalidations of the pages holding the
+ * multicall list, which the multicall itself still reads and writes (a list remapped onto a
+ * read-only page must fault the result stores). The TLB rule does not wait either: a frame
+ * changing type flushes at once (get_page_type), so until the multicall returns a stale entry
+ * can only reach a frame of the guest's that is not a table.
+ */
+#define DEFERRED_INVLPG_MAX MMU_DEFERRED_INVLPG_MAX
+#define deferred mmu_deferred
+struct mmu_deferred mmu_deferred;
+
+void mmu_deferred_flush(void)
+{
+    if (deferred.nr > DEFERRED_INVLPG_MAX)
+        arch_flush_tlb();
+    else
+        for (unsigned i = 0; i < deferred.nr; i++)
+            arch_invlpg(deferred.va[i]);
+    deferred.nr = 0;
+}
+
+static void flush_all(void)
+{
+    arch_flush_tlb();
+    deferred.nr = 0; /* nothing left to invalidate */
+}
+
+static inline __attribute__((always_inline)) void invlpg(uint32_t va)
+{
+    uint32_t page = va & ~0xfffu;
+    if (!deferred.active || (page >= deferred.list && page < deferred.end))
+        arch_invlpg(va);
+    else if (deferred.nr < DEFERRED_INVLPG_MAX)
+        deferred.va[deferred.nr++] = va;
+    else
+        deferred.nr = DEFERRED_INVLPG_MAX + 1; /* a full flush at the end */
+}
+
 static void note_replaced(struct flush *fl, uint32_t old)
 {
     if (old & PTE_P)
@@ -31,9 +75,9 @@ static void note_replaced(struct flush *fl, uint32_t old)
 static void do_flush(const struct flush *fl)
 {
     if (fl->full || fl->nr_invlpg > 1)
-        arch_flush_tlb();
+        flush_all();
     else if (fl->nr_invlpg == 1)
-        arch_invlpg(fl->va);
+        invlpg(fl->va);
 }
 
 static int extended(struct domain *d, uint32_t ptr, uint32_t val, struct flush *fl,
@@ -230,8 +274,8 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
         return hv_refuse("update_va_mapping", va, err, "PTE %#x: %s", val, why);
     d->pt_updates++;
     if (flags & UVMF_FLUSH_TLB)
-        arch_flush_tlb();
+        flush_all();
     else if ((flags & UVMF_INVLPG) || (old & PTE_P))
-        arch_invlpg(va);
+        invlpg(va);
     return 0;
 }

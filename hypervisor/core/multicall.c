@@ -3,6 +3,8 @@
  * result lands in args[5]; an entry's error does not stop the batch, a fault reading an entry
  * or writing a result does (-EFAULT). [ours] n = 0 is a no-op, a nested multicall entry gets
  * -EINVAL, and interrupts get a window every 16 entries so a long batch cannot hold them off.
+ * The TLB flushes the entries ask for wait for the end of the batch (one flush, or a few
+ * invlpgs; core/mmu_update.c), as in Xen 2.0.
  *
  * This is the path that has to beat one trap per call, even for two entries, so an entry costs
  * little more than its handler (about 20 instructions): the whole list is range-checked once
@@ -44,6 +46,8 @@ long do_multicall(uint32_t list, uint32_t n)
         return hv_refuse("multicall", list, -XEN_EFAULT, "%u entries do not fit the guest", n);
 
     guest_va_t at = list;
+    /* The entries' invalidations: at the end, in one go (core/mmu_update.c). */
+    mmu_defer_flushes(list, list + n * sizeof(multicall_entry_t));
     for (uint32_t left = n; left;) {
         uint32_t op;
         long result;
@@ -60,12 +64,15 @@ long do_multicall(uint32_t list, uint32_t n)
         if (__builtin_expect(--left % MULTICALL_IRQ_WINDOW == 0, 0) && left)
             arch_irq_window();
     }
+    mmu_deferred_flushes();
     d->multicall_batches++;
     d->multicall_entries += n;
     return 0;
 unreadable:
+    mmu_deferred_flushes();
     return hv_refuse("multicall", list, -XEN_EFAULT, "entry %u unreadable", entry_index(list, at));
 unwritable:
+    mmu_deferred_flushes();
     return hv_refuse("multicall", list, -XEN_EFAULT, "result of entry %u unwritable",
                      entry_index(list, at));
 }

@@ -475,6 +475,33 @@ static inline __attribute__((always_inline)) int update_entry(struct pt_cursor *
     return 0;
 }
 
+/* l1e_put's common cases inline: a writable mapping that is not the frame's last (counts
+ * down), the last one (the frame goes back to no type, with the TLB rule's stamp, as
+ * put_page_type does), a read-only one (the general count down). A count that would go
+ * below zero is l1e_put's (its ASSERT). */
+static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, struct frame_info *ft)
+{
+    if (!(old & PTE_P))
+        return;
+    struct frame_info *f = &ft[old >> 12];
+    if (f->count == 0) {
+        l1e_put(old);
+    } else if (!(old & PTE_RW)) {
+        f->count--;
+    } else if (f->type_count > 1) {
+        f->type_count--;
+        f->count--;
+    } else if (f->type_count == 1) { /* a writable mapping holds a WRITABLE type reference */
+        f->type_count = 0;
+        f->flags &= (uint8_t)~FF_VALIDATED;
+        tlb_note_release(f, FT_WRITABLE);
+        f->type = FT_NONE;
+        f->count--;
+    } else {
+        l1e_put(old);
+    }
+}
+
 /* update_va_mapping's path: one entry of l1_mfn, which the caller found to be an L1 table of
  * dom in use (frame_is_table): writing one of its entries cannot change that (see
  * mm_update_run). The new entry's references first (refused: nothing changed), then the
@@ -490,15 +517,7 @@ HV_FASTCALL int mm_update_l1_entry(uint32_t l1_mfn, unsigned idx, uint32_t val, 
     e[idx] = val;
     arch_unmap_frame_fast(e);
     *old_out = old;
-    if (old & PTE_P) {
-        struct frame_info *f = &frame_table[old >> 12];
-        if ((old & PTE_RW) && f->type_count > 1) { /* the common case, inline */
-            f->type_count--;
-            f->count--;
-        } else {
-            l1e_put(old);
-        }
-    }
+    l1e_put_fast(old, frame_table);
     return 0;
 }
 
@@ -547,14 +566,8 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
         old = *slot;
         *slot = val;
         if (old & PTE_P) {
-            struct frame_info *f = &ft[old >> 12];
             rep = 1;
-            if ((old & PTE_RW) && f->type_count > 1) {
-                f->type_count--;
-                f->count--;
-            } else {
-                l1e_put(old);
-            }
+            l1e_put_fast(old, ft);
         }
     }
     *done = i;

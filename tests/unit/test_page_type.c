@@ -1037,6 +1037,12 @@ TEST(single_l1_update_path)
     CHECK_EQ(old, E(31, P | RW));
     CHECK_FRAME(31, 0, FT_NONE, 0);
     CHECK_FRAME(32, 1, FT_NONE, 0);
+    /* ... with the TLB rule's stamp: taken as an L1 now, the frame costs a flush. */
+    CHECK(frame_table[31].flags & FF_TLB_WRITABLE);
+    unsigned flushes = fake_flushes;
+    CHECK_EQ(get_page_and_type(31, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_flushes, flushes + 1);
+    put_page_and_type(31);
     CHECK_EQ(mm_update_l1_entry(10, 5, 0, FAKE_DOM, &old, &why), 0);
     put_page_and_type(10);
     CHECK_IDLE();

@@ -67,6 +67,30 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries);
 long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi);
 long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size);
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
+/* Inside a multicall the invalidations its entries ask for are kept (core/mmu_update.c) until
+ * mmu_deferred_flushes, at its end (a whole flush above MMU_DEFERRED_INVLPG_MAX addresses);
+ * but not those of the pages holding the list [list, end), which the multicall itself still
+ * writes. */
+#define MMU_DEFERRED_INVLPG_MAX 8
+struct mmu_deferred {
+    uint8_t active, nr;
+    uint32_t list, end;
+    uint32_t va[MMU_DEFERRED_INVLPG_MAX];
+};
+extern struct mmu_deferred mmu_deferred;
+void mmu_deferred_flush(void);
+static inline void mmu_defer_flushes(uint32_t list, uint32_t end)
+{
+    mmu_deferred.active = 1;
+    mmu_deferred.list = list & ~0xfffu;
+    mmu_deferred.end = end;
+}
+static inline void mmu_deferred_flushes(void)
+{
+    mmu_deferred.active = 0;
+    if (mmu_deferred.nr)
+        mmu_deferred_flush();
+}
 long do_multicall(uint32_t list, uint32_t n);
 long do_event_channel_op(uint32_t uop);
 long do_set_timer_op(uint32_t hi, uint32_t lo);
