@@ -320,6 +320,12 @@ static void test_attacks(void)
     check("multicall nesting a multicall", mc_flush(), -XEN_EINVAL);
     check("nested entry's result", mc_result(1), -XEN_EINVAL);
     check("entries around it still run", mc_result(0) == 0x20000 && mc_result(2) == 0x20000, 1);
+    mc_queue(12, 0, 0, 0, 0);      /* dom_mem_op: not implemented */
+    mc_queue(23 + 32, 0, 0, 0, 0); /* unused, numbered modulo 32 */
+    mc_queue(__HYPERVISOR_xen_version, 0, 0, 0, 0);
+    check("multicall with unimplemented entries", mc_flush(), -XEN_ENOSYS);
+    check("their results", mc_result(0) == -XEN_ENOSYS && mc_result(1) == -XEN_ENOSYS, 1);
+    check("the entry after them still runs", mc_result(2), 0x20000);
 
     test_ldt();
     check("destroy", as_destroy(&as), 0);

@@ -10,6 +10,18 @@
 
 struct domain dom0;
 
+/* The addresses of the fields the hypercall entry (arch/x86/entry.S) reaches directly, as
+ * global symbols dom0_hypercalls and dom0_shared_info: assembly cannot see the structure's
+ * layout. They must be defined here, beside dom0 (an assembler symbol equated to another
+ * file's symbol plus an offset is lost). */
+static void __attribute__((used)) entry_symbols(void)
+{
+    __asm__(".globl dom0_hypercalls, dom0_shared_info\n"
+            ".set dom0_hypercalls, %c0\n"
+            ".set dom0_shared_info, %c1" ::"i"(dom0.hypercalls),
+            "i"(&dom0.shared_info));
+}
+
 static const char *const reason_names[] = {"poweroff", "reboot", "suspend", "crash"};
 static const enum hv_end reason_ends[] = {END_POWEROFF, END_REBOOT, END_SUSPEND, END_CRASH};
 

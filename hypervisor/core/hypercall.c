@@ -1,17 +1,41 @@
-/* Hypercall dispatch (ABI §2): number modulo 32, arguments from EBX..EDI, result in EAX.
- * The entry path saves and restores every other register, so they are preserved. */
+/* Hypercalls (ABI §2): the handler table, refusals and their log. The trap itself is
+ * arch/x86/entry.S (hypercall_stub): number modulo 32, arguments from EBX..EDI, result in EAX;
+ * the entry path saves and restores every other register, so they are preserved. */
 #include <stdarg.h>
 #include "hv/hypercall.h"
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/log_limit.h"
 #include "hv/netif.h"
+#include "hv/panic.h"
 #include "hv/time.h"
 #include "lib/string.h"
 #include "lib/format.h"
 #include <public/xen.h>
 
 #define HANDLER(fn) ((hypercall_fn *)(void (*)(void))(fn))
+
+/* The numbers with no handler still get an entry, so that the table has no hole to test for
+ * on the way in (arch/x86/entry.S calls through it directly): each logs its refusal and
+ * returns -ENOSYS under its own number. */
+#define UNIMPLEMENTED(nr)                        \
+    static long unimplemented_##nr(uint32_t arg) \
+    {                                            \
+        return hypercall_unimplemented(nr, arg); \
+    }
+UNIMPLEMENTED(7)
+UNIMPLEMENTED(12)
+UNIMPLEMENTED(19)
+UNIMPLEMENTED(20)
+UNIMPLEMENTED(21)
+UNIMPLEMENTED(22)
+UNIMPLEMENTED(23)
+UNIMPLEMENTED(24)
+UNIMPLEMENTED(25)
+UNIMPLEMENTED(26)
+UNIMPLEMENTED(27)
+UNIMPLEMENTED(28)
+UNIMPLEMENTED(29)
 
 hypercall_fn *const hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_set_trap_table] = HANDLER(do_set_trap_table),
@@ -33,6 +57,19 @@ hypercall_fn *const hypercall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_console_io] = HANDLER(do_console_io),
     [__HYPERVISOR_netif_op] = HANDLER(do_netif_op),
     [__HYPERVISOR_hv_op] = HANDLER(do_hv_op),
+    [7] = HANDLER(unimplemented_7),
+    [12] = HANDLER(unimplemented_12),
+    [19] = HANDLER(unimplemented_19),
+    [20] = HANDLER(unimplemented_20),
+    [21] = HANDLER(unimplemented_21),
+    [22] = HANDLER(unimplemented_22),
+    [23] = HANDLER(unimplemented_23),
+    [24] = HANDLER(unimplemented_24),
+    [25] = HANDLER(unimplemented_25),
+    [26] = HANDLER(unimplemented_26),
+    [27] = HANDLER(unimplemented_27),
+    [28] = HANDLER(unimplemented_28),
+    [29] = HANDLER(unimplemented_29),
 };
 
 static const char *const names[NR_HYPERCALLS] = {
@@ -111,15 +148,16 @@ long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     return err;
 }
 
+void hypercall_table_check(void)
+{
+    for (unsigned nr = 0; nr < NR_HYPERCALLS; nr++)
+        if (!hypercall_table[nr])
+            panic("hypercall_table has no entry for %u (%s)", nr, names[nr]);
+}
+
 long hypercall_unimplemented(unsigned nr, uint32_t arg)
 {
     return hv_refuse(names[nr % NR_HYPERCALLS], arg, -XEN_ENOSYS, "not implemented");
-}
-
-void hypercall_dispatch(struct cpu_regs *r)
-{
-    r->eax = (uint32_t)hypercall_run(current_domain(), r->eax % NR_HYPERCALLS, r->ebx, r->ecx,
-                                     r->edx, r->esi, r->edi);
 }
 
 long do_xen_version(uint32_t cmd)

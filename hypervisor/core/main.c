@@ -8,6 +8,7 @@
 #include "hv/log_limit.h"
 #include "hv/options.h"
 #include "hv/shutdown.h"
+#include "hv/hypercall.h"
 #include "hv/panic.h"
 #include "hv/time.h"
 #include "lib/format.h"
@@ -220,6 +221,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
     log_limit_burst = hv_opts.refusal_log;
     if (hv_opts.clock_check)
         clock_check(hv_opts.clock_check);
+    hypercall_table_check();
     setup_memory();
     net_init(); /* before the guest takes the free memory: the drivers' DMA buffers */
     build_dom0();

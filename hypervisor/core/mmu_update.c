@@ -2,8 +2,9 @@
  * mmu_update and update_va_mapping (ABI §7): the only ways a guest changes its page tables.
  * Each request is checked by core/page_type.c before it is applied; the first refused request
  * ends the batch with -EINVAL and *success_count says how many were done. TLB flushes are
- * deferred to the end of the batch, and one is forced there whenever a present entry was
- * replaced or a table released: a stale TLB entry must never outlive the reference it came from.
+ * deferred to the end of the batch (of the multicall, inside one), and one is forced there
+ * whenever a present entry was replaced or a table released: a stale TLB entry must never
+ * outlive the reference it came from into the guest's next instruction.
  */
 #include "hv/arch.h"
 #include "hv/domain.h"
@@ -22,6 +23,49 @@ struct flush {
     uint32_t va;
 };
 
+/*
+ * Inside a multicall the invalidations its entries ask for (update_va_mapping replacing a
+ * present entry, or with UVMF_INVLPG; an mmu_update batch's single invlpg) are deferred to its
+ * end, as in Xen 2.0: a run of update_va_mapping entries pays for one pass (up to
+ * DEFERRED_INVLPG_MAX addresses; above that, one whole flush). Whole flushes (UVMF_FLUSH_TLB,
+ * a batch that replaced present entries) are not deferred: after one, every later access of
+ * the multicall sees the new mappings. Neither are invalidations of the pages holding the
+ * multicall list, which the multicall itself still reads and writes (a list remapped onto a
+ * read-only page must fault the result stores). The TLB rule does not wait either: a frame
+ * changing type flushes at once (get_page_type), so until the multicall returns a stale entry
+ * can only reach a frame of the guest's that is not a table.
+ */
+#define DEFERRED_INVLPG_MAX MMU_DEFERRED_INVLPG_MAX
+#define deferred mmu_deferred
+struct mmu_deferred mmu_deferred;
+
+void mmu_deferred_flush(void)
+{
+    if (deferred.nr > DEFERRED_INVLPG_MAX)
+        arch_flush_tlb();
+    else
+        for (unsigned i = 0; i < deferred.nr; i++)
+            arch_invlpg(deferred.va[i]);
+    deferred.nr = 0;
+}
+
+static void flush_all(void)
+{
+    arch_flush_tlb();
+    deferred.nr = 0; /* nothing left to invalidate */
+}
+
+static inline __attribute__((always_inline)) void invlpg(uint32_t va)
+{
+    uint32_t page = va & ~0xfffu;
+    if (!deferred.active || (page >= deferred.list && page < deferred.end))
+        arch_invlpg(va);
+    else if (deferred.nr < DEFERRED_INVLPG_MAX)
+        deferred.va[deferred.nr++] = va;
+    else
+        deferred.nr = DEFERRED_INVLPG_MAX + 1; /* a full flush at the end */
+}
+
 static void note_replaced(struct flush *fl, uint32_t old)
 {
     if (old & PTE_P)
@@ -31,9 +75,9 @@ static void note_replaced(struct flush *fl, uint32_t old)
 static void do_flush(const struct flush *fl)
 {
     if (fl->full || fl->nr_invlpg > 1)
-        arch_flush_tlb();
+        flush_all();
     else if (fl->nr_invlpg == 1)
-        arch_invlpg(fl->va);
+        invlpg(fl->va);
 }
 
 static int extended(struct domain *d, uint32_t ptr, uint32_t val, struct flush *fl,
@@ -121,6 +165,33 @@ static int one_request(struct domain *d, const mmu_update_t *req, struct flush *
     }
 }
 
+/* One request (a context switch's NEW_BASEPTR, a pin, an invlpg): no chunk, no run, no
+ * cursor kept, the same checks and refusals as in a batch. */
+static long one_mmu_update(struct domain *d, uint32_t reqs, uint32_t success)
+{
+    struct flush fl = {0, 0, 0};
+    struct pt_cursor cursor = {0, 0};
+    mmu_update_t req;
+    const char *why;
+    uint32_t done = 0;
+    long rc = 0;
+
+    if (copy_from_guest(&req, reqs, sizeof(req)))
+        return hv_refuse("mmu_update", reqs, -XEN_EFAULT, "requests %u-%u unreadable", 0, 0);
+    int err = one_request(d, &req, &fl, &cursor, &why);
+    pt_cursor_release(&cursor);
+    if (err)
+        rc = hv_refuse("mmu_update", req.ptr, -XEN_EINVAL, "request %u (val %#x): %s", 0, req.val,
+                       why);
+    else
+        done = 1;
+    do_flush(&fl);
+    d->mmu_batches++;
+    if (success && copy_to_guest(success, &done, sizeof(done)) && rc == 0)
+        rc = -XEN_EFAULT;
+    return rc;
+}
+
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
 {
     struct domain *d = current_domain();
@@ -135,6 +206,8 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
                          count);
     if (success && !guest_range_mapped(success, sizeof(uint32_t), 1))
         return hv_refuse("mmu_update", success, -XEN_EFAULT, "success count not writable");
+    if (count == 1)
+        return one_mmu_update(d, reqs, success);
 
     for (uint32_t i = 0; i < count;) {
         static mmu_update_t chunk[MMU_CHUNK]; /* one CPU, hypercalls do not nest */
@@ -187,22 +260,22 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "unknown flags %#x", flags);
     if (va >= HYPERVISOR_VIRT_START)
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "address in the hypervisor hole");
-    uint32_t l2e = arch_read_l2e(d->l2_mfn, va >> 22);
+    const uint32_t *l2 = arch_map_frame_fast(d->l2_mfn);
+    uint32_t l2e = l2[va >> 22];
+    arch_unmap_frame_fast((void *)l2);
     if (!(l2e & PTE_P))
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
     /* L1 entries only (as Xen): through a linear slot the "L1" would be the L2 itself. */
     if (!frame_is_table(l2e >> 12, FT_L1, d->id))
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL,
                          "PTE %#x: table frame is not an L1 page table in use", val);
-    struct pt_cursor cursor = {0, 0};
-    int err = mm_update_entry(&cursor, l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
-    pt_cursor_release(&cursor);
+    int err = mm_update_l1_entry(l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
     if (err)
         return hv_refuse("update_va_mapping", va, err, "PTE %#x: %s", val, why);
     d->pt_updates++;
     if (flags & UVMF_FLUSH_TLB)
-        arch_flush_tlb();
+        flush_all();
     else if ((flags & UVMF_INVLPG) || (old & PTE_P))
-        arch_invlpg(va);
+        invlpg(va);
     return 0;
 }

@@ -3,6 +3,8 @@
  * result lands in args[5]; an entry's error does not stop the batch, a fault reading an entry
  * or writing a result does (-EFAULT). [ours] n = 0 is a no-op, a nested multicall entry gets
  * -EINVAL, and interrupts get a window every 16 entries so a long batch cannot hold them off.
+ * The TLB flushes the entries ask for wait for the end of the batch (one flush, or a few
+ * invlpgs; core/mmu_update.c), as in Xen 2.0.
  *
  * This is the path that has to beat one trap per call, even for two entries, so an entry costs
  * little more than its handler (about 20 instructions): the whole list is range-checked once
@@ -28,18 +30,12 @@ static uint32_t entry_index(uint32_t list, guest_va_t at)
     return (at - list) / sizeof(multicall_entry_t);
 }
 
-/* A nested multicall, or a number with no handler: refused in the entry's result slot. */
-static long unusual(struct domain *d, uint32_t list, guest_va_t at, unsigned nr)
+/* A nested multicall: refused in the entry's result slot. (A number with no handler needs no
+ * case: its table entry logs and returns -ENOSYS.) */
+static long nested(uint32_t list, guest_va_t at)
 {
-    uint32_t arg;
-    if (nr == __HYPERVISOR_multicall)
-        return hv_refuse("multicall", list, -XEN_EINVAL, "entry %u is a nested multicall",
-                         entry_index(list, at));
-    d->hypercalls[nr]++;
-    __get_guest_u32(arg, at + 4, unreadable);
-    return hypercall_unimplemented(nr, arg);
-unreadable:
-    return hypercall_unimplemented(nr, 0);
+    return hv_refuse("multicall", list, -XEN_EINVAL, "entry %u is a nested multicall",
+                     entry_index(list, at));
 }
 
 long do_multicall(uint32_t list, uint32_t n)
@@ -50,29 +46,33 @@ long do_multicall(uint32_t list, uint32_t n)
         return hv_refuse("multicall", list, -XEN_EFAULT, "%u entries do not fit the guest", n);
 
     guest_va_t at = list;
+    /* The entries' invalidations: at the end, in one go (core/mmu_update.c). */
+    mmu_defer_flushes(list, list + n * sizeof(multicall_entry_t));
     for (uint32_t left = n; left;) {
         uint32_t op;
         long result;
         __get_guest_u32(op, at, unreadable);
         unsigned nr = op % NR_HYPERCALLS;
-        hypercall_fn *fn = hypercall_table[nr];
-        if (__builtin_expect(nr == __HYPERVISOR_multicall || fn == 0, 0)) {
-            result = unusual(d, list, at, nr);
+        if (__builtin_expect(nr == __HYPERVISOR_multicall, 0)) {
+            result = nested(list, at);
         } else {
             d->hypercalls[nr]++;
-            arch_hypercall_entry(result, fn, at, unreadable);
+            arch_hypercall_entry(result, hypercall_table[nr], at, unreadable);
         }
         __put_guest_u32(at + RESULT_OFFSET, (uint32_t)result, unwritable);
         at += sizeof(multicall_entry_t);
         if (__builtin_expect(--left % MULTICALL_IRQ_WINDOW == 0, 0) && left)
             arch_irq_window();
     }
+    mmu_deferred_flushes();
     d->multicall_batches++;
     d->multicall_entries += n;
     return 0;
 unreadable:
+    mmu_deferred_flushes();
     return hv_refuse("multicall", list, -XEN_EFAULT, "entry %u unreadable", entry_index(list, at));
 unwritable:
+    mmu_deferred_flushes();
     return hv_refuse("multicall", list, -XEN_EFAULT, "result of entry %u unwritable",
                      entry_index(list, at));
 }

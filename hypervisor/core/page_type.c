@@ -191,6 +191,17 @@ void put_page_type(uint32_t mfn)
 
 int get_page_and_type(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
 {
+    /* The common case inline: a frame of the guest's that already has type t (a context
+     * switch to a pinned L2), which only takes one more reference of each kind. */
+    if (mfn < max_mfn) {
+        struct frame_info *f = &frame_table[mfn];
+        if (f->owner == dom && (f->flags & FF_RAM) && f->type_count && f->type == t &&
+            f->count != FRAME_COUNT_MAX && f->type_count != FRAME_COUNT_MAX) {
+            f->count++;
+            f->type_count++;
+            return 0;
+        }
+    }
     int err = get_page(mfn, dom, why);
     if (err)
         return err;
@@ -202,6 +213,12 @@ int get_page_and_type(uint32_t mfn, enum frame_type t, uint16_t dom, const char 
 
 void put_page_and_type(uint32_t mfn)
 {
+    struct frame_info *f = &frame_table[mfn];
+    if (f->type_count > 1 && f->count > 1) { /* not the last of either: nothing else to do */
+        f->type_count--;
+        f->count--;
+        return;
+    }
     put_page_type(mfn);
     put_page(mfn);
 }
@@ -238,6 +255,29 @@ static inline __attribute__((always_inline)) int l1e_get_inline(uint32_t pte, ui
 int l1e_get(uint32_t pte, uint16_t dom, const char **why)
 {
     return l1e_get_inline(pte, dom, why);
+}
+
+/* l1e_get's common cases with the frame's fields tested at once (not present; read-only;
+ * writable to a frame already writable, or untyped with nothing stale of a table): no call.
+ * Everything else, refusals included, is l1e_get itself, before any reference is taken. ft and
+ * limit are frame_table and max_mfn, which a loop keeps in locals. */
+static inline __attribute__((always_inline)) int
+l1e_get_fast(uint32_t val, uint16_t dom, struct frame_info *ft, uint32_t limit, const char **why)
+{
+    if (!(val & PTE_P))
+        return 0;
+    struct frame_info *f = (val >> 12) < limit ? &ft[val >> 12] : 0;
+    if ((val & L1_REFUSED_BITS) || !f || f->owner != dom || !(f->flags & FF_RAM) ||
+        f->count == FRAME_COUNT_MAX ||
+        ((val & PTE_RW) &&
+         (f->type_count ? f->type != FT_WRITABLE : (f->flags & (FF_TLB_L1 | FF_TLB_L2)) != 0)))
+        return l1e_get(val, dom, why); /* the refusal, with its reason, or the slow case */
+    if ((val & PTE_RW) && f->type_count++ == 0) {
+        f->type = FT_WRITABLE;
+        f->flags &= (uint8_t)~FF_TLB_WRITABLE; /* nothing else was stale */
+    }
+    f->count++;
+    return 0;
 }
 
 static inline __attribute__((always_inline)) void l1e_put_inline(uint32_t pte)
@@ -435,6 +475,52 @@ static inline __attribute__((always_inline)) int update_entry(struct pt_cursor *
     return 0;
 }
 
+/* l1e_put's common cases inline: a writable mapping that is not the frame's last (counts
+ * down), the last one (the frame goes back to no type, with the TLB rule's stamp, as
+ * put_page_type does), a read-only one (the general count down). A count that would go
+ * below zero is l1e_put's (its ASSERT). */
+static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, struct frame_info *ft)
+{
+    if (!(old & PTE_P))
+        return;
+    struct frame_info *f = &ft[old >> 12];
+    if (f->count == 0) {
+        l1e_put(old);
+    } else if (!(old & PTE_RW)) {
+        f->count--;
+    } else if (f->type_count > 1) {
+        f->type_count--;
+        f->count--;
+    } else if (f->type_count == 1) { /* a writable mapping holds a WRITABLE type reference */
+        f->type_count = 0;
+        f->flags &= (uint8_t)~FF_VALIDATED;
+        tlb_note_release(f, FT_WRITABLE);
+        f->type = FT_NONE;
+        f->count--;
+    } else {
+        l1e_put(old);
+    }
+}
+
+/* update_va_mapping's path: one entry of l1_mfn, which the caller found to be an L1 table of
+ * dom in use (frame_is_table): writing one of its entries cannot change that (see
+ * mm_update_run). The new entry's references first (refused: nothing changed), then the
+ * store, then the old entry's references go. */
+HV_FASTCALL int mm_update_l1_entry(uint32_t l1_mfn, unsigned idx, uint32_t val, uint16_t dom,
+                                   uint32_t *old_out, const char **why)
+{
+    int err = l1e_get_fast(val, dom, frame_table, max_mfn, why);
+    if (err)
+        return err;
+    uint32_t *e = arch_map_frame_fast(l1_mfn);
+    uint32_t old = e[idx];
+    e[idx] = val;
+    arch_unmap_frame_fast(e);
+    *old_out = old;
+    l1e_put_fast(old, frame_table);
+    return 0;
+}
+
 HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigned idx, uint32_t val,
                                 uint16_t dom, uint32_t *old_out, const char **why)
 {
@@ -474,37 +560,14 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
             l1 = mfn;
             e = cursor_map(c, mfn);
         }
-        if (val & PTE_P) {
-            struct frame_info *f = (val >> 12) < limit ? &ft[val >> 12] : 0;
-            if ((val & L1_REFUSED_BITS) || !f || f->owner != dom || !(f->flags & FF_RAM) ||
-                f->count == FRAME_COUNT_MAX ||
-                ((val & PTE_RW) && (f->type_count ? f->type != FT_WRITABLE
-                                                  : (f->flags & (FF_TLB_L1 | FF_TLB_L2)) != 0))) {
-                err = l1e_get(val, dom, why); /* the refusal, with its reason */
-                if (err)
-                    break;
-            } else {
-                if (val & PTE_RW) {
-                    if (f->type_count++ == 0) {
-                        f->type = FT_WRITABLE;
-                        f->flags &= (uint8_t)~FF_TLB_WRITABLE; /* nothing else was stale */
-                    }
-                }
-                f->count++;
-            }
-        }
+        if ((err = l1e_get_fast(val, dom, ft, limit, why)))
+            break;
         uint32_t *slot = &e[(ptr & 0xfff) >> 2];
         old = *slot;
         *slot = val;
         if (old & PTE_P) {
-            struct frame_info *f = &ft[old >> 12];
             rep = 1;
-            if ((old & PTE_RW) && f->type_count > 1) {
-                f->type_count--;
-                f->count--;
-            } else {
-                l1e_put(old);
-            }
+            l1e_put_fast(old, ft);
         }
     }
     *done = i;

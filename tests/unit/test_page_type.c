@@ -1003,6 +1003,79 @@ TEST(tlb_table_leftover_flushed_before_another_type)
     CHECK_IDLE();
 }
 
+/* update_va_mapping's one-entry path (mm_update_l1_entry) has the batch's inline checks: the
+ * same refusals with nothing changed, the same TLB rule, the old entry's references dropped. */
+TEST(single_l1_update_path)
+{
+    start();
+    fake_mem[30][0] = E(31, P | RW);
+    CHECK_EQ(get_page_and_type(30, FT_L2, FAKE_DOM, &why), 0);
+    put_page_and_type(30); /* 31 leaves a walk as an L1 behind */
+    CHECK(frame_table[31].flags & FF_TLB_L1);
+    fake_mem[10][0] = 0;
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    uint32_t old = 1;
+    CHECK_EQ(mm_update_l1_entry(10, 5, E(31, P | RW), FAKE_DOM, &old, &why), 0);
+    CHECK_EQ(old, 0);
+    CHECK_EQ(fake_flushes, 1); /* the leftover walk flushed before the writable mapping */
+    CHECK_FRAME(31, 1, FT_WRITABLE, 1);
+    CHECK_EQ(fake_mem[10][5], E(31, P | RW));
+    /* Refusals leave everything as it was. */
+    snapshot();
+    CHECK_REFUSED(mm_update_l1_entry(10, 6, E(31, P | RW | 0x10), FAKE_DOM, &old, &why),
+                  XEN_EINVAL);
+    CHECK_REFUSED(mm_update_l1_entry(10, 6, E(10, P | RW), FAKE_DOM, &old, &why), XEN_EPERM);
+    CHECK_REFUSED(mm_update_l1_entry(10, 6, E(FAKE_FRAMES + 5, P), FAKE_DOM, &old, &why),
+                  XEN_EPERM);
+    frame_table[45].count = FRAME_COUNT_MAX;
+    snapshot();
+    CHECK_REFUSED(mm_update_l1_entry(10, 6, E(45, P), FAKE_DOM, &old, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+    frame_table[45].count = 0;
+    /* Replacing the writable entry drops its references. */
+    CHECK_EQ(mm_update_l1_entry(10, 5, E(32, P), FAKE_DOM, &old, &why), 0);
+    CHECK_EQ(old, E(31, P | RW));
+    CHECK_FRAME(31, 0, FT_NONE, 0);
+    CHECK_FRAME(32, 1, FT_NONE, 0);
+    /* ... with the TLB rule's stamp: taken as an L1 now, the frame costs a flush. */
+    CHECK(frame_table[31].flags & FF_TLB_WRITABLE);
+    unsigned flushes = fake_flushes;
+    CHECK_EQ(get_page_and_type(31, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_flushes, flushes + 1);
+    put_page_and_type(31);
+    CHECK_EQ(mm_update_l1_entry(10, 5, 0, FAKE_DOM, &old, &why), 0);
+    put_page_and_type(10);
+    CHECK_IDLE();
+}
+
+/* get_page_and_type's inline case (the frame already has the type) refuses what the general
+ * path refuses: another owner, a count at its maximum, another type. */
+TEST(typed_frame_fast_path_refusals)
+{
+    start();
+    fake_mem[10][0] = 0;
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0); /* the inline case */
+    CHECK_FRAME(10, 2, FT_L1, 2);
+    snapshot();
+    CHECK_REFUSED(get_page_and_type(10, FT_L2, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_REFUSED(get_page_and_type(10, FT_L1, FAKE_DOM + 1, &why), XEN_EPERM);
+    frame_table[10].count = FRAME_COUNT_MAX;
+    snapshot();
+    CHECK_REFUSED(get_page_and_type(10, FT_L1, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+    frame_table[10].count = 2;
+    frame_table[10].type_count = FRAME_COUNT_MAX;
+    snapshot();
+    CHECK_REFUSED(get_page_and_type(10, FT_L1, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+    frame_table[10].type_count = 2;
+    put_page_and_type(10); /* the inline case */
+    CHECK_FRAME(10, 1, FT_L1, 1);
+    put_page_and_type(10);
+    CHECK_IDLE();
+}
+
 /* An L2 whose entries validate L1s for the first time opens an interrupt window after each of
  * them (and after each L1 it devalidates for the last time); L1s already valid cost none. */
 TEST(l2_validation_lets_interrupts_in)
@@ -1108,4 +1181,5 @@ RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_d
           T(tlb_writable_after_writable_needs_no_flush),
           T(tlb_table_leftover_flushed_before_another_type), T(counts_refuse_to_pass_their_maximum),
           T(put_below_zero_asserts), T(cache_control_bits_refused),
-          T(l2_validation_lets_interrupts_in))
+          T(l2_validation_lets_interrupts_in), T(single_l1_update_path),
+          T(typed_frame_fast_path_refusals))

@@ -18,7 +18,11 @@
 .macro STUB_ERR vec
     .align 8
     push $\vec
+    .if \vec == 13
+    jmp gp_entry
+    .else
     jmp common_entry
+    .endif
 .endm
 
 /* Stubs are 8-byte aligned and at most 8 bytes long with short jumps out of range, so
@@ -50,13 +54,6 @@ trap_stubs:
     ENTRY_STUB vec
     .set vec, vec + 1
     .endr
-
-    .globl hypercall_stub
-    .align 8
-hypercall_stub:
-    push $0
-    push $0x82
-    jmp common_entry
 
     .globl spurious_stub
     .align 8
@@ -100,7 +97,20 @@ common_entry:
     push %ds
     SAVE_GPRS_LOAD_HV_SEGS
     CALL_WITH_FRAME do_trap
-    /* fall through */
+    jmp restore_all
+
+/* #GP has a path of its own: the bounced system call ("int $0x80" with the fast trap off)
+ * arrives as one, and do_general_protection (guest_traps.c, register argument) delivers it
+ * without the generic dispatch; everything else it hands to do_trap. */
+gp_entry:
+    push %gs
+    push %fs
+    push %es
+    push %ds
+    SAVE_GPRS_LOAD_HV_SEGS
+    mov %esp, %eax
+    call do_general_protection
+    /* falls through to restore_all */
 
 /*
  * Return path. Loading the guest's data segments or the final iret can fault (the guest may
@@ -110,8 +120,8 @@ common_entry:
  * was already popped and hands the rebuilt frame to do_failsafe (ABI §6). Each fixup notes in
  * failsafe_reload which instruction faulted (through SS: the data segments may be the guest's).
  */
-    .globl restore_all
-restore_all:
+/* The return path is a macro, so that the hypercall path has its own copy (one jump less). */
+.macro RESTORE_ALL_IRET
     pop %ebx
     pop %ecx
     pop %edx
@@ -125,10 +135,71 @@ restore_all:
 4:  pop %gs
     add $8, %esp            /* vector, error code */
 5:  iret
-
     .pushsection __ex_table, "a"
     .long 1b, fix_ds, 2b, fix_es, 3b, fix_fs, 4b, fix_gs, 5b, fix_iret
     .popsection
+.endm
+
+    .globl restore_all
+restore_all:
+    RESTORE_ALL_IRET
+
+/*
+ * The hypercall gate (ABI §2), its own path: it can only be a hypercall from ring 1, so no
+ * do_trap dispatch. The frame is the same struct cpu_regs; the segment registers are loaded as
+ * on every entry (the return path's fixups depend on it). Then: the number modulo 32, its
+ * counter (hv_op statistics), the handler straight from hypercall_table (which has one for
+ * every number: the unimplemented ones log and return -ENOSYS) with the five argument
+ * registers pushed as cdecl arguments (a copy: a handler may write its argument slots, the
+ * guest's registers must survive), the result into the frame's EAX, and the test for a pending
+ * event inline; only a pending event goes to C (arch_event_upcall, through arch_check_events).
+ * dom0_hypercalls and dom0_shared_info are the addresses of dom0's fields (core/domain.c
+ * defines them).
+ */
+    .globl hypercall_stub
+    .align 16
+hypercall_stub:
+    push $0
+    push $ENTRY_HYPERCALL_VECTOR
+    push %gs
+    push %fs
+    push %es
+    push %ds
+    push %eax
+    push %ebp
+    push %edi
+    push %esi
+    push %edx
+    push %ecx
+    push %ebx
+    cld
+    mov $HV_DS, %ebp
+    mov %ebp, %ds
+    mov %ebp, %es
+    xor %ebp, %ebp
+    mov %ebp, %fs
+    mov %ebp, %gs
+    and $(ENTRY_NR_HYPERCALLS - 1), %eax
+    incl dom0_hypercalls(,%eax,4)
+    push %edi
+    push %esi
+    push %edx
+    push %ecx
+    push %ebx
+    call *hypercall_table(,%eax,4)
+    add $20, %esp
+    mov %eax, REGS_EAX(%esp)
+    mov dom0_shared_info, %eax
+    cmpb $0, SHARED_INFO_UPCALL_PENDING(%eax)
+    jne hypercall_event
+    RESTORE_ALL_IRET
+hypercall_event:
+    mov %esp, %eax
+    push %eax
+    push $dom0
+    call arch_event_upcall
+    add $8, %esp
+    jmp restore_all
 
 fix_iret:
     movl $FAILSAFE_IRET, %ss:failsafe_reload

@@ -11,6 +11,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/uaccess.h"
+#include "bounce.h"
 #include "desc.h"
 #include "gp_insn.h"
 #include "layout.h"
@@ -18,15 +19,24 @@
 #include "x86.h"
 #include <public/xen.h>
 
-int arch_bounce(struct domain *d, struct cpu_regs *r, uint16_t cs, uint32_t eip,
-                const uint32_t *extra, unsigned nr_extra, const char *what);
-const char *arch_exception_name(unsigned v);
-
 #define GP_IDT_REF 2u /* error-code bit: the selector is an IDT vector */
 
 static int pushes_error(unsigned v)
 {
     return v == 8 || (v >= 10 && v <= 14) || v == 17;
+}
+
+/* Deliver vector v through ti, which has a handler. */
+static inline __attribute__((always_inline)) void
+bounce_through(struct domain *d, struct cpu_regs *r, const trap_info_t *ti, unsigned v,
+               const uint32_t *extra, unsigned nr_extra)
+{
+    arch_bounce_frame(d, r, extra, nr_extra, v);
+    r->cs = ti->cs;
+    r->eip = ti->address;
+    if (TI_GET_IF(ti))
+        d->shared_info->evtchn_upcall_mask = 1;
+    d->bounces[v]++;
 }
 
 static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint32_t *extra,
@@ -39,10 +49,7 @@ static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint
                          extra[1]);
         domain_crash(d, r, "%s (vector %u) with no trap handler", arch_exception_name(v), v);
     }
-    arch_bounce(d, r, ti->cs, ti->address, extra, nr_extra, arch_exception_name(v));
-    if (TI_GET_IF(ti))
-        d->shared_info->evtchn_upcall_mask = 1;
-    d->bounces[v]++;
+    bounce_through(d, r, ti, v, extra, nr_extra);
 }
 
 /*
@@ -148,7 +155,37 @@ static void log_gp(struct domain *d, const struct cpu_regs *r)
     log_refusal(d, r, kind, what);
 }
 
-static int software_interrupt(struct domain *d, struct cpu_regs *r)
+/* The length of the "int $n" at the faulting CS:EIP, prefixes included; 0 when the bytes
+ * there cannot be read back as that instruction (its page gone, or rewritten). */
+static __attribute__((noinline)) unsigned int_insn_len_decoded(const struct cpu_regs *r, unsigned n)
+{
+    uint8_t b[15];
+    return x86_int_insn_len(b, read_insn(r, b), (uint8_t)n);
+}
+
+/* The same, with the common case first: a plain CD n in a flat code segment (base 0, the
+ * hypervisor's own descriptors), one 16-bit read at EIP. */
+static inline __attribute__((always_inline)) unsigned int_insn_len(const struct cpu_regs *r,
+                                                                   unsigned n)
+{
+    uint16_t cs = (uint16_t)r->cs;
+    if ((cs == FLAT_RING3_CS || cs == FLAT_RING1_CS) && guest_range_readable(r->eip, 2)) {
+        uint16_t opcode = (uint16_t)(0xcdu | n << 8);
+        __asm__ goto("1: cmpw %w0, (%1)\n"
+                     "jne %l2\n"
+                     ".pushsection __ex_table, \"a\"\n.long 1b, %l2\n.popsection"
+                     :
+                     : "r"(opcode), "r"(r->eip)
+                     : "cc"
+                     : decode);
+        return 2;
+    }
+decode:
+    return int_insn_len_decoded(r, n);
+}
+
+static inline __attribute__((always_inline)) int software_interrupt(struct domain *d,
+                                                                    struct cpu_regs *r)
 {
     if ((r->error_code & 7u) != GP_IDT_REF)
         return 0;
@@ -158,13 +195,23 @@ static int software_interrupt(struct domain *d, struct cpu_regs *r)
         return 0; /* not the caller's to raise: the guest gets the #GP */
     /* Past the whole "int $n", prefixes included; an instruction that cannot be read back as
      * one (its page gone, or rewritten) gets the #GP instead. */
-    uint8_t b[15];
-    unsigned len = x86_int_insn_len(b, read_insn(r, b), (uint8_t)n);
+    unsigned len = int_insn_len(r, n);
     if (len == 0)
         return 0;
     r->eip += len;
-    deliver(d, r, n, 0, 0);
+    bounce_through(d, r, ti, n, 0, 0);
     return 1;
+}
+
+__attribute__((optimize("omit-frame-pointer"))) HV_FASTCALL void
+do_general_protection(struct cpu_regs *r)
+{
+    struct domain *d = current_domain();
+    if (REGS_FROM_GUEST(r) && software_interrupt(d, r)) {
+        arch_check_events(d, r);
+        return;
+    }
+    do_trap(r);
 }
 
 void arch_guest_exception(struct domain *d, struct cpu_regs *r)
@@ -185,9 +232,7 @@ void arch_guest_exception(struct domain *d, struct cpu_regs *r)
     case 7:
         __asm__ volatile("clts"); /* lazy FPU: the guest asked for #NM with fpu_taskswitch */
         break;
-    case 13:
-        if (software_interrupt(d, r))
-            return;
+    case 13: /* not a software interrupt the guest may raise: do_general_protection tried */
         log_gp(d, r);
         break;
     }
@@ -203,13 +248,13 @@ void arch_guest_exception(struct domain *d, struct cpu_regs *r)
     }
 }
 
-void arch_check_events(struct domain *d, struct cpu_regs *r)
+void arch_event_upcall(struct domain *d, struct cpu_regs *r)
 {
     shared_info_t *s = d->shared_info;
     if (!s->evtchn_upcall_pending || s->evtchn_upcall_mask || d->event_eip == 0)
         return;
     s->evtchn_upcall_mask = 1;
-    arch_bounce(d, r, d->event_cs, d->event_eip, 0, 0, "event upcall");
+    arch_bounce(d, r, d->event_cs, d->event_eip, 0, 0, BOUNCE_EVENT);
     d->event_upcalls++;
 }
 
@@ -246,6 +291,6 @@ void do_failsafe(struct cpu_regs *r)
                      d->failsafe_eip ? "the failsafe callback faults too" : "no failsafe callback");
     uint32_t segs[4] = {r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff};
     r->ds = r->es = r->fs = r->gs = 0;
-    arch_bounce(d, r, d->failsafe_cs, d->failsafe_eip, segs, 4, "failsafe");
+    arch_bounce(d, r, d->failsafe_cs, d->failsafe_eip, segs, 4, BOUNCE_FAILSAFE);
     d->failsafe_callbacks++;
 }

@@ -20,7 +20,7 @@ extern uint32_t boot_directmap_l1[DIRECTMAP_L1_COUNT * 1024];
 
 static uint32_t m2p_l1[1024] __attribute__((aligned(4096)));
 static uint32_t vmap_l1[VMAP_L1_COUNT * 1024] __attribute__((aligned(4096)));
-static uint32_t mapwin_l1[1024] __attribute__((aligned(4096)));
+uint32_t arch_mapwin_l1[1024] __attribute__((aligned(4096))); /* hv/arch.h reads it */
 static uint32_t *m2p_page[1024]; /* writable view of each M2P page, through the direct map */
 static uint32_t m2p_max_mfn;
 static uint32_t vmap_next = VMAP_VIRT_START;
@@ -60,7 +60,7 @@ void arch_paging_init(void)
     for (unsigned i = 0; i < VMAP_L1_COUNT; i++)
         idle_l2[(VMAP_VIRT_START >> 22) + i] =
             arch_virt_to_mfn(&vmap_l1[i * 1024]) << 12 | HV_L2_PROT;
-    idle_l2[MAPWIN_VIRT_START >> 22] = arch_virt_to_mfn(mapwin_l1) << 12 | HV_L2_PROT;
+    idle_l2[MAPWIN_VIRT_START >> 22] = arch_virt_to_mfn(arch_mapwin_l1) << 12 | HV_L2_PROT;
     flush_tlb();
 }
 
@@ -82,13 +82,15 @@ uint32_t arch_idle_l2_maddr(void)
  * strictly. Only the hypervisor ever uses these addresses, so a stale mapping is harmless.
  */
 #define MAPWIN_CACHED 64
-static uint32_t cached_mfn[MAPWIN_CACHED];
-static uint8_t cached_users[MAPWIN_CACHED];
+_Static_assert(MAPWIN_CACHED == ARCH_MAPWIN_CACHED && MAPWIN_VIRT_START == ARCH_MAPWIN_VA,
+               "hv/arch.h's inline window hit");
+uint32_t arch_mapwin_cached_mfn[MAPWIN_CACHED];
+uint8_t arch_mapwin_users[MAPWIN_CACHED];
 
 static void *mapwin_set(unsigned i, uint32_t mfn)
 {
     uint32_t va = MAPWIN_VIRT_START + (i << 12);
-    mapwin_l1[i] = mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
+    arch_mapwin_l1[i] = mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
     invlpg(va);
     return (void *)va;
 }
@@ -96,16 +98,16 @@ static void *mapwin_set(unsigned i, uint32_t mfn)
 HV_FASTCALL void *arch_map_frame(uint32_t mfn)
 {
     unsigned h = mfn % MAPWIN_CACHED;
-    if (cached_users[h] == 0 || cached_mfn[h] == mfn) {
-        cached_users[h]++;
-        if (cached_mfn[h] == mfn && (mapwin_l1[h] & PTE_P))
+    if (arch_mapwin_users[h] == 0 || arch_mapwin_cached_mfn[h] == mfn) {
+        arch_mapwin_users[h]++;
+        if (arch_mapwin_cached_mfn[h] == mfn && (arch_mapwin_l1[h] & PTE_P))
             return (void *)(MAPWIN_VIRT_START + (h << 12));
-        cached_mfn[h] = mfn;
+        arch_mapwin_cached_mfn[h] = mfn;
         return mapwin_set(h, mfn);
     }
     for (unsigned n = 0; n < MAPWIN_SLOTS - MAPWIN_CACHED; n++) {
         unsigned i = MAPWIN_CACHED + (mapwin_hint + n) % (MAPWIN_SLOTS - MAPWIN_CACHED);
-        if (!(mapwin_l1[i] & PTE_P)) {
+        if (!(arch_mapwin_l1[i] & PTE_P)) {
             mapwin_hint = i + 1 - MAPWIN_CACHED;
             return mapwin_set(i, mfn);
         }
@@ -119,10 +121,10 @@ HV_FASTCALL void arch_unmap_frame(void *va)
     unsigned i = (a - MAPWIN_VIRT_START) >> 12;
     ASSERT(a >= MAPWIN_VIRT_START);
     if (i < MAPWIN_CACHED) {
-        cached_users[i]--;
+        arch_mapwin_users[i]--;
         return;
     }
-    mapwin_l1[i] = 0;
+    arch_mapwin_l1[i] = 0;
     invlpg(a);
 }
 

@@ -11,6 +11,7 @@
 #include "hv/net.h"
 #include "hv/panic.h"
 #include "hv/time.h"
+#include "bounce.h"
 #include "layout.h"
 #include "lib/x86_names.h"
 #include "x86.h"
@@ -20,6 +21,13 @@ struct fixup {
     uint32_t insn, resume;
 };
 extern const struct fixup __ex_table_start[], __ex_table_end[];
+
+_Static_assert(ENTRY_HYPERCALL_VECTOR == HYPERCALL_VECTOR && ENTRY_NR_HYPERCALLS == NR_HYPERCALLS,
+               "entry.S's hypercall numbers");
+_Static_assert(__builtin_offsetof(struct cpu_regs, eax) == REGS_EAX &&
+                   __builtin_offsetof(shared_info_t, evtchn_upcall_pending) ==
+                       SHARED_INFO_UPCALL_PENDING,
+               "entry.S's hypercall path layout");
 
 const char *arch_exception_name(unsigned v)
 {
@@ -70,9 +78,6 @@ static void do_irq(unsigned irq)
     }
 }
 
-void arch_guest_exception(struct domain *d, struct cpu_regs *r);
-void arch_check_events(struct domain *d, struct cpu_regs *r);
-
 static void trap_from_hypervisor(struct cpu_regs *r)
 {
     if (r->vector >= 10 && r->vector <= 14 && apply_fixup(r))
@@ -88,21 +93,23 @@ static void trap_from_hypervisor(struct cpu_regs *r)
                r->error_code);
 }
 
+/* Every entry but the hypercall gate (entry.S has its own path for that). */
 void do_trap(struct cpu_regs *r)
 {
     struct domain *d = current_domain();
     int from_guest = REGS_FROM_GUEST(r);
-    if (from_guest)
-        d->regs = r;
+    if (from_guest) {
+        if (r->vector < 32) { /* the bounced system call comes this way: test it first */
+            arch_guest_exception(d, r);
+            arch_check_events(d, r);
+            return;
+        }
+    }
 
-    if (r->vector == HYPERCALL_VECTOR)
-        hypercall_dispatch(r);
-    else if (r->vector >= IRQ_VECTOR_BASE && r->vector < IRQ_VECTOR_BASE + NR_IRQ_VECTORS)
+    if (r->vector >= IRQ_VECTOR_BASE && r->vector < IRQ_VECTOR_BASE + NR_IRQ_VECTORS)
         do_irq(r->vector - IRQ_VECTOR_BASE);
     else if (r->vector >= 32)
         printk("(hv) spurious interrupt\n");
-    else if (from_guest)
-        arch_guest_exception(d, r);
     else
         trap_from_hypervisor(r);
 

@@ -19,6 +19,37 @@ void arch_set_guest_stack(uint16_t ss, uint32_t esp); /* TSS ss1/esp1 */
 struct mem_range arch_hv_image(void);           /* machine range of the hypervisor image */
 HV_FASTCALL void *arch_map_frame(uint32_t mfn); /* one frame through the mapping window */
 HV_FASTCALL void arch_unmap_frame(void *va);
+/* The same, with a hit in the window's cache inline (the hot page-table paths): the first
+ * ARCH_MAPWIN_CACHED window slots keep their mapping after an unmap, one frame each, at the
+ * slot mfn % ARCH_MAPWIN_CACHED. A frame still mapped in its slot is taken there (one more
+ * user); anything else is arch_map_frame. Pairs with arch_unmap_frame_fast. Host builds (the
+ * unit tests, whose fake machine maps frames its own way) call the functions. */
+#define ARCH_MAPWIN_VA 0xFFC00000u
+#define ARCH_MAPWIN_CACHED 64u
+extern uint32_t arch_mapwin_l1[], arch_mapwin_cached_mfn[];
+extern uint8_t arch_mapwin_users[];
+#if defined(__i386__)
+static inline void *arch_map_frame_fast(uint32_t mfn)
+{
+    unsigned h = mfn % ARCH_MAPWIN_CACHED;
+    if (arch_mapwin_cached_mfn[h] == mfn && (arch_mapwin_l1[h] & 1u)) {
+        arch_mapwin_users[h]++;
+        return (void *)(ARCH_MAPWIN_VA + (h << 12));
+    }
+    return arch_map_frame(mfn);
+}
+static inline void arch_unmap_frame_fast(void *va)
+{
+    unsigned i = ((uint32_t)va - ARCH_MAPWIN_VA) >> 12;
+    if (i < ARCH_MAPWIN_CACHED)
+        arch_mapwin_users[i]--;
+    else
+        arch_unmap_frame(va);
+}
+#else
+#define arch_map_frame_fast arch_map_frame
+#define arch_unmap_frame_fast arch_unmap_frame
+#endif
 void *arch_vmap(uint32_t maddr, uint32_t len); /* contiguous machine range, boot modules */
 void arch_vunmap(void *va, uint32_t len);
 int arch_is_directmapped(uint32_t mfn);

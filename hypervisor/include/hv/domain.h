@@ -27,7 +27,6 @@ struct domain {
     uint32_t l2_mfn; /* the address space loaded in CR3 */
     uint32_t shared_info_mfn;
     shared_info_t *shared_info;
-    struct cpu_regs *regs; /* guest state saved on the current entry */
     /* Virtual CPU state the guest sets with hypercalls (ABI §4-§6, §8). */
     trap_info_t traps[256];
     uint16_t event_cs, failsafe_cs;

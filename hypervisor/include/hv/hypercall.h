@@ -6,16 +6,16 @@
 #include "hv/domain.h"
 #include "hv/regs.h"
 
-void hypercall_dispatch(struct cpu_regs *r);
-
-/* The handlers by number; 0 where none is implemented. Handlers take only the arguments they
- * use (cdecl: the extra ones are harmless). */
+/* The handlers by number, one for every number (the unimplemented ones log and return
+ * -ENOSYS). Handlers take only the arguments they use (cdecl: the extra ones are harmless).
+ * The trap path (arch/x86/entry.S) and every multicall entry call through it directly, and
+ * count the call in d->hypercalls. */
 typedef long hypercall_fn(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 extern hypercall_fn *const hypercall_table[NR_HYPERCALLS];
 long hypercall_unimplemented(unsigned nr, uint32_t arg); /* logged, -ENOSYS */
+/* Panics at boot if hypercall_table has a hole (the entry paths call through it unchecked). */
+void hypercall_table_check(void);
 
-/* Run hypercall nr (already taken modulo 32) and count it: the trap path and every multicall
- * entry come through here, inlined, straight to the handler. */
 /* result = fn(the five argument words of the multicall entry at guest address e), pushed
  * straight from guest memory (the caller has range-checked the entry); jumps to `fault`
  * without calling fn when one cannot be read (each push's fixup drops what was pushed). The
@@ -46,13 +46,6 @@ long hypercall_unimplemented(unsigned nr, uint32_t arg); /* logged, -ENOSYS */
                  : "ecx", "edx", "memory", "cc"                    \
                  : fault)
 
-static inline long hypercall_run(struct domain *d, unsigned nr, uint32_t a1, uint32_t a2,
-                                 uint32_t a3, uint32_t a4, uint32_t a5)
-{
-    hypercall_fn *fn = hypercall_table[nr];
-    d->hypercalls[nr]++;
-    return fn ? fn(a1, a2, a3, a4, a5) : hypercall_unimplemented(nr, a1);
-}
 /* Log a refused request (call, argument, reason) and return err, which is negative. */
 long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -74,6 +67,30 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries);
 long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi);
 long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size);
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
+/* Inside a multicall the invalidations its entries ask for are kept (core/mmu_update.c) until
+ * mmu_deferred_flushes, at its end (a whole flush above MMU_DEFERRED_INVLPG_MAX addresses);
+ * but not those of the pages holding the list [list, end), which the multicall itself still
+ * writes. */
+#define MMU_DEFERRED_INVLPG_MAX 8
+struct mmu_deferred {
+    uint8_t active, nr;
+    uint32_t list, end;
+    uint32_t va[MMU_DEFERRED_INVLPG_MAX];
+};
+extern struct mmu_deferred mmu_deferred;
+void mmu_deferred_flush(void);
+static inline void mmu_defer_flushes(uint32_t list, uint32_t end)
+{
+    mmu_deferred.active = 1;
+    mmu_deferred.list = list & ~0xfffu;
+    mmu_deferred.end = end;
+}
+static inline void mmu_deferred_flushes(void)
+{
+    mmu_deferred.active = 0;
+    if (mmu_deferred.nr)
+        mmu_deferred_flush();
+}
 long do_multicall(uint32_t list, uint32_t n);
 long do_event_channel_op(uint32_t uop);
 long do_set_timer_op(uint32_t hi, uint32_t lo);

@@ -32,6 +32,10 @@ HV_FASTCALL void pt_cursor_release(struct pt_cursor *c);
  * or a plain store into an ordinary page); *old_out gets the value replaced. */
 HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigned idx, uint32_t val,
                                 uint16_t dom, uint32_t *old_out, const char **why);
+/* The same for entry idx of l1_mfn, which the caller has found to be an L1 table of dom in use
+ * (frame_is_table): update_va_mapping's path, no cursor. */
+HV_FASTCALL int mm_update_l1_entry(uint32_t l1_mfn, unsigned idx, uint32_t val, uint16_t dom,
+                                   uint32_t *old_out, const char **why);
 
 /* Apply the leading run of MMU_NORMAL_PT_UPDATE requests of req[0, n): *done = how many were
  * applied (the run stops at another command or at the first refusal, whose error is returned);
