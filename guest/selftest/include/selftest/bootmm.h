@@ -16,7 +16,7 @@ extern const uint32_t *boot_l2; /* the boot L2, mapped read-only at start_info.p
 void *scratch_map(unsigned slot, uint32_t pfn);
 void scratch_unmap(unsigned slot);
 uint32_t scratch_va(unsigned slot);
-uint32_t bench_va(void); /* 256 free slots below the scratch slots, same L1 (mmu_bench) */
+uint32_t bench_va(void);      /* 256 free slots below the scratch slots, same L1 (mmu_bench) */
 uint32_t kernel_l1_mfn(void); /* the bootstrap L1 that maps the scratch area */
 
 /* ---- Address spaces (selftest/addrspace.c) ---- */
