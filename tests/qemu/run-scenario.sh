@@ -132,13 +132,16 @@ boot_once()
             </dev/null 2>"$WORK/qemu.err" &
     fi
     qemu_job=$!
-    # STOP_AFTER: a machine that halts for good (no power-off) is stopped once this line is in
-    # the log; its exit status is then "stopped".
-    if [ -n "$STOP_AFTER" ]; then
-        { if wait_for_line "$STOP_AFTER"; then
-            touch "$WORK/stopped"
-            kill_tree "$qemu_job"
-        fi; } &
+    # STOP_AFTER: a machine that halts for good (no power-off) is stopped once this line (or, for
+    # an array, every one of its lines, in any order) is in the log; its exit status is then
+    # "stopped".
+    if [ -n "${STOP_AFTER[*]}" ]; then
+        { local l stop=1
+            for l in "${STOP_AFTER[@]}"; do wait_for_line "$l" || { stop=0; break; }; done
+            if [ $stop = 1 ]; then
+                touch "$WORK/stopped"
+                kill_tree "$qemu_job"
+            fi; } &
         helpers+=($!)
     fi
     # WATCH: for each line, in order, "INDEX HOST_NS QEMU_CPU_TICKS" in $WORK/watch as soon as it

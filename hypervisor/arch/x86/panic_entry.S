@@ -89,6 +89,7 @@ arch_panic_test:
     movl $0x51515151, %esi
     movl $0xd1d1d1d1, %edi
     call panic_at
+    ud2                                 /* not reached; keeps the return address inside */
 
     .section .rodata
 panic_test_file:
