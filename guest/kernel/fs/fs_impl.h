@@ -187,6 +187,10 @@ int fd_set_cloexec(uint32_t fd, int on);
 /* The directory a *at call starts from: NULL for AT_FDCWD (the cwd), else a counted reference
  * to dirfd's inode (needed only when path is relative; -EBADF, -ENOTDIR). */
 int at_base(uint32_t dirfd, const char *path, struct inode **base);
+/* The inode dirfd + upath names, for the calls that look at an inode without opening it: a
+ * counted reference in *out. An empty path (with AT_EMPTY_PATH, which also lets upath be NULL)
+ * names dirfd itself; symbolic links are followed unless AT_SYMLINK_NOFOLLOW. */
+long at_inode(uint32_t dirfd, uint32_t upath, uint32_t flags, struct inode **out);
 /* Copy a path from ring 3 into a kmalloc'd PATH_MAX buffer: 0, -EFAULT, -ENAMETOOLONG,
  * -ENOMEM; an empty path is -ENOENT unless allow_empty. */
 int path_from_user(uint32_t upath, char **out, int allow_empty);

@@ -9,38 +9,6 @@
 #define UTIME_NOW ((1l << 30) - 1)
 #define UTIME_OMIT ((1l << 30) - 2)
 
-/* What dirfd + upath names (an empty path with AT_EMPTY_PATH, or a NULL one, names dirfd). */
-static long attr_target(u32 dirfd, u32 upath, u32 flags, int follow, struct inode **out)
-{
-    struct inode *base;
-    char *path = NULL;
-    long rc = upath ? path_from_user(upath, &path, (flags & AT_EMPTY_PATH) != 0) : 0;
-
-    if (rc)
-        return rc;
-    if (!path || !path[0]) {
-        struct file *f = (int32_t)dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
-
-        path_free(path);
-        if ((int32_t)dirfd == AT_FDCWD) {
-            *out = inode_get(cwd_inode());
-            return 0;
-        }
-        if (!f)
-            return -EBADF;
-        *out = inode_get(f->inode);
-        file_put(f);
-        return 0;
-    }
-    rc = at_base(dirfd, path, &base);
-    if (rc == 0) {
-        rc = path_lookup(base, path, follow ? WALK_FOLLOW : 0, out);
-        inode_put(base);
-    }
-    path_free(path);
-    return rc;
-}
-
 static long set_owner(struct inode *ino, uint32_t uid, uint32_t gid)
 {
     if (ino->sb->readonly)
@@ -67,7 +35,7 @@ static long chown_at(u32 dirfd, u32 upath, u32 uid, u32 gid, u32 flags)
         return -EINVAL;
     if (!upath && !(flags & AT_EMPTY_PATH))
         return -EFAULT;
-    rc = attr_target(dirfd, upath, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
+    rc = at_inode(dirfd, upath, upath ? flags : flags | AT_EMPTY_PATH, &ino); /* NULL: dirfd */
     if (rc)
         return rc;
     rc = set_owner(ino, uid, gid);
@@ -143,7 +111,7 @@ static long set_times(u32 dirfd, u32 upath, const struct times *t, u32 flags)
             return -EINVAL;
     if (t && t->nsec[0] == UTIME_OMIT && t->nsec[1] == UTIME_OMIT)
         return 0; /* nothing to change: Linux does not even look the path up */
-    rc = attr_target(dirfd, upath, flags, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
+    rc = at_inode(dirfd, upath, upath ? flags : flags | AT_EMPTY_PATH, &ino); /* NULL: dirfd */
     if (rc)
         return rc;
     if (ino->sb->readonly && ino->sb != &devfs_sb) {

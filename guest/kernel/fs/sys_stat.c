@@ -8,43 +8,6 @@
 
 #define STAT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)
 
-/* The inode dirfd + path names; an empty path (with AT_EMPTY_PATH) names dirfd itself. */
-static long target(u32 dirfd, u32 upath, u32 flags, struct inode **out)
-{
-    struct inode *base;
-    char *path;
-    long rc;
-
-    if (upath == 0 && (flags & AT_EMPTY_PATH)) {
-        path = NULL;
-    } else {
-        rc = path_from_user(upath, &path, (flags & AT_EMPTY_PATH) != 0);
-        if (rc)
-            return rc;
-    }
-    if (!path || path[0] == 0) {
-        struct file *f = (int32_t)dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
-
-        path_free(path);
-        if ((int32_t)dirfd == AT_FDCWD) {
-            *out = inode_get(cwd_inode());
-            return 0;
-        }
-        if (!f)
-            return -EBADF;
-        *out = inode_get(f->inode);
-        file_put(f);
-        return 0;
-    }
-    rc = at_base(dirfd, path, &base);
-    if (rc == 0) {
-        rc = path_lookup(base, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, out);
-        inode_put(base);
-    }
-    path_free(path);
-    return rc;
-}
-
 static long stat_out(struct inode *ino, u32 buf)
 {
     struct linux_stat64 st;
@@ -61,7 +24,7 @@ long sys_fstatat64(u32 dirfd, u32 path, u32 buf, u32 flags)
 
     if (flags & ~(u32)STAT_FLAGS)
         return -EINVAL;
-    rc = target(dirfd, path, flags, &ino);
+    rc = at_inode(dirfd, path, flags, &ino);
     return rc ? rc : stat_out(ino, buf);
 }
 
@@ -97,7 +60,7 @@ long sys_statx(u32 dirfd, u32 path, u32 flags, u32 mask, u32 buf)
     if ((flags & ~(u32)(STAT_FLAGS | AT_STATX_SYNC_TYPE)) ||
         (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX__RESERVED))
         return -EINVAL;
-    rc = target(dirfd, path, flags, &ino);
+    rc = at_inode(dirfd, path, flags, &ino);
     if (rc)
         return rc;
     fs_stat(ino, &st);
@@ -131,7 +94,7 @@ long sys_faccessat2(u32 dirfd, u32 path, u32 mode, u32 flags)
         return -EINVAL;
     if (flags & ~(u32)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    rc = target(dirfd, path, flags & ~(u32)AT_EACCESS, &ino);
+    rc = at_inode(dirfd, path, flags & ~(u32)AT_EACCESS, &ino);
     if (rc)
         return rc;
     if ((mode & W_OK) && ino->sb->readonly &&
@@ -162,7 +125,7 @@ long sys_readlinkat(u32 dirfd, u32 upath, u32 buf, u32 size)
 
     if ((int32_t)size <= 0)
         return -EINVAL;
-    rc = target(dirfd, upath, AT_SYMLINK_NOFOLLOW, &ino);
+    rc = at_inode(dirfd, upath, AT_SYMLINK_NOFOLLOW, &ino);
     if (rc)
         return rc;
     if (!S_ISLNK(ino->mode)) {

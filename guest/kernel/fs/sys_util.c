@@ -59,6 +59,42 @@ int at_base(uint32_t dirfd, const char *path, struct inode **base)
     return 0;
 }
 
+long at_inode(uint32_t dirfd, uint32_t upath, uint32_t flags, struct inode **out)
+{
+    struct inode *base;
+    char *path;
+    long rc;
+
+    if (upath == 0 && (flags & AT_EMPTY_PATH)) {
+        path = NULL;
+    } else {
+        rc = path_from_user(upath, &path, (flags & AT_EMPTY_PATH) != 0);
+        if (rc)
+            return rc;
+    }
+    if (!path || path[0] == 0) {
+        struct file *f = (int32_t)dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+
+        path_free(path);
+        if ((int32_t)dirfd == AT_FDCWD) {
+            *out = inode_get(cwd_inode());
+            return 0;
+        }
+        if (!f)
+            return -EBADF;
+        *out = inode_get(f->inode);
+        file_put(f);
+        return 0;
+    }
+    rc = at_base(dirfd, path, &base);
+    if (rc == 0) {
+        rc = path_lookup(base, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, out);
+        inode_put(base);
+    }
+    path_free(path);
+    return rc;
+}
+
 /* 512-byte blocks: the pages tmpfs really holds, or the bytes an archive file occupies. */
 static uint64_t blocks(const struct inode *ino)
 {
