@@ -1,8 +1,8 @@
 /* Guest console: printk formats into a buffer and writes it with console_io, tagging every
  * line with "(guest) " so tests and people can tell guest output from the hypervisor's. */
 #include <stdarg.h>
-#include <guest/console.h>
-#include <guest/hypercall.h>
+#include <pv/console.h>
+#include <pv/hypercall.h>
 #include <lib/format.h>
 
 #define PRINTK_MAX 1024

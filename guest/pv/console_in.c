@@ -1,10 +1,10 @@
 /* Console input: the VIRQ_CONSOLE handler drains console_io(read) into a ring buffer and
  * wakes the tasks waiting for it; console_getc blocks on an empty buffer, console_in_read
  * never blocks (the console device and poll use it). */
-#include <guest/console.h>
-#include <guest/console_in.h>
-#include <guest/events.h>
-#include <guest/sched.h>
+#include <pv/console.h>
+#include <pv/console_in.h>
+#include <pv/events.h>
+#include <kernel/sched.h>
 
 #define BUF_SIZE 256 /* a power of two */
 static char ring[BUF_SIZE];

@@ -25,8 +25,8 @@
  * upcall_pending and, unless upcalls are masked, forces delivery with a cheap hypercall whose
  * return path checks for events.
  */
-#include <guest/console.h>
-#include <guest/events.h>
+#include <pv/console.h>
+#include <pv/events.h>
 
 struct evtchn_stats evtchn_stats;
 void (*evtchn_exit_hook)(struct event_frame *f);

@@ -5,10 +5,10 @@
  * appliance's dashboard can show what the fast trap buys; otherwise it is read-only (0444) and
  * opening it for writing is -EACCES. Each change is logged.
  */
-#include <guest/console.h>
-#include <guest/fasttrap_ctl.h>
-#include <guest/fs.h>
-#include <guest/traps.h>
+#include <pv/console.h>
+#include <pv/fasttrap_ctl.h>
+#include <kernel/fs/fs.h>
+#include <arch/x86/traps.h>
 #include <lib/errno_names.h>
 #include <lib/format.h>
 #include <linux/errno.h>

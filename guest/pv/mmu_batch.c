@@ -1,8 +1,8 @@
 /* Batching: page-table requests queued and sent as one mmu_update, hypercalls queued and
  * sent as one multicall. Callers flush before a queue fills; overflow is a guest bug. */
-#include <guest/console.h>
-#include <guest/kstats.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <kernel/kstats.h>
+#include <pv/mmu.h>
 
 struct mmu_queue mmu_q;
 static multicall_entry_t calls[MMU_BATCH_MAX];

@@ -1,7 +1,7 @@
 /* Monotonic and wall clocks from shared_info's time stamp (ABI §10): read under the version
  * protocol, extrapolated with rdtsc and scaled by cpu_freq with udiv64. */
-#include <guest/events.h>
-#include <guest/time.h>
+#include <pv/events.h>
+#include <pv/time.h>
 #include <lib/format.h>
 
 static uint64_t last_ns; /* the clamp: the largest value clock_now has returned */

@@ -3,9 +3,9 @@
  * TIMER_PASS_MAX callbacks; what is still due then is put off by TIMER_DEFER_NS, so that the
  * interrupted code runs in between however many timers there are. A callback that re-arms its
  * timer at or before the time the pass started waits for the next pass. */
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/time.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <pv/time.h>
 #include <lib/errno_names.h>
 
 #define TIMER_PASS_MAX 32

@@ -33,8 +33,8 @@ UNIT_CFLAGS_test_page_type := -DDEBUG
 FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
 FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
 FS_UNIT_SRCS := $(FS_SRCS) hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
-	guest/include/guest/fs.h guest/include/guest/vfs.h guest/include/linux/abi.h \
-	tests/unit/fs_host/guest/events.h tests/unit/fs_host/guest/mmu.h
+	guest/include/kernel/fs/fs.h guest/include/kernel/fs/vfs.h guest/include/linux/abi.h \
+	tests/unit/fs_host/pv/events.h tests/unit/fs_host/pv/mmu.h
 FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
 FS_UNIT_NAMES := test_fs_tree test_fs_tmpfs test_fs_fd test_fs_poll
 $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_SRCS_$(t) := $(FS_UNIT_SRCS)))

@@ -4,7 +4,7 @@
  * which the .S files include as <asm-offsets.h>. Nothing is copied by hand. */
 #include <stddef.h>
 #include <public/xen.h>
-#include <guest/sched.h>
+#include <kernel/sched.h>
 
 #define DEFINE(name, value) __asm__ volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
 

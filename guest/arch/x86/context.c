@@ -4,13 +4,13 @@
  * and, when the FPU is live, fpu_taskswitch, all in one multicall. Kernel threads keep the
  * address space they find (the kernel half is the same in all).
  */
-#include <guest/console.h>
-#include <guest/context.h>
-#include <guest/gdt.h>
-#include <guest/kstats.h>
-#include <guest/mmu.h>
-#include <guest/physmap.h>
-#include <guest/sched.h>
+#include <pv/console.h>
+#include <arch/x86/context.h>
+#include <arch/x86/gdt.h>
+#include <kernel/kstats.h>
+#include <pv/mmu.h>
+#include <kernel/mm/physmap.h>
+#include <kernel/sched.h>
 #include <lib/errno_names.h>
 
 static uint32_t gdt_tls[NR_TLS][2]; /* what the GDT's TLS entries hold now */

@@ -6,14 +6,14 @@
  * kernel is a kernel bug: reported with the registers, and the guest stops.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/context.h>
-#include <guest/fault.h>
-#include <guest/oom.h>
-#include <guest/procs.h>
-#include <guest/traps.h>
-#include <guest/user_frame.h>
-#include <guest/vm.h>
+#include <pv/console.h>
+#include <arch/x86/context.h>
+#include <arch/x86/fault.h>
+#include <kernel/mm/oom.h>
+#include <kernel/procs.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/user_frame.h>
+#include <kernel/mm/vm.h>
 #include <lib/format.h>
 #include <lib/ksyms.h>
 

@@ -5,8 +5,8 @@
  * and the owner's state is saved before the newcomer's is loaded. Most switches between
  * processes that never use the FPU cost nothing.
  */
-#include <guest/context.h>
-#include <guest/exec.h>
+#include <arch/x86/context.h>
+#include <kernel/exec.h>
 #include <lib/string.h>
 
 static struct proc *owner; /* whose state the FPU registers hold */

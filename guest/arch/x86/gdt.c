@@ -1,8 +1,8 @@
 /* The guest's own GDT (ABI §1, §8): built in one page, remapped read-only (a GDT frame may not
  * be writable anywhere), handed to set_gdt, then every segment register reloaded from it. */
-#include <guest/console.h>
-#include <guest/gdt.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <arch/x86/gdt.h>
+#include <pv/mmu.h>
 #include <lib/errno_names.h>
 
 static uint8_t gdt_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));

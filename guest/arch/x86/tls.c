@@ -7,12 +7,12 @@
  * Changing the slot that the caller's own SS uses is allowed, as in Linux, and ends in SIGSEGV
  * (kernel/user_frame.c). */
 #include <linux/errno.h>
-#include <guest/context.h>
-#include <guest/gdt.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
-#include <guest/user_frame.h>
+#include <arch/x86/context.h>
+#include <arch/x86/gdt.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
+#include <arch/x86/user_frame.h>
 
 #define UD_KNOWN 0x7fu /* the flag bits of struct user_desc (bit 7, lm, is 64-bit only) */
 

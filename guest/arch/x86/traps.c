@@ -1,9 +1,9 @@
 /* The guest's virtual IDT (ABI §4): vectors 0-19 to the entry.S stubs (the system call at 0x80
  * is main.c's); the C side of every exception; the event and failsafe callbacks (§6). */
-#include <guest/console.h>
-#include <guest/fault.h>
-#include <guest/hypercall.h>
-#include <guest/traps.h>
+#include <pv/console.h>
+#include <arch/x86/fault.h>
+#include <pv/hypercall.h>
+#include <arch/x86/traps.h>
 #include <lib/x86_names.h>
 #include <lib/errno_names.h>
 

@@ -1,6 +1,6 @@
 /* The ring-1 entry stack: where the CPU puts the frame of an entry from ring 3. */
-#include <guest/mmu.h>
-#include <guest/user.h>
+#include <pv/mmu.h>
+#include <arch/x86/user.h>
 
 #define ENTRY_STACK_SIZE 8192
 static uint8_t entry_stack[ENTRY_STACK_SIZE] __attribute__((aligned(16)));

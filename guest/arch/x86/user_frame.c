@@ -12,13 +12,13 @@
  * code segment, which ends at USER_CODE_LIMIT: on real hardware (and Bochs) an iret past it
  * faults in ring 1 (QEMU's TCG does not check, which hid it).
  */
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/gdt.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/traps.h>
-#include <guest/user_frame.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <arch/x86/gdt.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/user_frame.h>
 
 uint32_t bad_iret_vector, bad_iret_error;
 int user_frame_checks = 1;

@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 #include <linux/abi.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/wait.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <kernel/wait.h>
 
 struct mm;
 struct files;

@@ -2,7 +2,7 @@
 #ifndef GUEST_PROCS_H
 #define GUEST_PROCS_H
 
-#include <guest/proc.h>
+#include <kernel/proc.h>
 
 #define MAX_PROCS 256 /* live and zombie processes together */
 

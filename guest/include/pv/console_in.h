@@ -3,7 +3,7 @@
 #define GUEST_CONSOLE_IN_H
 
 #include <stddef.h>
-#include <guest/wait.h>
+#include <kernel/wait.h>
 
 int console_in_init(void); /* binds VIRQ_CONSOLE; the port or -errno */
 int console_getc(void);    /* blocks the calling task until a byte arrives */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <public/event_channel.h>
 #include <public/xen.h>
-#include <guest/hypercall.h>
+#include <pv/hypercall.h>
 
 /* What event_callback (arch/x86/entry.S) saved, low to high; ESP/SS only when CS is ring 3.
  * The same layout as struct trap_frame (guest/traps.h), vector = -1, so code that returns to

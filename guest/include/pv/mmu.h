@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <public/hv_op.h>
 #include <public/xen.h>
-#include <guest/hypercall.h>
+#include <pv/hypercall.h>
 
 #define GUEST_VIRT_START 0xC0000000u
 #define KERNEL_L2_FIRST 768u /* 0xC0000000 >> 22: kernel half of every address space */

@@ -3,7 +3,7 @@
 #define GUEST_TIME_H
 
 #include <stdint.h>
-#include <guest/hypercall.h>
+#include <pv/hypercall.h>
 
 #define NSEC_PER_USEC 1000ull
 #define NSEC_PER_MSEC 1000000ull

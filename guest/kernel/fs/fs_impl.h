@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <guest/fs.h>
-#include <guest/vfs.h>
+#include <kernel/fs/fs.h>
+#include <kernel/fs/vfs.h>
 #include <linux/abi.h>
 #include <linux/errno.h>
 

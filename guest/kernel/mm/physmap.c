@@ -9,8 +9,8 @@
  * new L1s map themselves (and each other) read-only.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/physmap.h>
+#include <pv/console.h>
+#include <kernel/mm/physmap.h>
 #include <lib/string.h>
 #include <lib/errno_names.h>
 

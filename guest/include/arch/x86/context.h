@@ -3,8 +3,8 @@
 #ifndef GUEST_CONTEXT_H
 #define GUEST_CONTEXT_H
 
-#include <guest/proc.h>
-#include <guest/vm.h>
+#include <kernel/proc.h>
+#include <kernel/mm/vm.h>
 
 /* Load mm's L2 now (NULL: the kernel's own), e.g. before the old one is destroyed. */
 void context_use_mm(struct mm *mm);

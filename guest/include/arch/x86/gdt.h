@@ -15,7 +15,7 @@
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
-#include <guest/hypercall.h>
+#include <pv/hypercall.h>
 
 struct gdt_desc {
     uint32_t lo, hi;

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 #include <public/xen.h>
-#include <guest/hypercall.h>
+#include <pv/hypercall.h>
 
 #define TRAP_SYSCALL 0x80 /* the system-call vector (guest/user.h) */
 #define NR_CPU_TRAPS 20   /* vectors 0-19: the CPU's exceptions */

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 #include <linux/abi.h>
-#include <guest/mmu.h>
-#include <guest/vm.h>
+#include <pv/mmu.h>
+#include <kernel/mm/vm.h>
 #include <lib/string.h>
 
 #define PT_L2E_USER (PTE_P | PTE_RW | PTE_US | PTE_A) /* an L2 entry for user L1s */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 #include <public/xen.h>
-#include <guest/mmu.h> /* pfn_to_mfn, the batch queue */
+#include <pv/mmu.h> /* pfn_to_mfn, the batch queue */
 
 #define KERNEL_BASE 0xC0000000u
 #define DIRECTMAP_MAX_PAGES \

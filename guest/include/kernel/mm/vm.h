@@ -8,7 +8,7 @@
 #define GUEST_VM_H
 
 #include <stdint.h>
-#include <guest/uaccess.h>
+#include <arch/x86/uaccess.h>
 
 #define USER_STACK_TOP 0xBFFFF000u /* just below the kernel (a guard page above) */
 #define USER_STACK_MAX (8u << 20)  /* the stack region: 8 MB, filled on demand */
