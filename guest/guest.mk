@@ -3,7 +3,7 @@
 # so nothing is compiled, or left out, by accident.
 #
 # SELFTEST=1 (the default) links in every self-test and benchmark (guest/selftest/, registered
-# in the table of guest/selftest_table.h); the scenarios and make bench use that one image.
+# in the table of kernel/selftest_table.h); the scenarios and make bench use that one image.
 # SELFTEST=0 builds the appliance's kernel without them: test= and bench= are unknown options.
 SELFTEST ?= 1
 GUEST_ELF := $(BUILD)/guest/guest.elf
@@ -35,8 +35,8 @@ SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c
 	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
 	regprobe.S user_progs.S user_loops.S bench_loops.S)
 
-GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_PV_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) $(GUEST_FS_SRCS) \
-	$(GUEST_NET_SRCS)
+GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_PV_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) \
+	$(GUEST_FS_SRCS) $(GUEST_NET_SRCS)
 ifeq ($(SELFTEST),1)
 GUEST_SRCS += $(SELFTEST_SRCS)
 endif

@@ -1,4 +1,4 @@
-/* guest/random.h: xorshift64* seeded at first use from the TSC and the wall clock, stirred
+/* kernel/random.h: xorshift64* seeded at first use from the TSC and the wall clock, stirred
  * with the TSC at every call. */
 #include <stdint.h>
 #include <kernel/random.h>

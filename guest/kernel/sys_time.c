@@ -1,4 +1,4 @@
-/* Time system calls: clocks from shared_info (guest/time.h), sleeps on the timer queue. Both
+/* Time system calls: clocks from shared_info (pv/time.h), sleeps on the timer queue. Both
  * the 32-bit-time calls and musl's *_time64 ones. CPU-time clocks read the monotonic clock
  * (no per-process accounting). */
 #include <linux/errno.h>

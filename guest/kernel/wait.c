@@ -1,4 +1,4 @@
-/* Wait queues (guest/wait.h) over the scheduler's block/wake, with an optional deadline
+/* Wait queues (kernel/wait.h) over the scheduler's block/wake, with an optional deadline
  * from the timer queue. Entries live on the sleeper's stack. */
 #include <linux/errno.h>
 #include <pv/events.h>

@@ -1,4 +1,4 @@
-/* Running one entry of the self-test table (guest/selftest_table.h): prepare what it needs the
+/* Running one entry of the self-test table (kernel/selftest_table.h): prepare what it needs the
  * way the tests were written (on the bootstrap mappings; upcalls masked unless it needs events),
  * run it, and return to the kernel, which shuts down. */
 #include <pv/console.h>

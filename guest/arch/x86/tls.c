@@ -5,7 +5,7 @@
  * 32-bit data segments are accepted: a TLS slot never holds a code segment (so never CS) nor a
  * 16-bit stack segment (an iret to one would hand ring 3 the high half of the kernel's ESP).
  * Changing the slot that the caller's own SS uses is allowed, as in Linux, and ends in SIGSEGV
- * (kernel/user_frame.c). */
+ * (arch/x86/user_frame.c). */
 #include <linux/errno.h>
 #include <arch/x86/context.h>
 #include <arch/x86/gdt.h>

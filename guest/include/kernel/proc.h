@@ -1,5 +1,5 @@
 /* Processes: ring-3 programs with their own address space (struct mm), descriptor table,
- * working directory and signal state, each running on a task (guest/sched.h) of its own. */
+ * working directory and signal state, each running on a task (kernel/sched.h) of its own. */
 #ifndef GUEST_PROC_H
 #define GUEST_PROC_H
 
@@ -16,7 +16,7 @@ struct trap_frame;
 
 #define PROC_NAME_MAX 16
 #define PROC_GROUPS_MAX 32 /* supplementary groups kept (setgroups: -ENOMEM beyond) */
-#define NR_TLS 3           /* set_thread_area slots: GDT entries GDT_TLS_FIRST.. (guest/gdt.h) */
+#define NR_TLS 3           /* set_thread_area slots: GDT entries GDT_TLS_FIRST.. (arch/x86/gdt.h) */
 #define FPU_STATE_SIZE 512 /* fxsave area (fnsave uses the first 108 bytes) */
 
 /* Who sent a pending signal and why, for the handler's siginfo (standard signals only: a

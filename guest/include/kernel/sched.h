@@ -1,7 +1,7 @@
 /* Tasks: kernel threads and ring-3 programs, each with its own kernel stack, switched with
  * stack_switch; preempted in ring 3 by a 10 ms VIRQ_TIMER slice; idle = sched_op(block).
  * A task that runs a process switches its address space, TLS descriptors and FPU too, all in
- * one multicall (kernel/context.c). */
+ * one multicall (arch/x86/context.c). */
 #ifndef GUEST_SCHED_H
 #define GUEST_SCHED_H
 
@@ -54,7 +54,7 @@ void sched_exit(void) __attribute__((noreturn)); /* the current task ends (event
 void sched_first_run(void);                      /* a new task's first instructions */
 
 /* Switch the CPU's process context (address space, TLS, FPU, ring-1 stack) from prev to next
- * before their stacks are swapped (kernel/context.c). */
+ * before their stacks are swapped (arch/x86/context.c). */
 void context_switch(struct task *prev, struct task *next);
 
 /* arch/x86/switch.S */

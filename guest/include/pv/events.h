@@ -9,7 +9,7 @@
 #include <pv/hypercall.h>
 
 /* What event_callback (arch/x86/entry.S) saved, low to high; ESP/SS only when CS is ring 3.
- * The same layout as struct trap_frame (guest/traps.h), vector = -1, so code that returns to
+ * The same layout as struct trap_frame (arch/x86/traps.h), vector = -1, so code that returns to
  * ring 3 (preemption, signals) treats both alike. */
 struct event_frame {
     uint32_t ebx, ecx, edx, esi, edi, ebp, eax;

@@ -1,4 +1,4 @@
-/* /proc/sys/ringvisor/fasttrap: the fast trap switched from ring 3 (guest/kernel/fasttrap_ctl.c).
+/* /proc/sys/ringvisor/fasttrap: the fast trap switched from ring 3 (guest/pv/fasttrap_ctl.c).
  */
 #ifndef GUEST_FASTTRAP_CTL_H
 #define GUEST_FASTTRAP_CTL_H

@@ -1,6 +1,6 @@
 /*
  * The guest's side of ABI §7: its frames (the P2M), batched page-table updates (one mmu_update or
- * one multicall per batch). The kernel's address spaces are kernel/mm/'s (guest/pgtable.h).
+ * one multicall per batch). The kernel's address spaces are kernel/mm/'s (kernel/mm/pgtable.h).
  */
 #ifndef GUEST_MMU_H
 #define GUEST_MMU_H
@@ -42,7 +42,7 @@ static inline uint32_t pfn_to_mfn(uint32_t pfn)
     return guest_p2m[pfn];
 }
 
-/* ---- Batches (kernel/mmu_batch.c) ---- */
+/* ---- Batches (pv/mmu_batch.c) ---- */
 #define MMU_BATCH_MAX 512
 struct mmu_queue {
     unsigned n;

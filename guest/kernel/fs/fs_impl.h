@@ -151,7 +151,7 @@ extern const struct file_ops kmsg_fops; /* kernel/klog.c */
 void tty_reset(void);                   /* termios and buffered input back to the defaults */
 
 /* ---- procfs.c ---- */
-/* struct procfs_entry and procfs_register are in guest/fs.h (other subsystems add files). */
+/* struct procfs_entry and procfs_register are in kernel/fs/fs.h (other subsystems add files). */
 void procfs_init(struct inode *procdir);
 extern struct inode *procfs_dir;
 extern const struct file_ops procfs_fops;

@@ -1,5 +1,5 @@
 /* Inodes: allocation, reference counting, freeing when neither a name nor a reference is left,
- * and the small inode interface execve uses (guest/fs.h). */
+ * and the small inode interface execve uses (kernel/fs/fs.h). */
 #include <kernel/mm/kmem.h>
 #include <pv/time.h>
 #include <lib/string.h>

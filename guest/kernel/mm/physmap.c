@@ -17,7 +17,7 @@
 struct physmap physmap;
 static uint32_t build_va; /* the builder's stack page, reused while the map is built */
 
-/* start_info.mfn_list (guest/mmu.h) */
+/* start_info.mfn_list (pv/mmu.h) */
 const uint32_t *guest_p2m;
 
 static int is_new_l1(uint32_t pfn)

@@ -1,4 +1,4 @@
-/* The checked entry points of guest/uaccess.h: range first, then the fixup-protected copies of
+/* The checked entry points of arch/x86/uaccess.h: range first, then the fixup-protected copies of
  * arch/x86/uaccess.S. Ring 1 can read any present user page, PROT_NONE ones included (their
  * entries lack only the user bit), so once a process has used PROT_NONE, reads also check the
  * regions they cross: what ring 3 cannot read, the kernel does not read for it either. */

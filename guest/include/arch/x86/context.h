@@ -1,4 +1,4 @@
-/* A process's CPU context beyond its registers (kernel/context.c, kernel/fpu.c): address
+/* A process's CPU context beyond its registers (arch/x86/context.c, arch/x86/fpu.c): address
  * space, TLS descriptors and FPU, switched together in one multicall. */
 #ifndef GUEST_CONTEXT_H
 #define GUEST_CONTEXT_H

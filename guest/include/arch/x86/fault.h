@@ -1,4 +1,4 @@
-/* Exceptions while processes run (kernel/fault.c). */
+/* Exceptions while processes run (arch/x86/fault.c). */
 #ifndef GUEST_FAULT_H
 #define GUEST_FAULT_H
 

@@ -7,7 +7,7 @@
 #include <public/xen.h>
 #include <pv/hypercall.h>
 
-#define TRAP_SYSCALL 0x80 /* the system-call vector (guest/user.h) */
+#define TRAP_SYSCALL 0x80 /* the system-call vector (arch/x86/user.h) */
 #define NR_CPU_TRAPS 20   /* vectors 0-19: the CPU's exceptions */
 
 /* The error-code word of a system call's frame (no hardware error code has the top bit). */
@@ -32,7 +32,7 @@ void traps_init(void);
 /* t[0..19]: vector v to stubs[v] (a TRAP_STUBS table, arch/x86/frame.inc), DPL 3 for int3 and
  * into only. */
 void traps_fill(trap_info_t *t, const uint32_t stubs[NR_CPU_TRAPS]);
-/* An exception: a process's (kernel/fault.c) once processes run, else fatal. */
+/* An exception: a process's (arch/x86/fault.c) once processes run, else fatal. */
 void trap_handler(struct trap_frame *f);
 const char *trap_name(unsigned vector);
 

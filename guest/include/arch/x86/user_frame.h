@@ -1,4 +1,4 @@
-/* The way back to ring 3 (kernel/user_frame.c): what a process's saved frame may hold before an
+/* The way back to ring 3 (arch/x86/user_frame.c): what a process's saved frame may hold before an
  * iret takes it, and what happens when an iret to ring 3 faults anyway. */
 #ifndef GUEST_USER_FRAME_H
 #define GUEST_USER_FRAME_H
@@ -23,7 +23,7 @@ extern int user_frame_checks;
  * it) faulted with vector/error. f is the ring-3 frame rebuilt on top of the kernel stack. */
 void user_frame_bad_iret(struct trap_frame *f);
 
-/* What the exception-table fixup of a faulting iret recorded (kernel/fault.c). */
+/* What the exception-table fixup of a faulting iret recorded (arch/x86/fault.c). */
 extern uint32_t bad_iret_vector, bad_iret_error;
 
 #endif

@@ -3,7 +3,7 @@
  * initramfs (files read-only, data left in the module), a writable tmpfs at /tmp, devices in
  * /dev (null, zero, console), a /proc of hypervisor and guest statistics (and a control file),
  * pipes, and the per-process descriptor table. The system calls that use them are in
- * guest/syscalls.h.
+ * kernel/syscalls.h.
  */
 #ifndef GUEST_FS_H
 #define GUEST_FS_H

@@ -39,7 +39,7 @@ static inline uint32_t mfn_to_pfn(uint32_t mfn)
 {
     return MACH2PHYS[mfn];
 }
-/* Queue (guest/mmu.h batch) the direct-map entry of pfn: writable or read-only. */
+/* Queue (pv/mmu.h batch) the direct-map entry of pfn: writable or read-only. */
 void physmap_queue_protect(uint32_t pfn, int writable);
 
 #endif

@@ -2,7 +2,7 @@
  * Process address spaces (kernel/mm/vm*.c): an L2 whose kernel half is the boot L2's, L1s made
  * on demand, and a sorted list of regions (vmas) saying what may be mapped where. Pages appear
  * on first touch (zero-filled), fork shares writable private pages copy-on-write, and every
- * change to page tables goes through the hypervisor in batches (guest/mmu.h).
+ * change to page tables goes through the hypervisor in batches (pv/mmu.h).
  */
 #ifndef GUEST_VM_H
 #define GUEST_VM_H

@@ -1,4 +1,4 @@
-/* Host stand-in for guest/events.h in the file-system unit tests: there are no upcalls on the
+/* Host stand-in for pv/events.h in the file-system unit tests: there are no upcalls on the
  * host, so masking them only has to nest correctly (fs_host.c checks it is undone). */
 #ifndef GUEST_EVENTS_H
 #define GUEST_EVENTS_H

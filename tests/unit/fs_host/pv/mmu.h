@@ -1,4 +1,4 @@
-/* Host stand-in for guest/mmu.h in the file-system unit tests: hv_stats comes from a fake the
+/* Host stand-in for pv/mmu.h in the file-system unit tests: hv_stats comes from a fake the
  * test fills in instead of the hv_op hypercall. */
 #ifndef GUEST_MMU_H
 #define GUEST_MMU_H
