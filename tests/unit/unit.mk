@@ -1,7 +1,7 @@
 # Host unit tests: each compiles the real hypervisor source it tests with $(HOSTCC) and the
 # sanitizers, plus mkbadimage, the tool that breaks guest images for the bad-image scenarios.
 
-UNIT_CFLAGS := $(HOSTCFLAGS) -Ihypervisor/include -Ihypervisor/arch/x86 -Itests/unit -Itests/tools
+UNIT_CFLAGS := $(HOSTCFLAGS) -Ihypervisor/include -Ihypervisor/arch/x86/include -Ihypervisor/arch/x86 -Itests/unit -Itests/tools
 UNIT_HEADERS := tests/unit/harness.h tests/unit/elf_builder.h tests/tools/badimage.h \
 	hypervisor/include/public/xen.h hypervisor/include/hv/guest_image.h \
 	hypervisor/include/hv/dom_layout.h hypervisor/include/hv/cmdline.h hypervisor/arch/x86/desc.h
