@@ -24,7 +24,8 @@
 
 static int pushes_error(unsigned v)
 {
-    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+    return v == TRAP_double_fault || (v >= TRAP_invalid_tss && v <= TRAP_page_fault) ||
+           v == TRAP_alignment_check;
 }
 
 /* Deliver vector v through ti, which has a handler. */
@@ -45,7 +46,7 @@ static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint
 {
     const trap_info_t *ti = &d->arch.traps[v];
     if (ti->address == 0) {
-        if (v == 14)
+        if (v == TRAP_page_fault)
             domain_crash(d, r, "page fault at %#x (error %#x) with no trap handler", extra[0],
                          extra[1]);
         domain_crash(d, r, "%s (vector %u) with no trap handler", x86_exception_name(v), v);
@@ -221,23 +222,25 @@ void x86_guest_exception(struct domain *d, struct cpu_regs *r)
     uint32_t extra[2];
 
     switch (v) {
-    case 2: /* NMIs are the hypervisor's */
+    case TRAP_nmi: /* NMIs are the hypervisor's */
         printk("(hv) NMI while the guest ran; ignored\n");
         return;
-    case 8:
-    case 18:
+    case TRAP_double_fault:
+    case TRAP_machine_check:
         domain_crash(d, r, "%s", x86_exception_name(v));
-    case 1: /* the guest's breakpoint: DR6 says which, the guest reads it with get_debugreg */
+    case TRAP_debug: /* the guest's breakpoint: DR6 says which, the guest reads it with get_debugreg
+                      */
         __asm__ volatile("mov %%dr6, %0" : "=r"(d->arch.debugreg[6]));
         break;
-    case 7:
+    case TRAP_no_device:
         __asm__ volatile("clts"); /* lazy FPU: the guest asked for #NM with fpu_taskswitch */
         break;
-    case 13: /* not a software interrupt the guest may raise: do_general_protection tried */
+    case TRAP_gp_fault: /* not a software interrupt the guest may raise: do_general_protection tried
+                         */
         log_gp(d, r);
         break;
     }
-    if (v == 14) {
+    if (v == TRAP_page_fault) {
         extra[0] = read_cr2();
         extra[1] = r->error_code;
         deliver(d, r, v, extra, 2);
