@@ -90,6 +90,7 @@ int main(int argc, char **argv)
     n = atoi(argv[3]);
     if (n < 1 || n > MAX_N || fread(hdr, 1, 24, f) != 24 || memcmp(hdr, "\xd4\xc3\xb2\xa1", 4)) {
         fprintf(stderr, "pcapudp: %s is not a little-endian pcap file\n", argv[1]);
+        fclose(f);
         return 2;
     }
     while (fread(rec, 1, 16, f) == 16) {
