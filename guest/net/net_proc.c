@@ -12,7 +12,7 @@
  * packets received and sent and what was dropped and why. The hostile-frame test
  * (tests/net/hostile.sh) compares them before and after.
  */
-#include <guest/fs.h>
+#include <kernel/fs/fs.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <lwip/memp.h>
