@@ -17,13 +17,14 @@ static void intact(const char *after)
     CHECK(ok, "after %s: /proc/meminfo still a readable file", after);
     CHECK(stat("/proc/self/status", &st) == 0 && S_ISREG(st.st_mode),
           "after %s: /proc/self/status still a file", after);
-    CHECK(stat("/proc", &st) == 0 && S_ISDIR(st.st_mode), "after %s: /proc still a directory", after);
+    CHECK(stat("/proc", &st) == 0 && S_ISDIR(st.st_mode), "after %s: /proc still a directory",
+          after);
 }
 
-#define TRY(call)                                                                                  \
-    do {                                                                                           \
-        CHECK((call) != 0, "%s fails", #call);                                                     \
-        intact(#call);                                                                             \
+#define TRY(call)                              \
+    do {                                       \
+        CHECK((call) != 0, "%s fails", #call); \
+        intact(#call);                         \
     } while (0)
 
 int main(void)
