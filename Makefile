@@ -66,7 +66,7 @@ help:
 	@echo '  make images       build/images/: qcow2, OVA (VMware, VirtualBox), libvirt definition'
 	@echo '  make check        clang-format and cppcheck over the C sources'
 	@echo '  make mutation-test  every mutant of tests/mutation/mutants.txt must be caught by a test'
-	@echo '  make fuzz-test    the hypercall fuzzer (FUZZ_CALLS=n [500000], FUZZ_SEED=n [1 and fresh])'
+	@echo '  make fuzz-test    the fuzzers (FUZZ_CALLS=n [500000], FUZZ_SEED=n [1 and fresh]; SYSFUZZ_CALLS, SYSFUZZ_SEED)'
 	@echo '  make deps         install the Debian packages the build and tests need'
 	@echo '  make clean        remove $(BUILD)/'
 	@echo 'Variables (defaults in brackets):'

@@ -131,3 +131,10 @@ $(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PA
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(HTTPD_CFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@
+
+# pcapudp: UDP datagrams and their echoes in a capture of the card (tests/net/e2e.sh).
+TEST_TOOLS += $(BUILD)/tests/tools/pcapudp
+$(BUILD)/tests/tools/pcapudp: tests/tools/pcapudp.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
