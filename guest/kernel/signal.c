@@ -309,7 +309,7 @@ static void stop(struct proc *p, struct trap_frame *f, int sig)
     p->cont_unreported = 0;
     notify_parent(p, CLD_STOPPED, sig);
     uint8_t old = evt_disable(); /* the terminal's SIGCONT may come in an upcall */
-    while (p->stopped && !(p->sig.pending & sigbit(SIGKILL)))
+    while (p->stopped && !(p->sig.pending & sigbit(SIGKILL))) /* others wait: Linux's rule */
         wq_sleep(&stopped_wq);
     p->stopped = 0;
     evt_restore(old);
