@@ -2,7 +2,8 @@
  * WUNTRACED reports it once, /proc/<pid>/stat shows T), SIGCONT continues it (WCONTINUED reports
  * it once), SIGCHLD comes with CLD_STOPPED and CLD_CONTINUED unless SA_NOCLDSTOP, a handled
  * signal and a fatal one (SIGTERM) wait until the continue (only SIGKILL ends a stopped
- * process), a stop interrupting read() does not make it fail, and wait4's errors for bad options. */
+ * process), a stop interrupting read() does not make it fail, and wait4's errors for bad options.
+ */
 #include "check.h"
 
 #include <fcntl.h>
