@@ -9,11 +9,11 @@
  * signal characters work while nobody reads and echo appears at once; before that, typed-ahead
  * bytes wait in console_in and the hypervisor and are cooked by the first read.
  */
-#include <guest/console.h>
-#include <guest/console_in.h>
-#include <guest/events.h>
-#include <guest/proc.h>
-#include <guest/uaccess.h>
+#include <pv/console.h>
+#include <pv/console_in.h>
+#include <pv/events.h>
+#include <kernel/proc.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 
