@@ -16,11 +16,11 @@
  * changes, and tty_read_allowed before each read: a background process group of the session
  * that reads gets SIGTTIN (or EIO when it ignores or blocks it), as on Linux.
  */
-#include <guest/console_in.h>
-#include <guest/fs.h>
-#include <guest/proc.h>
-#include <guest/procs.h>
-#include <guest/uaccess.h>
+#include <pv/console_in.h>
+#include <kernel/fs/fs.h>
+#include <kernel/proc.h>
+#include <kernel/procs.h>
+#include <arch/x86/uaccess.h>
 #include "fs_impl.h"
 
 static int tty_sid, tty_pgrp; /* 0: no session controls the console */
