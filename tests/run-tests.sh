@@ -183,8 +183,11 @@ if [ "$units" = 1 ]; then
     run_multi "ring3-harness" bash tests/ring3/selftest.sh
     run_multi "test-harness" bash tests/harness/selftest.sh
     run_multi "bench-check" bash tests/bench/selftest.sh
-    # The appliance's web server, natively on this host (tests/http/native.sh).
+    # The appliance's web server: natively under ASan (tests/http/native.sh), then the running
+    # appliance: curl, hostile requests, wrk, Chromium, init's restarts and shutdown
+    # (tests/http/appliance.sh, the acceptance run).
     run_multi "httpd-native" bash tests/http/native.sh
+    run_multi "httpd-appliance" bash tests/http/appliance.sh
     run_multi "init-native" bash tests/init/native.sh
     # The network end to end, per card model, through QEMU's forwards (tests/net/e2e.sh).
     for nic in virtio-net-pci e1000 e1000e; do
