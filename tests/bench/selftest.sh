@@ -3,8 +3,8 @@
 # Checks the verdicts of tests/bench/check-results.sh (make bench's judge) without running a
 # benchmark: results made from tests/bench/targets.txt itself (every expected key at the low end
 # of its range), then one thing broken per case: a key missing, zero, negative, NaN, out of range
-# or printed twice with two values, a target of a finished issue missed, a bad table line; and a
-# target of an open issue missed, which must not fail. Prints one "PASS: bench-check CASE" or
+# or printed twice with two values, a target of a finished issue missed (an upper bound, a lower
+# bound), a bad table line; and a target of an open issue missed, which must not fail. Prints one "PASS: bench-check CASE" or
 # "FAIL: bench-check CASE: ..." line per case; exit 1 if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -58,6 +58,14 @@ set_key ctxswitch_multicall_insns 600 | awk '$2 == "ctxswitch_unbatched_insns" {
 run_case key-bound-missed 1 \
     "target MISSED (issue 99): ctxswitch_multicall_insns = 600, wanted < ctxswitch_unbatched_insns = 550" \
     "$work/relres" "$work/rel"
+
+{ cat "$targets"; echo "target tcp_rr_per_s >= linux_tcp_rr_per_s * 2 98 enforce"; } >"$work/ge"
+set_key tcp_rr_per_s 300 | awk '$2 == "linux_tcp_rr_per_s" { $3 = 200 } { print }' >"$work/geres"
+run_case at-least-missed 1 \
+    "target MISSED (issue 98): tcp_rr_per_s = 300, wanted >= linux_tcp_rr_per_s * 2 = 400" \
+    "$work/geres" "$work/ge"
+set_key tcp_rr_per_s 400 | awk '$2 == "linux_tcp_rr_per_s" { $3 = 200 } { print }' >"$work/geok"
+run_case at-least-met 0 "bench: OK: " "$work/geok" "$work/ge"
 
 # The report (report.sh): every figure in its one table, ours beside Linux's with their ratio
 # and the target with its verdict; no figure at all is a failure.
