@@ -40,11 +40,26 @@ kernel=$(bash tests/bench/linux-vm.sh --net-initramfs "$work/linux.cpio") || exi
 
 # serve_ms VM HOW MB TIMEOUT: boots VM (ours or linux) through HOW (iso or kernel) with MB of RAM;
 # prints the milliseconds from QEMU's start to the first 200, fails after TIMEOUT seconds or
-# when QEMU ends first. The VM is stopped either way.
+# when QEMU ends first. The VM is stopped either way. When QEMU could not bind the host port (a
+# connection's local port in TIME_WAIT, say: tests/lib/ports.sh), it boots again on another.
 serve_ms()
+{
+    local _
+    for _ in 1 2 3 4 5; do
+        serve_ms_once "$@" && return 0
+        port_in_use_error "$logdir/boot-$1-$2-${3}M.log.err" || return 1
+        exec {stderr}>&2
+        port_release_all
+        port_take HTTP_PORT || { echo "boot-http.sh: no free host port" >&"$stderr"; exit 1; }
+        exec 2>&"$stderr"
+    done
+    return 1
+}
+serve_ms_once()
 {
     local vm=$1 how=$2 mb=$3 timeout=$4 start now log=$logdir/boot-$1-$2-${3}M.log
     : >"$log"
+    : >"$log.err"
     start=$(date +%s%N)
     if [ "$vm" = ours ]; then
         HTTP_PORT=$HTTP_PORT timeout -k 5 "$timeout" bash image/qemu.sh --boot "$how" --mem "${mb}M" \

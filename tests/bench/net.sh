@@ -56,33 +56,37 @@ cleanup()
 trap cleanup EXIT
 fail() { echo "net.sh ($vm, $nic): $*" >&2; status=1; }
 
-# port_take's "exec {fd}>>LOCK 2>/dev/null" leaves the shell's stderr on /dev/null: kept aside.
-exec {stderr}>&2
-for p in HTTP_PORT OTHER_PORT ECHO_PORT SOURCE_PORT SINK_PORT; do
-    port_take "$p" || { echo "net.sh: no free host port" >&"$stderr"; exit 1; }
-done
-exec 2>&"$stderr"
-fwds="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
-fwds+=",tcp:127.0.0.1:$OTHER_PORT-:8080"
-: >"$log"
-if [ "$vm" = ours ]; then
-    ready="[echod] echo on|[netbulk] source on port 19|[netbulk] sink on port 9"
-    HTTP_PORT=$HTTP_PORT NIC=$nic NET_FWDS=$fwds timeout -k 5 900 bash image/qemu.sh --boot kernel \
-        --guest-args "${guest_args:+$guest_args }init=/sbin/init --inittab /etc/init-tests/bench-net.tab" \
-        --serial-file "$log" </dev/null 2>"$work/qemu.err" &
+[ "$vm" = ours ] || kernel=$(bash tests/bench/linux-vm.sh --net-initramfs "$work/initramfs.cpio") || exit 1
+# Takes the host ports and starts the VM in the background.
+launch()
+{
+    local p
+    # port_take's "exec {fd}>>LOCK 2>/dev/null" leaves the shell's stderr on /dev/null: kept aside.
+    exec {stderr}>&2
+    for p in HTTP_PORT OTHER_PORT ECHO_PORT SOURCE_PORT SINK_PORT; do
+        port_take "$p" || { echo "net.sh: no free host port" >&"$stderr"; exit 1; }
+    done
+    exec 2>&"$stderr"
+    fwds="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
+    fwds+=",tcp:127.0.0.1:$OTHER_PORT-:8080"
+    : >"$log"
+    if [ "$vm" = ours ]; then
+        ready="[echod] echo on|[netbulk] source on port 19|[netbulk] sink on port 9"
+        HTTP_PORT=$HTTP_PORT NIC=$nic NET_FWDS=$fwds timeout -k 5 900 bash image/qemu.sh --boot kernel \
+            --guest-args "${guest_args:+$guest_args }init=/sbin/init --inittab /etc/init-tests/bench-net.tab" \
+            --serial-file "$log" </dev/null 2>"$work/qemu.err" &
+    else
+        ready="# linux-net: serving|[echod] echo on|[netbulk] source on port 19|[netbulk] sink on port 9"
+        # The appliance's QEMU and card (image/qemu.sh's user network), Debian's kernel.
+        # shellcheck disable=SC2054 # the commas are QEMU's
+        timeout -k 5 900 qemu-system-x86_64 -accel tcg -m 256M -no-reboot -display none -monitor none \
+            -serial "file:$log" \
+            -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:80,hostfwd=${fwds//,/,hostfwd=}" \
+            -device "$nic,netdev=net0" -kernel "$kernel" -initrd "$work/initramfs.cpio" \
+            -append "console=ttyS0 quiet panic=-1 rdinit=/init" </dev/null 2>"$work/qemu.err" &
+    fi
     qemu_pid=$!
-else
-    ready="# linux-net: serving|[echod] echo on|[netbulk] source on port 19|[netbulk] sink on port 9"
-    kernel=$(bash tests/bench/linux-vm.sh --net-initramfs "$work/initramfs.cpio") || exit 1
-    # The appliance's QEMU and card (image/qemu.sh's user network), Debian's kernel.
-    # shellcheck disable=SC2054 # the commas are QEMU's
-    timeout -k 5 900 qemu-system-x86_64 -accel tcg -m 256M -no-reboot -display none -monitor none \
-        -serial "file:$log" \
-        -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:80,hostfwd=${fwds//,/,hostfwd=}" \
-        -device "$nic,netdev=net0" -kernel "$kernel" -initrd "$work/initramfs.cpio" \
-        -append "console=ttyS0 quiet panic=-1 rdinit=/init" </dev/null 2>"$work/qemu.err" &
-    qemu_pid=$!
-fi
+}
 
 # Every server up: its start line in the log and a 200 from both web servers.
 up()
@@ -94,14 +98,27 @@ up()
         [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/favicon.svg")" = 200 ] || return 1
     done
 }
-end=$((SECONDS + 180))
-until up; do
-    if [ $SECONDS -ge "$end" ] || ! kill -0 "$qemu_pid" 2>/dev/null; then
-        echo "net.sh ($vm, $nic): the servers did not all start within 180 s; last lines of $log:" >&2
-        tail -n 15 "$log" "$work/qemu.err" | sed 's/^/    /' >&2
-        exit 1
-    fi
-    sleep 0.2
+# A port nothing listened on may still be bound (a connection's local port, in TIME_WAIT after a
+# benchmark's thousands of connections): QEMU then says it could not set up the forward, and the
+# VM boots again on other ports (tests/lib/ports.sh), up to 5 times.
+for attempt in 1 2 3 4 5; do
+    launch
+    end=$((SECONDS + 180))
+    until up; do
+        if ! kill -0 "$qemu_pid" 2>/dev/null && port_in_use_error "$work/qemu.err" && [ "$attempt" -lt 5 ]; then
+            wait "$qemu_pid" 2>/dev/null
+            qemu_pid=""
+            port_release_all
+            continue 2
+        fi
+        if [ $SECONDS -ge "$end" ] || ! kill -0 "$qemu_pid" 2>/dev/null; then
+            echo "net.sh ($vm, $nic): the servers did not all start within 180 s; last lines of $log:" >&2
+            tail -n 15 "$log" "$work/qemu.err" | sed 's/^/    /' >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
+    break
 done
 
 bench() # KEY UNIT COMMAND...: prints the BENCH line of COMMAND's figure
