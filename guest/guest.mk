@@ -3,17 +3,20 @@
 # so nothing is compiled, or left out, by accident.
 #
 # SELFTEST=1 (the default) links in every self-test and benchmark (guest/selftest/, registered
-# in the table of guest/selftest_table.h); the scenarios and make bench use that one image.
+# in the table of kernel/selftest_table.h); the scenarios and make bench use that one image.
 # SELFTEST=0 builds the appliance's kernel without them: test= and bench= are unknown options.
 SELFTEST ?= 1
 GUEST_ELF := $(BUILD)/guest/guest.elf
 GUEST_LDS := guest/arch/x86/guest.lds
 
-GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S switch.S uaccess.S)
-GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c console.c console_in.c \
-	context.c events.c exec.c exec_script.c fasttrap_ctl.c klog.c proc_pid.c proc_sys.c sys_ids.c fault.c fpu.c gdt.c init.c initramfs.c itimer.c \
-	mmu_batch.c proc.c random.c rlimit.c sched.c signal.c sys_misc.c sys_signal.c sys_time.c \
-	syscall_table.c time.c timer.c tls.c traps.c user.c user_frame.c wait.c)
+GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S switch.S uaccess.S \
+	context.c fault.c fpu.c gdt.c tls.c traps.c user.c user_frame.c)
+# The hypervisor interface: console, events, clocks and timers, MMU batching, the fast trap.
+GUEST_PV_SRCS := $(addprefix guest/pv/,console.c console_in.c events.c fasttrap_ctl.c \
+	mmu_batch.c time.c timer.c)
+GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c exec.c exec_script.c \
+	init.c initramfs.c itimer.c klog.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
+	signal.c sys_ids.c sys_misc.c sys_signal.c sys_time.c syscall_table.c wait.c)
 GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtable.c physmap.c \
 	sys_mm.c uaccess.c vm.c vm_fault.c)
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
@@ -21,8 +24,8 @@ GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
 	tmpfs.c tty.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
-GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c netconf.c netfront.c \
-	sockaddr.c socket.c sockopt.c sys_socket.c tcp_sock.c udp_sock.c)
+GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c net_proc.c netconf.c netfront.c \
+	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_sock.c udp_sock.c)
 SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
@@ -32,8 +35,8 @@ SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c
 	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
 	regprobe.S user_progs.S user_loops.S bench_loops.S)
 
-GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) $(GUEST_FS_SRCS) \
-	$(GUEST_NET_SRCS)
+GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_PV_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) \
+	$(GUEST_FS_SRCS) $(GUEST_NET_SRCS)
 ifeq ($(SELFTEST),1)
 GUEST_SRCS += $(SELFTEST_SRCS)
 endif
@@ -60,7 +63,7 @@ $(eval $(call KERNEL_RULES,guest,$$(GUEST_CFLAGS),$$(GUEST_ASFLAGS)))
 # files are named here, not found, because they do not exist before the fetch.
 LWIP_DIR := $(BUILD)/debian/lwip
 LWIP_STAMP := $(LWIP_DIR)/.debian-version
-LWIP_FILES := core/def core/dns core/inet_chksum core/init core/ip core/mem core/memp core/netif core/pbuf \
+LWIP_FILES := core/def core/dns core/inet_chksum core/init core/ip core/mem core/memp core/netif core/pbuf core/raw \
 	core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp \
 	core/ipv4/dhcp core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr \
 	core/ipv4/ip4_frag core/ipv6/ethip6 core/ipv6/icmp6 core/ipv6/inet6 core/ipv6/ip6 \
@@ -71,13 +74,7 @@ LWIP_OBJS := $(LWIP_FILES:%=$(BUILD)/lwip/%.o)
 # definitions (guest/arch/x86/asm-offsets.c); every .S object waits for it.
 GUEST_ASM_OFFSETS := $(BUILD)/guest/gen/asm-offsets.h
 GUEST_ASFLAGS += -I$(BUILD)/guest/gen
-$(GUEST_ASM_OFFSETS): $(GUEST_ASM_OFFSETS_SRC) $(call flags_file,kernel)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(KCC) $(GUEST_CFLAGS) -MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
-	$(Q){ echo '/* Generated from $(GUEST_ASM_OFFSETS_SRC) by guest/guest.mk. */'; \
-		sed -n 's/.*->\([A-Za-z_0-9]*\) \([0-9][0-9]*\).*/#define \1 \2/p' $@.s; } >$@.tmp
-	$(Q)mv $@.tmp $@
+$(eval $(call ASM_OFFSETS_RULE,$$(GUEST_ASM_OFFSETS),$$(GUEST_ASM_OFFSETS_SRC),$$(GUEST_CFLAGS)))
 $(patsubst %,$(BUILD)/%.o,$(basename $(filter %.S,$(GUEST_SRCS)))): $(GUEST_ASM_OFFSETS)
 
 $(GUEST_ELF): $(GUEST_OBJS) $(LWIP_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel) \

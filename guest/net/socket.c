@@ -3,10 +3,10 @@
  * release) that make a socket an ordinary descriptor, and the helpers the socket calls share
  * (waiting, ring-3 iovec cursors, lwIP's errors as Linux errno values).
  */
-#include <guest/kmem.h>
-#include <guest/proc.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include <lwip/err.h>
 #include <net/net.h>
@@ -186,7 +186,7 @@ static long sock_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
     int32_t n;
 
     if (cmd == FIONREAD) {
-        n = s->type == LINUX_SOCK_DGRAM ? (int32_t)udp_sock_next_len(s) : (int32_t)s->rx_len;
+        n = s->type != LINUX_SOCK_STREAM ? (int32_t)udp_sock_next_len(s) : (int32_t)s->rx_len;
         return copy_to_user(arg, &n, sizeof(n));
     }
     return sock_ifioctl(cmd, arg);

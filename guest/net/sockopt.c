@@ -6,9 +6,9 @@
  * (SO_*TIMEO_NEW 66/67, what a time64 libc sends). Buffer sizes are recorded and reported
  * doubled, as Linux does; lwIP's own window and send buffer are fixed at build time.
  */
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include <lwip/tcp.h>
 #include "sock_impl.h"
@@ -222,8 +222,10 @@ long sys_getsockopt(u32 fd, u32 level, u32 name, u32 uval, u32 ulen)
             rc = get_int(s->type, uval, ulen, len);
             break;
         case SO_PROTOCOL:
-            rc = get_int(s->type == LINUX_SOCK_STREAM ? LINUX_IPPROTO_TCP : LINUX_IPPROTO_UDP, uval,
-                         ulen, len);
+            rc = get_int(s->type == LINUX_SOCK_STREAM ? LINUX_IPPROTO_TCP
+                         : s->type == LINUX_SOCK_RAW  ? LINUX_IPPROTO_ICMP
+                                                      : LINUX_IPPROTO_UDP,
+                         uval, ulen, len);
             break;
         case SO_DOMAIN:
             rc = get_int(s->family, uval, ulen, len);

@@ -52,6 +52,7 @@
 #define CTRL_RST (1u << 26)
 #define STATUS_LU (1u << 1)
 #define RCTL_EN (1u << 1)
+#define RCTL_MPE (1u << 4) /* every multicast frame: IPv6 neighbour discovery needs them */
 #define RCTL_BAM (1u << 15)
 #define RCTL_SECRC (1u << 26) /* BSIZE 00: 2048-byte buffers */
 #define TCTL_EN (1u << 1)
@@ -156,7 +157,10 @@ static void e1000_start(struct e1000 *e)
     wr(e, RDT, NR_DESC - 1);
     wr(e, RDTR, 0);
     e->rx_next = 0;
-    wr(e, RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
+    /* The guest has no way to name the multicast groups it joins (the netif ABI carries none),
+     * so the card takes them all, as virtio-net does by default; without them IPv6 has neither
+     * router advertisements (SLAAC) nor neighbour solicitations. */
+    wr(e, RCTL, RCTL_EN | RCTL_BAM | RCTL_MPE | RCTL_SECRC);
 
     memset((void *)e->txd, 0, 4096);
     wr(e, TDBAL, e->txd_maddr);

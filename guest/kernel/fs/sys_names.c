@@ -2,9 +2,9 @@
  * mknod(at), and the mode changes chmod/fchmod. Each checks everything (in Linux's order of
  * errors) before it touches the tree, so a refused call changes nothing. The root (a tmpfs) is
  * writable; /dev and /proc are not. */
-#include <guest/kmem.h>
-#include <guest/proc.h>
-#include <guest/syscalls.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
+#include <kernel/syscalls.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 
@@ -158,7 +158,13 @@ static long check_rename(struct walk *ow, struct walk *nw, struct inode **src, s
         return -ENOTDIR;
     if (nw->dir->nlink == 0)
         return -ENOENT;
+    /* /tmp, /dev, /proc: a mount point neither moves nor is replaced (the fuzzer, seed 1,
+     * renamed /proc away, and with it every process's view of its files). */
+    if ((*src)->sb != ow->dir->sb)
+        return -EBUSY;
     *dst = walk_last(nw);
+    if (*dst && (*dst)->sb != nw->dir->sb)
+        return -EBUSY;
     if (*src == *dst)
         return 0;
     if (S_ISDIR((*src)->mode) && is_ancestor(*src, nw->dir))
