@@ -216,8 +216,8 @@ static int probe_fork_big(const char *key, unsigned n, uint64_t *op, uint64_t *b
     static volatile char *region;
 
     if (!region) {
-        void *p = mmap(NULL, FORK_BIG_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+        void *p =
+            mmap(NULL, FORK_BIG_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED)
             return fail(key, "mmap", errno);
 #ifdef MADV_NOHUGEPAGE
