@@ -3,17 +3,20 @@
 # so nothing is compiled, or left out, by accident.
 #
 # SELFTEST=1 (the default) links in every self-test and benchmark (guest/selftest/, registered
-# in the table of guest/selftest_table.h); the scenarios and make bench use that one image.
+# in the table of kernel/selftest_table.h); the scenarios and make bench use that one image.
 # SELFTEST=0 builds the appliance's kernel without them: test= and bench= are unknown options.
 SELFTEST ?= 1
 GUEST_ELF := $(BUILD)/guest/guest.elf
 GUEST_LDS := guest/arch/x86/guest.lds
 
-GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S switch.S uaccess.S)
-GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c console.c console_in.c \
-	context.c events.c exec.c exec_script.c fasttrap_ctl.c klog.c proc_pid.c proc_sys.c sys_ids.c fault.c fpu.c gdt.c init.c initramfs.c itimer.c \
-	mmu_batch.c proc.c random.c rlimit.c sched.c signal.c sys_misc.c sys_signal.c sys_time.c \
-	syscall_table.c time.c timer.c tls.c traps.c user.c user_frame.c wait.c)
+GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S switch.S uaccess.S \
+	context.c fault.c fpu.c gdt.c tls.c traps.c user.c user_frame.c)
+# The hypervisor interface: console, events, clocks and timers, MMU batching, the fast trap.
+GUEST_PV_SRCS := $(addprefix guest/pv/,console.c console_in.c events.c fasttrap_ctl.c \
+	mmu_batch.c time.c timer.c)
+GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c exec.c exec_script.c \
+	init.c initramfs.c itimer.c klog.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
+	signal.c sys_ids.c sys_misc.c sys_signal.c sys_time.c syscall_table.c wait.c)
 GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtable.c physmap.c \
 	sys_mm.c uaccess.c vm.c vm_fault.c)
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
@@ -32,8 +35,8 @@ SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c
 	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
 	regprobe.S user_progs.S user_loops.S bench_loops.S)
 
-GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) $(GUEST_FS_SRCS) \
-	$(GUEST_NET_SRCS)
+GUEST_SRCS := $(GUEST_ARCH_SRCS) $(GUEST_PV_SRCS) $(GUEST_KERNEL_SRCS) $(GUEST_MM_SRCS) \
+	$(GUEST_FS_SRCS) $(GUEST_NET_SRCS)
 ifeq ($(SELFTEST),1)
 GUEST_SRCS += $(SELFTEST_SRCS)
 endif

@@ -35,9 +35,10 @@ $(FONT_C): $(FONT_PCF) $(PCF2FONT)
 $(BUILD)/hypervisor/gen/font.o: $(FONT_C) $(call flags_file,kernel)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(KCC) $(KCFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
-# Layering: core/ (and the drivers) see the public and hv/ headers only, so an x86 include there
-# fails to build; arch/x86/ also sees its own private headers.
-HV_CPPFLAGS := -Ihypervisor/include
+# Layering: core/ (and the drivers) see the public and hv/ headers only, and the x86 assembly
+# some of those include (arch/x86/include/asm/), so an x86 include there fails to build;
+# arch/x86/ also sees its own private headers (x86.h, internal.h, bounce.h, ...).
+HV_CPPFLAGS := -Ihypervisor/include -Ihypervisor/arch/x86/include
 $(BUILD)/hypervisor/arch/%.o: HV_CPPFLAGS += -Ihypervisor/arch/x86
 $(eval $(call KERNEL_RULES,hypervisor,$$(KCFLAGS) $$(HV_CPPFLAGS),$$(KASFLAGS) $$(HV_CPPFLAGS)))
 

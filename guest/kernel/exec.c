@@ -8,19 +8,19 @@
  * space go.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/context.h>
-#include <guest/exec.h>
-#include <guest/fs.h>
-#include <guest/gdt.h>
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/physmap.h>
-#include <guest/procs.h>
-#include <guest/random.h>
-#include <guest/syscalls.h>
-#include <guest/traps.h>
-#include <guest/user_frame.h>
+#include <pv/console.h>
+#include <arch/x86/context.h>
+#include <kernel/exec.h>
+#include <kernel/fs/fs.h>
+#include <arch/x86/gdt.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <kernel/mm/physmap.h>
+#include <kernel/procs.h>
+#include <kernel/random.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/user_frame.h>
 #include <lib/elf32.h>
 #include <lib/string.h>
 

@@ -4,7 +4,7 @@
  * A line longer than the buffer is accepted only if the interpreter's name ends inside it (a cut
  * argument is kept cut, as Linux does); a cut interpreter name is refused. */
 #include <linux/errno.h>
-#include <guest/exec.h>
+#include <kernel/exec.h>
 
 static int spacetab(char c)
 {

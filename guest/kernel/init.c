@@ -2,13 +2,13 @@
  * program named on the command line; when it ends, the guest powers off and hands its exit
  * status to the hypervisor (128 + the signal when a signal killed it, as shells report it), as
  * an appliance with nothing left to run should. An init that cannot even start is a crash. */
-#include <guest/console.h>
-#include <guest/exec.h>
-#include <guest/fs.h>
-#include <guest/procs.h>
-#include <guest/sched.h>
-#include <guest/syscalls.h>
-#include <guest/traps.h>
+#include <pv/console.h>
+#include <kernel/exec.h>
+#include <kernel/fs/fs.h>
+#include <kernel/procs.h>
+#include <kernel/sched.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/traps.h>
 #include <lib/errno_names.h>
 #include <lib/string.h>
 

@@ -1,6 +1,6 @@
 /* Walking a cpio "newc" archive (the initramfs module). The archive comes from outside the
  * kernel, so every header field is bounds-checked against the module length before use. */
-#include <guest/initramfs.h>
+#include <kernel/initramfs.h>
 #include <lib/string.h>
 
 #define NEWC_HDR_LEN 110

@@ -6,12 +6,12 @@
  * hrtimer_forward): one expiry is one SIGALRM and one timer callback, whatever the interval, so
  * a 1 us timer costs the kernel no more than a 1 ms one. */
 #include <linux/errno.h>
-#include <guest/events.h>
-#include <guest/kstats.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
+#include <pv/events.h>
+#include <kernel/kstats.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
 
 /* The shortest period a process's interval timer runs at (FreeBSD rounds up to a clock tick
  * the same way; Linux only to its timer resolution, and a 1 us timer then starves the process

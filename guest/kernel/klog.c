@@ -7,14 +7,14 @@
  * and are printed on the console too. Texts longer than KLOG_TEXT bytes are cut.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/kmem.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
-#include <guest/vfs.h>
-#include <guest/wait.h>
+#include <pv/console.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
+#include <kernel/fs/vfs.h>
+#include <kernel/wait.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

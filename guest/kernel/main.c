@@ -1,41 +1,41 @@
 /* Guest kernel entry: report what the domain builder handed over (start_info, module,
  * command line) and map shared_info. Then either run the self-test the command line asks for
- * (guest/selftest/, found in the table guest/selftest_table.h) and shut down, or start the
+ * (guest/selftest/, found in the table kernel/selftest_table.h) and shut down, or start the
  * kernel proper: the direct map, the file system from the initramfs, and the first process. */
 #include <stdint.h>
-#include <guest/console.h>
-#include <guest/console_in.h>
-#include <guest/fault.h>
-#include <guest/fs.h>
-#include <guest/page.h>
-#include <guest/physmap.h>
-#include <guest/proc.h>
-#include <guest/procs.h>
-#include <guest/fasttrap_ctl.h>
-#include <guest/events.h>
-#include <guest/gdt.h>
-#include <guest/hypercall.h>
-#include <guest/initramfs.h>
-#include <guest/mmu.h>
-#include <guest/sched.h>
-#include <guest/selftest_table.h>
+#include <pv/console.h>
+#include <pv/console_in.h>
+#include <arch/x86/fault.h>
+#include <kernel/fs/fs.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/physmap.h>
+#include <kernel/proc.h>
+#include <kernel/procs.h>
+#include <pv/fasttrap_ctl.h>
+#include <pv/events.h>
+#include <arch/x86/gdt.h>
+#include <pv/hypercall.h>
+#include <kernel/initramfs.h>
+#include <pv/mmu.h>
+#include <kernel/sched.h>
+#include <kernel/selftest_table.h>
 #include <net/net.h>
-#include <guest/time.h>
-#include <guest/traps.h>
-#include <guest/user_frame.h>
+#include <pv/time.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/user_frame.h>
 #include <lib/string.h>
 #include <public/xen.h>
 #include <lib/errno_names.h>
 
 void start_kernel(start_info_t *si);
 
-/* Absent from a kernel built without self-tests (guest/selftest_table.h). */
+/* Absent from a kernel built without self-tests (kernel/selftest_table.h). */
 #pragma weak selftest_run
 
 #define INIT_ARGS_MAX 32
 #define DEFAULT_INIT "/sbin/init"
 
-/* The shared_info mapping uses PTE_P | PTE_RW (guest/mmu.h): supervisor only. */
+/* The shared_info mapping uses PTE_P | PTE_RW (pv/mmu.h): supervisor only. */
 
 uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static volatile shared_info_t *shared_info;
@@ -155,7 +155,7 @@ static void parse_option(struct options *o, const char *w)
         o->bug_test = 1;
         return;
     } else if (strcmp(w, "framecheck=off") == 0) {
-        user_frame_checks = 0; /* a test of the exception-table path (kernel/user_frame.c) */
+        user_frame_checks = 0; /* a test of the exception-table path (arch/x86/user_frame.c) */
         printk("framecheck=off: ring-3 frames are not checked before their iret\n");
         return;
     }

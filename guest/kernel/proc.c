@@ -5,17 +5,17 @@
  * the small struct stays as a zombie) and wait4, which reaps zombies.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/context.h>
-#include <guest/events.h>
-#include <guest/exec.h>
-#include <guest/fs.h>
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/traps.h>
-#include <guest/vm.h>
+#include <pv/console.h>
+#include <arch/x86/context.h>
+#include <pv/events.h>
+#include <kernel/exec.h>
+#include <kernel/fs/fs.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/traps.h>
+#include <kernel/mm/vm.h>
 #include <lib/string.h>
 
 #define PID_MAX 32768

@@ -5,13 +5,13 @@
  * its page tables, as Linux reads them: what the program wrote over them shows. */
 #include <linux/errno.h>
 #include <stdarg.h>
-#include <guest/fs.h>
-#include <guest/kmem.h>
-#include <guest/mmu.h>
-#include <guest/pgtable.h>
-#include <guest/physmap.h>
-#include <guest/procs.h>
-#include <guest/vm.h>
+#include <kernel/fs/fs.h>
+#include <kernel/mm/kmem.h>
+#include <pv/mmu.h>
+#include <kernel/mm/pgtable.h>
+#include <kernel/mm/physmap.h>
+#include <kernel/procs.h>
+#include <kernel/mm/vm.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

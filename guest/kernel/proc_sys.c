@@ -2,8 +2,8 @@
  * its three figures are 0.00; the counts of runnable and all processes and the last pid are
  * real. cpuinfo describes the one CPU from CPUID. */
 #include <stdarg.h>
-#include <guest/fs.h>
-#include <guest/procs.h>
+#include <kernel/fs/fs.h>
+#include <kernel/procs.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

@@ -1,8 +1,8 @@
-/* guest/random.h: xorshift64* seeded at first use from the TSC and the wall clock, stirred
+/* kernel/random.h: xorshift64* seeded at first use from the TSC and the wall clock, stirred
  * with the TSC at every call. */
 #include <stdint.h>
-#include <guest/random.h>
-#include <guest/time.h>
+#include <kernel/random.h>
+#include <pv/time.h>
 
 static uint64_t state;
 

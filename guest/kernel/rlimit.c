@@ -11,10 +11,10 @@
  * init (pid 1) is exempt, as root is on Linux, so it can always start something.
  */
 #include <linux/errno.h>
-#include <guest/procs.h>
-#include <guest/sched.h>
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/procs.h>
+#include <kernel/sched.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 
 /* Below the task table: the processes ring 3 can have besides init leave init room to fork. */
 #define NPROC_DEFAULT (MAX_TASKS - 16)

@@ -2,14 +2,14 @@
  * programs are also preempted when a 10 ms VIRQ_TIMER slice ends while they run, and on their
  * way back from a system call. Every switch happens inside schedule() with upcalls masked, and
  * sets TSS esp1 (stack_switch), with the rest of a process's context (context_switch). */
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/proc.h>
-#include <guest/procs.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/traps.h>
-#include <guest/user.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <kernel/proc.h>
+#include <kernel/procs.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/user.h>
 #include <lib/string.h>
 
 static struct task tasks[MAX_TASKS];

@@ -1,6 +1,6 @@
-/* Looking a command-line word up in the self-test table (guest/selftest_table.h): the linker
+/* Looking a command-line word up in the self-test table (kernel/selftest_table.h): the linker
  * collects the entries between __selftests_start and __selftests_end (arch/x86/guest.lds). */
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 #include <lib/string.h>
 
 extern const struct selftest __selftests_start[], __selftests_end[];

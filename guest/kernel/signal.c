@@ -10,15 +10,15 @@
  */
 #include <linux/errno.h>
 #include <linux/unistd.h>
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/gdt.h>
-#include <guest/proc.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/traps.h>
-#include <guest/uaccess.h>
-#include <guest/user_frame.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <arch/x86/gdt.h>
+#include <kernel/proc.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/uaccess.h>
+#include <arch/x86/user_frame.h>
 #include <lib/string.h>
 
 static inline uint64_t sigbit(int sig)

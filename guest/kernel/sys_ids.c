@@ -3,10 +3,10 @@
  * CPU: sched_getaffinity gives the mask {0}, sched_setaffinity accepts a mask holding CPU 0) and
  * setting the wall clock (clock_settime, CLOCK_REALTIME only, as Linux). */
 #include <linux/errno.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
 
 #define NGROUPS_MAX 65536 /* Linux's limit on what setgroups may be given */
 

@@ -2,16 +2,16 @@
  * and the catch-all for numbers this kernel does not implement. (Limits: kernel/rlimit.c.) */
 #include <linux/errno.h>
 #include <linux/unistd.h>
-#include <guest/console.h>
-#include <guest/exec.h>
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/procs.h>
-#include <guest/random.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/traps.h>
-#include <guest/uaccess.h>
+#include <pv/console.h>
+#include <kernel/exec.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <kernel/procs.h>
+#include <kernel/random.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/traps.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 
 uint32_t cpu_hwcap(void)

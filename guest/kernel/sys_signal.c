@@ -1,11 +1,11 @@
 /* The signal system calls that need no more than sending: kill and its thread forms, pause,
  * sigaltstack (no alternate stacks here). */
 #include <linux/errno.h>
-#include <guest/proc.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
-#include <guest/wait.h>
+#include <kernel/proc.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
+#include <kernel/wait.h>
 
 long sys_pause(void)
 {

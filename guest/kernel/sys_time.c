@@ -1,12 +1,12 @@
-/* Time system calls: clocks from shared_info (guest/time.h), sleeps on the timer queue. Both
+/* Time system calls: clocks from shared_info (pv/time.h), sleeps on the timer queue. Both
  * the 32-bit-time calls and musl's *_time64 ones. CPU-time clocks read the monotonic clock
  * (no per-process accounting). */
 #include <linux/errno.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
-#include <guest/wait.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
+#include <kernel/wait.h>
 
 static long clock_read(uint32_t clk, int64_t *sec, int64_t *nsec)
 {

@@ -1,7 +1,7 @@
 /* The system-call table: Linux i386 numbers to handlers. Every slot has a handler; numbers
  * not listed go to sys_ni_syscall (-ENOSYS, logged once). arch/x86/linux_entry.S indexes it. */
 #include <linux/unistd.h>
-#include <guest/syscalls.h>
+#include <kernel/syscalls.h>
 
 /* The range default below is overridden entry by entry: that is the point. */
 #pragma GCC diagnostic ignored "-Woverride-init"

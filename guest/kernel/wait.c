@@ -1,11 +1,11 @@
-/* Wait queues (guest/wait.h) over the scheduler's block/wake, with an optional deadline
+/* Wait queues (kernel/wait.h) over the scheduler's block/wake, with an optional deadline
  * from the timer queue. Entries live on the sleeper's stack. */
 #include <linux/errno.h>
-#include <guest/events.h>
-#include <guest/proc.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/wait.h>
+#include <pv/events.h>
+#include <kernel/proc.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <kernel/wait.h>
 
 struct waitq poll_wq;
 

@@ -4,7 +4,7 @@
  * SIOCGIFNAME, on Linux's struct ifreq (32 bytes: a 16-byte name and a 16-byte union). lwIP's
  * interfaces are named as Linux names them: "lo" for loopback, "eth0", "eth1"... for the NICs.
  */
-#include <guest/uaccess.h>
+#include <arch/x86/uaccess.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <lwip/netif.h>

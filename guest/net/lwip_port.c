@@ -4,10 +4,10 @@
  * assertions. Nothing else: there are no threads, semaphores or mailboxes in this port.
  */
 #include <stdarg.h>
-#include <guest/console.h>
-#include <guest/hypercall.h>
-#include <guest/random.h>
-#include <guest/time.h>
+#include <pv/console.h>
+#include <pv/hypercall.h>
+#include <kernel/random.h>
+#include <pv/time.h>
 #include <lib/format.h>
 #include <lwip/arch.h>
 #include <lwip/sys.h>

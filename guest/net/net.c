@@ -8,12 +8,12 @@
  *   - the "net" kernel thread sleeps until lwIP's next timeout (TCP's 250 ms timer, DHCP,
  *     ARP, reassembly), or until net_kick wakes it, and then runs the due timeouts.
  */
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/kmem.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/wait.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <kernel/wait.h>
 #include <lwip/init.h>
 #include <lwip/netif.h>
 #include <lwip/timeouts.h>

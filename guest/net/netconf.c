@@ -10,8 +10,8 @@
  * /proc/net/resolv.conf: "nameserver ADDR" for the DNS server DHCP offered or dns= set;
  * /etc/resolv.conf is a symbolic link to it.
  */
-#include <guest/console.h>
-#include <guest/fs.h>
+#include <pv/console.h>
+#include <kernel/fs/fs.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <lwip/dhcp.h>

@@ -15,11 +15,11 @@
  *
  * Link changes arrive as events with no ring work; the thread then asks NETIFOP_query.
  */
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/hypercall.h>
-#include <guest/kmem.h>
-#include <guest/physmap.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <pv/hypercall.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/mm/physmap.h>
 #include <lib/string.h>
 #include <lwip/dhcp.h>
 #include <lwip/etharp.h>

@@ -12,8 +12,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <guest/vfs.h>
-#include <guest/wait.h>
+#include <kernel/fs/vfs.h>
+#include <kernel/wait.h>
 #include <linux/abi.h>
 #include <linux/errno.h>
 #include <lwip/ip_addr.h>

@@ -5,7 +5,7 @@
  * by default, as on Linux): an IPv4-mapped address ::ffff:a.b.c.d means IPv4 a.b.c.d to lwIP,
  * and IPv4 peers are reported to it in that mapped form.
  */
-#include <guest/uaccess.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include <lwip/ip4_addr.h>
 #include <lwip/ip6_addr.h>

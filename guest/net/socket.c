@@ -3,10 +3,10 @@
  * release) that make a socket an ordinary descriptor, and the helpers the socket calls share
  * (waiting, ring-3 iovec cursors, lwIP's errors as Linux errno values).
  */
-#include <guest/kmem.h>
-#include <guest/proc.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include <lwip/err.h>
 #include <net/net.h>

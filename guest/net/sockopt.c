@@ -6,9 +6,9 @@
  * (SO_*TIMEO_NEW 66/67, what a time64 libc sends). Buffer sizes are recorded and reported
  * doubled, as Linux does; lwIP's own window and send buffer are fixed at build time.
  */
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include <lwip/tcp.h>
 #include "sock_impl.h"

@@ -4,9 +4,9 @@
  * by the TCP and UDP halves (tcp_sock.c, udp_sock.c); here are the descriptors, addresses,
  * iovecs and options.
  */
-#include <guest/kmem.h>
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include <lwip/tcp.h>
 #include <lwip/udp.h>

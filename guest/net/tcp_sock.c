@@ -16,8 +16,8 @@
  * Accept: on_accept makes a socket for each new connection and queues it on the listener;
  * lwIP's own backlog (tcp_backlog_delayed/accepted) refuses SYNs while the queue is full.
  */
-#include <guest/kmem.h>
-#include <guest/proc.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
 #include <lib/string.h>
 #include <lwip/tcp.h>
 #include <net/net.h>

@@ -5,7 +5,7 @@
  * discarded (MSG_TRUNC tells). Sending copies the ring-3 bytes into one pbuf and hands it to
  * udp_sendto (or udp_send for a connected socket).
  */
-#include <guest/kmem.h>
+#include <kernel/mm/kmem.h>
 #include <lib/string.h>
 #include <lwip/ip4.h>
 #include <lwip/netif.h>

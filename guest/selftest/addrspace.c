@@ -4,8 +4,8 @@
  * hypervisor validates them); a switch is one multicall (stack_switch + NEW_BASEPTR);
  * teardown unpins in one batch and the frames go back to the free list, writable again.
  */
-#include <guest/console.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <lib/string.h>
 

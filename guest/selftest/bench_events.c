@@ -3,11 +3,11 @@
  * the guest clock (meaningful without icount). Every hypercall's result is checked, and every
  * send must have run the handler; a figure that cannot be trusted is not printed:
  * "bench=events: error: ..." says why, and the driver (tests/bench/) fails on it. */
-#include <guest/console.h>
+#include <pv/console.h>
 #include <selftest/event_tests.h>
-#include <guest/events.h>
-#include <guest/time.h>
-#include <guest/selftest_table.h>
+#include <pv/events.h>
+#include <pv/time.h>
+#include <kernel/selftest_table.h>
 
 #define ROUNDS 1000
 #define TIMER_SAMPLES 200

@@ -4,12 +4,12 @@
  * Every call's result is checked (the loops count or OR them, in both halves of each pair); a
  * figure whose calls failed, or that comes out at zero, is not printed: "bench=syscall: error:
  * ..." says why, and the driver (tests/bench/) fails on it. */
-#include <guest/console.h>
+#include <pv/console.h>
 #include <selftest/trap_tests.h>
 #include <selftest/ring3.h>
 #include <lib/format.h>
 #include <public/xen.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 #define N 10000
 

@@ -1,7 +1,7 @@
 /* Check lines and the summary for the trap tests: "(guest) check NAME: ok|FAILED ...". */
 #include <stdarg.h>
 #include <selftest/check.h>
-#include <guest/console.h>
+#include <pv/console.h>
 #include <lib/format.h>
 
 static unsigned nr_ok, nr_failed;

@@ -2,12 +2,12 @@
  * raw hypercall with its expected result. Every check prints "(guest) check <name>: ok" or
  * "... FAILED got <x> want <y>"; a summary line ends the run. */
 #include <stdint.h>
-#include <guest/console.h>
-#include <guest/hypercall.h>
+#include <pv/console.h>
+#include <pv/hypercall.h>
 #include <selftest/hypercalls.h>
 #include <lib/string.h>
-#include <guest/selftest_table.h>
-#include <guest/events.h>
+#include <kernel/selftest_table.h>
+#include <pv/events.h>
 
 #define VIRT_BASE 0xC0000000u /* as in __xen_guest (head.S) */
 #define PTE_P 0x1u

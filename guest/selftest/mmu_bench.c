@@ -7,11 +7,11 @@
  * calls did not all succeed is not printed; "bench=mmu: error: ..." says why, and the driver
  * (tests/bench/) fails on the line and on the missing key.
  */
-#include <guest/console.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <lib/format.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 #define N_PTE 256
 #define N_SWITCH 256

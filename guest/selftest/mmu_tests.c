@@ -3,14 +3,14 @@
  * refusal the hypervisor owes checked for its errno. Each test ends by comparing the
  * hypervisor's frame accounting with what it was before: nothing may leak.
  */
-#include <guest/console.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
-#include <guest/gdt.h>
+#include <arch/x86/gdt.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
 #include <lib/string.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 TRIG_K(pf_write);
 

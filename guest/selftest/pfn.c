@@ -3,8 +3,8 @@
  * slots (and the benchmark's 256 below them) sit at the top of the last bootstrap L1, above
  * everything the domain builder mapped: where that is depends on the size of the image and of
  * the initramfs, which can fill the first 4 MB on its own. */
-#include <guest/console.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 
 #define SCRATCH_SLOTS 16

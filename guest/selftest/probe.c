@@ -2,8 +2,8 @@
  * the handler recorded with what the ABI (§4) says the hypervisor delivers. The probe's trap
  * table replaces the kernel's for the self-tests (run.c): its stubs (x86/probe_entry.S) call
  * probe_trap, which hands every exception no probe waits for to the kernel's trap_handler. */
-#include <guest/console.h>
-#include <guest/traps.h>
+#include <pv/console.h>
+#include <arch/x86/traps.h>
 #include <selftest/ring3.h>
 #include <lib/format.h>
 #include <selftest/check.h>

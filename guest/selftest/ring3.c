@@ -1,8 +1,8 @@
 /* Ring 3 for the self-tests: .user made user-accessible, the fast-trap switch, and the C side
  * of the test write system call (ring-3 pointers are checked, never trusted). */
-#include <guest/console.h>
-#include <guest/mmu.h>
-#include <guest/traps.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
+#include <arch/x86/traps.h>
 #include <lib/errno_names.h>
 #include <selftest/ring3.h>
 

@@ -1,13 +1,13 @@
-/* Running one entry of the self-test table (guest/selftest_table.h): prepare what it needs the
+/* Running one entry of the self-test table (kernel/selftest_table.h): prepare what it needs the
  * way the tests were written (on the bootstrap mappings; upcalls masked unless it needs events),
  * run it, and return to the kernel, which shuts down. */
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/gdt.h>
-#include <guest/sched.h>
-#include <guest/selftest_table.h>
-#include <guest/time.h>
-#include <guest/traps.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <arch/x86/gdt.h>
+#include <kernel/sched.h>
+#include <kernel/selftest_table.h>
+#include <pv/time.h>
+#include <arch/x86/traps.h>
 #include <selftest/ring3.h>
 #include <selftest/probe.h>
 

@@ -1,10 +1,10 @@
 /* test=badstack: a ring-1 entry stack that is not mapped, then a system call from ring 3 with
  * the fast trap off: the hypervisor cannot write the bounce frame and must crash the guest. */
 #include <selftest/check.h>
-#include <guest/console.h>
+#include <pv/console.h>
 #include <selftest/trap_tests.h>
 #include <selftest/ring3.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 #define BAD_STACK 0x40001000u /* its L2 entry is not present */
 

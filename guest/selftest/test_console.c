@@ -1,13 +1,13 @@
 /* test=console: a line typed on the serial port reaches a blocked reader through
  * VIRQ_CONSOLE and console_io(read), and is echoed back. */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/console_in.h>
+#include <pv/console.h>
+#include <pv/console_in.h>
 #include <selftest/event_tests.h>
-#include <guest/events.h>
-#include <guest/sched.h>
+#include <pv/events.h>
+#include <kernel/sched.h>
 #include <lib/string.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 void test_console(void)
 {

@@ -1,11 +1,11 @@
 /* test=events: event_channel_op semantics (VIRQ binding, close, status, loopback send,
  * bind_pirq), a masked port keeping its pending bit, and a nested-upcall stress run. */
 #include <selftest/check.h>
-#include <guest/console.h>
+#include <pv/console.h>
 #include <selftest/event_tests.h>
-#include <guest/events.h>
-#include <guest/time.h>
-#include <guest/selftest_table.h>
+#include <pv/events.h>
+#include <pv/time.h>
+#include <kernel/selftest_table.h>
 
 #define STRESS_EVENTS 10000
 #define STRESS_INTERVAL_NS 1000  /* the shortest: one PIT tick */

@@ -2,13 +2,13 @@
  * 1 and from ring 3, and checked for vector, error code, saved CS ring, saved EIP and CR2; and
  * the debug registers (§8): values read back, hardware breakpoints delivered as #DB. */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
 #include <selftest/probe.h>
 #include <selftest/trap_tests.h>
-#include <guest/traps.h>
+#include <arch/x86/traps.h>
 #include <selftest/ring3.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 TRIG_K(div);
 TRIG_U(div);

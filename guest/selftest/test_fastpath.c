@@ -3,13 +3,13 @@
  * off: every int $0x80 is one bounce. The calls' results must not depend on the path. On both
  * paths, a gate the guest registered for ring 1 only stays shut to ring 3. */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
 #include <selftest/probe.h>
 #include <selftest/trap_tests.h>
-#include <guest/traps.h>
+#include <arch/x86/traps.h>
 #include <selftest/ring3.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 #define N 1000
 #define MSG_LEN 26 /* "(guest) hello from ring 3\n" (user_progs.S) */

@@ -1,9 +1,9 @@
 /* test=fault: a page fault before there is a trap table; the hypervisor must deal with it
  * (crash the guest, report the fault, its registers and a backtrace). */
 #include <stdint.h>
-#include <guest/console.h>
-#include <guest/hypercall.h>
-#include <guest/selftest_table.h>
+#include <pv/console.h>
+#include <pv/hypercall.h>
+#include <kernel/selftest_table.h>
 
 static void test_fault(const struct selftest_env *env)
 {

@@ -1,12 +1,12 @@
 /* test=idle: the guest blocks for 5 s on a single one-shot timer (no periodic tick), so the
  * scenario can check that QEMU burns almost no CPU meanwhile. */
 #include <selftest/check.h>
-#include <guest/console.h>
+#include <pv/console.h>
 #include <selftest/event_tests.h>
-#include <guest/events.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/selftest_table.h>
+#include <pv/events.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <kernel/selftest_table.h>
 
 #define IDLE_LINGER_NS (300 * NSEC_PER_MSEC)
 

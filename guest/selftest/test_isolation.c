@@ -13,13 +13,13 @@
  * Every check prints one line; the frame accounting must end where it started.
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/gdt.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <arch/x86/gdt.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/probe.h>
-#include <guest/time.h>
-#include <guest/traps.h>
+#include <pv/time.h>
+#include <arch/x86/traps.h>
 #include <lib/string.h>
 
 TRIG_K(pf_write_val);

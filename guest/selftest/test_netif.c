@@ -8,12 +8,12 @@
  */
 #include <selftest/check.h>
 #include <selftest/bootmm.h>
-#include <guest/selftest_table.h>
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/hypercall.h>
-#include <guest/mmu.h>
-#include <guest/time.h>
+#include <kernel/selftest_table.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <pv/hypercall.h>
+#include <pv/mmu.h>
+#include <pv/time.h>
 #include <lib/string.h>
 #include <public/netif.h>
 

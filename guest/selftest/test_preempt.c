@@ -1,12 +1,12 @@
 /* test=preempt: two endless ring-3 counters both make progress, and a ring-3 hog that never
  * yields does not starve a kernel thread printing to the console. */
 #include <selftest/check.h>
-#include <guest/console.h>
+#include <pv/console.h>
 #include <selftest/event_tests.h>
-#include <guest/events.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/selftest_table.h>
+#include <pv/events.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <kernel/selftest_table.h>
 
 #define PRINT_PERIOD_NS (20 * NSEC_PER_MSEC)
 #define MIN_LINES 15

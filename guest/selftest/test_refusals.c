@@ -3,17 +3,17 @@
  * what ring 1 and ring 3 may not execute; and the failsafe callback on a vanished DS
  * (test=failsafe-fs: the same under FS, ES and GS, and a final iret that faults). */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/gdt.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <arch/x86/gdt.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/probe.h>
-#include <guest/time.h>
+#include <pv/time.h>
 #include <selftest/trap_tests.h>
-#include <guest/traps.h>
+#include <arch/x86/traps.h>
 #include <selftest/ring3.h>
 #include <lib/format.h>
-#include <guest/selftest_table.h>
+#include <kernel/selftest_table.h>
 
 TRIG_U(hypercall);
 TRIG_K(cli);

@@ -15,8 +15,8 @@
  *   test_review_calls.c events, timers, scheduler, console output that imitates the hypervisor
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/review.h>
 #include <lib/string.h>

@@ -5,12 +5,12 @@
  * scenario forbids each forgery as written), and console input copied into the read-only M2P.
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/review.h>
-#include <guest/time.h>
+#include <pv/time.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

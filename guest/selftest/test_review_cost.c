@@ -7,12 +7,12 @@
  * million entries to validate) and batches of those are measured against that.
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/review.h>
-#include <guest/time.h>
+#include <pv/time.h>
 #include <lib/string.h>
 
 #define SCR 12        /* scratch slot */

@@ -8,14 +8,14 @@
  * hypervisor's own interrupts.
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
-#include <guest/time.h>
-#include <guest/traps.h>
+#include <pv/time.h>
+#include <arch/x86/traps.h>
 #include <selftest/ring3.h>
 #include <lib/format.h>
 #include <lib/string.h>

@@ -7,13 +7,13 @@
  * hypervisor's IDT (sidt shows it), memory that is certainly mapped.
  * If the guest comes back from the attempt, it prints a FAILED line.
  */
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/gdt.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <arch/x86/gdt.h>
+#include <pv/mmu.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
-#include <guest/traps.h>
+#include <arch/x86/traps.h>
 #include <selftest/ring3.h>
 #include <lib/string.h>
 

@@ -6,14 +6,14 @@
  * huge request list costs when its first request already fails.
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/gdt.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <arch/x86/gdt.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/review.h>
 #include <selftest/probe.h>
-#include <guest/time.h>
+#include <pv/time.h>
 #include <selftest/ring3.h>
 #include <lib/format.h>
 #include <lib/string.h>

@@ -10,13 +10,13 @@
  * changed the type of the frame behind them.
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/gdt.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <arch/x86/gdt.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
-#include <guest/traps.h>
+#include <arch/x86/traps.h>
 #include <lib/format.h>
 #include <lib/string.h>
 

@@ -8,12 +8,12 @@
  * enforced and skips the writes, which would land in the hypervisor.
  */
 #include <selftest/check.h>
-#include <guest/console.h>
-#include <guest/gdt.h>
+#include <pv/console.h>
+#include <arch/x86/gdt.h>
 #include <selftest/probe.h>
 #include <selftest/trap_tests.h>
-#include <guest/traps.h>
-#include <guest/selftest_table.h>
+#include <arch/x86/traps.h>
+#include <kernel/selftest_table.h>
 
 TRIG_K(fs_read);
 TRIG_U(fs3_read);

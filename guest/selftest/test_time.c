@@ -1,12 +1,12 @@
 /* test=time: the monotonic clock never steps back, 100 ms sleeps by the guest clock, the wall
  * clock and the TSC scaling beside it. Nothing here depends on how busy the host is. */
 #include <selftest/check.h>
-#include <guest/console.h>
+#include <pv/console.h>
 #include <selftest/event_tests.h>
-#include <guest/events.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/selftest_table.h>
+#include <pv/events.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <kernel/selftest_table.h>
 
 #define READS 10000
 #define SLEEPS 5

@@ -4,7 +4,7 @@
 FUZZ_HC_ELF := $(BUILD)/tests/fuzz/hcfuzz.elf
 FUZZ_HC_SRCS := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_HC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(FUZZ_HC_SRCS))
-FUZZ_HC_SHARED := $(addprefix $(BUILD)/guest/,arch/x86/head.o kernel/console.o selftest/pfn.o)
+FUZZ_HC_SHARED := $(addprefix $(BUILD)/guest/,arch/x86/head.o pv/console.o selftest/pfn.o)
 
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c $(call flags_file,kernel)
 	@mkdir -p $(@D)

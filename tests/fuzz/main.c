@@ -12,11 +12,11 @@
  *   fuzz: ok | fuzz: FAILED
  * and every divergence is a line "fuzz: DIVERGED seed=S op N: what", the first one ends the run.
  */
-#include <guest/console.h>
-#include <guest/hypercall.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/hypercall.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
-#include <guest/time.h>
+#include <pv/time.h>
 #include <lib/string.h>
 
 /* The P2M pointer the frame list sets (the kernel proper defines it in kernel/mm/physmap.c,

@@ -16,9 +16,9 @@
  * undoes everything through the ABI and wants the accounting back exactly at the base.
  */
 #include <stdarg.h>
-#include <guest/console.h>
-#include <guest/hypercall.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/hypercall.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include <lib/format.h>
 #include "hcfuzz.h"

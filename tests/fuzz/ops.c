@@ -10,9 +10,9 @@
  * fuzzer's own writable memory (but for the junk page): a random hypercall must not scribble on
  * its code or its model.
  */
-#include <guest/console.h>
-#include <guest/hypercall.h>
-#include <guest/mmu.h>
+#include <pv/console.h>
+#include <pv/hypercall.h>
+#include <pv/mmu.h>
 #include <selftest/bootmm.h>
 #include "hcfuzz.h"
 

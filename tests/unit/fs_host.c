@@ -3,15 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <guest/console.h>
-#include <guest/console_in.h>
-#include <guest/fs.h>
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/mmu.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
-#include <guest/wait.h>
+#include <pv/console.h>
+#include <pv/console_in.h>
+#include <kernel/fs/fs.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <pv/mmu.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
+#include <kernel/wait.h>
 #include <lib/format.h>
 #include <linux/errno.h>
 #include "fs_impl.h"
@@ -417,7 +417,7 @@ void cpio_standard(struct cpio *c)
 }
 
 /* ---- system calls with host arguments ---- */
-#include <guest/syscalls.h>
+#include <kernel/syscalls.h>
 
 long t_open(const char *path, uint32_t flags, uint32_t mode)
 {

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <guest/proc.h>
+#include <kernel/proc.h>
 
 /* Ring 3: [UBASE, UBASE + USIZE) is mapped; anything else faults. */
 #define UBASE 0x10000000u

@@ -2,8 +2,8 @@
  * files_dup sharing and reference counts, files_put, EMFILE), fcntl, readv/writev and their
  * faults, and pipe semantics (EOF, EPIPE + SIGPIPE, O_NONBLOCK, atomic writes, wrap-around). */
 #include "harness.h"
-#include <guest/fs.h>
-#include <guest/syscalls.h>
+#include <kernel/fs/fs.h>
+#include <kernel/syscalls.h>
 #include "fs_host.h"
 #include "fs_impl.h"
 

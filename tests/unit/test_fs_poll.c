@@ -2,11 +2,11 @@
  * POLLNVAL, POLLHUP, -EBADF), /proc files (meminfo's exact format, uptime, stats, hypervisor,
  * registration), /dev/null, /dev/zero, and the console's tty: ioctls, line editing, echo. */
 #include "harness.h"
-#include <guest/fs.h>
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
+#include <kernel/fs/fs.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
 #include "fs_host.h"
 #include "fs_impl.h"
 

@@ -3,9 +3,9 @@
  * limit and statfs), -EROFS on
  * the initramfs, access(), getdents64 records and resumption, stat/statx fields, chmod/umask. */
 #include "harness.h"
-#include <guest/fs.h>
-#include <guest/kmem.h>
-#include <guest/syscalls.h>
+#include <kernel/fs/fs.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/syscalls.h>
 #include "fs_host.h"
 #include "fs_impl.h"
 

@@ -1,8 +1,8 @@
 /* File system, the tree: cpio parsing (good and damaged archives), path resolution edge cases,
  * symlinks and their limits, execve's lookup, getcwd/chdir/fchdir. */
 #include "harness.h"
-#include <guest/fs.h>
-#include <guest/syscalls.h>
+#include <kernel/fs/fs.h>
+#include <kernel/syscalls.h>
 #include "fs_host.h"
 #include "fs_impl.h"
 

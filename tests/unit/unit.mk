@@ -1,7 +1,7 @@
 # Host unit tests: each compiles the real hypervisor source it tests with $(HOSTCC) and the
 # sanitizers, plus mkbadimage, the tool that breaks guest images for the bad-image scenarios.
 
-UNIT_CFLAGS := $(HOSTCFLAGS) -Ihypervisor/include -Ihypervisor/arch/x86 -Itests/unit -Itests/tools
+UNIT_CFLAGS := $(HOSTCFLAGS) -Ihypervisor/include -Ihypervisor/arch/x86/include -Ihypervisor/arch/x86 -Itests/unit -Itests/tools
 UNIT_HEADERS := tests/unit/harness.h tests/unit/elf_builder.h tests/tools/badimage.h \
 	hypervisor/include/public/xen.h hypervisor/include/hv/guest_image.h \
 	hypervisor/include/hv/dom_layout.h hypervisor/include/hv/cmdline.h hypervisor/arch/x86/desc.h
@@ -33,8 +33,8 @@ UNIT_CFLAGS_test_page_type := -DDEBUG
 FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
 FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
 FS_UNIT_SRCS := $(FS_SRCS) hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
-	guest/include/guest/fs.h guest/include/guest/vfs.h guest/include/linux/abi.h \
-	tests/unit/fs_host/guest/events.h tests/unit/fs_host/guest/mmu.h
+	guest/include/kernel/fs/fs.h guest/include/kernel/fs/vfs.h guest/include/linux/abi.h \
+	tests/unit/fs_host/pv/events.h tests/unit/fs_host/pv/mmu.h
 FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
 FS_UNIT_NAMES := test_fs_tree test_fs_tmpfs test_fs_fd test_fs_poll
 $(foreach t,$(FS_UNIT_NAMES),$(eval UNIT_SRCS_$(t) := $(FS_UNIT_SRCS)))

@@ -4,7 +4,7 @@
  * which the .S files include as <asm-offsets.h>. Nothing is copied by hand. */
 #include <stddef.h>
 #include <public/xen.h>
-#include <guest/sched.h>
+#include <kernel/sched.h>
 
 #define DEFINE(name, value) __asm__ volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
 
@@ -22,6 +22,6 @@ void asm_offsets(void)
     DEFINE(HYPERCALL_xen_version, __HYPERVISOR_xen_version);
     DEFINE(SCHEDOP_block, SCHEDOP_block);
     DEFINE(SCHEDOP_shutdown_crash, SCHEDOP_shutdown | SHUTDOWN_crash << SCHEDOP_reasonshift);
-    /* struct task (guest/sched.h), for the return path of linux_entry.S. */
+    /* struct task (kernel/sched.h), for the return path of linux_entry.S. */
     DEFINE(TASK_WORK, offsetof(struct task, work));
 }

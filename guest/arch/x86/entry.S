@@ -1,6 +1,6 @@
 /* Exception entry (ABI §4) and the event and failsafe callbacks (§6): the hypervisor (or, for
  * the fast trap, the CPU) leaves [CR2][error][EIP][CS][EFLAGS]([ESP][SS]) on the ring-1 stack;
- * the stubs even it out to struct trap_frame (guest/traps.h), C decides, plain iret returns. */
+ * the stubs even it out to struct trap_frame (arch/x86/traps.h), C decides, plain iret returns. */
 #include "frame.inc"
 
 #include <asm-offsets.h> /* FLAT_RING3_DS */
@@ -10,7 +10,7 @@ TRAP_STUBS trap_, trap_common
 TRAP_COMMON trap_common, trap_handler
 
 /* Event upcall: [EIP][CS][EFLAGS]([ESP][SS]), upcall_mask already set by the hypervisor.
- * The exit path and its critical region are explained at the top of kernel/events.c. */
+ * The exit path and its critical region are explained at the top of pv/events.c. */
 #define UPCALL_PENDING shared_info_page
 #define UPCALL_MASK shared_info_page + 1
     .globl event_callback

@@ -1,6 +1,6 @@
 /*
  * The Linux system-call entry (int $0x80 from ring 3, through the fast trap or bounced) and the
- * way back to ring 3. The frame is a struct trap_frame (guest/traps.h) with the system-call
+ * way back to ring 3. The frame is a struct trap_frame (arch/x86/traps.h) with the system-call
  * number in the vector slot; the handler gets copies of EBX..EBP as its six arguments (so it
  * may clobber them), and its result goes into the EAX slot. Before the iret, pending work
  * (a reschedule, a signal) is done in C on the frame.
@@ -8,17 +8,17 @@
 #include <linux/unistd.h>
 #include "frame.inc"
 
-/* Not from C headers: keep in step with guest/gdt.h and guest/sched.h. */
+/* Not from C headers: keep in step with arch/x86/gdt.h and kernel/sched.h. */
 #define GDT_KERNEL_DS 0x11
 #include <asm-offsets.h> /* TASK_WORK */
 #define FRAME_EAX 24
-#define SYSCALL_FRAME_MARK 0x80000000 /* guest/traps.h */
+#define SYSCALL_FRAME_MARK 0x80000000 /* arch/x86/traps.h */
 
     .text
     .globl linux_syscall_entry
     .align 16
 linux_syscall_entry:
-    pushl $SYSCALL_FRAME_MARK   /* error code: marks a system call's frame (guest/traps.h) */
+    pushl $SYSCALL_FRAME_MARK   /* error code: marks a system call's frame (arch/x86/traps.h) */
     pushl $0                    /* CR2 */
     pushl %eax                  /* vector slot: the number, as Linux's orig_eax */
     SAVE_FRAME_REGS
@@ -77,7 +77,7 @@ frame_restore:
     .previous
 
 /* An iret to ring 3 faulted (here, in entry.S's event exit or in the failsafe callback; see
- * kernel/user_frame.c). We arrive with the process's registers and its iret frame at %esp, just
+ * arch/x86/user_frame.c). We arrive with the process's registers and its iret frame at %esp, just
  * as if it had entered the kernel: make that a frame again and leave through the usual exit,
  * which delivers the signal user_frame_bad_iret raises. */
     .globl iret_fault

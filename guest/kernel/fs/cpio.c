@@ -6,9 +6,9 @@
  * fifos and sockets in the archive are skipped: /dev is the kernel's own. Then /tmp, /dev and
  * /proc are made if the archive lacks them.
  */
-#include <guest/console.h>
-#include <guest/initramfs.h>
-#include <guest/kmem.h>
+#include <pv/console.h>
+#include <kernel/initramfs.h>
+#include <kernel/mm/kmem.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 #include <lib/errno_names.h>

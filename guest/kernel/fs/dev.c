@@ -1,8 +1,8 @@
 /* /dev: the character devices null (1:3), zero (1:5), full (1:7), random (1:8), urandom (1:9),
  * kmsg (1:11), tty (5:0) and console (5:1), with the device numbers Linux gives them so programs
  * that check st_rdev see what they expect. random and urandom are getrandom's source. */
-#include <guest/console.h>
-#include <guest/random.h>
+#include <pv/console.h>
+#include <kernel/random.h>
 #include "fs_impl.h"
 
 static long null_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)

@@ -1,6 +1,6 @@
 /* Directories: a list of named entries in creation order, each with a sequence number that
  * getdents64 uses as its resumable cookie (entries removed meanwhile do not shift the others). */
-#include <guest/kmem.h>
+#include <kernel/mm/kmem.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

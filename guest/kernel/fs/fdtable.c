@@ -1,9 +1,9 @@
 /* Descriptor tables: up to 1024 descriptors per process, the lowest free one first, with a
  * close-on-exec bit each. The slot array starts small and doubles, so a process with a handful
  * of descriptors costs a few dozen bytes, and no allocation exceeds one page. */
-#include <guest/console.h>
-#include <guest/kmem.h>
-#include <guest/proc.h>
+#include <pv/console.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

@@ -1,7 +1,7 @@
 /* Open-file objects (reference counted, shared by dup and fork) and the I/O buffer helpers that
  * let one read/write implementation serve ring-3 buffers and kernel buffers alike. */
-#include <guest/kmem.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

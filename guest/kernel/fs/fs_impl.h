@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <guest/fs.h>
-#include <guest/vfs.h>
+#include <kernel/fs/fs.h>
+#include <kernel/fs/vfs.h>
 #include <linux/abi.h>
 #include <linux/errno.h>
 
@@ -151,7 +151,7 @@ extern const struct file_ops kmsg_fops; /* kernel/klog.c */
 void tty_reset(void);                   /* termios and buffered input back to the defaults */
 
 /* ---- procfs.c ---- */
-/* struct procfs_entry and procfs_register are in guest/fs.h (other subsystems add files). */
+/* struct procfs_entry and procfs_register are in kernel/fs/fs.h (other subsystems add files). */
 void procfs_init(struct inode *procdir);
 extern struct inode *procfs_dir;
 extern const struct file_ops procfs_fops;

@@ -1,7 +1,7 @@
 /* Inodes: allocation, reference counting, freeing when neither a name nor a reference is left,
- * and the small inode interface execve uses (guest/fs.h). */
-#include <guest/kmem.h>
-#include <guest/time.h>
+ * and the small inode interface execve uses (kernel/fs/fs.h). */
+#include <kernel/mm/kmem.h>
+#include <pv/time.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

@@ -2,7 +2,7 @@
  * symlinks (nested at most 8 deep, at most 40 in one resolution, else -ELOOP), a trailing slash
  * that demands a directory, components of at most 255 bytes. Paths are (pointer, length) pairs
  * so a symlink's target (not NUL-terminated inside the archive) is walked in place. */
-#include <guest/proc.h>
+#include <kernel/proc.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

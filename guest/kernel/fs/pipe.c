@@ -15,10 +15,10 @@
  * reader (without O_NONBLOCK: a reader's open returns at once, a writer's fails with -ENXIO),
  * O_RDWR never waits; when the last end closes, what is left in it is dropped, as in Linux.
  */
-#include <guest/kmem.h>
-#include <guest/proc.h>
-#include <guest/uaccess.h>
-#include <guest/wait.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
+#include <arch/x86/uaccess.h>
+#include <kernel/wait.h>
 #include "fs_impl.h"
 
 struct pipe {

@@ -6,13 +6,13 @@
  * first, so the scan touches no ring-3 memory. ppoll's signal mask is not applied (the caller's
  * mask stays).
  */
-#include <guest/events.h>
-#include <guest/kmem.h>
-#include <guest/proc.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
-#include <guest/wait.h>
+#include <pv/events.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
+#include <kernel/wait.h>
 #include <lib/format.h>
 #include "fs_impl.h"
 

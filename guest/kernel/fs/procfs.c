@@ -4,8 +4,8 @@
  * and write bits in its mode (a control file such as /proc/sys/ringvisor/fasttrap) takes each
  * write(2) whole, as Linux's sysctl files do: the offset plays no part. */
 #include <stdarg.h>
-#include <guest/console.h>
-#include <guest/kmem.h>
+#include <pv/console.h>
+#include <kernel/mm/kmem.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include "fs_impl.h"

@@ -2,10 +2,10 @@
  * stats (struct kstats, one "name value" per line), version, and the file systems: mounts and
  * filesystems (Linux's formats; the root is named tmpfs, which it is: busybox's df ignores an
  * entry named "rootfs"). */
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/oom.h>
-#include <guest/time.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <kernel/mm/oom.h>
+#include <pv/time.h>
 #include <lib/format.h>
 #include "fs_impl.h"
 

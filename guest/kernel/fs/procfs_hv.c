@@ -2,8 +2,8 @@
  * line: non-zero hypercall counts by name, bounces per vector, batching, frame accounting,
  * events, and the split of system calls between the fast trap and the bounce path. */
 #include <stddef.h>
-#include <guest/kstats.h>
-#include <guest/mmu.h>
+#include <kernel/kstats.h>
+#include <pv/mmu.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

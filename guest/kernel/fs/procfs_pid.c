@@ -4,7 +4,7 @@
  * opened; symlinks (exe, cwd, /proc/self) make their target each time it is asked for. A target
  * is kept on the inode until the next one differs, so a path walk that follows it holds valid
  * bytes (walks do not sleep: no other process can ask in between). */
-#include <guest/kmem.h>
+#include <kernel/mm/kmem.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include "fs_impl.h"

@@ -1,10 +1,10 @@
 /* _newselect, pselect6, pselect6_time64: fd_set bitmaps of n bits (32-bit words, as i386 longs)
  * over the poll machinery; the sets and the timeout (time left) are written back as Linux does.
  * pselect's signal mask is not applied. */
-#include <guest/kmem.h>
-#include <guest/syscalls.h>
-#include <guest/time.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/syscalls.h>
+#include <pv/time.h>
+#include <arch/x86/uaccess.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include "fs_impl.h"

@@ -2,8 +2,8 @@
  * and utimensat (its 32- and 64-bit time forms). Everyone is root, so any owner may be set; as in
  * Linux, changing the owner of anything but a directory clears its set-user-ID bit, and its
  * set-group-ID bit when group execution is on. Times are kept in whole seconds. */
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include "fs_impl.h"
 
 #define UTIME_NOW ((1l << 30) - 1)

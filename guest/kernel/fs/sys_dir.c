@@ -1,9 +1,9 @@
 /* getdents64 (linux_dirent64 records: "." and ".." first, d_off the cookie of the next entry),
  * getcwd, chdir, fchdir, umask. */
-#include <guest/kmem.h>
-#include <guest/proc.h>
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

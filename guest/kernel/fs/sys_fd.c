@@ -1,9 +1,9 @@
 /* Descriptor calls: dup, dup2, dup3, fcntl64, ioctl (the generic part: FIONBIO, FIOCLEX,
  * FIONCLEX, FIONREAD on regular files; the rest goes to the file's kind), pipe, pipe2, fsync,
  * sync. */
-#include <guest/proc.h>
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/proc.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include "fs_impl.h"
 
 /* fcntl F_SETFL may change these; the access mode and the rest stay as opened. */

@@ -2,9 +2,9 @@
  * mknod(at), and the mode changes chmod/fchmod. Each checks everything (in Linux's order of
  * errors) before it touches the tree, so a refused call changes nothing. The root (a tmpfs) is
  * writable; /dev and /proc are not. */
-#include <guest/kmem.h>
-#include <guest/proc.h>
-#include <guest/syscalls.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
+#include <kernel/syscalls.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

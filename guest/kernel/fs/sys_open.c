@@ -1,7 +1,7 @@
 /* open, openat, creat, close: resolving (and with O_CREAT making) the file, the checks Linux
  * makes in its order, then one struct file in the lowest free descriptor. */
-#include <guest/proc.h>
-#include <guest/syscalls.h>
+#include <kernel/proc.h>
+#include <kernel/syscalls.h>
 #include "fs_impl.h"
 
 /* Status flags a file keeps (F_GETFL); the rest only steer the open itself. */

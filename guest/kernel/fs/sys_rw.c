@@ -1,7 +1,7 @@
 /* read, write, readv, writev, pread64, pwrite64, lseek, _llseek. Counts are clamped to Linux's
  * MAX_RW_COUNT; a fault part-way returns what was transferred, a fault before anything -EFAULT. */
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include "fs_impl.h"
 
 #define MAX_RW_COUNT 0x7ffff000u

@@ -2,9 +2,9 @@
  * kernel memory, as Linux does with its pipe in between. With an offset pointer the input's own
  * offset stays put and the pointer moves; without, the input's offset moves. A short write moves
  * the input back to just after what was written, so nothing is lost. */
-#include <guest/kmem.h>
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include "fs_impl.h"
 
 #define MAX_RW_COUNT 0x7ffff000u

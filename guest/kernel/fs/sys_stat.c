@@ -1,8 +1,8 @@
 /* stat64, lstat64, fstat64, fstatat64, statx, access/faccessat/faccessat2, readlink/readlinkat:
  * the calls that look at an inode without opening it. Everyone is root here: access() refuses
  * only writes to read-only file systems and execution without an x bit. */
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

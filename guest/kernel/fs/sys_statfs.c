@@ -2,8 +2,8 @@
  * 32-bit fields (-EOVERFLOW when a count does not fit): which kind of file system a file is on,
  * and for tmpfs its size limit and what is used of it (kernel/fs/tmpfs.c), as Linux reports
  * them: 4 KB blocks, inodes. The other kinds report no blocks, as Linux's ramfs and proc do. */
-#include <guest/syscalls.h>
-#include <guest/uaccess.h>
+#include <kernel/syscalls.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

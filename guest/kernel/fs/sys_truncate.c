@@ -1,6 +1,6 @@
 /* truncate and ftruncate (and their 64-bit-length forms, which musl uses): only tmpfs files can
  * change size; the initramfs is -EROFS, directories -EISDIR, anything else -EINVAL. */
-#include <guest/syscalls.h>
+#include <kernel/syscalls.h>
 #include "fs_impl.h"
 
 static long truncate_inode(struct inode *ino, int64_t len)

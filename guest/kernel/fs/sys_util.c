@@ -1,7 +1,7 @@
 /* What the system calls share: paths copied in from ring 3, the base directory of the *at
  * calls, stat's fields, and the lookups the process core uses (execve, mmap). */
-#include <guest/kmem.h>
-#include <guest/uaccess.h>
+#include <kernel/mm/kmem.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

@@ -11,8 +11,8 @@
  * counts it. The total may not pass half of the memory (Linux's default size for a tmpfs), so
  * files that outlive their makers can never take the memory processes and the kernel need.
  */
-#include <guest/kmem.h>
-#include <guest/proc.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/proc.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

@@ -5,11 +5,11 @@
  * own "\n" -> "\r\n". No ISIG (^C is an ordinary byte), VMIN/VTIME are taken as 1/0. Input is
  * cooked when a reader or poller looks (not at arrival), so echo appears then too.
  */
-#include <guest/console.h>
-#include <guest/console_in.h>
-#include <guest/events.h>
-#include <guest/proc.h>
-#include <guest/uaccess.h>
+#include <pv/console.h>
+#include <pv/console_in.h>
+#include <pv/events.h>
+#include <kernel/proc.h>
+#include <arch/x86/uaccess.h>
 #include <lib/string.h>
 #include "fs_impl.h"
 

@@ -5,10 +5,10 @@
  * would then have less than a page's worth of free blocks left (so a class that allocates and
  * frees one block in a loop does not take and give back a page each time): memory that ring 3
  * made the kernel use (inodes, names, descriptors) comes back when ring 3 lets go of it. */
-#include <guest/console.h>
-#include <guest/kmem.h>
-#include <guest/page.h>
-#include <guest/physmap.h>
+#include <pv/console.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/physmap.h>
 #include <lib/string.h>
 
 #define MIN_SHIFT 4

@@ -10,12 +10,12 @@
  * A fault inside a kernel copy does not sleep (the call may hold things that must not change
  * under it): the victim is killed, and the copy fails with -EFAULT.
  */
-#include <guest/console.h>
-#include <guest/oom.h>
-#include <guest/procs.h>
-#include <guest/sched.h>
-#include <guest/time.h>
-#include <guest/vm.h>
+#include <pv/console.h>
+#include <kernel/mm/oom.h>
+#include <kernel/procs.h>
+#include <kernel/sched.h>
+#include <pv/time.h>
+#include <kernel/mm/vm.h>
 
 #define WAIT_STEP_NS (10 * NSEC_PER_MSEC)
 #define WAIT_STEPS 100 /* then the fault is retried (and waits again if it must) */

@@ -12,12 +12,12 @@
  * min_free_kbytes: sqrt(16 * memory in KB), at least 128 KB.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/events.h>
-#include <guest/kmem.h>
-#include <guest/page.h>
-#include <guest/physmap.h>
-#include <guest/proc.h>
+#include <pv/console.h>
+#include <pv/events.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/physmap.h>
+#include <kernel/proc.h>
 #include <lib/string.h>
 
 static uint32_t *free_bits;

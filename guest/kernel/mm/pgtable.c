@@ -5,11 +5,11 @@
  * "fill while writable, then protect + hook in one batch", and releasing is "unhook or unpin,
  * then unprotect, in one batch". The tables themselves are read through the direct map.
  */
-#include <guest/kmem.h>
-#include <guest/mmu.h>
-#include <guest/page.h>
-#include <guest/pgtable.h>
-#include <guest/physmap.h>
+#include <kernel/mm/kmem.h>
+#include <pv/mmu.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/pgtable.h>
+#include <kernel/mm/physmap.h>
 #include <lib/string.h>
 
 uint32_t *pt_l2(const struct mm *mm)

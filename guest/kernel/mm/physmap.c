@@ -9,15 +9,15 @@
  * new L1s map themselves (and each other) read-only.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/physmap.h>
+#include <pv/console.h>
+#include <kernel/mm/physmap.h>
 #include <lib/string.h>
 #include <lib/errno_names.h>
 
 struct physmap physmap;
 static uint32_t build_va; /* the builder's stack page, reused while the map is built */
 
-/* start_info.mfn_list (guest/mmu.h) */
+/* start_info.mfn_list (pv/mmu.h) */
 const uint32_t *guest_p2m;
 
 static int is_new_l1(uint32_t pfn)

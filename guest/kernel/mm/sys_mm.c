@@ -2,12 +2,12 @@
  * (private or shared between a parent and its forks) and of files (read in, private), munmap,
  * mprotect, mremap (moving by copy). Pages arrive on demand: a mapping costs only its region. */
 #include <linux/errno.h>
-#include <guest/fs.h>
-#include <guest/kmem.h>
-#include <guest/pgtable.h>
-#include <guest/procs.h>
-#include <guest/syscalls.h>
-#include <guest/vm.h>
+#include <kernel/fs/fs.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/mm/pgtable.h>
+#include <kernel/procs.h>
+#include <kernel/syscalls.h>
+#include <kernel/mm/vm.h>
 #include <lib/string.h>
 
 static struct mm *mm_now(void)

@@ -1,11 +1,11 @@
-/* The checked entry points of guest/uaccess.h: range first, then the fixup-protected copies of
+/* The checked entry points of arch/x86/uaccess.h: range first, then the fixup-protected copies of
  * arch/x86/uaccess.S. Ring 1 can read any present user page, PROT_NONE ones included (their
  * entries lack only the user bit), so once a process has used PROT_NONE, reads also check the
  * regions they cross: what ring 3 cannot read, the kernel does not read for it either. */
 #include <linux/errno.h>
-#include <guest/proc.h>
-#include <guest/uaccess.h>
-#include <guest/vm.h>
+#include <kernel/proc.h>
+#include <arch/x86/uaccess.h>
+#include <kernel/mm/vm.h>
 
 size_t __copy_user(void *dst, const void *src, size_t n);
 size_t __clear_user(void *dst, size_t n);

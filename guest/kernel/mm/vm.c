@@ -4,12 +4,12 @@
  * and mmap edit. Page-table changes are queued and sent as one batch per operation.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/page.h>
-#include <guest/pgtable.h>
-#include <guest/physmap.h>
+#include <pv/console.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/pgtable.h>
+#include <kernel/mm/physmap.h>
 #include <lib/string.h>
 
 struct mm *active_mm;

@@ -7,12 +7,12 @@
  * private pages to read-only in the same batch.
  */
 #include <linux/errno.h>
-#include <guest/console.h>
-#include <guest/kmem.h>
-#include <guest/kstats.h>
-#include <guest/page.h>
-#include <guest/pgtable.h>
-#include <guest/physmap.h>
+#include <pv/console.h>
+#include <kernel/mm/kmem.h>
+#include <kernel/kstats.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/pgtable.h>
+#include <kernel/mm/physmap.h>
 #include <lib/string.h>
 
 static int region_allows(const struct vma *v, int write)

@@ -28,8 +28,8 @@
 #define BOUNCE_FAILSAFE 257u
 
 /* The frame could not be written at ss:esp: crash the guest, saying what was bounced. */
-void arch_bounce_failed(struct domain *d, const struct cpu_regs *r, unsigned what, uint16_t ss,
-                        uint32_t esp) __attribute__((noreturn, cold));
+void x86_bounce_failed(struct domain *d, const struct cpu_regs *r, unsigned what, uint16_t ss,
+                       uint32_t esp) __attribute__((noreturn, cold));
 
 /* Word i of the frame at gs:top, or a jump to `fault`. No memory clobber: these stores reach
  * only the guest's stack, which no C object here aliases, so the compiler may keep what it
@@ -43,12 +43,13 @@ void arch_bounce_failed(struct domain *d, const struct cpu_regs *r, unsigned wha
                  : fault)
 
 /* Write the frame for r (and the nr_extra words below it) and point r's stack at it; the
- * caller then sets r's CS:EIP (arch_bounce). The two cases, from ring 1 (same stack) and from
+ * caller then sets r's CS:EIP (x86_bounce). The two cases, from ring 1 (same stack) and from
  * ring 2/3 (the stack_switch stack, old SS:ESP in the frame), are written out apart so that
  * each is one run of stores. */
-static inline __attribute__((always_inline)) void
-arch_bounce_frame(struct domain *d, struct cpu_regs *r, const uint32_t *extra, unsigned nr_extra,
-                  unsigned what)
+static inline __attribute__((always_inline)) void x86_bounce_frame(struct domain *d,
+                                                                   struct cpu_regs *r,
+                                                                   const uint32_t *extra,
+                                                                   unsigned nr_extra, unsigned what)
 {
     uint16_t ss;
     uint32_t esp, top;
@@ -91,27 +92,27 @@ arch_bounce_frame(struct domain *d, struct cpu_regs *r, const uint32_t *extra, u
     r->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM);
     return;
 fault:
-    arch_bounce_failed(d, r, what, ss, esp);
+    x86_bounce_failed(d, r, what, ss, esp);
 }
 
 /* Enter the guest at cs:eip with a frame for r (and the nr_extra words below it). */
-static inline __attribute__((always_inline)) void arch_bounce(struct domain *d, struct cpu_regs *r,
-                                                              uint16_t cs, uint32_t eip,
-                                                              const uint32_t *extra,
-                                                              unsigned nr_extra, unsigned what)
+static inline __attribute__((always_inline)) void x86_bounce(struct domain *d, struct cpu_regs *r,
+                                                             uint16_t cs, uint32_t eip,
+                                                             const uint32_t *extra,
+                                                             unsigned nr_extra, unsigned what)
 {
-    arch_bounce_frame(d, r, extra, nr_extra, what);
+    x86_bounce_frame(d, r, extra, nr_extra, what);
     r->cs = cs;
     r->eip = eip;
 }
 
 /* Before every return to the guest: a pending, unmasked event becomes an upcall. The test of
- * the pending flag is inline; the rest is arch_event_upcall (guest_traps.c). */
-void arch_event_upcall(struct domain *d, struct cpu_regs *r);
-static inline void arch_check_events(struct domain *d, struct cpu_regs *r)
+ * the pending flag is inline; the rest is x86_event_upcall (guest_traps.c). */
+void x86_event_upcall(struct domain *d, struct cpu_regs *r);
+static inline void x86_check_events(struct domain *d, struct cpu_regs *r)
 {
     if (__builtin_expect(d->shared_info->evtchn_upcall_pending, 0))
-        arch_event_upcall(d, r);
+        x86_event_upcall(d, r);
 }
 
 /* The C side of every entry but the hypercall gate and #GP (traps.c). */
@@ -119,7 +120,6 @@ void do_trap(struct cpu_regs *r);
 /* entry.S's #GP path: a bounced software interrupt from the guest, else do_trap (guest_traps.c). */
 HV_FASTCALL void do_general_protection(struct cpu_regs *r);
 /* A guest exception (vector < 32) to the guest's handler (guest_traps.c). */
-void arch_guest_exception(struct domain *d, struct cpu_regs *r);
-const char *arch_exception_name(unsigned v);
+void x86_guest_exception(struct domain *d, struct cpu_regs *r);
 
 #endif

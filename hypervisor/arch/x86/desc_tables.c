@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "lib/string.h"
 #include "desc.h"
+#include "internal.h"
 #include "layout.h"
 #include "x86.h"
 #include "hv/arch.h"

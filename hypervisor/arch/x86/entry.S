@@ -152,7 +152,7 @@ restore_all:
  * every number: the unimplemented ones log and return -ENOSYS) with the five argument
  * registers pushed as cdecl arguments (a copy: a handler may write its argument slots, the
  * guest's registers must survive), the result into the frame's EAX, and the test for a pending
- * event inline; only a pending event goes to C (arch_event_upcall, through arch_check_events).
+ * event inline; only a pending event goes to C (x86_event_upcall, through x86_check_events).
  * dom0_hypercalls and dom0_shared_info are the addresses of dom0's fields (core/domain.c
  * defines them).
  */
@@ -197,7 +197,7 @@ hypercall_event:
     mov %esp, %eax
     push %eax
     push $dom0
-    call arch_event_upcall
+    call x86_event_upcall
     add $8, %esp
     jmp restore_all
 

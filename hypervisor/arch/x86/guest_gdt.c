@@ -8,6 +8,7 @@
  * contiguously at GDT_VIRT_START, which is what GDTR points at.
  */
 #include "desc.h"
+#include "internal.h"
 #include "hv/arch.h"
 #include "hv/domain.h"
 #include "hv/frame.h"
@@ -20,9 +21,6 @@
 
 #define ENTRIES_PER_FRAME 512u
 #define RESERVED_BYTES ((LAST_RESERVED_GDT_ENTRY + 1 - FIRST_RESERVED_GDT_ENTRY) * 8u)
-
-extern struct desc gdt[HV_GDT_ENTRIES];
-void arch_map_window_page(uint32_t va, uint32_t mfn);
 
 static uint32_t cur_mfns[GDT_MAX_FRAMES];
 static unsigned cur_frames;
@@ -110,7 +108,7 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
     memcpy(first + FIRST_RESERVED_GDT_BYTE, &gdt[FIRST_RESERVED_GDT_ENTRY], RESERVED_BYTES);
     arch_unmap_frame(first);
     for (unsigned i = 0; i < GDT_MAX_FRAMES; i++)
-        arch_map_window_page(GDT_VIRT_START + (i << 12), i < n ? mfns[i] : 0);
+        x86_map_window_page(GDT_VIRT_START + (i << 12), i < n ? mfns[i] : 0);
     memcpy(cur_mfns, mfns, sizeof(mfns));
     cur_frames = n;
     load_gdtr(GDT_VIRT_START,
@@ -119,7 +117,7 @@ long do_set_gdt(uint32_t frame_list, uint32_t entries)
 }
 
 /* Keep the hypervisor's reserved entry e equal in its own GDT and in the guest's frame 0. */
-void arch_set_reserved_gdt_entry(unsigned e, struct desc v)
+void x86_set_reserved_gdt_entry(unsigned e, struct desc v)
 {
     gdt[e] = v;
     if (cur_frames) {

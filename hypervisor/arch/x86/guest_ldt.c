@@ -4,6 +4,7 @@
  * they are mapped at LDT_VIRT_START, which the hypervisor's LDT descriptor (entry 265) points at.
  */
 #include "desc.h"
+#include "internal.h"
 #include "hv/arch.h"
 #include "hv/domain.h"
 #include "hv/page_type.h"
@@ -12,9 +13,6 @@
 #include <public/xen.h>
 
 #define LDT_MAX_ENTRIES 8192u
-
-void arch_map_window_page(uint32_t va, uint32_t mfn);
-void arch_set_reserved_gdt_entry(unsigned e, struct desc v);
 
 static uint32_t ldt_mfns[LDT_MAX_FRAMES];
 static unsigned ldt_frames;
@@ -66,15 +64,15 @@ int arch_set_ldt(struct domain *d, uint32_t va, uint32_t entries, const char **w
         put_page_and_type(ldt_mfns[i]);
     for (unsigned i = 0; i < LDT_MAX_FRAMES; i++) {
         ldt_mfns[i] = i < n ? mfns[i] : 0;
-        arch_map_window_page(LDT_VIRT_START + (i << 12), ldt_mfns[i]);
+        x86_map_window_page(LDT_VIRT_START + (i << 12), ldt_mfns[i]);
     }
     ldt_frames = n;
     if (n == 0) {
         __asm__ volatile("lldt %w0" ::"r"(0));
         return 0;
     }
-    arch_set_reserved_gdt_entry(HV_LDT_ENTRY,
-                                desc_make(LDT_VIRT_START, entries * 8 - 1, DESC_P | 0x2, 0));
+    x86_set_reserved_gdt_entry(HV_LDT_ENTRY,
+                               desc_make(LDT_VIRT_START, entries * 8 - 1, DESC_P | 0x2, 0));
     __asm__ volatile("lldt %w0" ::"r"(HV_LDT_SEL));
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "gp_insn.h"
 #include "layout.h"
 #include "lib/format.h"
+#include "lib/x86_names.h"
 #include "x86.h"
 #include <public/xen.h>
 
@@ -31,7 +32,7 @@ static inline __attribute__((always_inline)) void
 bounce_through(struct domain *d, struct cpu_regs *r, const trap_info_t *ti, unsigned v,
                const uint32_t *extra, unsigned nr_extra)
 {
-    arch_bounce_frame(d, r, extra, nr_extra, v);
+    x86_bounce_frame(d, r, extra, nr_extra, v);
     r->cs = ti->cs;
     r->eip = ti->address;
     if (TI_GET_IF(ti))
@@ -47,7 +48,7 @@ static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint
         if (v == 14)
             domain_crash(d, r, "page fault at %#x (error %#x) with no trap handler", extra[0],
                          extra[1]);
-        domain_crash(d, r, "%s (vector %u) with no trap handler", arch_exception_name(v), v);
+        domain_crash(d, r, "%s (vector %u) with no trap handler", x86_exception_name(v), v);
     }
     bounce_through(d, r, ti, v, extra, nr_extra);
 }
@@ -208,13 +209,13 @@ do_general_protection(struct cpu_regs *r)
 {
     struct domain *d = current_domain();
     if (REGS_FROM_GUEST(r) && software_interrupt(d, r)) {
-        arch_check_events(d, r);
+        x86_check_events(d, r);
         return;
     }
     do_trap(r);
 }
 
-void arch_guest_exception(struct domain *d, struct cpu_regs *r)
+void x86_guest_exception(struct domain *d, struct cpu_regs *r)
 {
     unsigned v = r->vector;
     uint32_t extra[2];
@@ -225,7 +226,7 @@ void arch_guest_exception(struct domain *d, struct cpu_regs *r)
         return;
     case 8:
     case 18:
-        domain_crash(d, r, "%s", arch_exception_name(v));
+        domain_crash(d, r, "%s", x86_exception_name(v));
     case 1: /* the guest's breakpoint: DR6 says which, the guest reads it with get_debugreg */
         __asm__ volatile("mov %%dr6, %0" : "=r"(d->debugreg[6]));
         break;
@@ -248,13 +249,13 @@ void arch_guest_exception(struct domain *d, struct cpu_regs *r)
     }
 }
 
-void arch_event_upcall(struct domain *d, struct cpu_regs *r)
+void x86_event_upcall(struct domain *d, struct cpu_regs *r)
 {
     shared_info_t *s = d->shared_info;
     if (!s->evtchn_upcall_pending || s->evtchn_upcall_mask || d->event_eip == 0)
         return;
     s->evtchn_upcall_mask = 1;
-    arch_bounce(d, r, d->event_cs, d->event_eip, 0, 0, BOUNCE_EVENT);
+    x86_bounce(d, r, d->event_cs, d->event_eip, 0, 0, BOUNCE_EVENT);
     d->event_upcalls++;
 }
 
@@ -291,6 +292,6 @@ void do_failsafe(struct cpu_regs *r)
                      d->failsafe_eip ? "the failsafe callback faults too" : "no failsafe callback");
     uint32_t segs[4] = {r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff};
     r->ds = r->es = r->fs = r->gs = 0;
-    arch_bounce(d, r, d->failsafe_cs, d->failsafe_eip, segs, 4, BOUNCE_FAILSAFE);
+    x86_bounce(d, r, d->failsafe_cs, d->failsafe_eip, segs, 4, BOUNCE_FAILSAFE);
     d->failsafe_callbacks++;
 }

@@ -10,6 +10,7 @@
 #include "hv/frame.h"
 #include "hv/panic.h"
 #include "lib/string.h"
+#include "internal.h"
 #include "layout.h"
 #include "x86.h"
 
@@ -68,11 +69,6 @@ void arch_paging_init(void)
 void arch_copy_hv_slots(uint32_t *l2)
 {
     memcpy(&l2[HV_L2_FIRST_SLOT], &idle_l2[HV_L2_FIRST_SLOT], HV_L2_SLOTS * sizeof(uint32_t));
-}
-
-uint32_t arch_idle_l2_maddr(void)
-{
-    return arch_virt_to_mfn(idle_l2) << 12;
 }
 
 /*
@@ -182,7 +178,7 @@ void arch_m2p_set(uint32_t mfn, uint32_t pfn)
 
 /* Map (mfn != 0) or unmap one page of the GDT/LDT windows, writable: the CPU sets accessed
  * and busy bits in descriptors. */
-void arch_map_window_page(uint32_t va, uint32_t mfn)
+void x86_map_window_page(uint32_t va, uint32_t mfn)
 {
     vmap_l1[(va - VMAP_VIRT_START) >> 12] = mfn ? (mfn << 12 | PTE_P | PTE_RW | PTE_A | PTE_D) : 0;
     invlpg(va);

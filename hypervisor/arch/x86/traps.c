@@ -29,11 +29,6 @@ _Static_assert(__builtin_offsetof(struct cpu_regs, eax) == REGS_EAX &&
                        SHARED_INFO_UPCALL_PENDING,
                "entry.S's hypercall path layout");
 
-const char *arch_exception_name(unsigned v)
-{
-    return x86_exception_name(v);
-}
-
 static int apply_fixup(struct cpu_regs *r)
 {
     for (const struct fixup *f = __ex_table_start; f < __ex_table_end; f++)
@@ -89,8 +84,7 @@ static void trap_from_hypervisor(struct cpu_regs *r)
     }
     if (r->vector == 14)
         panic_regs(r, "page fault in the hypervisor at %#x (error %#x)", read_cr2(), r->error_code);
-    panic_regs(r, "%s in the hypervisor (error %#x)", arch_exception_name(r->vector),
-               r->error_code);
+    panic_regs(r, "%s in the hypervisor (error %#x)", x86_exception_name(r->vector), r->error_code);
 }
 
 /* Every entry but the hypercall gate (entry.S has its own path for that). */
@@ -100,8 +94,8 @@ void do_trap(struct cpu_regs *r)
     int from_guest = REGS_FROM_GUEST(r);
     if (from_guest) {
         if (r->vector < 32) { /* the bounced system call comes this way: test it first */
-            arch_guest_exception(d, r);
-            arch_check_events(d, r);
+            x86_guest_exception(d, r);
+            x86_check_events(d, r);
             return;
         }
     }
@@ -115,6 +109,6 @@ void do_trap(struct cpu_regs *r)
 
     if (from_guest) {
         net_poll(); /* a safe point: no validation is under way */
-        arch_check_events(d, r);
+        x86_check_events(d, r);
     }
 }

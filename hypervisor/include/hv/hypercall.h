@@ -3,6 +3,7 @@
 #define HV_HYPERCALL_H
 
 #include <stdint.h>
+#include <asm/hypercall.h> /* arch_hypercall_entry */
 #include "hv/domain.h"
 #include "hv/regs.h"
 
@@ -15,36 +16,6 @@ extern hypercall_fn *const hypercall_table[NR_HYPERCALLS];
 long hypercall_unimplemented(unsigned nr, uint32_t arg); /* logged, -ENOSYS */
 /* Panics at boot if hypercall_table has a hole (the entry paths call through it unchecked). */
 void hypercall_table_check(void);
-
-/* result = fn(the five argument words of the multicall entry at guest address e), pushed
- * straight from guest memory (the caller has range-checked the entry); jumps to `fault`
- * without calling fn when one cannot be read (each push's fixup drops what was pushed). The
- * i386 cdecl call, here rather than in arch/ so that it inlines into the multicall loop. */
-#define arch_hypercall_entry(result, fn, e, fault)                 \
-    __asm__ goto("1: pushl 20(%1)\n"                               \
-                 "2: pushl 16(%1)\n"                               \
-                 "3: pushl 12(%1)\n"                               \
-                 "4: pushl 8(%1)\n"                                \
-                 "5: pushl 4(%1)\n"                                \
-                 "call *%2\n"                                      \
-                 "add $20, %%esp\n"                                \
-                 ".pushsection .text.unlikely\n"                   \
-                 "6: add $16, %%esp\n"                             \
-                 "jmp %l3\n"                                       \
-                 "7: add $12, %%esp\n"                             \
-                 "jmp %l3\n"                                       \
-                 "8: add $8, %%esp\n"                              \
-                 "jmp %l3\n"                                       \
-                 "9: add $4, %%esp\n"                              \
-                 "jmp %l3\n"                                       \
-                 ".popsection\n"                                   \
-                 ".pushsection __ex_table, \"a\"\n"                \
-                 ".long 1b, %l3, 2b, 9b, 3b, 8b, 4b, 7b, 5b, 6b\n" \
-                 ".popsection"                                     \
-                 : "=a"(result)                                    \
-                 : "S"(e), "b"(fn)                                 \
-                 : "ecx", "edx", "memory", "cc"                    \
-                 : fault)
 
 /* Log a refused request (call, argument, reason) and return err, which is negative. */
 long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #define HV_IO_H
 
 #include <stdint.h>
+#include <asm/barrier.h> /* dma_wmb, dma_rmb */
 
 uint8_t arch_io_in8(uint16_t port);
 uint16_t arch_io_in16(uint16_t port);
@@ -48,12 +49,5 @@ int arch_irq_level_triggered(unsigned line); /* the chipset's ELCR bit for the l
  * does); 1 when it changed. Never for lines 0-2, 8 and 13. */
 int arch_irq_set_level(unsigned line);
 uint32_t arch_irq_unclaimed(unsigned line); /* interrupts on the line no handler claimed */
-
-/* Memory barrier between filling DMA memory and telling the device (and back). */
-static inline void dma_wmb(void)
-{
-    __asm__ volatile("lock; addl $0, (%%esp)" ::: "memory");
-}
-#define dma_rmb dma_wmb
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <asm/uaccess.h> /* __get_guest_u32, __put_guest_u32: unchecked, for hot loops */
 #include "hv/fastcall.h"
 #include <public/xen.h>
 
@@ -16,29 +17,6 @@ typedef uint32_t guest_va_t;
 
 HV_FASTCALL int copy_from_guest(void *dst, guest_va_t src, size_t n);
 HV_FASTCALL int copy_to_guest(guest_va_t dst, const void *src, size_t n);
-
-/*
- * Unchecked word accesses for the hot loops (multicall reads each entry and stores its
- * result): the caller has range-checked the whole area once (guest_range_readable /
- * _writable), only the fault fixup remains. Each is one instruction listed in the
- * exception-fixup table with a C label as its fixup, so an unmapped or read-only page jumps
- * to `fault` (with v unset) instead of faulting the hypervisor: the asm-goto form of
- * copy_from_guest / copy_to_guest.
- */
-#define __get_guest_u32(v, src, fault)                                        \
-    __asm__ goto("1: movl (%1), %0\n"                                         \
-                 ".pushsection __ex_table, \"a\"\n.long 1b, %l2\n.popsection" \
-                 : "=r"(v)                                                    \
-                 : "r"(src)                                                   \
-                 : "memory"                                                   \
-                 : fault)
-#define __put_guest_u32(dst, val, fault)                                      \
-    __asm__ goto("1: movl %1, (%0)\n"                                         \
-                 ".pushsection __ex_table, \"a\"\n.long 1b, %l2\n.popsection" \
-                 :                                                            \
-                 : "r"(dst), "r"(val)                                         \
-                 : "memory"                                                   \
-                 : fault)
 
 /* Range checks alone (no access): 1 if [va, va+n) may be read / written by the guest. Reads
  * may reach the read-only M2P (the guest segments end at GUEST_SEGMENT_END); writes stop at

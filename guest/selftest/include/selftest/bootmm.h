@@ -4,7 +4,7 @@
 #define SELFTEST_BOOTMM_H
 
 #include <stdint.h>
-#include <guest/mmu.h>
+#include <pv/mmu.h>
 
 /* ---- Frames (selftest/pfn.c) ---- */
 void pfn_init(const start_info_t *si); /* sets guest_p2m too */

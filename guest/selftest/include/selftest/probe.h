@@ -4,7 +4,7 @@
 #define SELFTEST_PROBE_H
 
 #include <stdint.h>
-#include <guest/traps.h>
+#include <arch/x86/traps.h>
 
 #define TRAP_BOUNCED 0x81 /* a DPL-3 software interrupt the hypervisor bounces, for the tests */
 

@@ -17,7 +17,7 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 #include <public/xen.h>
-#include <guest/user.h>
+#include <arch/x86/user.h>
 
 typedef void user_fn(void);
 

@@ -1,0 +1,88 @@
+/*
+ * Lazy FPU (ABI §8 fpu_taskswitch). A process's FPU registers stay in the FPU after it is
+ * switched out; the switch only sets CR0.TS (through the hypervisor) if the FPU was used since.
+ * The next process to touch the FPU takes #NM: the hypervisor clears TS and forwards it here,
+ * and the owner's state is saved before the newcomer's is loaded. Most switches between
+ * processes that never use the FPU cost nothing.
+ */
+#include <arch/x86/context.h>
+#include <kernel/exec.h>
+#include <lib/string.h>
+
+static struct proc *owner; /* whose state the FPU registers hold */
+/* TS is clear: the registers can be used without a trap. The hypervisor starts the guest with
+ * TS clear, so the first switch sets it. */
+static int live = 1;
+static int have_fxsr = -1;
+/* fxrstor image of a fresh FPU: control word 0x37f, MXCSR 0x1f80. */
+static uint8_t clean[512] __attribute__((aligned(16)));
+
+static int fxsr(void)
+{
+    if (have_fxsr < 0) {
+        have_fxsr = (cpu_hwcap() >> 24) & 1; /* CPUID.1 EDX: FXSR */
+        clean[0] = 0x7f, clean[1] = 0x03;
+        clean[24] = 0x80, clean[25] = 0x1f;
+    }
+    return have_fxsr;
+}
+
+static void save(struct proc *p)
+{
+    if (fxsr())
+        __asm__ volatile("fxsave %0" : "=m"(*(uint8_t(*)[512])p->fpu));
+    else /* fnsave also resets the FPU: load the state back, it may stay in use */
+        __asm__ volatile("fnsave %0; fwait; frstor %0" : "+m"(*(uint8_t(*)[108])p->fpu));
+}
+
+static void restore(const uint8_t *state)
+{
+    if (fxsr())
+        __asm__ volatile("fxrstor %0" ::"m"(*(const uint8_t(*)[512])state));
+    else
+        __asm__ volatile("frstor %0" ::"m"(*(const uint8_t(*)[108])state));
+}
+
+void fpu_nm_trap(void)
+{
+    struct proc *p = current_proc();
+
+    live = 1; /* the hypervisor cleared TS before forwarding #NM */
+    if (owner == p)
+        return;
+    if (owner)
+        save(owner);
+    if (p && p->fpu_used) {
+        restore(p->fpu);
+    } else {
+        __asm__ volatile("fninit");
+        if (fxsr())
+            restore(clean);
+    }
+    if (p)
+        p->fpu_used = 1;
+    owner = p;
+}
+
+void fpu_save_for_fork(struct proc *p)
+{
+    if (owner == p && p->fpu_used)
+        save(p); /* may take #NM itself if TS is set: fpu_nm_trap finds p the owner */
+}
+
+void fpu_forget(struct proc *p)
+{
+    if (owner == p)
+        owner = 0;
+    p->fpu_used = 0;
+}
+
+int fpu_needs_switch(void)
+{
+    return live;
+}
+
+void fpu_switched(void)
+{
+    live = 0;
+}
