@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -384,6 +385,12 @@ int main(int argc, char **argv)
     struct stat st;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* The kernel makes the console the first session's controlling terminal (so that a shell
+     * started as init= has job control); init lets it go: a Ctrl-C typed on the console must
+     * not reach init (SIGINT reboots) or its services. A maintenance shell takes it back with
+     * "setsid -c" (docs/appliance.md). On a terminal-less Linux run this fails harmlessly. */
+    if (getpid() == 1)
+        ioctl(0, TIOCNOTTY);
     setup_signals();
     set_hostname();
     uname(&u);
