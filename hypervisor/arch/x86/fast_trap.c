@@ -43,7 +43,7 @@ void arch_fast_trap_refresh(struct domain *d)
     if (!idx)
         return;
     if (why) {
-        printk("(hv) d%u fast trap %#x removed: %s\n", d->id, idx, why);
+        printk("d%u fast trap %#x removed: %s\n", d->id, idx, why);
         arch_fast_trap_reset(d);
         return;
     }

@@ -97,7 +97,7 @@ void do_trap(struct cpu_regs *r)
     if (r->vector >= IRQ_VECTOR_BASE && r->vector < IRQ_VECTOR_BASE + NR_IRQ_VECTORS)
         do_irq(r->vector - IRQ_VECTOR_BASE);
     else if (r->vector >= NR_EXCEPTION_VECTORS)
-        printk("(hv) spurious interrupt\n");
+        printk("spurious interrupt\n");
     else
         trap_from_hypervisor(r);
 
