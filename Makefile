@@ -97,6 +97,20 @@ $$(BUILD)/$(1)/%.o: $(1)/%.S $$(call flags_file,kernel)
 	$$(Q)$$(KCC) $(3) -MMD -MP -c $$< -o $$@
 endef
 
+# <asm-offsets.h> of a kernel: the constants and structure offsets its assembly uses, from their
+# C definitions. The source (an asm-offsets.c of DEFINE(NAME, value) lines, integer values) is
+# compiled to assembly only; each "->NAME value" line of that becomes "#define NAME value".
+# $(call ASM_OFFSETS_RULE,header to generate,asm-offsets.c,C flags)
+define ASM_OFFSETS_RULE
+$(1): $(2) $$(call flags_file,kernel)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  GEN     $$@")
+	$$(Q)$$(KCC) $(3) -MMD -MP -MT $$@ -MF $$@.d -S $$< -o $$@.s
+	$$(Q){ echo '/* Generated from $(2) by the Makefile (ASM_OFFSETS_RULE). */'; \
+		sed -n 's/.*->\([A-Za-z_0-9]*\) \(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $$@.s; } >$$@.tmp
+	$$(Q)mv $$@.tmp $$@
+endef
+
 # Shared freestanding helpers (strings, formatted printing), linked into ring 0 and ring 1.
 KLIB_SRCS := hypervisor/lib/string.c hypervisor/lib/scan.c hypervisor/lib/vsnprintf.c hypervisor/lib/x86_names.c \
 	hypervisor/lib/errno_names.c hypervisor/lib/ksyms.c
