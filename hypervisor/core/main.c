@@ -224,7 +224,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
         clock_check(hv_opts.clock_check);
     fault_setup(hv_opts.fault_rate, hv_opts.fault_seed);
     if (fault_enabled())
-        printk("(hv) fault injection: net_tx %u.%02u%%, net_rx %u.%02u%%, timer %u.%02u%%, "
+        printk("fault injection: net_tx %u.%02u%%, net_rx %u.%02u%%, timer %u.%02u%%, "
                "evtchn %u.%02u%%, faultseed=%llu\n",
                hv_opts.fault_rate[0] / 100, hv_opts.fault_rate[0] % 100,
                hv_opts.fault_rate[1] / 100, hv_opts.fault_rate[1] % 100,
