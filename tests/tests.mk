@@ -56,6 +56,13 @@ scenario-test: iso test-isos $(TEST_TOOLS)
 debug-test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/debug DEBUG=1 scenario-test SCENARIO='mmu-* traps-*'
 
+# Fault injection: the appliance served with faults= at FAULT_RATE (1%) on every point
+# (tests/net/faults.sh; make test runs it at 1%). FAULTS_SEED and FAULTS_REQUESTS from the environment.
+FAULT_RATE ?= 1%
+.PHONY: fault-test
+fault-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
+	$(Q)$(TEST_ENV) bash tests/net/faults.sh '$(FAULT_RATE)'
+
 # The network end to end on each card model (tests/net/e2e.sh; make test runs it too).
 .PHONY: net-test
 net-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
@@ -79,7 +86,8 @@ check:
 
 # Benchmarks (BENCH lines), under QEMU TCG; see tests/bench/all.sh. The initramfs carries
 # /bin/lmbench for our side of the lmbench comparison; tests/bench/linux-vm.sh fetches the Linux
-# kernel of the other side into $(BUILD)/linux-vm/ on first use.
+# kernel of the other side into $(BUILD)/linux-vm/ on first use; tests/tools/netbench is the host's
+# client of the network figures.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso
+	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso $(BUILD)/tests/tools/netbench
 	$(Q)BUILD=$(BUILD) bash tests/bench/all.sh

@@ -6,8 +6,9 @@
 # Instruction counts come from runs under -icount shift=0 (deterministic); the wall-clock ratios
 # come from one run without icount, where the guest's TSC follows the host's clock, and compare
 # two measurements of that same run only. bench=events runs twice: under icount for its
-# instruction count, without it for the timer latency (a real-time figure). Last, the lmbench
-# probes in our appliance and in a Linux VM, side by side.
+# instruction count, without it for the timer latency (a real-time figure). Then the lmbench
+# probes in our appliance and in a Linux VM, side by side; last the network, HTTP, boot-time and
+# memory figures against the same Linux VM (wall time; tests/bench/net.sh, boot-http.sh).
 #
 # Every step runs whatever an earlier one did; a step that fails says why (its own message, then
 # "all.sh: STEP failed") and its figures are missing. tests/bench/check-results.sh then fails
@@ -84,10 +85,21 @@ step lmbench-ours '^lat_' bash tests/bench/lmbench-appliance.sh
 step lmbench-linux '^linux_lat_' bash tests/bench/linux-vm.sh
 step lmbench-linux-nomitig '^linux_nomitig_lat_' \
     bash tests/bench/linux-vm.sh --prefix linux_nomitig_ --cmdline mitigations=off
+# The network and the web appliance (issues 12 and 13): TCG wall time without icount, so the
+# figures compare within this run only. Our appliance and the Linux VM boot side by side on the
+# same QEMU, card model and forwards, with the same static echod, netbulk and httpd, and are
+# measured in turns (tests/bench/net.sh); virtio-net keys have no infix, e1000's "e1000_". Each
+# kernel serves with its own web server (ours: httpd; Linux: busybox's), and the other one too,
+# on a second port; a third VM, ours with fasttrap=off, joins the HTTP rounds. Then boot to the
+# first 200 and the least memory (boot-http.sh).
+step net-virtio . bash tests/bench/net.sh --http
+step net-e1000 . bash tests/bench/net.sh --nic e1000
+step boot-http '^(linux_)?(boot_to_http|min_ram)' bash tests/bench/boot-http.sh
+
 # The Linux column is named after the kernel the VM said it ran.
 linux_label=$(sed -n 's/^# kernel: //p' "$run/lmbench-linux.out" | head -n 1)
 linux_label=${linux_label:-Linux (unknown: the VM did not say)}
-probes="null write pagefault mmap fork exec pipe"
+probes="null write pagefault mmap fork fork_big exec pipe"
 for p in $probes; do
     derive "lat_${p}_over_linux_ratio" "lat_${p}_insns" "linux_lat_${p}_insns" "$results"
 done
