@@ -74,13 +74,7 @@ LWIP_OBJS := $(LWIP_FILES:%=$(BUILD)/lwip/%.o)
 # definitions (guest/arch/x86/asm-offsets.c); every .S object waits for it.
 GUEST_ASM_OFFSETS := $(BUILD)/guest/gen/asm-offsets.h
 GUEST_ASFLAGS += -I$(BUILD)/guest/gen
-$(GUEST_ASM_OFFSETS): $(GUEST_ASM_OFFSETS_SRC) $(call flags_file,kernel)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(KCC) $(GUEST_CFLAGS) -MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
-	$(Q){ echo '/* Generated from $(GUEST_ASM_OFFSETS_SRC) by guest/guest.mk. */'; \
-		sed -n 's/.*->\([A-Za-z_0-9]*\) \([0-9][0-9]*\).*/#define \1 \2/p' $@.s; } >$@.tmp
-	$(Q)mv $@.tmp $@
+$(eval $(call ASM_OFFSETS_RULE,$$(GUEST_ASM_OFFSETS),$$(GUEST_ASM_OFFSETS_SRC),$$(GUEST_CFLAGS)))
 $(patsubst %,$(BUILD)/%.o,$(basename $(filter %.S,$(GUEST_SRCS)))): $(GUEST_ASM_OFFSETS)
 
 $(GUEST_ELF): $(GUEST_OBJS) $(LWIP_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel) \

@@ -4,11 +4,17 @@
  * the ABI fixes is pinned with a static assertion at the end of the file.
  * Facts come from the Xen 2.0.0 interface; items marked [ours] are this project's.
  * "ABI §N" here and in every source file is section N of docs/abi.md.
+ * Assembler-safe: assembly includes it for the numbers (plain, without C suffixes where
+ * assembly uses them); the C parts are inside #ifndef __ASSEMBLY__.
  */
 #ifndef PUBLIC_XEN_H
 #define PUBLIC_XEN_H
 
+#include <public/arch-x86_32.h>
+
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
 /* ---- Address space (ABI §1) ---------------------------------------------------------- */
 
@@ -32,18 +38,18 @@
 #define LAST_RESERVED_GDT_ENTRY 295u
 #define FIRST_RESERVED_GDT_BYTE (FIRST_RESERVED_GDT_ENTRY * 8u)
 
-#define FLAT_RING1_CS 0x0819u /* entry 259, RPL 1 */
-#define FLAT_RING1_DS 0x0821u /* entry 260, RPL 1 */
-#define FLAT_RING3_CS 0x082bu /* entry 261, RPL 3 */
-#define FLAT_RING3_DS 0x0833u /* entry 262, RPL 3 */
+#define FLAT_RING1_CS 0x0819 /* entry 259, RPL 1 */
+#define FLAT_RING1_DS 0x0821 /* entry 260, RPL 1 */
+#define FLAT_RING3_CS 0x082b /* entry 261, RPL 3 */
+#define FLAT_RING3_DS 0x0833 /* entry 262, RPL 3 */
 
 /* ---- Hypercalls (ABI §2) --------------------------------------------------------------
  * int $0x82 from ring 1. EAX = number (taken modulo 32), EBX ECX EDX ESI EDI = arguments
  * 1-5, result in EAX: >= 0 success, negative XEN_E* on error. [ours] All registers other
  * than EAX are preserved.
  */
-#define HYPERCALL_VECTOR 0x82u
-#define NR_HYPERCALLS 32u
+#define HYPERCALL_VECTOR 0x82
+#define NR_HYPERCALLS 32
 
 #define __HYPERVISOR_set_trap_table 0
 #define __HYPERVISOR_mmu_update 1
@@ -136,10 +142,12 @@
 /* ---- mmu_update (1) (ABI §7) ----------------------------------------------------------
  * IN  EBX = mmu_update_t array, ECX = count, EDX = guest u32 for the success count (or 0).
  */
+#ifndef __ASSEMBLY__
 typedef struct mmu_update {
     uint32_t ptr; /* machine address of the PTE, low two bits = command */
     uint32_t val; /* new value */
 } mmu_update_t;
+#endif
 
 #define MMU_NORMAL_PT_UPDATE 0u
 #define MMU_MACHPHYS_UPDATE 2u
@@ -159,13 +167,16 @@ typedef struct mmu_update {
 /* ---- multicall (13) (ABI §3) ----------------------------------------------------------
  * IN  EBX = multicall_entry_t array, ECX = count. Each entry's result lands in args[5].
  */
+#ifndef __ASSEMBLY__
 typedef struct multicall_entry {
     uint32_t op;
     uint32_t args[7]; /* args[0..4] = arguments 1-5, args[5] = result, args[6] unused */
 } multicall_entry_t;
+#endif
 #define MULTICALL_RESULT_ARG 5
 
 /* ---- Virtual IDT (ABI §4) ------------------------------------------------------------- */
+#ifndef __ASSEMBLY__
 typedef struct trap_info {
     uint8_t vector;
     uint8_t flags; /* bits 0-1: DPL an INT n must satisfy; bit 2: interrupt gate */
@@ -174,6 +185,7 @@ typedef struct trap_info {
 } __attribute__((packed)) trap_info_t;
 #define TI_GET_DPL(ti) ((ti)->flags & 3u)
 #define TI_GET_IF(ti) (((ti)->flags & 4u) != 0)
+#endif
 
 /* ---- vm_assist (21) ------------------------------------------------------------------- */
 #define VMASST_CMD_enable 0
@@ -190,6 +202,7 @@ typedef struct trap_info {
 #define NR_VIRQS 5
 
 /* ---- shared_info_t (ABI §10): one page, one VCPU --------------------------------------- */
+#ifndef __ASSEMBLY__
 typedef struct shared_info {
     uint8_t evtchn_upcall_pending;
     uint8_t evtchn_upcall_mask;
@@ -209,12 +222,14 @@ typedef struct shared_info {
     uint64_t mfn_to_pfn_start;      /* arch */
     uint64_t pfn_to_mfn_frame_list; /* arch */
 } shared_info_t;
+#endif
 
 /* ---- start_info_t (ABI §9): address-sized fields padded to 8 bytes -------------------- */
 #define MAX_GUEST_CMDLINE 256u
 #define SIF_PRIVILEGED 1u
 #define SIF_INITDOMAIN 2u
 
+#ifndef __ASSEMBLY__
 typedef struct start_info {
     uint32_t nr_pages; /* total pages of the guest */
     uint32_t _pad0;
@@ -235,8 +250,10 @@ typedef struct start_info {
     uint32_t _pad7;
     uint8_t cmd_line[MAX_GUEST_CMDLINE];
 } start_info_t;
+#endif
 
 /* ---- Layout pins ---------------------------------------------------------------------- */
+#ifndef __ASSEMBLY__
 #define XEN_ABI_ASSERT_OFFSET(type, field, off) \
     _Static_assert(__builtin_offsetof(type, field) == (off), #type "." #field " offset")
 
@@ -273,5 +290,6 @@ XEN_ABI_ASSERT_OFFSET(start_info_t, mfn_list, 40);
 XEN_ABI_ASSERT_OFFSET(start_info_t, mod_start, 48);
 XEN_ABI_ASSERT_OFFSET(start_info_t, mod_len, 56);
 XEN_ABI_ASSERT_OFFSET(start_info_t, cmd_line, 64);
+#endif
 
 #endif /* PUBLIC_XEN_H */
