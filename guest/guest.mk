@@ -22,7 +22,7 @@ GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtab
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
 	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c procfs_pid.c select.c sys_attr.c sys_sendfile.c sys_dir.c sys_fd.c \
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
-	tmpfs.c tty.c)
+	tmpfs.c tty.c tty_job.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
 GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c net_proc.c netconf.c netfront.c \
 	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_sock.c udp_sock.c)

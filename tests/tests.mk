@@ -83,7 +83,8 @@ check:
 
 # Benchmarks (BENCH lines), under QEMU TCG; see tests/bench/all.sh. The initramfs carries
 # /bin/lmbench for our side of the lmbench comparison; tests/bench/linux-vm.sh fetches the Linux
-# kernel of the other side into $(BUILD)/linux-vm/ on first use.
+# kernel of the other side into $(BUILD)/linux-vm/ on first use; tests/tools/netbench is the host's
+# client of the network figures.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso
+	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso $(BUILD)/tests/tools/netbench
 	$(Q)BUILD=$(BUILD) bash tests/bench/all.sh

@@ -170,6 +170,15 @@ else
     pass asm_constants_one_source
 fi
 
+# The hypervisor's printk tags each line with "(hv) " itself: a format string that carries the
+# tag too would print it twice.
+tagged=$(grep -rnF '"(hv) ' --include='*.c' hypervisor | grep -v 'hypervisor/core/console.c:')
+if [ -n "$tagged" ]; then
+    fail hv_printk_tags_lines "format strings with their own (hv) tag: $(head -n 3 <<<"$tagged" | tr '\n' ' ')"
+else
+    pass hv_printk_tags_lines
+fi
+
 # Command (or file) : the package of image/deps.sh that brings it. The package that really owns
 # the file (dpkg -S) must be that package or one of its direct dependencies.
 NEEDS=(

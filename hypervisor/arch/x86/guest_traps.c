@@ -75,7 +75,7 @@ static int log_allowed(struct domain *d, unsigned kind, const char *what)
     if (n <= TRAP_LOG_FIRST)
         return 1;
     if (n == TRAP_LOG_FIRST + 1 || n % TRAP_LOG_EVERY == 0)
-        printk("(hv) d%u %s: %u so far, %u not logged\n", d->id, what, n, n - TRAP_LOG_FIRST);
+        printk("d%u %s: %u so far, %u not logged\n", d->id, what, n, n - TRAP_LOG_FIRST);
     return 0;
 }
 
@@ -84,8 +84,8 @@ static void log_refusal(struct domain *d, const struct cpu_regs *r, unsigned kin
     char label[80];
     snprintf(label, sizeof(label), "#GP (%s)", what);
     if (log_allowed(d, kind, label))
-        printk("(hv) d%u #GP from ring %u at %#x (%s) forwarded to the guest\n", d->id,
-               REGS_RING(r), r->eip, what);
+        printk("d%u #GP from ring %u at %#x (%s) forwarded to the guest\n", d->id, REGS_RING(r),
+               r->eip, what);
 }
 
 /* The base of segment sel, read from the descriptor tables the CPU is using (the guest's own
@@ -223,7 +223,7 @@ void x86_guest_exception(struct domain *d, struct cpu_regs *r)
 
     switch (v) {
     case TRAP_nmi: /* NMIs are the hypervisor's */
-        printk("(hv) NMI while the guest ran; ignored\n");
+        printk("NMI while the guest ran; ignored\n");
         return;
     case TRAP_double_fault:
     case TRAP_machine_check:
@@ -278,7 +278,7 @@ static void log_failsafe(struct domain *d, const struct cpu_regs *r)
         snprintf(label, sizeof(label), "reloading %s %04x faulted", regs[what],
                  segs[what] & 0xffff);
     if (log_allowed(d, LOG_FAILSAFE + what, label))
-        printk("(hv) d%u return to the guest: %s: failsafe callback at %04x:%08x\n", d->id, label,
+        printk("d%u return to the guest: %s: failsafe callback at %04x:%08x\n", d->id, label,
                d->arch.failsafe_cs, d->arch.failsafe_eip);
 }
 
