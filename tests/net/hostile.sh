@@ -53,13 +53,10 @@ boot() {
     qemu_pid=$!
 }
 
-wait_line() { # fixed string, seconds
-    local end=$((SECONDS + $2))
-    until grep -aqF -- "$1" "$log"; do
-        [ $SECONDS -lt "$end" ] && kill -0 "$qemu_pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-}
+# shellcheck source=tests/lib/wait-line.sh
+. tests/lib/wait-line.sh
+# A fixed string in the serial log within SECONDS of QEMU's CPU time (4 x of wall time at most).
+wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; }
 # lwIP's state, MemFree and "end" from the guest's port 23 (the host closes first).
 stats() {
     timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; while IFS= read -r l <&3; do [ "$l" = end ] && break; printf "%s\n" "$l"; done' \
@@ -80,7 +77,7 @@ for try in 1 2 3; do
     break
 done
 if [ "$booted" = 0 ]; then
-    fail boot "no '$line' within 90 s"
+    fail boot "no '$line' within 90 s of QEMU's CPU time"
     tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
     exit 1
 fi
