@@ -200,6 +200,8 @@ if [ "$units" = 1 ]; then
     for nic in ${HOSTILE_NICS:-virtio-net-pci}; do
         run_multi "net-hostile $nic" bash tests/net/hostile.sh "$nic"
     done
+    # Fault injection at 1% on every injectable operation (tests/net/faults.sh).
+    run_multi "net-faults" bash tests/net/faults.sh 1%
     # make images: the qcow2, the OVA and the libvirt definition boot (tests/images/check.sh).
     run_multi "images" bash tests/images/check.sh
 fi
