@@ -66,7 +66,7 @@ help:
 	@echo '  make images       build/images/: qcow2, OVA (VMware, VirtualBox), libvirt definition'
 	@echo '  make check        clang-format and cppcheck over the C sources'
 	@echo '  make mutation-test  every mutant of tests/mutation/mutants.txt must be caught by a test'
-	@echo '  make fuzz-test    the hypercall fuzzer (FUZZ_CALLS=n [500000], FUZZ_SEED=n [1 and fresh])'
+	@echo '  make fuzz-test    the fuzzers (FUZZ_CALLS=n [500000], FUZZ_SEED=n [1 and fresh]; SYSFUZZ_CALLS, SYSFUZZ_SEED)'
 	@echo '  make deps         install the Debian packages the build and tests need'
 	@echo '  make clean        remove $(BUILD)/'
 	@echo 'Variables (defaults in brackets):'
@@ -94,6 +94,20 @@ $$(BUILD)/$(1)/%.o: $(1)/%.S $$(call flags_file,kernel)
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  AS      $$<")
 	$$(Q)$$(KCC) $(3) -MMD -MP -c $$< -o $$@
+endef
+
+# <asm-offsets.h> of a kernel: the constants and structure offsets its assembly uses, from their
+# C definitions. The source (an asm-offsets.c of DEFINE(NAME, value) lines, integer values) is
+# compiled to assembly only; each "->NAME value" line of that becomes "#define NAME value".
+# $(call ASM_OFFSETS_RULE,header to generate,asm-offsets.c,C flags)
+define ASM_OFFSETS_RULE
+$(1): $(2) $$(call flags_file,kernel)
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  GEN     $$@")
+	$$(Q)$$(KCC) $(3) -MMD -MP -MT $$@ -MF $$@.d -S $$< -o $$@.s
+	$$(Q){ echo '/* Generated from $(2) by the Makefile (ASM_OFFSETS_RULE). */'; \
+		sed -n 's/.*->\([A-Za-z_0-9]*\) \(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $$@.s; } >$$@.tmp
+	$$(Q)mv $$@.tmp $$@
 endef
 
 # Shared freestanding helpers (strings, formatted printing), linked into ring 0 and ring 1.

@@ -24,7 +24,7 @@ UPIE_LINK = -nostartfiles -nostdlib $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
 	$(shell $(UCC_REAL) -print-libgcc-file-name) $(shell $(UCC_REAL) -print-file-name=crtendS.o) \
 	$(MUSL_LIB)/crtn.o
 
-APP_DIRS := bin sbin tests
+APP_DIRS := bin sbin tests fuzz
 APP_SRCS := $(sort $(wildcard $(APP_DIRS:%=appliance/%/*.c)))
 APP_PROG_DIR := $(BUILD)/appliance/prog
 APP_PROGS := $(patsubst appliance/%.c,$(APP_PROG_DIR)/%,$(APP_SRCS))

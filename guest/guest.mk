@@ -22,10 +22,10 @@ GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtab
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
 	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c procfs_pid.c select.c sys_attr.c sys_sendfile.c sys_dir.c sys_fd.c \
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
-	tmpfs.c tty.c)
+	tmpfs.c tty.c tty_job.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
-GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c netconf.c netfront.c \
-	sockaddr.c socket.c sockopt.c sys_socket.c tcp_sock.c udp_sock.c)
+GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c net_proc.c netconf.c netfront.c \
+	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_sock.c udp_sock.c)
 SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
@@ -63,7 +63,7 @@ $(eval $(call KERNEL_RULES,guest,$$(GUEST_CFLAGS),$$(GUEST_ASFLAGS)))
 # files are named here, not found, because they do not exist before the fetch.
 LWIP_DIR := $(BUILD)/debian/lwip
 LWIP_STAMP := $(LWIP_DIR)/.debian-version
-LWIP_FILES := core/def core/dns core/inet_chksum core/init core/ip core/mem core/memp core/netif core/pbuf \
+LWIP_FILES := core/def core/dns core/inet_chksum core/init core/ip core/mem core/memp core/netif core/pbuf core/raw \
 	core/stats core/sys core/tcp core/tcp_in core/tcp_out core/timeouts core/udp \
 	core/ipv4/dhcp core/ipv4/etharp core/ipv4/icmp core/ipv4/ip4 core/ipv4/ip4_addr \
 	core/ipv4/ip4_frag core/ipv6/ethip6 core/ipv6/icmp6 core/ipv6/inet6 core/ipv6/ip6 \
@@ -74,13 +74,7 @@ LWIP_OBJS := $(LWIP_FILES:%=$(BUILD)/lwip/%.o)
 # definitions (guest/arch/x86/asm-offsets.c); every .S object waits for it.
 GUEST_ASM_OFFSETS := $(BUILD)/guest/gen/asm-offsets.h
 GUEST_ASFLAGS += -I$(BUILD)/guest/gen
-$(GUEST_ASM_OFFSETS): $(GUEST_ASM_OFFSETS_SRC) $(call flags_file,kernel)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(KCC) $(GUEST_CFLAGS) -MMD -MP -MT $@ -MF $@.d -S $< -o $@.s
-	$(Q){ echo '/* Generated from $(GUEST_ASM_OFFSETS_SRC) by guest/guest.mk. */'; \
-		sed -n 's/.*->\([A-Za-z_0-9]*\) \([0-9][0-9]*\).*/#define \1 \2/p' $@.s; } >$@.tmp
-	$(Q)mv $@.tmp $@
+$(eval $(call ASM_OFFSETS_RULE,$$(GUEST_ASM_OFFSETS),$$(GUEST_ASM_OFFSETS_SRC),$$(GUEST_CFLAGS)))
 $(patsubst %,$(BUILD)/%.o,$(basename $(filter %.S,$(GUEST_SRCS)))): $(GUEST_ASM_OFFSETS)
 
 $(GUEST_ELF): $(GUEST_OBJS) $(LWIP_OBJS) $(KLIB) $(GUEST_LDS) image/ksyms.sh $(call flags_file,kernel) \

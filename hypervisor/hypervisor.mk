@@ -12,7 +12,9 @@ HV_CORE_SRCS := $(addprefix hypervisor/core/,main.c boot_info.c boot_mem.c clock
 # hypervisor/drivers/ (the NICs) adds its sources here.
 HV_DRIVER_SRCS := $(addprefix hypervisor/drivers/,pci.c pci_bar.c virtio_net.c e1000.c)
 HV_SRCS := $(HV_ARCH_SRCS) $(HV_CORE_SRCS) $(HV_DRIVER_SRCS)
-HV_UNLISTED := $(filter-out $(HV_SRCS) $(KLIB_SRCS), \
+# Compiled to assembly only, for the structure offsets of the .S files (below).
+HV_ASM_OFFSETS_SRC := hypervisor/arch/x86/asm-offsets.c
+HV_UNLISTED := $(filter-out $(HV_SRCS) $(KLIB_SRCS) $(HV_ASM_OFFSETS_SRC), \
 	$(shell find hypervisor -name '*.c' -o -name '*.S'))
 ifneq ($(HV_UNLISTED),)
 $(error hypervisor/hypervisor.mk: in no source list: $(HV_UNLISTED))
@@ -41,6 +43,13 @@ $(BUILD)/hypervisor/gen/font.o: $(FONT_C) $(call flags_file,kernel)
 HV_CPPFLAGS := -Ihypervisor/include -Ihypervisor/arch/x86/include
 $(BUILD)/hypervisor/arch/%.o: HV_CPPFLAGS += -Ihypervisor/arch/x86
 $(eval $(call KERNEL_RULES,hypervisor,$$(KCFLAGS) $$(HV_CPPFLAGS),$$(KASFLAGS) $$(HV_CPPFLAGS)))
+# <asm-offsets.h>: the structure offsets the assembly uses (struct cpu_regs, panic_state,
+# shared_info), generated from their C definitions (arch/x86/asm-offsets.c); constants come
+# from the headers themselves (<public/xen.h> is assembler-safe). Every .S object waits for it.
+HV_ASM_OFFSETS := $(BUILD)/hypervisor/gen/asm-offsets.h
+$(eval $(call ASM_OFFSETS_RULE,$$(HV_ASM_OFFSETS),$$(HV_ASM_OFFSETS_SRC),$$(KCFLAGS) -Ihypervisor/include -Ihypervisor/arch/x86/include -Ihypervisor/arch/x86))
+$(BUILD)/hypervisor/%.o: KASFLAGS += -I$(BUILD)/hypervisor/gen
+$(patsubst %,$(BUILD)/%.o,$(basename $(filter %.S,$(HV_SRCS)))): $(HV_ASM_OFFSETS)
 
 $(HV_ELF): $(HV_OBJS) $(KLIB) hypervisor/arch/x86/hv.lds image/ksyms.sh $(call flags_file,kernel)
 	$(call KSYMS_LINK,hypervisor/arch/x86/hv.lds,$(HV_OBJS) $(KLIB),_stext,_etext)

@@ -16,7 +16,10 @@
 # --gdb stops the CPU at once and waits for gdb on 127.0.0.1:GDB_PORT (1234) only.
 # Environment: ACCEL (tcg), BUILD (build), HTTP_PORT (8080: host port forwarded to guest port 80),
 # GDB_PORT (1234), NIC (virtio-net-pci: the card's model, or e1000 or e1000e), NET_FWDS (more
-# forwards from 127.0.0.1, e.g. tcp:127.0.0.1:20007-:7,udp:127.0.0.1:20007-:7).
+# forwards from 127.0.0.1, e.g. tcp:127.0.0.1:20007-:7,udp:127.0.0.1:20007-:7), NET_GUESTFWD (one
+# guest-to-host forward: tcp:10.0.2.N:PORT-cmd:COMMAND, a host command QEMU runs for each connection
+# the guest opens there, on its stdin and stdout; no commas), NET_DUMP (a pcap file: every frame
+# of the card, through QEMU's filter-dump; NET_DUMP_SNAPLEN bytes of each, 65536 by default).
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -156,9 +159,18 @@ user)
             fwds+=",hostfwd=$f"
         done
     fi
+    if [ -n "${NET_GUESTFWD:-}" ]; then
+        [[ $NET_GUESTFWD =~ ^tcp:10\.0\.2\.[0-9]+:[0-9]+-cmd:[^,]+$ ]] ||
+            usage "NET_GUESTFWD: '$NET_GUESTFWD' is not tcp:10.0.2.N:PORT-cmd:COMMAND (no commas)"
+        fwds+=",guestfwd=$NET_GUESTFWD"
+    fi
     # shellcheck disable=SC2054
     args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$http_port-:80$fwds"
         -device "$nic,netdev=net0")
+    if [ -n "${NET_DUMP:-}" ]; then
+        [[ $NET_DUMP != *,* ]] || usage "NET_DUMP: no commas in the file name"
+        args+=(-object "filter-dump,id=dump0,netdev=net0,file=$NET_DUMP,maxlen=${NET_DUMP_SNAPLEN:-65536}")
+    fi
     ;;
 none) args+=(-nic none) ;;
 esac

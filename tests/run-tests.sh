@@ -39,6 +39,8 @@ patterns=("$@")
 out=$(mktemp -d "${TMPDIR:-/tmp}/run-tests.XXXXXX")
 # shellcheck source=tests/lib/run-dir.sh
 source tests/lib/run-dir.sh
+# shellcheck source=tests/lib/ordered-jobs.sh
+source tests/lib/ordered-jobs.sh
 run_dir_init "$BUILD/tests" logs
 : >"$out/verdicts"
 
@@ -181,8 +183,11 @@ if [ "$units" = 1 ]; then
     run_multi "ring3-harness" bash tests/ring3/selftest.sh
     run_multi "test-harness" bash tests/harness/selftest.sh
     run_multi "bench-check" bash tests/bench/selftest.sh
-    # The appliance's web server, natively on this host (tests/http/native.sh).
+    # The appliance's web server: natively under ASan (tests/http/native.sh), then the running
+    # appliance: curl, hostile requests, wrk, Chromium, init's restarts and shutdown
+    # (tests/http/appliance.sh, the acceptance run).
     run_multi "httpd-native" bash tests/http/native.sh
+    run_multi "httpd-appliance" bash tests/http/appliance.sh
     run_multi "init-native" bash tests/init/native.sh
     # The network end to end, per card model, through QEMU's forwards (tests/net/e2e.sh).
     for nic in virtio-net-pci e1000 e1000e; do
@@ -192,33 +197,15 @@ if [ "$units" = 1 ]; then
     run_multi "images" bash tests/images/check.sh
 fi
 
-# Scenarios run in the background, at most $jobs at once; each writes $out/N.out and its
-# runner's status to $out/N.status, then $out/N.done. Finished results are shown and counted in
-# order as soon as all earlier ones are in.
-next=0
-flush()
+# Scenarios run in the background, at most $jobs at once (tests/lib/ordered-jobs.sh); each
+# result is shown and counted in order as soon as all earlier ones are in.
+scenario_job() { bash "$scenario_runner" "$scenario_dir/${scenarios[$1]}.scn" </dev/null; }
+scenario_show()
 {
-    while [ "$next" -lt "${#scenarios[@]}" ] && [ -f "$out/$next.done" ]; do
-        cat "$out/$next.out"
-        tally_one "scenario ${scenarios[$next]}" "$out/$next.out" "$(cat "$out/$next.status")"
-        next=$((next + 1))
-    done
+    cat "$out/$1.out"
+    tally_one "scenario ${scenarios[$1]}" "$out/$1.out" "$(cat "$out/$1.status")"
 }
-running=0
-for i in "${!scenarios[@]}"; do
-    if [ "$running" -ge "$jobs" ]; then
-        wait -n || true
-        running=$((running - 1))
-    fi
-    { set +e
-        bash "$scenario_runner" "$scenario_dir/${scenarios[$i]}.scn" >"$out/$i.out" 2>&1 </dev/null
-        echo $? >"$out/$i.status"
-        touch "$out/$i.done"; } &
-    running=$((running + 1))
-    flush
-done
-wait
-flush
+run_ordered "$out" "$jobs" "${#scenarios[@]}" scenario_job scenario_show
 
 # Ring-3 programs, native run against the appliance (its own TEST_JOBS boots at a time); the
 # output streams to the terminal, and then each program must have its one verdict.

@@ -5,7 +5,7 @@
 #   make scenario-test [SCENARIO=pat]  QEMU scenarios only (shell glob on the name)
 #   make ring3-test [RING3=pat]        ring-3 programs only (appliance/tests/*.c; glob on the name)
 #   make mutation-test [MUTANT=pat]    every mutant of tests/mutation/mutants.txt must be killed
-#   make fuzz-test [FUZZ_CALLS=n] [FUZZ_SEED=n]  the hypercall fuzzer's scenarios, longer or replayed
+#   make fuzz-test [FUZZ_CALLS=n] [FUZZ_SEED=n] [SYSFUZZ_CALLS=n] [SYSFUZZ_SEED=n]  both fuzzers' scenarios, longer or replayed
 #   make check                         clang-format and cppcheck over our C sources
 
 include tests/unit/unit.mk
@@ -41,11 +41,11 @@ mutation-test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)$(TEST_ENV) bash tests/mutation/run.sh $(MUTANT)
 
-# The fuzzer's scenarios read FUZZ_CALLS and FUZZ_SEED from the environment (a make variable on
+# The fuzzers' scenarios read FUZZ_CALLS, FUZZ_SEED, SYSFUZZ_CALLS, SYSFUZZ_SEED, SYSFUZZ_ARGS from the environment (a make variable on
 # the command line is exported to the recipe).
 .PHONY: fuzz-test
 fuzz-test: deps
-	$(Q)$(MAKE) --no-print-directory scenario-test SCENARIO='fuzz-hypercalls fuzz-hypercalls-fresh'
+	$(Q)$(MAKE) --no-print-directory scenario-test SCENARIO='fuzz-hypercalls fuzz-hypercalls-fresh fuzz-syscalls fuzz-syscalls-fresh'
 
 scenario-test: iso test-isos $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/run-tests.sh --scenarios $(SCENARIO)
@@ -79,7 +79,8 @@ check:
 
 # Benchmarks (BENCH lines), under QEMU TCG; see tests/bench/all.sh. The initramfs carries
 # /bin/lmbench for our side of the lmbench comparison; tests/bench/linux-vm.sh fetches the Linux
-# kernel of the other side into $(BUILD)/linux-vm/ on first use.
+# kernel of the other side into $(BUILD)/linux-vm/ on first use; tests/tools/netbench is the host's
+# client of the network figures.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso
+	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso $(BUILD)/tests/tools/netbench
 	$(Q)BUILD=$(BUILD) bash tests/bench/all.sh

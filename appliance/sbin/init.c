@@ -14,7 +14,8 @@
  *
  * A service that ends is logged and restarted: at once if it had run for RESPAWN_WINDOW seconds,
  * otherwise after a back-off that doubles from 250 ms to 4 s; after RESPAWN_LIMIT quick ends in
- * a row it is given up. Every start and every end is one log line. After every "once" entry
+ * a row it is given up. Every start and every end is one log line, with the monotonic clock's
+ * time (the guest's uptime: a restart's delay can be read from the log). After every "once" entry
  * init checks that the system survived it (it can still start a process and reap it), and
  * reaps every orphan.
  *
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -71,6 +73,14 @@ static long long now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "12.345": the monotonic clock (in the guest: its uptime) for the start and end lines, so that
+ * a restart's delay can be read from the log in the machine's own time. */
+static const char *stamp(char buf[24], long long ms)
+{
+    snprintf(buf, 24, "%lld.%03lld", ms / 1000, ms % 1000);
+    return buf;
 }
 
 /* Signals only set a flag and wake the main loop through a pipe (no race with its poll). */
@@ -168,6 +178,7 @@ static void schedule_restart(struct entry *e, long long now);
 
 static pid_t start(struct entry *e)
 {
+    char at[24];
     pid_t pid = fork();
 
     if (pid == 0) {
@@ -183,17 +194,20 @@ static pid_t start(struct entry *e)
         if (e->respawn)
             schedule_restart(e, e->started);
     } else if (e->respawn) {
-        printf("init: started %s (pid %d)\n", e->argv[0], (int)pid);
+        printf("init: started %s (pid %d) at %s s\n", e->argv[0], (int)pid, stamp(at, e->started));
     }
     return pid;
 }
 
-static void describe(const char *name, int status)
+static void describe(const char *name, int status, long long when)
 {
+    char at[24];
+
     if (WIFEXITED(status))
-        printf("init: %s exited with status %d\n", name, WEXITSTATUS(status));
+        printf("init: %s exited with status %d at %s s\n", name, WEXITSTATUS(status),
+               stamp(at, when));
     else if (WIFSIGNALED(status))
-        printf("init: %s killed by signal %d\n", name, WTERMSIG(status));
+        printf("init: %s killed by signal %d at %s s\n", name, WTERMSIG(status), stamp(at, when));
 }
 
 /* A service ended: schedule its restart, or give it up. */
@@ -230,12 +244,14 @@ static void reap(int shutting_down)
 
             if (e->pid != pid)
                 continue;
+            long long now = now_ms();
+
             e->pid = 0;
-            describe(e->argv[0], status);
+            describe(e->argv[0], status, now);
             if (!e->respawn)
                 e->done = 1;
             else if (!shutting_down)
-                schedule_restart(e, now_ms());
+                schedule_restart(e, now);
         }
     }
 }
@@ -369,6 +385,12 @@ int main(int argc, char **argv)
     struct stat st;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    /* The kernel makes the console the first session's controlling terminal (so that a shell
+     * started as init= has job control); init lets it go: a Ctrl-C typed on the console must
+     * not reach init (SIGINT reboots) or its services. A maintenance shell takes it back with
+     * "setsid -c" (docs/appliance.md). On a terminal-less Linux run this fails harmlessly. */
+    if (getpid() == 1)
+        ioctl(0, TIOCNOTTY);
     setup_signals();
     set_hostname();
     uname(&u);

@@ -444,6 +444,7 @@ static long exec_image(const char *path, struct strvec *argv, const struct strve
     reset_process(p, path);
     kfree(p->exe_path);
     p->exe_path = exe;
+    p->execed = 1;
     struct trap_frame *f = syscall_frame();
     memset(f, 0, sizeof(*f));
     f->eip = im.entry;

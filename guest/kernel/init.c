@@ -45,6 +45,7 @@ void proc_start_init(const char *path, char *const argv[])
         return;
     }
     strlcpy(p->name, "init", sizeof(p->name));
+    tty_attach_first(p->sid, p->pgid);
 }
 
 void init_ended(int wait_status)

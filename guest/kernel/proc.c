@@ -307,8 +307,24 @@ long sys_wait4(u32 upid, u32 status, u32 options, u32 rusage)
             if (!wait_matches(p, c, pid))
                 continue;
             found = 1;
-            if (!c->zombie)
-                continue;
+            if (!c->zombie) {
+                int st = 0;
+
+                if ((options & WUNTRACED) && c->stopped && c->stop_unreported) {
+                    c->stop_unreported = 0;
+                    st = c->stopped << 8 | 0x7f;
+                } else if ((options & WCONTINUED) && c->cont_unreported) {
+                    c->cont_unreported = 0;
+                    st = 0xffff;
+                } else {
+                    continue;
+                }
+                if (status && copy_to_user(status, &st, sizeof(st)))
+                    return -EFAULT;
+                if (rusage && clear_user(rusage, sizeof(struct linux_rusage)))
+                    return -EFAULT;
+                return c->pid;
+            }
             int st = c->wait_status, cpid = c->pid;
             if (status && copy_to_user(status, &st, sizeof(st)))
                 return -EFAULT;
@@ -354,15 +370,36 @@ long sys_getuid(void)
     return 0; /* everything runs as root */
 }
 
-long sys_setpgid(u32 pid, u32 pgid)
+/* Some live process of session sid is in process group pgid. */
+static int pgrp_in_session(int pgid, int sid)
 {
-    struct proc *p = pid ? proc_find((int)pid) : current_proc();
+    for (struct proc *q = procs_first(); q; q = procs_next(q))
+        if (!q->zombie && q->pgid == pgid && q->sid == sid)
+            return 1;
+    return 0;
+}
 
-    if (!p || (p != current_proc() && p->parent != current_proc()))
-        return -ESRCH;
-    if ((int32_t)pgid < 0)
+/* Linux's rules: the caller or a child of it, not yet exec'd, in the caller's session and not a
+ * session leader, into a group of its own id or an existing group of the same session. */
+long sys_setpgid(u32 upid, u32 upgid)
+{
+    struct proc *self = current_proc(), *p;
+    int32_t pid = (int32_t)upid, pgid = (int32_t)upgid;
+
+    if (pid < 0 || pgid < 0)
         return -EINVAL;
-    p->pgid = pgid ? (int)pgid : p->pid;
+    p = pid ? proc_find(pid) : self;
+    if (!p || p->zombie || (p != self && p->parent != self))
+        return -ESRCH;
+    if (p != self && p->execed)
+        return -EACCES;
+    if (p->sid != self->sid || p->sid == p->pid)
+        return -EPERM;
+    if (!pgid)
+        pgid = p->pid;
+    if (pgid != p->pid && !pgrp_in_session(pgid, self->sid))
+        return -EPERM;
+    p->pgid = pgid;
     return 0;
 }
 
@@ -382,8 +419,9 @@ long sys_setsid(void)
 {
     struct proc *p = current_proc();
 
-    if (p->pgid == p->pid)
-        return -EPERM;
+    for (struct proc *q = procs_first(); q; q = procs_next(q))
+        if (q->pgid == p->pid)
+            return -EPERM; /* a group with its id exists (its own, or one it made): Linux's rule */
     p->sid = p->pgid = p->pid;
     return p->sid;
 }

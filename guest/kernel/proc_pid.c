@@ -59,6 +59,8 @@ static char state_of(const struct proc *p)
 {
     if (p->zombie)
         return 'Z';
+    if (p->stopped)
+        return 'T';
     return p == current_proc() || p->task->state == TASK_RUNNABLE ? 'R' : 'S';
 }
 

@@ -28,10 +28,13 @@ static inline uint64_t sigbit(int sig)
 
 /* SIGKILL and SIGSTOP can be neither blocked nor caught. */
 #define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP))
-/* Default action "ignore"; stop signals are ignored too (no job control here). */
-#define DEFAULT_IGNORE                                                                         \
-    (sigbit(SIGCHLD) | sigbit(SIGURG) | sigbit(SIGWINCH) | sigbit(SIGCONT) | sigbit(SIGSTOP) | \
-     sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU))
+/* Default action "ignore" (SIGCONT's continuing is done when it is sent, whatever its action). */
+#define DEFAULT_IGNORE (sigbit(SIGCHLD) | sigbit(SIGURG) | sigbit(SIGWINCH) | sigbit(SIGCONT))
+/* Default action "stop" (job control): the process sleeps until SIGCONT or SIGKILL. */
+#define DEFAULT_STOP (sigbit(SIGSTOP) | sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU))
+
+/* Stopped processes sleep here; SIGCONT wakes them all and each re-checks its own state. */
+static struct waitq stopped_wq;
 
 /* The lowest signal in a non-empty set (no 64-bit ctz in a freestanding 32-bit kernel). */
 static int lowest(uint64_t set)
@@ -60,10 +63,41 @@ static void make_pending(struct proc *p, int sig, const struct sigsender *from)
     update_work(p);
 }
 
+/* Tell the parent that p stopped or continued: SIGCHLD (unless it asked for SA_NOCLDSTOP) and
+ * a wake-up of its wait4 (WUNTRACED, WCONTINUED). */
+static void notify_parent(struct proc *p, int32_t code, int32_t status)
+{
+    struct proc *parent = p->parent;
+    const struct sigsender from = {code, p->pid, status, 0};
+
+    if (!parent || parent->zombie)
+        return;
+    if (!(parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+        signal_send_from(parent, SIGCHLD, &from);
+    wq_wake_all(&parent->child_wq);
+}
+
+/* SIGCONT, whatever its action: pending stops are dropped and a stopped process runs again. */
+static void continue_proc(struct proc *p)
+{
+    p->sig.pending &= ~DEFAULT_STOP;
+    if (!p->stopped)
+        return;
+    p->stopped = 0;
+    p->stop_unreported = 0;
+    p->cont_unreported = 1;
+    notify_parent(p, CLD_CONTINUED, SIGCONT);
+    wq_wake_all(&stopped_wq);
+}
+
 void signal_send_from(struct proc *p, int sig, const struct sigsender *from)
 {
     if (sig < 1 || sig > NSIG || p->zombie)
         return;
+    if (sig == SIGCONT)
+        continue_proc(p);
+    else if (sigbit(sig) & DEFAULT_STOP)
+        p->sig.pending &= ~sigbit(SIGCONT); /* a stop cancels a pending continue, as in Linux */
     uint32_t handler = p->sig.action[sig - 1].handler;
     /* Init gets only the signals it handles (Linux's rule for the init of a pid namespace):
      * no default action, SIGKILL's and SIGSTOP's included, is ever taken on pid 1 this way.
@@ -77,6 +111,13 @@ void signal_send_from(struct proc *p, int sig, const struct sigsender *from)
     make_pending(p, sig, from);
     if (p->task && (deliverable(p) & sigbit(sig)))
         sched_wake(p->task);
+}
+
+void signal_send_pgrp(int pgid, int sig)
+{
+    for (struct proc *q = procs_first(); q; q = procs_next(q))
+        if (!q->zombie && q->pgid == pgid)
+            signal_send(q, sig);
 }
 
 void signal_send(struct proc *p, int sig)
@@ -105,7 +146,7 @@ int signal_fatal_pending(const struct proc *p)
 
     for (int sig = 1; d; sig++, d >>= 1)
         if ((d & 1) && (sig == SIGKILL || (p->sig.action[sig - 1].handler == SIG_DFL &&
-                                           !(sigbit(sig) & DEFAULT_IGNORE))))
+                                           !(sigbit(sig) & (DEFAULT_IGNORE | DEFAULT_STOP)))))
             return 1;
     return 0;
 }
@@ -259,7 +300,26 @@ static void maybe_restart(struct trap_frame *f, const struct linux_sigaction *a)
     }
 }
 
-/* Take signal sig: ignore it, terminate, or set up its handler. */
+/* Default action "stop": sleep until SIGCONT (or SIGKILL), telling the parent both ways. A
+ * system call the stop interrupted is made again afterwards when it may be (no handler ran). */
+static void stop(struct proc *p, struct trap_frame *f, int sig)
+{
+    p->stopped = sig;
+    p->stop_unreported = 1;
+    p->cont_unreported = 0;
+    notify_parent(p, CLD_STOPPED, sig);
+    uint8_t old = evt_disable(); /* the terminal's SIGCONT may come in an upcall */
+    while (p->stopped && !(p->sig.pending & sigbit(SIGKILL))) /* others wait: Linux's rule */
+        wq_sleep(&stopped_wq);
+    p->stopped = 0;
+    evt_restore(old);
+    if (f->error == SYSCALL_FRAME_MARK && (int32_t)f->eax == -EINTR && restartable(f->vector)) {
+        f->eax = f->vector;
+        f->eip -= 2; /* back onto the int $0x80 */
+    }
+}
+
+/* Take signal sig: ignore it, stop, terminate, or set up its handler. */
 static void deliver(struct proc *p, struct trap_frame *f, int sig)
 {
     struct linux_sigaction a = p->sig.action[sig - 1];
@@ -271,6 +331,10 @@ static void deliver(struct proc *p, struct trap_frame *f, int sig)
     if (sig == SIGKILL || a.handler == SIG_DFL) {
         if (sigbit(sig) & DEFAULT_IGNORE)
             return;
+        if (sig != SIGKILL && (sigbit(sig) & DEFAULT_STOP)) {
+            stop(p, f, sig);
+            return;
+        }
         proc_exit(sig); /* the wait status of a signal death is the signal number */
     }
     if (a.handler == SIG_IGN)

@@ -41,13 +41,15 @@ static int is_loop(const struct netif *n)
     return n->name[0] == 'l' && n->name[1] == 'o';
 }
 
-static void linux_name(const struct netif *n, char out[16])
+/* lwIP numbers its interfaces in the order they were added: lo is 0 (lwip_init adds it first),
+ * the cards follow from 1; Linux's names count the cards from eth0. */
+void net_ifname(const struct netif *n, char out[16])
 {
     memset(out, 0, 16);
     if (is_loop(n))
         strlcpy(out, "lo", 16);
     else
-        snprintf(out, 16, "eth%u", n->num);
+        snprintf(out, 16, "eth%u", n->num ? n->num - 1u : 0u);
 }
 
 static struct netif *by_name(const char *name)
@@ -57,7 +59,7 @@ static struct netif *by_name(const char *name)
 
     NETIF_FOREACH(n)
     {
-        linux_name(n, nm);
+        net_ifname(n, nm);
         if (strncmp(nm, name, 16) == 0)
             return n;
     }
@@ -92,7 +94,7 @@ static long ifconf(uint32_t arg)
         }
         if (done + sizeof(r) > (uint32_t)c.len)
             break;
-        linux_name(n, r.name);
+        net_ifname(n, r.name);
         put_ip4(&r, ip4_addr_get_u32(netif_ip4_addr(n)));
         if (copy_to_user(c.buf + done, &r, sizeof(r)))
             return -EFAULT;
@@ -118,7 +120,7 @@ long sock_ifioctl(uint32_t cmd, uint32_t arg)
         n = netif_get_by_index((u8_t)r.u.ival);
         if (!n)
             return -ENODEV;
-        linux_name(n, r.name);
+        net_ifname(n, r.name);
         return copy_to_user(arg, &r, sizeof(r));
     }
     r.name[15] = 0;

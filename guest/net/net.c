@@ -89,6 +89,12 @@ void net_init(void)
         return;
     }
     lwip_init();
+    /* lwIP's loopback computes and checks no checksum. TCP and UDP stay so (nothing can corrupt
+     * them in memory), but the IPv4 header and ICMP get theirs, as Linux's lo: a raw ICMP
+     * socket sees a valid header and reply, and a wrong ICMP checksum is dropped (t_ping). */
+    NETIF_SET_CHECKSUM_CTRL(netif_list, /* lo, the only interface lwip_init made */
+                            NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_ICMP |
+                                NETIF_CHECKSUM_CHECK_ICMP);
     netfront_init();
     netconf_start();
     if (!task_spawn("net", net_thread, 0)) {

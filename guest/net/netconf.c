@@ -140,12 +140,9 @@ static int gen_dev(char *buf, size_t size)
     {
         const struct netfront_stats *s = n == netfront_netif() ? netfront_stats() : NULL;
         const struct stats_mib2_netif_ctrs *c = &n->mib2_counters;
-        char name[8];
+        char name[16];
 
-        if (n->name[0] == 'l' && n->name[1] == 'o')
-            strlcpy(name, "lo", sizeof(name));
-        else
-            snprintf(name, sizeof(name), "eth%u", n->num);
+        net_ifname(n, name);
         len += (size_t)snprintf(
             buf + (len < size ? len : size), len < size ? size - len : 0,
             "%6s: %7llu %7u %4u %4u %4u %5u %10u %9u %8llu %7u %4u %4u %4u %5u %7u %10u\n", name,
@@ -169,6 +166,7 @@ void netconf_start(void)
 
     procfs_register(&proc_dev);
     procfs_register(&proc_resolv);
+    net_proc_start();
     if (conf.have_dns) {
         ip_addr_t d;
 

@@ -24,10 +24,12 @@
 #define LINUX_AF_INET6 10
 #define LINUX_SOCK_STREAM 1
 #define LINUX_SOCK_DGRAM 2
+#define LINUX_SOCK_RAW 3
 #define LINUX_SOCK_TYPE_MASK 0xf
 #define LINUX_SOCK_NONBLOCK O_NONBLOCK
 #define LINUX_SOCK_CLOEXEC O_CLOEXEC
 #define LINUX_IPPROTO_IP 0
+#define LINUX_IPPROTO_ICMP 1
 #define LINUX_IPPROTO_TCP 6
 #define LINUX_IPPROTO_UDP 17
 #define LINUX_IPPROTO_IPV6 41
@@ -59,6 +61,7 @@ struct sock {
     union {
         struct tcp_pcb *tcp;
         struct udp_pcb *udp;
+        struct raw_pcb *raw; /* SOCK_RAW (IPPROTO_ICMP) */
         void *any;
     } pcb;        /* NULL once lwIP has freed it (TCP error) or we let go */
     int err;      /* pending error for SO_ERROR and the next call (positive errno), 0 none */
@@ -139,6 +142,15 @@ unsigned udp_sock_poll(struct sock *s);
 uint32_t udp_sock_next_len(const struct sock *s); /* the next datagram's size, 0 none */
 void udp_sock_names(struct sock *s, ip_addr_t *lip, uint16_t *lport, ip_addr_t *rip,
                     uint16_t *rport);
+void dgram_enqueue(struct sock *s, struct pbuf *p, const ip_addr_t *addr, uint16_t port);
+
+/* raw_sock.c: raw ICMP sockets, reached through the udp_sock_* calls (same receive queue). */
+int raw_sock_open(struct sock *s);
+void raw_sock_release(struct sock *s);
+int raw_sock_bind(struct sock *s, const ip_addr_t *ip);
+long raw_sock_connect(struct sock *s, const ip_addr_t *ip, int unspec);
+long raw_sock_send(struct sock *s, struct uio *u, const ip_addr_t *ip);
+void raw_sock_names(struct sock *s, ip_addr_t *lip, ip_addr_t *rip);
 
 /* ifioctl.c */
 long sock_ifioctl(uint32_t cmd, uint32_t arg);

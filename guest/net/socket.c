@@ -186,7 +186,7 @@ static long sock_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
     int32_t n;
 
     if (cmd == FIONREAD) {
-        n = s->type == LINUX_SOCK_DGRAM ? (int32_t)udp_sock_next_len(s) : (int32_t)s->rx_len;
+        n = s->type != LINUX_SOCK_STREAM ? (int32_t)udp_sock_next_len(s) : (int32_t)s->rx_len;
         return copy_to_user(arg, &n, sizeof(n));
     }
     return sock_ifioctl(cmd, arg);

@@ -222,8 +222,10 @@ long sys_getsockopt(u32 fd, u32 level, u32 name, u32 uval, u32 ulen)
             rc = get_int(s->type, uval, ulen, len);
             break;
         case SO_PROTOCOL:
-            rc = get_int(s->type == LINUX_SOCK_STREAM ? LINUX_IPPROTO_TCP : LINUX_IPPROTO_UDP, uval,
-                         ulen, len);
+            rc = get_int(s->type == LINUX_SOCK_STREAM ? LINUX_IPPROTO_TCP
+                         : s->type == LINUX_SOCK_RAW  ? LINUX_IPPROTO_ICMP
+                                                      : LINUX_IPPROTO_UDP,
+                         uval, ulen, len);
             break;
         case SO_DOMAIN:
             rc = get_int(s->family, uval, ulen, len);

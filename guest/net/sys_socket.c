@@ -1,8 +1,8 @@
 /*
  * The Linux socket calls: socketcall (102) and the direct i386 numbers (359-373), with Linux's
  * argument checks, struct layouts (msghdr, linger, timeval) and errno values. The work is done
- * by the TCP and UDP halves (tcp_sock.c, udp_sock.c); here are the descriptors, addresses,
- * iovecs and options.
+ * by the TCP and datagram halves (tcp_sock.c, udp_sock.c with raw_sock.c); here are the
+ * descriptors, addresses, iovecs and options.
  */
 #include <kernel/mm/kmem.h>
 #include <kernel/syscalls.h>
@@ -33,11 +33,16 @@ long sys_socket(u32 family, u32 type, u32 protocol)
         return -EINVAL;
     if (family != LINUX_AF_INET && family != LINUX_AF_INET6)
         return -EAFNOSUPPORT;
-    if (kind != LINUX_SOCK_STREAM && kind != LINUX_SOCK_DGRAM)
-        return kind == 3 ? -EPERM : -EINVAL; /* SOCK_RAW needs a privilege we do not grant */
-    if (protocol != 0 &&
-        protocol != (kind == LINUX_SOCK_STREAM ? LINUX_IPPROTO_TCP : LINUX_IPPROTO_UDP))
+    if (kind == LINUX_SOCK_RAW) {
+        /* Raw sockets for IPv4 ICMP only (raw_sock.c); any other is a privilege not granted. */
+        if (family != LINUX_AF_INET || protocol != LINUX_IPPROTO_ICMP)
+            return -EPERM;
+    } else if (kind != LINUX_SOCK_STREAM && kind != LINUX_SOCK_DGRAM) {
+        return -EINVAL;
+    } else if (protocol != 0 &&
+               protocol != (kind == LINUX_SOCK_STREAM ? LINUX_IPPROTO_TCP : LINUX_IPPROTO_UDP)) {
         return -EPROTONOSUPPORT;
+    }
     s = sock_alloc((int)family, (int)kind);
     if (!s)
         return -ENOMEM;
@@ -138,7 +143,7 @@ long sys_connect(u32 fd, u32 uaddr, u32 len)
 
     if (!s)
         return rc;
-    if (s->type == LINUX_SOCK_DGRAM && len >= 2 && !copy_from_user(&family, uaddr, 2) &&
+    if (s->type != LINUX_SOCK_STREAM && len >= 2 && !copy_from_user(&family, uaddr, 2) &&
         family == LINUX_AF_UNSPEC) {
         rc = udp_sock_connect(s, NULL, 0, 1);
         file_put(f);

@@ -1,7 +1,8 @@
 /*
- * UDP sockets over lwIP's raw API. Each datagram lwIP delivers is queued with its sender's
- * address until read (up to the socket's receive buffer size; beyond it datagrams are dropped,
- * as a full Linux socket does). A read takes one datagram whole: what does not fit is
+ * UDP sockets over lwIP's raw API, and the datagram receive side raw ICMP sockets share
+ * (raw_sock.c: their pcb calls are dispatched from here). Each datagram lwIP delivers is queued
+ * with its sender's address until read (up to the socket's receive buffer size; beyond it datagrams
+ * are dropped, as a full Linux socket does). A read takes one datagram whole: what does not fit is
  * discarded (MSG_TRUNC tells). Sending copies the ring-3 bytes into one pbuf and hands it to
  * udp_sendto (or udp_send for a connected socket).
  */
@@ -22,13 +23,11 @@ struct dgram {
     uint16_t port;
 };
 
-static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
-                    u16_t port)
+/* Queue one received datagram (p is the queue's then, or freed). */
+void dgram_enqueue(struct sock *s, struct pbuf *p, const ip_addr_t *addr, uint16_t port)
 {
-    struct sock *s = arg;
     struct dgram *d;
 
-    (void)pcb;
     if (!s || s->rd_shut || s->rx_len + p->tot_len > s->rcvbuf || !(d = kzalloc(sizeof(*d)))) {
         pbuf_free(p);
         return;
@@ -45,11 +44,20 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_add
     sock_wake(s);
 }
 
+static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+                    u16_t port)
+{
+    (void)pcb;
+    dgram_enqueue(arg, p, addr, port);
+}
+
 int udp_sock_open(struct sock *s)
 {
-    struct udp_pcb *p =
-        udp_new_ip_type(s->family == LINUX_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
+    struct udp_pcb *p;
 
+    if (s->type == LINUX_SOCK_RAW)
+        return raw_sock_open(s);
+    p = udp_new_ip_type(s->family == LINUX_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
     if (!p)
         return -ENOBUFS;
     s->pcb.udp = p;
@@ -72,7 +80,9 @@ static void dgram_pop(struct sock *s)
 
 void udp_sock_release(struct sock *s)
 {
-    if (s->pcb.udp)
+    if (s->type == LINUX_SOCK_RAW)
+        raw_sock_release(s);
+    else if (s->pcb.udp)
         udp_remove(s->pcb.udp);
     s->pcb.udp = NULL;
     while (s->dq_head)
@@ -86,6 +96,8 @@ int udp_sock_bind(struct sock *s, const ip_addr_t *ip, uint16_t port)
 
     if (s->bound)
         return -EINVAL;
+    if (s->type == LINUX_SOCK_RAW)
+        return raw_sock_bind(s, ip);
     if (s->family == LINUX_AF_INET6 && IP_IS_V6(ip) && ip_addr_isany(ip) && !s->v6only)
         ip = &any;
     if (s->reuseaddr)
@@ -101,6 +113,8 @@ long udp_sock_connect(struct sock *s, const ip_addr_t *ip, uint16_t port, int un
 {
     err_t e;
 
+    if (s->type == LINUX_SOCK_RAW)
+        return raw_sock_connect(s, ip, unspec);
     if (unspec) {
         udp_disconnect(s->pcb.udp);
         s->state = SS_FRESH;
@@ -127,6 +141,8 @@ long udp_sock_send(struct sock *s, struct uio *u, const ip_addr_t *ip, uint16_t 
     struct pbuf *p, *q;
     err_t e;
 
+    if (s->type == LINUX_SOCK_RAW)
+        return raw_sock_send(s, u, ip);
     if (s->wr_shut)
         return -EPIPE;
     if (!ip && s->state != SS_CONNECTED)
@@ -211,6 +227,11 @@ void udp_sock_names(struct sock *s, ip_addr_t *lip, uint16_t *lport, ip_addr_t *
 {
     struct udp_pcb *p = s->pcb.udp;
 
+    if (s->type == LINUX_SOCK_RAW) {
+        raw_sock_names(s, lip, rip);
+        *lport = *rport = 0;
+        return;
+    }
     ip_addr_copy(*lip, p->local_ip);
     *lport = p->local_port;
     ip_addr_copy(*rip, p->remote_ip);

@@ -24,12 +24,21 @@ static void drain(void)
     }
 }
 
+static void (*listener)(void);
+
+void console_in_set_listener(void (*fn)(void))
+{
+    listener = fn;
+}
+
 static void console_virq(uint32_t port, struct event_frame *f, void *arg)
 {
     (void)port, (void)f, (void)arg;
     drain();
     if (head == tail)
         return;
+    if (listener)
+        listener(); /* the terminal cooks it now: Ctrl-C must not wait for a reader */
     if (waiter)
         sched_wake(waiter);
     wq_wake_all(&console_wq);

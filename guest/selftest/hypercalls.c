@@ -10,10 +10,6 @@
 #include <pv/events.h>
 
 #define VIRT_BASE 0xC0000000u /* as in __xen_guest (head.S) */
-#define PTE_P 0x1u
-#define PTE_RW 0x2u
-#define PTE_PSE 0x80u
-#define PTE_G 0x100u
 
 #define EQ 0       /* pass when result == want */
 #define AT_LEAST 1 /* pass when result >= want */

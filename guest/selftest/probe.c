@@ -75,12 +75,12 @@ int probe_check(const struct probe_case *c)
         return check_true(name, p->hits == 0, "%s (vector %u) at %#x", trap_name(p->vector),
                           p->vector, p->eip);
     ok = p->hits == 1 && p->vector == c->vector && p->error == c->error && (p->cs & 3) == c->ring &&
-         p->eip == (uint32_t)c->eip && (c->vector != 14 || p->cr2 == c->arg);
+         p->eip == (uint32_t)c->eip && (c->vector != TRAP_page_fault || p->cr2 == c->arg);
     return check_true(name, ok,
                       "got %u hit(s) vector %u error %#x cs %#x eip %#x cr2 %#x, want vector %u "
                       "error %#x ring %u eip %#x cr2 %#x",
                       p->hits, p->vector, p->error, p->cs, p->eip, p->cr2, c->vector, c->error,
-                      c->ring, (uint32_t)c->eip, c->vector == 14 ? c->arg : 0);
+                      c->ring, (uint32_t)c->eip, c->vector == TRAP_page_fault ? c->arg : 0);
 }
 
 int probe_run(const struct probe_case *c)

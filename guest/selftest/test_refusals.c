@@ -158,7 +158,7 @@ static void gp_flood(void)
     int32_t n = 0;
 
     for (unsigned i = 0; i < 1000; i++)
-        n += probe_fire(&c) == 1 && trap_probe.vector == 13;
+        n += probe_fire(&c) == 1 && trap_probe.vector == TRAP_gp_fault;
     check_eq("1000 ring-3 int $0x82 in a row, each a #GP", n, 1000);
 }
 
@@ -252,7 +252,7 @@ static void failsafe_iret(void)
                failsafe_segs[2], failsafe_segs[3], segs[0] & 0xffff, segs[1] & 0xffff,
                segs[2] & 0xffff, segs[3] & 0xffff);
     check_true("failsafe frame held the vanished CS (its iret: #NP with it)",
-               p->hits == 1 && p->vector == 11 && p->error == (cs & ~3u) &&
+               p->hits == 1 && p->vector == TRAP_no_segment && p->error == (cs & ~3u) &&
                    p->eip >= (uint32_t)failsafe_callback &&
                    p->eip < (uint32_t)failsafe_callback + 128,
                "%u hit(s) vector %u error %#x at %#x", p->hits, p->vector, p->error, p->eip);

@@ -135,7 +135,7 @@ static void nested_task_flag(void)
            "plain return %u\n",
            p->hits, p->vector, p->error, p->eip, trig_result);
     check_true("nt: iret with NT = 1 in ring 1 faults in the guest, no task switch",
-               p->hits == 1 && (p->vector == 10 || p->vector == 13) &&
+               p->hits == 1 && (p->vector == TRAP_invalid_tss || p->vector == TRAP_gp_fault) &&
                    p->eip == (uint32_t)k_nt_iret_eip && (p->cs & 3) == 1,
                "%u hit(s), vector %u at %#x cs %#x", p->hits, p->vector, p->eip, p->cs);
 }
@@ -158,7 +158,7 @@ static void breakpoints(void)
     check_eq("dr: console write of bytes under a read breakpoint", r, (int32_t)len);
     check_true("dr: ... any #DB forwarded points into the guest",
                !trap_probe.hits ||
-                   (trap_probe.vector == 1 && trap_probe.eip < HYPERVISOR_VIRT_START),
+                   (trap_probe.vector == TRAP_debug && trap_probe.eip < HYPERVISOR_VIRT_START),
                "vector %u at %#x", trap_probe.vector, trap_probe.eip);
 
     HYPERVISOR_set_debugreg(0, (uint32_t)&s.hypercalls[3]);
@@ -170,7 +170,7 @@ static void breakpoints(void)
     check_eq("dr: statistics written under a write breakpoint", r, sizeof(s));
     check_true("dr: ... any #DB forwarded points into the guest",
                !trap_probe.hits ||
-                   (trap_probe.vector == 1 && trap_probe.eip < HYPERVISOR_VIRT_START),
+                   (trap_probe.vector == TRAP_debug && trap_probe.eip < HYPERVISOR_VIRT_START),
                "vector %u at %#x", trap_probe.vector, trap_probe.eip);
 
     /* mov ss holds the breakpoint back over the next instruction: int $0x82. */
@@ -189,7 +189,7 @@ static void breakpoints(void)
     check_eq("dr: mov ss then a hypercall, the breakpoint held back into it", r, XEN_VERSION_CODE);
     check_true("dr: ... any #DB forwarded points into the guest",
                !trap_probe.hits ||
-                   (trap_probe.vector == 1 && trap_probe.eip < HYPERVISOR_VIRT_START),
+                   (trap_probe.vector == TRAP_debug && trap_probe.eip < HYPERVISOR_VIRT_START),
                "vector %u at %#x", trap_probe.vector, trap_probe.eip);
 }
 
@@ -326,7 +326,7 @@ static void io_ports(void)
     for (uint32_t port = 1; port < 0x10000; port += 61) {
         trig_arg = port;
         const struct probe_case c = KCASE("io sweep", inb_arg, 13, 0, port);
-        bad += probe_fire(&c) != 1 || trap_probe.vector != 13;
+        bad += probe_fire(&c) != 1 || trap_probe.vector != TRAP_gp_fault;
     }
     check_eq("io: 1075 ports from ring 1, each a #GP", (int32_t)bad, 0);
 }

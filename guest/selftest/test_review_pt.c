@@ -22,10 +22,6 @@ TRIG_K(read_arg);
 
 #define M2P ((const volatile uint32_t *)HYPERVISOR_VIRT_START)
 #define SCR 12 /* scratch slot for mappings that must be refused */
-#define PTE_PWT 0x008u
-#define PTE_PCD 0x010u
-#define PTE_PSE_PAT 0x080u
-#define PTE_G 0x100u
 
 static uint32_t mfn(uint32_t pfn)
 {
@@ -104,8 +100,8 @@ static void hypervisor_slots_through_self_map(void)
                                   0,      0, 0};
     for (unsigned i = HYPERVISOR_L2_FIRST_SLOT; i < 1024; i++) {
         uint32_t e = boot_l2[i];
-        pse += (e & PTE_P) && (e & PTE_PSE_PAT);
-        tables += (e & PTE_P) && !(e & PTE_PSE_PAT);
+        pse += (e & PTE_P) && (e & PTE_PSE);
+        tables += (e & PTE_P) && !(e & PTE_PSE);
     }
     printk("note: hypervisor L2 slots: %u map 4 MB pages, %u map L1s (slot 1009: %#x)\n", pse,
            tables, boot_l2[1009]);
@@ -117,7 +113,7 @@ static void hypervisor_slots_through_self_map(void)
             continue;
         trig_arg = s << 22 | i << 12;
         unsigned hits = probe_fire(&rd);
-        if (!hits && (e & PTE_PSE_PAT)) {
+        if (!hits && (e & PTE_PSE)) {
             snprintf(name, sizeof(name), "self-map: slot %u's 4 MB page is not readable", i);
             check_true(name, 0, "read %#x", trig_result);
         }
@@ -152,7 +148,7 @@ static void flags_only_changes(void)
              rv_uvm(sva, mfn(y) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
     check_eq("flags: ... given PCD", rv_mmu1(kl1 << 12 | kidx * 4, mfn(y) << 12 | PTE_P | PTE_PCD),
              -XEN_EINVAL);
-    check_eq("flags: ... given PAT", rv_uvm(sva, mfn(y) << 12 | PTE_P | PTE_RW | PTE_PSE_PAT),
+    check_eq("flags: ... given PAT", rv_uvm(sva, mfn(y) << 12 | PTE_P | PTE_RW | PTE_PAT),
              -XEN_EINVAL);
     check_eq("flags: ... given G", rv_uvm(sva, mfn(y) << 12 | PTE_P | PTE_RW | PTE_G), -XEN_EINVAL);
     rv_uvm(sva, 0);
@@ -162,7 +158,7 @@ static void flags_only_changes(void)
              -XEN_EINVAL);
     rv_mmu1(rv_l2e(slot), 0);
     check_eq("flags: L2 entry to an L1", rv_mmu1(rv_l2e(slot), mfn(l1) << 12 | PTE_P | PTE_RW), 0);
-    check_eq("flags: ... given PSE", rv_mmu1(rv_l2e(slot), mfn(l1) << 12 | PTE_P | PTE_PSE_PAT),
+    check_eq("flags: ... given PSE", rv_mmu1(rv_l2e(slot), mfn(l1) << 12 | PTE_P | PTE_PSE),
              -XEN_EINVAL);
     check_eq("flags: ... given G", rv_mmu1(rv_l2e(slot), mfn(l1) << 12 | PTE_P | PTE_G),
              -XEN_EINVAL);

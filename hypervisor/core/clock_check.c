@@ -45,19 +45,19 @@ void clock_check(unsigned seconds)
     for (unsigned attempt = 1; attempt <= TRIES; attempt++) {
         struct edge first, last;
         if (!edge(&first)) {
-            printk("(hv) clock check: the RTC's seconds do not advance: FAILED\n");
+            printk("clock check: the RTC's seconds do not advance: FAILED\n");
             return;
         }
         for (unsigned s = 0; s < seconds; s++)
             if (!edge(&last)) {
-                printk("(hv) clock check: the RTC's seconds stopped: FAILED\n");
+                printk("clock check: the RTC's seconds stopped: FAILED\n");
                 return;
             }
         /* The N seconds, by the TSC at the calibrated rate, lie in lo..hi microseconds. */
         int64_t lo = (int64_t)ticks_us(last.before - first.after, hz);
         int64_t hi = (int64_t)ticks_us(last.after - first.before, hz);
         if (hi - lo > slack_us) {
-            printk("(hv) clock check: try %u: an edge bracketed by %u us, too wide to judge; "
+            printk("clock check: try %u: an edge bracketed by %u us, too wide to judge; "
                    "again\n",
                    attempt, (uint32_t)(hi - lo));
             continue;
@@ -65,11 +65,11 @@ void clock_check(unsigned seconds)
         int ok = hi >= expect_us - slack_us && lo <= expect_us + slack_us;
         int64_t off = lo + (hi - lo) / 2 - expect_us;
         uint32_t ppm = (uint32_t)udiv64((uint64_t)(off < 0 ? -off : off), seconds, &rem);
-        printk("(hv) clock check: %u RTC seconds = %u..%u us by the TSC at %u Hz (%c%u ppm, "
+        printk("clock check: %u RTC seconds = %u..%u us by the TSC at %u Hz (%c%u ppm, "
                "tolerance %u): %s\n",
                seconds, (uint32_t)lo, (uint32_t)hi, hz, off < 0 ? '-' : '+', ppm, TOLERANCE_PPM,
                ok ? "ok" : "FAILED");
         return;
     }
-    printk("(hv) clock check: no measurement narrow enough in %u tries: FAILED\n", TRIES);
+    printk("clock check: no measurement narrow enough in %u tries: FAILED\n", TRIES);
 }

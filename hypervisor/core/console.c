@@ -44,13 +44,28 @@ void console_write(const char *s, size_t n)
     }
 }
 
+/* Every line the hypervisor prints starts with "(hv) " (line_tag), added here (not by the callers)
+ * at each line start: a line may be printed by several printk calls (a backtrace, a register dump),
+ * and one call may print several lines. */
+static int at_line_start = 1;
+static const char line_tag[] = "(hv) ";
+
 static void vprintk(const char *fmt, va_list ap)
 {
     char buf[512];
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     if (n > (int)sizeof(buf) - 1)
         n = sizeof(buf) - 1;
-    console_write(buf, (size_t)n);
+    size_t from = 0;
+    for (size_t i = 0; i < (size_t)n; i++) {
+        if (at_line_start) {
+            console_write(buf + from, i - from);
+            console_write(line_tag, sizeof(line_tag) - 1);
+            from = i;
+        }
+        at_line_start = buf[i] == '\n';
+    }
+    console_write(buf + from, (size_t)n - from);
 }
 
 void printk(const char *fmt, ...)

@@ -28,13 +28,13 @@ static const enum hv_end reason_ends[] = {END_POWEROFF, END_REBOOT, END_SUSPEND,
 void domain_shutdown(struct domain *d, unsigned reason, unsigned status)
 {
     if (reason == SHUTDOWN_crash)
-        printk("(hv) domain %u crashed: it shut itself down with reason crash\n", d->id);
+        printk("domain %u crashed: it shut itself down with reason crash\n", d->id);
     else if (reason == SHUTDOWN_poweroff && status)
-        printk("(hv) domain %u shut down: poweroff, exit status %u\n", d->id, status);
+        printk("domain %u shut down: poweroff, exit status %u\n", d->id, status);
     else
-        printk("(hv) domain %u shut down: %s\n", d->id, reason_names[reason]);
+        printk("domain %u shut down: %s\n", d->id, reason_names[reason]);
     if (reason == SHUTDOWN_suspend)
-        printk("(hv) suspend is not supported: treated as a failure\n");
+        printk("suspend is not supported: treated as a failure\n");
     hv_end(reason_ends[reason], status);
 }
 
@@ -49,7 +49,7 @@ static void guest_frame(const struct domain *d, uint32_t addr)
 static void guest_backtrace(const struct domain *d, const struct cpu_regs *r)
 {
     uint32_t ebp = r->ebp;
-    printk("(hv)   guest backtrace:");
+    printk("  guest backtrace:");
     guest_frame(d, r->eip);
     for (int depth = 0; depth < 8 && ebp; depth++) {
         uint32_t frame[2]; /* saved ebp, return address */
@@ -71,12 +71,12 @@ void domain_crash(struct domain *d, const struct cpu_regs *r, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
-    printk("(hv) domain %u crashed: %s\n", d->id, why);
+    printk("domain %u crashed: %s\n", d->id, why);
     if (r) {
-        printk("(hv)   eip %04x:%08x eflags %08x esp %04x:%08x\n", r->cs & 0xffff, r->eip,
-               r->eflags, (REGS_RING(r) ? r->ss : 0) & 0xffff, REGS_RING(r) ? r->esp : 0);
-        printk("(hv)   eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", r->eax,
-               r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
+        printk("  eip %04x:%08x eflags %08x esp %04x:%08x\n", r->cs & 0xffff, r->eip, r->eflags,
+               (REGS_RING(r) ? r->ss : 0) & 0xffff, REGS_RING(r) ? r->esp : 0);
+        printk("  eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", r->eax, r->ebx,
+               r->ecx, r->edx, r->esi, r->edi, r->ebp);
         guest_backtrace(d, r);
     }
     hv_end(END_CRASH, 0);

@@ -144,7 +144,7 @@ long hv_refuse(const char *call, uint32_t arg, long err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
-    printk("(hv) d%u %s(%#x) refused: %s -> %s\n", d->id, call, arg, why, errno_name(err));
+    printk("d%u %s(%#x) refused: %s -> %s\n", d->id, call, arg, why, errno_name(err));
     return err;
 }
 

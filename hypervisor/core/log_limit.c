@@ -9,7 +9,7 @@ int log_limit_allow(struct log_limit *l, uint64_t now, unsigned dom, const char 
 {
     if (now - l->window_start >= LOG_LIMIT_WINDOW_NS) {
         if (l->held_back)
-            printk("(hv) d%u %s: %u more not logged\n", dom, what, l->held_back);
+            printk("d%u %s: %u more not logged\n", dom, what, l->held_back);
         l->window_start = now;
         l->in_window = 0;
         l->held_back = 0;

@@ -23,13 +23,13 @@ static struct boot_info boot;
 static void refuse_image(const char *why) __attribute__((noreturn));
 static void refuse_image(const char *why)
 {
-    printk("(hv) bad guest image: %s\n", why);
+    printk("bad guest image: %s\n", why);
     hv_end(END_BAD_IMAGE, 0);
 }
 
 static void warn_option(const char *msg, const char *word)
 {
-    printk("(hv) command line: %s: '%s'\n", msg, word);
+    printk("command line: %s: '%s'\n", msg, word);
 }
 
 static unsigned mb(uint64_t bytes)
@@ -53,19 +53,19 @@ static void setup_memory(void)
         total += boot.ram[i].end - boot.ram[i].start;
 
     if (boot.ram_above_4g)
-        printk("(hv) memory above 4 GB ignored (no PAE): %u MB\n", mb(boot.ram_above_4g));
+        printk("memory above 4 GB ignored (no PAE): %u MB\n", mb(boot.ram_above_4g));
     if (boot.ranges_dropped)
-        printk("(hv) memory map: %u entries beyond the first %u RAM and %u reserved ignored\n",
+        printk("memory map: %u entries beyond the first %u RAM and %u reserved ignored\n",
                boot.ranges_dropped, BOOT_MAX_RAM, BOOT_MAX_RESERVED);
     if (frame_table_init(boot.ram, boot.nr_ram, reserved, n)) {
-        printk("(hv) cannot start: no room for the frame table (%u KB) in the hypervisor's "
+        printk("cannot start: no room for the frame table (%u KB) in the hypervisor's "
                "direct-mapped low memory beside the boot modules\n",
                (unsigned)(frame_table_bytes(max_mfn) >> 10));
         hv_end(END_NO_MEMORY, 0);
     }
     arch_m2p_init(max_mfn);
-    printk("(hv) memory: %u MB usable below 4 GB in %u ranges, %u frames free\n", mb(total),
-           boot.nr_ram, frame_free_count());
+    printk("memory: %u MB usable below 4 GB in %u ranges, %u frames free\n", mb(total), boot.nr_ram,
+           frame_free_count());
 }
 
 static void *map_module(const struct boot_module *m, const char *what)
@@ -88,7 +88,7 @@ static void too_little_memory(const char *what, uint32_t have, uint32_t need)
     __attribute__((noreturn));
 static void too_little_memory(const char *what, uint32_t have, uint32_t need)
 {
-    printk("(hv) not enough memory for domain 0: %s %u pages (%u KB); its kernel, initramfs and "
+    printk("not enough memory for domain 0: %s %u pages (%u KB); its kernel, initramfs and "
            "boot page tables alone need %u pages (%u KB)%s\n",
            what, have, have * 4, need, need * 4,
            hv_opts.mem_bytes ? "; raise mem=" : "; give the machine more memory");
@@ -109,7 +109,7 @@ static uint32_t guest_pages(const struct domain *d)
     if (hv_opts.mem_bytes) {
         uint64_t want = hv_opts.mem_bytes >> 12;
         if (want > n)
-            printk("(hv) mem=%u MB is more than %s (%u MB): using %u MB\n", mb(hv_opts.mem_bytes),
+            printk("mem=%u MB is more than %s (%u MB): using %u MB\n", mb(hv_opts.mem_bytes),
                    fit < cap ? "the memory free" : "a guest can direct-map below 0xfc000000",
                    n >> 8, n >> 8);
         else
@@ -119,7 +119,7 @@ static uint32_t guest_pages(const struct domain *d)
     } else if (n < need) {
         too_little_memory("the machine has room for", n, need);
     } else if (cap < fit) {
-        printk("(hv) domain 0: %u MB of RAM left to the hypervisor: a guest at %#x direct-maps "
+        printk("domain 0: %u MB of RAM left to the hypervisor: a guest at %#x direct-maps "
                "at most %u MB\n",
                (fit - cap) >> 8, d->img.v_start, cap >> 8);
     }
@@ -159,7 +159,7 @@ static void build_dom0(void)
     keep_guest_ksyms(d);
     strlcpy(d->cmdline, hv_opts.guest_cmdline, sizeof(d->cmdline));
     if (arch_build_domain(d, &why)) {
-        printk("(hv) cannot build domain 0: %s\n", why);
+        printk("cannot build domain 0: %s\n", why);
         hv_end(END_NO_MEMORY, 0);
     }
 
@@ -168,9 +168,9 @@ static void build_dom0(void)
         arch_vunmap((void *)(i == 0 ? d->image : d->module), boot.mods[i].end - boot.mods[i].start);
         frame_release(boot.mods[i].start, boot.mods[i].end);
     }
-    printk("(hv) domain 0: %u pages (%u MB), entry %#x, v_start %#x, start_info %#x\n", d->nr_pages,
+    printk("domain 0: %u pages (%u MB), entry %#x, v_start %#x, start_info %#x\n", d->nr_pages,
            d->nr_pages >> 8, d->img.entry, d->layout.v_start, d->layout.si_start);
-    printk("(hv) domain 0: module %u bytes, command line '%s'\n", d->module_len, d->cmdline);
+    printk("domain 0: module %u bytes, command line '%s'\n", d->module_len, d->cmdline);
 }
 
 /* "2026-12-02 17:49:44 UTC" from seconds since 1970 (days to a civil date, proleptic Gregorian). */
@@ -196,19 +196,19 @@ void hv_start(uint32_t magic, uint32_t mbi)
     arch_desc_tables_init();
     arch_paging_init();
     if (boot_info_read(magic, mbi, &boot, &why)) {
-        printk("(hv) cannot start: %s\n", why);
+        printk("cannot start: %s\n", why);
         hv_end(END_PANIC, 0);
     }
     cmdline_parse(boot.cmdline, &hv_opts, warn_option);
     if (!boot.text_console && !boot.has_fb)
         hv_opts.console &= ~CONSOLE_VGA; /* a framebuffer we cannot draw on: serial only */
     console_init(hv_opts.console, boot.has_fb ? &boot.fb : 0);
-    printk("(hv) ringvisor %s: Xen 2.0 x86_32 paravirtual hypervisor\n", HV_VERSION);
-    printk("(hv) loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown",
+    printk("ringvisor %s: Xen 2.0 x86_32 paravirtual hypervisor\n", HV_VERSION);
+    printk("loader: %s; command line: %s\n", boot.loader[0] ? boot.loader : "unknown",
            boot.cmdline);
     if (boot.has_fb)
-        printk("(hv) screen: %ux%u framebuffer, %u bits per pixel: %s\n", boot.fb.width,
-               boot.fb.height, boot.fb.bpp,
+        printk("screen: %ux%u framebuffer, %u bits per pixel: %s\n", boot.fb.width, boot.fb.height,
+               boot.fb.bpp,
                console_on_fb() ? "text console drawn on it"
                                : "not used (console=com1, or unusable)");
     if (hv_opts.panic_test)
@@ -217,7 +217,7 @@ void hv_start(uint32_t magic, uint32_t mbi)
     arch_time_init();
     char date[32];
     format_utc(date, sizeof(date), arch_rtc_seconds());
-    printk("(hv) TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
+    printk("TSC %u kHz, wall clock %s\n", arch_tsc_hz() / 1000, date);
     log_limit_burst = hv_opts.refusal_log;
     if (hv_opts.clock_check)
         clock_check(hv_opts.clock_check);

@@ -13,7 +13,6 @@
 #include "hv/uaccess.h"
 #include <public/xen.h>
 
-#define PTE_P 0x001u
 #define BATCH_IRQ_WINDOW 64 /* requests between two interrupt windows in a long batch */
 #define MMU_CHUNK 64        /* requests copied in at a time */
 

@@ -17,7 +17,7 @@ void net_register(struct net_dev *n)
     if (nr_devices == NET_MAX_DEVICES)
         return;
     devices[nr_devices] = n;
-    printk("(hv) net%u: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s%s\n", nr_devices, n->name,
+    printk("net%u: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s%s\n", nr_devices, n->name,
            n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5],
            n->link_up ? "up" : "down",
            nr_devices ? " (not offered to the guest: only net0 is)" : "");
@@ -42,7 +42,7 @@ void net_poll(void)
             continue;
         n->work = 0;
         if (n->reset_why) {
-            printk("(hv) %s: %s: resetting\n", n->name, n->reset_why);
+            printk("%s: %s: resetting\n", n->name, n->reset_why);
             n->reset_why = 0;
             n->stats.resets++;
             n->ops->reset(n);
@@ -73,7 +73,7 @@ int net_rx_deliver(struct net_dev *n, const void *frame, uint32_t len)
 void net_link_changed(struct net_dev *n)
 {
     n->stats.link_changes++;
-    printk("(hv) %s: link %s\n", n->name, n->link_up ? "up" : "down");
+    printk("%s: link %s\n", n->name, n->link_up ? "up" : "down");
     netif_link_event(n);
 }
 
@@ -87,5 +87,5 @@ void net_init(void)
             e1000_probe(p);
     }
     if (nr_devices == 0)
-        printk("(hv) net: no supported network card\n");
+        printk("net: no supported network card\n");
 }

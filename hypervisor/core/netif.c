@@ -67,7 +67,7 @@ static int bad(unsigned reason, const char *ring, uint32_t id, uint32_t addr, ui
 {
     be.bad[reason]++;
     if (log_limit_allow(&bad_limit[reason], arch_now_ns(), be.d ? be.d->id : 0, "netif"))
-        printk("(hv) d%u netif %s request id %u addr %#x len %u refused: %s -> %s\n",
+        printk("d%u netif %s request id %u addr %#x len %u refused: %s -> %s\n",
                be.d ? be.d->id : 0, ring, id, addr, len, bad_name[reason], errno_name(err));
     return err;
 }
@@ -117,7 +117,7 @@ static int pending_requests(netif_ring_header_t *h, struct ring_state *rs, const
     if (prod - rs->rsp_prod > NETIF_RING_SIZE || prod - rs->req_cons > NETIF_RING_SIZE) {
         be.bad[NETIF_BAD_INDEX]++;
         if (log_limit_allow(&bad_limit[NETIF_BAD_INDEX], arch_now_ns(), be.d->id, "netif"))
-            printk("(hv) d%u netif %s ring refused: req_prod %u is more than %u requests ahead "
+            printk("d%u netif %s ring refused: req_prod %u is more than %u requests ahead "
                    "of rsp_prod %u; nothing consumed\n",
                    be.d->id, ring, prod, NETIF_RING_SIZE, rs->rsp_prod);
         return -1;
@@ -349,7 +349,7 @@ int netif_connect(struct domain *d, unsigned dev, uint32_t tx_mfn, uint32_t rx_m
     be.tx->hdr.rsp_prod = be.rx->hdr.rsp_prod = 0;
     be.connected = 1;
     *port = (uint32_t)p;
-    printk("(hv) d%u netif: connected to %s (tx ring %#x, rx ring %#x, port %u)\n", d->id, n->name,
+    printk("d%u netif: connected to %s (tx ring %#x, rx ring %#x, port %u)\n", d->id, n->name,
            tx_mfn, rx_mfn, p);
     return 0;
 }
@@ -371,7 +371,7 @@ int netif_disconnect(struct domain *d, unsigned dev, const char **why)
     evtchn_unbind_device(&d->evtchn, be.port);
     be.connected = 0;
     be.tx_mfn = be.rx_mfn = 0;
-    printk("(hv) d%u netif: disconnected\n", d->id);
+    printk("d%u netif: disconnected\n", d->id);
     return 0;
 }
 

@@ -42,13 +42,6 @@
 #include "lib/string.h"
 #include <public/xen.h>
 
-#define PTE_P 0x001u
-#define PTE_RW 0x002u
-#define PTE_PSE 0x080u
-#define PTE_PAT 0x080u
-#define PTE_G 0x100u
-#define PTE_PWT 0x008u
-#define PTE_PCD 0x010u
 /* Guest RAM is always write-back: the caching bits would let the guest map a frame with two
  * memory types at once (undefined on real CPUs), and PAT/G/PSE have no place in guest tables. */
 #define L1_REFUSED_BITS (PTE_PAT | PTE_G | PTE_PCD | PTE_PWT)

@@ -23,15 +23,15 @@ static void report(const char *where, const char *fmt, va_list ap)
     char msg[200];
 
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    printk("(hv) PANIC%s: %s\n", where, msg);
-    printk("(hv)   eip %04x:%08x eflags %08x esp %04x:%08x ebp %08x", r->cs & 0xffff, r->eip,
-           r->eflags, r->ss & 0xffff, r->esp, r->ebp);
+    printk("PANIC%s: %s\n", where, msg);
+    printk("  eip %04x:%08x eflags %08x esp %04x:%08x ebp %08x", r->cs & 0xffff, r->eip, r->eflags,
+           r->ss & 0xffff, r->esp, r->ebp);
     if (r->vector != PANIC_NO_VECTOR)
         printk(" vector %u error %#x", r->vector, r->error_code);
-    printk("\n(hv)   eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x\n", r->eax, r->ebx,
-           r->ecx, r->edx, r->esi, r->edi);
-    printk("(hv)   cr0 %08x cr2 %08x cr3 %08x cr4 %08x ds %04x es %04x fs %04x gs %04x\n", cr[0],
-           cr[1], cr[2], cr[3], r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff);
+    printk("\n  eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x\n", r->eax, r->ebx, r->ecx,
+           r->edx, r->esi, r->edi);
+    printk("  cr0 %08x cr2 %08x cr3 %08x cr4 %08x ds %04x es %04x fs %04x gs %04x\n", cr[0], cr[1],
+           cr[2], cr[3], r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff);
     arch_backtrace(r->eip, r->ebp);
 }
 

@@ -13,7 +13,7 @@ static long block(struct domain *d)
     d->shared_info->evtchn_upcall_mask = 0;
     if (!d->shared_info->evtchn_upcall_pending && !warned) {
         warned = 1;
-        printk_debug("(hv) d%u blocked; it wakes on its next event\n", d->id);
+        printk_debug("d%u blocked; it wakes on its next event\n", d->id);
     }
     for (;;) {
         net_poll(); /* device work latched by interrupts, at this safe point */

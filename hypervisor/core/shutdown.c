@@ -52,11 +52,11 @@ int hv_exit_via_debug(enum hv_end e, unsigned status, int exit_mode, int under_q
 static void wait_then(const char *what)
 {
     if (hv_opts.crash_delay == 0) {
-        printk("(hv) %s (oncrash=%s)\n", what,
+        printk("%s (oncrash=%s)\n", what,
                hv_opts.on_crash == ON_CRASH_POWEROFF ? "poweroff" : "reboot");
         return;
     }
-    printk("(hv) %s in %u s (oncrash=%s, crashdelay=%u)\n", what, hv_opts.crash_delay,
+    printk("%s in %u s (oncrash=%s, crashdelay=%u)\n", what, hv_opts.crash_delay,
            hv_opts.on_crash == ON_CRASH_POWEROFF ? "poweroff" : "reboot", hv_opts.crash_delay);
     arch_delay_ms(hv_opts.crash_delay * 1000u);
 }
@@ -66,10 +66,10 @@ void hv_end(enum hv_end e, unsigned status)
     if (hv_exit_via_debug(e, status, hv_opts.exit, arch_under_qemu()))
         arch_debug_exit(hv_exit_code(e, status)); /* returns only when the device is absent */
     if (e == END_REBOOT) {
-        printk("(hv) rebooting\n");
+        printk("rebooting\n");
         arch_reboot();
     } else if (e == END_POWEROFF) { /* whatever the status: it is on the console */
-        printk("(hv) powering off\n");
+        printk("powering off\n");
         arch_poweroff();
     } else if (hv_opts.on_crash == ON_CRASH_REBOOT) {
         wait_then("rebooting");
@@ -78,6 +78,6 @@ void hv_end(enum hv_end e, unsigned status)
         wait_then("powering off");
         arch_poweroff();
     }
-    printk("(hv) halted%s\n", hv_opts.on_crash == ON_CRASH_HALT ? " (oncrash=halt)" : "");
+    printk("halted%s\n", hv_opts.on_crash == ON_CRASH_HALT ? " (oncrash=halt)" : "");
     arch_halt();
 }

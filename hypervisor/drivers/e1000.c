@@ -52,6 +52,7 @@
 #define CTRL_RST (1u << 26)
 #define STATUS_LU (1u << 1)
 #define RCTL_EN (1u << 1)
+#define RCTL_MPE (1u << 4) /* every multicast frame: IPv6 neighbour discovery needs them */
 #define RCTL_BAM (1u << 15)
 #define RCTL_SECRC (1u << 26) /* BSIZE 00: 2048-byte buffers */
 #define TCTL_EN (1u << 1)
@@ -156,7 +157,10 @@ static void e1000_start(struct e1000 *e)
     wr(e, RDT, NR_DESC - 1);
     wr(e, RDTR, 0);
     e->rx_next = 0;
-    wr(e, RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
+    /* The guest has no way to name the multicast groups it joins (the netif ABI carries none),
+     * so the card takes them all, as virtio-net does by default; without them IPv6 has neither
+     * router advertisements (SLAAC) nor neighbour solicitations. */
+    wr(e, RCTL, RCTL_EN | RCTL_BAM | RCTL_MPE | RCTL_SECRC);
 
     memset((void *)e->txd, 0, 4096);
     wr(e, TDBAL, e->txd_maddr);
@@ -294,7 +298,7 @@ int e1000_probe(struct pci_dev *p)
     int is_e = p->device == DEV_82574L;
     const char *name = is_e ? "e1000e" : "e1000";
     if (p->bar[0].io || p->bar[0].size < 0x20000 || p->irq > 15) {
-        printk("(hv) %s: no register BAR or no interrupt line; not used\n", name);
+        printk("%s: no register BAR or no interrupt line; not used\n", name);
         return 0;
     }
     uint32_t ring_mfn = frame_alloc_hv_contig(2);
@@ -302,7 +306,7 @@ int e1000_probe(struct pci_dev *p)
     uint32_t tx_mfn = frame_alloc_hv_contig(NR_DESC * BUF_SIZE / 4096);
     e->regs = arch_map_mmio(p->bar[0].base, 0x20000);
     if (!ring_mfn || !rx_mfn || !tx_mfn || !e->regs) {
-        printk("(hv) %s: no memory for rings or no room to map registers; not used\n", name);
+        printk("%s: no memory for rings or no room to map registers; not used\n", name);
         return 0;
     }
     e->pci = p;
@@ -323,7 +327,7 @@ int e1000_probe(struct pci_dev *p)
     read_mac(e); /* the firmware's (from the EEPROM) before the reset; kept across resets */
     e1000_start(e);
     if (arch_irq_attach(p->irq, e1000_irq, e)) {
-        printk("(hv) %s: cannot attach to irq %u\n", name, p->irq);
+        printk("%s: cannot attach to irq %u\n", name, p->irq);
         wr(e, IMC, 0xffffffffu);
         e->pci = 0;
         return 0;

@@ -35,8 +35,8 @@ void pci_enable(const struct pci_dev *p)
     cmd |= PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER;
     pci_write(p, PCI_COMMAND, 2, cmd & ~(uint32_t)PCI_CMD_INTX_DISABLE);
     if (p->pin && arch_irq_set_level(p->irq))
-        printk("(hv) pci %02x:%02x.%u: irq %u set to level triggering (INTx)\n", p->bus, p->dev,
-               p->fn, p->irq);
+        printk("pci %02x:%02x.%u: irq %u set to level triggering (INTx)\n", p->bus, p->dev, p->fn,
+               p->irq);
 }
 
 static uint32_t probe_bar(const struct pci_dev *p, unsigned off)
@@ -78,18 +78,18 @@ static void log_device(const struct pci_dev *p)
             n += (unsigned)snprintf(bars + n, sizeof(bars) - n, " bar%u=%s:%#x+%#x", i,
                                     p->bar[i].io ? "io" : "mem", p->bar[i].base, p->bar[i].size);
     if (p->pin)
-        printk("(hv) pci %02x:%02x.%u %04x:%04x class %06x irq %u (INT%c, %s)%s\n", p->bus, p->dev,
+        printk("pci %02x:%02x.%u %04x:%04x class %06x irq %u (INT%c, %s)%s\n", p->bus, p->dev,
                p->fn, p->vendor, p->device, p->class_rev >> 8, p->irq, 'A' + p->pin - 1,
                arch_irq_level_triggered(p->irq) ? "level" : "edge", bars);
     else
-        printk("(hv) pci %02x:%02x.%u %04x:%04x class %06x%s\n", p->bus, p->dev, p->fn, p->vendor,
+        printk("pci %02x:%02x.%u %04x:%04x class %06x%s\n", p->bus, p->dev, p->fn, p->vendor,
                p->device, p->class_rev >> 8, bars);
 }
 
 static void add_function(unsigned bus, unsigned dev, unsigned fn, uint32_t id)
 {
     if (nr_devices == PCI_MAX_DEVICES) {
-        printk("(hv) pci %02x:%02x.%u: more than %u functions, ignored\n", bus, dev, fn,
+        printk("pci %02x:%02x.%u: more than %u functions, ignored\n", bus, dev, fn,
                PCI_MAX_DEVICES);
         return;
     }
@@ -124,7 +124,7 @@ void pci_init(void)
                     add_function(bus, dev, fn, fid);
             }
         }
-    printk("(hv) pci: %u functions\n", nr_devices);
+    printk("pci: %u functions\n", nr_devices);
 }
 
 unsigned pci_device_count(void)

@@ -268,7 +268,7 @@ static void vnet_service(struct net_dev *n)
 static void vnet_reset(struct net_dev *n)
 {
     if (vnet_start(n->priv))
-        printk("(hv) virtio-net: the device did not come back\n");
+        printk("virtio-net: the device did not come back\n");
 }
 
 static const struct net_ops vnet_ops = {vnet_tx, vnet_tx_commit, vnet_service, vnet_reset};
@@ -279,7 +279,7 @@ int virtio_net_probe(struct pci_dev *p)
     if (p->vendor != VIRTIO_VENDOR || p->device != VIRTIO_NET_LEGACY || v->pci)
         return 0;
     if (!p->bar[0].io || p->bar[0].size < 0x20 || p->irq > 15) {
-        printk("(hv) virtio-net: no legacy I/O BAR or no interrupt line; not used\n");
+        printk("virtio-net: no legacy I/O BAR or no interrupt line; not used\n");
         return 0;
     }
     v->pci = p;
@@ -291,7 +291,7 @@ int virtio_net_probe(struct pci_dev *p)
         arch_io_out16(v->io + VIO_QUEUE_SEL, (uint16_t)i);
         q->num = arch_io_in16(v->io + VIO_QUEUE_NUM);
         if (q->num < NR_BUF || q->num > QMAX || (q->num & (q->num - 1)) || vq_alloc(q, q->num)) {
-            printk("(hv) virtio-net: queue %u of %u entries unusable (or no memory)\n", i, q->num);
+            printk("virtio-net: queue %u of %u entries unusable (or no memory)\n", i, q->num);
             v->pci = 0;
             return 0;
         }
@@ -302,7 +302,7 @@ int virtio_net_probe(struct pci_dev *p)
                               .model = NETIF_MODEL_VIRTIO_NET,
                               .irq = p->irq};
     if (vnet_start(v)) {
-        printk("(hv) virtio-net: the device failed to start\n");
+        printk("virtio-net: the device failed to start\n");
         v->pci = 0;
         return 0;
     }
@@ -311,7 +311,7 @@ int virtio_net_probe(struct pci_dev *p)
     v->net.link_up =
         !(v->features & F_STATUS) || (arch_io_in16(v->io + VIO_NET_STATUS) & NET_S_LINK_UP);
     if (arch_irq_attach(p->irq, vnet_irq, v)) {
-        printk("(hv) virtio-net: cannot attach to irq %u\n", p->irq);
+        printk("virtio-net: cannot attach to irq %u\n", p->irq);
         arch_io_out8(v->io + VIO_STATUS, 0);
         v->pci = 0;
         return 0;

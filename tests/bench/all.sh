@@ -6,8 +6,9 @@
 # Instruction counts come from runs under -icount shift=0 (deterministic); the wall-clock ratios
 # come from one run without icount, where the guest's TSC follows the host's clock, and compare
 # two measurements of that same run only. bench=events runs twice: under icount for its
-# instruction count, without it for the timer latency (a real-time figure). Last, the lmbench
-# probes in our appliance and in a Linux VM, side by side.
+# instruction count, without it for the timer latency (a real-time figure). Then the lmbench
+# probes in our appliance and in a Linux VM, side by side; last the network, HTTP, boot-time and
+# memory figures against the same Linux VM (wall time; tests/bench/net.sh, boot-http.sh).
 #
 # Every step runs whatever an earlier one did; a step that fails says why (its own message, then
 # "all.sh: STEP failed") and its figures are missing. tests/bench/check-results.sh then fails
@@ -84,6 +85,22 @@ step lmbench-ours '^lat_' bash tests/bench/lmbench-appliance.sh
 step lmbench-linux '^linux_lat_' bash tests/bench/linux-vm.sh
 step lmbench-linux-nomitig '^linux_nomitig_lat_' \
     bash tests/bench/linux-vm.sh --prefix linux_nomitig_ --cmdline mitigations=off
+# The network and the web appliance (issues 12 and 13): TCG wall time without icount, so the
+# figures compare within this run only. Both VMs on the same QEMU, card model and forwards, with
+# the same static echod, netbulk and httpd (tests/bench/net.sh); virtio-net keys have no infix,
+# e1000's "e1000_". Each kernel serves with its own web server (ours: httpd; Linux: busybox's),
+# and the other one too, on a second port. Then boot to the first 200 and the least memory
+# (boot-http.sh).
+step net-ours '^(tcp_|http_rps$|http_rps_close$|http_rps_busybox$)' bash tests/bench/net.sh --vm ours \
+    --tcp "" --http http_rps --http-close http_rps_close --http-other http_rps_busybox
+step net-ours-e1000 '^e1000_tcp_' bash tests/bench/net.sh --vm ours --nic e1000 --tcp e1000_
+step net-ours-fasttrap-off '^http_rps_fasttrap_off$' bash tests/bench/net.sh --vm ours \
+    --guest-args fasttrap=off --http http_rps_fasttrap_off
+step net-linux '^linux_(tcp_|http_rps)' bash tests/bench/net.sh --vm linux --tcp linux_ \
+    --http linux_http_rps --http-close linux_http_rps_close --http-other linux_http_rps_ourhttpd
+step net-linux-e1000 '^linux_e1000_tcp_' bash tests/bench/net.sh --vm linux --nic e1000 --tcp linux_e1000_
+step boot-http '^(linux_)?(boot_to_http|min_ram)' bash tests/bench/boot-http.sh
+
 # The Linux column is named after the kernel the VM said it ran.
 linux_label=$(sed -n 's/^# kernel: //p' "$run/lmbench-linux.out" | head -n 1)
 linux_label=${linux_label:-Linux (unknown: the VM did not say)}

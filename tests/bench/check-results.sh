@@ -18,6 +18,7 @@ targets=${2:-$(dirname "$0")/targets.txt}
 awk -v tfile="$targets" '
 function num(s) { return s ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
 function problem(msg) { plist[++problems] = "bench: FAIL: " msg }
+function meets(v, op, b) { return op == "<=" ? v <= b : op == "<" ? v < b : op == ">=" ? v >= b : v > b }
 # The bound of a target: a number, KEY, or KEY * FACTOR; "" when a key is not measured.
 function bound(b1, b2, b3) {
     if (num(b1) && b2 == "") return b1 + 0
@@ -34,7 +35,7 @@ BEGIN {
         if (n == 0) continue
         if (f[1] == "expect" && n == 4 && num(f[3]) && num(f[4])) {
             ne++; ekey[ne] = f[2]; emin[ne] = f[3] + 0; emax[ne] = f[4] + 0
-        } else if (f[1] == "target" && (n == 6 || n == 8) && (f[3] == "<=" || f[3] == "<") &&
+        } else if (f[1] == "target" && (n == 6 || n == 8) && (f[3] == "<=" || f[3] == "<" || f[3] == ">=" || f[3] == ">") &&
                    (f[n] == "enforce" || f[n] == "report")) {
             nt++; tkey[nt] = f[2]; top[nt] = f[3]; tb1[nt] = f[4]
             tb2[nt] = n == 8 ? f[5] : ""; tb3[nt] = n == 8 ? f[6] : ""
@@ -70,7 +71,7 @@ END {
             shown = "-"
         } else {
             shown = val[k]
-            met = top[i] == "<=" ? val[k] + 0 <= b : val[k] + 0 < b
+            met = meets(val[k] + 0, top[i], b)
             result = met ? "met" : "MISSED"
         }
         if (tmode[i] == "report" && result != "met")

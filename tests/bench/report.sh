@@ -42,7 +42,8 @@ function verdict(key,   i, b, s, met) {
         if (tkey[i] != key) continue
         b = bound_of(i)
         if (!(key in val) || b == "") met = "not measured"
-        else met = (top[i] == "<=" ? val[key] + 0 <= b : val[key] + 0 < b) ? "met" : "missed"
+        else met = (top[i] == "<=" ? val[key] + 0 <= b : top[i] == "<" ? val[key] + 0 < b : \
+                    top[i] == ">=" ? val[key] + 0 >= b : val[key] + 0 > b) ? "met" : "missed"
         s = s (s == "" ? "" : ", ") met
     }
     return s
@@ -131,12 +132,24 @@ plot batching "Page-table updates and context switches: instructions (lower is b
     "PTE, own hypercall:pte_update_single_insns:" "PTE, in a batch:pte_update_batched_insns:" \
     "PTE, by multicall:pte_update_multicall_insns:" "switch, unbatched:ctxswitch_unbatched_insns:" \
     "switch, multicall:ctxswitch_multicall_insns:"
-plot http "HTTP requests per second (higher is better)" "requests/s" 0 \
-    "keep-alive:http_rps:linux_http_rps" "new connection each:http_rps_close:linux_http_rps_close" \
-    "fast trap off:http_rps_fasttrap_off:"
+plot tcp_rr "TCP through QEMU's forward: round trips per second (TCG wall time; higher is better)" "1/s" 0 \
+    "rr, virtio-net:tcp_rr_per_s:linux_tcp_rr_per_s" "crr, virtio-net:tcp_crr_per_s:linux_tcp_crr_per_s" \
+    "rr, e1000:e1000_tcp_rr_per_s:linux_e1000_tcp_rr_per_s" \
+    "crr, e1000:e1000_tcp_crr_per_s:linux_e1000_tcp_crr_per_s"
+plot tcp_bulk "TCP bulk through QEMU's forward: Mbit/s (TCG wall time; higher is better)" "Mbit/s" 0 \
+    "rx, virtio-net:tcp_rx_mbps:linux_tcp_rx_mbps" "tx, virtio-net:tcp_tx_mbps:linux_tcp_tx_mbps" \
+    "rx, e1000:e1000_tcp_rx_mbps:linux_e1000_tcp_rx_mbps" "tx, e1000:e1000_tcp_tx_mbps:linux_e1000_tcp_tx_mbps"
+# Each kernel with its own server, then each server on both kernels (the kernel's share).
+plot http "HTTP requests per second (TCG wall time; higher is better)" "requests/s" 0 \
+    "own server, keep-alive:http_rps:linux_http_rps" \
+    "own server, new connection each:http_rps_close:linux_http_rps_close" \
+    "our httpd on both:http_rps:linux_http_rps_ourhttpd" "busybox httpd on both:http_rps_busybox:linux_http_rps" \
+    "our httpd, fast trap off:http_rps_fasttrap_off:"
 plot boot "Boot to the first HTTP 200 (ms, lower is better)" ms 0 \
-    "ISO through GRUB:boot_to_http_ms:linux_boot_to_http_ms" \
+    "ISO through GRUB:boot_to_http_ms:" \
     "QEMU -kernel:boot_to_http_kernel_ms:linux_boot_to_http_kernel_ms"
+plot ram "The least memory that boots and serves (MB, lower is better)" MB 0 \
+    "-m that serves:min_ram_mb:linux_min_ram_mb"
 
 {
     echo "# ringvisor benchmark report"

@@ -3,8 +3,8 @@
 # Checks the verdicts of tests/bench/check-results.sh (make bench's judge) without running a
 # benchmark: results made from tests/bench/targets.txt itself (every expected key at the low end
 # of its range), then one thing broken per case: a key missing, zero, negative, NaN, out of range
-# or printed twice with two values, a target of a finished issue missed, a bad table line; and a
-# target of an open issue missed, which must not fail. Prints one "PASS: bench-check CASE" or
+# or printed twice with two values, a target of a finished issue missed (an upper bound, a lower
+# bound), a bad table line; and a target of an open issue missed, which must not fail. Prints one "PASS: bench-check CASE" or
 # "FAIL: bench-check CASE: ..." line per case; exit 1 if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -59,6 +59,14 @@ run_case key-bound-missed 1 \
     "target MISSED (issue 99): ctxswitch_multicall_insns = 600, wanted < ctxswitch_unbatched_insns = 550" \
     "$work/relres" "$work/rel"
 
+{ cat "$targets"; echo "target tcp_rr_per_s >= linux_tcp_rr_per_s * 2 98 enforce"; } >"$work/ge"
+set_key tcp_rr_per_s 300 | awk '$2 == "linux_tcp_rr_per_s" { $3 = 200 } { print }' >"$work/geres"
+run_case at-least-missed 1 \
+    "target MISSED (issue 98): tcp_rr_per_s = 300, wanted >= linux_tcp_rr_per_s * 2 = 400" \
+    "$work/geres" "$work/ge"
+set_key tcp_rr_per_s 400 | awk '$2 == "linux_tcp_rr_per_s" { $3 = 200 } { print }' >"$work/geok"
+run_case at-least-met 0 "bench: OK: " "$work/geok" "$work/ge"
+
 # The report (report.sh): every figure in its one table, ours beside Linux's with their ratio
 # and the target with its verdict; no figure at all is a failure.
 report_case() # NAME WANT-STATUS WANT-LINE RESULTS
@@ -78,4 +86,47 @@ report_case pair 0 '| `lat_fork_insns` | x | 50000 | 100000 | 0.5 | 1 | ratio <=
 report_case every-key 0 '| `pte_update_batched_insns` | x | 1 | – | – | – | <= 55 (issue 14, open) | met |' "$work/good"
 : >"$work/none"
 report_case empty 1 "(no figure: every step failed)" "$work/none"
+# The network figures' client (tests/tools/netbench) against the appliance's own static echod and
+# netbulk run natively on 127.0.0.1: a figure for each mode, and a failure (not a figure) for a
+# transfer that comes up short, a closed port and a bad argument.
+netbench=${BUILD:-build}/tests/tools/netbench prog=${BUILD:-build}/appliance/prog/bin
+net_case() # NAME WANT-STATUS COMMAND...: WANT-STATUS 0 also needs a positive number on stdout
+{
+    local name=$1 want=$2 status=0 out
+    shift 2
+    out=$("$@" 2>&1) || status=$?
+    if [ "$status" -eq "$want" ] && { [ "$want" -ne 0 ] || awk -v v="$out" 'BEGIN { exit !(v + 0 > 0) }'; }; then
+        echo "PASS: bench-check netbench-$name"
+    else
+        echo "FAIL: bench-check netbench-$name: exit status $status (want $want): $out"
+        failed=1
+    fi
+}
+if [ -x "$netbench" ] && [ -x "$prog/echod" ] && [ -x "$prog/netbulk" ]; then
+    # shellcheck source=tests/lib/ports.sh
+    . tests/lib/ports.sh
+    exec {stderr}>&2 # port_take leaves stderr on /dev/null
+    port_take ECHO && port_take SOURCE && port_take SINK && port_take CLOSED
+    exec 2>&"$stderr"
+    pids=()
+    "$prog/echod" --port "$ECHO" >/dev/null & pids+=($!)
+    "$prog/netbulk" source "$SOURCE" 1048576 >/dev/null & pids+=($!)
+    "$prog/netbulk" sink "$SINK" >/dev/null & pids+=($!)
+    for p in "$ECHO" "$SOURCE" "$SINK"; do
+        for _ in $(seq 50); do port_listening "$p" && break; sleep 0.1; done
+    done
+    net_case rx 0 "$netbench" rx "$SOURCE" 1048576
+    net_case rx-short 1 "$netbench" rx "$SOURCE" 2097152
+    net_case tx 0 "$netbench" tx "$SINK" 1048576
+    net_case rr 0 "$netbench" rr "$ECHO" 0.3
+    net_case crr 0 "$netbench" crr "$ECHO" 0.3
+    net_case closed-port 1 "$netbench" rr "$CLOSED" 0.3
+    net_case bad-mode 2 "$netbench" ping "$ECHO" 1
+    kill "${pids[@]}" 2>/dev/null
+    wait "${pids[@]}" 2>/dev/null
+    port_release_all
+else
+    echo "FAIL: bench-check netbench: $netbench, $prog/echod or $prog/netbulk missing (make test builds them)"
+    failed=1
+fi
 exit "$failed"

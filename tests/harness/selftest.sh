@@ -3,7 +3,8 @@
 # Checks that tests/run-tests.sh counts what it was asked to run, without booting anything: fake
 # scenario and ring-3 runners (TESTS_SCENARIO_RUNNER, TESTS_RING3_RUNNER) that die without a
 # verdict, print two, or pass and exit non-zero; selections that match nothing; a scenario file
-# with an unbound variable under the real scenario runner. Each case checks the verdict lines,
+# with an unbound variable under the real scenario runner; the ordered job runner both drivers
+# share (tests/lib/ordered-jobs.sh). Each case checks the verdict lines,
 # the last line and that the exit status agrees with it. Prints one "PASS: test-harness CASE" or
 # "FAIL: test-harness CASE: ..." line per case; exit 1 if any failed.
 set -euo pipefail
@@ -136,6 +137,22 @@ if pgrep -f "$marker" >/dev/null; then
     pkill -KILL -f "$marker" || true
 else
     echo "PASS: test-harness fair-timeout-no-orphan"
+fi
+# tests/lib/ordered-jobs.sh, which both drivers use: later jobs that finish first are still
+# shown after the earlier ones, each with its own output and exit status, and none is lost.
+# shellcheck source=tests/lib/ordered-jobs.sh
+source tests/lib/ordered-jobs.sh
+mkdir -p "$work/ordered"
+oj_job() { sleep "0.$((4 - $1))"; echo "job $1"; return "$1"; }
+oj_seen=""
+oj_show() { oj_seen+="$1:$(cat "$work/ordered/$1.out"):$(cat "$work/ordered/$1.status") "; }
+run_ordered "$work/ordered" 3 5 oj_job oj_show
+oj_want="0:job 0:0 1:job 1:1 2:job 2:2 3:job 3:3 4:job 4:4 "
+if [ "$oj_seen" = "$oj_want" ]; then
+    echo "PASS: test-harness ordered-jobs"
+else
+    echo "FAIL: test-harness ordered-jobs: shown \"$oj_seen\", want \"$oj_want\""
+    failed=1
 fi
 hogs=()
 for _ in 1 2; do

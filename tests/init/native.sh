@@ -73,7 +73,7 @@ if ! wait_for "$out/segv.log" 'init: started .*httpd \(pid [0-9]+\)' 10 || ! wai
     [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$(cat "$work/port")/")" != 200 ]; then
     fail httpd_segv_restart "httpd did not start and serve: $(tail -n 3 "$out/segv.log")"
 else
-    pid=$(sed -n 's/^init: started .*httpd (pid \([0-9]*\))$/\1/p' "$out/segv.log" | head -n 1)
+    pid=$(sed -n 's/^init: started .*httpd (pid \([0-9]*\)) at [0-9.]* s$/\1/p' "$out/segv.log" | head -n 1)
     rm -f "$work/port"
     t0=$(date +%s%N)
     kill -SEGV "$pid"
@@ -84,7 +84,7 @@ else
         ms=$((($(date +%s%N) - t0) / 1000000))
         delay=$(sed -n 's/^init: restarting .*httpd in \([0-9.]*\) s$/\1/p' "$out/segv.log" | head -n 1)
         echo "# init native: SIGSEGV to httpd -> serving again after $ms ms (init's back-off: ${delay:-none} s)"
-        if ! grep -q "^init: .*httpd killed by signal 11$" "$out/segv.log"; then
+        if ! grep -q "^init: .*httpd killed by signal 11 at [0-9.]* s$" "$out/segv.log"; then
             fail httpd_segv_restart "init did not log the SIGSEGV: $(tail -n 3 "$out/segv.log")"
         elif [ "$st" != 200 ]; then
             fail httpd_segv_restart "the new httpd answered $st"

@@ -52,7 +52,8 @@ run_dir_init "$BUILD/tests" logs
 unset GUEST INITRD
 DESC="" BOOT=kernel SETUP="" HV="$BUILD/hypervisor/hv.elf" ISO="$BUILD/appliance.iso"
 HV_ARGS="exit=debug" GUEST_ARGS="" TIMEOUT=60 EXPECT_STATUS=1
-REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" WATCH=() CHECK="" GDB=0
+REQUIRE=() FORBID=() QEMU_ARGS=() INPUT="" INPUT_AFTER="" INPUT_SEQ=() INPUT_PAUSE=0.5 WATCH=()
+CHECK="" GDB=0
 BOCHS_CPU=corei7_ivy_bridge_3770k STOP_AFTER="" PORTS=() NIC=virtio-net-pci NET=user
 # shellcheck disable=SC1090
 source "$scn"
@@ -180,11 +181,20 @@ kill_tree() { # PID: the process and its descendants, the innermost first
 }
 
 # INPUT: bytes (printf %b escapes) for the serial port, sent once INPUT_AFTER is in the log.
-if [ -n "$INPUT" ]; then
+# INPUT_SEQ: pairs AFTER BYTES, in order: each BYTES is typed INPUT_PAUSE seconds after its AFTER
+# (a fixed string) is in the log; the sequence stops at the first AFTER that never comes.
+if [ -n "$INPUT" ] || [ ${#INPUT_SEQ[@]} -gt 0 ]; then
     mkfifo "$WORK/serial.in"
     boot+=(--serial-input "$WORK/serial.in")
     { exec 3>"$WORK/serial.in"
-        if [ -z "$INPUT_AFTER" ] || wait_for_line "$INPUT_AFTER"; then printf '%b' "$INPUT" >&3; fi
+        if [ -n "$INPUT" ] && { [ -z "$INPUT_AFTER" ] || wait_for_line "$INPUT_AFTER"; }; then
+            printf '%b' "$INPUT" >&3
+        fi
+        for ((i = 0; i + 1 < ${#INPUT_SEQ[@]}; i += 2)); do
+            wait_for_line "${INPUT_SEQ[i]}" || break
+            sleep "$INPUT_PAUSE"
+            printf '%b' "${INPUT_SEQ[i + 1]}" >&3
+        done
         exec sleep $((4 * TIMEOUT)); } &
     helpers+=($!)
 fi

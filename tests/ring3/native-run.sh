@@ -2,7 +2,7 @@
 # Usage: native-run.sh ROOTFS SECONDS PROGRAM [ARG...]
 # Runs PROGRAM (a path inside ROOTFS, e.g. /tests/t_fork) natively on the host the way the appliance
 # runs init: in a private copy of ROOTFS as its root (writable, as the appliance's initramfs root
-# is; the copy is thrown away), with a writable empty /tmp, /dev/null, /dev/zero, /dev/full,
+# is; the copy is thrown away), with a writable empty /tmp, /dev/null, /dev/zero, /dev/full, /dev/tty,
 # /dev/random, /dev/urandom and /proc, as pid 1 of new mount, pid and network namespaces (only lo,
 # up: no socket meets the host), cwd /, environment exactly
 # HOME=/ PATH=/sbin:/bin TERM=linux, stdin /dev/null, stdout and stderr inherited, no other fds.
@@ -32,7 +32,7 @@ root=$work/root
 mkdir "$root"
 cp -a "$rootfs/." "$root/" || sandbox_fail "cannot copy $rootfs"
 mkdir -p "$root/dev" "$root/tmp" "$root/proc"
-touch "$root/dev/null" "$root/dev/zero" "$root/dev/full" "$root/dev/random" "$root/dev/urandom"
+touch "$root/dev/null" "$root/dev/zero" "$root/dev/full" "$root/dev/random" "$root/dev/urandom" "$root/dev/tty"
 [ -e "$root$1" ] || sandbox_fail "no $1 in $rootfs"
 
 # Inside the new namespaces (bash -c: no script fd to keep open). The mounts are private to the
@@ -49,7 +49,7 @@ mount --bind "$root" "$root" || fail "bind of the root failed"
 mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/tmp" || fail "tmpfs on /tmp failed"
 mount --bind /dev/null "$root/dev/null" || fail "bind of /dev/null failed"
 mount --bind /dev/zero "$root/dev/zero" || fail "bind of /dev/zero failed"
-for d in full random urandom; do
+for d in full random urandom tty; do
     mount --bind "/dev/$d" "$root/dev/$d" || fail "bind of /dev/$d failed"
 done
 mount -t proc -o ro,nosuid,nodev,noexec proc "$root/proc" || fail "mount of /proc failed"

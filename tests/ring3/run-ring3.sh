@@ -52,6 +52,8 @@ else
     logdir=$TEST_RUN_DIR
 fi
 mkdir -p "$logdir"
+# shellcheck source=tests/lib/ordered-jobs.sh
+source tests/lib/ordered-jobs.sh
 out=$(mktemp -d "${TMPDIR:-/tmp}/run-ring3.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
@@ -227,7 +229,8 @@ if [ ${#names[@]} -eq 0 ]; then
     exit 1
 fi
 
-# Background jobs, at most $jobs at once, results printed in order as soon as they are complete.
+# Background jobs, at most $jobs at once, results printed in order as soon as they are complete
+# (tests/lib/ordered-jobs.sh).
 # Each job records run_one's exit status; a job whose output holds no verdict for its program,
 # or more than one, or whose run_one failed, is reported as a harness error (set -e and set -u
 # hold inside run_one: an error there ends the job, not the whole run).
@@ -239,36 +242,21 @@ verdict_count() # "LABEL NAME" FILE: how many PASS/FAIL lines for exactly that p
         is("PASS: " want) || is("FAIL: " want) { n++ }
         END { print n + 0 }' "$2"
 }
-next=0 running=0 failed=0
-flush()
+failed=0
+ring3_job() { (set -e; run_one "${names[$1]}"); }
+ring3_show()
 {
-    while [ "$next" -lt "${#names[@]}" ] && [ -f "$out/$next.done" ]; do
-        local name=${names[$next]} st verdicts
-        st=$(cat "$out/$next.status" 2>/dev/null || echo "?")
-        verdicts=$(verdict_count "$label $name" "$out/$next.out")
-        if [ "$verdicts" != 1 ] || [ "$st" != 0 ]; then
-            echo "FAIL: $label $name: harness error ($verdicts verdicts, run_one exit status $st)"
-            sed 's/^/    /' "$out/$next.out"
-            failed=1
-        else
-            cat "$out/$next.out"
-            if grep -q '^FAIL:' "$out/$next.out"; then failed=1; fi
-        fi
-        next=$((next + 1))
-    done
-}
-for i in "${!names[@]}"; do
-    if [ "$running" -ge "$jobs" ]; then
-        wait -n || true
-        running=$((running - 1))
+    local name=${names[$1]} st verdicts
+    st=$(cat "$out/$1.status" 2>/dev/null || echo "?")
+    verdicts=$(verdict_count "$label $name" "$out/$1.out")
+    if [ "$verdicts" != 1 ] || [ "$st" != 0 ]; then
+        echo "FAIL: $label $name: harness error ($verdicts verdicts, run_one exit status $st)"
+        sed 's/^/    /' "$out/$1.out"
+        failed=1
+    else
+        cat "$out/$1.out"
+        if grep -q '^FAIL:' "$out/$1.out"; then failed=1; fi
     fi
-    { set +e
-        (set -e; run_one "${names[$i]}") >"$out/$i.out" 2>&1
-        echo $? >"$out/$i.status"
-        touch "$out/$i.done"; } &
-    running=$((running + 1))
-    flush
-done
-wait
-flush
+}
+run_ordered "$out" "$jobs" "${#names[@]}" ring3_job ring3_show
 [ "$failed" = 0 ]

@@ -9,6 +9,7 @@
  *   netclient conns PORT N         N connections open at once, each echoing its own lines;
  *                                  prints "conns: K of N open at once echoed"
  *   netclient udp PORT N           N datagrams, each echoed within 2 s; "udp: K of N echoed"
+ *   netclient udpsend PORT N       N datagrams "datagram K", 50 ms apart, no wait for echoes
  *
  * Exit status 0 when everything asked for happened; 1 otherwise (with a message on stderr). */
 #include <arpa/inet.h>
@@ -161,6 +162,24 @@ static int udp(int port, int n)
     return ok == n ? 0 : 1;
 }
 
+static int udpsend(int port, int n)
+{
+    int fd = connect_port(port, SOCK_DGRAM);
+    char msg[64];
+
+    for (int i = 0; i < n; i++) {
+        int len = snprintf(msg, sizeof msg, "datagram %d", i);
+
+        if (send(fd, msg, (size_t)len, 0) != len) {
+            perror("netclient: send");
+            return 1;
+        }
+        usleep(50000);
+    }
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "pattern") == 0) {
@@ -188,6 +207,8 @@ int main(int argc, char **argv)
         return conns(atoi(argv[2]), atoi(argv[3]));
     if (argc >= 4 && strcmp(argv[1], "udp") == 0)
         return udp(atoi(argv[2]), atoi(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "udpsend") == 0)
+        return udpsend(atoi(argv[2]), atoi(argv[3]));
     fprintf(stderr, "usage: see the top of tests/tools/netclient.c\n");
     return 2;
 }

@@ -151,16 +151,32 @@ else
     fi
 fi
 
-# The guest's assembly takes its constants from the generated <asm-offsets.h>: no hand copy.
-copies=$(grep -rnE 'Keep in step|^#define +(FLAT_RING[0-9]_[CD]S|XEN_E[A-Z]+|HYPERCALL_[a-z_]+|SCHEDOP_[a-z_]+|TASK_[A-Z_]+) ' \
-    --include='*.S' --include='*.inc' guest)
+# One source for every constant the assembly uses: the ABI's numbers from <public/xen.h>
+# (assembler-safe), structure offsets from the generated <asm-offsets.h> (guest and hypervisor),
+# the ABI's PTE bits from <public/arch-x86_32.h> alone. No hand copy anywhere.
+copies=$(grep -rnE 'Keep in step|^#define +(FLAT_RING[0-9]_[CD]S|XEN_E[A-Z]+|HYPERCALL_[a-z_]+|SCHEDOP_[a-z_]+|TASK_[A-Z_]+|R_[A-Z]+|REGS_[A-Z]+|FRAME_[A-Z]+|GDT_KERNEL_[A-Z]+|SYSCALL_FRAME_MARK|E[A-Z]+) |- 72\b|\$18\b' \
+    --include='*.S' --include='*.inc' guest hypervisor)
+pte=$(grep -rnE '^#define +PTE_(P|RW|US|PWT|PCD|A|D|PSE|PAT|G|FRAME_MASK) ' --include='*.[ch]' \
+    guest hypervisor tests appliance | grep -v '^hypervisor/include/public/arch-x86_32.h:')
 gen=$(ls -1 "${BUILD:-build}/guest/gen/asm-offsets.h" 2>/dev/null)
-if [ -n "$copies" ]; then
-    fail guest_asm_constants_generated "hand copies: $(head -n 3 <<<"$copies" | tr '\n' ' ')"
+hvgen=$(ls -1 "${BUILD:-build}/hypervisor/gen/asm-offsets.h" 2>/dev/null)
+if [ -n "$copies$pte" ]; then
+    fail asm_constants_one_source "hand copies: $(head -n 3 <<<"$copies$pte" | tr '\n' ' ')"
 elif [ -z "$gen" ] || ! grep -q '^#define TASK_WORK [0-9]' "$gen"; then
-    fail guest_asm_constants_generated "no generated asm-offsets.h with TASK_WORK in ${BUILD:-build}/guest/gen"
+    fail asm_constants_one_source "no generated asm-offsets.h with TASK_WORK in ${BUILD:-build}/guest/gen"
+elif [ -z "$hvgen" ] || ! grep -q '^#define REGS_SIZE [0-9]' "$hvgen"; then
+    fail asm_constants_one_source "no generated asm-offsets.h with REGS_SIZE in ${BUILD:-build}/hypervisor/gen"
 else
-    pass guest_asm_constants_generated
+    pass asm_constants_one_source
+fi
+
+# The hypervisor's printk tags each line with "(hv) " itself: a format string that carries the
+# tag too would print it twice.
+tagged=$(grep -rnF '"(hv) ' --include='*.c' hypervisor | grep -v 'hypervisor/core/console.c:')
+if [ -n "$tagged" ]; then
+    fail hv_printk_tags_lines "format strings with their own (hv) tag: $(head -n 3 <<<"$tagged" | tr '\n' ' ')"
+else
+    pass hv_printk_tags_lines
 fi
 
 # Command (or file) : the package of image/deps.sh that brings it. The package that really owns

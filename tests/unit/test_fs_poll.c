@@ -388,12 +388,39 @@ TEST(console_io)
     memset(uptr(ub), 0, 8);
     CHECK_EQ(sys_ioctl(2, TIOCGWINSZ, ub), 0);
     CHECK_EQ(((struct linux_winsize *)uptr(ub))->ws_col, 80);
+    /* Job control: not our terminal until the first session gets it, then its groups only. */
+    CHECK_EQ(sys_ioctl(0, TIOCGPGRP, ub), -ENOTTY);
+    CHECK_EQ(sys_ioctl(0, TIOCGSID, ub), -ENOTTY);
+    CHECK_EQ(sys_ioctl(0, TIOCNOTTY, 0), -ENOTTY);
+    CHECK_EQ(t_open("/dev/tty", O_RDWR, 0), -ENXIO);
+    fake_proc.sid = 1;
+    tty_attach_first(1, 1);
     CHECK_EQ(sys_ioctl(0, TIOCGPGRP, ub), 0);
     CHECK_EQ(*(int32_t *)uptr(ub), 1);
+    CHECK_EQ(sys_ioctl(0, TIOCGSID, ub), 0);
+    CHECK_EQ(*(int32_t *)uptr(ub), 1);
+    *(int32_t *)uptr(ub) = 7;
+    CHECK_EQ(sys_ioctl(0, TIOCSPGRP, ub), -EPERM); /* no group 7 in the session */
+    *(int32_t *)uptr(ub) = -1;
+    CHECK_EQ(sys_ioctl(0, TIOCSPGRP, ub), -EINVAL);
+    CHECK_EQ(sys_ioctl(0, TIOCSPGRP, uend()), -EFAULT);
+    fake_proc.pgid = 7;
     *(int32_t *)uptr(ub) = 7;
     CHECK_EQ(sys_ioctl(0, TIOCSPGRP, ub), 0);
     CHECK_EQ(sys_ioctl(0, TIOCGPGRP, ub + 4), 0);
     CHECK_EQ(*(int32_t *)uptr(ub + 4), 7);
+    CHECK_EQ(t_open("/dev/tty", O_RDWR, 0), 3);
+    CHECK_EQ(sys_close(3), 0);
+    CHECK_EQ(sys_ioctl(0, TIOCSCTTY, 0), 0); /* already ours */
+    CHECK_EQ(sys_ioctl(0, TIOCNOTTY, 0), 0); /* the leader lets go */
+    CHECK_EQ(sys_ioctl(0, TIOCGPGRP, ub), -ENOTTY);
+    fake_proc.pid = 9;
+    CHECK_EQ(sys_ioctl(0, TIOCSCTTY, 0), -EPERM); /* not a session leader */
+    fake_proc.pid = 1;
+    CHECK_EQ(sys_ioctl(0, TIOCSCTTY, 0), 0);
+    CHECK_EQ(sys_ioctl(0, TIOCGPGRP, ub), 0);
+    CHECK_EQ(*(int32_t *)uptr(ub), 7);
+    fake_proc.pgid = 1;
     CHECK_EQ(sys_ioctl(0, 0x5499, ub), -ENOTTY);
     CHECK_EQ(sys_ioctl(9, TCGETS, ub), -EBADF);
     /* Regular files: FIONREAD says what is left, tty ioctls are -ENOTTY. */
@@ -461,6 +488,48 @@ TEST(console_line_discipline)
     CHECK_EQ(sys_ioctl(0, TCSETSF, ub), 0);
     CHECK_EQ(t_read(3, buf, sizeof(buf)), -EAGAIN);
     CHECK_EQ(sys_read(0, uend(), 4), -EINTR); /* nothing to copy yet, so no fault either */
+    /* VMIN 0, VTIME 0: a read returns at once, with nothing if nothing came. */
+    tio.c_cc[TTY_VMIN] = 0;
+    memcpy(uptr(ub), &tio, sizeof(tio));
+    CHECK_EQ(sys_ioctl(0, TCSETS, ub), 0);
+    waits = fake_wq_waits;
+    CHECK_EQ(t_read(0, buf, sizeof(buf)), 0);
+    CHECK_EQ(fake_wq_waits, waits);
+    /* VMIN 3: two bytes are not enough (the read waits), three are. */
+    tio.c_cc[TTY_VMIN] = 3;
+    memcpy(uptr(ub), &tio, sizeof(tio));
+    CHECK_EQ(sys_ioctl(0, TCSETS, ub), 0);
+    fake_console_input("ab");
+    CHECK_EQ(t_read(0, buf, sizeof(buf)), -EINTR);
+    CHECK_EQ(fake_wq_waits, waits + 1);
+    fake_console_input("c");
+    CHECK_EQ(t_read(0, buf, sizeof(buf)), 3);
+    CHECK_STR(buf, "abc");
+    /* ISIG: ^C flushes what waits, echoes ^C and signals the foreground group. */
+    fake_proc.sid = 1;
+    tty_attach_first(1, 1);
+    tio.c_lflag |= TTY_ICANON | TTY_ECHO | TTY_ECHOCTL | TTY_ISIG;
+    memcpy(uptr(ub), &tio, sizeof(tio));
+    CHECK_EQ(sys_ioctl(0, TCSETS, ub), 0);
+    fake_console_len = 0;
+    fake_console_input("gone\x03");
+    CHECK_EQ(t_read(3, buf, sizeof(buf)), -EAGAIN);
+    CHECK_EQ(fake_last_signal, SIGINT);
+    CHECK(fake_console_len == 6 && memcmp(fake_console_out, "gone^C", 6) == 0);
+    fake_console_input("\x1c\x1a");
+    CHECK_EQ(t_read(3, buf, sizeof(buf)), -EAGAIN);
+    CHECK_EQ(fake_last_signal, SIGTSTP); /* ^\ gave SIGQUIT first */
+    /* Without ISIG, ^C is an ordinary byte. */
+    tio.c_lflag &= ~TTY_ISIG;
+    memcpy(uptr(ub), &tio, sizeof(tio));
+    CHECK_EQ(sys_ioctl(0, TCSETS, ub), 0);
+    fake_last_signal = 0;
+    fake_console_input("\x03\n");
+    CHECK_EQ(t_read(0, buf, sizeof(buf)), 2);
+    CHECK_EQ(buf[0], 3);
+    CHECK_EQ(fake_last_signal, 0);
+    CHECK_EQ(sys_ioctl(0, TCFLSH, 3), -EINVAL);
+    CHECK_EQ(sys_ioctl(0, TCFLSH, 0), 0);
     TEARDOWN();
 }
 

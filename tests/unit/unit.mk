@@ -123,6 +123,13 @@ $(BUILD)/tests/tools/netclient: tests/tools/netclient.c $(call flags_file,host)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
 
+# netbench: the host's client of make bench's network figures (tests/bench/net.sh).
+TEST_TOOLS += $(BUILD)/tests/tools/netbench
+$(BUILD)/tests/tools/netbench: tests/tools/netbench.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
+
 # httpd built for the host with the sanitizers: the hostile requests run against it too (the
 # appliance's own binary, static i386, runs natively as well; tests/http/native.sh).
 TEST_TOOLS += $(BUILD)/tests/tools/httpd-asan
@@ -131,3 +138,10 @@ $(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PA
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(HTTPD_CFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@
+
+# pcapudp: UDP datagrams and their echoes in a capture of the card (tests/net/e2e.sh).
+TEST_TOOLS += $(BUILD)/tests/tools/pcapudp
+$(BUILD)/tests/tools/pcapudp: tests/tools/pcapudp.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@

@@ -1,9 +1,12 @@
-/* The constants the guest's assembly uses, from their one source: <public/xen.h> (C only) and
- * the kernel's structures. Compiled to assembly only (never linked): guest/guest.mk turns each
- * "->NAME value" line of the output into "#define NAME value" in $(BUILD)/guest/gen/asm-offsets.h,
- * which the .S files include as <asm-offsets.h>. Nothing is copied by hand. */
+/* The structure offsets and C-only constants the guest's assembly uses, from their one source:
+ * the kernel's structures and headers. Compiled to assembly only (never linked): the Makefile's
+ * ASM_OFFSETS_RULE turns each "->NAME value" line of the output into "#define NAME value" in
+ * $(BUILD)/guest/gen/asm-offsets.h, which the .S files include as <asm-offsets.h>. The ABI's
+ * numbers come from <public/xen.h> itself (assembler-safe). Nothing is copied by hand. */
 #include <stddef.h>
 #include <public/xen.h>
+#include <arch/x86/gdt.h>
+#include <arch/x86/traps.h>
 #include <kernel/sched.h>
 
 #define DEFINE(name, value) __asm__ volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
@@ -12,16 +15,14 @@ void asm_offsets(void);
 
 void asm_offsets(void)
 {
-    /* Selectors and errors (ABI §3, §2). */
-    DEFINE(FLAT_RING3_CS, FLAT_RING3_CS);
-    DEFINE(FLAT_RING3_DS, FLAT_RING3_DS);
-    DEFINE(XEN_EFAULT, XEN_EFAULT);
-    DEFINE(XEN_ENOSYS, XEN_ENOSYS);
-    /* Hypercalls made from assembly (head.S, the self-tests' benchmark loops). */
-    DEFINE(HYPERCALL_sched_op, __HYPERVISOR_sched_op);
-    DEFINE(HYPERCALL_xen_version, __HYPERVISOR_xen_version);
-    DEFINE(SCHEDOP_block, SCHEDOP_block);
-    DEFINE(SCHEDOP_shutdown_crash, SCHEDOP_shutdown | SHUTDOWN_crash << SCHEDOP_reasonshift);
+    /* The kernel's data selector (arch/x86/gdt.h) and the system call's frame (arch/x86/traps.h),
+     * for linux_entry.S. The mark is the top bit: printed as a negative 32-bit number. */
+    DEFINE(GDT_KERNEL_DS, GDT_KERNEL_DS);
+    DEFINE(FRAME_EAX, offsetof(struct trap_frame, eax));
+    DEFINE(SYSCALL_FRAME_MARK, (int32_t)SYSCALL_FRAME_MARK);
+    /* shared_info_t (ABI §10): the event callback's exit path (entry.S). */
+    DEFINE(SHARED_INFO_UPCALL_PENDING, offsetof(shared_info_t, evtchn_upcall_pending));
+    DEFINE(SHARED_INFO_UPCALL_MASK, offsetof(shared_info_t, evtchn_upcall_mask));
     /* struct task (kernel/sched.h), for the return path of linux_entry.S. */
     DEFINE(TASK_WORK, offsetof(struct task, work));
 }

@@ -3,7 +3,8 @@
  * the stubs even it out to struct trap_frame (arch/x86/traps.h), C decides, plain iret returns. */
 #include "frame.inc"
 
-#include <asm-offsets.h> /* FLAT_RING3_DS */
+#include <asm-offsets.h> /* SHARED_INFO_UPCALL_PENDING, SHARED_INFO_UPCALL_MASK */
+#include <public/xen.h>   /* FLAT_RING3_DS */
 
     .text
 TRAP_STUBS trap_, trap_common
@@ -11,8 +12,8 @@ TRAP_COMMON trap_common, trap_handler
 
 /* Event upcall: [EIP][CS][EFLAGS]([ESP][SS]), upcall_mask already set by the hypervisor.
  * The exit path and its critical region are explained at the top of pv/events.c. */
-#define UPCALL_PENDING shared_info_page
-#define UPCALL_MASK shared_info_page + 1
+#define UPCALL_PENDING shared_info_page + SHARED_INFO_UPCALL_PENDING
+#define UPCALL_MASK shared_info_page + SHARED_INFO_UPCALL_MASK
     .globl event_callback
 event_callback:
     cmpl $evt_crit_start, (%esp)   /* (%esp) is SS-relative: DS may be ring 3's */

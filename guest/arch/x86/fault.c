@@ -39,19 +39,19 @@ static int fixup(struct trap_frame *f)
 static int signal_for(uint32_t vector)
 {
     switch (vector) {
-    case 0:  /* divide error */
-    case 9:  /* coprocessor segment overrun */
-    case 16: /* x87 error */
-    case 19: /* SIMD error */
+    case TRAP_divide_error:
+    case TRAP_copro_seg:
+    case TRAP_copro_error:
+    case TRAP_simd_error:
         return SIGFPE;
-    case 1: /* debug */
-    case 3: /* breakpoint */
+    case TRAP_debug:
+    case TRAP_int3:
         return SIGTRAP;
-    case 6: /* invalid opcode */
+    case TRAP_invalid_op:
         return SIGILL;
-    case 11: /* segment not present */
-    case 12: /* stack segment */
-    case 17: /* alignment check */
+    case TRAP_no_segment:
+    case TRAP_stack_error:
+    case TRAP_alignment_check:
         return SIGBUS;
     default: /* overflow, bound, invalid TSS, #GP (privileged instructions, int $0x82) */
         return SIGSEGV;
@@ -61,7 +61,9 @@ static int signal_for(uint32_t vector)
 /* si_code for the non-SIGSEGV fault signals, as Linux i386 sets it. */
 static int32_t code_for(uint32_t vector)
 {
-    return vector == 0 ? FPE_INTDIV : vector == 6 ? ILL_ILLOPN : SI_KERNEL;
+    return vector == TRAP_divide_error ? FPE_INTDIV
+           : vector == TRAP_invalid_op ? ILL_ILLOPN
+                                       : SI_KERNEL;
 }
 
 /* "backtrace: 0xc0012345 <fn+0x1b> ...": the frame-pointer chain, followed only while it stays
@@ -106,7 +108,7 @@ static void report(const struct proc *p, const struct trap_frame *f, int sig)
     if (p->sig.action[sig - 1].handler != SIG_DFL || ++reported > 20)
         return;
     printk("%s[%d]: %s at %#x ip %#x error %#x%s\n", p->name, p->pid, trap_name(f->vector),
-           f->vector == 14 ? f->cr2 : 0, f->eip, f->error,
+           f->vector == TRAP_page_fault ? f->cr2 : 0, f->eip, f->error,
            reported == 20 ? " (further faults not reported)" : "");
 }
 
@@ -115,9 +117,9 @@ void proc_trap(struct trap_frame *f)
     int user = (f->cs & 3) == 3;
     struct proc *p = current_proc();
 
-    if (f->vector == 7) {
+    if (f->vector == TRAP_no_device) {
         fpu_nm_trap();
-    } else if (f->vector == 14 && p && p->mm && f->cr2 < USER_TOP) {
+    } else if (f->vector == TRAP_page_fault && p && p->mm && f->cr2 < USER_TOP) {
         int rc = vm_fault(p->mm, f->cr2, (f->error & 2) != 0);
         /* No page: the OOM killer frees some (the access is retried) or gives up. A copy in
          * the kernel then fails with -EFAULT; ring 3 is either killed or, if it is init and
@@ -132,7 +134,7 @@ void proc_trap(struct trap_frame *f)
         } else if (rc == -ENOMEM && user && !(p->sig.pending >> (SIGKILL - 1) & 1)) {
             signal_force(p, SIGBUS, BUS_ADRERR, f->cr2);
         }
-    } else if (f->vector == 14 && user && p) {
+    } else if (f->vector == TRAP_page_fault && user && p) {
         report(p, f, SIGSEGV); /* the kernel's or the hypervisor's addresses: not ring 3's */
         signal_force(p, SIGSEGV, SEGV_MAPERR, f->cr2);
     } else if (user && p) {

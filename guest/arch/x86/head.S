@@ -2,7 +2,7 @@
  * upcalls masked. Clear .bss, move to our own boot stack and enter C. */
 
 #define BOOT_STACK_SIZE 16384
-#include <asm-offsets.h> /* HYPERCALL_sched_op, SCHEDOP_block, SCHEDOP_shutdown_crash */
+#include <public/xen.h>
 
     .section .text.head, "ax"
     .globl _start
@@ -22,12 +22,12 @@ _start:
     call start_kernel
 
     /* start_kernel must not return: report a crash. */
-    movl $HYPERCALL_sched_op, %eax
-    movl $SCHEDOP_shutdown_crash, %ebx
-    int $0x82
-1:  movl $HYPERCALL_sched_op, %eax
+    movl $__HYPERVISOR_sched_op, %eax
+    movl $(SCHEDOP_shutdown | SHUTDOWN_crash << SCHEDOP_reasonshift), %ebx
+    int $HYPERCALL_VECTOR
+1:  movl $__HYPERVISOR_sched_op, %eax
     movl $SCHEDOP_block, %ebx
-    int $0x82
+    int $HYPERCALL_VECTOR
     jmp 1b
     .size _start, . - _start
 

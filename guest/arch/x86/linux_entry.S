@@ -8,11 +8,7 @@
 #include <linux/unistd.h>
 #include "frame.inc"
 
-/* Not from C headers: keep in step with arch/x86/gdt.h and kernel/sched.h. */
-#define GDT_KERNEL_DS 0x11
-#include <asm-offsets.h> /* TASK_WORK */
-#define FRAME_EAX 24
-#define SYSCALL_FRAME_MARK 0x80000000 /* arch/x86/traps.h */
+#include <asm-offsets.h> /* GDT_KERNEL_DS, FRAME_EAX, SYSCALL_FRAME_MARK, TASK_WORK */
 
     .text
     .globl linux_syscall_entry

@@ -1,6 +1,6 @@
 /* Context switch between kernel stacks (callee-saved registers only: everything else is
  * already saved by the C caller), and the first entry of a task into ring 3. */
-#include <asm-offsets.h> /* FLAT_RING3_CS, FLAT_RING3_DS */
+#include <public/xen.h> /* FLAT_RING3_CS, FLAT_RING3_DS */
 
     .text
 /* void switch_to(uint32_t *save_esp, uint32_t new_esp) */

@@ -4,8 +4,7 @@
  * at the fixup, which returns what was left undone. A fault it can resolve (demand paging,
  * copy-on-write) simply restarts the instruction: rep movs picks up where it stopped.
  */
-#define EFAULT 14
-#define ENAMETOOLONG 36
+#include <linux/errno.h> /* EFAULT, ENAMETOOLONG */
 
     .text
 /* size_t __copy_user(void *dst, const void *src, size_t n): bytes not copied. */

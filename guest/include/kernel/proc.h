@@ -39,7 +39,10 @@ struct proc {
     struct task *task; /* the task it runs on */
     int pid, pgid, sid;
     struct proc *parent, *children, *sibling;
-    int zombie;      /* exited, waiting for wait4 */
+    int zombie;  /* exited, waiting for wait4 */
+    int stopped; /* the signal that stopped it (job control), 0 while it may run */
+    int stop_unreported, cont_unreported; /* a stop / a continue wait4 has not told yet */
+    int execed;      /* has called execve since its fork (setpgid by the parent: EACCES) */
     int wait_status; /* Linux encoding: exit code << 8, or the terminating signal */
     struct mm *mm;
     struct files *files;
@@ -73,6 +76,8 @@ int signal_pending(void); /* current has an unblocked signal pending */
 /* p has a signal pending that will end it (SIGKILL, or one whose action is the default
  * "terminate"): what interrupts a killable wait. */
 int signal_fatal_pending(const struct proc *p);
+/* Send sig to every live process of process group pgid (the terminal's signals). */
+void signal_send_pgrp(int pgid, int sig);
 
 /* Resource limits (kernel/rlimit.c): the first process's, and the current process's soft
  * limit (RLIM64_INFINITY outside a process). */

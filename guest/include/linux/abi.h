@@ -236,8 +236,14 @@ struct linux_pollfd {
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
 #define TCSETSF 0x5404
+#define TCSBRK 0x5409
+#define TCXONC 0x540A
+#define TCFLSH 0x540B
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410
+#define TIOCSCTTY 0x540E
+#define TIOCNOTTY 0x5422
+#define TIOCGSID 0x5429
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541B
@@ -265,6 +271,9 @@ _Static_assert(sizeof(struct linux_termios) == 36, "termios layout");
 #define TTY_ECHO 0000010u
 #define TTY_ECHOE 0000020u
 #define TTY_ECHOK 0000040u
+#define TTY_NOFLSH 0000200u
+#define TTY_ECHOCTL 0001000u
+#define TTY_ECHOKE 0004000u
 #define TTY_IEXTEN 0100000u
 #define TTY_VINTR 0
 #define TTY_VQUIT 1
@@ -445,6 +454,8 @@ _Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo layout");
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 
 /* ---- auxiliary vector ---- */
 #define AT_NULL 0

@@ -16,6 +16,10 @@ void net_init(void);
 int net_option(const char *w);
 void net_pump(void);
 void net_kick(void);
-extern int net_ready; /* net_init has run */
+struct netif;
+/* Linux's name of a lwIP interface: "lo", "eth0", ... (ifioctl.c) */
+void net_ifname(const struct netif *n, char out[16]);
+void net_proc_start(void); /* /proc/net/if_inet6 and /proc/net/lwip (net_proc.c) */
+extern int net_ready;      /* net_init has run */
 
 #endif

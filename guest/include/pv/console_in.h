@@ -12,6 +12,8 @@ size_t console_readline(char *buf, size_t len);
 /* Without blocking: the bytes waiting now (at most n), and whether any are. */
 size_t console_in_read(char *buf, size_t n);
 int console_in_avail(void);
+/* Called from the upcall (events masked) whenever input arrives, before the wake-ups. */
+void console_in_set_listener(void (*fn)(void));
 /* Woken (with poll_wq) whenever input arrives. */
 extern struct waitq console_wq;
 

@@ -12,11 +12,6 @@
 
 #define GUEST_VIRT_START 0xC0000000u
 #define KERNEL_L2_FIRST 768u /* 0xC0000000 >> 22: kernel half of every address space */
-#define PTE_P 0x001u
-#define PTE_RW 0x002u
-#define PTE_US 0x004u
-#define PTE_A 0x020u
-#define PTE_D 0x040u
 
 static inline int HYPERVISOR_mmu_update(const mmu_update_t *req, uint32_t count, uint32_t *done)
 {

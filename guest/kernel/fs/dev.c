@@ -63,7 +63,7 @@ static const struct {
     {"null", 1, 3, 0666, &null_fops},      {"zero", 1, 5, 0666, &zero_fops},
     {"full", 1, 7, 0666, &full_fops},      {"random", 1, 8, 0666, &random_fops},
     {"urandom", 1, 9, 0666, &random_fops}, {"kmsg", 1, 11, 0644, &kmsg_fops},
-    {"tty", 5, 0, 0666, &tty_fops},        {"console", 5, 1, 0600, &tty_fops},
+    {"tty", 5, 0, 0666, &devtty_fops},     {"console", 5, 1, 0600, &tty_fops},
 };
 
 void dev_init(struct inode *devdir)

@@ -147,8 +147,16 @@ int tmpfs_set_link(struct inode *ino, const char *target, size_t len);
 /* ---- dev.c, tty.c ---- */
 void dev_init(struct inode *devdir);
 extern const struct file_ops null_fops, zero_fops, tty_fops, fifo_fops;
-extern const struct file_ops kmsg_fops; /* kernel/klog.c */
-void tty_reset(void);                   /* termios and buffered input back to the defaults */
+extern const struct file_ops kmsg_fops;   /* kernel/klog.c */
+void tty_reset(void);                     /* termios and buffered input back to the defaults */
+extern const struct file_ops devtty_fops; /* /dev/tty: ENXIO without a controlling terminal */
+/* tty_job.c: the console as a controlling terminal (session, foreground group, job control). */
+void tty_job_reset(void);
+void tty_input_arrived(void);                   /* tty.c: cook what console_in holds (an upcall) */
+int tty_has_ctty(void);                         /* the current process's session has it */
+void tty_signal_fg(int sig);                    /* to the foreground process group, if any */
+long tty_read_allowed(void);                    /* 0, or SIGTTIN sent (-EINTR), or -EIO */
+long tty_job_ioctl(uint32_t cmd, uint32_t arg); /* TIOCSCTTY, TIOCNOTTY, TIOC[GS]PGRP, TIOCGSID */
 
 /* ---- procfs.c ---- */
 /* struct procfs_entry and procfs_register are in kernel/fs/fs.h (other subsystems add files). */

@@ -158,7 +158,13 @@ static long check_rename(struct walk *ow, struct walk *nw, struct inode **src, s
         return -ENOTDIR;
     if (nw->dir->nlink == 0)
         return -ENOENT;
+    /* /tmp, /dev, /proc: a mount point neither moves nor is replaced (the fuzzer, seed 1,
+     * renamed /proc away, and with it every process's view of its files). */
+    if ((*src)->sb != ow->dir->sb)
+        return -EBUSY;
     *dst = walk_last(nw);
+    if (*dst && (*dst)->sb != nw->dir->sb)
+        return -EBUSY;
     if (*src == *dst)
         return 0;
     if (S_ISDIR((*src)->mode) && is_ancestor(*src, nw->dir))

@@ -1,9 +1,13 @@
 /*
  * The console as a terminal (/dev/console, /dev/tty): a small line discipline over console_in.
- * What TCGETS reports is what is applied: ICRNL, ICANON (a read returns at most one line; erase,
- * kill and end-of-file characters edit it), ECHO/ECHOE/ECHOK; ONLCR is the hypervisor console's
- * own "\n" -> "\r\n". No ISIG (^C is an ordinary byte), VMIN/VTIME are taken as 1/0. Input is
- * cooked when a reader or poller looks (not at arrival), so echo appears then too.
+ * What TCGETS reports is what is applied: ICRNL; ISIG (the VINTR, VQUIT and VSUSP characters
+ * flush the input unless NOFLSH, echo as ^C and send SIGINT, SIGQUIT, SIGTSTP to the foreground
+ * process group: tty_job.c); ICANON (a read returns at most one line; erase, kill and
+ * end-of-file characters edit it) or raw reads with Linux's VMIN/VTIME rules; ECHO/ECHOE/ECHOK/
+ * ECHOCTL; ONLCR is the hypervisor console's own "\n" -> "\r\n". Once the first process runs,
+ * input is cooked as it arrives (console_in calls tty_input_arrived from its upcall), so the
+ * signal characters work while nobody reads and echo appears at once; before that, typed-ahead
+ * bytes wait in console_in and the hypervisor and are cooked by the first read.
  */
 #include <pv/console.h>
 #include <pv/console_in.h>
@@ -21,7 +25,6 @@ static struct linux_termios termios;
 /* A serial line does not know its size: 80x24 unless the command line says (ttysize=). */
 static struct linux_winsize default_size = {.ws_row = 24, .ws_col = 80};
 static struct linux_winsize winsize;
-static int32_t tty_pgrp;
 static char buf[TTY_BUF];
 static size_t len;
 static size_t line_end[MAX_LINES]; /* canonical: where each complete line ends */
@@ -46,10 +49,11 @@ void tty_reset(void)
     termios.c_iflag = TTY_ICRNL;
     termios.c_oflag = TTY_OPOST | TTY_ONLCR;
     termios.c_cflag = TTY_B38400 | TTY_CS8 | TTY_CREAD | TTY_CLOCAL;
-    termios.c_lflag = TTY_ICANON | TTY_ECHO | TTY_ECHOE | TTY_ECHOK;
+    termios.c_lflag = TTY_ISIG | TTY_ICANON | TTY_ECHO | TTY_ECHOE | TTY_ECHOK | TTY_ECHOCTL |
+                      TTY_ECHOKE | TTY_IEXTEN;
     memcpy(termios.c_cc, cc, sizeof(cc));
     winsize = default_size;
-    tty_pgrp = 0;
+    tty_job_reset();
     len = nlines = 0;
 }
 
@@ -76,12 +80,36 @@ static size_t edit_start(void)
     return nlines ? line_end[nlines - 1] : 0;
 }
 
+/* VINTR, VQUIT, VSUSP under ISIG: the signal for c, or 0. */
+static int signal_char(uint8_t u)
+{
+    const uint8_t *cc = termios.c_cc;
+
+    if (!(termios.c_lflag & TTY_ISIG) || u == 0 /* _POSIX_VDISABLE */)
+        return 0;
+    return u == cc[TTY_VINTR]   ? SIGINT
+           : u == cc[TTY_VQUIT] ? SIGQUIT
+           : u == cc[TTY_VSUSP] ? SIGTSTP
+                                : 0;
+}
+
 static void input_char(char c)
 {
     uint8_t u = (uint8_t)c;
+    int sig;
 
     if (c == '\r' && (termios.c_iflag & TTY_ICRNL))
         c = '\n';
+    if ((sig = signal_char(u)) != 0) {
+        char shown[2] = {'^', (char)(u ^ 0x40)};
+
+        if (!(termios.c_lflag & TTY_NOFLSH))
+            len = nlines = 0;
+        if (termios.c_lflag & TTY_ECHOCTL)
+            echo(shown, 2);
+        tty_signal_fg(sig);
+        return;
+    }
     if (len == TTY_BUF)
         return; /* pump never lets it come to this; the guard keeps buf safe if it did */
     if (!canonical()) {
@@ -127,9 +155,15 @@ static void pump(void)
     }
 }
 
-static int readable(void)
+void tty_input_arrived(void)
 {
-    return canonical() ? nlines > 0 : len > 0;
+    pump();
+}
+
+/* Enough for a read: a line (canonical), or min bytes. */
+static int readable(size_t min)
+{
+    return canonical() ? nlines > 0 : len >= min;
 }
 
 /* Take up to n bytes a read may return: one line (canonical) or all there is. */
@@ -155,17 +189,34 @@ static size_t take(char *out, size_t n)
     return n;
 }
 
+/*
+ * Raw reads follow VMIN and VTIME (tenths of a second) as Linux does: MIN > 0, TIME 0 waits for
+ * MIN bytes (or n, if fewer are asked for); MIN 0, TIME 0 returns what there is, maybe nothing;
+ * MIN 0, TIME > 0 waits at most TIME for a first byte; MIN > 0, TIME > 0 waits for a first byte,
+ * then returns once MIN are there or TIME passes without a new one.
+ */
 static long tty_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos)
 {
     char chunk[CHUNK];
+    uint64_t deadline = 0;
+    size_t seen = 0;
+    int timed_out = 0;
 
     (void)pos;
+    if (n == 0)
+        return 0;
     for (;;) {
         uint8_t old = evt_disable();
-        long rc;
+        size_t vmin = termios.c_cc[TTY_VMIN], vtime = termios.c_cc[TTY_VTIME];
+        size_t min = vmin < n ? vmin : n;
+        long rc = tty_read_allowed();
 
+        if (rc) {
+            evt_restore(old);
+            return rc;
+        }
         pump();
-        if (readable()) {
+        if (readable(min ? min : 1) || (!canonical() && (timed_out || (!vmin && !vtime)))) {
             size_t got = take(chunk, n < CHUNK ? n : CHUNK);
 
             evt_restore(old);
@@ -175,9 +226,20 @@ static long tty_read(struct file *f, const struct iobuf *b, size_t n, uint64_t *
             evt_restore(old);
             return -EAGAIN;
         }
-        rc = wq_wait(&console_wq, 0);
+        if (!canonical() && vtime && (!vmin || len > seen)) {
+            if (!vmin) {
+                if (!deadline)
+                    deadline = clock_now() + (uint64_t)vtime * 100000000ull;
+            } else { /* the inter-byte timer starts (again) at each new byte */
+                deadline = clock_now() + (uint64_t)vtime * 100000000ull;
+                seen = len;
+            }
+        }
+        rc = wq_wait(&console_wq, deadline);
         evt_restore(old);
-        if (rc)
+        if (rc == -ETIMEDOUT)
+            timed_out = 1;
+        else if (rc)
             return rc;
     }
 }
@@ -206,7 +268,7 @@ static unsigned tty_poll(struct file *f)
 
     (void)f;
     pump();
-    if (readable())
+    if (readable(1))
         mask |= POLLIN | POLLRDNORM;
     evt_restore(old);
     return mask;
@@ -215,6 +277,7 @@ static unsigned tty_poll(struct file *f)
 static long tty_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 {
     struct linux_termios t;
+    uint8_t old;
     int32_t v;
 
     (void)f;
@@ -226,25 +289,38 @@ static long tty_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
     case TCSETSF:
         if (copy_from_user(&t, arg, sizeof(t)))
             return -EFAULT;
+        old = evt_disable(); /* the input upcall cooks with these */
         if (cmd == TCSETSF)
             len = nlines = 0;
         else if ((t.c_lflag ^ termios.c_lflag) & TTY_ICANON)
             nlines = 0; /* raw reads take everything; canonical starts a fresh line */
         termios = t;
+        evt_restore(old);
         return 0;
     case TIOCGWINSZ:
         return copy_to_user(arg, &winsize, sizeof(winsize));
-    case TIOCSWINSZ:
-        return copy_from_user(&winsize, arg, sizeof(winsize));
-    case TIOCGPGRP:
-        v = tty_pgrp ? tty_pgrp : (current_proc() ? current_proc()->pgid : 0);
-        return copy_to_user(arg, &v, sizeof(v));
-    case TIOCSPGRP:
-        if (copy_from_user(&v, arg, sizeof(v)))
+    case TIOCSWINSZ: {
+        struct linux_winsize w;
+
+        if (copy_from_user(&w, arg, sizeof(w)))
             return -EFAULT;
-        if (v < 0)
+        if (memcmp(&w, &winsize, sizeof(w))) {
+            winsize = w;
+            tty_signal_fg(SIGWINCH);
+        }
+        return 0;
+    }
+    case TCSBRK:
+    case TCXONC:
+        return 0; /* output is never held back: nothing to drain, stop or start */
+    case TCFLSH:
+        if (arg > 2)
             return -EINVAL;
-        tty_pgrp = v;
+        if (arg != 1) { /* TCIFLUSH, TCIOFLUSH: the input goes; output is never queued */
+            old = evt_disable();
+            len = nlines = 0;
+            evt_restore(old);
+        }
         return 0;
     case FIONREAD: {
         uint8_t old = evt_disable();
@@ -255,7 +331,7 @@ static long tty_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
         return copy_to_user(arg, &v, sizeof(v));
     }
     default:
-        return -ENOTTY;
+        return tty_job_ioctl(cmd, arg);
     }
 }
 
@@ -264,4 +340,19 @@ const struct file_ops tty_fops = {
     .write = tty_write,
     .poll = tty_poll,
     .ioctl = tty_ioctl,
+};
+
+/* /dev/tty is the process's controlling terminal: without one, ENXIO (as Linux). */
+static int devtty_open(struct file *f)
+{
+    (void)f;
+    return tty_has_ctty() ? 0 : -ENXIO;
+}
+
+const struct file_ops devtty_fops = {
+    .read = tty_read,
+    .write = tty_write,
+    .poll = tty_poll,
+    .ioctl = tty_ioctl,
+    .open = devtty_open,
 };

@@ -3,7 +3,7 @@
  * returns how many calls did not return want; k_bench_empty(n, want) runs the same instructions
  * with EAX = want in place of the call (pass want = 17, the call number), so both loops differ
  * by the int $0x82 alone. */
-#include <asm-offsets.h> /* HYPERCALL_xen_version */
+#include <public/xen.h> /* __HYPERVISOR_xen_version, HYPERCALL_VECTOR */
 
     .text
     .globl k_bench_hypercall
@@ -15,8 +15,8 @@ k_bench_hypercall:
     movl 20(%esp), %esi
     xorl %ebx, %ebx
     xorl %edi, %edi
-1:  movl $HYPERCALL_xen_version, %eax
-    int $0x82
+1:  movl $__HYPERVISOR_xen_version, %eax
+    int $HYPERCALL_VECTOR
     cmpl %esi, %eax
     je 2f
     incl %edi
@@ -37,7 +37,7 @@ k_bench_empty:
     movl 20(%esp), %esi
     xorl %ebx, %ebx
     xorl %edi, %edi
-1:  movl $HYPERCALL_xen_version, %eax
+1:  movl $__HYPERVISOR_xen_version, %eax
     cmpl %esi, %eax
     je 2f
     incl %edi

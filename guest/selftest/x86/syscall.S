@@ -2,7 +2,7 @@
  * null call is a bounds check, an indirect jump and an iret, with no register saved at all. */
 #include <selftest/ring3.h>
 
-#include <asm-offsets.h> /* FLAT_RING3_CS, FLAT_RING3_DS, XEN_ENOSYS, XEN_EFAULT */
+#include <public/xen.h> /* FLAT_RING3_CS, FLAT_RING3_DS, XEN_ENOSYS, XEN_EFAULT */
 
     .text
     .globl syscall_entry

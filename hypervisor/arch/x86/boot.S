@@ -5,6 +5,7 @@
  * and info pointer.
  */
 #include "layout.h"
+#include <public/arch-x86_32.h>
 
 #define MB_MAGIC 0x1BADB002
 /* Modules page aligned, memory info wanted, and video information welcome: EGA text preferred
@@ -13,7 +14,7 @@
 #define MB_FLAGS 0x00000007
 #define MB_MODE_EGA_TEXT 1
 
-#define PTE_BOOT_FLAGS 0x3 /* present, writable */
+#define PTE_BOOT_FLAGS (PTE_P | PTE_RW)
 #define EFLAGS_ID 0x200000
 #define CPUID_1_EDX_CMOV (1 << 15)
 #define COM1 0x3f8

@@ -55,7 +55,7 @@ static inline __attribute__((always_inline)) void x86_bounce_frame(struct domain
     uint32_t esp, top;
 
     if (r->cs & 2u) { /* ring 2 or 3 */
-        ss = d->kernel_ss, esp = d->kernel_esp;
+        ss = d->arch.kernel_ss, esp = d->arch.kernel_esp;
         top = esp - 4 * (nr_extra + 5);
         __asm__ goto("1: mov %w0, %%gs\n"
                      ".pushsection __ex_table, \"a\"\n.long 1b, %l1\n.popsection"

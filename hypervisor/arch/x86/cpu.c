@@ -85,7 +85,7 @@ void arch_cpu_init(void)
             /* Ring 0 and ring 1 never execute user pages. (SMAP stays off: ring 1 cannot
              * use STAC/CLAC.) */
             write_cr4(read_cr4() | X86_CR4_SMEP);
-            printk("(hv) SMEP enabled\n");
+            printk("SMEP enabled\n");
         }
     }
     /* FXSAVE/FXRSTOR and SSE for the guest: it saves and restores the state itself (lazy FPU,
@@ -93,7 +93,7 @@ void arch_cpu_init(void)
     cpuid(1, &a, &b, &c, &d);
     if (d & (1u << 24)) {
         write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
-        printk("(hv) FXSR and SSE enabled for the guest\n");
+        printk("FXSR and SSE enabled for the guest\n");
     }
     /* WP: read-only pages bind ring 0 too. AM: ring-3 code with EFLAGS.AC gets #AC. */
     write_cr0((read_cr0() | X86_CR0_WP | X86_CR0_AM | X86_CR0_NE | X86_CR0_MP) & ~X86_CR0_EM);

@@ -32,7 +32,7 @@ struct desc gdt[HV_GDT_ENTRIES] __attribute__((aligned(4096)));
 static struct gate idt[256] __attribute__((aligned(8)));
 static struct tss tss __attribute__((aligned(128)));
 
-extern const uint32_t trap_stubs[32 + NR_IRQ_VECTORS]; /* exceptions, then IRQs */
+extern const uint32_t trap_stubs[NR_EXCEPTION_VECTORS + NR_IRQ_VECTORS]; /* exceptions, then IRQs */
 extern char hypercall_stub[], spurious_stub[], hv_stack[];
 
 #define GATE_INTR 0xe
@@ -90,8 +90,9 @@ static void install_idt(void)
 {
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0);
-    for (unsigned v = 0; v < 32; v++)
-        set_gate(v, trap_stubs[v], HV_CS, GATE_INTR, (v == 3 || v == 4) ? 3 : 0);
+    for (unsigned v = 0; v < NR_EXCEPTION_VECTORS; v++)
+        set_gate(v, trap_stubs[v], HV_CS, GATE_INTR,
+                 (v == TRAP_int3 || v == TRAP_overflow) ? 3 : 0);
     for (unsigned i = 0; i < NR_IRQ_VECTORS; i++)
         set_gate(IRQ_VECTOR_BASE + i, trap_stubs[32 + i], HV_CS, GATE_INTR, 0);
     set_gate(HYPERCALL_VECTOR, (uint32_t)hypercall_stub, HV_CS, GATE_INTR, 1);

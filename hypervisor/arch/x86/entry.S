@@ -5,6 +5,8 @@
  * do_trap(regs). The return path restores them and irets, to the guest or to ring 0.
  */
 #include "layout.h"
+#include <asm-offsets.h> /* REGS_*, SHARED_INFO_UPCALL_PENDING */
+#include <public/xen.h>   /* HYPERCALL_VECTOR, NR_HYPERCALLS, TRAP_* */
 
     .text
 
@@ -18,7 +20,7 @@
 .macro STUB_ERR vec
     .align 8
     push $\vec
-    .if \vec == 13
+    .if \vec == TRAP_gp_fault
     jmp gp_entry
     .else
     jmp common_entry
@@ -34,7 +36,7 @@ trap_stubs:
     .text
 
 .macro ENTRY_STUB vec
-    .if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21)
+    .if (\vec == TRAP_double_fault) || (\vec == TRAP_invalid_tss) || (\vec == TRAP_no_segment) || (\vec == TRAP_stack_error) || (\vec == TRAP_gp_fault) || (\vec == TRAP_page_fault) || (\vec == TRAP_alignment_check) || (\vec == TRAP_control_protection)
 99: STUB_ERR \vec
     .else
 99: STUB_NOERR \vec
@@ -45,7 +47,7 @@ trap_stubs:
 .endm
 
     .set vec, 0
-    .rept 32
+    .rept NR_EXCEPTION_VECTORS
     ENTRY_STUB vec
     .set vec, vec + 1
     .endr
@@ -160,7 +162,7 @@ restore_all:
     .align 16
 hypercall_stub:
     push $0
-    push $ENTRY_HYPERCALL_VECTOR
+    push $HYPERCALL_VECTOR
     push %gs
     push %fs
     push %es
@@ -179,7 +181,7 @@ hypercall_stub:
     xor %ebp, %ebp
     mov %ebp, %fs
     mov %ebp, %gs
-    and $(ENTRY_NR_HYPERCALLS - 1), %eax
+    and $(NR_HYPERCALLS - 1), %eax
     incl dom0_hypercalls(,%eax,4)
     push %edi
     push %esi
@@ -231,9 +233,9 @@ fix_ds:
     .globl arch_enter_frame
 arch_enter_frame:
     mov 4(%esp), %esi
-    mov $hv_stack + HV_STACK_SIZE - 72, %edi
-    mov $18, %ecx
+    mov $hv_stack + HV_STACK_SIZE - REGS_SIZE, %edi
+    mov $REGS_SIZE / 4, %ecx
     cld
     rep movsl
-    mov $hv_stack + HV_STACK_SIZE - 72, %esp
+    mov $hv_stack + HV_STACK_SIZE - REGS_SIZE, %esp
     jmp restore_all

@@ -18,9 +18,9 @@ static int fast_trap_vector_ok(uint32_t v)
 
 void arch_fast_trap_reset(struct domain *d)
 {
-    if (d->fast_trap)
-        arch_idt_reset_gate(d->fast_trap);
-    d->fast_trap = 0;
+    if (d->arch.fast_trap)
+        arch_idt_reset_gate(d->arch.fast_trap);
+    d->arch.fast_trap = 0;
 }
 
 /* Why traps[idx] cannot be the fast trap, or 0 when it can. */
@@ -37,13 +37,13 @@ static const char *unfit(const trap_info_t *ti)
  * entry (handler, CS or DPL), or taken out when the entry no longer qualifies. */
 void arch_fast_trap_refresh(struct domain *d)
 {
-    unsigned idx = d->fast_trap;
-    const trap_info_t *ti = &d->traps[idx];
+    unsigned idx = d->arch.fast_trap;
+    const trap_info_t *ti = &d->arch.traps[idx];
     const char *why = idx ? unfit(ti) : 0;
     if (!idx)
         return;
     if (why) {
-        printk("(hv) d%u fast trap %#x removed: %s\n", d->id, idx, why);
+        printk("d%u fast trap %#x removed: %s\n", d->id, idx, why);
         arch_fast_trap_reset(d);
         return;
     }
@@ -59,11 +59,11 @@ long do_set_fast_trap(uint32_t idx)
     }
     if (!fast_trap_vector_ok(idx))
         return hv_refuse("set_fast_trap", idx, -XEN_EINVAL, "vector must be 0x80 or 0x20-0x2f");
-    const char *why = unfit(&d->traps[idx]);
+    const char *why = unfit(&d->arch.traps[idx]);
     if (why)
         return hv_refuse("set_fast_trap", idx, -XEN_EINVAL, "%s", why);
     arch_fast_trap_reset(d);
-    d->fast_trap = (uint8_t)idx;
+    d->arch.fast_trap = (uint8_t)idx;
     arch_fast_trap_refresh(d);
     return 0;
 }

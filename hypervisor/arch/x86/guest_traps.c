@@ -24,7 +24,8 @@
 
 static int pushes_error(unsigned v)
 {
-    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+    return v == TRAP_double_fault || (v >= TRAP_invalid_tss && v <= TRAP_page_fault) ||
+           v == TRAP_alignment_check;
 }
 
 /* Deliver vector v through ti, which has a handler. */
@@ -43,9 +44,9 @@ bounce_through(struct domain *d, struct cpu_regs *r, const trap_info_t *ti, unsi
 static void deliver(struct domain *d, struct cpu_regs *r, unsigned v, const uint32_t *extra,
                     unsigned nr_extra)
 {
-    const trap_info_t *ti = &d->traps[v];
+    const trap_info_t *ti = &d->arch.traps[v];
     if (ti->address == 0) {
-        if (v == 14)
+        if (v == TRAP_page_fault)
             domain_crash(d, r, "page fault at %#x (error %#x) with no trap handler", extra[0],
                          extra[1]);
         domain_crash(d, r, "%s (vector %u) with no trap handler", x86_exception_name(v), v);
@@ -74,7 +75,7 @@ static int log_allowed(struct domain *d, unsigned kind, const char *what)
     if (n <= TRAP_LOG_FIRST)
         return 1;
     if (n == TRAP_LOG_FIRST + 1 || n % TRAP_LOG_EVERY == 0)
-        printk("(hv) d%u %s: %u so far, %u not logged\n", d->id, what, n, n - TRAP_LOG_FIRST);
+        printk("d%u %s: %u so far, %u not logged\n", d->id, what, n, n - TRAP_LOG_FIRST);
     return 0;
 }
 
@@ -83,8 +84,8 @@ static void log_refusal(struct domain *d, const struct cpu_regs *r, unsigned kin
     char label[80];
     snprintf(label, sizeof(label), "#GP (%s)", what);
     if (log_allowed(d, kind, label))
-        printk("(hv) d%u #GP from ring %u at %#x (%s) forwarded to the guest\n", d->id,
-               REGS_RING(r), r->eip, what);
+        printk("d%u #GP from ring %u at %#x (%s) forwarded to the guest\n", d->id, REGS_RING(r),
+               r->eip, what);
 }
 
 /* The base of segment sel, read from the descriptor tables the CPU is using (the guest's own
@@ -191,7 +192,7 @@ static inline __attribute__((always_inline)) int software_interrupt(struct domai
     if ((r->error_code & 7u) != GP_IDT_REF)
         return 0;
     unsigned n = r->error_code >> 3;
-    const trap_info_t *ti = &d->traps[n];
+    const trap_info_t *ti = &d->arch.traps[n];
     if (n == HYPERCALL_VECTOR || ti->address == 0 || TI_GET_DPL(ti) < REGS_RING(r))
         return 0; /* not the caller's to raise: the guest gets the #GP */
     /* Past the whole "int $n", prefixes included; an instruction that cannot be read back as
@@ -221,23 +222,25 @@ void x86_guest_exception(struct domain *d, struct cpu_regs *r)
     uint32_t extra[2];
 
     switch (v) {
-    case 2: /* NMIs are the hypervisor's */
-        printk("(hv) NMI while the guest ran; ignored\n");
+    case TRAP_nmi: /* NMIs are the hypervisor's */
+        printk("NMI while the guest ran; ignored\n");
         return;
-    case 8:
-    case 18:
+    case TRAP_double_fault:
+    case TRAP_machine_check:
         domain_crash(d, r, "%s", x86_exception_name(v));
-    case 1: /* the guest's breakpoint: DR6 says which, the guest reads it with get_debugreg */
-        __asm__ volatile("mov %%dr6, %0" : "=r"(d->debugreg[6]));
+    case TRAP_debug: /* the guest's breakpoint: DR6 says which, the guest reads it with get_debugreg
+                      */
+        __asm__ volatile("mov %%dr6, %0" : "=r"(d->arch.debugreg[6]));
         break;
-    case 7:
+    case TRAP_no_device:
         __asm__ volatile("clts"); /* lazy FPU: the guest asked for #NM with fpu_taskswitch */
         break;
-    case 13: /* not a software interrupt the guest may raise: do_general_protection tried */
+    case TRAP_gp_fault: /* not a software interrupt the guest may raise: do_general_protection tried
+                         */
         log_gp(d, r);
         break;
     }
-    if (v == 14) {
+    if (v == TRAP_page_fault) {
         extra[0] = read_cr2();
         extra[1] = r->error_code;
         deliver(d, r, v, extra, 2);
@@ -252,10 +255,10 @@ void x86_guest_exception(struct domain *d, struct cpu_regs *r)
 void x86_event_upcall(struct domain *d, struct cpu_regs *r)
 {
     shared_info_t *s = d->shared_info;
-    if (!s->evtchn_upcall_pending || s->evtchn_upcall_mask || d->event_eip == 0)
+    if (!s->evtchn_upcall_pending || s->evtchn_upcall_mask || d->arch.event_eip == 0)
         return;
     s->evtchn_upcall_mask = 1;
-    x86_bounce(d, r, d->event_cs, d->event_eip, 0, 0, BOUNCE_EVENT);
+    x86_bounce(d, r, d->arch.event_cs, d->arch.event_eip, 0, 0, BOUNCE_EVENT);
     d->event_upcalls++;
 }
 
@@ -275,8 +278,8 @@ static void log_failsafe(struct domain *d, const struct cpu_regs *r)
         snprintf(label, sizeof(label), "reloading %s %04x faulted", regs[what],
                  segs[what] & 0xffff);
     if (log_allowed(d, LOG_FAILSAFE + what, label))
-        printk("(hv) d%u return to the guest: %s: failsafe callback at %04x:%08x\n", d->id, label,
-               d->failsafe_cs, d->failsafe_eip);
+        printk("d%u return to the guest: %s: failsafe callback at %04x:%08x\n", d->id, label,
+               d->arch.failsafe_cs, d->arch.failsafe_eip);
 }
 
 /* entry.S comes here when loading the guest's DS/ES/FS/GS or its final iret faulted; r is the
@@ -285,13 +288,14 @@ void do_failsafe(struct cpu_regs *r)
 {
     struct domain *d = current_domain();
     log_failsafe(d, r);
-    if (d->failsafe_eip == 0 || (r->eip == d->failsafe_eip && (r->cs & 0xffff) == d->failsafe_cs))
-        domain_crash(d, r,
-                     "cannot return to the guest (bad segment %04x/%04x/%04x/%04x or frame) and %s",
-                     r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff,
-                     d->failsafe_eip ? "the failsafe callback faults too" : "no failsafe callback");
+    if (d->arch.failsafe_eip == 0 ||
+        (r->eip == d->arch.failsafe_eip && (r->cs & 0xffff) == d->arch.failsafe_cs))
+        domain_crash(
+            d, r, "cannot return to the guest (bad segment %04x/%04x/%04x/%04x or frame) and %s",
+            r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff,
+            d->arch.failsafe_eip ? "the failsafe callback faults too" : "no failsafe callback");
     uint32_t segs[4] = {r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff};
     r->ds = r->es = r->fs = r->gs = 0;
-    x86_bounce(d, r, d->failsafe_cs, d->failsafe_eip, segs, 4, BOUNCE_FAILSAFE);
+    x86_bounce(d, r, d->arch.failsafe_cs, d->arch.failsafe_eip, segs, 4, BOUNCE_FAILSAFE);
     d->failsafe_callbacks++;
 }

@@ -57,11 +57,4 @@
 #define IRQ_TIMER 0 /* PIT channel 0 */
 #define IRQ_COM1 4
 
-/* What entry.S's hypercall path needs to know, as plain numbers (traps.c checks them against
- * the C definitions). */
-#define ENTRY_HYPERCALL_VECTOR 0x82
-#define ENTRY_NR_HYPERCALLS 32
-#define REGS_EAX 24                  /* offsetof(struct cpu_regs, eax) */
-#define SHARED_INFO_UPCALL_PENDING 0 /* offsetof(shared_info_t, evtchn_upcall_pending) */
-
 #endif

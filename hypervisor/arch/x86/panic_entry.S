@@ -6,68 +6,49 @@
  */
 #include "layout.h"
 
-/* struct cpu_regs offsets (hv/regs.h), then cr[4] */
-#define R_EBX 0
-#define R_ECX 4
-#define R_EDX 8
-#define R_ESI 12
-#define R_EDI 16
-#define R_EBP 20
-#define R_EAX 24
-#define R_DS 28
-#define R_ES 32
-#define R_FS 36
-#define R_GS 40
-#define R_VECTOR 44
-#define R_ERROR 48
-#define R_EIP 52
-#define R_CS 56
-#define R_EFLAGS 60
-#define R_ESP 64
-#define R_SS 68
-#define R_CR 72
+#include <asm-offsets.h> /* REGS_* (struct cpu_regs), PANIC_STATE_CR: struct panic_state */
 
     .text
     .globl panic_at
 panic_at:
     pushfl                              /* EFLAGS before the cli */
     cli
-    movl %eax, %ss:panic_state + R_EAX
+    movl %eax, %ss:panic_state + REGS_EAX
     movl $panic_state, %eax
-    movl %ebx, %ss:R_EBX(%eax)
-    movl %ecx, %ss:R_ECX(%eax)
-    movl %edx, %ss:R_EDX(%eax)
-    movl %esi, %ss:R_ESI(%eax)
-    movl %edi, %ss:R_EDI(%eax)
-    movl %ebp, %ss:R_EBP(%eax)
-    popl %ss:R_EFLAGS(%eax)
+    movl %ebx, %ss:REGS_EBX(%eax)
+    movl %ecx, %ss:REGS_ECX(%eax)
+    movl %edx, %ss:REGS_EDX(%eax)
+    movl %esi, %ss:REGS_ESI(%eax)
+    movl %edi, %ss:REGS_EDI(%eax)
+    movl %ebp, %ss:REGS_EBP(%eax)
+    popl %ss:REGS_EFLAGS(%eax)
     movl (%esp), %ecx                   /* the return address: where panic() was called */
-    movl %ecx, %ss:R_EIP(%eax)
+    movl %ecx, %ss:REGS_EIP(%eax)
     leal 4(%esp), %ecx                  /* the caller's stack pointer at the call */
-    movl %ecx, %ss:R_ESP(%eax)
-    movl $0xffffffff, %ss:R_VECTOR(%eax)
-    movl $0, %ss:R_ERROR(%eax)
+    movl %ecx, %ss:REGS_ESP(%eax)
+    movl $0xffffffff, %ss:REGS_VECTOR(%eax)
+    movl $0, %ss:REGS_ERROR(%eax)
     xorl %ecx, %ecx
     movw %cs, %cx
-    movl %ecx, %ss:R_CS(%eax)
+    movl %ecx, %ss:REGS_CS(%eax)
     movw %ss, %cx
-    movl %ecx, %ss:R_SS(%eax)
+    movl %ecx, %ss:REGS_SS(%eax)
     movw %ds, %cx
-    movl %ecx, %ss:R_DS(%eax)
+    movl %ecx, %ss:REGS_DS(%eax)
     movw %es, %cx
-    movl %ecx, %ss:R_ES(%eax)
+    movl %ecx, %ss:REGS_ES(%eax)
     movw %fs, %cx
-    movl %ecx, %ss:R_FS(%eax)
+    movl %ecx, %ss:REGS_FS(%eax)
     movw %gs, %cx
-    movl %ecx, %ss:R_GS(%eax)
+    movl %ecx, %ss:REGS_GS(%eax)
     movl %cr0, %ecx
-    movl %ecx, %ss:R_CR + 0(%eax)
+    movl %ecx, %ss:PANIC_STATE_CR + 0(%eax)
     movl %cr2, %ecx
-    movl %ecx, %ss:R_CR + 4(%eax)
+    movl %ecx, %ss:PANIC_STATE_CR + 4(%eax)
     movl %cr3, %ecx
-    movl %ecx, %ss:R_CR + 8(%eax)
+    movl %ecx, %ss:PANIC_STATE_CR + 8(%eax)
     movl %cr4, %ecx
-    movl %ecx, %ss:R_CR + 12(%eax)
+    movl %ecx, %ss:PANIC_STATE_CR + 12(%eax)
     movl $HV_DS, %ecx                   /* the report needs the hypervisor's data segments */
     movl %ecx, %ds
     movl %ecx, %es

@@ -54,7 +54,7 @@ void arch_poweroff(void)
     /* The machine may take a moment to go; give it that before saying it did not. */
     for (unsigned spin = 0; spin < 1000000; spin++)
         __asm__ volatile("pause");
-    printk("(hv) power-off did not take effect\n");
+    printk("power-off did not take effect\n");
 }
 
 void arch_reboot(void)
@@ -99,7 +99,7 @@ void arch_backtrace(uint32_t eip, uint32_t ebp)
 {
     extern char hv_stack[];
     uint32_t lo = (uint32_t)hv_stack, hi = lo + HV_STACK_SIZE;
-    printk("(hv)   backtrace:");
+    printk("  backtrace:");
     frame_name(eip);
     for (int depth = 0; depth < 16 && ebp >= lo && ebp + 8 <= hi; depth++) {
         uint32_t *frame = (uint32_t *)ebp;

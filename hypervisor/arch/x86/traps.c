@@ -22,13 +22,6 @@ struct fixup {
 };
 extern const struct fixup __ex_table_start[], __ex_table_end[];
 
-_Static_assert(ENTRY_HYPERCALL_VECTOR == HYPERCALL_VECTOR && ENTRY_NR_HYPERCALLS == NR_HYPERCALLS,
-               "entry.S's hypercall numbers");
-_Static_assert(__builtin_offsetof(struct cpu_regs, eax) == REGS_EAX &&
-                   __builtin_offsetof(shared_info_t, evtchn_upcall_pending) ==
-                       SHARED_INFO_UPCALL_PENDING,
-               "entry.S's hypercall path layout");
-
 static int apply_fixup(struct cpu_regs *r)
 {
     for (const struct fixup *f = __ex_table_start; f < __ex_table_end; f++)
@@ -75,14 +68,14 @@ static void do_irq(unsigned irq)
 
 static void trap_from_hypervisor(struct cpu_regs *r)
 {
-    if (r->vector >= 10 && r->vector <= 14 && apply_fixup(r))
+    if (r->vector >= TRAP_invalid_tss && r->vector <= TRAP_page_fault && apply_fixup(r))
         return;
-    if (r->vector == 1) {
+    if (r->vector == TRAP_debug) {
         /* A guest data breakpoint hit by a copy on the guest's behalf: not ours to report. */
         __asm__ volatile("mov %0, %%dr6" ::"r"(0u));
         return;
     }
-    if (r->vector == 14)
+    if (r->vector == TRAP_page_fault)
         panic_regs(r, "page fault in the hypervisor at %#x (error %#x)", read_cr2(), r->error_code);
     panic_regs(r, "%s in the hypervisor (error %#x)", x86_exception_name(r->vector), r->error_code);
 }
@@ -93,7 +86,8 @@ void do_trap(struct cpu_regs *r)
     struct domain *d = current_domain();
     int from_guest = REGS_FROM_GUEST(r);
     if (from_guest) {
-        if (r->vector < 32) { /* the bounced system call comes this way: test it first */
+        if (r->vector <
+            NR_EXCEPTION_VECTORS) { /* the bounced system call comes this way: test it first */
             x86_guest_exception(d, r);
             x86_check_events(d, r);
             return;
@@ -102,8 +96,8 @@ void do_trap(struct cpu_regs *r)
 
     if (r->vector >= IRQ_VECTOR_BASE && r->vector < IRQ_VECTOR_BASE + NR_IRQ_VECTORS)
         do_irq(r->vector - IRQ_VECTOR_BASE);
-    else if (r->vector >= 32)
-        printk("(hv) spurious interrupt\n");
+    else if (r->vector >= NR_EXCEPTION_VECTORS)
+        printk("spurious interrupt\n");
     else
         trap_from_hypervisor(r);
 

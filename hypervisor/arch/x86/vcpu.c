@@ -30,8 +30,8 @@ long do_set_trap_table(uint32_t table)
             return hv_refuse("set_trap_table", table, -XEN_EPERM,
                              "entry %u (vector %u): %#x is not a guest code selector", i, ti.vector,
                              ti.cs);
-        d->traps[ti.vector] = ti;
-        if (ti.vector == d->fast_trap)
+        d->arch.traps[ti.vector] = ti;
+        if (ti.vector == d->arch.fast_trap)
             arch_fast_trap_refresh(d); /* the real IDT gate always matches traps[fast_trap] */
     }
 }
@@ -46,10 +46,10 @@ long do_set_callbacks(uint32_t event_sel, uint32_t event_addr, uint32_t failsafe
     if (!sel_is_guest_code((uint16_t)failsafe_sel) || failsafe_sel > 0xffff)
         return hv_refuse("set_callbacks", failsafe_sel, -XEN_EPERM,
                          "failsafe selector is not a guest code selector");
-    d->event_cs = (uint16_t)event_sel;
-    d->event_eip = event_addr;
-    d->failsafe_cs = (uint16_t)failsafe_sel;
-    d->failsafe_eip = failsafe_addr;
+    d->arch.event_cs = (uint16_t)event_sel;
+    d->arch.event_eip = event_addr;
+    d->arch.failsafe_cs = (uint16_t)failsafe_sel;
+    d->arch.failsafe_eip = failsafe_addr;
     return 0;
 }
 
@@ -60,8 +60,8 @@ long do_stack_switch(uint32_t ss, uint32_t esp)
      * stack on the way into ring 1, and the guest could only end in its failsafe callback. */
     if ((ss & 3) != 1 || ss > 0xffff)
         return hv_refuse("stack_switch", ss, -XEN_EPERM, "stack selector is not a ring-1 selector");
-    d->kernel_ss = (uint16_t)ss;
-    d->kernel_esp = esp;
+    d->arch.kernel_ss = (uint16_t)ss;
+    d->arch.kernel_esp = esp;
     arch_set_guest_stack((uint16_t)ss, esp);
     return 0;
 }
@@ -108,7 +108,7 @@ long do_set_debugreg(uint32_t reg, uint32_t value)
     default:
         return hv_refuse("set_debugreg", reg, -XEN_EINVAL, "no such debug register");
     }
-    d->debugreg[reg] = value;
+    d->arch.debugreg[reg] = value;
     arch_load_debugreg(reg, value);
     return 0;
 }
@@ -117,5 +117,5 @@ long do_get_debugreg(uint32_t reg)
 {
     if (reg > 7 || reg == 4 || reg == 5)
         return hv_refuse("get_debugreg", reg, -XEN_EINVAL, "no such debug register");
-    return current_domain()->debugreg[reg];
+    return current_domain()->arch.debugreg[reg];
 }

@@ -4,6 +4,7 @@
 #define X86_X86_H
 
 #include <stdint.h>
+#include <public/arch-x86_32.h> /* PTE_* */
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -140,18 +141,5 @@ static inline uint64_t rdtsc(void)
 #define X86_EFLAGS_RF (1u << 16)
 #define X86_EFLAGS_VM (1u << 17)
 #define X86_EFLAGS_IOPL (3u << 12)
-
-/* Page-table entry bits (2-level, 4 KB pages). */
-#define PTE_P 0x001u
-#define PTE_RW 0x002u
-#define PTE_US 0x004u
-#define PTE_PWT 0x008u
-#define PTE_PCD 0x010u
-#define PTE_A 0x020u
-#define PTE_D 0x040u
-#define PTE_PSE 0x080u /* in an L2 entry; PAT in an L1 entry */
-#define PTE_PAT 0x080u
-#define PTE_G 0x100u
-#define PTE_FRAME_MASK 0xFFFFF000u
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <public/xen.h>
+#include <asm/vcpu.h>
 #include "hv/dom_layout.h"
 #include "hv/evtchn.h"
 #include "hv/guest_image.h"
@@ -27,14 +28,7 @@ struct domain {
     uint32_t l2_mfn; /* the address space loaded in CR3 */
     uint32_t shared_info_mfn;
     shared_info_t *shared_info;
-    /* Virtual CPU state the guest sets with hypercalls (ABI §4-§6, §8). */
-    trap_info_t traps[256];
-    uint16_t event_cs, failsafe_cs;
-    uint32_t event_eip, failsafe_eip;
-    uint16_t kernel_ss; /* stack_switch: ring-1 stack for ring-3 -> ring-1 transitions */
-    uint32_t kernel_esp;
-    uint8_t fast_trap; /* vector installed in the real IDT, 0 = none */
-    uint32_t debugreg[8];
+    struct arch_vcpu arch; /* the virtual CPU, which only arch/ code touches (asm/vcpu.h) */
     struct evtchn_table evtchn;
     uint64_t timer_deadline; /* set_timer_op: system time of the next VIRQ_TIMER, 0 = none */
     /* Statistics. */

@@ -25,8 +25,6 @@ extern struct panic_state panic_state;
 void panic_report(const char *file, int line, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));
 
-_Static_assert(__builtin_offsetof(struct panic_state, cr) == 72, "panic_entry.S layout");
-
 #ifdef DEBUG
 #define ASSERT(c) ((c) ? (void)0 : panic("assertion failed: %s", #c))
 #else

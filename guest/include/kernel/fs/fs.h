@@ -65,6 +65,9 @@ void procfs_pid_remove(int pid);
 
 /* Also offered (kernel/fs/): */
 void tty_set_default_size(unsigned cols, unsigned rows); /* the console's TIOCGWINSZ (ttysize=) */
+/* The first process's session gets the console as its controlling terminal (tty_job.c), and
+ * console input is cooked as it arrives from then on (Ctrl-C reaches a job that does not read). */
+void tty_attach_first(int sid, int pgid);
 /* A directory's absolute path into buf (NULL: the root): its length, or -ENOENT (removed),
  * -ENAMETOOLONG. */
 int fs_dir_path(struct inode *dir, char *buf, size_t size);

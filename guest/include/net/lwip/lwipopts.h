@@ -32,7 +32,7 @@
 extern void *lwip_heap;
 #define LWIP_RAM_HEAP_POINTER lwip_heap
 #define MEMP_NUM_PBUF 512
-#define MEMP_NUM_RAW_PCB 4
+#define MEMP_NUM_RAW_PCB 16
 #define MEMP_NUM_UDP_PCB 64
 #define MEMP_NUM_TCP_PCB 320
 #define MEMP_NUM_TCP_PCB_LISTEN 32
@@ -52,7 +52,7 @@ extern void *lwip_heap;
 #define LWIP_IPV6_AUTOCONFIG 1
 #define LWIP_IPV6_DHCP6 0
 #define LWIP_ICMP 1
-#define LWIP_RAW 0
+#define LWIP_RAW 1 /* raw ICMP sockets (ping) */
 #define LWIP_DHCP 1
 #define DHCP_DOES_ARP_CHECK 0
 #define LWIP_DNS 1 /* only to keep the DNS server DHCP offers (dns_getserver) */

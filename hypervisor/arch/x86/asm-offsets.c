@@ -1,0 +1,41 @@
+/* The structure offsets and sizes the hypervisor's assembly uses, from their C definitions.
+ * Compiled to assembly only (never linked): the Makefile's ASM_OFFSETS_RULE turns each
+ * "->NAME value" line of the output into "#define NAME value" in
+ * $(BUILD)/hypervisor/gen/asm-offsets.h, which the .S files include as <asm-offsets.h>.
+ * Constants come from their headers directly (<public/xen.h> is assembler-safe). */
+#include <stddef.h>
+#include <public/xen.h>
+#include "hv/panic.h"
+#include "hv/regs.h"
+
+#define DEFINE(name, value) __asm__ volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
+
+void asm_offsets(void);
+
+void asm_offsets(void)
+{
+    /* struct cpu_regs (hv/regs.h): the frame every entry saves. */
+    DEFINE(REGS_EBX, offsetof(struct cpu_regs, ebx));
+    DEFINE(REGS_ECX, offsetof(struct cpu_regs, ecx));
+    DEFINE(REGS_EDX, offsetof(struct cpu_regs, edx));
+    DEFINE(REGS_ESI, offsetof(struct cpu_regs, esi));
+    DEFINE(REGS_EDI, offsetof(struct cpu_regs, edi));
+    DEFINE(REGS_EBP, offsetof(struct cpu_regs, ebp));
+    DEFINE(REGS_EAX, offsetof(struct cpu_regs, eax));
+    DEFINE(REGS_DS, offsetof(struct cpu_regs, ds));
+    DEFINE(REGS_ES, offsetof(struct cpu_regs, es));
+    DEFINE(REGS_FS, offsetof(struct cpu_regs, fs));
+    DEFINE(REGS_GS, offsetof(struct cpu_regs, gs));
+    DEFINE(REGS_VECTOR, offsetof(struct cpu_regs, vector));
+    DEFINE(REGS_ERROR, offsetof(struct cpu_regs, error_code));
+    DEFINE(REGS_EIP, offsetof(struct cpu_regs, eip));
+    DEFINE(REGS_CS, offsetof(struct cpu_regs, cs));
+    DEFINE(REGS_EFLAGS, offsetof(struct cpu_regs, eflags));
+    DEFINE(REGS_ESP, offsetof(struct cpu_regs, esp));
+    DEFINE(REGS_SS, offsetof(struct cpu_regs, ss));
+    DEFINE(REGS_SIZE, sizeof(struct cpu_regs));
+    /* struct panic_state (hv/panic.h): the registers, then CR0, CR2, CR3, CR4. */
+    DEFINE(PANIC_STATE_CR, offsetof(struct panic_state, cr));
+    /* shared_info_t (ABI §10): the hypercall path's test for a pending event. */
+    DEFINE(SHARED_INFO_UPCALL_PENDING, offsetof(shared_info_t, evtchn_upcall_pending));
+}
