@@ -56,6 +56,13 @@ scenario-test: iso test-isos $(TEST_TOOLS)
 debug-test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/debug DEBUG=1 scenario-test SCENARIO='mmu-* traps-*'
 
+# Fault injection: the appliance served with faults= at FAULT_RATE (1%) on every point
+# (tests/net/faults.sh; make test runs it at 1%). FAULTS_SEED and FAULTS_REQUESTS from the environment.
+FAULT_RATE ?= 1%
+.PHONY: fault-test
+fault-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
+	$(Q)$(TEST_ENV) bash tests/net/faults.sh '$(FAULT_RATE)'
+
 # The network end to end on each card model (tests/net/e2e.sh; make test runs it too).
 .PHONY: net-test
 net-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
