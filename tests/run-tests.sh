@@ -198,8 +198,6 @@ if [ "$units" = 1 ]; then
     done
     # Fault injection at 1% on every injectable operation (tests/net/faults.sh).
     run_multi "net-faults" bash tests/net/faults.sh 1%
-    # The soak: 2 minutes of mixed load, every answer checked, memory and frames back (tests/net/soak.sh).
-    run_multi "soak" bash tests/net/soak.sh "${SOAK_SECONDS:-120}"
     # make images: the qcow2, the OVA and the libvirt definition boot (tests/images/check.sh).
     run_multi "images" bash tests/images/check.sh
 fi

@@ -56,7 +56,7 @@ scenario-test: iso test-isos $(TEST_TOOLS)
 debug-test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/debug DEBUG=1 scenario-test SCENARIO='mmu-* traps-*'
 
-# The soak (tests/net/soak.sh; make test runs it for 2 minutes): SOAK_SECONDS of mixed load.
+# The soak (tests/net/soak.sh; not in make test yet, see docs/testing.md): SOAK_SECONDS of mixed load.
 SOAK_SECONDS ?= 120
 .PHONY: soak
 soak: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
