@@ -56,6 +56,12 @@ scenario-test: iso test-isos $(TEST_TOOLS)
 debug-test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/debug DEBUG=1 scenario-test SCENARIO='mmu-* traps-*'
 
+# The soak (tests/net/soak.sh; not in make test yet, see docs/testing.md): SOAK_SECONDS of mixed load.
+SOAK_SECONDS ?= 120
+.PHONY: soak
+soak: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
+	$(Q)$(TEST_ENV) bash tests/net/soak.sh '$(SOAK_SECONDS)'
+
 # Fault injection: the appliance served with faults= at FAULT_RATE (1%) on every point
 # (tests/net/faults.sh; make test runs it at 1%). FAULTS_SEED and FAULTS_REQUESTS from the environment.
 FAULT_RATE ?= 1%

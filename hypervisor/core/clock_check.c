@@ -11,8 +11,11 @@
  * old second, the read that saw the new). If the emulator is descheduled inside a bracket, the
  * bracket is wide, but still true: the edge lies inside it. So N seconds of RTC lie between
  * (last.before - first.after) and (last.after - first.before) TSC ticks, and that range must meet
- * N * rate * (1 +- 2%). A range wider than the tolerance band says nothing; it is measured again
- * (up to TRIES times) rather than judged.
+ * N * rate * (1 +- 2%). A range wider than the tolerance band proves nothing; it is measured again
+ * (up to TRIES times). When every try was too wide (two CPU-bound processes beside the emulator
+ * on 2 cores made brackets of 93-180 ms), the narrowest range is still judged as far as it can
+ * be: wholly outside the band is FAILED (the rate is wrong whatever the host did), otherwise the
+ * check is "inconclusive", which is not a failure: a busy host must not fail a test.
  */
 #include "hv/console.h"
 #include "hv/time.h"
@@ -42,6 +45,7 @@ void clock_check(unsigned seconds)
     uint32_t hz = arch_tsc_hz(), rem;
     int64_t expect_us = (int64_t)seconds * 1000000, slack_us = (int64_t)seconds * TOLERANCE_PPM;
 
+    int64_t best_lo = 0, best_hi = -1;
     for (unsigned attempt = 1; attempt <= TRIES; attempt++) {
         struct edge first, last;
         if (!edge(&first)) {
@@ -56,6 +60,8 @@ void clock_check(unsigned seconds)
         /* The N seconds, by the TSC at the calibrated rate, lie in lo..hi microseconds. */
         int64_t lo = (int64_t)ticks_us(last.before - first.after, hz);
         int64_t hi = (int64_t)ticks_us(last.after - first.before, hz);
+        if (best_hi < 0 || hi - lo < best_hi - best_lo)
+            best_lo = lo, best_hi = hi;
         if (hi - lo > slack_us) {
             printk("clock check: try %u: an edge bracketed by %u us, too wide to judge; "
                    "again\n",
@@ -71,5 +77,9 @@ void clock_check(unsigned seconds)
                ok ? "ok" : "FAILED");
         return;
     }
-    printk("clock check: no measurement narrow enough in %u tries: FAILED\n", TRIES);
+    int outside = best_lo > expect_us + slack_us || best_hi < expect_us - slack_us;
+    printk("clock check: %u RTC seconds = %u..%u us by the TSC at %u Hz, the narrowest of %u "
+           "tries, all wider than the tolerance %u: %s\n",
+           seconds, (uint32_t)best_lo, (uint32_t)best_hi, hz, TRIES, TOLERANCE_PPM,
+           outside ? "FAILED" : "inconclusive (a busy host), not failed");
 }
