@@ -94,7 +94,8 @@ $(BUILD)/appliance/rootfs.vars: FORCE
 DYGRAPHS := /usr/share/javascript/dygraphs
 DYGRAPHS_FILES := $(DYGRAPHS)/dygraph.min.js $(DYGRAPHS)/dygraph.min.css
 
-$(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(DYGRAPHS_FILES) $(BUILD)/appliance/rootfs.vars \
+SHELL_TESTS := $(wildcard tests/shell/*.sh)
+$(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(DYGRAPHS_FILES) $(SHELL_TESTS) $(BUILD)/appliance/rootfs.vars \
 		$(BUSYBOX_STAMP) appliance/appliance.mk
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)rm -rf $(ROOTFS_STAGE) && mkdir -p $(ROOTFS_STAGE)
@@ -106,7 +107,8 @@ $(INITRAMFS): $(ROOTFS_FILES) $(APP_PROGS) $(DYGRAPHS_FILES) $(BUILD)/appliance/
 	$(Q)for p in $(patsubst $(APP_PROG_DIR)/%,%,$(APP_PROGS)); do \
 		mkdir -p $(ROOTFS_STAGE)/$$(dirname $$p) && \
 		strip -o $(ROOTFS_STAGE)/$$p $(APP_PROG_DIR)/$$p || exit 1; done
-	$(Q)mkdir -p $(ROOTFS_STAGE)/bin && cp $(BUSYBOX) $(ROOTFS_STAGE)/bin/busybox
+	$(Q)mkdir -p $(ROOTFS_STAGE)/tests/shell $(ROOTFS_STAGE)/bin && cp $(SHELL_TESTS) $(ROOTFS_STAGE)/tests/shell/
+	$(Q)cp $(BUSYBOX) $(ROOTFS_STAGE)/bin/busybox
 	$(Q)$(BUSYBOX) --list-full | while read -r a; do \
 		[ -e $(ROOTFS_STAGE)/$$a ] || [ -L $(ROOTFS_STAGE)/$$a ] || \
 		{ mkdir -p $(ROOTFS_STAGE)/$$(dirname $$a) && ln -s /bin/busybox $(ROOTFS_STAGE)/$$a; } || exit 1; done

@@ -3,7 +3,7 @@
 # Runs every host unit test binary ($UNIT_TESTS, from tests/unit/unit.mk, or every executable in
 # $BUILD/tests/unit/) and the harness self-tests (unless --scenarios or --ring3), every
 # tests/scenarios/*.scn (unless --ring3), then every ring-3 test program appliance/tests/*.c
-# natively and in the appliance (tests/ring3/run-ring3.sh; unless --scenarios), and last the
+# and shell test tests/shell/*.sh natively and in the appliance (tests/ring3/run-ring3.sh; unless --scenarios), and last the
 # mutants of tests/mutation/mutants.txt marked "fast" (with the unit tests, when no pattern is
 # given; MUTATION_SUBSET=0 leaves them out). Scenarios and programs are those whose name matches one of the shell patterns (all when none is given),
 # TEST_JOBS (2) boots at a time, results in a stable order.
@@ -27,6 +27,9 @@ scenario_dir=${TESTS_SCENARIO_DIR:-tests/scenarios}
 scenario_runner=${TESTS_SCENARIO_RUNNER:-tests/qemu/run-scenario.sh}
 ring3_dir=${TESTS_RING3_DIR:-appliance/tests}
 ring3_runner=${TESTS_RING3_RUNNER:-tests/ring3/run-ring3.sh}
+# The shell tests (tests/shell/*.sh, run by the ring-3 runner) belong to the real ring-3 directory.
+shell_dir=tests/shell
+[ -z "${TESTS_RING3_DIR:-}" ] || shell_dir=/nonexistent
 
 units=1 scenarios_on=1 ring3=1
 case ${1:-} in
@@ -152,10 +155,10 @@ if [ "$scenarios_on" = 1 ]; then
     mapfile -t scenarios < <(select_names "$scenario_dir" scn)
 fi
 if [ "$ring3" = 1 ]; then
-    mapfile -t programs < <(select_names "$ring3_dir" c)
+    mapfile -t programs < <(select_names "$ring3_dir" c; select_names "$shell_dir" sh)
 fi
 for p in "${patterns[@]}"; do
-    if ! grep -qxF -- "$p" "$out/matched.scn" "$out/matched.c" 2>/dev/null; then
+    if ! grep -qxF -- "$p" "$out/matched.scn" "$out/matched.c" "$out/matched.sh" 2>/dev/null; then
         where=()
         [ "$scenarios_on" = 0 ] || where+=("$scenario_dir/*.scn")
         [ "$ring3" = 0 ] || where+=("$ring3_dir/*.c")
@@ -193,6 +196,12 @@ if [ "$units" = 1 ]; then
     for nic in virtio-net-pci e1000 e1000e; do
         run_multi "net-e2e $nic" bash tests/net/e2e.sh "$nic"
     done
+    # Hostile frames from the wire against lwIP (tests/net/hostile.sh), on HOSTILE_NICS.
+    for nic in ${HOSTILE_NICS:-virtio-net-pci}; do
+        run_multi "net-hostile $nic" bash tests/net/hostile.sh "$nic"
+    done
+    # Fault injection at 1% on every injectable operation (tests/net/faults.sh).
+    run_multi "net-faults" bash tests/net/faults.sh 1%
     # make images: the qcow2, the OVA and the libvirt definition boot (tests/images/check.sh).
     run_multi "images" bash tests/images/check.sh
 fi

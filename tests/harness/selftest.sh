@@ -101,7 +101,7 @@ fi
 # The real ring-3 runner on a pattern that matches nothing.
 status=0
 got=$(RING3_LOG_DIR=$work/logs bash tests/ring3/run-ring3.sh nomatch 2>&1) || status=$?
-want="FAIL: ring3: nothing matches nomatch (programs: appliance/tests/*.c)"
+want="FAIL: ring3: nothing matches nomatch (programs: appliance/tests/*.c, tests/shell/*.sh)"
 if [ "$got" = "$want" ] && [ "$status" -eq 1 ]; then
     echo "PASS: test-harness ring3-runner-nomatch"
 else

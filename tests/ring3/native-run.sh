@@ -33,7 +33,7 @@ mkdir "$root"
 cp -a "$rootfs/." "$root/" || sandbox_fail "cannot copy $rootfs"
 mkdir -p "$root/dev" "$root/tmp" "$root/proc"
 touch "$root/dev/null" "$root/dev/zero" "$root/dev/full" "$root/dev/random" "$root/dev/urandom" "$root/dev/tty"
-[ -e "$root$1" ] || sandbox_fail "no $1 in $rootfs"
+[ -e "$root$1" ] || [ -L "$root$1" ] || sandbox_fail "no $1 in $rootfs" # /bin/sh: a link to /bin/busybox
 
 # Inside the new namespaces (bash -c: no script fd to keep open). The mounts are private to the
 # namespace and vanish with it; the copy's root is bind-mounted onto itself first (a mount point,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: run-ring3.sh [--native] [NAME-PATTERN...]
-# Runs every ring-3 test program appliance/tests/<name>.c (those whose name matches one of the
+# Runs every ring-3 test program appliance/tests/<name>.c and every shell test tests/shell/<name>.sh
+# (run by busybox's sh, installed as /tests/shell/<name>.sh; those whose name matches one of the
 # shell patterns; all when none is given) twice: natively on the host (tests/ring3/native-run.sh:
 # the appliance's root file system and environment, in namespaces) and in the appliance, booted
 # with init=/tests/<name>. The program's output in the appliance is the serial log between
@@ -80,7 +81,10 @@ fail()
 # One program: prints its PASS/FAIL line (and details) on stdout.
 run_one()
 {
-    local name=$1 src=appliance/tests/$1.c
+    local name=$1 src=appliance/tests/$1.c prog=/tests/$1 interp=""
+    if [ ! -f "$src" ] && [ -f "tests/shell/$1.sh" ]; then # a shell test: busybox's sh runs it
+        src=tests/shell/$1.sh prog=/tests/shell/$1.sh interp="/bin/sh "
+    fi
     local nlog=$logdir/ring3$tag-$name.native alog=$logdir/ring3$tag-$name.appliance
     local slog=$logdir/ring3$tag-$name.serial work=$out/$name
     local args only=0 nstatus=0 qstatus=0
@@ -89,15 +93,15 @@ run_one()
     if grep -q 'ring3-appliance-only' "$src"; then only=1; fi
     rm -f "$nlog" "$alog" "$slog"
 
-    if [ ! -x "$rootfs/tests/$name" ]; then
-        fail "$rootfs/tests/$name is missing (make initramfs)"
+    if [ ! -f "$rootfs$prog" ]; then
+        fail "$rootfs$prog is missing (make initramfs)"
         return
     fi
 
     # (a) natively.
     if [ "$only" = 0 ]; then
         # shellcheck disable=SC2086 # the arguments are words
-        bash tests/ring3/native-run.sh "$rootfs" "$native_timeout" "/tests/$name" $args \
+        bash tests/ring3/native-run.sh "$rootfs" "$native_timeout" $interp"$prog" $args \
             >"$nlog" 2>&1 || nstatus=$?
         if [ "$nstatus" -eq 125 ] && grep -q '^native-run: ' "$nlog"; then
             fail "native sandbox: $(grep '^native-run: ' "$nlog" | head -n 1 | cut -c13-)"
@@ -129,7 +133,7 @@ run_one()
         qstatus=$(cat "$RING3_SERIAL_DIR/$name.status" 2>/dev/null || echo 1)
     else
         FAIR_TIMEOUT_LOG="$slog" bash tests/lib/fair-timeout.sh "$boot_timeout" bash image/qemu.sh --boot kernel --hv-args "exit=debug" \
-            --guest-args "${guest_args:+$guest_args }init=/tests/$name${args:+ $args}" \
+            --guest-args "${guest_args:+$guest_args }init=$interp$prog${args:+ $args}" \
             --net none --serial-file "$slog" \
             </dev/null 2>"$work/qemu.err" || qstatus=$?
         if [ -s "$work/qemu.err" ]; then
@@ -162,8 +166,10 @@ run_one()
     fi
     local ran
     ran=$(sed 's/^(guest) init: running //' "$work/running")
-    if [ "${ran%% *}" != "/tests/$name" ]; then
-        fail "init ran '$ran', not /tests/$name" "$work/tail"
+    local want_ran=$prog
+    [ -z "$interp" ] || want_ran=${interp% } # a shell test: init is the shell
+    if [ "${ran%% *}" != "$want_ran" ]; then
+        fail "init ran '$ran', not $want_ran" "$work/tail"
         return
     fi
     if [ ! -s "$work/end" ]; then
@@ -212,9 +218,9 @@ run_one()
 }
 
 names=()
-for src in appliance/tests/*.c; do
+for src in appliance/tests/*.c tests/shell/*.sh; do
     [ -f "$src" ] || continue
-    name=$(basename "$src" .c)
+    name=$(basename "$src"); name=${name%.*}
     for p in "${patterns[@]}"; do
         # shellcheck disable=SC2053 # a glob match is the point
         if [[ $name == $p ]]; then
@@ -225,7 +231,7 @@ for src in appliance/tests/*.c; do
 done
 
 if [ ${#names[@]} -eq 0 ]; then
-    echo "FAIL: $label: nothing matches ${patterns[*]} (programs: appliance/tests/*.c)"
+    echo "FAIL: $label: nothing matches ${patterns[*]} (programs: appliance/tests/*.c, tests/shell/*.sh)"
     exit 1
 fi
 

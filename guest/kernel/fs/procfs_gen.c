@@ -19,6 +19,12 @@ int procfs_gen_meminfo(char *buf, size_t size)
     pf_printf(&o, "%-16s%8u kB\n", "MemTotal:", total);
     pf_printf(&o, "%-16s%8u kB\n", "MemFree:", free);
     pf_printf(&o, "%-16s%8u kB\n", "MemAvailable:", free);
+    /* No page cache, swap, shared memory or reclaimable slab: zeros, in Linux's order (busybox's
+     * free wants Cached and SReclaimable beside MemAvailable, or prints the pre-3.14 layout). */
+    static const char *const zeros[] = {
+        "Buffers:", "Cached:", "SwapTotal:", "SwapFree:", "Shmem:", "SReclaimable:"};
+    for (unsigned i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
+        pf_printf(&o, "%-16s%8u kB\n", zeros[i], 0u);
     return (int)o.len;
 }
 
@@ -56,6 +62,7 @@ int procfs_gen_stats(char *buf, size_t size)
         {"oom_kills", oom_kills},
         {"pages_total", page_total_count()},
         {"pages_free", page_free_count()},
+        {"kmalloc_free_bytes", kmalloc_free_bytes()},
     };
 
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)

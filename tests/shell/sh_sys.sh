@@ -1,0 +1,38 @@
+# sh_sys: busybox's process and system applets, natively and in the appliance (outputs compared
+# line by line): sleep ps kill pidof df dmesg free uptime timeout, and mount's view of /proc.
+# What legitimately differs is normalised: pids become "PID", sizes and loads "N", the kernel
+# log's text is not shown (the host's and the appliance's differ), only that it can be read.
+cd /tmp || exit 1
+echo "== sleep, pidof, ps, kill"
+sleep 0.1 && echo "slept"
+sleep 30 & p=$!
+[ "$(pidof sleep)" = "$p" ] && echo "pidof finds the sleeper"
+pidof no-such-program || echo "pidof of nothing: status $?"
+ps | head -n 1
+ps | awk -v p="$p" '$1 == p { $1 = "PID"; $3 = "TIME"; print }'
+ps | awk '$1 == 1 { $3 = "TIME"; print }'
+[ "$(cat /proc/$p/comm 2>/dev/null || awk '{ print $2 }' /proc/$p/stat)" ] && echo "/proc/PID is there"
+kill -0 $p && echo "kill -0: alive"
+kill -STOP $p && sleep 0.1 && awk '{ print "state", $3 }' /proc/$p/stat
+kill -CONT $p && sleep 0.1 && awk '{ print "state", $3 }' /proc/$p/stat
+kill $p; wait $p 2>/dev/null; echo "killed: status $?" # ash's "Terminated": when it reaps (a race)
+kill -0 $p 2>/dev/null || echo "kill -0 of a dead process fails"
+kill -l 9; kill -l TERM
+sleep 30 & p=$!; kill -9 $p; wait $p; echo "SIGKILL: status $?"
+sh -c 'kill -USR1 $$; echo not reached'; echo "self SIGUSR1: status $?"
+echo "== timeout"
+timeout 1 sleep 5; echo "timed out: status $?"
+timeout 5 true; echo "in time: status $?"
+timeout -s KILL 1 sleep 5; echo "timeout -s KILL: status $?"
+echo "== df"
+df / | head -n 1
+df -k / | awk 'NR == 2 { print NF, "fields" }'
+df -k /tmp | awk 'NR == 2 { print ($2 > 0) ? "tmp has a size" : "tmp has none" }'
+echo "== free, uptime"
+free | awk 'NR == 1 { print $1, $2, $3 } NR > 1 { print $1 }'
+uptime | sed 's/.*load average/load average/; s/[0-9][0-9.]*/N/g'
+echo "== mount, dmesg"
+grep -c ' /proc proc ' /proc/mounts
+mount | grep -c ' on /proc type proc '
+n=$(dmesg 2>/dev/null | wc -l); [ "$n" -gt 0 ] && echo "dmesg has lines" || echo "dmesg: none"
+echo "== done"
