@@ -183,6 +183,9 @@ elif [ -n "$serial_file" ]; then
 else
     args+=(-display none -serial mon:stdio)
     echo "qemu.sh: serial console on this terminal; Ctrl-A X quits QEMU" >&2
+    if [ "$net" = user ]; then
+        echo "qemu.sh: the dashboard will be at http://127.0.0.1:$http_port/ (the guest's port 80)" >&2
+    fi
 fi
 
 if [ "$gdb" = 1 ]; then

@@ -132,6 +132,20 @@ struct trap_frame *syscall_frame(void)
 static int child_still_vforked(struct proc *parent, int pid);
 
 /* fork, vfork and clone's process form: flags decide whether the parent waits. */
+/* A fork that cannot finish: release what the child has taken so far (any of its address
+ * space, descriptor table and working directory may still be missing) and the child itself. */
+static long fork_abandon(struct proc *child, long err)
+{
+    if (child->files)
+        files_put(child->files);
+    if (child->mm)
+        mm_destroy(child->mm);
+    if (child->cwd)
+        inode_put(child->cwd);
+    proc_free(child);
+    return err;
+}
+
 static long do_fork(uint32_t new_sp, int vfork)
 {
     struct proc *parent = current_proc(), *child;
@@ -148,25 +162,15 @@ static long do_fork(uint32_t new_sp, int vfork)
     child->fpu_used = parent->fpu_used;
     child->mm = mm_fork(parent->mm, frame.esp);
     child->files = child->mm ? files_dup(parent->files) : 0;
-    if (!child->files) {
-        if (child->mm)
-            mm_destroy(child->mm);
-        proc_free(child);
-        return -ENOMEM;
-    }
+    if (!child->files)
+        return fork_abandon(child, -ENOMEM);
     child->cwd = parent->cwd ? inode_get(parent->cwd) : 0;
     if (new_sp)
         frame.esp = new_sp;
     if (vfork)
         child->vfork_parent = parent;
-    if (!task_spawn_proc(child, &frame, 0)) {
-        files_put(child->files);
-        mm_destroy(child->mm);
-        if (child->cwd)
-            inode_put(child->cwd);
-        proc_free(child);
-        return -EAGAIN;
-    }
+    if (!task_spawn_proc(child, &frame, 0))
+        return fork_abandon(child, -EAGAIN);
     kstats.forks++;
     /* The child runs first: it usually execs or exits at once, which ends the sharing of
      * the parent's pages before the parent takes copy-on-write faults on them. */

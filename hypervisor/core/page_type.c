@@ -323,6 +323,33 @@ void l2e_put(uint32_t pde, uint32_t self_mfn)
         put_page_and_type(pde >> 12);
 }
 
+/* l1e_put's common cases inline: a writable mapping that is not the frame's last (counts
+ * down), the last one (the frame goes back to no type, with the TLB rule's stamp, as
+ * put_page_type does), a read-only one (the general count down). A count that would go
+ * below zero is l1e_put's (its ASSERT). */
+static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, struct frame_info *ft)
+{
+    if (!(old & PTE_P))
+        return;
+    struct frame_info *f = &ft[old >> 12];
+    if (f->count == 0) {
+        l1e_put(old);
+    } else if (!(old & PTE_RW)) {
+        f->count--;
+    } else if (f->type_count > 1) {
+        f->type_count--;
+        f->count--;
+    } else if (f->type_count == 1) { /* a writable mapping holds a WRITABLE type reference */
+        f->type_count = 0;
+        f->flags &= (uint8_t)~FF_VALIDATED;
+        tlb_note_release(f, FT_WRITABLE);
+        f->type = FT_NONE;
+        f->count--;
+    } else {
+        l1e_put(old);
+    }
+}
+
 /* ---- Whole tables ------------------------------------------------------------------------- */
 
 static unsigned guest_slots(enum frame_type t)
@@ -342,23 +369,50 @@ static inline int l1_changes_type(uint32_t pde, uint32_t to_count)
     return (pde & PTE_P) && mfn < max_mfn && frame_table[mfn].type_count == to_count;
 }
 
+/*
+ * An L1's entries taken (given back) in one pass: the hot loop of fork, exec and exit (8 MB
+ * resident is 2048 entries). The frame table and its limit in locals, l1e_get_fast's
+ * (l1e_put_fast's) checks inline, runs of empty entries skipped in one scan and full runs
+ * tested inline (next_nonzero32). l1_get_all stops at the first refused entry: its index in
+ * *at, the reason in *why, nothing taken for it.
+ */
+static int l1_get_all(const uint32_t *e, uint16_t dom, unsigned *at, const char **why)
+{
+    struct frame_info *const ft = frame_table;
+    const uint32_t limit = max_mfn;
+    int err = 0;
+    unsigned i;
+    for (i = next_nonzero32(e, 0, 1024); i < 1024; i = next_nonzero32(e, i + 1, 1024))
+        if ((err = l1e_get_fast(e[i], dom, ft, limit, why)))
+            break;
+    *at = i;
+    return err;
+}
+
+static void l1_put_all(const uint32_t *e)
+{
+    struct frame_info *const ft = frame_table;
+    for (unsigned i = next_nonzero32(e, 0, 1024); i < 1024; i = next_nonzero32(e, i + 1, 1024))
+        l1e_put_fast(e[i], ft);
+}
+
 static int validate_table(uint32_t mfn, enum frame_type t, uint16_t dom, const char **why)
 {
     uint32_t *e = arch_map_frame(mfn);
     unsigned n = guest_slots(t), i;
     int err = 0;
-    /* Empty entries are skipped in one scan: most of a table is empty. */
-    for (i = scan_nonzero32(e, 0, n); i < n; i = scan_nonzero32(e, i + 1, n)) {
-        if (t == FT_L1) {
-            err = l1e_get(e[i], dom, why);
-        } else {
+    if (t == FT_L1) {
+        err = l1_get_all(e, dom, &i, why);
+    } else {
+        /* Empty entries are skipped in one scan: most of a table is empty. */
+        for (i = next_nonzero32(e, 0, n); i < n; i = next_nonzero32(e, i + 1, n)) {
             int heavy = (e[i] >> 12) != mfn && l1_changes_type(e[i], 0);
             err = l2e_get(e[i], mfn, dom, why);
             if (heavy && !err)
                 arch_irq_window();
+            if (err)
+                break;
         }
-        if (err)
-            break;
     }
     if (err) {
         for (unsigned j = scan_nonzero32(e, 0, i); j < i; j = scan_nonzero32(e, j + 1, i))
@@ -390,16 +444,15 @@ static void devalidate(uint32_t mfn, enum frame_type t)
 {
     uint32_t *e = arch_map_frame(mfn);
     unsigned n = guest_slots(t);
-    for (unsigned i = scan_nonzero32(e, 0, n); i < n; i = scan_nonzero32(e, i + 1, n)) {
-        if (t == FT_L1) {
-            l1e_put(e[i]);
-        } else {
+    if (t == FT_L1)
+        l1_put_all(e);
+    else
+        for (unsigned i = next_nonzero32(e, 0, n); i < n; i = next_nonzero32(e, i + 1, n)) {
             int heavy = (e[i] >> 12) != mfn && l1_changes_type(e[i], 1);
             l2e_put(e[i], mfn);
             if (heavy)
                 arch_irq_window();
         }
-    }
     if (t == FT_L2) /* the frame goes back to the guest as plain memory: no hypervisor entries */
         memset(&e[HYPERVISOR_L2_FIRST_SLOT], 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * sizeof(*e));
     arch_unmap_frame(e);
@@ -466,33 +519,6 @@ static inline __attribute__((always_inline)) int update_entry(struct pt_cursor *
     else
         put_page_type(table_mfn);
     return 0;
-}
-
-/* l1e_put's common cases inline: a writable mapping that is not the frame's last (counts
- * down), the last one (the frame goes back to no type, with the TLB rule's stamp, as
- * put_page_type does), a read-only one (the general count down). A count that would go
- * below zero is l1e_put's (its ASSERT). */
-static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, struct frame_info *ft)
-{
-    if (!(old & PTE_P))
-        return;
-    struct frame_info *f = &ft[old >> 12];
-    if (f->count == 0) {
-        l1e_put(old);
-    } else if (!(old & PTE_RW)) {
-        f->count--;
-    } else if (f->type_count > 1) {
-        f->type_count--;
-        f->count--;
-    } else if (f->type_count == 1) { /* a writable mapping holds a WRITABLE type reference */
-        f->type_count = 0;
-        f->flags &= (uint8_t)~FF_VALIDATED;
-        tlb_note_release(f, FT_WRITABLE);
-        f->type = FT_NONE;
-        f->count--;
-    } else {
-        l1e_put(old);
-    }
 }
 
 /* update_va_mapping's path: one entry of l1_mfn, which the caller found to be an L1 table of

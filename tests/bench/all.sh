@@ -104,7 +104,7 @@ step boot-http '^(linux_)?(boot_to_http|min_ram)' bash tests/bench/boot-http.sh
 # The Linux column is named after the kernel the VM said it ran.
 linux_label=$(sed -n 's/^# kernel: //p' "$run/lmbench-linux.out" | head -n 1)
 linux_label=${linux_label:-Linux (unknown: the VM did not say)}
-probes="null write pagefault mmap fork exec pipe"
+probes="null write pagefault mmap fork fork_big exec pipe"
 for p in $probes; do
     derive "lat_${p}_over_linux_ratio" "lat_${p}_insns" "linux_lat_${p}_insns" "$results"
 done

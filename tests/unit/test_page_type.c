@@ -389,6 +389,44 @@ TEST(l2_entry_to_bad_l1_gives_everything_back)
     CHECK_IDLE();
 }
 
+/* A full L1 (every entry present: a process's resident set, fork's hot case) goes through the
+ * one-pass loop of l1_get_all/l1_put_all: exact counts for read-only, writable and shared
+ * frames; a refusal at its very last entry, or at its first, gives everything back. */
+TEST(full_l1_one_pass)
+{
+    start();
+    for (unsigned i = 0; i < 1024; i++) /* frames 11..18: read-only, writable, shared by both */
+        fake_mem[10][i] = E(11 + i % 8, (i % 8 < 4) ? P : (P | RW));
+    fake_mem[10][1023] = E(20, P | RW); /* 20 is about to be an L1: refused */
+    CHECK_EQ(get_page_and_type(20, FT_L1, FAKE_DOM, &why), 0);
+    snapshot();
+    CHECK_REFUSED(get_page_and_type(10, FT_L1, FAKE_DOM, &why), XEN_EPERM);
+    CHECK_UNCHANGED();
+    fake_mem[10][1023] = E(21, P | G); /* a refused bit, at the same place */
+    snapshot();
+    CHECK_REFUSED(get_page_and_type(10, FT_L1, FAKE_DOM, &why), XEN_EINVAL);
+    CHECK_UNCHANGED();
+    uint32_t first = fake_mem[10][0];
+    fake_mem[10][0] = E(FAKE_MAX_MFN + 2, P); /* refused before anything was taken */
+    snapshot();
+    CHECK_REFUSED(get_page_and_type(10, FT_L1, FAKE_DOM, &why), XEN_EPERM);
+    CHECK_UNCHANGED();
+    fake_mem[10][0] = first;
+    fake_mem[10][1023] = E(18, P | RW);
+    put_page_and_type(20);
+    CHECK_IDLE();
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_FRAME(10, 1, FT_L1, 1);
+    CHECK_FRAME(11, 128, FT_NONE, 0);
+    CHECK_FRAME(14, 128, FT_NONE, 0);
+    CHECK_FRAME(15, 128, FT_WRITABLE, 128);
+    CHECK_FRAME(18, 128, FT_WRITABLE, 128);
+    CHECK_EQ(fake_maps_live(), 0);
+    put_page_and_type(10);
+    CHECK_IDLE();
+    CHECK(frame_table[18].flags & FF_TLB_WRITABLE); /* the last writable mapping left: stamped */
+}
+
 TEST(l1_and_l2_types_exclusive_while_held)
 {
     start();
@@ -1172,10 +1210,11 @@ RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_d
           T(writable_entry_to_table_refused), T(l1_in_l2_mapping_that_l2_writable_refused),
           T(l1_entry_to_frame_not_owned_refused), T(pat_and_global_in_l1_entry_refused),
           T(pse_and_global_in_l2_entry_refused), T(l2_entry_to_bad_l1_gives_everything_back),
-          T(l1_and_l2_types_exclusive_while_held), T(writable_frame_cannot_become_table),
-          T(l2_self_map_writable_refused), T(l2_linear_self_map_accepted_and_released),
-          T(l2_mapping_other_l2_refused), T(hv_written_frame_never_a_table), T(update_l1_entry),
-          T(update_l2_entry), T(update_descriptor_table_refused), T(update_plain_page),
+          T(full_l1_one_pass), T(l1_and_l2_types_exclusive_while_held),
+          T(writable_frame_cannot_become_table), T(l2_self_map_writable_refused),
+          T(l2_linear_self_map_accepted_and_released), T(l2_mapping_other_l2_refused),
+          T(hv_written_frame_never_a_table), T(update_l1_entry), T(update_l2_entry),
+          T(update_descriptor_table_refused), T(update_plain_page),
           T(update_frame_not_owned_refused), T(update_run_stops_at_first_refusal),
           T(random_operations_match_recount), T(tlb_writable_leftover_flushed_before_a_table_type),
           T(tlb_writable_after_writable_needs_no_flush),

@@ -62,10 +62,15 @@ void mm_destroy(struct mm *mm)
             continue;
         uint32_t l1_pfn = mfn_to_pfn(l2[s] >> 12);
         const uint32_t *l1 = pfn_to_virt(l1_pfn);
-        for (unsigned i = scan_nonzero32(l1, 0, 1024); i < 1024;
-             i = scan_nonzero32(l1, i + 1, 1024))
-            if (l1[i] & PTE_P)
-                pfn_put(mfn_to_pfn(l1[i] >> 12));
+        for (unsigned i = next_nonzero32(l1, 0, 1024); i < 1024;
+             i = next_nonzero32(l1, i + 1, 1024))
+            if (l1[i] & PTE_P) {
+                uint32_t pfn = mfn_to_pfn(l1[i] >> 12);
+                if (page_refs[pfn] > 1) /* still shared (fork): the common case, inline */
+                    page_refs[pfn]--;
+                else
+                    pfn_put(pfn);
+            }
         pfn_release(l1_pfn);
     }
     pfn_release(mm->l2_pfn);

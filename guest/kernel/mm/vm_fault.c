@@ -121,27 +121,31 @@ static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, stru
         return 0;
     uint32_t *dst = pfn_to_virt(pfn), parent_l1 = pt_l2(parent)[slot] >> 12;
     memcpy(dst, src, PAGE_SIZE);
-    for (unsigned i = scan_nonzero32(src, 0, 1024); i < 1024;
-         i = scan_nonzero32(src, i + 1, 1024)) {
+    for (unsigned i = next_nonzero32(src, 0, 1024); i < 1024;
+         i = next_nonzero32(src, i + 1, 1024)) {
         uint32_t pte = src[i];
         if (!(pte & PTE_P))
             continue;
-        uint32_t va = base + i * PAGE_SIZE;
-        while (*vp && (*vp)->end <= va)
-            *vp = (*vp)->next;
-        int shared = *vp && (*vp)->start <= va && ((*vp)->flags & VMA_SHARED);
-        if ((pte & PTE_RW) && !shared && va == hot) {
-            uint32_t copy = pfn_alloc_user();
-            if (copy) {
-                memcpy(pfn_to_virt(copy), pfn_to_virt(mfn_to_pfn(pte >> 12)), PAGE_SIZE);
-                dst[i] = pfn_to_mfn(copy) << 12 | (pte & 0xfffu);
-                child->pages++;
-                continue;
+        /* A read-only entry (every page after a first fork) is only shared once more: the
+         * region walk is for writable ones (the cursor only moves forward, so it catches up). */
+        if (pte & PTE_RW) {
+            uint32_t va = base + i * PAGE_SIZE;
+            while (*vp && (*vp)->end <= va)
+                *vp = (*vp)->next;
+            int shared = *vp && (*vp)->start <= va && ((*vp)->flags & VMA_SHARED);
+            if (!shared && va == hot) {
+                uint32_t copy = pfn_alloc_user();
+                if (copy) {
+                    memcpy(pfn_to_virt(copy), pfn_to_virt(mfn_to_pfn(pte >> 12)), PAGE_SIZE);
+                    dst[i] = pfn_to_mfn(copy) << 12 | (pte & 0xfffu);
+                    child->pages++;
+                    continue;
+                }
             }
-        }
-        if ((pte & PTE_RW) && !shared) {
-            dst[i] = pte & ~PTE_RW;
-            mmu_queue_pte(parent_l1, i, pte & ~PTE_RW);
+            if (!shared) {
+                dst[i] = pte & ~PTE_RW;
+                mmu_queue_pte(parent_l1, i, pte & ~PTE_RW);
+            }
         }
         pfn_get(mfn_to_pfn(pte >> 12));
         child->pages++;

@@ -1,6 +1,7 @@
 /* CPU feature set-up and the legacy interrupt controller (remapped, every line masked). */
 #include "hv/arch.h"
 #include "hv/console.h"
+#include "internal.h"
 #include "layout.h"
 #include "x86.h"
 
@@ -21,14 +22,14 @@ static void pic_init(void)
     outb(0xa1, 0xff);
 }
 
-int arch_pic_in_service(unsigned irq)
+int x86_pic_in_service(unsigned irq)
 {
     uint16_t port = irq < 8 ? 0x20 : 0xa0;
     outb(port, 0x0b); /* OCW3: read the in-service register */
     return (inb(port) >> (irq & 7)) & 1;
 }
 
-void arch_load_debugreg(unsigned reg, uint32_t v)
+void x86_load_debugreg(unsigned reg, uint32_t v)
 {
     switch (reg) {
     case 0:

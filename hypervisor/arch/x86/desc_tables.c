@@ -112,18 +112,18 @@ void arch_desc_tables_init(void)
 }
 
 /* A fast-trap gate: 32-bit trap gate with the guest's selector and DPL. */
-void arch_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl)
+void x86_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl)
 {
     set_gate(vec, eip, cs, GATE_TRAP, dpl);
 }
 
 /* Back to the default: a DPL-0 gate, so "int vec" from the guest raises #GP and bounces. */
-void arch_idt_reset_gate(unsigned vec)
+void x86_idt_reset_gate(unsigned vec)
 {
     set_gate(vec, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0);
 }
 
-void arch_set_guest_stack(uint16_t ss, uint32_t esp)
+void x86_set_guest_stack(uint16_t ss, uint32_t esp)
 {
     tss.ss1 = ss;
     tss.esp1 = esp;

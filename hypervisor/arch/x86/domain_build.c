@@ -10,6 +10,7 @@
 #include "hv/frame.h"
 #include "hv/page_type.h"
 #include "lib/string.h"
+#include "internal.h"
 #include "x86.h"
 #include <public/xen.h>
 
@@ -156,7 +157,7 @@ int arch_build_domain(struct domain *d, const char **why)
 
 void arch_enter_guest(struct domain *d)
 {
-    static struct cpu_regs start; /* copied onto the stack top by arch_enter_frame */
+    static struct cpu_regs start; /* copied onto the stack top by x86_enter_frame */
     memset(&start, 0, sizeof(start));
     start.eip = d->img.entry;
     start.cs = FLAT_RING1_CS;
@@ -164,7 +165,7 @@ void arch_enter_guest(struct domain *d)
     start.esp = d->layout.si_start + 2 * 4096;
     start.ss = start.ds = start.es = start.fs = start.gs = FLAT_RING1_DS;
     start.esi = d->layout.si_start;
-    arch_set_guest_stack(FLAT_RING1_DS, 0);
+    x86_set_guest_stack(FLAT_RING1_DS, 0);
     write_cr3(d->l2_mfn << 12);
-    arch_enter_frame(&start);
+    x86_enter_frame(&start);
 }

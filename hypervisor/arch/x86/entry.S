@@ -227,11 +227,11 @@ fix_ds:
     CALL_WITH_FRAME do_failsafe
     jmp restore_all
 
-/* arch_enter_frame(const struct cpu_regs *frame): copy the frame to the top of the
+/* x86_enter_frame(const struct cpu_regs *frame): copy the frame to the top of the
  * hypervisor stack, where every later entry from the guest lands, and return through it.
  * The old stack contents are abandoned: this never returns. */
-    .globl arch_enter_frame
-arch_enter_frame:
+    .globl x86_enter_frame
+x86_enter_frame:
     mov 4(%esp), %esi
     mov $hv_stack + HV_STACK_SIZE - REGS_SIZE, %edi
     mov $REGS_SIZE / 4, %ecx

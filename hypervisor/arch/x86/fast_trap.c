@@ -9,6 +9,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
+#include "internal.h"
 #include <public/xen.h>
 
 static int fast_trap_vector_ok(uint32_t v)
@@ -16,10 +17,10 @@ static int fast_trap_vector_ok(uint32_t v)
     return v == 0x80 || (v >= 0x20 && v <= 0x2f);
 }
 
-void arch_fast_trap_reset(struct domain *d)
+void x86_fast_trap_reset(struct domain *d)
 {
     if (d->arch.fast_trap)
-        arch_idt_reset_gate(d->arch.fast_trap);
+        x86_idt_reset_gate(d->arch.fast_trap);
     d->arch.fast_trap = 0;
 }
 
@@ -35,7 +36,7 @@ static const char *unfit(const trap_info_t *ti)
 
 /* The gate is a copy of traps[fast_trap]: rewritten whenever set_trap_table changes that
  * entry (handler, CS or DPL), or taken out when the entry no longer qualifies. */
-void arch_fast_trap_refresh(struct domain *d)
+void x86_fast_trap_refresh(struct domain *d)
 {
     unsigned idx = d->arch.fast_trap;
     const trap_info_t *ti = &d->arch.traps[idx];
@@ -44,17 +45,17 @@ void arch_fast_trap_refresh(struct domain *d)
         return;
     if (why) {
         printk("d%u fast trap %#x removed: %s\n", d->id, idx, why);
-        arch_fast_trap_reset(d);
+        x86_fast_trap_reset(d);
         return;
     }
-    arch_idt_set_trap_gate(idx, ti->cs, ti->address, TI_GET_DPL(ti));
+    x86_idt_set_trap_gate(idx, ti->cs, ti->address, TI_GET_DPL(ti));
 }
 
 long do_set_fast_trap(uint32_t idx)
 {
     struct domain *d = current_domain();
     if (idx == 0) {
-        arch_fast_trap_reset(d);
+        x86_fast_trap_reset(d);
         return 0;
     }
     if (!fast_trap_vector_ok(idx))
@@ -62,8 +63,8 @@ long do_set_fast_trap(uint32_t idx)
     const char *why = unfit(&d->arch.traps[idx]);
     if (why)
         return hv_refuse("set_fast_trap", idx, -XEN_EINVAL, "%s", why);
-    arch_fast_trap_reset(d);
+    x86_fast_trap_reset(d);
     d->arch.fast_trap = (uint8_t)idx;
-    arch_fast_trap_refresh(d);
+    x86_fast_trap_refresh(d);
     return 0;
 }

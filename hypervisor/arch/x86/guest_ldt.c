@@ -30,7 +30,7 @@ int arch_validate_ldt_frame(uint32_t mfn, const char **why)
 /* The machine frame behind guest va in the current address space, 0 if not mapped. */
 static uint32_t frame_at(const struct domain *d, uint32_t va)
 {
-    uint32_t l2e = arch_read_l2e(d->l2_mfn, va >> 22);
+    uint32_t l2e = x86_read_l2e(d->l2_mfn, va >> 22);
     if (!(l2e & PTE_P))
         return 0;
     uint32_t *l1 = arch_map_frame(l2e >> 12);

@@ -16,5 +16,23 @@ extern struct desc gdt[HV_GDT_ENTRIES];
 void x86_map_window_page(uint32_t va, uint32_t mfn);
 /* Keep the reserved entry e equal in the hypervisor's GDT and the guest's frame 0 (guest_gdt.c). */
 void x86_set_reserved_gdt_entry(unsigned e, struct desc v);
+/* 1 if the 8259's in-service bit of line irq is set: a real interrupt, not a spurious 7 or 15
+ * (cpu.c). */
+int x86_pic_in_service(unsigned irq);
+
+/* The TSS's ring-1 stack (ss1/esp1): stack_switch and the domain builder (desc_tables.c). */
+void x86_set_guest_stack(uint16_t ss, uint32_t esp);
+/* Gates of the real IDT (desc_tables.c): the fast trap's, and back to the hypervisor's stub. */
+void x86_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl);
+void x86_idt_reset_gate(unsigned vec);
+/* The fast trap (fast_trap.c): removed, or its gate rewritten from traps[fast_trap]. */
+struct domain;
+void x86_fast_trap_reset(struct domain *d);
+void x86_fast_trap_refresh(struct domain *d);
+void x86_load_debugreg(unsigned reg, uint32_t value);  /* DR0-3, DR6, DR7 (cpu.c) */
+uint32_t x86_read_l2e(uint32_t l2_mfn, unsigned slot); /* an entry of a guest L2 (paging.c) */
+/* Start the guest with this frame, on the top of the hypervisor stack (entry.S). */
+struct cpu_regs;
+void x86_enter_frame(struct cpu_regs *frame) __attribute__((noreturn));
 
 #endif

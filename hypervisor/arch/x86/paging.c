@@ -30,7 +30,7 @@ uint32_t tlbflush_clock;
 
 #define HV_L2_PROT (PTE_P | PTE_RW | PTE_A | PTE_D)
 
-uint32_t arch_virt_to_mfn(const void *va)
+static uint32_t virt_to_mfn(const void *va)
 {
     uint32_t a = (uint32_t)va;
     ASSERT(a >= DIRECTMAP_VIRT_START && a < DIRECTMAP_VIRT_START + DIRECTMAP_SIZE);
@@ -57,11 +57,10 @@ void *arch_directmap(uint32_t mfn)
 void arch_paging_init(void)
 {
     idle_l2[0] = 0; /* the boot identity map is no longer needed */
-    idle_l2[M2P_VIRT_START >> 22] = arch_virt_to_mfn(m2p_l1) << 12 | HV_L2_PROT;
+    idle_l2[M2P_VIRT_START >> 22] = virt_to_mfn(m2p_l1) << 12 | HV_L2_PROT;
     for (unsigned i = 0; i < VMAP_L1_COUNT; i++)
-        idle_l2[(VMAP_VIRT_START >> 22) + i] =
-            arch_virt_to_mfn(&vmap_l1[i * 1024]) << 12 | HV_L2_PROT;
-    idle_l2[MAPWIN_VIRT_START >> 22] = arch_virt_to_mfn(arch_mapwin_l1) << 12 | HV_L2_PROT;
+        idle_l2[(VMAP_VIRT_START >> 22) + i] = virt_to_mfn(&vmap_l1[i * 1024]) << 12 | HV_L2_PROT;
+    idle_l2[MAPWIN_VIRT_START >> 22] = virt_to_mfn(arch_mapwin_l1) << 12 | HV_L2_PROT;
     flush_tlb();
 }
 
@@ -197,15 +196,10 @@ void arch_load_base(uint32_t l2_mfn)
     write_cr3(l2_mfn << 12);
 }
 
-uint32_t arch_read_l2e(uint32_t l2_mfn, unsigned slot)
+uint32_t x86_read_l2e(uint32_t l2_mfn, unsigned slot)
 {
     uint32_t *l2 = arch_map_frame(l2_mfn);
     uint32_t e = l2[slot];
     arch_unmap_frame(l2);
     return e;
-}
-
-uint32_t arch_m2p_get(uint32_t mfn)
-{
-    return mfn < m2p_max_mfn ? m2p_page[mfn >> 10][mfn & 1023] : ~0u;
 }

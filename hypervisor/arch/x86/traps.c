@@ -12,6 +12,7 @@
 #include "hv/panic.h"
 #include "hv/time.h"
 #include "bounce.h"
+#include "internal.h"
 #include "layout.h"
 #include "lib/x86_names.h"
 #include "x86.h"
@@ -49,7 +50,7 @@ static void pic_eoi(unsigned irq)
  * their devices, so a line still held is seen again rather than lost. */
 static void do_irq(unsigned irq)
 {
-    if ((irq == 7 || irq == 15) && !arch_pic_in_service(irq)) {
+    if ((irq == 7 || irq == 15) && !x86_pic_in_service(irq)) {
         if (irq == 15)
             outb(PIC1_CMD, PIC_EOI); /* the master saw a real request on the cascade */
         return;                      /* spurious: no EOI on the line itself */

@@ -3,6 +3,7 @@
  * lazy FPU and debug registers (§8). Every selector a guest hands over must be a valid guest
  * code selector; every value is checked before anything is stored.
  */
+#include "internal.h"
 #include "desc.h"
 #include "hv/arch.h"
 #include "hv/domain.h"
@@ -32,7 +33,7 @@ long do_set_trap_table(uint32_t table)
                              ti.cs);
         d->arch.traps[ti.vector] = ti;
         if (ti.vector == d->arch.fast_trap)
-            arch_fast_trap_refresh(d); /* the real IDT gate always matches traps[fast_trap] */
+            x86_fast_trap_refresh(d); /* the real IDT gate always matches traps[fast_trap] */
     }
 }
 
@@ -62,7 +63,7 @@ long do_stack_switch(uint32_t ss, uint32_t esp)
         return hv_refuse("stack_switch", ss, -XEN_EPERM, "stack selector is not a ring-1 selector");
     d->arch.kernel_ss = (uint16_t)ss;
     d->arch.kernel_esp = esp;
-    arch_set_guest_stack((uint16_t)ss, esp);
+    x86_set_guest_stack((uint16_t)ss, esp);
     return 0;
 }
 
@@ -109,7 +110,7 @@ long do_set_debugreg(uint32_t reg, uint32_t value)
         return hv_refuse("set_debugreg", reg, -XEN_EINVAL, "no such debug register");
     }
     d->arch.debugreg[reg] = value;
-    arch_load_debugreg(reg, value);
+    x86_load_debugreg(reg, value);
     return 0;
 }
 

@@ -18,5 +18,12 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 /* The first index in [i, n) whose word is not zero, or n: page-table walks skip empty entries
  * with it (one repe scasl on x86). In lib/scan.c. */
 size_t scan_nonzero32(const unsigned *p, size_t i, size_t n);
+/* The same with the dense case inline: i itself when its word is not zero. A full table (a
+ * process's resident set) then costs one test per entry instead of a call and a scan of one
+ * word per entry (fork with 8 MB resident: about 28 instructions per call, four walks). */
+static inline size_t next_nonzero32(const unsigned *p, size_t i, size_t n)
+{
+    return i < n && p[i] ? i : scan_nonzero32(p, i, n);
+}
 
 #endif
