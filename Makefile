@@ -62,6 +62,7 @@ help:
 	@echo '  make scenario-test SCENARIO=glob   some QEMU scenarios (tests/scenarios/*.scn)'
 	@echo '  make ring3-test RING3=glob         some ring-3 test programs (appliance/tests/*.c)'
 	@echo '  make net-test     the network end to end on virtio-net, e1000 and e1000e (tests/net/)'
+	@echo '  make fault-test   the appliance serving with faults= at FAULT_RATE [1%] (tests/net/faults.sh)'
 	@echo '  make bench        benchmarks (BENCH lines) against a Linux VM; build/bench/report.md'
 	@echo '  make images       build/images/: qcow2, OVA (VMware, VirtualBox), libvirt definition'
 	@echo '  make check        clang-format and cppcheck over the C sources'

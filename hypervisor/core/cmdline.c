@@ -129,6 +129,52 @@ static uint64_t parse_number(struct word v)
     return val;
 }
 
+/* A rate "N%", "N.N%" or "N.NN%" (N <= 100) in hundredths of a percent; -1 if malformed. */
+static int parse_rate(struct word v)
+{
+    unsigned whole = 0, frac = 0, digits = 0, fdigits = 0;
+    size_t i = 0;
+    for (; i < v.n && v.p[i] >= '0' && v.p[i] <= '9' && digits < 4; i++, digits++)
+        whole = whole * 10 + (unsigned)(v.p[i] - '0');
+    if (digits == 0)
+        return -1;
+    if (i < v.n && v.p[i] == '.')
+        for (i++; i < v.n && v.p[i] >= '0' && v.p[i] <= '9' && fdigits < 2; i++, fdigits++)
+            frac = frac * 10 + (unsigned)(v.p[i] - '0');
+    if (fdigits == 1)
+        frac *= 10;
+    if (i + 1 != v.n || v.p[i] != '%' || whole * 100 + frac > FAULT_RATE_MAX)
+        return -1;
+    return (int)(whole * 100 + frac);
+}
+
+/* faults=name:rate,... into rates[]; 0 (and rates[] untouched) when any item is bad. */
+static int parse_faults(struct word v, uint16_t *rates)
+{
+    uint16_t got[FAULT_POINTS] = {0};
+    size_t start = 0;
+    for (size_t i = 0; i <= v.n; i++) {
+        if (i < v.n && v.p[i] != ',')
+            continue;
+        struct word item = {v.p + start, i - start};
+        start = i + 1;
+        size_t colon = 0;
+        while (colon < item.n && item.p[colon] != ':')
+            colon++;
+        struct word name = {item.p, colon};
+        struct word rate = {item.p + colon + 1, colon < item.n ? item.n - colon - 1 : 0};
+        unsigned p = 0;
+        while (p < FAULT_POINTS && !word_is(name, fault_point_names[p]))
+            p++;
+        int r = colon < item.n ? parse_rate(rate) : -1;
+        if (p == FAULT_POINTS || r < 0)
+            return 0;
+        got[p] = (uint16_t)r;
+    }
+    memcpy(rates, got, sizeof(got));
+    return 1;
+}
+
 static void parse_option(struct word w, struct hv_options *o,
                          void (*warn)(const char *, const char *))
 {
@@ -182,6 +228,18 @@ static void parse_option(struct word w, struct hv_options *o,
             o->clock_check = (unsigned)s;
         else
             warn_word(warn, "bad clockcheck= value (seconds, 0 to 10)", w);
+    } else if (word_key(w, "faults", &v)) {
+        if (!parse_faults(v, o->fault_rate))
+            warn_word(warn,
+                      "bad faults= value (net_tx, net_rx, timer, evtchn as name:N%, "
+                      "N from 0 to 100)",
+                      w);
+    } else if (word_key(w, "faultseed", &v)) {
+        uint64_t s = parse_number(v);
+        if (s != BAD_NUMBER && s != 0)
+            o->fault_seed = s;
+        else
+            warn_word(warn, "bad faultseed= value (a number above 0)", w);
     } else if (word_key(w, "loglevel", &v)) {
         if (word_is(v, "info"))
             o->loglevel = LOG_INFO;
@@ -231,6 +289,7 @@ void cmdline_parse(const char *line, struct hv_options *o,
     o->on_crash = ON_CRASH_REBOOT;
     o->crash_delay = CRASH_DELAY_DEFAULT;
     o->refusal_log = REFUSAL_LOG_DEFAULT;
+    o->fault_seed = 1;
     if (line == NULL)
         return;
 

@@ -2,14 +2,19 @@
  * and raising ports and VIRQs from the hypervisor's side. */
 #include "hv/domain.h"
 #include "hv/evtchn.h"
+#include "hv/fault_inject.h"
+#include "hv/time.h"
 #include "hv/hypercall.h"
 #include "hv/netif.h"
 #include "hv/uaccess.h"
 
 void evtchn_raise(struct domain *d, uint32_t port)
 {
-    if (evtchn_set_pending(d->shared_info, port))
+    if (evtchn_set_pending(d->shared_info, port)) {
         d->events_sent++;
+        if (fault_fire(FAULT_EVTCHN))
+            time_defer_upcall(d); /* injected: the upcall comes up to 1 ms late */
+    }
 }
 
 void send_virq(struct domain *d, unsigned virq)

@@ -3,6 +3,7 @@
 #include "hv/boot_info.h"
 #include "hv/console.h"
 #include "hv/domain.h"
+#include "hv/fault_inject.h"
 #include "hv/frame.h"
 #include "hv/net.h"
 #include "hv/log_limit.h"
@@ -221,6 +222,15 @@ void hv_start(uint32_t magic, uint32_t mbi)
     log_limit_burst = hv_opts.refusal_log;
     if (hv_opts.clock_check)
         clock_check(hv_opts.clock_check);
+    fault_setup(hv_opts.fault_rate, hv_opts.fault_seed);
+    if (fault_enabled())
+        printk("fault injection: net_tx %u.%02u%%, net_rx %u.%02u%%, timer %u.%02u%%, "
+               "evtchn %u.%02u%%, faultseed=%llu\n",
+               hv_opts.fault_rate[0] / 100, hv_opts.fault_rate[0] % 100,
+               hv_opts.fault_rate[1] / 100, hv_opts.fault_rate[1] % 100,
+               hv_opts.fault_rate[2] / 100, hv_opts.fault_rate[2] % 100,
+               hv_opts.fault_rate[3] / 100, hv_opts.fault_rate[3] % 100,
+               (unsigned long long)hv_opts.fault_seed);
     hypercall_table_check();
     setup_memory();
     net_init(); /* before the guest takes the free memory: the drivers' DMA buffers */

@@ -19,6 +19,7 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/domain.h"
+#include "hv/fault_inject.h"
 #include "hv/frame.h"
 #include "hv/io.h"
 #include "hv/hypercall.h"
@@ -147,7 +148,10 @@ static void tx_batch(void)
                 st = bad(NETIF_BAD_LENGTH, "tx", req.id, req.addr, req.len, -XEN_EINVAL);
             else
                 st = check_buffer("tx", req.id, req.addr, req.len);
-            if (st == 0) {
+            if (st == 0 && fault_fire(FAULT_NET_TX)) {
+                st = -XEN_EIO; /* injected (faults=net_tx:N%) */
+                be.n->stats.tx_errors++;
+            } else if (st == 0) {
                 uint8_t *va = arch_map_frame(req.addr >> 12);
                 st = be.n->ops->tx(be.n, va + (req.addr & 0xfff), req.len);
                 arch_unmap_frame(va);
@@ -237,6 +241,10 @@ int netif_rx_frame(struct net_dev *n, const void *frame, uint32_t len)
     if (be.posted_count == 0) {
         be.rx_stats.drops++;
         return 0;
+    }
+    if (fault_fire(FAULT_NET_RX)) {
+        n->stats.rx_drops++; /* injected (faults=net_rx:N%): lost, as on a noisy wire */
+        return 1;
     }
     struct posted p = be.posted[be.posted_head];
     be.posted_head = (be.posted_head + 1) % NETIF_RING_SIZE;

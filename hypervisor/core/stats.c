@@ -1,6 +1,7 @@
 /* hv_op (31) [ours]: the statistics the hypervisor keeps, copied out for the guest. */
 #include "hv/arch.h"
 #include "hv/domain.h"
+#include "hv/fault_inject.h"
 #include "hv/frame.h"
 #include "hv/hypercall.h"
 #include "hv/uaccess.h"
@@ -35,6 +36,7 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     s.multicall_entries = d->multicall_entries;
     s.frames_free = frame_free_count();
     s.events_sent = d->events_sent;
+    memcpy(s.faults_injected, fault_injected, sizeof(s.faults_injected));
     for (uint32_t mfn = 0; mfn < max_mfn; mfn++) {
         const struct frame_info *f = &frame_table[mfn];
         if ((mfn & 0xfff) == 0xfff) /* a 4 GB machine has a million frames: let interrupts in */

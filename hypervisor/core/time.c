@@ -8,6 +8,7 @@
 #include "hv/time.h"
 #include "hv/domain.h"
 #include "hv/evtchn.h"
+#include "hv/fault_inject.h"
 #include "lib/format.h"
 
 #define MAX_STEP_NS 50000000ull /* the PIT one-shot reaches about 55 ms */
@@ -37,22 +38,42 @@ void time_init_domain(struct domain *d)
 
 static void arm(struct domain *d)
 {
-    if (d->timer_deadline == 0) {
+    uint64_t due = d->timer_deadline;
+    if (d->upcall_deferred && (due == 0 || due > d->deferred_until))
+        due = d->deferred_until;
+    if (due == 0) {
         arch_timer_oneshot(0);
         return;
     }
     uint64_t now = arch_now_ns();
-    uint64_t left = d->timer_deadline > now ? d->timer_deadline - now : 0;
+    uint64_t left = due > now ? due - now : 0;
     arch_timer_oneshot(left == 0 ? 1 : left > MAX_STEP_NS ? MAX_STEP_NS : left);
 }
 
 void timer_interrupt(struct domain *d)
 {
     time_update_shared(d);
-    if (d->timer_deadline && arch_now_ns() >= d->timer_deadline) {
-        d->timer_deadline = 0;
-        send_virq(d, VIRQ_TIMER);
+    uint64_t now = arch_now_ns();
+    if (d->upcall_deferred && now >= d->deferred_until) {
+        d->upcall_deferred = 0;
+        d->shared_info->evtchn_upcall_pending = 1;
     }
+    if (d->timer_deadline && now >= d->timer_deadline) {
+        if (fault_fire(FAULT_TIMER)) {
+            d->timer_deadline = now + FAULT_TIMER_DELAY_NS; /* injected: delivered late */
+        } else {
+            d->timer_deadline = 0;
+            send_virq(d, VIRQ_TIMER);
+        }
+    }
+    arm(d);
+}
+
+void time_defer_upcall(struct domain *d)
+{
+    d->shared_info->evtchn_upcall_pending = 0;
+    d->upcall_deferred = 1;
+    d->deferred_until = arch_now_ns() + FAULT_EVTCHN_DELAY_NS;
     arm(d);
 }
 

@@ -1,44 +1,48 @@
 #!/usr/bin/env bash
-# Usage: net.sh --vm ours|linux [--nic NIC] [--guest-args ARGS] [--tcp PREFIX]
-#               [--http KEY] [--http-close KEY] [--http-other KEY]
-# make bench's network and HTTP figures (issues 12 and 13), wall time under QEMU TCG (no icount):
-# boots one VM with QEMU's user network (restrict=on, forwards from 127.0.0.1 only, ports chosen
-# free) and the card NIC (virtio-net-pci), then measures from the host through the forwards:
-#   --tcp PREFIX      PREFIXtcp_rx_mbps, PREFIXtcp_tx_mbps (64 MB from netbulk's source, into its
-#                     sink), PREFIXtcp_rr_per_s, PREFIXtcp_crr_per_s (echod; tests/tools/netbench)
-#   --http KEY        wrk, keep-alive, 16 connections, /favicon.svg (268 bytes) from guest port 80
-#   --http-close KEY  the same with "Connection: close": a new connection per request
-#   --http-other KEY  keep-alive again, from the other web server, on guest port 8080
-# The VMs run the same static servers: ours (--vm ours) boots the appliance with init running
-# /etc/init-tests/bench-net.tab (our httpd on 80, busybox httpd on 8080); the Linux VM (--vm
-# linux) boots Debian's kernel with tests/bench/linux-vm.sh --net-initramfs (busybox httpd on 80,
-# our httpd on 8080). --guest-args adds to our guest's command line (fasttrap=off).
-# Prints "BENCH KEY VALUE UNIT" lines; a figure that cannot be measured is missing and the exit
-# status is 1 (with the reason on stderr). The serial log is kept in $TEST_RUN_DIR (make bench's
-# run directory) or a temporary directory. Environment: BUILD (build), NET_BENCH_SECS (5: each
-# request/response and wrk run), NET_BENCH_BYTES (67108864: must match the sources' size).
+# Usage: net.sh [--nic NIC] [--http] [--rounds N]
+# make bench's network and HTTP figures (issues 12 and 13), wall time under QEMU TCG (no icount).
+# Boots our appliance and the Linux VM side by side, both with QEMU's user network (restrict=on,
+# forwards from 127.0.0.1 only, ports chosen free) on the card NIC (virtio-net-pci), and measures
+# them in turns from the host: every figure is the median of N rounds (3); each round measures
+# every VM one after the other (who goes first alternates), so that the machine's changing load
+# falls on both sides alike, and each measurement's rounds end before the next one's begin.
+#   keys: K for ours, linux_K for the Linux VM; K has the infix "e1000_" on e1000, none on
+#   virtio-net (e1000_tcp_rr_per_s, linux_e1000_tcp_rr_per_s).
+#   tcp_rx_mbps, tcp_tx_mbps   64 MB from netbulk's source, into its sink (tests/tools/netbench)
+#   tcp_rr_per_s, tcp_crr_per_s   one byte to echod and back on one connection; and with a new
+#                              connection each (NET_BENCH_SECS, 3 s, per measurement)
+# --http adds a third VM, ours booted with fasttrap=off, and wrk (2 threads, 16 connections, 3 s)
+# on /favicon.svg (268 bytes):
+#   http_rps, http_rps_close   keep-alive, and "Connection: close" (a new connection per request),
+#                              from each kernel's own web server on guest port 80 (ours: httpd;
+#                              the Linux VM: Debian's busybox httpd)
+#   http_rps_busybox           busybox httpd on port 8080 of our appliance, keep-alive
+#   linux_http_rps_ourhttpd    our httpd on port 8080 of the Linux VM, keep-alive
+#   http_rps_fasttrap_off      http_rps of the fasttrap=off appliance
+# The VMs run the same static servers: ours boots with init running /etc/init-tests/bench-net.tab;
+# the Linux VM boots Debian's kernel with tests/bench/linux-vm.sh --net-initramfs.
+# Prints "BENCH KEY VALUE UNIT" lines; a figure that cannot be measured in every round is missing
+# and the exit status is 1 (the reason on stderr). Serial logs are kept in $TEST_RUN_DIR (make
+# bench's run directory) or a temporary directory. Environment: BUILD (build), NET_BENCH_SECS (3),
+# NET_BENCH_BYTES (67108864: the sources' size).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-secs=${NET_BENCH_SECS:-5}
+secs=${NET_BENCH_SECS:-3}
 bytes=${NET_BENCH_BYTES:-67108864}
-vm="" nic=virtio-net-pci guest_args="" tcp="" tcp_on=0 http="" http_close="" http_other=""
-usage() { sed -n '2,3p' "$0" | sed 's/^# //' >&2; exit 2; }
+nic=virtio-net-pci http=0 rounds=3
+usage() { sed -n '2p' "$0" | sed 's/^# //' >&2; exit 2; }
 while [ $# -gt 0 ]; do
-    [ $# -ge 2 ] || usage
     case $1 in
-    --vm) vm=$2 ;;
-    --nic) nic=$2 ;;
-    --guest-args) guest_args=$2 ;;
-    --tcp) tcp=$2 tcp_on=1 ;;
-    --http) http=$2 ;;
-    --http-close) http_close=$2 ;;
-    --http-other) http_other=$2 ;;
+    --nic) [ $# -ge 2 ] || usage; nic=$2; shift ;;
+    --http) http=1 ;;
+    --rounds) [ $# -ge 2 ] || usage; rounds=$2; shift ;;
     *) usage ;;
     esac
-    shift 2
+    shift
 done
-case $vm in ours | linux) ;; *) usage ;; esac
+[[ $rounds =~ ^[1-9][0-9]?$ ]] || usage
+case $nic in virtio-net-pci) infix="" ;; e1000) infix=e1000_ ;; *) usage ;; esac
 client=$BUILD/tests/tools/netbench
 [ -x "$client" ] || { echo "net.sh: $client missing (make $client)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "net.sh: wrk missing (make deps)" >&2; exit 1; }
@@ -46,122 +50,188 @@ command -v wrk >/dev/null || { echo "net.sh: wrk missing (make deps)" >&2; exit 
 # shellcheck source=tests/lib/ports.sh
 . tests/lib/ports.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/net-bench.XXXXXX")
-log=${TEST_RUN_DIR:-$work}/net-$vm-$nic${guest_args:+-${guest_args//[^a-z0-9=]/_}}.log
-qemu_pid="" status=0
+logdir=${TEST_RUN_DIR:-$work}
+status=0
+# The VMs ("slots"): what each is, its log, QEMU's pid and the host ports of its forwards.
+kinds=(ours linux) gargs=("" "")
+[ "$http" = 0 ] || { kinds+=(ours); gargs+=(fasttrap=off); }
+names=("ours" "linux" "ours-fasttrap-off")
+prefix=("" "linux_" "")
+declare -a pid log p_http p_other p_echo p_source p_sink
 cleanup()
 {
-    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
+    local s
+    for s in "${!kinds[@]}"; do
+        if [ -n "${pid[s]:-}" ]; then kill "${pid[s]}" 2>/dev/null; wait "${pid[s]}" 2>/dev/null; fi
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "net.sh ($vm, $nic): $*" >&2; status=1; }
+fail() { echo "net.sh ($nic): $*" >&2; status=1; }
 
-[ "$vm" = ours ] || kernel=$(bash tests/bench/linux-vm.sh --net-initramfs "$work/initramfs.cpio") || exit 1
-# Takes the host ports and starts the VM in the background.
+kernel=$(bash tests/bench/linux-vm.sh --net-initramfs "$work/initramfs.cpio") || exit 1
+
+# launch SLOT: takes its host ports and starts its VM in the background.
 launch()
 {
-    local p
+    local s=$1 fwds p
     # port_take's "exec {fd}>>LOCK 2>/dev/null" leaves the shell's stderr on /dev/null: kept aside.
     exec {stderr}>&2
-    for p in HTTP_PORT OTHER_PORT ECHO_PORT SOURCE_PORT SINK_PORT; do
-        port_take "$p" || { echo "net.sh: no free host port" >&"$stderr"; exit 1; }
+    for p in HTTP OTHER ECHO SOURCE SINK; do
+        port_take "PORT_$p" || { echo "net.sh: no free host port" >&"$stderr"; exit 1; }
     done
     exec 2>&"$stderr"
-    fwds="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
-    fwds+=",tcp:127.0.0.1:$OTHER_PORT-:8080"
-    : >"$log"
-    if [ "$vm" = ours ]; then
-        ready="[echod] echo on|[netbulk] source on port 19|[netbulk] sink on port 9"
-        HTTP_PORT=$HTTP_PORT NIC=$nic NET_FWDS=$fwds timeout -k 5 900 bash image/qemu.sh --boot kernel \
-            --guest-args "${guest_args:+$guest_args }init=/sbin/init --inittab /etc/init-tests/bench-net.tab" \
-            --serial-file "$log" </dev/null 2>"$work/qemu.err" &
+    p_http[s]=$PORT_HTTP p_other[s]=$PORT_OTHER p_echo[s]=$PORT_ECHO p_source[s]=$PORT_SOURCE
+    p_sink[s]=$PORT_SINK
+    fwds="tcp:127.0.0.1:$PORT_ECHO-:7,tcp:127.0.0.1:$PORT_SOURCE-:19,tcp:127.0.0.1:$PORT_SINK-:9"
+    fwds+=",tcp:127.0.0.1:$PORT_OTHER-:8080"
+    log[s]=$logdir/net-${names[s]}-$nic.log
+    : >"${log[s]}"
+    if [ "${kinds[s]}" = ours ]; then
+        HTTP_PORT=$PORT_HTTP NIC=$nic NET_FWDS=$fwds timeout -k 5 1800 bash image/qemu.sh --boot kernel \
+            --guest-args "${gargs[s]:+${gargs[s]} }init=/sbin/init --inittab /etc/init-tests/bench-net.tab" \
+            --serial-file "${log[s]}" </dev/null 2>"$work/qemu-$s.err" &
     else
-        ready="# linux-net: serving|[echod] echo on|[netbulk] source on port 19|[netbulk] sink on port 9"
         # The appliance's QEMU and card (image/qemu.sh's user network), Debian's kernel.
         # shellcheck disable=SC2054 # the commas are QEMU's
-        timeout -k 5 900 qemu-system-x86_64 -accel tcg -m 256M -no-reboot -display none -monitor none \
-            -serial "file:$log" \
-            -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:80,hostfwd=${fwds//,/,hostfwd=}" \
+        timeout -k 5 1800 qemu-system-x86_64 -accel tcg -m 256M -no-reboot -display none -monitor none \
+            -serial "file:${log[s]}" \
+            -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$PORT_HTTP-:80,hostfwd=${fwds//,/,hostfwd=}" \
             -device "$nic,netdev=net0" -kernel "$kernel" -initrd "$work/initramfs.cpio" \
-            -append "console=ttyS0 quiet panic=-1 rdinit=/init" </dev/null 2>"$work/qemu.err" &
+            -append "console=ttyS0 quiet panic=-1 rdinit=/init" </dev/null 2>"$work/qemu-$s.err" &
     fi
-    qemu_pid=$!
+    pid[s]=$!
 }
 
-# Every server up: its start line in the log and a 200 from both web servers.
+# up SLOT: every server up: its start line in the log and a 200 from both web servers.
 up()
 {
-    local line
-    IFS='|' read -ra lines <<<"$ready"
-    for line in "${lines[@]}"; do grep -aqF -- "$line" "$log" || return 1; done
-    for p in "$HTTP_PORT" "$OTHER_PORT"; do
+    local s=$1 line p lines=("[echod] echo on" "[netbulk] source on port 19" "[netbulk] sink on port 9")
+    [ "${kinds[s]}" = ours ] || lines+=("# linux-net: serving")
+    for line in "${lines[@]}"; do grep -aqF -- "$line" "${log[s]}" || return 1; done
+    for p in "${p_http[s]}" "${p_other[s]}"; do
         [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/favicon.svg")" = 200 ] || return 1
     done
 }
-# A port nothing listened on may still be bound (a connection's local port, in TIME_WAIT after a
-# benchmark's thousands of connections): QEMU then says it could not set up the forward, and the
-# VM boots again on other ports (tests/lib/ports.sh), up to 5 times.
-for attempt in 1 2 3 4 5; do
-    launch
-    end=$((SECONDS + 180))
-    until up; do
-        if ! kill -0 "$qemu_pid" 2>/dev/null && port_in_use_error "$work/qemu.err" && [ "$attempt" -lt 5 ]; then
-            wait "$qemu_pid" 2>/dev/null
-            qemu_pid=""
-            port_release_all
-            continue 2
-        fi
-        if [ $SECONDS -ge "$end" ] || ! kill -0 "$qemu_pid" 2>/dev/null; then
-            echo "net.sh ($vm, $nic): the servers did not all start within 180 s; last lines of $log:" >&2
-            tail -n 15 "$log" "$work/qemu.err" | sed 's/^/    /' >&2
+
+# Boots every VM and waits for all. A port nothing listened on may still be bound (a connection's
+# local port, in TIME_WAIT after a benchmark's thousands of connections): QEMU then says it could
+# not set up the forward, and that VM boots again on other ports (tests/lib/ports.sh), 5 times.
+declare -a tries ready
+for s in "${!kinds[@]}"; do launch "$s"; tries[s]=1 ready[s]=0; done
+end=$((SECONDS + 240))
+while :; do
+    waiting=0
+    for s in "${!kinds[@]}"; do
+        [ "${ready[s]}" = 0 ] || continue
+        if up "$s"; then ready[s]=1; continue; fi
+        waiting=1
+        if ! kill -0 "${pid[s]}" 2>/dev/null; then
+            wait "${pid[s]}" 2>/dev/null
+            pid[s]=""
+            if port_in_use_error "$work/qemu-$s.err" && [ "${tries[s]}" -lt 5 ]; then
+                tries[s]=$((tries[s] + 1))
+                launch "$s"
+                continue
+            fi
+            echo "net.sh ($nic): the ${names[s]} VM ended before its servers started; last lines of ${log[s]}:" >&2
+            tail -n 15 "${log[s]}" "$work/qemu-$s.err" | sed 's/^/    /' >&2
             exit 1
         fi
-        sleep 0.2
+        if [ $SECONDS -ge "$end" ]; then
+            echo "net.sh ($nic): the ${names[s]} VM's servers did not all start within 240 s; last lines of ${log[s]}:" >&2
+            tail -n 15 "${log[s]}" "$work/qemu-$s.err" | sed 's/^/    /' >&2
+            exit 1
+        fi
     done
-    break
+    [ "$waiting" = 1 ] || break
+    sleep 0.2
 done
 
-bench() # KEY UNIT COMMAND...: prints the BENCH line of COMMAND's figure
-{
-    local key=$1 unit=$2 v
-    shift 2
-    if v=$("$@") && [[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-        echo "BENCH $key $v $unit"
-    else
-        fail "$key not measured (${v:-no figure})"
-    fi
-}
 # wrk's requests per second; a run with any non-2xx answer or a socket error other than a
 # timeout measured something else and gives no figure.
-rps() # PORT [HEADER]
+rps() # PORT [close]: with "close", every request asks for "Connection: close"
 {
     local out
-    out=$(wrk -t2 -c16 -d"${secs}s" ${2:+-H "$2"} "http://127.0.0.1:$1/favicon.svg" 2>&1) || return 1
+    out=$(wrk -t2 -c16 -d"${secs}s" ${2:+-H "Connection: close"} "http://127.0.0.1:$1/favicon.svg" 2>&1) || return 1
     if grep -q "Non-2xx" <<<"$out" || grep -Eq "connect [1-9]|read [1-9]|write [1-9]" <<<"$out"; then
         echo "net.sh: wrk: $(tr '\n' ' ' <<<"$out")" >&2
         return 1
     fi
     awk '$1 == "Requests/sec:" { print $2 }' <<<"$out"
 }
+# measure KEY UNIT COMMAND...: one round's figure of KEY, kept in $work/vals/KEY.
+mkdir -p "$work/vals"
+keys=()
+measure()
+{
+    local key=$1 unit=$2 v
+    shift 2
+    [ -f "$work/vals/$key" ] || { keys+=("$key"); echo "$unit" >"$work/unit-$key"; : >"$work/vals/$key"; }
+    if v=$("$@") && [[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+        echo "$v" >>"$work/vals/$key"
+    else
+        fail "$key: a round without a figure (${v:-no output})"
+    fi
+}
 
 # TCG translates code on first use: a short run of each path first, not measured.
-if [ "$tcp_on" = 1 ]; then
-    "$client" rr "$ECHO_PORT" 1 >/dev/null
-    bench "${tcp}tcp_rx_mbps" Mbit/s "$client" rx "$SOURCE_PORT" "$bytes"
-    bench "${tcp}tcp_tx_mbps" Mbit/s "$client" tx "$SINK_PORT" "$bytes"
-    bench "${tcp}tcp_rr_per_s" 1/s "$client" rr "$ECHO_PORT" "$secs"
-    bench "${tcp}tcp_crr_per_s" 1/s "$client" crr "$ECHO_PORT" "$secs"
+for s in "${!kinds[@]}"; do
+    "$client" rr "${p_echo[s]}" 1 >/dev/null
+    wrk -t2 -c16 -d1s "http://127.0.0.1:${p_http[s]}/favicon.svg" >/dev/null 2>&1
+    wrk -t2 -c16 -d1s "http://127.0.0.1:${p_other[s]}/favicon.svg" >/dev/null 2>&1
+done
+# Each measurement in its rounds, the VMs in turns within a round (who goes first alternates),
+# then the next measurement: the keep-alive figures come before any connection-per-request load.
+# measure_rounds "SLOT:KEY:UNIT:COMMAND ARGS..."...: COMMAND's words, $-free, split at blanks.
+measure_rounds()
+{
+    local round spec s key unit cmd order
+    for ((round = 1; round <= rounds; round++)); do
+        order=("$@")
+        if [ $((round % 2)) = 0 ]; then
+            order=()
+            for spec in "$@"; do order=("$spec" "${order[@]}"); done
+        fi
+        for spec in "${order[@]}"; do
+            IFS=: read -r s key unit cmd <<<"$spec"
+            # shellcheck disable=SC2086 # the command's words
+            measure "$key" "$unit" $cmd
+        done
+    done
+}
+for s in 0 1; do
+    rx+=("$s:${prefix[s]}${infix}tcp_rx_mbps:Mbit/s:$client rx ${p_source[s]} $bytes")
+    tx+=("$s:${prefix[s]}${infix}tcp_tx_mbps:Mbit/s:$client tx ${p_sink[s]} $bytes")
+    rr+=("$s:${prefix[s]}${infix}tcp_rr_per_s:1/s:$client rr ${p_echo[s]} $secs")
+    crr+=("$s:${prefix[s]}${infix}tcp_crr_per_s:1/s:$client crr ${p_echo[s]} $secs")
+done
+measure_rounds "${rx[@]}"
+measure_rounds "${tx[@]}"
+measure_rounds "${rr[@]}"
+measure_rounds "${crr[@]}"
+if [ "$http" = 1 ]; then
+    measure_rounds "0:http_rps:requests/s:rps ${p_http[0]}" "1:linux_http_rps:requests/s:rps ${p_http[1]}" \
+        "2:http_rps_fasttrap_off:requests/s:rps ${p_http[2]}"
+    measure_rounds "0:http_rps_busybox:requests/s:rps ${p_other[0]}" \
+        "1:linux_http_rps_ourhttpd:requests/s:rps ${p_other[1]}"
+    measure_rounds "0:http_rps_close:requests/s:rps ${p_http[0]} close" \
+        "1:linux_http_rps_close:requests/s:rps ${p_http[1]} close"
 fi
-if [ -n "$http$http_close$http_other" ]; then
-    wrk -t2 -c16 -d1s "http://127.0.0.1:$HTTP_PORT/favicon.svg" >/dev/null 2>&1
-    [ -z "$http" ] || bench "$http" requests/s rps "$HTTP_PORT"
-    [ -z "$http_close" ] || bench "$http_close" requests/s rps "$HTTP_PORT" "Connection: close"
-    if [ -n "$http_other" ]; then
-        wrk -t2 -c16 -d1s "http://127.0.0.1:$OTHER_PORT/favicon.svg" >/dev/null 2>&1
-        bench "$http_other" requests/s rps "$OTHER_PORT"
+
+# The medians, of keys measured in every round; every round's figures on stderr.
+for key in "${keys[@]}"; do
+    n=$(wc -l <"$work/vals/$key")
+    echo "net.sh: $key rounds: $(tr '\n' ' ' <"$work/vals/$key")" >&2
+    if [ "$n" -ne "$rounds" ]; then
+        fail "$key: $n of $rounds rounds measured: no figure"
+        continue
     fi
-fi
-if grep -aqE "crashed|PANIC|lwip: assertion|Kernel panic|# linux-net: FAILED" "$log"; then
-    fail "the VM failed: $(grep -aE 'crashed|PANIC|lwip: assertion|Kernel panic|# linux-net: FAILED' "$log" | head -n 1)"
-fi
+    echo "BENCH $key $(sort -g "$work/vals/$key" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }') $(cat "$work/unit-$key")"
+done
+for s in "${!kinds[@]}"; do
+    if grep -aqE "crashed|PANIC|lwip: assertion|Kernel panic|# linux-net: FAILED" "${log[s]}"; then
+        fail "the ${names[s]} VM failed: $(grep -aE 'crashed|PANIC|lwip: assertion|Kernel panic|# linux-net: FAILED' "${log[s]}" | head -n 1)"
+    fi
+done
 exit "$status"

@@ -106,15 +106,34 @@ if [ -x "$netbench" ] && [ -x "$prog/echod" ] && [ -x "$prog/netbulk" ]; then
     # shellcheck source=tests/lib/ports.sh
     . tests/lib/ports.sh
     exec {stderr}>&2 # port_take leaves stderr on /dev/null
-    port_take ECHO && port_take SOURCE && port_take SINK && port_take CLOSED
-    exec 2>&"$stderr"
     pids=()
-    "$prog/echod" --port "$ECHO" >/dev/null & pids+=($!)
-    "$prog/netbulk" source "$SOURCE" 1048576 >/dev/null & pids+=($!)
-    "$prog/netbulk" sink "$SINK" >/dev/null & pids+=($!)
-    for p in "$ECHO" "$SOURCE" "$SINK"; do
-        for _ in $(seq 50); do port_listening "$p" && break; sleep 0.1; done
-    done
+    # serve VAR COMMAND...: COMMAND listening on a free port (its "{}" argument) into VAR. A port
+    # nothing listens on may still be bound (a local port in TIME_WAIT): then another one.
+    serve()
+    {
+        local var=$1 try a args pid
+        shift
+        for try in 1 2 3 4 5; do
+            port_take "$var" || break
+            args=()
+            for a in "$@"; do args+=("${a//\{\}/${!var}}"); done
+            "${args[@]}" >/dev/null 2>&1 &
+            pid=$!
+            for _ in $(seq 50); do
+                port_listening "${!var}" && { pids+=("$pid"); return 0; }
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill "$pid" 2>/dev/null
+        done
+        echo "FAIL: bench-check netbench: cannot start $1 (after $try tries)"
+        failed=1
+    }
+    serve ECHO "$prog/echod" --port {}
+    serve SOURCE "$prog/netbulk" source {} 1048576
+    serve SINK "$prog/netbulk" sink {}
+    port_take CLOSED
+    exec 2>&"$stderr"
     net_case rx 0 "$netbench" rx "$SOURCE" 1048576
     net_case rx-short 1 "$netbench" rx "$SOURCE" 2097152
     net_case tx 0 "$netbench" tx "$SINK" 1048576
@@ -123,7 +142,7 @@ if [ -x "$netbench" ] && [ -x "$prog/echod" ] && [ -x "$prog/netbulk" ]; then
     net_case closed-port 1 "$netbench" rr "$CLOSED" 0.3
     net_case bad-mode 2 "$netbench" ping "$ECHO" 1
     kill "${pids[@]}" 2>/dev/null
-    wait "${pids[@]}" 2>/dev/null
+    wait "${pids[@]}" 2>/dev/null || true # each ends with SIGTERM (143): not a failure under set -e
     port_release_all
 else
     echo "FAIL: bench-check netbench: $netbench, $prog/echod or $prog/netbulk missing (make test builds them)"

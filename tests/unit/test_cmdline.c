@@ -197,6 +197,85 @@ TEST(clockcheck)
     }
 }
 
+TEST(faults)
+{
+    struct hv_options o;
+    parse("hv", &o);
+    for (unsigned i = 0; i < FAULT_POINTS; i++)
+        CHECK_EQ(o.fault_rate[i], 0);
+    CHECK_EQ(o.fault_seed, 1);
+    parse("hv faults=net_tx:1%,net_rx:0.5%,timer:100%,evtchn:0.01% faultseed=77", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.fault_rate[FAULT_NET_TX], 100);
+    CHECK_EQ(o.fault_rate[FAULT_NET_RX], 50);
+    CHECK_EQ(o.fault_rate[FAULT_TIMER], 10000);
+    CHECK_EQ(o.fault_rate[FAULT_EVTCHN], 1);
+    CHECK_EQ(o.fault_seed, 77);
+    parse("hv faults=timer:2.25%", &o);
+    CHECK_EQ(o.fault_rate[FAULT_TIMER], 225);
+    CHECK_EQ(o.fault_rate[FAULT_NET_TX], 0);
+    const char *bad[] = {"hv faults=",
+                         "hv faults=net_tx",
+                         "hv faults=net_tx:1",
+                         "hv faults=net_tx:%",
+                         "hv faults=net_tx:101%",
+                         "hv faults=net_tx:1.234%",
+                         "hv faults=disk:1%",
+                         "hv faults=net_tx:1%,",
+                         "hv faults=net_tx:1%x",
+                         "hv faults=net_tx:-1%",
+                         "hv faults=net_tx:1%,bogus:2%",
+                         "hv faults=net_tx:99999%"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK_EQ(nwarn, 1);
+        for (unsigned p = 0; p < FAULT_POINTS; p++)
+            CHECK_EQ(o.fault_rate[p], 0);
+        CHECK_STR(last_msg, "bad faults= value (net_tx, net_rx, timer, evtchn as name:N%, N from 0 "
+                            "to 100)");
+    }
+    const char *badseed[] = {"hv faultseed=0", "hv faultseed=", "hv faultseed=x"};
+    for (unsigned i = 0; i < sizeof(badseed) / sizeof(badseed[0]); i++) {
+        parse(badseed[i], &o);
+        CHECK_EQ(nwarn, 1);
+        CHECK_EQ(o.fault_seed, 1);
+    }
+}
+
+TEST(fault_fire_rates)
+{
+    uint16_t none[FAULT_POINTS] = {0}, some[FAULT_POINTS] = {100, 0, 10000, 5000};
+    fault_setup(none, 1);
+    CHECK_EQ(fault_enabled(), 0);
+    for (int i = 0; i < 1000; i++)
+        CHECK_EQ(fault_fire(FAULT_NET_TX), 0);
+    fault_setup(some, 42);
+    CHECK_EQ(fault_enabled(), 1);
+    unsigned tx = 0, rx = 0, timer = 0, ev = 0;
+    for (int i = 0; i < 100000; i++) {
+        tx += fault_fire(FAULT_NET_TX);
+        rx += fault_fire(FAULT_NET_RX);
+        timer += fault_fire(FAULT_TIMER);
+        ev += fault_fire(FAULT_EVTCHN);
+    }
+    CHECK(tx > 800 && tx < 1200); /* 1% */
+    CHECK_EQ(rx, 0);
+    CHECK_EQ(timer, 100000);
+    CHECK(ev > 48000 && ev < 52000);
+    CHECK_EQ(fault_injected[FAULT_NET_TX], tx);
+    CHECK_EQ(fault_injected[FAULT_TIMER], 100000);
+    /* the same seed, the same decisions */
+    fault_setup(some, 42);
+    unsigned again = 0;
+    for (int i = 0; i < 100000; i++) {
+        again += fault_fire(FAULT_NET_TX);
+        fault_fire(FAULT_NET_RX);
+        fault_fire(FAULT_TIMER);
+        fault_fire(FAULT_EVTCHN);
+    }
+    CHECK_EQ(again, tx);
+}
+
 TEST(refusallog)
 {
     struct hv_options o;
@@ -332,8 +411,8 @@ TEST(null_warn_and_line)
     CHECK_EQ(o.console, CONSOLE_COM1 | CONSOLE_VGA);
 }
 
-RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(refusallog),
-          T(path_skipped_only_first), T(console), T(mem_values), T(mem_bad_values_warned),
-          T(exit_and_oncrash), T(panic_test), T(nettest_reset), T(unknown_warned_once_each),
-          T(guest_cmdline_split), T(guest_cmdline_truncated), T(long_bad_word_warned_truncated),
-          T(null_warn_and_line))
+RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(faults), T(fault_fire_rates),
+          T(refusallog), T(path_skipped_only_first), T(console), T(mem_values),
+          T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(nettest_reset),
+          T(unknown_warned_once_each), T(guest_cmdline_split), T(guest_cmdline_truncated),
+          T(long_bad_word_warned_truncated), T(null_warn_and_line))

@@ -11,7 +11,7 @@ UNIT_SRCS_test_guest_image := hypervisor/core/guest_image.c
 UNIT_SRCS_test_badimage := hypervisor/core/guest_image.c tests/tools/badimage.c
 UNIT_SRCS_test_xen_guest_info := hypervisor/core/guest_image.c
 UNIT_SRCS_test_dom_layout := hypervisor/core/dom_layout.c
-UNIT_SRCS_test_cmdline := hypervisor/core/cmdline.c
+UNIT_SRCS_test_cmdline := hypervisor/core/cmdline.c hypervisor/core/fault_inject.c
 UNIT_SRCS_test_ksyms := hypervisor/lib/ksyms.c hypervisor/include/lib/ksyms.h
 UNIT_SRCS_test_shutdown := hypervisor/core/shutdown.c hypervisor/include/hv/shutdown.h
 UNIT_SRCS_test_boot_mem := hypervisor/core/boot_mem.c hypervisor/include/hv/boot_info.h
@@ -19,6 +19,7 @@ UNIT_SRCS_test_desc := hypervisor/arch/x86/desc.c
 UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_insn.h
 UNIT_SRCS_test_pci_bar := hypervisor/drivers/pci_bar.c hypervisor/include/hv/pci.h
 UNIT_SRCS_test_netif := hypervisor/core/netif.c hypervisor/core/evtchn.c hypervisor/core/log_limit.c \
+	hypervisor/core/fault_inject.c \
 	hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c tests/unit/fake_machine.h \
 	hypervisor/include/hv/netif.h hypervisor/include/hv/net.h hypervisor/include/public/netif.h
 UNIT_CFLAGS_test_netif := -DDEBUG
@@ -142,6 +143,13 @@ $(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PA
 # pcapudp: UDP datagrams and their echoes in a capture of the card (tests/net/e2e.sh).
 TEST_TOOLS += $(BUILD)/tests/tools/pcapudp
 $(BUILD)/tests/tools/pcapudp: tests/tools/pcapudp.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
+
+# wirehostile: hostile frames against the guest's lwIP through a socket netdev (tests/net/hostile.sh).
+TEST_TOOLS += $(BUILD)/tests/tools/wirehostile
+$(BUILD)/tests/tools/wirehostile: tests/tools/wirehostile.c $(call flags_file,host)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@

@@ -62,6 +62,7 @@ int procfs_gen_stats(char *buf, size_t size)
         {"oom_kills", oom_kills},
         {"pages_total", page_total_count()},
         {"pages_free", page_free_count()},
+        {"kmalloc_free_bytes", kmalloc_free_bytes()},
     };
 
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)

@@ -61,6 +61,10 @@ static const struct {
     FIELD(guest_refs),
     FIELD(guest_type_refs),
     FIELD(events_sent),
+    {"faults_net_tx", offsetof(hv_stats_t, faults_injected) + 0},
+    {"faults_net_rx", offsetof(hv_stats_t, faults_injected) + 4},
+    {"faults_timer", offsetof(hv_stats_t, faults_injected) + 8},
+    {"faults_evtchn", offsetof(hv_stats_t, faults_injected) + 12},
 };
 
 int procfs_gen_hypervisor(char *buf, size_t size)

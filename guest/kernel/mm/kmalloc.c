@@ -137,6 +137,15 @@ void kfree(void *p)
     }
 }
 
+uint32_t kmalloc_free_bytes(void)
+{
+    uint32_t bytes = 0;
+
+    for (unsigned c = 0; c < NR_CLASSES; c++)
+        bytes += nr_free_blocks[c] * (uint32_t)class_size(c);
+    return bytes;
+}
+
 char *kstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;

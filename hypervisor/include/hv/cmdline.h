@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <public/xen.h>
+#include "hv/fault_inject.h"
 
 #define CONSOLE_COM1 1u
 #define CONSOLE_VGA 2u
@@ -29,6 +30,8 @@ struct hv_options {
     int net_test_reset;      /* nettest=reset: the card is reset after its first frame received */
     unsigned refusal_log;    /* refusallog=<lines>: refusal lines per kind and second; 50 */
     unsigned clock_check;    /* clockcheck=<seconds>: TSC rate against the RTC at boot; 0 = off */
+    uint16_t fault_rate[FAULT_POINTS];     /* faults=point:N%,...: hundredths of a percent; 0 */
+    uint64_t fault_seed;                   /* faultseed=<n>: the injector's seed; 1 */
     char guest_cmdline[MAX_GUEST_CMDLINE]; /* everything after "--", trimmed, NUL-terminated */
 };
 
@@ -38,6 +41,7 @@ struct hv_options {
  *   console=com1|vga|com1,vga   mem=<n>[K|M|G] (plain n = bytes)   exit=auto|debug|none
  *   oncrash=reboot|halt|poweroff   crashdelay=<seconds>   loglevel=info|debug
  *   panic=test (a panic on purpose, right after boot)
+ *   faults=net_tx:N%,net_rx:N%,timer:N%,evtchn:N% (N up to 100, two decimals)   faultseed=<n>
  *   --  (rest goes to the guest, at most 255 bytes)
  * Unknown options or bad values are reported through warn(msg, word) once each and
  * otherwise ignored; the defaults stay. Never fails.

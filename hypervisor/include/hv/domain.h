@@ -40,7 +40,9 @@ struct domain {
     uint32_t multicall_batches;
     uint32_t multicall_entries;
     uint32_t event_upcalls;
-    uint32_t events_sent; /* ports raised that needed an upcall */
+    uint32_t events_sent;    /* ports raised that needed an upcall */
+    int upcall_deferred;     /* faults=evtchn: an upcall held back until deferred_until */
+    uint64_t deferred_until; /* system time (ns) */
     /* Refusals forwarded to the guest as exceptions (a #GP from a privileged instruction, ...)
      * seen per kind, so that their log lines can be rate-limited (arch/x86/guest_traps.c). */
     uint32_t trap_refusals[32];

@@ -22,6 +22,8 @@ void clock_check(unsigned seconds);
 void time_init_domain(struct domain *d);
 void time_update_shared(struct domain *d);
 void timer_interrupt(struct domain *d);
+/* faults=evtchn: hold the pending upcall back until a timer interrupt FAULT_EVTCHN_DELAY_NS on. */
+void time_defer_upcall(struct domain *d);
 long do_set_timer_op(uint32_t hi, uint32_t lo);
 
 #endif

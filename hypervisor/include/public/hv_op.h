@@ -42,6 +42,8 @@ typedef struct hv_stats {
     uint32_t guest_type_refs; /* sum of type reference counts */
     /* Events (ABI §11). */
     uint32_t events_sent; /* ports raised that set upcall_pending */
+    /* Fault injection (faults=): faults made, per point: net_tx, net_rx, timer, evtchn. */
+    uint32_t faults_injected[4];
 } hv_stats_t;
 
 _Static_assert(__builtin_offsetof(hv_stats_t, hypercalls) == 4, "hv_stats_t layout");
@@ -49,6 +51,7 @@ _Static_assert(__builtin_offsetof(hv_stats_t, bounces) == 132, "hv_stats_t layou
 _Static_assert(__builtin_offsetof(hv_stats_t, failsafe_callbacks) == 1156, "hv_stats_t layout");
 _Static_assert(__builtin_offsetof(hv_stats_t, pt_updates) == 1164, "hv_stats_t layout");
 _Static_assert(__builtin_offsetof(hv_stats_t, guest_frames_by_type) == 1188, "hv_stats_t layout");
-_Static_assert(sizeof(hv_stats_t) == 1228, "hv_stats_t layout");
+_Static_assert(__builtin_offsetof(hv_stats_t, faults_injected) == 1228, "hv_stats_t layout");
+_Static_assert(sizeof(hv_stats_t) == 1244, "hv_stats_t layout");
 
 #endif

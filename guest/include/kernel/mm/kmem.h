@@ -29,5 +29,7 @@ void *kzalloc(size_t n);
 void kfree(void *p);           /* NULL is fine */
 char *kstrdup(const char *s);  /* a kmalloc'd copy, or NULL */
 size_t kmalloc_size(size_t n); /* the memory kmalloc(n) takes: its size class, or whole pages */
+/* Bytes of free blocks kmalloc keeps in its class pages (memory free, but not the allocator's). */
+uint32_t kmalloc_free_bytes(void);
 
 #endif

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Usage: faults.sh [RATE]      (RATE: a faults= percentage, 1% by default)
+# Fault injection (hypervisor option faults=, docs/options.md): the appliance boots with every
+# injectable operation failing at RATE (net_tx: a transmit fails with -XEN_EIO; net_rx: a
+# received frame is lost; timer: a due timer event comes 5 ms late; evtchn: an upcall is held
+# back up to 1 ms), faultseed=FAULTS_SEED (1, or the environment's), init running
+# /etc/init-tests/net.tab, and from the host, through the forwards:
+#   http     FAULTS_REQUESTS (200) requests, half on kept-alive connections (curl fetches 5 URLs
+#            per connection), half each on a new one; every answer that comes must be 200 with
+#            the file's exact bytes; a request may fail only cleanly (curl reports an error, no
+#            wrong body), at most 5% of them, none may take longer than 30 s
+#   echo     1 MB through echod and back, SHA-256 equal (TCP recovers every lost frame)
+#   sink     4 MB into the sink, which counts them all
+#   counted  /api/stats shows the faults injected (hypervisor.faults_*), each point above 0
+#   alive    the appliance still answers; no crash, panic or lwIP assertion in the log
+# One "PASS: net-faults NAME" or "FAIL: ..." line each. Exit status 1 if any failed.
+set -uo pipefail
+
+rate=${1:-1%}
+seed=${FAULTS_SEED:-1}
+requests=${FAULTS_REQUESTS:-200}
+BUILD=${BUILD:-build}
+client=$BUILD/tests/tools/netclient
+www=$BUILD/appliance/rootfs/www
+# shellcheck source=tests/lib/ports.sh
+. tests/lib/ports.sh
+work=$(mktemp -d "${TMPDIR:-/tmp}/net-faults.XXXXXX")
+log=$work/serial.log
+qemu_pid=""
+failed=0
+cleanup()
+{
+    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+pass() { echo "PASS: net-faults $1${2:+ ($2)}"; }
+fail() { echo "FAIL: net-faults $1: $2"; failed=1; }
+
+for p in HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT; do
+    port_take "$p" || { fail setup "no free host port"; exit 1; }
+done
+export HTTP_PORT NIC=virtio-net-pci
+export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
+faults="faults=net_tx:$rate,net_rx:$rate,timer:$rate,evtchn:$rate faultseed=$seed"
+: >"$log"
+timeout -k 5 600 bash image/qemu.sh --boot kernel --hv-args "console=com1 $faults" \
+    --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab" \
+    --serial-file "$log" </dev/null 2>"$work/qemu.err" &
+qemu_pid=$!
+
+wait_line() { # fixed string, seconds
+    local end=$((SECONDS + $2))
+    until grep -aqF -- "$1" "$log"; do
+        [ $SECONDS -lt "$end" ] && kill -0 "$qemu_pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+}
+for line in "(hv) fault injection: net_tx" "[netbulk] sink on port 9" "[echod] echo on" "serving /www"; do
+    if ! wait_line "$line" 120; then
+        fail boot "no '$line' within 120 s"
+        tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
+        exit 1
+    fi
+done
+t0=$SECONDS
+base="http://127.0.0.1:$HTTP_PORT"
+files=(index.html dashboard.js dashboard.css favicon.svg index.html)
+
+# One curl run: the URLs given on one connection (kept alive); each answer into its own file.
+# Prints one word per URL: ok, wrong (an answer that is not the file), or error.
+fetch() { # N FILE...
+    local n=$1 args=() i=0 f codes
+    shift
+    for f in "$@"; do
+        args+=(-o "$work/body.$n.$i" "$base/$f")
+        i=$((i + 1))
+    done
+    codes=$(timeout 60 curl -s -m 30 -w '%{http_code}\n' "${args[@]}" 2>/dev/null)
+    i=0
+    for f in "$@"; do
+        local code
+        code=$(sed -n "$((i + 1))p" <<<"$codes")
+        if [ "$code" = 200 ] && cmp -s "$work/body.$n.$i" "$www/$f"; then
+            echo ok
+        elif [ "$code" = 200 ] || { [ -n "$code" ] && [ "$code" != 000 ]; }; then
+            echo "wrong $f $code"
+        else
+            echo error
+        fi
+        rm -f "$work/body.$n.$i"
+        i=$((i + 1))
+    done
+}
+: >"$work/results"
+s=$SECONDS
+for ((n = 0; n < requests / 2 / 5; n++)); do
+    fetch "k$n" "${files[@]}" >>"$work/results"
+done
+for ((n = 0; n < requests / 2; n++)); do
+    fetch "n$n" "${files[$((n % 5))]}" >>"$work/results"
+done
+ok=$(grep -c '^ok' "$work/results")
+wrong=$(grep -c '^wrong' "$work/results")
+errors=$(grep -c '^error' "$work/results")
+total=$((ok + wrong + errors))
+summary="$ok of $total answered right, $errors clean errors, $wrong wrong, in $((SECONDS - s)) s"
+if [ "$wrong" -eq 0 ] && [ "$total" -eq "$requests" ] && [ $((errors * 20)) -le "$total" ]; then
+    pass http "$summary"
+else
+    fail http "$summary; $(grep -m 3 '^wrong' "$work/results" | tr '\n' ' ')"
+fi
+
+bytes=1048576
+want=$("$client" pattern "$bytes" | sha256sum | cut -d' ' -f1)
+got=$("$client" pattern "$bytes" | timeout 120 "$client" echo "$ECHO_PORT" | sha256sum | cut -d' ' -f1)
+if [ "$got" = "$want" ]; then pass echo "$bytes bytes each way"; else fail echo "sha256 $got, want $want"; fi
+
+bytes=4194304
+if "$client" pattern "$bytes" | timeout 120 "$client" send "$SINK_PORT" && wait_line "[netbulk] $bytes bytes" 20; then
+    pass sink "$bytes bytes counted"
+else
+    fail sink "the sink did not count $bytes bytes"
+fi
+
+if stats=$(curl -s -m 30 "$base/api/stats") &&
+    counts=$(jq -r '.hypervisor | [.faults_net_tx, .faults_net_rx, .faults_timer, .faults_evtchn] | map(tostring) | join(" ")' <<<"$stats") &&
+    read -r ftx frx ftimer fev <<<"$counts" && [ "${ftx:-0}" -gt 0 ] 2>/dev/null &&
+    [ "$frx" -gt 0 ] && [ "$ftimer" -gt 0 ] && [ "$fev" -gt 0 ]; then
+    pass counted "net_tx $ftx, net_rx $frx, timer $ftimer, evtchn $fev injected"
+else
+    fail counted "faults_* in /api/stats: '${counts:-none}'"
+fi
+
+code=$(curl -s -m 30 -o /dev/null -w '%{http_code}' "$base/")
+if [ "$code" != 200 ]; then
+    fail alive "the last request: status $code"
+elif grep -aqE "crashed|PANIC|lwip: assertion|shut down: crash" "$log"; then
+    fail alive "$(grep -aE 'crashed|PANIC|lwip: assertion|shut down: crash' "$log" | head -n 1)"
+else
+    pass alive "all in $((SECONDS - t0)) s, faultseed=$seed"
+fi
+[ "$failed" = 0 ] || tail -n 20 "$log" | sed 's/^/    /'
+exit "$failed"
