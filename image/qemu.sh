@@ -19,7 +19,9 @@
 # forwards from 127.0.0.1, e.g. tcp:127.0.0.1:20007-:7,udp:127.0.0.1:20007-:7), NET_GUESTFWD (one
 # guest-to-host forward: tcp:10.0.2.N:PORT-cmd:COMMAND, a host command QEMU runs for each connection
 # the guest opens there, on its stdin and stdout; no commas), NET_DUMP (a pcap file: every frame
-# of the card, through QEMU's filter-dump; NET_DUMP_SNAPLEN bytes of each, 65536 by default).
+# of the user network, through QEMU's filter-dump; NET_DUMP_SNAPLEN bytes of each, 65536 by
+# default), NET_WIRE (PORT:PEER: the card on a hub with the user network and a QEMU socket netdev
+# on UDP 127.0.0.1:PORT whose frames go to and come from 127.0.0.1:PEER, for hostile frames).
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -165,8 +167,20 @@ user)
         fwds+=",guestfwd=$NET_GUESTFWD"
     fi
     # shellcheck disable=SC2054
-    args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$http_port-:80$fwds"
-        -device "$nic,netdev=net0")
+    args+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$http_port-:80$fwds")
+    if [ -n "${NET_WIRE:-}" ]; then
+        # The card on a hub with the user network and a socket netdev: a host program at
+        # 127.0.0.1:PEER exchanges raw frames with the card (and the user network) through PORT.
+        [[ $NET_WIRE =~ ^([0-9]+):([0-9]+)$ ]] || usage "NET_WIRE: '$NET_WIRE' is not PORT:PEER"
+        # shellcheck disable=SC2054
+        args+=(-netdev "socket,id=wire0,udp=127.0.0.1:${BASH_REMATCH[2]},localaddr=127.0.0.1:${BASH_REMATCH[1]}"
+            -netdev hubport,id=hub0user,hubid=0,netdev=net0
+            -netdev hubport,id=hub0wire,hubid=0,netdev=wire0
+            -netdev hubport,id=hub0card,hubid=0
+            -device "$nic,netdev=hub0card")
+    else
+        args+=(-device "$nic,netdev=net0")
+    fi
     if [ -n "${NET_DUMP:-}" ]; then
         [[ $NET_DUMP != *,* ]] || usage "NET_DUMP: no commas in the file name"
         args+=(-object "filter-dump,id=dump0,netdev=net0,file=$NET_DUMP,maxlen=${NET_DUMP_SNAPLEN:-65536}")

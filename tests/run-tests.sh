@@ -196,6 +196,10 @@ if [ "$units" = 1 ]; then
     for nic in virtio-net-pci e1000 e1000e; do
         run_multi "net-e2e $nic" bash tests/net/e2e.sh "$nic"
     done
+    # Hostile frames from the wire against lwIP (tests/net/hostile.sh), on HOSTILE_NICS.
+    for nic in ${HOSTILE_NICS:-virtio-net-pci}; do
+        run_multi "net-hostile $nic" bash tests/net/hostile.sh "$nic"
+    done
     # Fault injection at 1% on every injectable operation (tests/net/faults.sh).
     run_multi "net-faults" bash tests/net/faults.sh 1%
     # make images: the qcow2, the OVA and the libvirt definition boot (tests/images/check.sh).

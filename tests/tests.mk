@@ -69,10 +69,14 @@ FAULT_RATE ?= 1%
 fault-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/net/faults.sh '$(FAULT_RATE)'
 
-# The network end to end on each card model (tests/net/e2e.sh; make test runs it too).
+# The network end to end on each card model (tests/net/e2e.sh), then hostile frames from the wire
+# (tests/net/hostile.sh) on HOSTILE_NICS (virtio-net-pci; make test runs both the same way).
+HOSTILE_NICS ?= virtio-net-pci
+export HOSTILE_NICS
 .PHONY: net-test
 net-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
-	$(Q)fail=0; for nic in virtio-net-pci e1000 e1000e; do $(TEST_ENV) bash tests/net/e2e.sh $$nic || fail=1; done; exit $$fail
+	$(Q)fail=0; for nic in virtio-net-pci e1000 e1000e; do $(TEST_ENV) bash tests/net/e2e.sh $$nic || fail=1; done; \
+	for nic in $(HOSTILE_NICS); do $(TEST_ENV) bash tests/net/hostile.sh $$nic || fail=1; done; exit $$fail
 
 # The initramfs build stages $(BUILD)/appliance/rootfs, the native runs' root.
 RING3 ?=

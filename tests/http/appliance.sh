@@ -10,9 +10,12 @@
 #   appliance-curl/*     curl over every endpoint (tests/http/curl-checks.sh)
 #   appliance-hostile/*  malformed and hostile requests, 10,000 pipelined, slowloris -> 408,
 #                        resets, idle close (tests/tools/httphostile.c, with the server's own
-#                        limits); not the connection limit (257 connections at once): QEMU's
-#                        forward listens with a backlog of one, and opening that many through it
-#                        takes ~100 s, longer than the request timeout (native.sh checks it)
+#                        limits); not the connection limit of 256: QEMU's forward listens with
+#                        a backlog of one, and opening 257 connections through it takes ~100 s,
+#                        longer than the request timeout
+#   appliance-limits/*   the connection limit on a second httpd the console hook starts on port
+#                        81 (8 connections, 30 s timeouts): 503 when all are busy, the oldest
+#                        idle one evicted when all are idle; it stops cleanly on SIGTERM
 #   appliance-load/*     wrk, 64 connections for LOAD_SECONDS (20) s: no socket error, no non-2xx
 #                        (wrk's "timeouts" of connections still waiting at the forward are named
 #                        and accepted: tests/http/load.sh, LOAD_FORWARD_TIMEOUTS)
@@ -79,7 +82,8 @@ fi
 
 APPLIANCE_LOG_DIR=$out
 t0=$SECONDS
-if ! appliance_boot --demo 2>"$out/boot.err"; then
+port_take SMALL_PORT || { fail setup "no free port"; exit 1; }
+if ! appliance_boot --demo --fwds "tcp:127.0.0.1:$SMALL_PORT-:81" 2>"$out/boot.err"; then
     fail boot "$(cat "$out/boot.err")"
     exit 1
 fi
@@ -92,6 +96,19 @@ note "curl checks in $((SECONDS - t)) s"
 t=$SECONDS
 sub hostile appliance-hostile "$BUILD/tests/tools/httphostile" 127.0.0.1 "$APPLIANCE_PORT" --skip full_503,full_of_idle_evicts
 note "hostile requests in $((SECONDS - t)) s"
+
+# The connection limit, on a second httpd with 8 connections at most (port 81).
+from=$(appliance_log_lines)
+appliance_console small-httpd
+if appliance_wait_line "[httpd] serving /www on 0.0.0.0 port 81" 30 "$from"; then
+    sub hostile appliance-limits "$BUILD/tests/tools/httphostile" 127.0.0.1 "$SMALL_PORT" --only full_503
+    sub hostile appliance-limits "$BUILD/tests/tools/httphostile" 127.0.0.1 "$SMALL_PORT" --only full_of_idle_evicts
+else
+    fail small_httpd "the second httpd on port 81 did not start"
+fi
+from=$(appliance_log_lines)
+appliance_console small-httpd-stop
+appliance_wait_line "[hook] small httpd ended with status 0" 30 "$from" || fail small_httpd "it did not stop cleanly on SIGTERM"
 
 # Free memory before and after the load, each once the server is idle again.
 free_kb() { sleep 1; appliance_stats_field '.memory.free_kb'; }

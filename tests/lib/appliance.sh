@@ -16,7 +16,8 @@
 #       Status 1 with a reason on stderr when it does not come up (its log is kept).
 #   appliance_console LINE   types LINE and a newline on the serial console: with the test
 #       inittab, the console hook (/etc/init-tests/console-hook.sh) runs it: "segv" (SIGSEGV to
-#       httpd), "uptime", "poweroff", "ps".
+#       httpd), "uptime", "ps", "small-httpd" and "small-httpd-stop" (a second httpd on port 81
+#       with 8 connections: --fwds "tcp:127.0.0.1:PORT-:81" reaches it), "poweroff".
 #   appliance_wait_line FIXED-STRING SECONDS [FROM-LINE]   until the log has the string (after
 #       line FROM-LINE, 0: anywhere); status 1 on timeout or when QEMU ended.
 #   appliance_log_lines      the log's line count now (for appliance_wait_line's FROM-LINE)

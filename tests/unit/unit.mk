@@ -146,3 +146,10 @@ $(BUILD)/tests/tools/pcapudp: tests/tools/pcapudp.c $(call flags_file,host)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
+
+# wirehostile: hostile frames against the guest's lwIP through a socket netdev (tests/net/hostile.sh).
+TEST_TOOLS += $(BUILD)/tests/tools/wirehostile
+$(BUILD)/tests/tools/wirehostile: tests/tools/wirehostile.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
