@@ -29,7 +29,13 @@ static pid_t spawn_pauser(int handle_usr1)
 {
     pid_t pid = check_fork();
 
+    /* A group of its own, below ours in the same session: never an orphaned process group, in
+     * which Linux discards SIGTSTP (natively the test's own group may be one, depending on what
+     * started it). */
+    if (pid > 0)
+        setpgid(pid, pid);
     if (pid == 0) {
+        setpgid(0, 0);
         if (handle_usr1)
             signal(SIGUSR1, on_usr1);
         for (;;) {

@@ -11,6 +11,7 @@
 #include <kernel/mm/physmap.h>
 #include <kernel/proc.h>
 #include <kernel/procs.h>
+#include <kernel/random.h>
 #include <pv/fasttrap_ctl.h>
 #include <pv/events.h>
 #include <arch/x86/gdt.h>
@@ -239,6 +240,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
                           : "bounced (fasttrap=off)");
     events_init();
     timers_init();
+    random_init();
     sched_init();
     console_in_init();
     if (fs_init((const void *)si->mod_start, si->mod_len))

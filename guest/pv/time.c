@@ -80,6 +80,40 @@ void clock_wall(uint32_t *sec, uint32_t *usec)
     *usec = rem;
 }
 
+/*
+ * The wall clock's whole seconds, for file times (every inode made, linked or unlinked: a fork
+ * makes and an exit removes a /proc/<pid> directory of them). A full reading costs a few
+ * hundred instructions (the time stamp's version loop and three 64-bit divisions), so the
+ * second is kept with the TSC interval it holds for: until the TSC reaches the next second's
+ * start, the same answer, unless the hypervisor published a new time stamp (time_version1
+ * moved) or clock_settime moved the wall clock (wall_adjust_us). The interval is computed
+ * from a TSC read before the reading, so it ends early rather than late.
+ */
+static struct {
+    uint64_t from_tsc, until_tsc;
+    uint32_t sec, version;
+    int64_t adjust_us;
+} wall_sec_cache;
+
+uint32_t clock_wall_sec(void)
+{
+    volatile shared_info_t *s = HYPERVISOR_shared_info;
+    uint64_t tsc = rdtsc();
+    uint32_t hz = (uint32_t)s->cpu_freq, version = s->time_version1, sec, usec, rem;
+
+    if (tsc >= wall_sec_cache.from_tsc && tsc < wall_sec_cache.until_tsc &&
+        version == wall_sec_cache.version && wall_adjust_us == wall_sec_cache.adjust_us)
+        return wall_sec_cache.sec;
+    clock_wall(&sec, &usec);
+    wall_sec_cache.sec = sec;
+    wall_sec_cache.version = version;
+    wall_sec_cache.adjust_us = wall_adjust_us;
+    wall_sec_cache.from_tsc = tsc;
+    wall_sec_cache.until_tsc = hz ? tsc + udiv64((uint64_t)(1000000 - usec) * hz, 1000000, &rem)
+                                  : 0; /* no frequency: no interval, every call reads */
+    return sec;
+}
+
 void clock_set_wall(uint32_t sec, uint32_t usec)
 {
     wall_adjust_us += (int64_t)sec * 1000000 + usec - wall_us();

@@ -141,22 +141,3 @@ int evtchn_status(const struct evtchn_table *t, uint32_t port, uint32_t *status,
                                                             : 0;
     return 0;
 }
-
-static int test_and_set(uint32_t *word, unsigned bit)
-{
-    int was = (*word >> bit) & 1;
-    *word |= 1u << bit;
-    return was;
-}
-
-int evtchn_set_pending(shared_info_t *s, uint32_t port)
-{
-    if (test_and_set(&s->evtchn_pending[port >> 5], port & 31))
-        return 0;
-    if ((s->evtchn_mask[port >> 5] >> (port & 31)) & 1)
-        return 0;
-    if (test_and_set(&s->evtchn_pending_sel, port >> 5))
-        return 0;
-    s->evtchn_upcall_pending = 1;
-    return 1;
-}

@@ -124,7 +124,7 @@ if [ -x "$netbench" ] && [ -x "$prog/echod" ] && [ -x "$prog/netbulk" ]; then
                 kill -0 "$pid" 2>/dev/null || break
                 sleep 0.1
             done
-            kill "$pid" 2>/dev/null
+            kill "$pid" 2>/dev/null || true
         done
         echo "FAIL: bench-check netbench: cannot start $1 (after $try tries)"
         failed=1
@@ -141,7 +141,7 @@ if [ -x "$netbench" ] && [ -x "$prog/echod" ] && [ -x "$prog/netbulk" ]; then
     net_case crr 0 "$netbench" crr "$ECHO" 0.3
     net_case closed-port 1 "$netbench" rr "$CLOSED" 0.3
     net_case bad-mode 2 "$netbench" ping "$ECHO" 1
-    kill "${pids[@]}" 2>/dev/null
+    kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true # each ends with SIGTERM (143): not a failure under set -e
     port_release_all
 else

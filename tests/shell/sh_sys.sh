@@ -6,6 +6,8 @@ cd /tmp || exit 1
 echo "== sleep, pidof, ps, kill"
 sleep 0.1 && echo "slept"
 sleep 30 & p=$!
+# Until the child has exec'd sleep it is a copy of this shell (natively, under load, it showed).
+until tr '\0' ' ' </proc/$p/cmdline 2>/dev/null | grep -q '^sleep 30'; do sleep 0.01; done
 [ "$(pidof sleep)" = "$p" ] && echo "pidof finds the sleeper"
 pidof no-such-program || echo "pidof of nothing: status $?"
 ps | head -n 1

@@ -69,8 +69,11 @@ static inline int HYPERVISOR_event_channel_op(evtchn_op_t *op)
 }
 static inline int evtchn_send(uint32_t port)
 {
-    evtchn_op_t op = {.cmd = EVTCHNOP_send, .u.send.local_port = port};
+    /* The hypervisor reads send's two words only: the rest of the op need not be zeroed. */
+    evtchn_op_t op;
 
+    op.cmd = EVTCHNOP_send;
+    op.u.send.local_port = port;
     return HYPERVISOR_event_channel_op(&op);
 }
 

@@ -23,6 +23,7 @@ uint64_t clock_now(void);
 uint64_t clock_now_raw(void);
 /* Wall clock: seconds and microseconds since 1970. */
 void clock_wall(uint32_t *sec, uint32_t *usec);
+uint32_t clock_wall_sec(void); /* clock_wall's seconds, cached for the rest of that second */
 void clock_set_wall(uint32_t sec, uint32_t usec); /* clock_settime: the wall clock from now on */
 uint32_t clock_tsc_hz(void);
 uint64_t ns_div(uint64_t ns, uint32_t d); /* 64-by-32 division, no 64-bit '/' in kernel code */

@@ -66,6 +66,8 @@ static const struct {
     {"tty", 5, 0, 0666, &devtty_fops},     {"console", 5, 1, 0600, &tty_fops},
 };
 
+static void shm_init(struct inode *devdir);
+
 void dev_init(struct inode *devdir)
 {
     tty_reset();
@@ -91,4 +93,18 @@ void dev_init(struct inode *devdir)
         ino->rdev_minor = devices[i].minor;
         ino->fops = devices[i].fops;
     }
+    shm_init(devdir);
+}
+
+/* /dev/shm: a directory of the writable tmpfs (sticky, world-writable, as Linux's tmpfs mount
+ * there), inside the read-only /dev; POSIX shared memory (shm_open) keeps its files here. */
+static void shm_init(struct inode *devdir)
+{
+    struct dentry *old = dir_find(devdir, "shm", 3);
+    long err = 0;
+
+    if (old)
+        dir_unlink(devdir, old); /* an archive's /dev/shm: ours replaces it */
+    if (!dir_mkdir(devdir, &tmpfs_sb, "shm", 3, 01777, &err))
+        printk("fs: no /dev/shm (%ld)\n", err);
 }

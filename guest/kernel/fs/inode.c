@@ -21,10 +21,7 @@ void inode_numbers_reset(void)
 
 uint32_t fs_now(void)
 {
-    uint32_t sec, usec;
-
-    clock_wall(&sec, &usec);
-    return sec;
+    return clock_wall_sec();
 }
 
 void inode_touch(struct inode *ino)

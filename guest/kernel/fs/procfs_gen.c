@@ -84,7 +84,8 @@ int procfs_gen_mounts(char *buf, size_t size)
     return snprintf(buf, size,
                     "tmpfs / tmpfs rw 0 0\n"
                     "devtmpfs /dev devtmpfs ro 0 0\n"
-                    "proc /proc proc ro 0 0\n");
+                    "proc /proc proc ro 0 0\n"
+                    "tmpfs /dev/shm tmpfs rw 0 0\n");
 }
 
 int procfs_gen_filesystems(char *buf, size_t size)

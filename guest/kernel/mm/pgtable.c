@@ -5,6 +5,7 @@
  * "fill while writable, then protect + hook in one batch", and releasing is "unhook or unpin,
  * then unprotect, in one batch". The tables themselves are read through the direct map.
  */
+#include <arch/x86/context.h>
 #include <kernel/mm/kmem.h>
 #include <pv/mmu.h>
 #include <kernel/mm/page.h>
@@ -46,7 +47,8 @@ uint32_t pt_new_l1(struct mm *mm, uint32_t va)
 
     if (!pfn)
         return 0;
-    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    if (!fpu_zero_page(pfn_to_virt(pfn)))
+        memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
     physmap_queue_protect(pfn, 0);
     mmu_queue_pte(pfn_to_mfn(mm->l2_pfn), va >> 22, pfn_to_mfn(pfn) << 12 | PT_L2E_USER);
     mm->l1_count++;

@@ -8,6 +8,7 @@
  */
 #include <linux/errno.h>
 #include <pv/console.h>
+#include <arch/x86/context.h>
 #include <kernel/mm/kmem.h>
 #include <kernel/kstats.h>
 #include <kernel/mm/page.h>
@@ -41,7 +42,8 @@ static int map_zeroed(struct mm *mm, uint32_t va, uint32_t flags, void **kva)
 
     if (!pfn)
         return -ENOMEM;
-    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    if (!fpu_zero_page(pfn_to_virt(pfn)))
+        memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
     if (map_frame(mm, va, pt_user_pte(pfn, flags))) {
         pfn_put(pfn);
         return -ENOMEM;
@@ -94,7 +96,8 @@ void *vm_populate(struct mm *mm, uint32_t addr, uint32_t flags)
 
     if (!pfn)
         return 0;
-    memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
+    if (!fpu_zero_page(pfn_to_virt(pfn)))
+        memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
     /* A new L1 must be hooked (the batch sent) before entries can be queued against it. */
     if (!pt_l1(mm, va) && (!pt_new_l1(mm, va) || mmu_flush(0))) {
         pfn_put(pfn);

@@ -36,7 +36,23 @@ int evtchn_status(const struct evtchn_table *t, uint32_t port, uint32_t *status,
                   const char **why);
 
 /* Set port pending in s (ABI §11); returns 1 when the guest must be told (upcall_pending was
- * newly set), 0 when the port was already pending, masked, or its selector bit already set. */
-int evtchn_set_pending(shared_info_t *s, uint32_t port);
+ * newly set), 0 when the port was already pending, masked, or its selector bit already set.
+ * Inline, with plain read-modify-writes: on the path of every event (the guest does not run
+ * while the hypervisor does, so nothing needs a locked instruction). port < NR_EVENT_CHANNELS. */
+static inline int evtchn_set_pending(shared_info_t *s, uint32_t port)
+{
+    uint32_t bit = 1u << (port & 31), *pending = &s->evtchn_pending[port >> 5];
+    if (*pending & bit)
+        return 0;
+    *pending |= bit;
+    if (s->evtchn_mask[port >> 5] & bit)
+        return 0;
+    uint32_t sel = 1u << (port >> 5);
+    if (s->evtchn_pending_sel & sel)
+        return 0;
+    s->evtchn_pending_sel |= sel;
+    s->evtchn_upcall_pending = 1;
+    return 1;
+}
 
 #endif

@@ -17,5 +17,6 @@ void fpu_save_for_fork(struct proc *p); /* make p->fpu current (the child copies
 void fpu_forget(struct proc *p);        /* p exits or execs: its state is dropped */
 int fpu_needs_switch(void);             /* the FPU is live: the next switch must set TS */
 void fpu_switched(void);                /* fpu_taskswitch was issued */
+int fpu_zero_page(void *page);          /* 16-byte stores if TS is clear; 0: not done */
 
 #endif
