@@ -45,16 +45,12 @@ timeout -k 5 $((seconds + 600)) bash image/qemu.sh --boot kernel --hv-args "cons
     --serial-file "$log" </dev/null 2>"$work/qemu.err" &
 qemu_pid=$!
 
-wait_line() { # fixed string, seconds
-    local end=$((SECONDS + $2))
-    until grep -aqF -- "$1" "$log"; do
-        [ $SECONDS -lt "$end" ] && kill -0 "$qemu_pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-}
+# shellcheck source=tests/lib/wait-line.sh
+. tests/lib/wait-line.sh
+wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; } # fixed string, seconds of QEMU's CPU
 for line in "[netbulk] sink on port 9" "[echod] echo on" "serving /www" "init: /bin/sh exited"; do
     if ! wait_line "$line" 120; then
-        fail boot "no '$line' within 120 s"
+        fail boot "no '$line' within 120 s of QEMU's CPU time"
         tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
         exit 1
     fi
