@@ -583,6 +583,7 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
  * yet typed) are l1e_get's checks inline, with the frame table in locals; everything else,
  * refusals included, is l1e_get itself, before any reference is taken.
  */
+#define RUN_KEY (~0xffcu) /* a request's frame number and command bits */
 int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint16_t dom,
                   unsigned *done, int *replaced, const char **why)
 {
@@ -590,38 +591,37 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
     const uint32_t limit = max_mfn;
     const struct guest_tags tags = guest_tags(dom);
     const mmu_update_t *r = req, *const end = req + n;
-    /* A request continues the run when its frame number and command bits (RUN_KEY) are the
-     * run's: one compare for "a plain update" and "the same L1". ~0u matches no request. */
-    const uint32_t RUN_KEY = ~0xffcu;
-    uint32_t run = ~0u, *e = 0;
     int err = 0;
-    for (; r != end; r++) {
-        uint32_t ptr = r->ptr, val = r->val, old;
-        if ((ptr & RUN_KEY) != run) {
-            uint32_t mfn = ptr >> 12;
-            if (ptr & MMU_CMD_MASK)
-                break;
-            if (!frame_is_table(mfn, FT_L1, dom)) {
-                run = ~0u; /* the cursor may map another table now */
-                if ((err = update_entry(c, mfn, (ptr & 0xfff) >> 2, val, dom, &old, why)))
-                    break;
-                if (old & PTE_P)
-                    *replaced = 1;
-                continue;
-            }
-            run = ptr & RUN_KEY;
-            e = cursor_map(c, mfn);
-        }
-        if ((err = l1e_get_fast(val, dom, tags, ft, limit, why)))
+    while (r != end) {
+        uint32_t ptr = r->ptr, mfn = ptr >> 12, old;
+        if (ptr & MMU_CMD_MASK)
             break;
-        uint32_t *slot = &e[(ptr & 0xfff) >> 2];
-        old = *slot;
-        *slot = val;
-        if (old & PTE_P) {
-            *replaced = 1;
-            l1e_put_fast(old, ft);
+        if (!frame_is_table(mfn, FT_L1, dom)) {
+            if ((err = update_entry(c, mfn, (ptr & 0xfff) >> 2, r->val, dom, &old, why)))
+                break;
+            if (old & PTE_P)
+                *replaced = 1;
+            r++;
+            continue;
         }
+        /* A run of this L1: the requests whose frame number and command bits (RUN_KEY) are
+         * this one's, one compare for "a plain update" and "the same L1". */
+        const uint32_t run = ptr & RUN_KEY;
+        uint32_t *const e = cursor_map(c, mfn);
+        do {
+            uint32_t val = r->val;
+            if ((err = l1e_get_fast(val, dom, tags, ft, limit, why)))
+                goto out;
+            uint32_t *slot = &e[(r->ptr & 0xfff) >> 2];
+            old = *slot;
+            *slot = val;
+            if (old & PTE_P) {
+                *replaced = 1;
+                l1e_put_fast(old, ft);
+            }
+        } while (++r != end && (r->ptr & RUN_KEY) == run);
     }
+out:
     *done = (unsigned)(r - req);
     return err;
 }
