@@ -259,7 +259,7 @@ int l1e_get(uint32_t pte, uint16_t dom, const char **why)
  * l1e_get itself, before any reference is taken. ft and limit are frame_table and max_mfn. */
 #define TAG_MASK_RO FRAME_TAG(0xffff, 0, FF_RAM)
 #define TAG_MASK_RW FRAME_TAG(0xffff, 0xff, FF_RAM | FF_TLB_L1 | FF_TLB_L2)
-struct guest_tags { /* what a frame of the guest's reads as (frame_tag), masked */
+struct guest_tags {    /* what a frame of the guest's reads as (frame_tag), masked */
     uint32_t ram;      /* & TAG_MASK_RO: the guest's RAM */
     uint32_t untyped;  /* & TAG_MASK_RW: ... of type NONE, no table left in a TLB */
     uint32_t writable; /* & TAG_MASK_RW: ... of type WRITABLE */
@@ -272,8 +272,8 @@ static inline __attribute__((always_inline)) struct guest_tags guest_tags(uint16
 
 static inline __attribute__((always_inline)) int l1e_get_fast(uint32_t val, uint16_t dom,
                                                               struct guest_tags tags,
-                                                              struct frame_info *ft,
-                                                              uint32_t limit, const char **why)
+                                                              struct frame_info *ft, uint32_t limit,
+                                                              const char **why)
 {
     if (!(val & PTE_P))
         return 0;

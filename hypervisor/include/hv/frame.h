@@ -36,7 +36,7 @@ struct frame_info {
 /* A frame's owner, type and flags read as one word (they are adjacent, x86 is little-endian):
  * the hot paths of core/page_type.c compare several of them with one mask and one compare.
  * FRAME_TAG(owner, type, flags) is the word such a frame reads as. */
-#define FRAME_TAG(owner, type, flags)                                                             \
+#define FRAME_TAG(owner, type, flags) \
     ((uint32_t)(owner) | (uint32_t)(type) << 16 | (uint32_t)(flags) << 24)
 _Static_assert(__builtin_offsetof(struct frame_info, type) ==
                        __builtin_offsetof(struct frame_info, owner) + 2 &&
