@@ -200,6 +200,8 @@ if [ "$units" = 1 ]; then
     for nic in ${HOSTILE_NICS:-virtio-net-pci}; do
         run_multi "net-hostile $nic" bash tests/net/hostile.sh "$nic"
     done
+    # Connection-per-request load: TIME-WAIT bounded, the rate holds (tests/net/churn.sh).
+    run_multi "net-churn" bash tests/net/churn.sh virtio-net-pci
     # Fault injection at 1% on every injectable operation (tests/net/faults.sh).
     run_multi "net-faults" bash tests/net/faults.sh 1%
     # make images: the qcow2, the OVA and the libvirt definition boot (tests/images/check.sh).

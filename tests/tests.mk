@@ -70,13 +70,15 @@ fault-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
 	$(Q)$(TEST_ENV) bash tests/net/faults.sh '$(FAULT_RATE)'
 
 # The network end to end on each card model (tests/net/e2e.sh), then hostile frames from the wire
-# (tests/net/hostile.sh) on HOSTILE_NICS (virtio-net-pci; make test runs both the same way).
+# (tests/net/hostile.sh) on HOSTILE_NICS (virtio-net-pci; make test runs both the same way), then
+# connection-per-request load (tests/net/churn.sh).
 HOSTILE_NICS ?= virtio-net-pci
 export HOSTILE_NICS
 .PHONY: net-test
 net-test: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
 	$(Q)fail=0; for nic in virtio-net-pci e1000 e1000e; do $(TEST_ENV) bash tests/net/e2e.sh $$nic || fail=1; done; \
-	for nic in $(HOSTILE_NICS); do $(TEST_ENV) bash tests/net/hostile.sh $$nic || fail=1; done; exit $$fail
+	for nic in $(HOSTILE_NICS); do $(TEST_ENV) bash tests/net/hostile.sh $$nic || fail=1; done; \
+	$(TEST_ENV) bash tests/net/churn.sh virtio-net-pci || fail=1; exit $$fail
 
 # The initramfs build stages $(BUILD)/appliance/rootfs, the native runs' root.
 RING3 ?=

@@ -21,6 +21,7 @@
 #include <lib/string.h>
 #include <lwip/tcp.h>
 #include <net/net.h>
+#include "lwip_hooks.h"
 #include "sock_impl.h"
 
 #define BOUNCE_SIZE 16384u
@@ -156,9 +157,10 @@ void tcp_sock_apply_opts(struct sock *s)
 
 int tcp_sock_open(struct sock *s)
 {
-    struct tcp_pcb *p =
-        tcp_new_ip_type(s->family == LINUX_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
+    struct tcp_pcb *p;
 
+    tcp_tw_make_room(); /* the pool's bound, as for a connection accepted (tcp_timewait.c) */
+    p = tcp_new_ip_type(s->family == LINUX_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
     if (!p)
         return -ENOBUFS;
     s->pcb.tcp = p;

@@ -5,10 +5,13 @@
  * guest's, in a page table, across a page end, zero or huge lengths, req_prod far ahead, a
  * buffer posted twice, a posted buffer's frame pinned as a page table) must come back with its
  * error status and counter, and disconnecting must leave the frame accounting as it was.
+ * Its frames come from the kernel's page allocator (SELFTEST_MM) and are read and written through
+ * the direct map.
  */
 #include <selftest/check.h>
-#include <selftest/bootmm.h>
 #include <kernel/selftest_table.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/physmap.h>
 #include <pv/console.h>
 #include <pv/events.h>
 #include <pv/hypercall.h>
@@ -18,10 +21,6 @@
 #include <public/netif.h>
 
 #define NBUF 8
-#define SLOT_TX_RING 10
-#define SLOT_RX_RING 11
-#define SLOT_FRAME 12
-#define EXT MMU_EXTENDED_COMMAND
 #define BAD_ID 100
 #define PIN_ID 60
 
@@ -44,10 +43,45 @@ static int net_stats(netif_stats_t *s)
     return hypercall3(__HYPERVISOR_hv_op, HVOP_get_net_stats, (uint32_t)s, sizeof(*s));
 }
 
-static int mmu1(uint32_t ptr, uint32_t val)
+/* The kernel's own address space: its L2 is a page table, never a buffer or a ring. */
+static uint32_t kernel_l2_mfn(void)
 {
-    mmu_update_t r = {ptr, val};
-    return HYPERVISOR_mmu_update(&r, 1, 0);
+    return pfn_to_mfn(physmap.boot_l2_pfn);
+}
+
+/* A zeroed frame from the kernel's allocator, writable through the direct map. A test this
+ * early never runs out: no frame means the allocator is broken, and the test stops there. */
+static uint32_t zeroed_frame(void)
+{
+    uint32_t pfn = pfn_alloc_kernel();
+    if (!pfn) {
+        printk("netif: FAILED: no frame from the kernel's allocator\n");
+        HYPERVISOR_shutdown(SHUTDOWN_crash);
+    }
+    memset(pfn_to_virt(pfn), 0, XEN_PAGE_SIZE);
+    return pfn;
+}
+
+/* A frame becomes a table only once no writable mapping of it is left: its direct-map entry goes
+ * read-only in the batch that pins it (as kernel/mm/pgtable.c makes tables), and writable again
+ * after the unpin, or when the pin is refused. */
+static int pin_l1(uint32_t pfn)
+{
+    physmap_queue_protect(pfn, 0);
+    mmu_queue_ext(MMUEXT_PIN_L1_TABLE, pfn_to_mfn(pfn));
+    int rc = mmu_flush(0);
+    if (rc) {
+        physmap_queue_protect(pfn, 1);
+        mmu_flush(0);
+    }
+    return rc;
+}
+
+static void unpin_l1(uint32_t pfn)
+{
+    mmu_queue_ext(MMUEXT_UNPIN_TABLE, pfn_to_mfn(pfn));
+    physmap_queue_protect(pfn, 1);
+    mmu_flush(0);
 }
 
 static uint32_t maddr(uint32_t pfn, uint32_t off)
@@ -86,8 +120,7 @@ static void rx_poll(void)
             pin_answered = 1;
         } else if (r.id < NBUF) {
             if (r.status > 0) {
-                parse(scratch_map(SLOT_FRAME, rx_pfn[r.id]), r.status);
-                scratch_unmap(SLOT_FRAME);
+                parse(pfn_to_virt(rx_pfn[r.id]), r.status);
             }
             rx_post(maddr(rx_pfn[r.id], 0), r.id);
         }
@@ -206,7 +239,7 @@ static void connect_refusals(uint32_t a, uint32_t b)
     check_eq("connect: one frame for both rings refused", netif_op(&op), -XEN_EINVAL);
     op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {1, b, 0}};
     check_eq("connect: a frame not the guest's refused", netif_op(&op), -XEN_EFAULT);
-    op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {current_l2_mfn(), b, 0}};
+    op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {kernel_l2_mfn(), b, 0}};
     check_eq("connect: a page-table frame refused", netif_op(&op), -XEN_EPERM);
     op = (netif_op_t){.cmd = NETIFOP_connect, .u.connect = {shared_info_mfn, b, 0}};
     check_eq("connect: shared_info as a ring refused", netif_op(&op), -XEN_EPERM);
@@ -222,7 +255,7 @@ static void bad_requests(uint32_t pin_pfn)
 {
     uint32_t f = maddr(tx_pfn, 0);
     check_eq("tx: frame not the guest's", tx_one(1u << 12, 60, 1), -XEN_EFAULT);
-    check_eq("tx: frame is the L2", tx_one(current_l2_mfn() << 12, 60, 2), -XEN_EPERM);
+    check_eq("tx: frame is the L2", tx_one(kernel_l2_mfn() << 12, 60, 2), -XEN_EPERM);
     check_eq("tx: crosses its page end", tx_one(f + 4000, 200, 3), -XEN_EINVAL);
     check_eq("tx: length 0", tx_one(f, 0, 4), -XEN_EINVAL);
     check_eq("tx: length 13", tx_one(f, 13, 5), -XEN_EINVAL);
@@ -231,7 +264,7 @@ static void bad_requests(uint32_t pin_pfn)
     check_eq("tx: from the tx ring page itself", tx_one(maddr(tx_ring_pfn, 64), 60, 8), -XEN_EPERM);
 
     check_eq("rx: frame not the guest's", rx_bad(1u << 12, 0), -XEN_EFAULT);
-    check_eq("rx: frame is the L2", rx_bad(current_l2_mfn() << 12, 1), -XEN_EPERM);
+    check_eq("rx: frame is the L2", rx_bad(kernel_l2_mfn() << 12, 1), -XEN_EPERM);
     check_eq("rx: buffer crosses its page end", rx_bad(f + 2600, 2), -XEN_EINVAL);
     check_eq("rx: buffer posted twice", rx_bad(maddr(rx_pfn[0], 0), 3), -XEN_EBUSY);
     check_eq("rx: overlapping a posted buffer", rx_bad(maddr(rx_pfn[1], 100), 4), -XEN_EBUSY);
@@ -254,20 +287,19 @@ static void bad_requests(uint32_t pin_pfn)
     check_eq("rx: req_prod 300 ahead counted",
              (int)(s0.bad[NETIF_BAD_INDEX] - s1.bad[NETIF_BAD_INDEX]), 1);
     /* A frame nobody answers (a local experimental ethertype), so no reply takes a buffer. */
-    uint8_t *quiet = scratch_map(SLOT_FRAME, tx_pfn);
+    uint8_t *quiet = pfn_to_virt(tx_pfn);
     memset(quiet, 0xff, 6);
     memcpy(quiet + 6, mac, 6);
     put_be16(quiet + 12, 0x88b5);
     memset(quiet + 14, 0, 46);
-    scratch_unmap(SLOT_FRAME);
     check_eq("tx: the ring works again", tx_one(f, 60, 9), 60);
 
     /* A posted buffer's frame cannot become a page table while the hypervisor holds it. */
     rx_post(maddr(pin_pfn, 0), PIN_ID);
     kick();
-    int rc = mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_PIN_L1_TABLE);
+    int rc = pin_l1(pin_pfn);
     if (rc == 0)
-        mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_UNPIN_TABLE);
+        unpin_l1(pin_pfn);
     check_true("pin a posted buffer's frame as an L1 refused", rc < 0, "got %d", rc);
 }
 
@@ -299,9 +331,7 @@ static void link_flap(void)
     printk("netif: link down seen\n");
     check_true("link up again", wait_link(1), "still down after 30 s");
     got_arp = 0;
-    uint8_t *frame = scratch_map(SLOT_FRAME, tx_pfn);
-    unsigned len = build_arp(frame);
-    scratch_unmap(SLOT_FRAME);
+    unsigned len = build_arp(pfn_to_virt(tx_pfn));
     check_eq("tx: ARP after the link came back", tx_one(maddr(tx_pfn, 0), len, 21), (int)len);
     check_true("rx: ARP reply after the link came back", wait_for(&got_arp), "none in 3 s");
 }
@@ -320,13 +350,12 @@ static void wire_poll(void)
         if (r.status <= 0 || r.status > (int)NETIF_RX_BUFFER_SIZE) {
             wire_bad_len++;
         } else {
-            const uint8_t *f = scratch_map(SLOT_FRAME, rx_pfn[r.id]);
+            const uint8_t *f = pfn_to_virt(rx_pfn[r.id]);
             wire_frames++;
             if ((unsigned)r.status > wire_largest)
                 wire_largest = (unsigned)r.status;
             if (r.status >= 17 && f[12] == 0x88 && f[13] == 0xb6 && !memcmp(f + 14, "END", 3))
                 wire_end = 1;
-            scratch_unmap(SLOT_FRAME);
         }
         rx_post(maddr(rx_pfn[r.id], 0), r.id);
     }
@@ -337,20 +366,17 @@ static void wire_poll(void)
 /* test=netif-wire: the card is on a QEMU socket netdev and a host program sends junk frames of
  * every size (tests/tools/wire-junk.sh), then an end marker. Every frame that reaches the guest
  * fits its buffer; longer ones are dropped and counted; nothing leaks. */
-static void test_netif_wire(const start_info_t *si)
+static void test_netif_wire(void)
 {
     hv_stats_t h0, h1;
     netif_stats_t ns;
-    pfn_init(si);
     check_begin();
-    tx_ring_pfn = pfn_alloc();
-    uint32_t rx_ring_pfn = pfn_alloc();
+    tx_ring_pfn = zeroed_frame();
+    uint32_t rx_ring_pfn = zeroed_frame();
     for (unsigned i = 0; i < NBUF; i++)
-        rx_pfn[i] = pfn_alloc();
-    tx = scratch_map(SLOT_TX_RING, tx_ring_pfn);
-    rx = scratch_map(SLOT_RX_RING, rx_ring_pfn);
-    memset(tx, 0, 4096);
-    memset(rx, 0, 4096);
+        rx_pfn[i] = zeroed_frame();
+    tx = pfn_to_virt(tx_ring_pfn);
+    rx = pfn_to_virt(rx_ring_pfn);
     rx->hdr.rsp_event = 1;
     HYPERVISOR_hv_stats(&h0);
     netif_op_t op = {.cmd = NETIFOP_connect,
@@ -379,8 +405,6 @@ static void test_netif_wire(const start_info_t *si)
     HYPERVISOR_hv_stats(&h1);
     check_eq("no leak: general references", (int)(h1.guest_refs - h0.guest_refs), 0);
     check_eq("no leak: type references", (int)(h1.guest_type_refs - h0.guest_type_refs), 0);
-    scratch_unmap(SLOT_TX_RING);
-    scratch_unmap(SLOT_RX_RING);
     check_summary("netif-wire");
 }
 
@@ -390,7 +414,6 @@ static void test_netif(const start_info_t *si, int link_test)
     hv_stats_t h0, h1;
     netif_stats_t ns;
 
-    pfn_init(si);
     shared_info_mfn = si->shared_info >> 12;
     check_begin();
     int rc = netif_op(&op);
@@ -407,17 +430,13 @@ static void test_netif(const start_info_t *si, int link_test)
     check_eq("query: mtu 1500", op.u.query.mtu, 1500);
     check_true("query: a MAC", mac[0] | mac[1] | mac[2] | mac[5], "all zero");
 
-    tx_ring_pfn = pfn_alloc();
-    uint32_t rx_ring_pfn = pfn_alloc(), pin_pfn = pfn_alloc();
-    tx_pfn = pfn_alloc();
+    tx_ring_pfn = zeroed_frame();
+    uint32_t rx_ring_pfn = zeroed_frame(), pin_pfn = zeroed_frame(); /* a valid L1 once released */
+    tx_pfn = zeroed_frame();
     for (unsigned i = 0; i < NBUF; i++)
-        rx_pfn[i] = pfn_alloc();
-    memset(scratch_map(SLOT_FRAME, pin_pfn), 0, 4096); /* zeroed: a valid L1 once released */
-    scratch_unmap(SLOT_FRAME);
-    tx = scratch_map(SLOT_TX_RING, tx_ring_pfn);
-    rx = scratch_map(SLOT_RX_RING, rx_ring_pfn);
-    memset(tx, 0, 4096);
-    memset(rx, 0, 4096);
+        rx_pfn[i] = zeroed_frame();
+    tx = pfn_to_virt(tx_ring_pfn);
+    rx = pfn_to_virt(rx_ring_pfn);
     tx->hdr.rsp_event = rx->hdr.rsp_event = 1;
     connect_refusals(pfn_to_mfn(tx_ring_pfn), pfn_to_mfn(rx_ring_pfn));
     HYPERVISOR_hv_stats(&h0);
@@ -434,16 +453,12 @@ static void test_netif(const start_info_t *si, int link_test)
         rx_post(maddr(rx_pfn[i], 0), (uint16_t)i);
     kick();
 
-    uint8_t *frame = scratch_map(SLOT_FRAME, tx_pfn);
-    unsigned len = build_arp(frame);
-    scratch_unmap(SLOT_FRAME);
+    unsigned len = build_arp(pfn_to_virt(tx_pfn));
     check_eq("tx: ARP request for 10.0.2.2", tx_one(maddr(tx_pfn, 0), len, 1), (int)len);
     check_true("rx: ARP reply from 10.0.2.2", wait_for(&got_arp), "none in 3 s");
     check_true("an event on the port", evtchn_is_pending(port), "not pending");
     evtchn_clear(port);
-    frame = scratch_map(SLOT_FRAME, tx_pfn);
-    len = build_echo(frame);
-    scratch_unmap(SLOT_FRAME);
+    len = build_echo(pfn_to_virt(tx_pfn));
     check_eq("tx: ICMP echo to 10.0.2.2", tx_one(maddr(tx_pfn, 0), len, 2), (int)len);
     check_true("rx: ICMP echo reply from 10.0.2.2", wait_for(&got_echo), "none in 3 s");
 
@@ -478,17 +493,15 @@ static void test_netif(const start_info_t *si, int link_test)
     check_eq("disconnect twice refused", netif_op(&op), -XEN_EINVAL);
     net_stats(&ns);
     check_eq("stats: nothing posted after disconnect", (int)ns.rx_posted, 0);
-    int prc = mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_PIN_L1_TABLE);
+    int prc = pin_l1(pin_pfn);
     check_eq("pin the released buffer's frame as an L1", prc, 0);
     if (prc == 0)
-        mmu1(pfn_to_mfn(pin_pfn) << 12 | EXT, MMUEXT_UNPIN_TABLE);
+        unpin_l1(pin_pfn);
     HYPERVISOR_hv_stats(&h1);
     check_eq("no leak: general references", (int)(h1.guest_refs - h0.guest_refs), 0);
     check_eq("no leak: type references", (int)(h1.guest_type_refs - h0.guest_type_refs), 0);
     check_eq("no leak: writable frames",
              (int)(h1.guest_frames_by_type[5] - h0.guest_frames_by_type[5]), 0);
-    scratch_unmap(SLOT_TX_RING);
-    scratch_unmap(SLOT_RX_RING);
     check_summary("netif");
 }
 
@@ -496,16 +509,17 @@ static void run_netif(const struct selftest_env *env)
 {
     test_netif(env->si, 0);
 }
-SELFTEST(netif, "test=netif", run_netif, SELFTEST_TRAPS);
+SELFTEST(netif, "test=netif", run_netif, SELFTEST_TRAPS | SELFTEST_MM);
 
 static void run_netif_link(const struct selftest_env *env)
 {
     test_netif(env->si, 1);
 }
-SELFTEST(netif_link, "test=netif-link", run_netif_link, SELFTEST_TRAPS);
+SELFTEST(netif_link, "test=netif-link", run_netif_link, SELFTEST_TRAPS | SELFTEST_MM);
 
 static void run_netif_wire(const struct selftest_env *env)
 {
-    test_netif_wire(env->si);
+    (void)env;
+    test_netif_wire();
 }
-SELFTEST(netif_wire, "test=netif-wire", run_netif_wire, SELFTEST_TRAPS);
+SELFTEST(netif_wire, "test=netif-wire", run_netif_wire, SELFTEST_TRAPS | SELFTEST_MM);

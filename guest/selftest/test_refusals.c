@@ -6,13 +6,15 @@
 #include <pv/console.h>
 #include <arch/x86/gdt.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <kernel/mm/page.h>
+#include <kernel/mm/physmap.h>
 #include <selftest/probe.h>
 #include <pv/time.h>
 #include <selftest/trap_tests.h>
 #include <arch/x86/traps.h>
 #include <selftest/ring3.h>
 #include <lib/format.h>
+#include <lib/string.h>
 #include <kernel/selftest_table.h>
 
 TRIG_U(hypercall);
@@ -261,6 +263,29 @@ static void failsafe_iret(void)
     check_eq("scratch entry back as data", HYPERVISOR_update_descriptor(maddr, data), 0);
 }
 
+/* A GDT frame whose entry 1 is ring-0 code. The frame comes from the kernel's allocator; a GDT may
+ * have no writable mapping, so its direct-map entry is read-only while it is offered: the refusal
+ * is then the descriptor's, and the scenario requires that reason. */
+static void gdt_with_dpl0_code(void)
+{
+    uint32_t pfn = pfn_alloc_kernel(), frames[1];
+    struct gdt_desc *d = pfn_to_virt(pfn);
+
+    if (!pfn) {
+        printk("refusals: FAILED: no frame from the kernel's allocator\n");
+        return;
+    }
+    memset(d, 0, XEN_PAGE_SIZE);
+    d[1] = gdt_make(0, DESC_LIMIT_FLAT, DESC_CODE(0), DESC_G_D); /* DPL 0 */
+    physmap_queue_protect(pfn, 0);
+    mmu_flush(0);
+    frames[0] = pfn_to_mfn(pfn);
+    check_eq("set_gdt with a DPL-0 descriptor in the frame", HYPERVISOR_set_gdt(frames, 16), EPERM);
+    physmap_queue_protect(pfn, 1);
+    mmu_flush(0);
+    pfn_release(pfn);
+}
+
 /* The argument checks of each call: bad pointers, sizes, numbers and frames. */
 static void argument_checks(const start_info_t *si)
 {
@@ -287,14 +312,7 @@ static void argument_checks(const start_info_t *si)
     check_eq("set_gdt with a frame not the guest's", HYPERVISOR_set_gdt(frames, 16), EPERM);
     frames[0] = gdt;
     check_eq("set_gdt with a frame listed twice", HYPERVISOR_set_gdt(frames, 1024), EINVAL);
-    pfn_init(si);
-    uint32_t pfn = pfn_alloc();
-    struct gdt_desc *d = scratch_map(9, pfn);
-    d[1] = gdt_make(0, DESC_LIMIT_FLAT, DESC_CODE(0), DESC_G_D); /* DPL 0 */
-    scratch_unmap(9);
-    frames[0] = pfn_to_mfn(pfn);
-    check_eq("set_gdt with a DPL-0 descriptor in the frame", HYPERVISOR_set_gdt(frames, 16), EPERM);
-    pfn_free(pfn);
+    gdt_with_dpl0_code();
 
     check_eq("update_descriptor not 8-byte aligned",
              HYPERVISOR_update_descriptor(gdt_maddr(GDT_SPARE) + 4, (struct gdt_desc){0, 0}),
@@ -365,5 +383,5 @@ static void run_failsafe_fs(const struct selftest_env *env)
     (void)env;
     test_failsafe_fs();
 }
-SELFTEST(refusals, "test=refusals", run_refusals, SELFTEST_TRAPS);
+SELFTEST(refusals, "test=refusals", run_refusals, SELFTEST_TRAPS | SELFTEST_MM);
 SELFTEST(failsafe_fs, "test=failsafe-fs", run_failsafe_fs, SELFTEST_TRAPS);

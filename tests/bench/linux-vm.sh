@@ -156,7 +156,7 @@ if [ -z "$kernel" ]; then
     exit 1
 fi
 echo "# kernel: $kernel"
-if [ -z "$lines" ] || ! tr -d '\r' <"$log" | grep -qx '# lmbench: done'; then
+if [ -z "$lines" ] || ! grep -qx '# lmbench: done' < <(tr -d '\r' <"$log"); then
     [ "$status" -ne 124 ] || echo "linux-vm.sh: timeout after ${LINUX_VM_TIMEOUT:-600} s" >&2
     echo "linux-vm.sh: lmbench did not complete in the Linux VM (QEMU status $status); last lines of $log:" >&2
     tail -n 20 "$log" | sed 's/^/    /' >&2

@@ -40,9 +40,9 @@ if [ "$status" -eq 124 ]; then
     why="timeout after $timeout s"
 elif [ -z "$lines" ]; then
     why="no BENCH lat_ lines: does the guest kernel run init=/bin/lmbench yet?"
-elif tr -d '\r' <"$log" | grep -q '^lmbench: '; then
+elif grep -q '^lmbench: ' < <(tr -d '\r' <"$log"); then
     why="lmbench reported: $(tr -d '\r' <"$log" | grep -m1 '^lmbench: ')"
-elif ! tr -d '\r' <"$log" | grep -qx '# lmbench: done'; then
+elif ! grep -qx '# lmbench: done' < <(tr -d '\r' <"$log"); then
     why="lmbench did not finish (killed, or the guest stopped it)"
 elif [ "$status" -ne 1 ]; then
     why="QEMU exit status $status, wanted 1 (guest poweroff after lmbench's reboot(RB_POWER_OFF))"

@@ -154,6 +154,16 @@ else
     echo "FAIL: test-harness ordered-jobs: shown \"$oj_seen\", want \"$oj_want\""
     failed=1
 fi
+# tests/lib/ports.sh: a port below the kernel's ephemeral range (no client connection can hold it
+# as its local end), and the caller's stderr still its own afterwards.
+ports_out=$(bash -c 'source tests/lib/ports.sh; port_take P && echo "$P"; echo "stderr kept" >&2' 2>&1)
+read -r eph _ </proc/sys/net/ipv4/ip_local_port_range
+if [[ $ports_out =~ ^([0-9]+)$'\n'"stderr kept"$ ]] && [ "${BASH_REMATCH[1]}" -lt "$eph" ]; then
+    echo "PASS: test-harness ports-below-ephemeral"
+else
+    echo "FAIL: test-harness ports-below-ephemeral: got \"$ports_out\" (ephemeral from $eph)"
+    failed=1
+fi
 hogs=()
 for _ in 1 2; do
     taskset -c 0 timeout 30 sh -c 'while :; do :; done' &

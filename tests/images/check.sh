@@ -54,8 +54,8 @@ wait_boot()
 {
     local i
     for ((i = 0; i < $2 * 4; i++)); do
-        if tr -d '\r' <"$1" 2>/dev/null | grep -q '^\[httpd\] serving'; then echo serving; return; fi
-        if tr -d '\r' <"$1" 2>/dev/null | grep -q '^init: nothing left to run, powering off'; then echo off; return; fi
+        if grep -q '^\[httpd\] serving' < <(tr -d '\r' <"$1" 2>/dev/null); then echo serving; return; fi
+        if grep -q '^init: nothing left to run, powering off' < <(tr -d '\r' <"$1" 2>/dev/null); then echo off; return; fi
         if [ -n "$3" ] && ! kill -0 "$3" 2>/dev/null; then echo died; return; fi
         sleep 0.25
     done
@@ -69,7 +69,7 @@ check_serving()
     st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$url/")
     stats=$(curl -s --max-time 30 "$url/api/stats")
     deny=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -d 0 "$url/api/fasttrap")
-    if ! tr -d '\r' <"$3" | grep -q '^(hv) loader: GRUB'; then
+    if ! grep -q '^(hv) loader: GRUB' < <(tr -d '\r' <"$3"); then
         fail "$name" "not booted through GRUB from the disk"
     elif [ "$st" != 200 ]; then
         fail "$name" "httpd serves, but GET / through the forward: $st"

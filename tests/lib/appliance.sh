@@ -100,7 +100,7 @@ appliance_log_lines()
 appliance_wait_line()
 {
     local want=$1 end=$((SECONDS + $2)) from=${3:-0}
-    until tail -n +$((from + 1)) "$APPLIANCE_LOG" | tr -d '\r' | grep -qF -- "$want"; do
+    until grep -qF -- "$want" < <(tail -n +$((from + 1)) "$APPLIANCE_LOG" | tr -d '\r'); do
         [ $SECONDS -lt "$end" ] && kill -0 "$APPLIANCE_PID" 2>/dev/null || return 1
         sleep 0.1
     done

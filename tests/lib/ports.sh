@@ -1,6 +1,9 @@
 # Sourced by the scenario runner: host TCP ports for QEMU's forwards, taken without a race.
 #
-#   port_take VAR      a port in 20000-39999 that nothing listens on, into VAR. It is reserved
+#   port_take VAR      a port from 20000 up to the kernel's ephemeral range (32767 by default:
+#                      /proc/sys/net/ipv4/ip_local_port_range) that nothing listens on, into VAR.
+#                      Below that range no client connection (wrk's, curl's, one in TIME_WAIT)
+#                      can hold the port as its local end and make QEMU's bind fail. It is reserved
 #                      by an flock on ${TMPDIR:-/tmp}/ringvisor-ports/PORT, held on a descriptor
 #                      of this shell (and inherited by QEMU): every runner on the machine, in any
 #                      tree, skips a locked port, and a runner that dies frees its ports with its
@@ -25,10 +28,14 @@ port_take()
     if [ ! -d "$PORT_LOCK_DIR" ]; then
         mkdir -p "$PORT_LOCK_DIR" && chmod 1777 "$PORT_LOCK_DIR" 2>/dev/null
     fi
+    local first=20000 last=39999 eph
+    read -r eph _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || eph=""
+    [ -n "$eph" ] && [ "$eph" -gt $((first + 1000)) ] && last=$((eph - 1))
     for ((i = 0; i < 200; i++)); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 20000))
-        # Another user's lock file may not be ours to open: then the port is theirs.
-        exec {fd}>>"$PORT_LOCK_DIR/$port" 2>/dev/null || continue
+        port=$((first + (RANDOM * 32768 + RANDOM) % (last - first + 1)))
+        # Another user's lock file may not be ours to open: then the port is theirs. (The braces
+        # keep the 2>/dev/null to this open: on exec itself it would silence the caller for good.)
+        { exec {fd}>>"$PORT_LOCK_DIR/$port"; } 2>/dev/null || continue
         if ! flock -n "$fd" || port_listening "$port"; then
             exec {fd}>&-
             continue
@@ -38,7 +45,7 @@ port_take()
         printf -v "$var" '%s' "$port"
         return 0
     done
-    echo "ports: no free port in 20000-39999 after 200 tries" >&2
+    echo "ports: no free port in $first-$last after 200 tries" >&2
     return 1
 }
 

@@ -18,6 +18,10 @@
 #define SELFTEST_BARE 0u   /* nothing: no trap table even (the hypervisor sees what happens) */
 #define SELFTEST_TRAPS 1u  /* trap table with the probe, GDT, ring 3, fast trap (fasttrap=) */
 #define SELFTEST_EVENTS 3u /* and events, timers and tasks; upcalls disabled again after run */
+/* Added to either: the kernel's memory manager first, as the kernel proper has it (the direct
+ * map and the page allocator, kernel/mm/): the test takes frames with pfn_alloc_kernel and
+ * reads and writes them through pfn_to_virt. Without it a test runs on the bootstrap mappings. */
+#define SELFTEST_MM 4u
 
 struct selftest_env {
     const start_info_t *si;

@@ -96,6 +96,8 @@ extern void *lwip_heap;
 #define LWIP_TCP_SACK_OUT 0
 #define LWIP_CALLBACK_API 1
 #define LWIP_EVENT_API 0
+/* TIME-WAIT kept in bounds under connection churn (guest/net/tcp_timewait.c). */
+#define LWIP_HOOK_FILENAME "lwip_hooks.h"
 
 /* Checksums: decided per interface (NETIF_SET_CHECKSUM_CTRL). */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Usage: churn.sh [NIC]     (virtio-net-pci by default, e1000 or e1000e)
+# Connection-per-request load against the guest's TCP (issues 12, 13): boots the appliance with
+# /etc/init-tests/net-crr.tab (the web server on 80, the network's state on 23) and runs wrk
+# (1 thread, 8 connections, "Connection: close": the server closes first, so each request leaves
+# a TIME-WAIT connection in the guest) for CHURN_ROUNDS (4) rounds of CHURN_SECS (2) s. Then:
+#   load     every round answered, and at least 1000 requests in all (enough to fill lwIP's
+#            TCP pool, MEMP_NUM_TCP_PCB = 320, three times)
+#   pcbs     lwIP's TCP pcbs in use (/proc/net/lwip) never above MEMP_NUM_TCP_PCB after a round:
+#            the closed connections' TIME-WAIT is bounded (guest/net/tcp_timewait.c). Before
+#            that bound, 2483 pcbs after 24 s and every segment walked their list
+#   rate     the last round's requests per second at least CHURN_MIN_RATIO (0.3) of the first's:
+#            a ratio within one run, not a wall-time figure (the unbounded list fell to 0.1)
+#   alive    no crash, panic or lwIP assertion in the log
+# One "PASS: net-churn NIC/NAME" or "FAIL: ..." line each. Exit status 1 if any failed.
+set -uo pipefail
+
+nic=${1:-virtio-net-pci}
+BUILD=${BUILD:-build}
+rounds=${CHURN_ROUNDS:-4}
+secs=${CHURN_SECS:-2}
+min_ratio=${CHURN_MIN_RATIO:-0.3}
+pcb_max=320 # MEMP_NUM_TCP_PCB in guest/include/net/lwip/lwipopts.h
+# shellcheck source=tests/lib/ports.sh
+. tests/lib/ports.sh
+work=$(mktemp -d "${TMPDIR:-/tmp}/net-churn.XXXXXX")
+log=$work/serial.log
+qemu_pid=""
+failed=0
+cleanup()
+{
+    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+pass() { echo "PASS: net-churn $nic/$1${2:+ ($2)}"; }
+fail() { echo "FAIL: net-churn $nic/$1: $2"; failed=1; }
+command -v wrk >/dev/null || { fail setup "wrk missing (make deps)"; exit 1; }
+
+# Boots with fresh ports; a port another program took between port_take and QEMU's bind is seen
+# in QEMU's stderr, and the boot is tried again (3 times).
+boot() {
+    local p
+    port_release_all
+    for p in HTTP_PORT STATS_PORT; do
+        port_take "$p" || { fail setup "no free host port"; exit 1; }
+    done
+    export HTTP_PORT NIC=$nic NET_FWDS="tcp:127.0.0.1:$STATS_PORT-:23"
+    : >"$log"
+    timeout -k 5 300 bash image/qemu.sh --boot kernel --guest-args "init=/sbin/init --inittab /etc/init-tests/net-crr.tab" \
+        --serial-file "$log" </dev/null 2>"$work/qemu.err" &
+    qemu_pid=$!
+}
+
+# shellcheck source=tests/lib/wait-line.sh
+. tests/lib/wait-line.sh
+wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; }
+# lwIP's state and "end" from the guest's port 23 (the host closes first).
+stats() {
+    timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; while IFS= read -r l <&3; do [ "$l" = end ] && break; printf "%s\n" "$l"; done' \
+        stats "$STATS_PORT" | tr -d '\r'
+}
+pcbs() { awk '$1 == "TCP_PCB" { print $2 }' <<<"$1"; }
+
+for try in 1 2 3; do
+    boot
+    booted=1
+    for line in "[httpd] serving /www" "(guest) net: eth0 10.0.2.15"; do
+        wait_line "$line" 90 || { booted=0; break; }
+    done
+    [ "$booted" = 0 ] && port_in_use_error "$work/qemu.err" && [ "$try" -lt 3 ] && continue
+    break
+done
+if [ "$booted" = 0 ]; then
+    fail boot "no '$line' within 90 s of QEMU's CPU time"
+    tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
+    exit 1
+fi
+url=http://127.0.0.1:$HTTP_PORT/favicon.svg
+for _ in $(seq 60); do
+    [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$url")" = 200 ] && break
+    sleep 0.5
+done
+wrk -t1 -c4 -d1s "$url" >/dev/null 2>&1 # TCG translates the paths once, unmeasured
+
+rates=() counts=() total=0 worst=0 load_ok=1
+for ((r = 1; r <= rounds; r++)); do
+    out=$(wrk -t1 -c8 -d"${secs}s" -H "Connection: close" "$url" 2>&1)
+    rate=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
+    n=$(awk '$2 == "requests" && $3 == "in" { print $1 }' <<<"$out")
+    if [ -z "$rate" ] || [ -z "$n" ] || grep -q "Non-2xx" <<<"$out"; then
+        load_ok=0
+        fail load "round $r: $(tr '\n' ' ' <<<"$out" | head -c 300)"
+        break
+    fi
+    rates+=("$rate") counts+=("$n")
+    total=$((total + n))
+    p=$(pcbs "$(stats)")
+    [ -n "$p" ] || { fail pcbs "round $r: no TCP_PCB line in /proc/net/lwip"; p=0; }
+    [ "$p" -gt "$worst" ] && worst=$p
+done
+if [ "$load_ok" = 1 ]; then
+    if [ "$total" -ge 1000 ]; then pass load "$total requests: ${counts[*]}"; else fail load "only $total requests (${counts[*]}), want >= 1000"; fi
+    if [ "$worst" -le "$pcb_max" ]; then
+        pass pcbs "at most $worst TCP pcbs in use, bound $pcb_max"
+    else
+        fail pcbs "$worst TCP pcbs in use after a round, more than MEMP_NUM_TCP_PCB $pcb_max"
+    fi
+    first=${rates[0]} last=${rates[-1]}
+    if awk -v f="$first" -v l="$last" -v m="$min_ratio" 'BEGIN { exit !(f > 0 && l / f >= m) }'; then
+        pass rate "requests/s by round ${rates[*]}: last/first >= $min_ratio"
+    else
+        fail rate "requests/s by round ${rates[*]}: last/first below $min_ratio"
+    fi
+fi
+if grep -aqE 'crashed|PANIC|lwip: assertion' "$log"; then
+    fail alive "$(grep -aE 'crashed|PANIC|lwip: assertion' "$log" | head -n 1)"
+else
+    pass alive
+fi
+exit "$failed"
