@@ -50,6 +50,8 @@ struct inode {
     int32_t pid;                 /* /proc/<pid>/ files: whose */
     uint32_t proc_fd;            /* /proc/<pid>/fd/N links: N + 1; the fd/ directory: PROC_FD_DIR */
     char *proc_link;             /* /proc symlinks: the target last made (kmalloc'd) */
+    struct inode *mounted;       /* a mount point: the root of what covers it (mount.c) */
+    struct inode *covers;        /* a tmpfs mount's root: its mount point */
     union {
         struct {
             struct dentry *head, *tail;
@@ -190,6 +192,7 @@ int procfs_gen_uptime(char *buf, size_t size);
 int procfs_gen_stats(char *buf, size_t size);
 int procfs_gen_version(char *buf, size_t size);
 int procfs_gen_mounts(char *buf, size_t size);
+void mounts_list(struct pfout *o); /* mount.c: the mounts made by mount(2), as /proc/mounts lines */
 int procfs_gen_filesystems(char *buf, size_t size);
 int procfs_gen_hypervisor(char *buf, size_t size);
 

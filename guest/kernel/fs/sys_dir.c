@@ -94,7 +94,7 @@ static long dir_path(struct inode *ino, char *p, size_t *out_at)
     p[--at] = 0;
     while (ino != fs_root_inode && rc == 0) {
         struct inode *parent = ino->u.dir.parent;
-        const struct dentry *d = dir_find_inode(parent, ino);
+        const struct dentry *d = dir_find_inode(parent, ino->covers ? ino->covers : ino);
 
         if (!d)
             rc = -ENOENT;
