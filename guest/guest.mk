@@ -20,12 +20,12 @@ GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c exec.c ex
 GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtable.c physmap.c \
 	sys_mm.c uaccess.c vm.c vm_fault.c)
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
-	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c procfs_pid.c select.c sys_attr.c sys_sendfile.c sys_dir.c sys_fd.c \
+	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c procfs_pid.c procfs_fd.c mount.c select.c sys_attr.c sys_sendfile.c sys_dir.c sys_fd.c \
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
 	tmpfs.c tty.c tty_job.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
 GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c net_proc.c netconf.c netfront.c \
-	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_sock.c tcp_timewait.c udp_sock.c)
+	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_isn.c tcp_sock.c tcp_timewait.c udp_sock.c)
 SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \

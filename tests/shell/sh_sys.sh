@@ -1,5 +1,6 @@
 # sh_sys: busybox's process and system applets, natively and in the appliance (outputs compared
-# line by line): sleep ps kill pidof df dmesg free uptime timeout, and mount's view of /proc.
+# line by line): sleep ps kill pidof df dmesg free uptime timeout, mount's view of /proc, mount -t
+# tmpfs/proc and umount, ls -l and readlink of /proc/PID/fd.
 # What legitimately differs is normalised: pids become "PID", sizes and loads "N", the kernel
 # log's text is not shown (the host's and the appliance's differ), only that it can be read.
 cd /tmp || exit 1
@@ -37,4 +38,26 @@ echo "== mount, dmesg"
 grep -c ' /proc proc ' /proc/mounts
 mount | grep -c ' on /proc type proc '
 n=$(dmesg 2>/dev/null | wc -l); [ "$n" -gt 0 ] && echo "dmesg has lines" || echo "dmesg: none"
+echo "== mount, umount"
+mkdir -p /tmp/mt && mount -t tmpfs none /tmp/mt && echo "mounted"
+touch /tmp/mt/x && ls /tmp/mt
+grep -c ' /tmp/mt tmpfs ' /proc/mounts
+mount | grep -c ' on /tmp/mt type tmpfs '
+mkdir -p /tmp/mp && mount -t proc proc /tmp/mp && [ -L /tmp/mp/self ] && echo "proc mounted"
+umount /tmp/mp && [ ! -e /tmp/mp/self ] && echo "proc unmounted"
+umount /tmp/mt && echo "unmounted"
+ls /tmp/mt | wc -l
+mount -t nosuchfs none /tmp/mt 2>/dev/null || echo "unknown type refused"
+umount /tmp/mt 2>/dev/null || echo "umount of a plain directory refused"
+rmdir /tmp/mt /tmp/mp
+echo "== /proc/PID/fd"
+exec 7>/tmp/fdfile 8</tmp/fdfile
+# Into a file, not a pipe: the shell holds a pipeline's descriptors only while it starts it.
+ls -l /proc/$$/fd >/tmp/fdls 2>&1
+awk '$(NF-2) == "7" || $(NF-2) == "8" { print $1, $(NF-2), $(NF-1), $NF }' /tmp/fdls
+readlink /proc/self/fd/7 # readlink's own descriptor, inherited
+ls /proc/$$/fd >/tmp/fdls && grep -cx 7 /tmp/fdls
+rm /tmp/fdfile && readlink /proc/$$/fd/8
+exec 7>&- 8<&-
+ls /proc/$$/fd >/tmp/fdls; grep -cx 7 /tmp/fdls; rm /tmp/fdls
 echo "== done"

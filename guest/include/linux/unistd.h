@@ -19,6 +19,8 @@
 #define __NR_chmod 15
 #define __NR_lseek 19
 #define __NR_getpid 20
+#define __NR_mount 21
+#define __NR_umount 22
 #define __NR_getuid 24
 #define __NR_alarm 27
 #define __NR_pause 29
@@ -35,6 +37,7 @@
 #define __NR_getgid 47
 #define __NR_geteuid 49
 #define __NR_getegid 50
+#define __NR_umount2 52
 #define __NR_ioctl 54
 #define __NR_fcntl 55
 #define __NR_setpgid 57

@@ -255,3 +255,13 @@ uint32_t files_count(const struct files *t)
         n += t->fd[fd] != NULL;
     return n;
 }
+
+uint32_t files_slots(const struct files *t)
+{
+    return t ? t->cap : 0;
+}
+
+struct file *files_file(const struct files *t, uint32_t fd)
+{
+    return t && fd < t->cap ? t->fd[fd] : NULL;
+}

@@ -74,6 +74,9 @@ void file_put(struct file *f)
         return;
     if (f->ops->release)
         f->ops->release(f);
+    if (f->origin_dir)
+        inode_put(f->origin_dir);
+    kfree(f->origin_name);
     inode_put(f->inode);
     kfree(f);
 }

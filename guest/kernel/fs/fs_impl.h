@@ -48,7 +48,10 @@ struct inode {
     const struct fs_sb *sb;
     const struct file_ops *fops; /* what open() gives */
     int32_t pid;                 /* /proc/<pid>/ files: whose */
+    uint32_t proc_fd;            /* /proc/<pid>/fd/N links: N + 1; the fd/ directory: PROC_FD_DIR */
     char *proc_link;             /* /proc symlinks: the target last made (kmalloc'd) */
+    struct inode *mounted;       /* a mount point: the root of what covers it (mount.c) */
+    struct inode *covers;        /* a tmpfs mount's root: its mount point */
     union {
         struct {
             struct dentry *head, *tail;
@@ -110,6 +113,9 @@ struct walk {
 /* Resolve path (kernel memory, NUL-terminated) from base (NULL: the current directory) to a
  * counted reference: 0 or -errno. */
 int path_lookup(struct inode *base, const char *path, int flags, struct inode **out);
+/* The same, also giving the walk that found it (w->dir, w->last: where the result is named). */
+int path_lookup_walk(struct inode *base, const char *path, int flags, struct inode **out,
+                     struct walk *w);
 /* Resolve all but the last component; w->dir is not counted (the tree cannot change first). */
 int path_parent(struct inode *base, const char *path, struct walk *w);
 /* The last component of w in w->dir, without following it: NULL when absent. Handles "."/"..". */
@@ -166,6 +172,15 @@ extern const struct file_ops procfs_fops;
 /* A procfs inode for entry e of process pid (a file, or a symlink when e->link_pid). */
 struct inode *procfs_inode(const struct procfs_entry *e, int pid);
 int procfs_link_target(struct inode *link, const char **s, size_t *n); /* procfs_pid.c */
+/* ---- procfs_fd.c: /proc/<pid>/fd/ ---- */
+#define PROC_FD_DIR 0xffffffffu
+struct inode *procfs_fd_dir_new(struct inode *piddir, int pid); /* NULL when memory is out */
+/* Make dir's entries match its process's open descriptors now (a no-op for any other
+ * directory). Entries that stay keep their inode, so a walk in progress stays valid. */
+void procfs_fd_sync(struct inode *dir);
+void procfs_fd_clear(struct inode *dir); /* remove every entry (the process is freed) */
+/* The text of fd link `link` (a /proc/<pid>/fd/N inode) into buf: its length or -errno. */
+int procfs_fd_link_text(const struct inode *link, char *buf, size_t size);
 /* Generators append with pf_printf; len counts what did not fit too. */
 struct pfout {
     char *buf;
@@ -177,6 +192,7 @@ int procfs_gen_uptime(char *buf, size_t size);
 int procfs_gen_stats(char *buf, size_t size);
 int procfs_gen_version(char *buf, size_t size);
 int procfs_gen_mounts(char *buf, size_t size);
+void mounts_list(struct pfout *o); /* mount.c: the mounts made by mount(2), as /proc/mounts lines */
 int procfs_gen_filesystems(char *buf, size_t size);
 int procfs_gen_hypervisor(char *buf, size_t size);
 
@@ -187,6 +203,8 @@ int pipe_create(struct file **rd, struct file **wr, uint32_t flags);
 void pipe_evict(struct inode *ino);
 
 /* ---- fdtable.c, sys helpers ---- */
+uint32_t files_slots(const struct files *t);                 /* descriptors t can name */
+struct file *files_file(const struct files *t, uint32_t fd); /* not counted; NULL: closed */
 int fd_close(uint32_t fd);
 int fd_check_free(void); /* 0 when fd_install(f, 0, ..) will succeed, else -EMFILE/-ENOMEM */
 int fd_dup_to(uint32_t oldfd, uint32_t newfd, int cloexec); /* dup2/dup3's core */

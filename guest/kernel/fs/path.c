@@ -48,8 +48,9 @@ static struct inode *step(struct inode *dir, const char *name, size_t len)
         return NULL;
     if (dots == 2)
         return dir == fs_root_inode ? dir : dir->u.dir.parent;
+    procfs_fd_sync(dir);
     d = dir_find(dir, name, len);
-    return d ? d->inode : NULL;
+    return !d ? NULL : d->inode->mounted ? d->inode->mounted : d->inode;
 }
 
 static int resolve(struct walk *w, struct inode *start, const char *p, size_t n, int flags,
@@ -165,21 +166,29 @@ static int resolve(struct walk *w, struct inode *start, const char *p, size_t n,
     return rc;
 }
 
-int path_lookup(struct inode *base, const char *path, int flags, struct inode **out)
+int path_lookup_walk(struct inode *base, const char *path, int flags, struct inode **out,
+                     struct walk *w)
 {
-    struct walk w = {0};
     struct inode *ino;
     size_t n = strnlen(path, LINUX_PATH_MAX);
     int rc;
 
+    w->follows = 0;
     if (n == 0)
         return -ENOENT;
     if (n >= LINUX_PATH_MAX)
         return -ENAMETOOLONG;
-    rc = resolve(&w, base ? base : cwd_inode(), path, n, flags, 0, &ino);
+    rc = resolve(w, base ? base : cwd_inode(), path, n, flags, 0, &ino);
     if (rc == 0)
         *out = inode_get(ino);
     return rc;
+}
+
+int path_lookup(struct inode *base, const char *path, int flags, struct inode **out)
+{
+    struct walk w = {0};
+
+    return path_lookup_walk(base, path, flags, out, &w);
 }
 
 int path_parent(struct inode *base, const char *path, struct walk *w)

@@ -81,11 +81,14 @@ int procfs_gen_version(char *buf, size_t size)
 
 int procfs_gen_mounts(char *buf, size_t size)
 {
-    return snprintf(buf, size,
-                    "tmpfs / tmpfs rw 0 0\n"
-                    "devtmpfs /dev devtmpfs ro 0 0\n"
-                    "proc /proc proc ro 0 0\n"
-                    "tmpfs /dev/shm tmpfs rw 0 0\n");
+    struct pfout o = {buf, size, 0};
+
+    pf_printf(&o, "tmpfs / tmpfs rw 0 0\n"
+                  "devtmpfs /dev devtmpfs ro 0 0\n"
+                  "proc /proc proc ro 0 0\n"
+                  "tmpfs /dev/shm tmpfs rw 0 0\n");
+    mounts_list(&o);
+    return (int)(o.len < size ? o.len : size);
 }
 
 int procfs_gen_filesystems(char *buf, size_t size)

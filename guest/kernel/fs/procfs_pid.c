@@ -42,6 +42,7 @@ void procfs_pid_add(int pid)
         if (ino && dir_link(dir, pid_tab[i].name, strlen(pid_tab[i].name), ino))
             inode_maybe_free(ino);
     }
+    procfs_fd_dir_new(dir, pid); /* out of memory: no fd/, as above */
 }
 
 void procfs_pid_remove(int pid)
@@ -54,8 +55,11 @@ void procfs_pid_remove(int pid)
     if (!d || !S_ISDIR(d->inode->mode))
         return;
     dir = d->inode;
-    while (dir->u.dir.head)
+    while (dir->u.dir.head) {
+        if (dir->u.dir.head->inode->proc_fd == PROC_FD_DIR)
+            procfs_fd_clear(dir->u.dir.head->inode);
         dir_unlink(dir, dir->u.dir.head);
+    }
     dir_unlink(procfs_dir, d);
 }
 
@@ -67,7 +71,10 @@ int procfs_link_target(struct inode *link, const char **s, size_t *n)
 
     if (!buf)
         return -ENOMEM;
-    len = e->link_pid ? e->link_pid(link->pid, buf, LINUX_PATH_MAX) : -ENOENT;
+    if (link->proc_fd)
+        len = procfs_fd_link_text(link, buf, LINUX_PATH_MAX);
+    else
+        len = e && e->link_pid ? e->link_pid(link->pid, buf, LINUX_PATH_MAX) : -ENOENT;
     if (len <= 0 || len >= LINUX_PATH_MAX) {
         kfree(buf);
         return len < 0 ? len : -ENOENT;

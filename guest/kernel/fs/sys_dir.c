@@ -43,6 +43,7 @@ long sys_getdents64(u32 fd, u32 dirp, u32 count)
         return -ENOTDIR;
     }
     pos = f->pos;
+    procfs_fd_sync(dir);
     while (dir->nlink) {
         const struct inode *t = dir;
         const char *name = ".";
@@ -93,7 +94,7 @@ static long dir_path(struct inode *ino, char *p, size_t *out_at)
     p[--at] = 0;
     while (ino != fs_root_inode && rc == 0) {
         struct inode *parent = ino->u.dir.parent;
-        const struct dentry *d = dir_find_inode(parent, ino);
+        const struct dentry *d = dir_find_inode(parent, ino->covers ? ino->covers : ino);
 
         if (!d)
             rc = -ENOENT;

@@ -89,6 +89,8 @@ static long check_remove(struct walk *w, int rmdir, struct dentry **d)
     if (!*d)
         return -ENOENT;
     ino = (*d)->inode;
+    if (rmdir && ino->mounted)
+        return -EBUSY; /* a mount point */
     if (!rmdir)
         return S_ISDIR(ino->mode) ? -EISDIR : w->trailing_slash ? -ENOTDIR : 0;
     if (!S_ISDIR(ino->mode))
@@ -160,10 +162,10 @@ static long check_rename(struct walk *ow, struct walk *nw, struct inode **src, s
         return -ENOENT;
     /* /tmp, /dev, /proc: a mount point neither moves nor is replaced (the fuzzer, seed 1,
      * renamed /proc away, and with it every process's view of its files). */
-    if ((*src)->sb != ow->dir->sb)
+    if ((*src)->sb != ow->dir->sb || (*src)->covers) /* covers: mount(2)'s tmpfs roots */
         return -EBUSY;
     *dst = walk_last(nw);
-    if (*dst && (*dst)->sb != nw->dir->sb)
+    if (*dst && ((*dst)->sb != nw->dir->sb || (*dst)->covers))
         return -EBUSY;
     if (*src == *dst)
         return 0;

@@ -1,7 +1,9 @@
 /* open, openat, creat, close: resolving (and with O_CREAT making) the file, the checks Linux
  * makes in its order, then one struct file in the lowest free descriptor. */
+#include <kernel/mm/kmem.h>
 #include <kernel/proc.h>
 #include <kernel/syscalls.h>
+#include <lib/string.h>
 #include "fs_impl.h"
 
 /* Status flags a file keeps (F_GETFL); the rest only steer the open itself. */
@@ -17,10 +19,12 @@ static uint32_t cur_umask(void)
 
 /* O_CREAT: find the last component (through symlinks unless O_EXCL/O_NOFOLLOW), or make it. */
 static int open_create(struct inode *base, const char *path, uint32_t flags, uint32_t mode,
-                       struct inode **out, int *created)
+                       struct inode **out, int *created, struct walk *wout)
 {
     struct walk w;
     int rc = path_parent(base, path, &w);
+
+    *wout = w;
 
     while (rc == 0) {
         struct inode *ino;
@@ -37,6 +41,7 @@ static int open_create(struct inode *base, const char *path, uint32_t flags, uin
             continue;
         }
         if (ino) {
+            *wout = w;
             *out = inode_get(ino);
             return 0;
         }
@@ -55,6 +60,7 @@ static int open_create(struct inode *base, const char *path, uint32_t flags, uin
             return -ENOSPC;
         }
         *created = 1;
+        *wout = w;
         *out = inode_get(ino);
         return 0;
     }
@@ -81,8 +87,23 @@ static int open_check(struct inode *ino, uint32_t flags)
     return 0;
 }
 
+/* Remember where f was found (for /proc/<pid>/fd): directories are named from their own
+ * parent links instead. Out of memory, the file just has no path to show. */
+static void remember_origin(struct file *f, const struct walk *w)
+{
+    if (S_ISDIR(f->inode->mode) || w->last_len == 0 || w->last_len > LINUX_NAME_MAX)
+        return;
+    f->origin_name = kmalloc(w->last_len + 1);
+    if (!f->origin_name)
+        return;
+    memcpy(f->origin_name, w->last, w->last_len);
+    f->origin_name[w->last_len] = 0;
+    f->origin_dir = inode_get(w->dir);
+}
+
 long fs_open(struct inode *base, const char *path, uint32_t flags, uint32_t mode, struct file **out)
 {
+    struct walk w = {0};
     struct inode *ino;
     int created = 0;
     long rc;
@@ -90,9 +111,9 @@ long fs_open(struct inode *base, const char *path, uint32_t flags, uint32_t mode
     if (flags & O_PATH)
         flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
     if ((flags & O_CREAT) && !(flags & O_PATH))
-        rc = open_create(base, path, flags, mode, &ino, &created);
+        rc = open_create(base, path, flags, mode, &ino, &created, &w);
     else
-        rc = path_lookup(base, path, (flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino);
+        rc = path_lookup_walk(base, path, (flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW, &ino, &w);
     if (rc)
         return rc;
     rc = open_check(ino, flags);
@@ -106,6 +127,8 @@ long fs_open(struct inode *base, const char *path, uint32_t flags, uint32_t mode
         flags |= O_ACCMODE; /* neither readable nor writable */
     *out = file_open(ino, (flags & O_PATH) || !ino->fops ? &path_fops : ino->fops,
                      flags & ~OPEN_ONLY, &rc);
+    if (*out)
+        remember_origin(*out, &w);
     return *out ? 0 : rc;
 }
 

@@ -42,6 +42,12 @@ struct file {
     struct inode *inode; /* a counted reference */
     const struct file_ops *ops;
     void *priv; /* the kind's own state (pipe end, /proc buffer) */
+    /* Where open() found a file that is not a directory: a counted reference to the directory
+     * and a kmalloc'd copy of the name (NULL for pipes, sockets and the first console), so that
+     * /proc/<pid>/fd/N can say its path (kernel/fs/procfs_fd.c). Bounded: one name, at most
+     * 255 bytes, per open file description. */
+    struct inode *origin_dir;
+    char *origin_name;
 };
 
 static inline int file_readable(const struct file *f)
