@@ -77,31 +77,18 @@ long raw_sock_connect(struct sock *s, const ip_addr_t *ip, int unspec)
 
 long raw_sock_send(struct sock *s, struct uio *u, const ip_addr_t *ip)
 {
-    size_t n = u->resid;
-    struct pbuf *p, *q;
+    struct pbuf *p;
     err_t e;
+    long n = dgram_pbuf(s, u, ip, RAW_MAX_PAYLOAD, PBUF_IP, &p);
 
-    if (s->wr_shut)
-        return -EPIPE;
-    if (!ip && s->state != SS_CONNECTED)
-        return -EDESTADDRREQ;
-    if (n > RAW_MAX_PAYLOAD)
-        return -EMSGSIZE;
-    p = pbuf_alloc(PBUF_IP, (u16_t)n, PBUF_RAM);
-    if (!p)
-        return -ENOBUFS;
-    for (q = p; q; q = q->next) {
-        if (uio_copy_in(q->payload, u, q->len)) {
-            pbuf_free(p);
-            return -EFAULT;
-        }
-    }
+    if (n < 0)
+        return n;
     e = raw_sendto(s->pcb.raw, p, ip ? ip : &s->pcb.raw->remote_ip);
     pbuf_free(p);
     net_pump();
     if (e != ERR_OK)
         return e == ERR_RTE ? -ENETUNREACH : err_from_lwip(e);
-    return (long)n;
+    return n;
 }
 
 void raw_sock_names(struct sock *s, ip_addr_t *lip, ip_addr_t *rip)

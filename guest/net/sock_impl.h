@@ -135,6 +135,10 @@ int udp_sock_open(struct sock *s);
 void udp_sock_release(struct sock *s);
 int udp_sock_bind(struct sock *s, const ip_addr_t *ip, uint16_t port);
 long udp_sock_connect(struct sock *s, const ip_addr_t *ip, uint16_t port, int unspec);
+/* A datagram's payload from u into a new pbuf at layer (the checks every datagram send makes:
+ * shut for writing, no address, over max); its length, or -errno and no pbuf. */
+long dgram_pbuf(struct sock *s, struct uio *u, const ip_addr_t *ip, size_t max, pbuf_layer layer,
+                struct pbuf **out);
 long udp_sock_send(struct sock *s, struct uio *u, const ip_addr_t *ip, uint16_t port);
 long udp_sock_recv(struct sock *s, struct uio *u, uint32_t flags, int nonblock, ip_addr_t *from,
                    uint16_t *from_port, uint32_t *msg_flags);

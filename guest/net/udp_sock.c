@@ -135,36 +135,48 @@ long udp_sock_connect(struct sock *s, const ip_addr_t *ip, uint16_t port, int un
     return 0;
 }
 
-long udp_sock_send(struct sock *s, struct uio *u, const ip_addr_t *ip, uint16_t port)
+long dgram_pbuf(struct sock *s, struct uio *u, const ip_addr_t *ip, size_t max, pbuf_layer layer,
+                struct pbuf **out)
 {
     size_t n = u->resid;
-    struct pbuf *p, *q;
-    err_t e;
+    struct pbuf *p;
 
-    if (s->type == LINUX_SOCK_RAW)
-        return raw_sock_send(s, u, ip);
     if (s->wr_shut)
         return -EPIPE;
     if (!ip && s->state != SS_CONNECTED)
         return -EDESTADDRREQ;
-    if (n > UDP_MAX_PAYLOAD)
+    if (n > max)
         return -EMSGSIZE;
-    p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)n, PBUF_RAM);
+    p = pbuf_alloc(layer, (u16_t)n, PBUF_RAM);
     if (!p)
         return -ENOBUFS;
-    for (q = p; q; q = q->next) {
+    for (struct pbuf *q = p; q; q = q->next) {
         if (uio_copy_in(q->payload, u, q->len)) {
             pbuf_free(p);
             return -EFAULT;
         }
     }
+    *out = p;
+    return (long)n;
+}
+
+long udp_sock_send(struct sock *s, struct uio *u, const ip_addr_t *ip, uint16_t port)
+{
+    struct pbuf *p;
+    err_t e;
+
+    if (s->type == LINUX_SOCK_RAW)
+        return raw_sock_send(s, u, ip);
+    long n = dgram_pbuf(s, u, ip, UDP_MAX_PAYLOAD, PBUF_TRANSPORT, &p);
+    if (n < 0)
+        return n;
     e = ip ? udp_sendto(s->pcb.udp, p, ip, port) : udp_send(s->pcb.udp, p);
     pbuf_free(p);
     s->bound = 1;
     net_pump();
     if (e != ERR_OK)
         return e == ERR_RTE ? -ENETUNREACH : err_from_lwip(e);
-    return (long)n;
+    return n;
 }
 
 long udp_sock_recv(struct sock *s, struct uio *u, uint32_t flags, int nonblock, ip_addr_t *from,

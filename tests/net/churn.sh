@@ -21,41 +21,19 @@ rounds=${CHURN_ROUNDS:-4}
 secs=${CHURN_SECS:-2}
 min_ratio=${CHURN_MIN_RATIO:-0.3}
 pcb_max=320 # MEMP_NUM_TCP_PCB in guest/include/net/lwip/lwipopts.h
-# shellcheck source=tests/lib/ports.sh
-. tests/lib/ports.sh
-work=$(mktemp -d "${TMPDIR:-/tmp}/net-churn.XXXXXX")
-log=$work/serial.log
-qemu_pid=""
-failed=0
-cleanup()
-{
-    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-pass() { echo "PASS: net-churn $nic/$1${2:+ ($2)}"; }
-fail() { echo "FAIL: net-churn $nic/$1: $2"; failed=1; }
+# shellcheck source=tests/lib/net-test.sh
+. tests/lib/net-test.sh
+net_test_init "net-churn $nic/"
 command -v wrk >/dev/null || { fail setup "wrk missing (make deps)"; exit 1; }
 
 # Boots with fresh ports; a port another program took between port_take and QEMU's bind is seen
 # in QEMU's stderr, and the boot is tried again (3 times).
 boot() {
-    local p
-    port_release_all
-    for p in HTTP_PORT STATS_PORT; do
-        port_take "$p" || { fail setup "no free host port"; exit 1; }
-    done
+    net_take_ports HTTP_PORT STATS_PORT
     export HTTP_PORT NIC=$nic NET_FWDS="tcp:127.0.0.1:$STATS_PORT-:23"
-    : >"$log"
-    timeout -k 5 300 bash image/qemu.sh --boot kernel --guest-args "init=/sbin/init --inittab /etc/init-tests/net-crr.tab" \
-        --serial-file "$log" </dev/null 2>"$work/qemu.err" &
-    qemu_pid=$!
+    net_start_qemu 300 --guest-args "init=/sbin/init --inittab /etc/init-tests/net-crr.tab"
 }
 
-# shellcheck source=tests/lib/wait-line.sh
-. tests/lib/wait-line.sh
-wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; }
 # lwIP's state and "end" from the guest's port 23 (the host closes first).
 stats() {
     timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; while IFS= read -r l <&3; do [ "$l" = end ] && break; printf "%s\n" "$l"; done' \
@@ -63,20 +41,7 @@ stats() {
 }
 pcbs() { awk '$1 == "TCP_PCB" { print $2 }' <<<"$1"; }
 
-for try in 1 2 3; do
-    boot
-    booted=1
-    for line in "[httpd] serving /www" "(guest) net: eth0 10.0.2.15"; do
-        wait_line "$line" 90 || { booted=0; break; }
-    done
-    [ "$booted" = 0 ] && port_in_use_error "$work/qemu.err" && [ "$try" -lt 3 ] && continue
-    break
-done
-if [ "$booted" = 0 ]; then
-    fail boot "no '$line' within 90 s of QEMU's CPU time"
-    tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
-    exit 1
-fi
+net_boot 90 "[httpd] serving /www" "(guest) net: eth0 10.0.2.15"
 url=http://127.0.0.1:$HTTP_PORT/favicon.svg
 for _ in $(seq 60); do
     [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$url")" = 200 ] && break

@@ -30,58 +30,23 @@ BUILD=${BUILD:-build}
 bytes=${E2E_BYTES:-67108864}
 nconns=${E2E_CONNS:-200}
 client=$BUILD/tests/tools/netclient
-# shellcheck source=tests/lib/ports.sh
-. tests/lib/ports.sh
-work=$(mktemp -d "${TMPDIR:-/tmp}/net-e2e.XXXXXX")
-log=$work/serial.log
-qemu_pid=""
-failed=0
-cleanup()
-{
-    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-pass() { echo "PASS: net-e2e $nic/$1${2:+ ($2)}"; }
-fail() { echo "FAIL: net-e2e $nic/$1: $2"; failed=1; }
+# shellcheck source=tests/lib/net-test.sh
+. tests/lib/net-test.sh
+net_test_init "net-e2e $nic/"
 
 # Boots with fresh ports; a port another program took between port_take and QEMU's bind is seen
 # in QEMU's stderr, and the boot is tried again (3 times).
 boot() {
-    port_release_all
-    for p in HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT UDP_PORT; do
-        port_take "$p" || { fail setup "no free host port"; exit 1; }
-    done
+    net_take_ports HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT UDP_PORT
     export HTTP_PORT NIC=$nic
     export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9,udp:127.0.0.1:$UDP_PORT-:7"
     export NET_GUESTFWD="tcp:10.0.2.100:1234-cmd:bash $PWD/tests/net/guestfwd-service.sh $work/guestfwd.txt"
     # Only the first 96 bytes of each frame: the bulk transfers pass through the capture too.
     export NET_DUMP="$work/card.pcap" NET_DUMP_SNAPLEN=96
-    : >"$log"
-    timeout -k 5 600 bash image/qemu.sh --boot kernel --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab" \
-        --serial-file "$log" </dev/null 2>"$work/qemu.err" &
-    qemu_pid=$!
+    net_start_qemu 600 --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab"
 }
 
-# shellcheck source=tests/lib/wait-line.sh
-. tests/lib/wait-line.sh
-# A fixed string in the serial log within SECONDS of QEMU's CPU time (4 x of wall time at most).
-wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; }
-for try in 1 2 3; do
-    boot
-    booted=1
-    for line in "[netbulk] sink on port 9" "[netbulk] source on port 19" "[echod] echo on" "serving /www"; do
-        wait_line "$line" 90 || { booted=0; break; }
-    done
-    [ "$booted" = 0 ] && port_in_use_error "$work/qemu.err" && [ "$try" -lt 3 ] && continue
-    break
-done
-if [ "$booted" = 0 ]; then
-    fail boot "no '$line' within 90 s of QEMU's CPU time"
-    tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
-    exit 1
-fi
+net_boot 90 "[netbulk] sink on port 9" "[netbulk] source on port 19" "[echod] echo on" "serving /www"
 t0=$SECONDS
 
 if wait_line "(guest) net: eth0 10.0.2.15 netmask 255.255.255.0" 30; then pass dhcp; else fail dhcp "no DHCP address within 30 s"; fi

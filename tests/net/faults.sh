@@ -22,57 +22,21 @@ requests=${FAULTS_REQUESTS:-200}
 BUILD=${BUILD:-build}
 client=$BUILD/tests/tools/netclient
 www=$BUILD/appliance/rootfs/www
-# shellcheck source=tests/lib/ports.sh
-. tests/lib/ports.sh
-work=$(mktemp -d "${TMPDIR:-/tmp}/net-faults.XXXXXX")
-log=$work/serial.log
-qemu_pid=""
-failed=0
-cleanup()
-{
-    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-pass() { echo "PASS: net-faults $1${2:+ ($2)}"; }
-fail() { echo "FAIL: net-faults $1: $2"; failed=1; }
+# shellcheck source=tests/lib/net-test.sh
+. tests/lib/net-test.sh
+net_test_init "net-faults "
 
 # Boots with fresh ports; a port another program took between port_take and QEMU's bind is seen
 # in QEMU's stderr, and the boot is tried again (3 times, as tests/net/e2e.sh).
 faults="faults=net_tx:$rate,net_rx:$rate,timer:$rate,evtchn:$rate faultseed=$seed"
 boot() {
-    port_release_all
-    for p in HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT; do
-        port_take "$p" || { fail setup "no free host port"; exit 1; }
-    done
+    net_take_ports HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT
     export HTTP_PORT NIC=virtio-net-pci
     export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
-    : >"$log"
-    timeout -k 5 600 bash image/qemu.sh --boot kernel --hv-args "console=com1 $faults" \
-        --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab" \
-        --serial-file "$log" </dev/null 2>"$work/qemu.err" &
-    qemu_pid=$!
+    net_start_qemu 600 --hv-args "console=com1 $faults" --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab"
 }
 
-# shellcheck source=tests/lib/wait-line.sh
-. tests/lib/wait-line.sh
-wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; } # fixed string, seconds of QEMU's CPU
-for try in 1 2 3; do
-    [ -z "$qemu_pid" ] || { kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; }
-    boot
-    booted=1
-    for line in "(hv) fault injection: net_tx" "[netbulk] sink on port 9" "[echod] echo on" "serving /www"; do
-        wait_line "$line" 120 || { booted=0; break; }
-    done
-    [ "$booted" = 0 ] && port_in_use_error "$work/qemu.err" && [ "$try" -lt 3 ] && continue
-    break
-done
-if [ "$booted" = 0 ]; then
-    fail boot "no '$line' within 120 s of QEMU's CPU time"
-    tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
-    exit 1
-fi
+net_boot 120 "(hv) fault injection: net_tx" "[netbulk] sink on port 9" "[echod] echo on" "serving /www"
 t0=$SECONDS
 base="http://127.0.0.1:$HTTP_PORT"
 files=(index.html dashboard.js dashboard.css favicon.svg index.html)

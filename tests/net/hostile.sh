@@ -21,42 +21,20 @@ nic=${1:?usage: hostile.sh NIC}
 BUILD=${BUILD:-build}
 settle=${HOSTILE_SETTLE:-40}
 client=$BUILD/tests/tools/netclient
-# shellcheck source=tests/lib/ports.sh
-. tests/lib/ports.sh
-work=$(mktemp -d "${TMPDIR:-/tmp}/net-hostile.XXXXXX")
-log=$work/serial.log
-qemu_pid=""
-failed=0
-cleanup()
-{
-    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-pass() { echo "PASS: net-hostile $nic/$1${2:+ ($2)}"; }
-fail() { echo "FAIL: net-hostile $nic/$1: $2"; failed=1; }
+# shellcheck source=tests/lib/net-test.sh
+. tests/lib/net-test.sh
+net_test_init "net-hostile $nic/"
 
 # Boots with fresh ports; a port another program took between port_take and QEMU's bind is seen
 # in QEMU's stderr, and the boot is tried again (3 times).
 boot() {
-    local p
-    port_release_all
-    for p in HTTP_PORT ECHO_PORT STATS_PORT WIRE_PORT WIRE_PEER QMP_PORT; do
-        port_take "$p" || { fail setup "no free host port"; exit 1; }
-    done
+    net_take_ports HTTP_PORT ECHO_PORT STATS_PORT WIRE_PORT WIRE_PEER QMP_PORT
     export HTTP_PORT NIC=$nic NET_WIRE="$WIRE_PORT:$WIRE_PEER"
     export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$STATS_PORT-:23"
-    : >"$log"
-    timeout -k 5 300 bash image/qemu.sh --boot kernel --guest-args "init=/sbin/init --inittab /etc/init-tests/net-hostile.tab" \
-        --serial-file "$log" -- -qmp "tcp:127.0.0.1:$QMP_PORT,server=on,wait=off" </dev/null 2>"$work/qemu.err" &
-    qemu_pid=$!
+    net_start_qemu 300 --guest-args "init=/sbin/init --inittab /etc/init-tests/net-hostile.tab" \
+        -- -qmp "tcp:127.0.0.1:$QMP_PORT,server=on,wait=off"
 }
 
-# shellcheck source=tests/lib/wait-line.sh
-. tests/lib/wait-line.sh
-# A fixed string in the serial log within SECONDS of QEMU's CPU time (4 x of wall time at most).
-wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; }
 # lwIP's state, MemFree and "end" from the guest's port 23 (the host closes first).
 stats() {
     timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; while IFS= read -r l <&3; do [ "$l" = end ] && break; printf "%s\n" "$l"; done' \
@@ -67,20 +45,7 @@ pools() { awk 'NR > 1 && NF == 4 { print $1, $2 }' <<<"$1"; }
 proto() { awk -v p="$2" -v c="$3" '$1 == "proto" { for (i = 2; i <= NF; i++) col[$i] = i } $1 == p { print $col[c] }' <<<"$1"; }
 memfree() { awk '$1 == "MemFree:" { print $2 }' <<<"$1"; }
 
-for try in 1 2 3; do
-    boot
-    booted=1
-    for line in "[echod] echo on" "(guest) net: eth0 10.0.2.15"; do
-        wait_line "$line" 90 || { booted=0; break; }
-    done
-    [ "$booted" = 0 ] && port_in_use_error "$work/qemu.err" && [ "$try" -lt 3 ] && continue
-    break
-done
-if [ "$booted" = 0 ]; then
-    fail boot "no '$line' within 90 s of QEMU's CPU time"
-    tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
-    exit 1
-fi
+net_boot 90 "[echod] echo on" "(guest) net: eth0 10.0.2.15"
 
 got=$(printf 'before\n' | timeout 30 "$client" echo "$ECHO_PORT")
 # The baseline once IPv6 has settled: the link-local address past its duplicate detection (no

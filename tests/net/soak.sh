@@ -18,43 +18,17 @@ seconds=${1:-${SOAK_SECONDS:-120}}
 BUILD=${BUILD:-build}
 client=$BUILD/tests/tools/netclient
 www=$BUILD/appliance/rootfs/www
-# shellcheck source=tests/lib/ports.sh
-. tests/lib/ports.sh
-work=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX")
-log=$work/serial.log
-qemu_pid=""
-failed=0
-cleanup()
-{
-    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null; wait "$qemu_pid" 2>/dev/null; fi
-    rm -rf "$work"
+# shellcheck source=tests/lib/net-test.sh
+. tests/lib/net-test.sh
+net_test_init "soak "
+
+boot() {
+    net_take_ports HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT
+    export HTTP_PORT NIC=virtio-net-pci
+    export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
+    net_start_qemu $((seconds + 600)) --hv-args "console=com1" --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab"
 }
-trap cleanup EXIT
-
-pass() { echo "PASS: soak $1${2:+ ($2)}"; }
-fail() { echo "FAIL: soak $1: $2"; failed=1; }
-
-for p in HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT; do
-    port_take "$p" || { fail setup "no free host port"; exit 1; }
-done
-export HTTP_PORT NIC=virtio-net-pci
-export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
-: >"$log"
-timeout -k 5 $((seconds + 600)) bash image/qemu.sh --boot kernel --hv-args "console=com1" \
-    --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab" \
-    --serial-file "$log" </dev/null 2>"$work/qemu.err" &
-qemu_pid=$!
-
-# shellcheck source=tests/lib/wait-line.sh
-. tests/lib/wait-line.sh
-wait_line() { wait_line_cpu "$log" "$qemu_pid" "$1" "$2"; } # fixed string, seconds of QEMU's CPU
-for line in "[netbulk] sink on port 9" "[echod] echo on" "serving /www" "init: /bin/sh exited"; do
-    if ! wait_line "$line" 120; then
-        fail boot "no '$line' within 120 s of QEMU's CPU time"
-        tail -n 20 "$log" "$work/qemu.err" | sed 's/^/    /'
-        exit 1
-    fi
-done
+net_boot 120 "[netbulk] sink on port 9" "[echod] echo on" "serving /www" "init: /bin/sh exited"
 base="http://127.0.0.1:$HTTP_PORT"
 files=(index.html dashboard.js dashboard.css favicon.svg index.html)
 echo_bytes=65536 sink_bytes=1048576
