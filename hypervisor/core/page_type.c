@@ -252,22 +252,48 @@ int l1e_get(uint32_t pte, uint16_t dom, const char **why)
 
 /* l1e_get's common cases with the frame's fields tested at once (not present; read-only;
  * writable to a frame already writable, or untyped with nothing stale of a table): no call.
- * Everything else, refusals included, is l1e_get itself, before any reference is taken. ft and
- * limit are frame_table and max_mfn, which a loop keeps in locals. */
-static inline __attribute__((always_inline)) int
-l1e_get_fast(uint32_t val, uint16_t dom, struct frame_info *ft, uint32_t limit, const char **why)
+ * Owner, type and flags are one word (frame_tag): a read-only mapping needs the guest's RAM, a
+ * writable one in addition type WRITABLE with a type count, or type NONE without one and no
+ * TLB_L1/TLB_L2 leftover (a frame of type NONE with a type count, or a typed one with such a
+ * leftover, is no common case: l1e_get sorts it out). Everything else, refusals included, is
+ * l1e_get itself, before any reference is taken. ft and limit are frame_table and max_mfn. */
+#define TAG_MASK_RO FRAME_TAG(0xffff, 0, FF_RAM)
+#define TAG_MASK_RW FRAME_TAG(0xffff, 0xff, FF_RAM | FF_TLB_L1 | FF_TLB_L2)
+struct guest_tags {    /* what a frame of the guest's reads as (frame_tag), masked */
+    uint32_t ram;      /* & TAG_MASK_RO: the guest's RAM */
+    uint32_t untyped;  /* & TAG_MASK_RW: ... of type NONE, no table left in a TLB */
+    uint32_t writable; /* & TAG_MASK_RW: ... of type WRITABLE */
+};
+static inline __attribute__((always_inline)) struct guest_tags guest_tags(uint16_t dom)
+{
+    return (struct guest_tags){FRAME_TAG(dom, 0, FF_RAM), FRAME_TAG(dom, FT_NONE, FF_RAM),
+                               FRAME_TAG(dom, FT_WRITABLE, FF_RAM)};
+}
+
+static inline __attribute__((always_inline)) int l1e_get_fast(uint32_t val, uint16_t dom,
+                                                              struct guest_tags tags,
+                                                              struct frame_info *ft, uint32_t limit,
+                                                              const char **why)
 {
     if (!(val & PTE_P))
         return 0;
-    struct frame_info *f = (val >> 12) < limit ? &ft[val >> 12] : 0;
-    if ((val & L1_REFUSED_BITS) || !f || f->owner != dom || !(f->flags & FF_RAM) ||
-        f->count == FRAME_COUNT_MAX ||
-        ((val & PTE_RW) &&
-         (f->type_count ? f->type != FT_WRITABLE : (f->flags & (FF_TLB_L1 | FF_TLB_L2)) != 0)))
-        return l1e_get(val, dom, why); /* the refusal, with its reason, or the slow case */
-    if ((val & PTE_RW) && f->type_count++ == 0) {
+    if ((val & L1_REFUSED_BITS) || (val >> 12) >= limit)
+        return l1e_get(val, dom, why); /* the refusal, with its reason */
+    struct frame_info *f = &ft[val >> 12];
+    uint32_t tag = frame_tag(f);
+    if (f->count == FRAME_COUNT_MAX)
+        return l1e_get(val, dom, why);
+    if (!(val & PTE_RW)) {
+        if ((tag & TAG_MASK_RO) != tags.ram)
+            return l1e_get(val, dom, why);
+    } else if ((tag & TAG_MASK_RW) == tags.untyped && !f->type_count) {
+        f->type_count = 1;
         f->type = FT_WRITABLE;
         f->flags &= (uint8_t)~FF_TLB_WRITABLE; /* nothing else was stale */
+    } else if ((tag & TAG_MASK_RW) == tags.writable && f->type_count) {
+        f->type_count++; /* below count, which is below FRAME_COUNT_MAX */
+    } else {
+        return l1e_get(val, dom, why); /* the refusal, or the slow case */
     }
     f->count++;
     return 0;
@@ -380,10 +406,11 @@ static int l1_get_all(const uint32_t *e, uint16_t dom, unsigned *at, const char 
 {
     struct frame_info *const ft = frame_table;
     const uint32_t limit = max_mfn;
+    const struct guest_tags tags = guest_tags(dom);
     int err = 0;
     unsigned i;
     for (i = next_nonzero32(e, 0, 1024); i < 1024; i = next_nonzero32(e, i + 1, 1024))
-        if ((err = l1e_get_fast(e[i], dom, ft, limit, why)))
+        if ((err = l1e_get_fast(e[i], dom, tags, ft, limit, why)))
             break;
     *at = i;
     return err;
@@ -528,7 +555,7 @@ static inline __attribute__((always_inline)) int update_entry(struct pt_cursor *
 HV_FASTCALL int mm_update_l1_entry(uint32_t l1_mfn, unsigned idx, uint32_t val, uint16_t dom,
                                    uint32_t *old_out, const char **why)
 {
-    int err = l1e_get_fast(val, dom, frame_table, max_mfn, why);
+    int err = l1e_get_fast(val, dom, guest_tags(dom), frame_table, max_mfn, why);
     if (err)
         return err;
     uint32_t *e = arch_map_frame_fast(l1_mfn);
@@ -556,40 +583,45 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
  * yet typed) are l1e_get's checks inline, with the frame table in locals; everything else,
  * refusals included, is l1e_get itself, before any reference is taken.
  */
+#define RUN_KEY (~0xffcu) /* a request's frame number and command bits */
 int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint16_t dom,
                   unsigned *done, int *replaced, const char **why)
 {
     struct frame_info *const ft = frame_table;
     const uint32_t limit = max_mfn;
-    uint32_t l1 = ~0u, *e = 0;
-    unsigned i;
-    int err = 0, rep = 0;
-    for (i = 0; i < n; i++) {
-        uint32_t ptr = req[i].ptr, val = req[i].val, mfn = ptr >> 12, old;
+    const struct guest_tags tags = guest_tags(dom);
+    const mmu_update_t *r = req, *const end = req + n;
+    int err = 0;
+    while (r != end) {
+        uint32_t ptr = r->ptr, mfn = ptr >> 12, old;
         if (ptr & MMU_CMD_MASK)
             break;
-        if (mfn != l1) {
-            if (!frame_is_table(mfn, FT_L1, dom)) {
-                l1 = ~0u; /* the cursor may map another table now */
-                if ((err = update_entry(c, mfn, (ptr & 0xfff) >> 2, val, dom, &old, why)))
-                    break;
-                rep |= old & PTE_P;
-                continue;
+        if (!frame_is_table(mfn, FT_L1, dom)) {
+            if ((err = update_entry(c, mfn, (ptr & 0xfff) >> 2, r->val, dom, &old, why)))
+                break;
+            if (old & PTE_P)
+                *replaced = 1;
+            r++;
+            continue;
+        }
+        /* A run of this L1: the requests whose frame number and command bits (RUN_KEY) are
+         * this one's, one compare for "a plain update" and "the same L1". */
+        const uint32_t run = ptr & RUN_KEY;
+        uint32_t *const e = cursor_map(c, mfn);
+        do {
+            uint32_t val = r->val;
+            if ((err = l1e_get_fast(val, dom, tags, ft, limit, why)))
+                goto out;
+            uint32_t *slot = &e[(r->ptr & 0xfff) >> 2];
+            old = *slot;
+            *slot = val;
+            if (old & PTE_P) {
+                *replaced = 1;
+                l1e_put_fast(old, ft);
             }
-            l1 = mfn;
-            e = cursor_map(c, mfn);
-        }
-        if ((err = l1e_get_fast(val, dom, ft, limit, why)))
-            break;
-        uint32_t *slot = &e[(ptr & 0xfff) >> 2];
-        old = *slot;
-        *slot = val;
-        if (old & PTE_P) {
-            rep = 1;
-            l1e_put_fast(old, ft);
-        }
+        } while (++r != end && (r->ptr & RUN_KEY) == run);
     }
-    *done = i;
-    *replaced |= rep;
+out:
+    *done = (unsigned)(r - req);
     return err;
 }

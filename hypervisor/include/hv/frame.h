@@ -33,6 +33,23 @@ struct frame_info {
 };
 #define FRAME_COUNT_MAX 0xffffffffu /* counts refuse to go past it */
 
+/* A frame's owner, type and flags read as one word (they are adjacent, x86 is little-endian):
+ * the hot paths of core/page_type.c compare several of them with one mask and one compare.
+ * FRAME_TAG(owner, type, flags) is the word such a frame reads as. */
+#define FRAME_TAG(owner, type, flags) \
+    ((uint32_t)(owner) | (uint32_t)(type) << 16 | (uint32_t)(flags) << 24)
+_Static_assert(__builtin_offsetof(struct frame_info, type) ==
+                       __builtin_offsetof(struct frame_info, owner) + 2 &&
+                   __builtin_offsetof(struct frame_info, flags) ==
+                       __builtin_offsetof(struct frame_info, owner) + 3,
+               "FRAME_TAG needs owner, type and flags adjacent in this order");
+static inline uint32_t frame_tag(const struct frame_info *f)
+{
+    uint32_t tag;
+    __builtin_memcpy(&tag, &f->owner, sizeof(tag));
+    return tag;
+}
+
 struct mem_range {
     uint64_t start, end; /* machine addresses, end exclusive */
 };
