@@ -99,7 +99,8 @@ int main(void)
 {
     close(open("/tmp/mnt_file", O_CREAT | O_WRONLY, 0644));
     check_init();
-    CHECK_INT(mkdir("/tmp/mnt_a", 0755) | mkdir("/tmp/mnt_p", 0755), 0, "mount points");
+    CHECK_INT(mkdir("/tmp/mnt_a", 0755), 0, "a mount point");
+    CHECK_INT(mkdir("/tmp/mnt_p", 0755), 0, "another");
     check_tmpfs();
     check_proc();
 
@@ -112,6 +113,11 @@ int main(void)
     CHECK_ERR(mount("none", BAD_PTR, "tmpfs", 0, NULL), EFAULT, "target pointer");
     CHECK_ERR(mount("none", "/tmp/mnt_a", BAD_PTR, 0, NULL), EFAULT, "type pointer");
     CHECK_ERR(mount(BAD_PTR, "/tmp/mnt_a", "tmpfs", 0, NULL), EFAULT, "source pointer");
+    CHECK_INT(mkdir("/tmp/mnt_gone", 0755), 0, "mkdir a working directory");
+    CHECK_INT(chdir("/tmp/mnt_gone"), 0, "chdir into it");
+    CHECK_INT(rmdir("/tmp/mnt_gone"), 0, "remove it");
+    CHECK_ERR(mount("none", ".", "tmpfs", 0, NULL), ENOENT, "mount on a removed directory");
+    CHECK_INT(chdir("/"), 0, "chdir /");
     CHECK_ERR(umount("/tmp/mnt_a"), EINVAL, "umount a plain directory");
     CHECK_ERR(umount("/tmp/no_such_dir"), ENOENT, "umount a missing path");
     CHECK_ERR(umount(BAD_PTR), EFAULT, "umount pointer");

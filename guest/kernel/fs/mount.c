@@ -127,6 +127,8 @@ long sys_mount(u32 source, u32 target, u32 type, u32 flags, u32 data)
         rc = mount_type(type, &proc);
     if (rc == 0 && !S_ISDIR(point->mode))
         rc = -ENOTDIR;
+    if (rc == 0 && point->nlink == 0)
+        rc = -ENOENT; /* a removed directory (a cwd's "."): no path would reach the mount */
     if (rc == 0 && (point->mounted || point->covers || point == fs_root_inode ||
                     mount_of_root(point) || point->sb == &procfs_sb))
         rc = -EBUSY; /* already a mount point (or inside /proc) */
