@@ -25,6 +25,20 @@ static void on_alarm(int sig)
         arm(0, 0);
 }
 
+/* Until the handler has counted WANT_ALARMS. SIGALRM stays blocked between the test and the
+ * wait (sigsuspend), so the last one cannot land in between and leave a pause() waiting for an
+ * alarm that the handler has just switched off. */
+static void wait_alarms(void)
+{
+    sigset_t alrm, old;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &alrm, &old);
+    while (alarms < WANT_ALARMS)
+        sigsuspend(&old);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* One process under a 1 us timer: system calls and a busy loop get done, SIGALRM arrives. */
 static int storm(void *arg)
 {
@@ -38,8 +52,7 @@ static int storm(void *arg)
         for (int j = 0; j < 100; j++)
             sum += (unsigned)j;
     }
-    while (alarms < WANT_ALARMS)
-        pause();
+    wait_alarms();
     return sum ? 0 : 13;
 }
 
@@ -85,8 +98,7 @@ int main(void)
 
     alarms = 0;
     CHECK_INT(arm(1, 1), 0, "a 1 us interval timer here too");
-    while (alarms < WANT_ALARMS)
-        pause();
+    wait_alarms();
     CHECK(alarms >= WANT_ALARMS, "%d SIGALRMs, then the handler stopped it", WANT_ALARMS);
     CHECK_INT(getppid() >= 0, 1, "the kernel is still running");
     return check_done();
