@@ -222,6 +222,40 @@ static void test_multicall_faults(void)
     pfn_free(pfn);
 }
 
+/* A single NEW_BASEPTR with no success count is the context switch's fast path in the
+ * hypervisor (core/mmu_update.c: two words read in place, references taken inline): whatever
+ * it does not handle itself must still meet every check of the general path. */
+static void test_baseptr_single(uint32_t l2, uint32_t nl2, uint32_t l1, uint32_t junk)
+{
+    check("NEW_BASEPTR to a pinned L1", mmu1(l1 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR),
+          -XEN_EINVAL);
+    check("NEW_BASEPTR to a hypervisor frame (1 MB)",
+          mmu1(0x100 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), -XEN_EINVAL);
+    check("NEW_BASEPTR to a frame beyond memory",
+          mmu1(0xFFFFF000u | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), -XEN_EINVAL);
+    check("NEW_BASEPTR to a free frame of the guest's (junk, an invalid L2)",
+          mmu1(junk << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR | 0x100), -XEN_EINVAL);
+    check("NEW_BASEPTR to a pinned L2 (the other address space)",
+          mmu1(nl2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), 0);
+    check("running on it: unpinning it is refused",
+          mmu1(nl2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_UNPIN_TABLE), -XEN_EINVAL);
+    check("NEW_BASEPTR to itself", mmu1(nl2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), 0);
+    check("NEW_BASEPTR back home", mmu1(l2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), 0);
+    /* A request whose second word is on an unmapped page: refused, nothing switched (the
+     * "destroy" check below unpins the other L2: refused if it were the base). */
+    uint32_t pfn = pfn_alloc();
+    mmu_update_t *r = scratch_map(12, pfn);
+    scratch_unmap(13);
+    uint32_t *last = (uint32_t *)((uint32_t)r + XEN_PAGE_SIZE - 4);
+    *last = nl2 << 12 | MMU_EXTENDED_COMMAND;
+    check("NEW_BASEPTR request running into an unmapped page",
+          HYPERVISOR_mmu_update((mmu_update_t *)last, 1, 0), -XEN_EFAULT);
+    scratch_unmap(12);
+    pfn_free(pfn);
+    check("NEW_BASEPTR request in the hypervisor",
+          HYPERVISOR_mmu_update((void *)(0xFC400000u - 4), 1, 0), -XEN_EFAULT);
+}
+
 static void test_attacks(void)
 {
     struct addrspace as;
@@ -281,6 +315,7 @@ static void test_attacks(void)
     check("L2 entry with PCD", mmu1(nl2 << 12 | 7 * 4, l1 << 12 | PTE_P | 0x10), -XEN_EINVAL);
     check("NEW_BASEPTR to an unvalidatable frame",
           mmu1(pfn_to_mfn(junk) << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), -XEN_EINVAL);
+    test_baseptr_single(l2, nl2, l1, pfn_to_mfn(junk));
     check("unpin the current base pointer",
           mmu1(l2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_UNPIN_TABLE), -XEN_EINVAL);
     check("unpin a frame that is not pinned",
