@@ -57,7 +57,7 @@ static void flush_all(void)
 static inline __attribute__((always_inline)) void invlpg(uint32_t va)
 {
     uint32_t page = va & ~0xfffu;
-    if (!deferred.active || (page >= deferred.list && page < deferred.end))
+    if (!deferred.end || (page >= deferred.list && page < deferred.end))
         arch_invlpg(va);
     else if (deferred.nr < DEFERRED_INVLPG_MAX)
         deferred.va[deferred.nr++] = va;
@@ -191,22 +191,25 @@ unwritable:
 static inline __attribute__((always_inline)) int baseptr_fast(struct domain *d, uint32_t reqs)
 {
     uint32_t ptr, val;
-    __get_guest_u32(ptr, (const uint32_t *)reqs, slow);
     __get_guest_u32(val, (const uint32_t *)(reqs + 4), slow);
-    uint32_t mfn = ptr >> 12, old = d->l2_mfn;
-    if ((ptr & MMU_CMD_MASK) != MMU_EXTENDED_COMMAND ||
-        (val & MMUEXT_CMD_MASK) != MMUEXT_NEW_BASEPTR || mfn >= max_mfn)
+    if ((val & MMUEXT_CMD_MASK) != MMUEXT_NEW_BASEPTR)
         return 0;
-    struct frame_info *ft = frame_table, *f = &ft[mfn], *o = &ft[old];
+    __get_guest_u32(ptr, (const uint32_t *)reqs, slow);
+    if ((ptr & MMU_CMD_MASK) != MMU_EXTENDED_COMMAND || ptr >> 12 >= max_mfn)
+        return 0;
+    struct frame_info *f = &frame_table[ptr >> 12];
     if ((frame_tag(f) & L2_TAG_MASK) != FRAME_TAG(d->id, FT_L2, FF_RAM) || !f->type_count ||
-        f->count == FRAME_COUNT_MAX || o->type_count < 2 || o->count < 2)
+        f->count == FRAME_COUNT_MAX)
+        return 0;
+    struct frame_info *o = &frame_table[d->l2_mfn];
+    if (o->type_count < 2 || o->count < 2)
         return 0;
     f->count++;
     f->type_count++;
-    d->l2_mfn = mfn;
-    arch_load_base(mfn);
     o->type_count--; /* not the last of either: the old base stays an L2 */
     o->count--;
+    d->l2_mfn = ptr >> 12;
+    arch_load_base(ptr >> 12);
     d->mmu_batches++;
     return 1;
 slow:
