@@ -244,7 +244,7 @@ static void test_baseptr_single(uint32_t l2, uint32_t nl2, uint32_t l1, uint32_t
     check("NEW_BASEPTR back home", mmu1(l2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), 0);
     /* A request whose second word is on an unmapped page: refused, nothing switched (the
      * "destroy" check below unpins the other L2: refused if it were the base). */
-    uint32_t pfn = pfn_alloc();
+    uint32_t pfn = test_frame_alloc();
     mmu_update_t *r = scratch_map(12, pfn);
     scratch_unmap(13);
     uint32_t *last = (uint32_t *)((uint32_t)r + XEN_PAGE_SIZE - 4);
@@ -252,7 +252,7 @@ static void test_baseptr_single(uint32_t l2, uint32_t nl2, uint32_t l1, uint32_t
     check("NEW_BASEPTR request running into an unmapped page",
           HYPERVISOR_mmu_update((mmu_update_t *)last, 1, 0), -XEN_EFAULT);
     scratch_unmap(12);
-    pfn_free(pfn);
+    test_frame_free(pfn);
     check("NEW_BASEPTR request in the hypervisor",
           HYPERVISOR_mmu_update((void *)(0xFC400000u - 4), 1, 0), -XEN_EFAULT);
 }
@@ -272,7 +272,7 @@ static void test_multicall_deferred_flush(unsigned n)
 
     int bad = 0;
     for (unsigned i = 0; i < n; i++) {
-        pfn[i] = pfn_alloc();
+        pfn[i] = test_frame_alloc();
         bad |= uvm(base + i * XEN_PAGE_SIZE,
                    pfn_to_mfn(pfn[i]) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D);
         *(volatile uint32_t *)(base + i * XEN_PAGE_SIZE) = i; /* the TLB holds it now */
@@ -294,7 +294,7 @@ static void test_multicall_deferred_flush(unsigned n)
                                      2,
                                      base + i * XEN_PAGE_SIZE};
         probe_run(&c) ? nr_ok++ : nr_failed++;
-        pfn_free(pfn[i]);
+        test_frame_free(pfn[i]);
     }
 }
 
