@@ -488,9 +488,9 @@ static void run_mmu_tests(const struct selftest_env *env)
 {
     mmu_tests(env->si, env->word + 5); /* after "test=" */
 }
-SELFTEST(mmu, "test=mmu", run_mmu_tests, SELFTEST_TRAPS);
-SELFTEST(mmu_attacks, "test=mmu-attacks", run_mmu_tests, SELFTEST_TRAPS);
-SELFTEST(mmu_stress, "test=mmu-stress", run_mmu_tests, SELFTEST_TRAPS);
-SELFTEST(mmu_isolation, "test=mmu-isolation", run_mmu_tests, SELFTEST_TRAPS);
-SELFTEST(mmu_review, "test=mmu-review", run_mmu_tests, SELFTEST_TRAPS);
-SELFTEST(mmu_review_crash, "test=mmu-review-*", run_mmu_tests, SELFTEST_TRAPS);
+SELFTEST(mmu, "test=mmu", run_mmu_tests, SELFTEST_TRAPS | SELFTEST_MM);
+SELFTEST(mmu_attacks, "test=mmu-attacks", run_mmu_tests, SELFTEST_TRAPS | SELFTEST_MM);
+SELFTEST(mmu_stress, "test=mmu-stress", run_mmu_tests, SELFTEST_TRAPS | SELFTEST_MM);
+SELFTEST(mmu_isolation, "test=mmu-isolation", run_mmu_tests, SELFTEST_TRAPS | SELFTEST_MM);
+SELFTEST(mmu_review, "test=mmu-review", run_mmu_tests, SELFTEST_TRAPS | SELFTEST_MM);
+SELFTEST(mmu_review_crash, "test=mmu-review-*", run_mmu_tests, SELFTEST_TRAPS | SELFTEST_MM);
