@@ -5,7 +5,8 @@
 # tests/scenarios/*.scn (unless --ring3), then every ring-3 test program appliance/tests/*.c
 # and shell test tests/shell/*.sh natively and in the appliance (tests/ring3/run-ring3.sh; unless --scenarios), and last the
 # mutants of tests/mutation/mutants.txt marked "fast" (with the unit tests, when no pattern is
-# given; MUTATION_SUBSET=0 leaves them out). Scenarios and programs are those whose name matches one of the shell patterns (all when none is given),
+# given; MUTATION_SUBSET=0 leaves them out). With the unit tests, the soak (tests/net/soak.sh,
+# SOAK_SECONDS, 120) runs in the background beside everything else and is counted at the end. Scenarios and programs are those whose name matches one of the shell patterns (all when none is given),
 # TEST_JOBS (2) boots at a time, results in a stable order.
 #
 # The run knows what it was asked to run: every selected scenario, program and mutant yields
@@ -66,10 +67,13 @@ summary()
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
+soak_pid=""
 on_exit()
 {
     local status=$?
     trap - EXIT
+    # The soak's own traps end its QEMU (tests/net/soak.sh).
+    if [ -n "$soak_pid" ] && [ -f "$out/soak.pid" ]; then kill "$(cat "$out/soak.pid")" 2>/dev/null || true; fi
     if [ ! -f "$out/summarised" ]; then
         echo "FAIL: run-tests: the runner itself failed (exit status $status, line ${err_line:-?})" |
             tee -a "$out/verdicts"
@@ -91,13 +95,18 @@ verdict() # LINE: a verdict of our own, shown and counted
 # it must print at least one, and exit non-zero exactly when one is a FAIL.
 run_multi() # LABEL COMMAND...
 {
-    local label=$1 status=0 npass nfail
+    local label=$1 status=0
     shift
     "$@" >"$out/multi.out" 2>&1 </dev/null || status=$?
-    cat "$out/multi.out"
-    grep -E '^(PASS|FAIL):' "$out/multi.out" >>"$out/verdicts" || true
-    npass=$(grep -c '^PASS:' "$out/multi.out" || true)
-    nfail=$(grep -c '^FAIL:' "$out/multi.out" || true)
+    tally_multi "$label" "$status" "$out/multi.out"
+}
+tally_multi() # LABEL EXIT-STATUS OUTPUT-FILE: shows and counts what run_multi ran
+{
+    local label=$1 status=$2 file=$3 npass nfail
+    cat "$file"
+    grep -E '^(PASS|FAIL):' "$file" >>"$out/verdicts" || true
+    npass=$(grep -c '^PASS:' "$file" || true)
+    nfail=$(grep -c '^FAIL:' "$file" || true)
     if [ "$status" -ne 0 ] && [ "$nfail" -eq 0 ]; then
         # A crash (sanitizer, signal) before the binary could report: make it count.
         verdict "FAIL: $label: exit status $status with no FAIL line"
@@ -167,6 +176,19 @@ for p in "${patterns[@]}"; do
 done
 
 if [ "$units" = 1 ]; then
+    # The soak: 2 minutes of mixed load against the appliance, every answer checked, memory and
+    # frames exactly back (tests/net/soak.sh). It runs beside the other groups (its checks are
+    # on counts and bytes, never on throughput) and is counted at the end.
+    # Not a child of this shell (the inner job's parent exits at once), so that the scenarios'
+    # "wait" and "wait -n" (tests/lib/ordered-jobs.sh) neither count nor reap it: its pid and
+    # exit status come back through files.
+    ( (
+        bash tests/net/soak.sh "${SOAK_SECONDS:-120}" >"$out/soak.out" 2>&1 </dev/null &
+        echo $! >"$out/soak.pid"
+        wait $!
+        echo $? >"$out/soak.status"
+    ) >/dev/null 2>&1 </dev/null & )
+    soak_pid=started
     unit_list=()
     if [ -n "${UNIT_TESTS:-}" ]; then
         read -ra unit_list <<<"$UNIT_TESTS"
@@ -241,6 +263,19 @@ if [ "$ring3" = 1 ] && [ ${#programs[@]} -gt 0 ]; then
     if [ "${patterns[*]}" = "*" ] && [ "$ring3_dir" = appliance/tests ]; then
         ring3_run "ring3[fasttrap=off]" RING3_GUEST_ARGS=fasttrap=off -- \
             t_fork t_exec t_pipe t_signals t_tls t_efault
+    fi
+fi
+
+if [ -n "$soak_pid" ]; then
+    # Its own bounds end it (QEMU's timeout is SOAK_SECONDS + 600 s); this one only guards them.
+    soak_deadline=$((SECONDS + ${SOAK_SECONDS:-120} + 900))
+    while [ ! -f "$out/soak.status" ] && [ "$SECONDS" -lt "$soak_deadline" ]; do sleep 2; done
+    if [ -f "$out/soak.status" ]; then
+        soak_pid=""
+        tally_multi "net-soak" "$(cat "$out/soak.status")" "$out/soak.out"
+    else
+        cat "$out/soak.out"
+        verdict "FAIL: net-soak: no end within $((${SOAK_SECONDS:-120} + 900)) s of the other tests' end"
     fi
 fi
 

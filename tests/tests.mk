@@ -56,7 +56,7 @@ scenario-test: iso test-isos $(TEST_TOOLS)
 debug-test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/debug DEBUG=1 scenario-test SCENARIO='mmu-* traps-*'
 
-# The soak (tests/net/soak.sh; not in make test yet, see docs/testing.md): SOAK_SECONDS of mixed load.
+# The soak (tests/net/soak.sh; make test runs it too, in the background): SOAK_SECONDS of mixed load.
 SOAK_SECONDS ?= 120
 .PHONY: soak
 soak: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS) $(TEST_TOOLS)
@@ -101,5 +101,6 @@ check:
 # kernel of the other side into $(BUILD)/linux-vm/ on first use; tests/tools/netbench is the host's
 # client of the network figures.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso $(BUILD)/tests/tools/netbench
+	$(Q)$(MAKE) --no-print-directory hypervisor guest initramfs iso $(BUILD)/tests/tools/netbench \
+		$(BUILD)/tests/tools/netclient $(FUZZ_HC_ELF)
 	$(Q)BUILD=$(BUILD) bash tests/bench/all.sh

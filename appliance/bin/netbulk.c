@@ -1,12 +1,17 @@
-/* netbulk: a bulk-transfer source and sink for tests and benchmarks. Plain POSIX: the same
- * source runs natively and in the appliance.
+/* netbulk: a bulk-transfer source and sink for tests and benchmarks, and a one-program-per-
+ * connection service for the soak's fork/exec churn. Plain POSIX: the same source runs natively
+ * and in the appliance.
  *
  *   netbulk source PORT BYTES   every connection gets BYTES of the pattern, then the close
  *   netbulk sink PORT           every connection is read to its end; "[netbulk] N bytes" logged
+ *   netbulk exec PORT PROG [ARG...]   every connection runs PROG (execv) with the connection as
+ *                               its standard input and output (like inetd's "nowait")
  *
  * The pattern (byte i = (i * 7 + (i >> 10)) mod 256) is what tests/tools/netclient generates
  * too, so a client can check what arrives by its SHA-256. Connections are served one at a time,
- * each by a child process, so several may run at once. */
+ * each by a child process, so several may run at once; a SIGCHLD handler reaps each child as
+ * it ends (so no finished child waits as a zombie for the next connection). */
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +48,27 @@ static int source(int fd, unsigned long long bytes)
     return 0;
 }
 
+static void reap(int sig)
+{
+    int saved = errno;
+
+    (void)sig;
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    errno = saved;
+}
+
+static int run(int fd, char **argv)
+{
+    signal(SIGPIPE, SIG_DFL); /* an ignored signal would stay ignored in the program */
+    if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+        return 1;
+    close(fd);
+    execv(argv[0], argv);
+    fprintf(stderr, "[netbulk] exec %s: %s\n", argv[0], strerror(errno));
+    return 127;
+}
+
 static int sink(int fd)
 {
     static char buf[65536];
@@ -60,14 +86,19 @@ int main(int argc, char **argv)
     struct sockaddr_in a;
     int one = 1, l;
 
-    if (argc < 3 || (strcmp(argv[1], "source") == 0 && argc < 4)) {
-        fprintf(stderr, "usage: netbulk source PORT BYTES | netbulk sink PORT\n");
+    if (argc < 3 || (strcmp(argv[1], "source") == 0 && argc < 4) ||
+        (strcmp(argv[1], "exec") == 0 && argc < 4) ||
+        (strcmp(argv[1], "source") != 0 && strcmp(argv[1], "sink") != 0 &&
+         strcmp(argv[1], "exec") != 0)) {
+        fprintf(stderr, "usage: netbulk source PORT BYTES | netbulk sink PORT | "
+                        "netbulk exec PORT PROG [ARG...]\n");
         return 2;
     }
-    int is_source = strcmp(argv[1], "source") == 0;
+    int is_source = strcmp(argv[1], "source") == 0, is_exec = strcmp(argv[1], "exec") == 0;
     unsigned long long bytes = is_source ? strtoull(argv[3], NULL, 0) : 0;
 
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, reap);
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons((unsigned short)atoi(argv[2]));
@@ -82,15 +113,14 @@ int main(int argc, char **argv)
     for (;;) {
         int c = accept(l, NULL, NULL);
 
-        while (waitpid(-1, NULL, WNOHANG) > 0) /* the children done so far */
-            ;
         if (c < 0)
             continue;
         fflush(stdout);
         pid_t pid = fork();
         if (pid == 0) {
             close(l);
-            int rc = is_source ? source(c, bytes) : sink(c);
+            signal(SIGCHLD, SIG_DFL);
+            int rc = is_exec ? run(c, argv + 3) : is_source ? source(c, bytes) : sink(c);
 
             fflush(stdout);
             _exit(rc);

@@ -1,20 +1,47 @@
-/* Growable byte buffers for responses, and the one JSON helper (string escaping). An allocation
- * failure marks the buffer failed instead of aborting: the connection is then closed. */
+/* Byte buffers for responses, and the one JSON helper (string escaping). A buffer on fixed
+ * storage (a connection's output, the /api/stats JSON) never allocates while its content fits,
+ * which the limits in httpd.h guarantee; content beyond it moves to the heap (counted) and back
+ * once the buffer is emptied. An allocation failure marks the buffer failed instead of
+ * aborting: the connection is then closed. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "httpd.h"
 
+unsigned long long buf_overflows;
+
 void buf_init(struct buf *b)
 {
     memset(b, 0, sizeof(*b));
 }
 
+void buf_init_fixed(struct buf *b, char *store, size_t cap)
+{
+    buf_init(b);
+    b->data = b->store = store;
+    b->cap = b->store_cap = cap;
+}
+
+static int on_heap(const struct buf *b)
+{
+    return b->data && b->data != b->store;
+}
+
+/* Back to the fixed storage (or none), the content dropped. */
+static void buf_reset(struct buf *b)
+{
+    if (on_heap(b))
+        free(b->data);
+    b->data = b->store;
+    b->cap = b->store_cap;
+    b->len = 0;
+}
+
 void buf_free(struct buf *b)
 {
-    free(b->data);
-    buf_init(b);
+    buf_reset(b);
+    b->failed = 0;
 }
 
 static int buf_reserve(struct buf *b, size_t more)
@@ -28,7 +55,14 @@ static int buf_reserve(struct buf *b, size_t more)
         return 0;
     while (cap < want)
         cap *= 2;
-    p = realloc(b->data, cap);
+    if (on_heap(b) || !b->data) {
+        p = realloc(b->data, cap);
+    } else {
+        buf_overflows++;
+        p = malloc(cap);
+        if (p)
+            memcpy(p, b->data, b->len + 1);
+    }
     if (!p) {
         b->failed = 1;
         return -1;
@@ -72,13 +106,8 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_consume(struct buf *b, size_t n)
 {
     if (n >= b->len) {
-        b->len = 0;
-        /* A large buffer (a big JSON answer) is not kept per idle connection. */
-        if (b->cap > 4 * OUT_HIGH_WATER) {
-            free(b->data);
-            b->data = NULL;
-            b->cap = 0;
-        }
+        /* Emptied: a heap buffer (a fixed one's overflow, or a plain one) is not kept. */
+        buf_reset(b);
         return;
     }
     memmove(b->data, b->data + n, b->len - n);

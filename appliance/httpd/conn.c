@@ -1,14 +1,16 @@
 /*
- * One connection: the bytes read but not yet parsed, the answers queued (struct buf) and a file
- * body still to send. Requests are parsed one at a time and answered in order; parsing stops
- * while a file body is in flight or OUT_HIGH_WATER bytes are queued, and resumes as the client
- * reads (so 10,000 pipelined requests cost one connection's buffers, not 10,000 answers).
+ * One connection: the bytes read but not yet parsed, the answers queued (struct buf, on the
+ * slot's fixed storage) and a file body still to send. Requests are parsed one at a time and
+ * answered in order; parsing stops while a file body is in flight or more than OUT_PARSE_LIMIT
+ * bytes are queued, and resumes as the client reads (so 10,000 pipelined requests cost one
+ * connection's buffers, not 10,000 answers, and the next answer always fits the buffer).
  *
  * A bad request is answered and the connection closed "lingering": the write side is shut, and
  * input is read and dropped until the client closes or a second passes, so that unread input does
  * not make the kernel reset the connection before the client has read the error.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,12 +28,12 @@ static int sendfile_works = 1;
 
 void conn_init(struct conn *c, int fd, const char *peer, long long now)
 {
-    memset(c, 0, sizeof(*c));
+    memset(c, 0, offsetof(struct conn, in)); /* the buffers need no clearing */
     c->fd = fd;
     c->file_fd = -1;
     c->last_io_ms = now;
     parser_init(&c->parser);
-    buf_init(&c->out);
+    buf_init_fixed(&c->out, c->out_store, sizeof(c->out_store));
     snprintf(c->peer, sizeof(c->peer), "%s", peer);
 }
 
@@ -55,7 +57,7 @@ int conn_wants_read(const struct conn *c)
         return 1;
     if (c->read_eof || c->close_after || c->in_len == sizeof(c->in))
         return 0;
-    return c->file_fd < 0 && c->out.len < OUT_HIGH_WATER;
+    return c->file_fd < 0 && c->out.len <= OUT_PARSE_LIMIT;
 }
 
 int conn_wants_write(const struct conn *c)
@@ -74,7 +76,7 @@ static void process(struct conn *c, long long now)
     struct request *r = &c->parser.req;
     size_t off = 0;
 
-    while (!c->close_after && c->file_fd < 0 && c->out.len < OUT_HIGH_WATER) {
+    while (!c->close_after && c->file_fd < 0 && c->out.len <= OUT_PARSE_LIMIT) {
         size_t used;
 
         /* Never feed nothing: to http-parser, a zero length means the end of the stream. */

@@ -7,7 +7,8 @@
  * reading, writing, sendfile), request.c (Debian's http-parser driven into struct request, with
  * our limits), respond.c (routing and status codes), files.c (static files, content types,
  * validators), path.c (URL paths), stats.c (/api/stats from the /proc files), control.c (the
- * fast-trap switch), buf.c (growable output buffers, JSON helpers), httpdate.c (HTTP dates).
+ * fast-trap switch), buf.c (output buffers, JSON helpers), httpdate.c (HTTP dates), slots.c (the
+ * connection slots, allocated once at start-up: no malloc per connection or request).
  */
 #ifndef HTTPD_H
 #define HTTPD_H
@@ -25,10 +26,19 @@
 #define MAX_HEADERS 64
 #define MAX_BODY 1024
 #define IN_BUF_SIZE 16384
-/* Parsing stops while a connection has this much output queued (pipelining back-pressure). */
-#define OUT_HIGH_WATER 65536
 /* Files up to this size go into the output buffer; larger ones through sendfile (or read). */
 #define SMALL_FILE 16384
+/* The largest answer built in memory: a small file or the /api/stats JSON (JSON_MAX), and a
+ * header block (at most a 2 kB Location and a few short lines). */
+#define JSON_MAX SMALL_FILE
+#define ANSWER_MAX (SMALL_FILE + 4096)
+/* Each connection's output buffer, in its slot. Parsing stops while more than OUT_PARSE_LIMIT
+ * bytes are queued (pipelining back-pressure), so the next answer always fits: the buffer never
+ * grows. (A larger answer would go to the heap, counted as httpd.out_overflows in /api/stats.) */
+#define OUT_STORE (ANSWER_MAX + 4096)
+#define OUT_PARSE_LIMIT (OUT_STORE - ANSWER_MAX)
+/* The deepest stack httpd uses, touched at start-up (slots.c). */
+#define PREFAULT_STACK 65536
 
 #define HTTPD_VERSION "ringvisor-httpd/0.1"
 
@@ -36,9 +46,15 @@
 struct buf {
     char *data;
     size_t len, cap;
-    int failed; /* an allocation failed: the content is incomplete */
+    int failed;  /* an allocation failed: the content is incomplete */
+    char *store; /* the buffer's own fixed storage (buf_init_fixed), or NULL */
+    size_t store_cap;
 };
 void buf_init(struct buf *b);
+/* A buffer on fixed storage: it goes to the heap only for content larger than cap (counted in
+ * buf_overflows), and back to its storage once emptied. */
+void buf_init_fixed(struct buf *b, char *store, size_t cap);
+extern unsigned long long buf_overflows; /* how often a fixed buffer went to the heap */
 void buf_free(struct buf *b);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_str(struct buf *b, const char *s);
@@ -92,7 +108,6 @@ void parser_next(struct parser *p);
 struct conn {
     int fd;
     struct parser parser;
-    char in[IN_BUF_SIZE];
     size_t in_len;
     struct buf out;
     int file_fd; /* body still to send from this file after out, or -1 */
@@ -104,6 +119,9 @@ struct conn {
     long long last_io_ms;   /* last progress in either direction */
     unsigned long requests;
     char peer[64];
+    /* The large arrays last: conn_init clears only what comes before them. */
+    char in[IN_BUF_SIZE];
+    char out_store[OUT_STORE];
 };
 
 enum conn_step { CONN_OK, CONN_CLOSE };
@@ -128,6 +146,7 @@ void respond_simple(struct conn *c, const struct request *r, int status, const c
 void respond_headers(struct conn *c, const struct request *r, int status, const char *type,
                      long long length, const char *extra);
 const char *status_text(int status);
+void respond_prefault(void); /* its static JSON buffer touched at start-up */
 
 /* ---- path.c ---- */
 /* The URL's path, %-decoded, "." and ".." resolved, repeated slashes dropped, into out. Returns
@@ -141,6 +160,14 @@ const char *content_type(const char *path);
 
 /* ---- stats.c ---- */
 void stats_json(struct buf *b);
+void stats_prefault(void); /* its static buffers touched at start-up (slots.c) */
+
+/* ---- slots.c ---- */
+int slots_init(int max_conns); /* 0, or -1 when out of memory */
+extern int slots_touched;      /* slots used so far: the most connections open at once */
+struct conn *slot_take(void);  /* NULL when none is free */
+void slot_give(struct conn *c);
+void prefault(void *p, size_t n);
 
 /* ---- control.c ---- */
 /* The fast-trap switch: 1 on, 0 off, -1 unknown; *writable says whether it may be changed. */

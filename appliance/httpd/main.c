@@ -135,7 +135,7 @@ static int listen_on(const char *addr, int port, const char *port_file)
 static void drop(int i)
 {
     conn_fini(conns[i]);
-    free(conns[i]);
+    slot_give(conns[i]);
     conns[i] = conns[--nconns];
     hstats.active = (unsigned long)nconns;
     hstats.closed++;
@@ -211,7 +211,7 @@ static void accept_all(int lfd, long long now)
             refuse(fd);
             continue;
         }
-        c = malloc(sizeof(*c));
+        c = slot_take(); /* there is one: nconns < max_conns here */
         if (!c) {
             refuse(fd);
             continue;
@@ -232,6 +232,9 @@ static void serve(int lfd)
         log_line("out of memory");
         exit(1);
     }
+    prefault(pfd, ((size_t)cfg.max_conns + 1) * sizeof(*pfd));
+    stats_prefault();
+    respond_prefault();
     while (!stopping) {
         long long now = now_ms(), next = now + 1000;
         int n;
@@ -320,7 +323,7 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     conns = calloc((size_t)cfg.max_conns, sizeof(*conns));
-    if (!conns) {
+    if (!conns || slots_init(cfg.max_conns) != 0) {
         log_line("out of memory");
         return 1;
     }

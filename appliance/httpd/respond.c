@@ -78,6 +78,14 @@ static void respond_json(struct conn *c, const struct request *r, int status, st
         buf_add(&c->out, json->data, json->len);
 }
 
+/* The /api/stats JSON is built here (one request at a time), then copied into the answer. */
+static char json_store[JSON_MAX];
+
+void respond_prefault(void)
+{
+    prefault(json_store, sizeof(json_store));
+}
+
 static void api_stats(struct conn *c, const struct request *r)
 {
     struct buf json;
@@ -86,7 +94,7 @@ static void api_stats(struct conn *c, const struct request *r)
         respond_simple(c, r, 405, "Allow: GET, HEAD\r\n", NULL);
         return;
     }
-    buf_init(&json);
+    buf_init_fixed(&json, json_store, sizeof(json_store));
     stats_json(&json);
     respond_json(c, r, 200, &json);
     buf_free(&json);
@@ -95,6 +103,7 @@ static void api_stats(struct conn *c, const struct request *r)
 static void api_fasttrap(struct conn *c, const struct request *r)
 {
     struct buf json;
+    char store[128];
     int writable, state, status = 200;
 
     if (r->method == HTTP_POST) {
@@ -126,7 +135,7 @@ static void api_fasttrap(struct conn *c, const struct request *r)
         return;
     }
     state = fasttrap_get(&writable);
-    buf_init(&json);
+    buf_init_fixed(&json, store, sizeof(store));
     buf_printf(&json, "{\"fast_trap\": %s, \"writable\": %s}\n",
                state < 0 ? "null"
                : state   ? "true"

@@ -8,13 +8,19 @@
  *                       "available": false (and empty) until the guest has a network stack
  * plus the fast-trap switch and httpd's own counters. docs/appliance.md lists every field.
  * A missing file makes its section null; the shape of the object never changes.
+ *
+ * Each file is read whole into one static buffer (not through fopen, whose FILE and buffer musl
+ * allocates per call): serving /api/stats allocates nothing (slots.c says why that matters).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "httpd.h"
 
 #define MAX_ROWS 192
+#define FILE_MAX 32768 /* a longer /proc file is read as far as this */
 
 struct table {
     int n;
@@ -22,25 +28,70 @@ struct table {
     unsigned long long value[MAX_ROWS];
 };
 
-static int proc_open_path(const char *rel, char *path, size_t size)
+static struct table g, hv, mem; /* 10 KB each: not on the stack */
+static char text[FILE_MAX + 1]; /* the file being read */
+static const char *cursor;      /* the next line in text */
+
+void stats_prefault(void)
 {
-    return snprintf(path, size, "%s/%s", cfg.proc, rel) < (int)size ? 0 : -1;
+    prefault(&g, sizeof(g));
+    prefault(&hv, sizeof(hv));
+    prefault(&mem, sizeof(mem));
+    prefault(text, sizeof(text));
+}
+
+/* Reads cfg.proc/rel into text; 0, or -1 when it cannot be opened. */
+static int read_file(const char *rel)
+{
+    char path[512];
+    size_t len = 0;
+    ssize_t n = 1;
+    int fd;
+
+    if (snprintf(path, sizeof(path), "%s/%s", cfg.proc, rel) >= (int)sizeof(path))
+        return -1;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (len < FILE_MAX && n > 0) {
+        n = read(fd, text + len, FILE_MAX - len);
+        if (n > 0)
+            len += (size_t)n;
+    }
+    close(fd);
+    text[len] = 0;
+    cursor = text;
+    return 0;
+}
+
+/* The next line of text (with its newline, cut to size - 1 bytes); 0 at the end. */
+static int next_line(char *line, size_t size)
+{
+    size_t n = 0;
+
+    if (!*cursor)
+        return 0;
+    while (cursor[n] && cursor[n] != '\n')
+        n++;
+    if (cursor[n] == '\n')
+        n++;
+    snprintf(line, size, "%.*s", (int)n, cursor);
+    cursor += n;
+    return 1;
 }
 
 /* "name value" or "Name: value kB" lines. */
 static int load(const char *rel, struct table *t)
 {
-    char path[512], line[256];
-    FILE *f;
+    char line[256];
 
     t->n = 0;
-    if (proc_open_path(rel, path, sizeof(path)) || !(f = fopen(path, "r")))
+    if (read_file(rel))
         return -1;
-    while (t->n < MAX_ROWS && fgets(line, sizeof(line), f)) {
+    while (t->n < MAX_ROWS && next_line(line, sizeof(line))) {
         if (sscanf(line, "%47[^: \t\n]%*[: \t]%llu", t->name[t->n], &t->value[t->n]) == 2)
             t->n++;
     }
-    fclose(f);
     return 0;
 }
 
@@ -125,16 +176,15 @@ static void net_section(struct buf *b)
     static const char *const fields[] = {"rx_bytes", "rx_packets", "rx_errs", "rx_drop",
                                          "tx_bytes", "tx_packets", "tx_errs", "tx_drop"};
     static const int columns[] = {0, 1, 2, 3, 8, 9, 10, 11};
-    char path[512], line[512];
-    FILE *f;
+    char line[512];
     int first = 1;
 
-    if (proc_open_path("net/dev", path, sizeof(path)) || !(f = fopen(path, "r"))) {
+    if (read_file("net/dev")) {
         buf_str(b, "\"net\": {\"available\": false, \"interfaces\": {}}, ");
         return;
     }
     buf_str(b, "\"net\": {\"available\": true, \"interfaces\": {");
-    while (fgets(line, sizeof(line), f)) {
+    while (next_line(line, sizeof(line))) {
         unsigned long long v[16];
         char *colon = strchr(line, ':'), *name = line;
         int n;
@@ -156,22 +206,20 @@ static void net_section(struct buf *b)
         buf_str(b, "}");
         first = 0;
     }
-    fclose(f);
     buf_str(b, "}}, ");
 }
 
 /* /proc/net/snmp: "Tcp: Name Name ..." then "Tcp: value value ...". */
 static void tcp_section(struct buf *b)
 {
-    char path[512], names[1024] = "", line[1024];
-    FILE *f;
+    char names[1024] = "", line[1024];
 
-    if (proc_open_path("net/snmp", path, sizeof(path)) || !(f = fopen(path, "r"))) {
+    if (read_file("net/snmp")) {
         buf_str(b, "\"tcp\": {\"available\": false}, ");
         return;
     }
     buf_str(b, "\"tcp\": {\"available\": true");
-    while (fgets(line, sizeof(line), f)) {
+    while (next_line(line, sizeof(line))) {
         char *save1, *save2, *n, *v;
 
         if (strncmp(line, "Tcp:", 4) != 0)
@@ -189,7 +237,6 @@ static void tcp_section(struct buf *b)
         }
         break;
     }
-    fclose(f);
     buf_str(b, "}, ");
 }
 
@@ -202,29 +249,25 @@ static void httpd_section(struct buf *b)
                "\"responses_2xx\": %llu, \"responses_3xx\": %llu, \"responses_4xx\": %llu, "
                "\"responses_5xx\": %llu, \"bytes_out\": %llu, \"sendfile_bytes\": %llu, "
                "\"copied_bytes\": %llu, \"max_connections\": %d, \"request_timeout_s\": %d, "
-               "\"idle_timeout_s\": %d}",
+               "\"idle_timeout_s\": %d, \"slots_touched\": %d, \"slot_bytes\": %zu, "
+               "\"out_overflows\": %llu}",
                now_ms() - hstats.started_ms, hstats.active, hstats.accepted, hstats.rejected_full,
                hstats.requests, hstats.bad_requests, hstats.timeouts, hstats.status_class[2],
                hstats.status_class[3], hstats.status_class[4], hstats.status_class[5],
                hstats.bytes_out, hstats.sendfile_bytes, hstats.copied_bytes, cfg.max_conns,
-               cfg.request_timeout, cfg.idle_timeout);
+               cfg.request_timeout, cfg.idle_timeout, slots_touched, sizeof(struct conn),
+               buf_overflows);
 }
 
 void stats_json(struct buf *b)
 {
-    static struct table g, hv, mem; /* 10 KB each: not on the stack */
     int have_g = load("stats", &g) == 0, have_hv = load("hypervisor", &hv) == 0;
     int have_mem = load("meminfo", &mem) == 0, writable, ft = fasttrap_get(&writable);
-    char path[512];
     double up = 0;
-    FILE *f;
 
     buf_printf(b, "{\"version\": 1, \"sample_ms\": %lld, ", now_ms());
-    if (proc_open_path("uptime", path, sizeof(path)) == 0 && (f = fopen(path, "r"))) {
-        if (fscanf(f, "%lf", &up) != 1)
-            up = 0;
-        fclose(f);
-    }
+    if (read_file("uptime") == 0 && sscanf(text, "%lf", &up) != 1)
+        up = 0;
     buf_printf(b, "\"uptime_s\": %.2f, ", up);
     buf_printf(b, "\"fast_trap\": {\"on\": %s, \"writable\": %s}, ",
                ft < 0   ? "null"

@@ -91,10 +91,22 @@ step lmbench-linux-nomitig '^linux_nomitig_lat_' \
 # measured in turns (tests/bench/net.sh); virtio-net keys have no infix, e1000's "e1000_". Each
 # kernel serves with its own web server (ours: httpd; Linux: busybox's), and the other one too,
 # on a second port; a third VM, ours with fasttrap=off, joins the HTTP rounds. Then boot to the
-# first 200 and the least memory (boot-http.sh).
+# first 200 and the least memory (boot-http.sh). Last the fuzzers' rates and a short soak.
 step net-virtio . bash tests/bench/net.sh --http
 step net-e1000 . bash tests/bench/net.sh --nic e1000
 step boot-http '^(linux_)?(boot_to_http|min_ram)' bash tests/bench/boot-http.sh
+# Hardening (issue 15): the fuzzers' rates in calls per second of TCG wall time (the fixed-seed
+# scenarios make test runs; their check line carries "BENCH fuzz_..._per_s R" inside a sentence),
+# and the soak shortened to SOAK_BENCH_SECONDS (30; make test runs 120 s, make soak SOAK_SECONDS):
+# its requests, errors and memory growth (tests/net/soak.sh).
+fuzz_rate() # SCENARIO
+{
+    bash tests/qemu/run-scenario.sh "tests/scenarios/$1.scn" |
+        grep -o 'BENCH fuzz_[a-z_]* [0-9][0-9]*' | sed 's|$| calls/s|'
+}
+step fuzz-hypercalls '^fuzz_' fuzz_rate fuzz-hypercalls
+step fuzz-syscalls '^fuzz_' fuzz_rate fuzz-syscalls
+step soak '^soak_' bash tests/net/soak.sh "${SOAK_BENCH_SECONDS:-30}"
 
 # The Linux column is named after the kernel the VM said it ran.
 linux_label=$(sed -n 's/^# kernel: //p' "$run/lmbench-linux.out" | head -n 1)
