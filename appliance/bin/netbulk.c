@@ -7,6 +7,7 @@
  * The pattern (byte i = (i * 7 + (i >> 10)) mod 256) is what tests/tools/netclient generates
  * too, so a client can check what arrives by its SHA-256. Connections are served one at a time,
  * each by a child process, so several may run at once. */
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,6 +89,13 @@ int main(int argc, char **argv)
             continue;
         fflush(stdout);
         pid_t pid = fork();
+        /* No memory for a process this moment: try again a little later rather than drop the
+         * connection (the kernel's fault injection, gfaults=, makes this happen). */
+        for (int tries = 0; pid < 0 && (errno == ENOMEM || errno == EAGAIN) && tries < 100;
+             tries++) {
+            usleep(10000);
+            pid = fork();
+        }
         if (pid == 0) {
             close(l);
             int rc = is_source ? source(c, bytes) : sink(c);
