@@ -200,7 +200,7 @@ if [ "$units" = 1 ]; then
     for nic in ${HOSTILE_NICS:-virtio-net-pci}; do
         run_multi "net-hostile $nic" bash tests/net/hostile.sh "$nic"
     done
-    # Connection-per-request load: TIME-WAIT bounded, the rate holds (tests/net/churn.sh).
+    # Connection-per-request load: TIME-WAIT bounded (tests/net/churn.sh).
     run_multi "net-churn" bash tests/net/churn.sh virtio-net-pci
     # Fault injection at 1% on every injectable operation (tests/net/faults.sh).
     run_multi "net-faults" bash tests/net/faults.sh 1%

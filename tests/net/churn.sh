@@ -3,15 +3,18 @@
 # Connection-per-request load against the guest's TCP (issues 12, 13): boots the appliance with
 # /etc/init-tests/net-crr.tab (the web server on 80, the network's state on 23) and runs wrk
 # (1 thread, 8 connections, "Connection: close": the server closes first, so each request leaves
-# a TIME-WAIT connection in the guest) for CHURN_ROUNDS (4) rounds of CHURN_SECS (2) s. Then:
-#   load     every round answered, and at least 1000 requests in all (enough to fill lwIP's
-#            TCP pool, MEMP_NUM_TCP_PCB = 320, three times)
+# a TIME-WAIT connection in the guest) in rounds of CHURN_SECS (2) s, at least CHURN_ROUNDS (4)
+# of them and then on until 1000 requests in all (enough to fill lwIP's TCP pool,
+# MEMP_NUM_TCP_PCB = 320, three times), 60 rounds at most. Then:
+#   load     every round answered, and the 1000 requests reached: how many rounds that takes
+#            depends on how busy the host is, so the verdict does not
 #   pcbs     lwIP's TCP pcbs in use (/proc/net/lwip) never above MEMP_NUM_TCP_PCB after a round:
 #            the closed connections' TIME-WAIT is bounded (guest/net/tcp_timewait.c). Before
 #            that bound, 2483 pcbs after 24 s and every segment walked their list
-#   rate     the last round's requests per second at least CHURN_MIN_RATIO (0.3) of the first's:
-#            a ratio within one run, not a wall-time figure (the unbounded list fell to 0.1)
 #   alive    no crash, panic or lwIP assertion in the log
+# The requests per second of each round are printed, not judged: the rate fell to a tenth with
+# the unbounded list, but it also falls that far when the host gets busy between two rounds (a
+# run beside other work measured 831 and then 201), and the pcbs check catches the list itself.
 # One "PASS: net-churn NIC/NAME" or "FAIL: ..." line each. Exit status 1 if any failed.
 set -uo pipefail
 
@@ -19,7 +22,6 @@ nic=${1:-virtio-net-pci}
 BUILD=${BUILD:-build}
 rounds=${CHURN_ROUNDS:-4}
 secs=${CHURN_SECS:-2}
-min_ratio=${CHURN_MIN_RATIO:-0.3}
 pcb_max=320 # MEMP_NUM_TCP_PCB in guest/include/net/lwip/lwipopts.h
 # shellcheck source=tests/lib/net-test.sh
 . tests/lib/net-test.sh
@@ -50,7 +52,7 @@ done
 wrk -t1 -c4 -d1s "$url" >/dev/null 2>&1 # TCG translates the paths once, unmeasured
 
 rates=() counts=() total=0 worst=0 load_ok=1
-for ((r = 1; r <= rounds; r++)); do
+for ((r = 1; r <= 60 && (r <= rounds || total < 1000); r++)); do
     out=$(wrk -t1 -c8 -d"${secs}s" -H "Connection: close" "$url" 2>&1)
     rate=$(awk '$1 == "Requests/sec:" { print $2 }' <<<"$out")
     n=$(awk '$2 == "requests" && $3 == "in" { print $1 }' <<<"$out")
@@ -66,18 +68,13 @@ for ((r = 1; r <= rounds; r++)); do
     [ "$p" -gt "$worst" ] && worst=$p
 done
 if [ "$load_ok" = 1 ]; then
-    if [ "$total" -ge 1000 ]; then pass load "$total requests: ${counts[*]}"; else fail load "only $total requests (${counts[*]}), want >= 1000"; fi
+    if [ "$total" -ge 1000 ]; then pass load "$total requests in ${#counts[@]} rounds: ${counts[*]}"; else fail load "only $total requests in ${#counts[@]} rounds (${counts[*]}), want >= 1000"; fi
     if [ "$worst" -le "$pcb_max" ]; then
         pass pcbs "at most $worst TCP pcbs in use, bound $pcb_max"
     else
         fail pcbs "$worst TCP pcbs in use after a round, more than MEMP_NUM_TCP_PCB $pcb_max"
     fi
-    first=${rates[0]} last=${rates[-1]}
-    if awk -v f="$first" -v l="$last" -v m="$min_ratio" 'BEGIN { exit !(f > 0 && l / f >= m) }'; then
-        pass rate "requests/s by round ${rates[*]}: last/first >= $min_ratio"
-    else
-        fail rate "requests/s by round ${rates[*]}: last/first below $min_ratio"
-    fi
+    echo "# net-churn $nic: requests/s by round: ${rates[*]}"
 fi
 if grep -aqE 'crashed|PANIC|lwip: assertion' "$log"; then
     fail alive "$(grep -aE 'crashed|PANIC|lwip: assertion' "$log" | head -n 1)"
