@@ -191,6 +191,10 @@ int main(int argc, char **argv)
         if (poll(pfd, (nfds_t)n + 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
+            if (errno == ENOMEM || errno == EAGAIN) { /* a moment's shortage: poll again */
+                usleep(10000);
+                continue;
+            }
             perror("echod: poll");
             return 1;
         }

@@ -117,6 +117,13 @@ int main(int argc, char **argv)
             continue;
         fflush(stdout);
         pid_t pid = fork();
+        /* No memory for a process this moment: try again a little later rather than drop the
+         * connection (the kernel's fault injection, gfaults=, makes this happen). */
+        for (int tries = 0; pid < 0 && (errno == ENOMEM || errno == EAGAIN) && tries < 100;
+             tries++) {
+            usleep(10000);
+            pid = fork();
+        }
         if (pid == 0) {
             close(l);
             signal(SIGCHLD, SIG_DFL);

@@ -101,7 +101,14 @@ void serve_file(struct conn *c, const struct request *r, const char *path)
         strcat(full, "index.html");
     fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        respond_simple(c, r, errno == EACCES ? 403 : 404, NULL, NULL);
+        /* Only a file that is not there is 404; a kernel short of memory or descriptors is a
+         * moment's trouble, not a missing file: 503, try again (gfaults= makes it happen). */
+        if (errno == EACCES || errno == EPERM)
+            respond_simple(c, r, 403, NULL, NULL);
+        else if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == ENAMETOOLONG)
+            respond_simple(c, r, 404, NULL, NULL);
+        else
+            respond_simple(c, r, 503, "Retry-After: 1\r\n", NULL);
         return;
     }
     if (fstat(fd, &st) != 0) {

@@ -254,6 +254,12 @@ static void serve(int lfd)
             pfd[i + 1].revents = 0;
         }
         n = poll(pfd, (nfds_t)nconns + 1, next > now ? (int)(next - now) : 0);
+        if (n < 0 && (errno == ENOMEM || errno == EAGAIN)) {
+            /* The kernel is short of memory for a moment (a large set is copied in): the
+             * connections are all still there, so wait a little and poll again. */
+            usleep(10000);
+            continue;
+        }
         if (n < 0 && errno != EINTR) {
             log_line("poll: %s", strerror(errno));
             exit(1);

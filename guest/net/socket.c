@@ -232,8 +232,8 @@ int sock_install(struct sock *s, uint32_t flags)
         sock_free(s);
         return (int)err;
     }
+    /* On failure (EMFILE, or no memory to grow the table) fd_install has put f, and so freed s:
+     * a second put here decremented the freed block's first word, kmalloc's free-list link. */
     fd = fd_install(f, 0, (flags & O_CLOEXEC) != 0);
-    if (fd < 0)
-        file_put(f); /* frees s */
     return fd;
 }

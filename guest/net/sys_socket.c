@@ -110,6 +110,8 @@ long sys_accept4(u32 fd, u32 uaddr, u32 ulen, u32 flags)
     else if (uaddr && !user_range_ok(ulen, 4))
         rc = -EFAULT;
     else
+        rc = fd_check_free(); /* as Linux: with no descriptor free, no connection is taken */
+    if (rc == 0)
         rc = tcp_sock_accept(s, sock_nonblock(f, 0), &n);
     file_put(f);
     if (rc)

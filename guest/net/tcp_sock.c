@@ -20,6 +20,7 @@
 #include <kernel/proc.h>
 #include <lib/string.h>
 #include <lwip/tcp.h>
+#include <pv/time.h>
 #include <net/net.h>
 #include "lwip_hooks.h"
 #include "sock_impl.h"
@@ -131,6 +132,7 @@ static void unhook(struct tcp_pcb *pcb)
     tcp_err(pcb, NULL);
     tcp_recv(pcb, NULL);
     tcp_sent(pcb, NULL);
+    tcp_poll(pcb, NULL, 0);
 }
 
 void tcp_sock_apply_opts(struct sock *s)
@@ -193,6 +195,28 @@ static void drop_queued(struct sock *q)
     kfree(q);
 }
 
+/* tcp_close had no memory for the FIN (lwIP's heap full, or gfaults=lwip): as lwIP asks, try
+ * again later, from its slow timer (every second), instead of a reset that would throw away what
+ * the peer has not acknowledged yet. Should the close free the pcb, lwIP sees its list change. */
+static err_t close_retry(void *arg, struct tcp_pcb *p)
+{
+    (void)arg;
+    tcp_poll(p, NULL, 0);
+    if (tcp_close(p) != ERR_OK)
+        tcp_poll(p, close_retry, 2);
+    return ERR_OK;
+}
+
+/* The same for shutdown(SHUT_WR)'s FIN: a peer waiting for the end of the data must get it. */
+static err_t shutdown_retry(void *arg, struct tcp_pcb *p)
+{
+    (void)arg;
+    tcp_poll(p, NULL, 0);
+    if (tcp_shutdown(p, 0, 1) != ERR_OK)
+        tcp_poll(p, shutdown_retry, 2);
+    return ERR_OK;
+}
+
 void tcp_sock_release(struct sock *s)
 {
     struct tcp_pcb *p = s->pcb.tcp;
@@ -211,8 +235,10 @@ void tcp_sock_release(struct sock *s)
         }
     } else if (p) {
         unhook(p);
-        if (s->rx_len || (s->linger_on && s->linger_sec == 0) || tcp_close(p) != ERR_OK)
+        if (s->rx_len || (s->linger_on && s->linger_sec == 0))
             tcp_abort(p); /* unread data or a zero linger: a reset, as Linux */
+        else if (tcp_close(p) != ERR_OK)
+            tcp_poll(p, close_retry, 2);
     }
     s->pcb.tcp = NULL;
     rx_drop(s);
@@ -392,11 +418,27 @@ static long epipe(uint32_t flags)
     return -EPIPE;
 }
 
+/* lwIP's heap had no room for a segment (a full heap, or gfaults=lwip): as Linux's
+ * sk_stream_wait_memory, a blocking send waits for memory (ACKs free it) and tries again, up to
+ * its send timeout; never -ENOMEM, which servers take for fatal. 0 to try again, or -errno. */
+#define MEM_WAIT_NS (10 * NSEC_PER_MSEC)
+static long wait_for_memory(struct sock *s, uint64_t deadline, int nonblock)
+{
+    uint64_t until = clock_now() + MEM_WAIT_NS;
+
+    if (nonblock)
+        return -EAGAIN;
+    if (deadline && deadline < until)
+        until = deadline;
+    long rc = sock_wait(s, until);
+    return rc == -EAGAIN && (!deadline || clock_now() < deadline) ? 0 : rc;
+}
+
 long tcp_sock_send(struct sock *s, struct uio *u, uint32_t flags, int nonblock)
 {
     uint64_t deadline = sock_deadline(s->sndtimeo_ns);
-    size_t done = 0, cap = u->resid < BOUNCE_SIZE ? u->resid : BOUNCE_SIZE;
-    char *bounce;
+    size_t done = 0, held = 0, cap = u->resid < BOUNCE_SIZE ? u->resid : BOUNCE_SIZE;
+    char *bounce, small[256];
     long rc = 0;
 
     if (flags & LINUX_MSG_OOB)
@@ -404,9 +446,11 @@ long tcp_sock_send(struct sock *s, struct uio *u, uint32_t flags, int nonblock)
     if (u->resid == 0 && s->state == SS_CONNECTED)
         return 0;
     bounce = kmalloc(cap ? cap : 1);
-    if (!bounce)
-        return -ENOMEM;
-    while (u->resid) {
+    if (!bounce) { /* no memory for the bounce buffer: smaller pieces, not an error */
+        bounce = small;
+        cap = sizeof(small);
+    }
+    while (u->resid || held) {
         struct tcp_pcb *p = s->pcb.tcp;
         size_t room, chunk;
 
@@ -439,22 +483,33 @@ long tcp_sock_send(struct sock *s, struct uio *u, uint32_t flags, int nonblock)
                 break;
             continue;
         }
-        chunk = u->resid < room ? u->resid : room;
-        if (chunk > cap)
-            chunk = cap;
-        if (uio_copy_in(bounce, u, chunk)) {
-            rc = -EFAULT;
-            break;
+        if (!held) { /* the next piece into the bounce buffer; held there until lwIP takes it */
+            held = u->resid < cap ? u->resid : cap;
+            if (uio_copy_in(bounce, u, held)) {
+                rc = -EFAULT;
+                break;
+            }
         }
-        err_t e = tcp_write(p, bounce, (u16_t)chunk,
-                            TCP_WRITE_FLAG_COPY | (u->resid ? TCP_WRITE_FLAG_MORE : 0));
+        chunk = held < room ? held : room;
+        err_t e =
+            tcp_write(p, bounce, (u16_t)chunk,
+                      TCP_WRITE_FLAG_COPY | (u->resid || held > chunk ? TCP_WRITE_FLAG_MORE : 0));
         if (e != ERR_OK) { /* room was checked: only a heap shortage gets here */
-            rc = -ENOMEM;
-            break;
+            tcp_output(p);
+            net_pump();
+            if (done)
+                break; /* what was sent; the held bytes were not */
+            rc = wait_for_memory(s, deadline, nonblock);
+            if (rc)
+                break;
+            continue;
         }
         done += chunk;
+        held -= chunk;
+        memmove(bounce, bounce + chunk, held);
     }
-    kfree(bounce);
+    if (bounce != small)
+        kfree(bounce);
     if (s->pcb.tcp && s->state == SS_CONNECTED)
         tcp_output(s->pcb.tcp);
     net_pump();
@@ -582,7 +637,8 @@ long tcp_sock_shutdown(struct sock *s, int how)
     if (how != LINUX_SHUT_RD && !s->wr_shut) {
         s->wr_shut = 1;
         if (s->pcb.tcp && s->state == SS_CONNECTED) {
-            tcp_shutdown(s->pcb.tcp, 0, 1);
+            if (tcp_shutdown(s->pcb.tcp, 0, 1) != ERR_OK) /* no memory for the FIN: later */
+                tcp_poll(s->pcb.tcp, shutdown_retry, 2);
             net_pump();
         }
     }

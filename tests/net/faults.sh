@@ -3,15 +3,19 @@
 # Fault injection (hypervisor option faults=, docs/options.md): the appliance boots with every
 # injectable operation failing at RATE (net_tx: a transmit fails with -XEN_EIO; net_rx: a
 # received frame is lost; timer: a due timer event comes 5 ms late; evtchn: an upcall is held
-# back up to 1 ms), faultseed=FAULTS_SEED (1, or the environment's), init running
+# back up to 1 ms), faultseed=FAULTS_SEED (1, or the environment's), the guest's own allocators
+# failing at RATE too (gfaults=page,kmalloc; gfaultseed=FAULTS_SEED; FAULTS_GUEST=0 leaves them
+# alone, FAULTS_GUEST_POINTS="lwip:1%" chooses others), init running
 # /etc/init-tests/net.tab, and from the host, through the forwards:
 #   http     FAULTS_REQUESTS (200) requests, half on kept-alive connections (curl fetches 5 URLs
 #            per connection), half each on a new one; every answer that comes must be 200 with
-#            the file's exact bytes; a request may fail only cleanly (curl reports an error, no
-#            wrong body), at most 5% of them, none may take longer than 30 s
+#            the file's exact bytes; a request may fail only cleanly (curl reports an error, or
+#            a 5xx status; no wrong body, no 404 for a file that is there), at most
+#            FAULTS_MAX_ERRORS percent (20) of them, none may take longer than 30 s
 #   echo     1 MB through echod and back, SHA-256 equal (TCP recovers every lost frame)
 #   sink     4 MB into the sink, which counts them all
-#   counted  /api/stats shows the faults injected (hypervisor.faults_*), each point above 0
+#   counted  /api/stats shows the faults injected (hypervisor.faults_*, guest.faults_*), each
+#            point above 0
 #   alive    the appliance still answers; no crash, panic or lwIP assertion in the log
 # One "PASS: net-faults NAME" or "FAIL: ..." line each. Exit status 1 if any failed.
 set -uo pipefail
@@ -19,6 +23,7 @@ set -uo pipefail
 rate=${1:-1%}
 seed=${FAULTS_SEED:-1}
 requests=${FAULTS_REQUESTS:-200}
+max_errors=${FAULTS_MAX_ERRORS:-20} # percent of the requests that may fail cleanly
 BUILD=${BUILD:-build}
 client=$BUILD/tests/tools/netclient
 www=$BUILD/appliance/rootfs/www
@@ -29,11 +34,17 @@ net_test_init "net-faults "
 # Boots with fresh ports; a port another program took between port_take and QEMU's bind is seen
 # in QEMU's stderr, and the boot is tried again (3 times, as tests/net/e2e.sh).
 faults="faults=net_tx:$rate,net_rx:$rate,timer:$rate,evtchn:$rate faultseed=$seed"
+# FAULTS_GUEST=0: the hypervisor's faults only; FAULTS_GUEST_POINTS: other gfaults= points. Not
+# lwip by default: with lwip:1% the 4 MB into the sink stalls ("30 s without progress"), an open
+# finding (docs/testing.md).
+guest=${FAULTS_GUEST:-1}
+gfaults=""
+[ "$guest" = 0 ] || gfaults="gfaults=${FAULTS_GUEST_POINTS:-page:$rate,kmalloc:$rate} gfaultseed=$seed"
 boot() {
     net_take_ports HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT
     export HTTP_PORT NIC=virtio-net-pci
     export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9"
-    net_start_qemu 600 --hv-args "console=com1 $faults" --guest-args "init=/sbin/init --inittab /etc/init-tests/net.tab"
+    net_start_qemu 600 --hv-args "console=com1 $faults" --guest-args "$gfaults init=/sbin/init --inittab /etc/init-tests/net.tab"
 }
 
 net_boot 120 "(hv) fault injection: net_tx" "[netbulk] sink on port 9" "[echod] echo on" "serving /www"
@@ -57,6 +68,8 @@ fetch() { # N FILE...
         code=$(sed -n "$((i + 1))p" <<<"$codes")
         if [ "$code" = 200 ] && cmp -s "$work/body.$n.$i" "$www/$f"; then
             echo ok
+        elif [ "${code:0:1}" = 5 ]; then
+            echo error # the server says it cannot (500, 503): a clean error
         elif [ "$code" = 200 ] || { [ -n "$code" ] && [ "$code" != 000 ]; }; then
             echo "wrong $f $code"
         else
@@ -79,7 +92,7 @@ wrong=$(grep -c '^wrong' "$work/results")
 errors=$(grep -c '^error' "$work/results")
 total=$((ok + wrong + errors))
 summary="$ok of $total answered right, $errors clean errors, $wrong wrong, in $((SECONDS - s)) s"
-if [ "$wrong" -eq 0 ] && [ "$total" -eq "$requests" ] && [ $((errors * 20)) -le "$total" ]; then
+if [ "$wrong" -eq 0 ] && [ "$total" -eq "$requests" ] && [ $((errors * 100)) -le $((total * max_errors)) ]; then
     pass http "$summary"
 else
     fail http "$summary; $(grep -m 3 '^wrong' "$work/results" | tr '\n' ' ')"
@@ -98,10 +111,14 @@ else
 fi
 
 if stats=$(curl -s -m 30 "$base/api/stats") &&
-    counts=$(jq -r '.hypervisor | [.faults_net_tx, .faults_net_rx, .faults_timer, .faults_evtchn] | map(tostring) | join(" ")' <<<"$stats") &&
-    read -r ftx frx ftimer fev <<<"$counts" && [ "${ftx:-0}" -gt 0 ] 2>/dev/null &&
-    [ "$frx" -gt 0 ] && [ "$ftimer" -gt 0 ] && [ "$fev" -gt 0 ]; then
-    pass counted "net_tx $ftx, net_rx $frx, timer $ftimer, evtchn $fev injected"
+    counts=$(jq -r '[.hypervisor.faults_net_tx, .hypervisor.faults_net_rx, .hypervisor.faults_timer,
+        .hypervisor.faults_evtchn, .guest.faults_page, .guest.faults_kmalloc, .guest.faults_lwip] |
+        map(tostring) | join(" ")' <<<"$stats") &&
+    read -r ftx frx ftimer fev fpage fkm flwip <<<"$counts" && [ "${ftx:-0}" -gt 0 ] 2>/dev/null &&
+    [ "$frx" -gt 0 ] && [ "$ftimer" -gt 0 ] && [ "$fev" -gt 0 ] &&
+    { [ -n "${FAULTS_GUEST_POINTS:-}" ] || [ "$guest" = 0 ] ||
+        { [ "${fpage:-0}" -gt 0 ] && [ "${fkm:-0}" -gt 0 ]; }; }; then
+    pass counted "net_tx $ftx, net_rx $frx, timer $ftimer, evtchn $fev; guest page $fpage, kmalloc $fkm, lwip $flwip injected"
 else
     fail counted "faults_* in /api/stats: '${counts:-none}'"
 fi
@@ -114,5 +131,9 @@ elif grep -aqE "crashed|PANIC|lwip: assertion|shut down: crash" "$log"; then
 else
     pass alive "all in $((SECONDS - t0)) s, faultseed=$seed"
 fi
-[ "$failed" = 0 ] || tail -n 20 "$log" | sed 's/^/    /'
+if [ "$failed" != 0 ]; then
+    tail -n 20 "$log" | sed 's/^/    /'
+    mkdir -p "$BUILD/tests" && cp "$log" "$BUILD/tests/net-faults.serial.log" &&
+        echo "    (the whole serial log: $BUILD/tests/net-faults.serial.log)"
+fi
 exit "$failed"

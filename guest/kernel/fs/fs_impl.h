@@ -211,7 +211,6 @@ void pipe_evict(struct inode *ino);
 uint32_t files_slots(const struct files *t);                 /* descriptors t can name */
 struct file *files_file(const struct files *t, uint32_t fd); /* not counted; NULL: closed */
 int fd_close(uint32_t fd);
-int fd_check_free(void); /* 0 when fd_install(f, 0, ..) will succeed, else -EMFILE/-ENOMEM */
 int fd_dup_to(uint32_t oldfd, uint32_t newfd, int cloexec); /* dup2/dup3's core */
 int fd_get_cloexec(uint32_t fd);                            /* 0/1, or -EBADF */
 int fd_set_cloexec(uint32_t fd, int on);

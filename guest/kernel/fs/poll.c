@@ -80,20 +80,26 @@ static long poll_scan(void *arg)
     return ready;
 }
 
+/* As Linux (POLL_STACK_ALLOC), a small set lives on the stack: the usual poll allocates
+ * nothing, so it cannot fail for want of memory. */
+#define POLL_STACK_FDS 32
+
 static long do_poll(u32 ufds, u32 nfds, int64_t timeout_ns, uint64_t *left_ns)
 {
     size_t bytes = nfds * sizeof(struct linux_pollfd);
+    struct linux_pollfd on_stack[POLL_STACK_FDS];
     struct pollset ps = {NULL, nfds};
     long n;
 
     if (nfds > LINUX_NOFILE || nfds > rlimit_cur(RLIMIT_NOFILE))
         return -EINVAL;
     if (nfds) {
-        ps.fds = kmalloc(bytes);
+        ps.fds = nfds <= POLL_STACK_FDS ? on_stack : kmalloc(bytes);
         if (!ps.fds)
             return -ENOMEM;
         if (copy_from_user(ps.fds, ufds, bytes)) {
-            kfree(ps.fds);
+            if (ps.fds != on_stack)
+                kfree(ps.fds);
             return -EFAULT;
         }
     }
@@ -105,7 +111,8 @@ static long do_poll(u32 ufds, u32 nfds, int64_t timeout_ns, uint64_t *left_ns)
                 n = -EFAULT;
         }
     }
-    kfree(ps.fds);
+    if (ps.fds != on_stack)
+        kfree(ps.fds);
     return n;
 }
 

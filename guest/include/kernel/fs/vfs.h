@@ -70,6 +70,7 @@ void file_put(struct file *f);
  * the lowest free descriptor >= min, or -EMFILE. */
 struct file *fd_get(uint32_t fd);
 int fd_install(struct file *f, uint32_t min, int cloexec);
+int fd_check_free(void); /* 0 when fd_install(f, 0, ..) will succeed, else -EMFILE/-ENOMEM */
 
 /* A socket's file (kernel/fs/sockfs.c): a new anonymous S_IFSOCK inode, O_RDWR plus flags,
  * priv set; NULL and *err when memory is out. file_is_socket: f is one made with ops. */

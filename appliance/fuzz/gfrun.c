@@ -1,0 +1,294 @@
+/*
+ * gfrun [deadline=S] [skip=NAME,...] [strict] PROGRAM|DIR...: ring-3 programs against the guest's
+ * own allocator faults (gfaults=, docs/testing.md); a directory stands for its programs named t_*,
+ * in name order, less the skip= names. Each program runs in turn (fork and exec, no arguments,
+ * output to the console, input from /dev/null) and may fail: an ENOMEM it did not expect is its
+ * own business, and so is one still running after S seconds (30: a test waiting for a peer whose
+ * fork failed): it is killed and counted as stalled. A program that SIGKILL does not end within
+ * 10 s is HUNG, a failure of the kernel's. Its process group and every process left (pids above
+ * ours) is then killed and reaped, what it left in /tmp and /dev/shm removed (a test that failed
+ * half-way skips its cleanup: files are not leaks), and the kernel's memory in use (/proc/stats, as
+ * sysfuzz counts it: pages handed out less kmalloc's cached free blocks) should be back where it
+ * was: a failure path that leaks shows here, a LEAK line with the program that took it (the next
+ * one is judged from there), a failure with strict. Meant to run as init: gfaults= spares pid 1, so
+ * gfrun's own forks and reads cannot fail. Prints a line per program, then "gfrun: ok" or lines
+ * with FAILED.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HANG_MS 10000   /* after SIGKILL */
+#define SETTLE_TRIES 50 /* 100 ms each: zombies of killed processes, deferred frees */
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Pages handed out, less the free blocks kmalloc keeps, in bytes; -1 on error. */
+static long long kernel_in_use(void)
+{
+    char text[2048];
+    int fd = open("/proc/stats", O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = 0;
+    const char *t = strstr(text, "\npages_total "), *f = strstr(text, "\npages_free "),
+               *k = strstr(text, "\nkmalloc_free_bytes ");
+    if (!t || !f || !k)
+        return -1;
+    return (strtoll(t + 13, NULL, 10) - strtoll(f + 12, NULL, 10)) * 4096 -
+           strtoll(k + 20, NULL, 10);
+}
+
+/* Kill and reap every process above us; how many there were. */
+static int kill_leftovers(pid_t me)
+{
+    int left = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        long pid = strtol(e->d_name, NULL, 10);
+        if (pid > me) {
+            kill((pid_t)pid, SIGKILL);
+            left++;
+        }
+    }
+    if (d)
+        closedir(d);
+    while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
+        ;
+    return left;
+}
+
+/* The entries of /tmp and /dev/shm before the first program; the rest is removed after each. */
+#define MAX_KEEP 64
+static char *keep[MAX_KEEP];
+static int nkeep;
+
+/* Remove path and all under it with no heap (a malloc here would grow our own memory, which the
+ * count includes): getdents64 into a stack buffer, at most RM_DEPTH directories deep. */
+#define RM_DEPTH 12
+static void rm_tree(int dirfd, const char *name, int depth)
+{
+    if (unlinkat(dirfd, name, 0) == 0 || depth == RM_DEPTH)
+        return;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    char buf[1024];
+    long n;
+    while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+        for (long at = 0; at < n;) {
+            struct {
+                unsigned long long ino, off;
+                unsigned short reclen;
+                unsigned char type;
+                char name[];
+            } *e = (void *)(buf + at);
+            at += e->reclen;
+            if (strcmp(e->name, ".") && strcmp(e->name, ".."))
+                rm_tree(fd, e->name, depth + 1);
+        }
+    }
+    close(fd);
+    unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+static void scratch_dirs(int clean)
+{
+    static const char *const dirs[] = {"/tmp", "/dev/shm"};
+    char path[512];
+
+    for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        DIR *d = opendir(dirs[i]);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dirs[i], e->d_name);
+            int kept = 0;
+            for (int k = 0; k < nkeep; k++)
+                kept |= !strcmp(keep[k], path);
+            if (!clean && nkeep < MAX_KEEP)
+                keep[nkeep++] = strdup(path);
+            else if (clean && !kept)
+                rm_tree(AT_FDCWD, path, 0);
+        }
+        if (d)
+            closedir(d);
+    }
+}
+
+static long long settled(pid_t me, long long want)
+{
+    long long now = kernel_in_use();
+    for (int i = 0; i < SETTLE_TRIES && now != want; i++) {
+        sleep_ms(100);
+        kill_leftovers(me);
+        now = kernel_in_use();
+    }
+    return now;
+}
+
+#define MAX_PROGS 128
+
+static char *progs[MAX_PROGS];
+static int nprogs;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ",name," within ",skip,"? */
+static int skipped(const char *skip, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = skip; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == 0))
+            return 1;
+    return 0;
+}
+
+static void add(const char *path, const char *skip)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int from = nprogs;
+
+    if (!d) {
+        if (nprogs < MAX_PROGS)
+            progs[nprogs++] = strdup(path);
+        return;
+    }
+    while ((e = readdir(d)) && nprogs < MAX_PROGS) {
+        if (strncmp(e->d_name, "t_", 2) || skipped(skip, e->d_name))
+            continue;
+        char *full = malloc(strlen(path) + strlen(e->d_name) + 2);
+        sprintf(full, "%s/%s", path, e->d_name);
+        progs[nprogs++] = full;
+    }
+    closedir(d);
+    qsort(progs + from, (size_t)(nprogs - from), sizeof(progs[0]), by_name);
+}
+
+int main(int argc, char **argv)
+{
+    long deadline_ms = 30000;
+    const char *skip = NULL;
+    int failed = 0, nstalled = 0, nleaks = 0, strict = 0;
+    pid_t me = getpid();
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "deadline=", 9))
+            deadline_ms = strtol(argv[i] + 9, NULL, 10) * 1000;
+        else if (!strncmp(argv[i], "skip=", 5))
+            skip = argv[i] + 5;
+        else if (!strcmp(argv[i], "strict"))
+            strict = 1;
+        else
+            add(argv[i], skip);
+    }
+    signal(SIGPIPE, SIG_IGN);
+    /* Before the baseline: our stack as deep as rm_tree goes, our descriptor table as large as
+     * it will be, opendir's buffers in our heap. */
+    volatile char stack[64 * 1024];
+    memset((char *)stack, 0, sizeof stack);
+    if (dup2(0, 63) == 63)
+        close(63);
+    scratch_dirs(0);
+    kill_leftovers(me);
+    scratch_dirs(1);
+    long long base = kernel_in_use();
+    printf("gfrun: %d programs, kernel memory in use %lld bytes\n", nprogs, base);
+    for (int n = 0; n < nprogs; n++) {
+        const char *prog = progs[n];
+        pid_t pid = fork();
+        if (pid == 0) {
+            setpgid(0, 0);
+            /* stdin from /dev/null: a test that ignores a failed pipe() may read fd 0 */
+            int null = open("/dev/null", O_RDONLY);
+            if (null > 0) {
+                dup2(null, 0);
+                close(null);
+            }
+            char *args[] = {(char *)prog, NULL};
+            execv(prog, args);
+            printf("gfrun: %s: exec: %s\n", prog, strerror(errno));
+            _exit(127);
+        }
+        if (pid < 0) {
+            printf("gfrun: FAILED: fork for %s: %s\n", prog, strerror(errno));
+            failed = 1;
+            break;
+        }
+        int status = 0, stalled = 1, hung = 0;
+        for (long waited = 0; waited < deadline_ms; waited += 20) {
+            if (waitpid(pid, &status, WNOHANG) == pid) {
+                stalled = 0;
+                break;
+            }
+            sleep_ms(20);
+        }
+        kill(-pid, SIGKILL);
+        if (stalled) {
+            /* A test waiting for a peer that an injected failure never made is its own
+             * business; a process that SIGKILL cannot end is the kernel's. */
+            kill(pid, SIGKILL);
+            hung = 1;
+            for (long waited = 0; hung && waited < HANG_MS; waited += 20) {
+                hung = waitpid(pid, &status, WNOHANG) != pid;
+                if (hung)
+                    sleep_ms(20);
+            }
+            nstalled++;
+        }
+        kill_leftovers(me);
+        scratch_dirs(1);
+        long long now = settled(me, base);
+        char how[48];
+        if (WIFEXITED(status))
+            snprintf(how, sizeof how, "exit %d", WEXITSTATUS(status));
+        else
+            snprintf(how, sizeof how, "signal %d", WTERMSIG(status));
+        printf("gfrun: %s: %s, kernel memory in use %+lld bytes\n", prog,
+               hung      ? "HUNG"
+               : stalled ? "stalled: killed"
+                         : how,
+               now - base);
+        if (hung) {
+            printf("gfrun: FAILED: %s HUNG: SIGKILL did not end it within %d s\n", prog,
+                   HANG_MS / 1000);
+            failed = 1;
+            break;
+        } else if (now != base) {
+            printf("gfrun: %sLEAK after %s: kernel memory in use %lld bytes, %+lld\n",
+                   strict ? "FAILED: " : "", prog, now, now - base);
+            failed |= strict;
+            nleaks++;
+            base = now; /* the next program is judged on its own */
+        }
+    }
+    printf("gfrun: %d programs run, %d stalled (killed after %ld s), %d left memory in use\n",
+           nprogs, nstalled, deadline_ms / 1000, nleaks);
+    if (!failed)
+        printf("gfrun: ok\n");
+    return failed;
+}
