@@ -9,13 +9,13 @@
  */
 #include <pv/console.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <lib/format.h>
 #include <kernel/selftest_table.h>
 
 #define N_PTE 256
 #define N_SWITCH 256
-/* 256 slots of the kmap window (kernel/mm/kmap.c, through selftest/pfn.c), whose L1 is
+/* 256 slots of the kmap window (kernel/mm/kmap.c, through selftest/frames.c), whose L1 is
  * kernel_l1_mfn(); the frames come from the page allocator, off the direct map. Read once,
  * before the timed loops: a call per iteration is not part of a page-table update (it was a
  * constant until the boot layout moved, and the figures grew by that call: batched 89 -> 99,
@@ -70,7 +70,7 @@ static void bench_pte_updates(void)
     int bad = 0;
     const uint32_t page = bench_page = bench_va() >> 12;
     for (unsigned i = 0; i < N_PTE; i++) {
-        frames[i] = pfn_alloc();
+        frames[i] = test_frame_alloc();
         if (!frames[i]) {
             printk("bench=mmu: error: out of frames\n");
             return;
@@ -183,7 +183,11 @@ static void bench_switch(void)
 
 void mmu_bench(const start_info_t *si)
 {
-    pfn_init(si);
+    (void)si;
+    if (test_frames_init()) {
+        printk("bench=mmu: error: no test frames (selftest/frames.c)\n");
+        return;
+    }
     bench_pte_updates();
     bench_switch();
 }

@@ -5,7 +5,7 @@
  */
 #include <pv/console.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <arch/x86/gdt.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
@@ -69,7 +69,7 @@ static void test_basic(void)
     snapshot();
     check("create address space (batched pins)", as_create(&as, 2), 0);
     for (unsigned i = 0; i < 8; i++) {
-        data[i] = pfn_alloc();
+        data[i] = test_frame_alloc();
         uint32_t *p = scratch_map(2, data[i]);
         p[0] = 0x5a000000 | i;
         scratch_unmap(2);
@@ -87,7 +87,7 @@ static void test_basic(void)
     check("switch home", as_switch_home(kernel_esp()), 0);
     check("destroy address space (batched unpins)", as_destroy(&as), 0);
     for (unsigned i = 0; i < 8; i++)
-        pfn_free(data[i]);
+        test_frame_free(data[i]);
     /* The same frames are ordinary pages again: mapping one writable must work. */
     check("freed table frame writable again", scratch_map(3, as.l2_pfn) != 0, 1);
     scratch_unmap(3);
@@ -113,7 +113,7 @@ static int set_ldt(uint32_t va, uint32_t entries)
 /* SET_LDT: the pages behind the range become LDT frames, so they must not be writable. */
 static void test_ldt(void)
 {
-    uint32_t va = scratch_va(10), pfn = pfn_alloc();
+    uint32_t va = scratch_va(10), pfn = test_frame_alloc();
     struct desc8 {
         uint32_t lo, hi;
     } *ldt = scratch_map(10, pfn);
@@ -139,7 +139,7 @@ static void test_ldt(void)
     check("page writable again", uvm(scratch_va(11), pfn_to_mfn(pfn) << 12 | PTE_P | PTE_RW), 0);
     uvm(scratch_va(11), 0);
     uvm(va, 0);
-    pfn_free(pfn);
+    test_frame_free(pfn);
 }
 
 #define M2P ((const volatile uint32_t *)HYPERVISOR_VIRT_START) /* read-only to the guest */
@@ -205,7 +205,7 @@ static void test_foreign_frames(uint32_t sva, uint32_t kl1)
  * entries before it have run. */
 static void test_multicall_faults(void)
 {
-    uint32_t pfn = pfn_alloc(), va = scratch_va(12);
+    uint32_t pfn = test_frame_alloc(), va = scratch_va(12);
     multicall_entry_t *m = scratch_map(12, pfn);
     const multicall_entry_t version = {__HYPERVISOR_xen_version, {0, 0, 0, 0, 0, 0xdeadbeef, 0}};
 
@@ -220,7 +220,7 @@ static void test_multicall_faults(void)
     check("the read-only slot kept its value", (int)m[0].args[MULTICALL_RESULT_ARG],
           (int)0xdeadbeef);
     uvm(va, 0);
-    pfn_free(pfn);
+    test_frame_free(pfn);
 }
 
 /* A single NEW_BASEPTR with no success count is the context switch's fast path in the
@@ -244,7 +244,7 @@ static void test_baseptr_single(uint32_t l2, uint32_t nl2, uint32_t l1, uint32_t
     check("NEW_BASEPTR back home", mmu1(l2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_NEW_BASEPTR), 0);
     /* A request whose second word is on an unmapped page: refused, nothing switched (the
      * "destroy" check below unpins the other L2: refused if it were the base). */
-    uint32_t pfn = pfn_alloc();
+    uint32_t pfn = test_frame_alloc();
     mmu_update_t *r = scratch_map(12, pfn);
     scratch_unmap(13);
     uint32_t *last = (uint32_t *)((uint32_t)r + XEN_PAGE_SIZE - 4);
@@ -252,7 +252,7 @@ static void test_baseptr_single(uint32_t l2, uint32_t nl2, uint32_t l1, uint32_t
     check("NEW_BASEPTR request running into an unmapped page",
           HYPERVISOR_mmu_update((mmu_update_t *)last, 1, 0), -XEN_EFAULT);
     scratch_unmap(12);
-    pfn_free(pfn);
+    test_frame_free(pfn);
     check("NEW_BASEPTR request in the hypervisor",
           HYPERVISOR_mmu_update((void *)(0xFC400000u - 4), 1, 0), -XEN_EFAULT);
 }
@@ -272,7 +272,7 @@ static void test_multicall_deferred_flush(unsigned n)
 
     int bad = 0;
     for (unsigned i = 0; i < n; i++) {
-        pfn[i] = pfn_alloc();
+        pfn[i] = test_frame_alloc();
         bad |= uvm(base + i * XEN_PAGE_SIZE,
                    pfn_to_mfn(pfn[i]) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D);
         *(volatile uint32_t *)(base + i * XEN_PAGE_SIZE) = i; /* the TLB holds it now */
@@ -294,7 +294,7 @@ static void test_multicall_deferred_flush(unsigned n)
                                      2,
                                      base + i * XEN_PAGE_SIZE};
         probe_run(&c) ? nr_ok++ : nr_failed++;
-        pfn_free(pfn[i]);
+        test_frame_free(pfn[i]);
     }
 }
 
@@ -334,7 +334,7 @@ static void test_attacks(void)
     check("L2 entry in slot 1008 (M2P)", mmu1(nl2 << 12 | 1008 * 4, l1 << 12 | PTE_P | PTE_RW),
           -XEN_EINVAL);
     check("L2 entry in slot 1023", mmu1(nl2 << 12 | 1023 * 4, l1 << 12 | PTE_P), -XEN_EINVAL);
-    uint32_t junk = pfn_alloc();
+    uint32_t junk = test_frame_alloc();
     uint32_t *j = scratch_map(6, junk);
     for (unsigned i = 0; i < 1024; i++)
         j[i] = 0x100000 | PTE_P | PTE_RW; /* maps a hypervisor frame: never a valid L1 */
@@ -408,7 +408,7 @@ static void test_attacks(void)
 
     test_ldt();
     check("destroy", as_destroy(&as), 0);
-    pfn_free(junk);
+    test_frame_free(junk);
     check_accounting("after the attacks");
 }
 
@@ -425,7 +425,7 @@ static void test_stress(unsigned cycles)
     uint32_t pool[POOL], model[SLOTS];
     snapshot();
     for (unsigned i = 0; i < POOL; i++) {
-        pool[i] = pfn_alloc();
+        pool[i] = test_frame_alloc();
         uint32_t *p = scratch_map(7, pool[i]);
         p[0] = 0xA0000000 | i;
         scratch_unmap(7);
@@ -456,13 +456,16 @@ static void test_stress(unsigned cycles)
     }
     check("stress cycles match the model", bad, 0);
     for (unsigned i = 0; i < POOL; i++)
-        pfn_free(pool[i]);
+        test_frame_free(pool[i]);
     check_accounting("after the stress cycles");
 }
 
 void mmu_tests(const start_info_t *si, const char *mode)
 {
-    pfn_init(si);
+    if (test_frames_init()) {
+        printk("%s: FAILED: no test frames (selftest/frames.c)\n", mode);
+        return;
+    }
     nr_pages = si->nr_pages;
     nr_ok = nr_failed = 0;
     if (strcmp(mode, "mmu") == 0)

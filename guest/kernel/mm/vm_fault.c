@@ -73,7 +73,7 @@ static int copy_on_write(struct mm *mm, uint32_t va, uint32_t pte, uint32_t flag
     return 0;
 }
 
-int vm_fault(struct mm *mm, uint32_t addr, int write)
+static int resolve(struct mm *mm, uint32_t addr, int write)
 {
     struct vma *v = vma_find(mm, addr);
 
@@ -88,6 +88,15 @@ int vm_fault(struct mm *mm, uint32_t addr, int write)
     if (write && !(pte & PTE_RW))
         return copy_on_write(mm, va, pte, v->flags);
     return 0; /* already there (a stale TLB entry, or another path mapped it) */
+}
+
+/* A fault's frames are not injected (gfaults=): their failure calls the OOM killer. */
+int vm_fault(struct mm *mm, uint32_t addr, int write)
+{
+    gfault_hold++;
+    int rc = resolve(mm, addr, write);
+    gfault_hold--;
+    return rc;
 }
 
 void *vm_populate(struct mm *mm, uint32_t addr, uint32_t flags)
