@@ -24,6 +24,10 @@ GCC_INCLUDE := $(shell $(KCC) -print-file-name=include)
 KCFLAGS := -std=gnu11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -mgeneral-regs-only \
 	-fno-strict-aliasing -O2 -g -Wall -Wextra -Werror -nostdinc -isystem $(GCC_INCLUDE)
+# No alignment padding: a jump target or loop head that a path falls through into runs its
+# nops, and every executed instruction counts (3 per entry in mm_update_run's loop; see
+# docs/performance.md). Function entries stay aligned.
+KCFLAGS += -falign-jumps=1 -falign-labels=1 -falign-loops=1
 KASFLAGS := -m32 -g -D__ASSEMBLY__
 ifeq ($(DEBUG),1)
 KCFLAGS += -DDEBUG

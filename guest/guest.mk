@@ -15,18 +15,18 @@ GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S swit
 GUEST_PV_SRCS := $(addprefix guest/pv/,console.c console_in.c events.c fasttrap_ctl.c \
 	mmu_batch.c time.c timer.c)
 GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c exec.c exec_script.c \
-	init.c initramfs.c itimer.c klog.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
+	gfault.c init.c initramfs.c itimer.c klog.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
 	signal.c sys_ids.c sys_misc.c sys_signal.c sys_time.c syscall_table.c wait.c)
-GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c pgtable.c physmap.c \
+GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c kmap.c pgtable.c physmap.c \
 	sys_mm.c uaccess.c vm.c vm_fault.c)
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
 	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c procfs_pid.c procfs_fd.c mount.c select.c sys_attr.c sys_sendfile.c sys_dir.c sys_fd.c \
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
 	tmpfs.c tty.c tty_job.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
-GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_port.c net.c net_proc.c netconf.c netfront.c \
+GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_faults.c lwip_port.c lwip_timeouts.c net.c net_proc.c netconf.c netfront.c \
 	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_isn.c tcp_sock.c tcp_timewait.c udp_sock.c)
-SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c pfn.c addrspace.c \
+SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c frames.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
 	test_review_desc.c test_review_pt.c test_review_tlb.c test_exceptions.c test_refusals.c \
@@ -101,6 +101,13 @@ $(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) $(wildcard guest/include/ne
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      lwip/$*.c")
 	$(Q)$(KCC) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
+# gfaults=lwip (guest/net/lwip_faults.c) stands in front of lwIP's heap allocator; lwIP's
+# timeouts take a pool of their own (guest/net/lwip_timeouts.c). Each object depends on the file
+# that supplies its renamed function: one built before the rename would clash at the link.
+$(BUILD)/lwip/core/mem.o: LWIP_CFLAGS += -Dmem_malloc=lwip_heap_malloc
+$(BUILD)/lwip/core/mem.o: guest/net/lwip_faults.c
+$(BUILD)/lwip/core/timeouts.o: LWIP_CFLAGS += -Dmemp_malloc=lwip_timeout_alloc -Dmemp_free=lwip_timeout_free
+$(BUILD)/lwip/core/timeouts.o: guest/net/lwip_timeouts.c
 # Our code that includes lwIP's headers (compiled by KERNEL_RULES above) waits for the fetch.
 $(BUILD)/guest/net/%.o: GUEST_CFLAGS += $(LWIP_INCLUDES)
 $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_NET_SRCS))): | $(LWIP_STAMP)

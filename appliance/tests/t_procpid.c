@@ -1,7 +1,7 @@
 /* t_procpid: /proc/self and /proc/<pid>/ as Linux has them: the self link, exe (symlinks
  * resolved), cwd and root, cmdline and environ (the very bytes exec put on the stack), stat
  * (52 fields, the ids and the state: R, S for a sleeper, Z for a zombie), status, maps, the
- * directory listed in /proc and gone once its process is reaped.
+ * directory listed in /proc (whole when first looked at) and gone once its process is reaped.
  * ring3-args: first second */
 #include "check.h"
 
@@ -147,6 +147,20 @@ int main(int argc, char **argv)
     }
     close(fds[1]);
     read(fds[0], f, 1);
+    /* Nothing has looked at its directory yet (this kernel makes the entries on first look):
+     * listed straight away, it is whole. */
+    snprintf(path, sizeof path, "/proc/%d", child);
+    struct stat dsb;
+    CHECK(stat(path, &dsb) == 0 && S_ISDIR(dsb.st_mode) && dsb.st_nlink >= 3,
+          "a new child's directory, with its fd/ counted");
+    int found = 0;
+    DIR *cd = opendir(path);
+    for (struct dirent *e; cd && (e = readdir(cd));)
+        found |= (!strcmp(e->d_name, "stat") ? 1 : 0) | (!strcmp(e->d_name, "cmdline") ? 2 : 0) |
+                 (!strcmp(e->d_name, "exe") ? 4 : 0) | (!strcmp(e->d_name, "fd") ? 8 : 0);
+    if (cd)
+        closedir(cd);
+    CHECK_INT(found, 15, "a new child's directory lists stat, cmdline, exe and fd");
     char st = '?';
     for (int i = 0; i < 200 && (st = state_of(child)) != 'S'; i++)
         usleep(10000);

@@ -316,7 +316,7 @@ static void reset_process(struct proc *p, const char *path)
     __asm__ volatile("mov %0, %%fs; mov %0, %%gs" ::"r"(0));
     memset(p->tls, 0, sizeof(p->tls));
     context_load_tls(p);
-    fpu_forget(p);
+    fpu_exec(p);
     files_close_on_exec(p->files);
     proc_release_vfork(p);
 }

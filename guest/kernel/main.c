@@ -16,6 +16,7 @@
 #include <pv/events.h>
 #include <arch/x86/gdt.h>
 #include <pv/hypercall.h>
+#include <kernel/gfault.h>
 #include <kernel/initramfs.h>
 #include <pv/mmu.h>
 #include <kernel/sched.h>
@@ -24,6 +25,7 @@
 #include <pv/time.h>
 #include <arch/x86/traps.h>
 #include <arch/x86/user_frame.h>
+#include <lib/format.h>
 #include <lib/string.h>
 #include <public/xen.h>
 #include <lib/errno_names.h>
@@ -57,7 +59,9 @@ struct options {
     int fast_trap; /* fasttrap=on|off, default on */
     int demo;      /* demo: /proc/sys/ringvisor/fasttrap writable from ring 3 */
     int bug_test;  /* bug=test: a kernel bug on purpose, to see its report */
-    char *init_argv[INIT_ARGS_MAX + 1]; /* init=PATH ARG...: the rest of the command line */
+    char *init_argv[INIT_ARGS_MAX + 1];  /* init=PATH ARG...: the rest of the command line */
+    uint16_t gfault_rate[GFAULT_POINTS]; /* gfaults=page:N%,...: hundredths of a percent; 0 */
+    uint64_t gfault_seed;                /* gfaultseed=<n>: 1 */
 };
 
 static __attribute__((noreturn)) void shutdown(uint32_t reason)
@@ -149,6 +153,16 @@ static void parse_option(struct options *o, const char *w)
         else
             tty_set_default_size(cols, rows);
         return;
+    } else if (strncmp(w, "gfaults=", 8) == 0) {
+        if (gfault_parse_rates(w + 8, o->gfault_rate))
+            printk("bad gfaults= value (page, kmalloc, lwip as name:N%%, each once, N from 0 to "
+                   "100, two decimals): '%s'\n",
+                   w);
+        return;
+    } else if (strncmp(w, "gfaultseed=", 11) == 0) {
+        if (gfault_parse_seed(w + 11, &o->gfault_seed))
+            printk("bad gfaultseed= value (a number above 0): '%s'\n", w);
+        return;
     } else if (strcmp(w, "demo") == 0) {
         o->demo = 1;
         return;
@@ -218,6 +232,21 @@ static void parse_cmdline(struct options *o, char *line)
     }
 }
 
+/* gfaults=: on from here (the boot's own allocations are done), said once. */
+static void gfault_start(const struct options *o)
+{
+    char line[128];
+    int n = 0;
+
+    gfault_setup(o->gfault_rate, o->gfault_seed);
+    if (!gfault_on)
+        return;
+    for (unsigned i = 0; i < GFAULT_POINTS; i++)
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %s %u.%02u%%", i ? "," : "",
+                      gfault_point_names[i], o->gfault_rate[i] / 100u, o->gfault_rate[i] % 100u);
+    printk("fault injection:%s, gfaultseed=%u\n", line, (unsigned)o->gfault_seed);
+}
+
 /* The kernel proper: processes from the initramfs, system calls at int $0x80. */
 static void run_kernel(const start_info_t *si, const struct options *o)
 {
@@ -256,6 +285,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
         *(volatile uint32_t *)0 = 0;
     }
     char *const *argv = o->init_argv[0] ? o->init_argv : default_argv;
+    gfault_start(o);
     proc_start_init(argv[0], argv);
     /* This task has nothing more to do; the scheduler idles the CPU when nothing runs. */
     evt_disable();
@@ -266,7 +296,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
 void start_kernel(start_info_t *si)
 {
     static char cmdline[MAX_GUEST_CMDLINE];
-    struct options opt = {.shutdown = SHUTDOWN_poweroff, .fast_trap = 1};
+    struct options opt = {.shutdown = SHUTDOWN_poweroff, .fast_trap = 1, .gfault_seed = 1};
     int ver = HYPERVISOR_xen_version(XENVER_version);
 
     printk("ringvisor guest kernel, ring %u, Xen ABI version %d.%d\n", current_ring(),

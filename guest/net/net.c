@@ -26,15 +26,21 @@ int net_ready;
 static struct waitq net_wq;
 static int kicked;
 
+void net_tx_hold(void)
+{
+    netfront_tx_hold();
+}
+
 /* netif_poll takes the queue as it is; what the delivery queued (an ACK, a SYN-ACK, the next
- * segments) goes round again, a bounded number of times. */
+ * segments) goes round again, a bounded number of times. Then the card gets one kick for what
+ * the burst queued on it. */
 void net_pump(void)
 {
     struct netif *n;
+    int more = 0;
 
     for (int round = 0; round < 64; round++) {
-        int more = 0;
-
+        more = 0;
         NETIF_FOREACH(n)
         {
             if (n->loop_first) {
@@ -43,9 +49,11 @@ void net_pump(void)
             }
         }
         if (!more)
-            return;
+            break;
     }
-    net_kick(); /* still more: the net thread carries on */
+    netfront_tx_flush();
+    if (more)
+        net_kick(); /* still more: the net thread carries on */
 }
 
 void net_kick(void)
@@ -61,8 +69,10 @@ static void net_thread(void *arg)
         uint32_t ms;
         uint8_t old;
 
+        net_tx_hold(); /* the replies to this round's frames go out with one kick */
         netfront_poll();
         net_pump();
+        net_tx_hold(); /* and the timers' (delayed ACKs of every connection) */
         sys_check_timeouts();
         net_pump();
         ms = sys_timeouts_sleeptime();

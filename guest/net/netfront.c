@@ -12,6 +12,12 @@
  * Transmit: lwIP's linkoutput copies the frame's pbuf chain into one of 256 transmit buffers
  * (the slot's own, id = slot) and publishes the request; responses free the slots. When every
  * slot is in flight the frame is dropped (ERR_MEM) and TCP retransmits it, as on a full NIC.
+ * While lwIP runs a burst (the net thread's round, a send call: netfront_tx_hold) the kick
+ * waits for the burst's end (netfront_tx_flush), so the ACKs for a batch of received segments
+ * or a window's worth of data cost one hypercall, not one each. The hypervisor answers a kicked
+ * request within the kick, so the guest reclaims right after it and asks for a transmit event
+ * only while requests it told the hypervisor about are unanswered (the card's ring was full):
+ * otherwise every kick would come back as an upcall and a wakeup of the net thread for nothing.
  *
  * Link changes arrive as events with no ring work; the thread then asks NETIFOP_query.
  */
@@ -39,7 +45,9 @@ static struct netfront {
     uint32_t port;
     uint32_t tx_rsp_cons, rx_rsp_cons;
     char *rx_buf[NETIF_RING_SIZE], *tx_buf[NETIF_RING_SIZE];
-    uint32_t tx_free; /* slots not in flight: req_prod - tx_rsp_cons <= 256 */
+    uint32_t tx_free;    /* slots not in flight: req_prod - tx_rsp_cons <= 256 */
+    uint32_t tx_checked; /* req_prod when a kick was last considered */
+    int tx_held;         /* in a burst: the kick waits for netfront_tx_flush */
     uint32_t model, link;
     volatile int pending; /* the port fired */
     struct netif nif;
@@ -158,12 +166,46 @@ static int tx_reclaim(void)
             nf.tx_free++;
             got++;
         }
-        nf.tx->hdr.rsp_event = nf.tx_rsp_cons + 1;
+        /* An event only while the hypervisor holds requests it was told about; otherwise an
+         * index that rsp_prod cannot reach (it stays within 256 of tx_rsp_cons). */
+        nf.tx->hdr.rsp_event = nf.tx_checked != nf.tx_rsp_cons
+                                   ? nf.tx_rsp_cons + 1
+                                   : nf.tx_rsp_cons + NETIF_RING_SIZE + 1;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (__atomic_load_n(&nf.tx->hdr.rsp_prod, __ATOMIC_SEQ_CST) == nf.tx_rsp_cons)
             break;
     }
     return got != 0;
+}
+
+/* Kick for the transmit requests published since the last look, if the hypervisor asked for
+ * one of them; then take the responses (a kicked request is answered within the kick). */
+static void tx_kick_check(void)
+{
+    uint32_t prod = nf.tx->hdr.req_prod, old = nf.tx_checked;
+
+    if (prod == old)
+        return;
+    nf.tx_checked = prod;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if ((uint32_t)(prod - __atomic_load_n(&nf.tx->hdr.req_event, __ATOMIC_SEQ_CST)) <
+        (uint32_t)(prod - old)) {
+        evtchn_send(nf.port);
+        nf.st.kicks++;
+    }
+    tx_reclaim();
+}
+
+void netfront_tx_hold(void)
+{
+    nf.tx_held = 1;
+}
+
+void netfront_tx_flush(void)
+{
+    nf.tx_held = 0;
+    if (netfront_present)
+        tx_kick_check();
 }
 
 static err_t linkoutput(struct netif *n, struct pbuf *p)
@@ -177,8 +219,10 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
         nf.st.tx_drops++;
         return ERR_IF;
     }
-    if (!nf.tx_free)
+    if (!nf.tx_free) {
+        tx_kick_check(); /* what this burst queued must go before its slots come back */
         tx_reclaim();
+    }
     if (!nf.tx_free || len > NETIF_TX_MAX_LEN) {
         nf.st.tx_drops++;
         return ERR_MEM;
@@ -192,7 +236,9 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
     nf.tx_free--;
     nf.st.tx_packets++;
     nf.st.tx_bytes += len;
-    publish(&nf.tx->hdr, prod + 1);
+    __atomic_store_n(&nf.tx->hdr.req_prod, prod + 1, __ATOMIC_SEQ_CST);
+    if (!nf.tx_held)
+        tx_kick_check();
     return ERR_OK;
 }
 
@@ -290,7 +336,7 @@ int netfront_init(void)
     for (uint16_t id = 0; id < NETIF_RING_SIZE; id++)
         rx_post(&prod, id);
     nf.rx->hdr.rsp_event = 1;
-    nf.tx->hdr.rsp_event = 1;
+    nf.tx->hdr.rsp_event = NETIF_RING_SIZE + 1; /* none wanted yet (tx_reclaim) */
     evtchn_bind(nf.port, on_port, NULL);
     publish(&nf.rx->hdr, prod);
     netif_set_default(&nf.nif);

@@ -15,6 +15,10 @@ struct netfront_stats {
 extern int netfront_present;
 int netfront_init(void);  /* 0, or -1: no card (or it could not be set up) */
 void netfront_poll(void); /* in the net thread: responses, reposts, link changes */
+/* Transmit kicks: held from netfront_tx_hold until netfront_tx_flush, which gives one for all
+ * the frames queued meanwhile (if the hypervisor asked for one) and ends the hold. */
+void netfront_tx_hold(void);
+void netfront_tx_flush(void);
 struct netif *netfront_netif(void);
 const char *netfront_model_name(void);
 const struct netfront_stats *netfront_stats(void);

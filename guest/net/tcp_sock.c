@@ -410,6 +410,7 @@ long tcp_sock_send(struct sock *s, struct uio *u, uint32_t flags, int nonblock)
         struct tcp_pcb *p = s->pcb.tcp;
         size_t room, chunk;
 
+        net_tx_hold(); /* released by the net_pump below, before any wait or return */
         if (s->err) {
             rc = -s->err;
             s->err = 0;
@@ -454,10 +455,9 @@ long tcp_sock_send(struct sock *s, struct uio *u, uint32_t flags, int nonblock)
         done += chunk;
     }
     kfree(bounce);
-    if (s->pcb.tcp && s->state == SS_CONNECTED) {
+    if (s->pcb.tcp && s->state == SS_CONNECTED)
         tcp_output(s->pcb.tcp);
-        net_pump();
-    }
+    net_pump();
     return done ? (long)done : rc;
 }
 

@@ -1,17 +1,25 @@
 /*
- * Address spaces: an L2 sharing the kernel half (slots 768-1007) with the boot L2, plus user
- * L1s. Frames are filled through scratch mappings, unmapped, then pinned in one batch (the
- * hypervisor validates them); a switch is one multicall (stack_switch + NEW_BASEPTR);
- * teardown unpins in one batch and the frames go back to the free list, writable again.
+ * The MMU self-tests' address spaces: an L2 sharing the kernel half (slots 768-1007, the direct
+ * map and the kmap window) with the boot L2, plus user L1s, all pool frames (selftest/frames.c:
+ * the page allocator's, off the direct map). Frames are filled through scratch mappings,
+ * unmapped, then pinned in one batch (the hypervisor validates them, and every L1 is pinned on
+ * its own, which test=mmu-attacks' "pin twice" counts on); a switch is one multicall
+ * (stack_switch + NEW_BASEPTR); teardown unpins in one batch and the frames go back to the pool.
+ *
+ * Not kernel/mm's mm_create/mm_destroy: the tests put self-maps, linear entries and foreign
+ * frames into these tables, and mm_destroy would walk every present user slot as an L1 of user
+ * pages: a self-map in slot 5 (test_review_pt.c's linear_self_leak) would have it read the L2
+ * itself as an L1, and put and free the kernel half's own L1 frames. Teardown here trusts
+ * nothing in the tables: the hypervisor drops what they hold when their types go.
  */
 #include <pv/console.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <lib/string.h>
 
 static uint32_t new_table(uint32_t *pfn_out)
 {
-    uint32_t pfn = pfn_alloc();
+    uint32_t pfn = test_frame_alloc();
     uint32_t *t = pfn ? scratch_map(0, pfn) : 0;
     if (!t)
         return 0;
@@ -90,8 +98,8 @@ int as_destroy(struct addrspace *as)
     int rc = mmu_flush(0);
     if (rc == 0) {
         for (unsigned i = 0; i < as->nr_l1; i++)
-            pfn_free(as->l1_pfn[i]);
-        pfn_free(as->l2_pfn);
+            test_frame_free(as->l1_pfn[i]);
+        test_frame_free(as->l2_pfn);
     }
     return rc;
 }

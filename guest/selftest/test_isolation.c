@@ -16,7 +16,7 @@
 #include <pv/console.h>
 #include <arch/x86/gdt.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/probe.h>
 #include <pv/time.h>
 #include <arch/x86/traps.h>
@@ -67,7 +67,7 @@ static unsigned free_slots(unsigned n)
 /* A zeroed frame whose first word is w0: the contents of a would-be L1. */
 static uint32_t new_frame(uint32_t w0)
 {
-    uint32_t pfn = pfn_alloc();
+    uint32_t pfn = test_frame_alloc();
     uint32_t *p = scratch_map(0, pfn);
     memset(p, 0, XEN_PAGE_SIZE);
     p[0] = w0;
@@ -133,8 +133,8 @@ static void stale_alias(void)
     check_eq("alias: unpin x", mmu1(xm << 12 | EXT, MMUEXT_UNPIN_TABLE), 0);
     check_eq("alias: unhook slot a", mmu1(l2e_addr(a), 0), 0);
     check_eq("alias: unhook slot b", mmu1(l2e_addr(b), 0), 0);
-    pfn_free(l1);
-    pfn_free(x);
+    test_frame_free(l1);
+    test_frame_free(x);
 }
 
 /*
@@ -160,8 +160,8 @@ static void linear_uvm(void)
                boot_l2[t]);
     check_eq("linear: unhook the L1", mmu1(l2e_addr(t), 0), 0);
     check_eq("linear: remove the self-map", mmu1(l2e_addr(s), 0), 0);
-    pfn_free(l1);
-    pfn_free(x);
+    test_frame_free(l1);
+    test_frame_free(x);
 }
 
 /*
@@ -180,7 +180,7 @@ static void gdt_refusals(void)
     check_eq("gdt: a frame listed twice, refused 1000 times", (int32_t)refused, 1000);
     check_accounting("gdt: no reference left behind by the refusals");
 
-    uint32_t g2 = pfn_alloc();
+    uint32_t g2 = test_frame_alloc();
     struct gdt_desc *d = scratch_map(2, g2);
     for (unsigned e = 0; e < GDT_ENTRIES; e++)
         d[e] = e < 256 ? gdt_read(e) : (struct gdt_desc){0, 0};
@@ -195,7 +195,7 @@ static void gdt_refusals(void)
     check_eq("gdt: the second frame writable again",
              uvm(scratch_va(2), pfn_to_mfn(g2) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
     uvm(scratch_va(2), 0);
-    pfn_free(g2);
+    test_frame_free(g2);
 }
 
 /* One L1 mapping frame x 1024 times, hooked at HUGE_SLOTS slots: 256 MB of valid mappings.
@@ -203,7 +203,7 @@ static void gdt_refusals(void)
 static void console_read_huge(void)
 {
     unsigned s = free_slots(HUGE_SLOTS);
-    uint32_t x = new_frame(0), l1 = pfn_alloc();
+    uint32_t x = new_frame(0), l1 = test_frame_alloc();
     uint32_t *p = scratch_map(0, l1);
     for (unsigned i = 0; i < 1024; i++)
         p[i] = pfn_to_mfn(x) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
@@ -222,8 +222,8 @@ static void console_read_huge(void)
     for (unsigned i = 0; i < HUGE_SLOTS; i++)
         mmu_queue(l2e_addr(s + i), 0);
     check_eq("console: unhook the 64 slots", mmu_flush(0), 0);
-    pfn_free(l1);
-    pfn_free(x);
+    test_frame_free(l1);
+    test_frame_free(x);
 }
 
 /*

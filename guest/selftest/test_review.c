@@ -17,7 +17,7 @@
 #include <selftest/check.h>
 #include <pv/console.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/review.h>
 #include <lib/string.h>
 
@@ -53,7 +53,7 @@ unsigned rv_free_slots(unsigned n)
 
 uint32_t rv_new_frame(uint32_t w0)
 {
-    uint32_t pfn = pfn_alloc();
+    uint32_t pfn = test_frame_alloc();
     uint32_t *p = scratch_map(0, pfn);
     memset(p, 0, XEN_PAGE_SIZE);
     p[0] = w0;

@@ -8,7 +8,7 @@
 #include <pv/console.h>
 #include <pv/events.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/review.h>
 #include <pv/time.h>
 #include <lib/format.h>
@@ -101,7 +101,7 @@ static void event_edges(void)
         leaked += ev_status(port) == EVTCHNSTAT_unbound;
     check_eq("evtchn: ... and no port left allocated behind the guest's back", (int32_t)leaked, 0);
     rv_uvm(va, 0);
-    pfn_free(pfn);
+    test_frame_free(pfn);
 }
 
 static void timers_and_scheduler(void)

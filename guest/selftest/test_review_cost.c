@@ -10,7 +10,7 @@
 #include <pv/console.h>
 #include <pv/events.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/review.h>
 #include <pv/time.h>
 #include <lib/string.h>
@@ -71,8 +71,8 @@ static void huge_lists(void)
     for (unsigned i = 0; i < HUGE_SLOTS; i++)
         mmu_queue(rv_l2e(s + i), 0);
     check_eq("huge: unhooked", mmu_flush(0), 0);
-    pfn_free(l1);
-    pfn_free(z);
+    test_frame_free(l1);
+    test_frame_free(z);
 }
 
 /* Run one hypercall with the timer due 1 ms in. shared_info's time stamp moves when the
@@ -161,12 +161,12 @@ static void long_requests(void)
                interrupts_taken("524288 M2P updates in one mmu_update", &cheap_mmu), "%s",
                "held off to the end");
     rv_mmu1(rv_l2e(slot), 0);
-    pfn_free(zl1);
-    pfn_free(z);
+    test_frame_free(zl1);
+    test_frame_free(z);
     for (unsigned i = 0; i < HYPERVISOR_L2_FIRST_SLOT; i++)
-        pfn_free(l1s[i]);
-    pfn_free(l2);
-    pfn_free(y);
+        test_frame_free(l1s[i]);
+    test_frame_free(l2);
+    test_frame_free(y);
 }
 
 void review_costs(void)

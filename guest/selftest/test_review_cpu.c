@@ -11,7 +11,7 @@
 #include <pv/console.h>
 #include <pv/events.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
 #include <pv/time.h>
@@ -120,7 +120,7 @@ static void direction_flag(uint32_t port)
     probe_run(&c);
     check_true("df: the hypervisor took its timer interrupt during a loop with DF = 1",
                timer_fires_while_spinning(port, 1), "no VIRQ_TIMER on port %u", port);
-    pfn_free(y);
+    test_frame_free(y);
 }
 
 static void nested_task_flag(void)

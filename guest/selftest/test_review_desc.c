@@ -14,7 +14,7 @@
 #include <pv/console.h>
 #include <arch/x86/gdt.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
 #include <arch/x86/traps.h>
@@ -177,7 +177,7 @@ static void ranges(void)
         check_stored("set_gdt frame", c, rc, frame_get(y, E_TEST));
         if (rc == 0)
             set_gdt1(gdt_frame(), GDT_ENTRIES);
-        pfn_free(y);
+        test_frame_free(y);
 
         uint32_t l = rv_new_frame(0);
         frame_put(l, 1, case_desc(c));
@@ -187,7 +187,7 @@ static void ranges(void)
         if (rc == 0)
             set_ldt(0, 0);
         rv_uvm(va, 0);
-        pfn_free(l);
+        test_frame_free(l);
     }
 }
 
@@ -212,7 +212,7 @@ static void gdt_counts(void)
                    rc < 0 || again < 0, "set_gdt %d, LSL of entry 20: %lld", rc, again);
     }
     check_eq("gdt count: back to the guest's GDT", set_gdt1(gdt_frame(), GDT_ENTRIES), 0);
-    pfn_free(y);
+    test_frame_free(y);
 }
 
 static void ldt_counts(void)
@@ -233,7 +233,7 @@ static void ldt_counts(void)
     }
     set_ldt(0, 0);
     rv_uvm(va, 0);
-    pfn_free(l);
+    test_frame_free(l);
 }
 
 /* The LDT is named by a VA; the CPU must go on using the validated frame after the VA (or the
@@ -281,10 +281,10 @@ static void ldt_remaps(void)
         mmu_flush(0);
         as_destroy(&as);
         rv_mmu1(rv_l2e(s), 0);
-        pfn_free(l1);
+        test_frame_free(l1);
     }
-    pfn_free(a);
-    pfn_free(b);
+    test_frame_free(a);
+    test_frame_free(b);
 }
 
 /* SET_LDT(0) and a move to another LDT: the old page goes back to the guest, writable; the CPU's
@@ -318,8 +318,8 @@ static void ldt_drops(void)
     set_ldt(0, 0);
     rv_uvm(va, 0);
     rv_uvm(vb, 0);
-    pfn_free(a);
-    pfn_free(b);
+    test_frame_free(a);
+    test_frame_free(b);
 }
 
 /* set_gdt with several frames: a bad one last must leave no reference on the good ones, and the
@@ -349,8 +349,8 @@ static void gdt_frame_lists(void)
     HYPERVISOR_hv_stats(&b);
     check_true("gdt list: the second frame released", a.guest_type_refs == b.guest_type_refs,
                "type refs %u -> %u", a.guest_type_refs, b.guest_type_refs);
-    pfn_free(y);
-    pfn_free(z);
+    test_frame_free(y);
+    test_frame_free(z);
 }
 
 /* After set_gdt moves to another frame, the old one is plain memory the guest may write: the CPU
@@ -383,7 +383,7 @@ static void gdt_moves(void)
     rv_uvm(va, 0);
     check_eq("gdt move: back to the guest's frame", set_gdt1(g, GDT_ENTRIES), 0);
     as_destroy(&as);
-    pfn_free(y);
+    test_frame_free(y);
 }
 
 /* The accessed bit: the CPU sets it when it loads a descriptor that lacks it, writing the GDT.

@@ -10,7 +10,7 @@
 #include <pv/events.h>
 #include <arch/x86/gdt.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/review.h>
 #include <selftest/probe.h>
 #include <pv/time.h>
@@ -71,7 +71,7 @@ static void linear_other_l2(void)
     rv_mmu1(rv_l2e(s), 0);
     check_eq("linear: ... and plain memory once unreferenced",
              uvm_refused(bm << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
-    pfn_free(b.l2_pfn);
+    test_frame_free(b.l2_pfn);
 }
 
 /* A self-map in an L2 that is not the current one, then the L2 unpinned: a self-reference that
@@ -164,8 +164,8 @@ static void flags_only_changes(void)
              -XEN_EINVAL);
     rv_mmu1(rv_l2e(slot), 0);
     unpin(mfn(l1));
-    pfn_free(l1);
-    pfn_free(y);
+    test_frame_free(l1);
+    test_frame_free(y);
 }
 
 /* Tables that map themselves (or each other) writable: validating the entries takes a writable
@@ -233,10 +233,10 @@ static void self_referencing_tables(void)
                  uvm_refused(xm << 12 | PTE_P | PTE_RW | PTE_A | PTE_D) |
                  uvm_refused(mfn(y) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D),
              0);
-    pfn_free(x);
-    pfn_free(b);
-    pfn_free(l);
-    pfn_free(y);
+    test_frame_free(x);
+    test_frame_free(b);
+    test_frame_free(l);
+    test_frame_free(y);
 }
 
 /* NEW_BASEPTR to an L2 nobody pinned: it is validated for CR3, and freed when CR3 leaves it. */
@@ -253,7 +253,7 @@ static void unpinned_base(void)
     check_eq("base: back home", as_switch_home(user_entry_stack_top()), 0);
     check_eq("base: the unpinned L2 is plain memory again",
              uvm_refused(mfn(b) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
-    pfn_free(b);
+    test_frame_free(b);
 }
 
 /* Counts that wrap at 16 bits would free a frame still mapped 65536 times. The writable count
@@ -284,11 +284,11 @@ static void count_limits(void)
                "accepted");
     for (unsigned i = 0; i < n; i++) {
         unpin(mfn(tables[i]));
-        pfn_free(tables[i]);
+        test_frame_free(tables[i]);
     }
     check_eq("counts: the frame may be an L1 once unmapped", pin(ym, MMUEXT_PIN_L1_TABLE), 0);
     unpin(ym);
-    pfn_free(y);
+    test_frame_free(y);
 
     /* x hooked into 65 L2s at slots 0-1007 and one more at 16 slots: 65536 type references. */
     uint32_t x = rv_new_frame(0), xm = mfn(x);
@@ -308,11 +308,11 @@ static void count_limits(void)
              uvm_refused(xm << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), -XEN_EPERM);
     for (unsigned i = 0; i < n; i++) {
         unpin(mfn(tables[i]));
-        pfn_free(tables[i]);
+        test_frame_free(tables[i]);
     }
     check_eq("counts: the L1 is plain memory once unhooked",
              uvm_refused(xm << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
-    pfn_free(x);
+    test_frame_free(x);
 }
 
 /* NORMAL_PT_UPDATE is a plain store only into plain memory: never into a GDT or LDT frame. */
@@ -335,7 +335,7 @@ static void plain_store_into_tables(void)
     check_eq("store: the LDT entry is unchanged", (int32_t)((volatile uint32_t *)va)[3], 0);
     rv_mmu1(0 | EXT, MMUEXT_SET_LDT);
     rv_uvm(va, 0);
-    pfn_free(l);
+    test_frame_free(l);
 }
 
 /* shared_info is written by the hypervisor at any time (event bits the guest can choose, time):
@@ -419,8 +419,8 @@ static void writes_into_m2p(void)
                    M2P[1]);
         rv_mmu1(rv_l2e(s), 0);
     }
-    pfn_free(l1);
-    pfn_free(page);
+    test_frame_free(l1);
+    test_frame_free(page);
 }
 
 /* The M2P is the guest's to write for its own frames: a hint for the guest, never the
@@ -440,7 +440,7 @@ static void m2p_is_only_a_hint(void)
     check_eq("m2p: ... and the frame is still the guest's",
              uvm_refused(m << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
     rv_mmu1(m << 12 | MMU_MACHPHYS_UPDATE, pfn);
-    pfn_free(pfn);
+    test_frame_free(pfn);
 }
 
 void review_page_tables(void)

@@ -13,7 +13,7 @@
 #include <pv/console.h>
 #include <arch/x86/gdt.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include <selftest/frames.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
 #include <arch/x86/traps.h>
@@ -135,8 +135,8 @@ static void stale_free(struct stale *s, enum drop d)
     }
     if (d == DROP_ALIAS)
         rv_mmu1(rv_l2e(s->slot + 2), 0);
-    pfn_free(s->x);
-    pfn_free(s->y);
+    test_frame_free(s->x);
+    test_frame_free(s->y);
 }
 
 static int acquire(const struct stale *s, enum acquire a)
@@ -257,10 +257,10 @@ static void pair_free(struct pair *p)
     rv_mmu1(mfn(p->x) << 12, 0);
     rv_mmu1(rv_l2e(p->slot), 0);
     rv_mmu1(rv_l2e(p->slot + 1), 0);
-    pfn_free(p->x);
-    pfn_free(p->e);
-    pfn_free(p->f);
-    pfn_free(p->g);
+    test_frame_free(p->x);
+    test_frame_free(p->e);
+    test_frame_free(p->f);
+    test_frame_free(p->g);
 }
 
 /* Entry i of a list ending so that the last entry's result slot is f's first word: only the
@@ -411,7 +411,7 @@ static void batch_remaps_its_result(void)
 
     rv_mmu1(mfn(p.x) << 12 | 4, 0);
     rv_mmu1(mfn(l) << 12 | EXT, MMUEXT_UNPIN_TABLE);
-    pfn_free(l);
+    test_frame_free(l);
     pair_free(&p);
 }
 

@@ -57,7 +57,7 @@ static void flush_all(void)
 static inline __attribute__((always_inline)) void invlpg(uint32_t va)
 {
     uint32_t page = va & ~0xfffu;
-    if (!deferred.active || (page >= deferred.list && page < deferred.end))
+    if (!deferred.end || (page >= deferred.list && page < deferred.end))
         arch_invlpg(va);
     else if (deferred.nr < DEFERRED_INVLPG_MAX)
         deferred.va[deferred.nr++] = va;
@@ -164,6 +164,58 @@ static int one_request(struct domain *d, const mmu_update_t *req, struct flush *
     }
 }
 
+/* The success count, where the call's start found it mapped writable inside the guest
+ * (guest_range_mapped): one store with its fault fixup, for a batch that unmapped it since. */
+static inline __attribute__((always_inline)) long put_success(uint32_t success, uint32_t done,
+                                                              long rc)
+{
+    if (success)
+        __put_guest_u32((uint32_t *)success, done, unwritable);
+    return rc;
+unwritable:
+    return rc ? rc : -XEN_EFAULT;
+}
+
+/*
+ * The context switch's request, the hot single one: NEW_BASEPTR, no success count, to a frame
+ * of the guest's that already is an L2 (pinned, or another process's base), from a base whose
+ * references are not its last. Then nothing can be refused and nothing validated: the request's
+ * two words are read in place (no copy), the new base takes one reference of each kind, the old
+ * one gives one of each back. Anything else -- a fault reading the request, another command, a
+ * frame that is not a typed L2 of the guest's, a count at its limit, the old base's last
+ * reference -- returns 0 before anything changed, and one_mmu_update does it with every check
+ * and refusal (and its log line) of any request. (A type reference comes with a general one,
+ * so type_count <= count: the count alone is tested against its limit, as in page_type.c.)
+ */
+#define L2_TAG_MASK FRAME_TAG(0xffffu, 0xffu, FF_RAM)
+static inline __attribute__((always_inline)) int baseptr_fast(struct domain *d, uint32_t reqs)
+{
+    uint32_t ptr, val;
+    __get_guest_u32(val, (const uint32_t *)(reqs + 4), slow);
+    if ((val & MMUEXT_CMD_MASK) != MMUEXT_NEW_BASEPTR)
+        return 0;
+    __get_guest_u32(ptr, (const uint32_t *)reqs, slow);
+    if ((ptr & MMU_CMD_MASK) != MMU_EXTENDED_COMMAND || ptr >> 12 >= max_mfn)
+        return 0;
+    struct frame_info *f = &frame_table[ptr >> 12];
+    if ((frame_tag(f) & L2_TAG_MASK) != FRAME_TAG(d->id, FT_L2, FF_RAM) || !f->type_count ||
+        f->count == FRAME_COUNT_MAX)
+        return 0;
+    struct frame_info *o = &frame_table[d->l2_mfn];
+    if (o->type_count < 2 || o->count < 2)
+        return 0;
+    f->count++;
+    f->type_count++;
+    o->type_count--; /* not the last of either: the old base stays an L2 */
+    o->count--;
+    d->l2_mfn = ptr >> 12;
+    arch_load_base(ptr >> 12);
+    d->mmu_batches++;
+    return 1;
+slow:
+    return 0;
+}
+
 /* One request (a context switch's NEW_BASEPTR, a pin, an invlpg): no chunk, no run, no
  * cursor kept, the same checks and refusals as in a batch. */
 static long one_mmu_update(struct domain *d, uint32_t reqs, uint32_t success)
@@ -186,12 +238,13 @@ static long one_mmu_update(struct domain *d, uint32_t reqs, uint32_t success)
         done = 1;
     do_flush(&fl);
     d->mmu_batches++;
-    if (success && copy_to_guest(success, &done, sizeof(done)) && rc == 0)
-        rc = -XEN_EFAULT;
-    return rc;
+    return put_success(success, done, rc);
 }
 
-long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
+/* Every other call, with all the checks: the batch, or one request. Out of line and not
+ * specialized, so that the fast path (do_mmu_update, below) leaves its code as it was. */
+static __attribute__((noinline, noclone)) long mmu_update_requests(uint32_t reqs, uint32_t count,
+                                                                   uint32_t success)
 {
     struct domain *d = current_domain();
     struct flush fl = {0, 0, 0};
@@ -244,9 +297,15 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
     pt_cursor_release(&cursor);
     do_flush(&fl);
     d->mmu_batches++;
-    if (success && copy_to_guest(success, &done, sizeof(done)) && rc == 0)
-        rc = -XEN_EFAULT;
-    return rc;
+    return put_success(success, done, rc);
+}
+
+long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
+{
+    if (count == 1 && !success && guest_range_readable(reqs, sizeof(mmu_update_t)) &&
+        baseptr_fast(current_domain(), reqs))
+        return 0;
+    return mmu_update_requests(reqs, count, success);
 }
 
 long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)

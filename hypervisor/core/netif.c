@@ -13,6 +13,11 @@
  *   never from an interrupt handler, because it takes and drops frame references.
  * - Outstanding requests (req_prod - rsp_prod) never exceed NETIF_RING_SIZE, so the posted list
  *   cannot overflow and a response never overwrites an unconsumed request.
+ * - Receive buffers are taken from the ring at a kick, and without one whenever the posted list
+ *   runs dry (netif_rx_frame): so the rx ring's req_event asks for a kick only while the list is
+ *   empty, and the guest's reposts of a busy stream cost no hypercall. The tx ring is consumed
+ *   only at kicks (and retried at safe points while the device's ring is full); its req_event
+ *   asks for a kick at the next request once the ring is drained.
  * - Device frames are copied between the hypervisor's own DMA buffers and guest frames; no guest
  *   frame is ever given to a device.
  */
@@ -198,7 +203,7 @@ static void rx_accept(void)
 {
     for (;;) {
         int n = pending_requests(&be.rx->hdr, &be.rxs, "rx");
-        if (n <= 0)
+        if (n < 0)
             break;
         while (n-- > 0) {
             netif_rx_request_t req = be.rx->ring[be.rxs.req_cons % NETIF_RING_SIZE].req;
@@ -218,6 +223,14 @@ static void rx_accept(void)
             be.posted[(be.posted_head + be.posted_count++) % NETIF_RING_SIZE] =
                 (struct posted){req.addr, req.id};
         }
+        if (be.posted_count) {
+            /* Buffers in hand: no kick wanted for the next ones (netif_rx_frame takes them
+             * from the ring itself when it runs out); req_prod cannot reach this value. */
+            __atomic_store_n(&be.rx->hdr.req_event, be.rxs.req_cons + NETIF_RING_SIZE + 1,
+                             __ATOMIC_SEQ_CST);
+            break;
+        }
+        /* None: ask for a kick at the next buffer, then look once more. */
         __atomic_store_n(&be.rx->hdr.req_event, be.rxs.req_cons + 1, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&be.rx->hdr.req_prod, __ATOMIC_SEQ_CST) == be.rxs.req_cons)
             break;
@@ -238,6 +251,8 @@ int netif_rx_frame(struct net_dev *n, const void *frame, uint32_t len)
         n->stats.rx_errors++;
         return 1;
     }
+    if (be.posted_count == 0)
+        rx_accept(); /* buffers the guest posted since, without a kick */
     if (be.posted_count == 0) {
         be.rx_stats.drops++;
         return 0;

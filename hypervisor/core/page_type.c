@@ -256,7 +256,8 @@ int l1e_get(uint32_t pte, uint16_t dom, const char **why)
  * writable one in addition type WRITABLE with a type count, or type NONE without one and no
  * TLB_L1/TLB_L2 leftover (a frame of type NONE with a type count, or a typed one with such a
  * leftover, is no common case: l1e_get sorts it out). Everything else, refusals included, is
- * l1e_get itself, before any reference is taken. ft and limit are frame_table and max_mfn. */
+ * l1e_get itself, before any reference is taken. ft is frame_table, limit is val_limit(): the
+ * entries from it up name no frame (or are not a common case: l1e_get decides). */
 #define TAG_MASK_RO FRAME_TAG(0xffff, 0, FF_RAM)
 #define TAG_MASK_RW FRAME_TAG(0xffff, 0xff, FF_RAM | FF_TLB_L1 | FF_TLB_L2)
 struct guest_tags {    /* what a frame of the guest's reads as (frame_tag), masked */
@@ -270,6 +271,14 @@ static inline __attribute__((always_inline)) struct guest_tags guest_tags(uint16
                                FRAME_TAG(dom, FT_WRITABLE, FF_RAM)};
 }
 
+/* The first entry value whose frame number is max_mfn or more: one compare per entry instead of
+ * a shift and a compare. With 2^20 frames every frame number is below max_mfn, and only the
+ * value 0xffffffff (refused bits set: l1e_get refuses it) reaches the bound. */
+static inline uint32_t val_limit(void)
+{
+    return max_mfn >= 0x100000u ? 0xffffffffu : max_mfn << 12;
+}
+
 static inline __attribute__((always_inline)) int l1e_get_fast(uint32_t val, uint16_t dom,
                                                               struct guest_tags tags,
                                                               struct frame_info *ft, uint32_t limit,
@@ -277,7 +286,7 @@ static inline __attribute__((always_inline)) int l1e_get_fast(uint32_t val, uint
 {
     if (!(val & PTE_P))
         return 0;
-    if ((val & L1_REFUSED_BITS) || (val >> 12) >= limit)
+    if ((val & L1_REFUSED_BITS) || val >= limit)
         return l1e_get(val, dom, why); /* the refusal, with its reason */
     struct frame_info *f = &ft[val >> 12];
     uint32_t tag = frame_tag(f);
@@ -405,7 +414,7 @@ static inline int l1_changes_type(uint32_t pde, uint32_t to_count)
 static int l1_get_all(const uint32_t *e, uint16_t dom, unsigned *at, const char **why)
 {
     struct frame_info *const ft = frame_table;
-    const uint32_t limit = max_mfn;
+    const uint32_t limit = val_limit();
     const struct guest_tags tags = guest_tags(dom);
     int err = 0;
     unsigned i;
@@ -555,7 +564,7 @@ static inline __attribute__((always_inline)) int update_entry(struct pt_cursor *
 HV_FASTCALL int mm_update_l1_entry(uint32_t l1_mfn, unsigned idx, uint32_t val, uint16_t dom,
                                    uint32_t *old_out, const char **why)
 {
-    int err = l1e_get_fast(val, dom, guest_tags(dom), frame_table, max_mfn, why);
+    int err = l1e_get_fast(val, dom, guest_tags(dom), frame_table, val_limit(), why);
     if (err)
         return err;
     uint32_t *e = arch_map_frame_fast(l1_mfn);
@@ -588,7 +597,7 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
                   unsigned *done, int *replaced, const char **why)
 {
     struct frame_info *const ft = frame_table;
-    const uint32_t limit = max_mfn;
+    const uint32_t limit = val_limit();
     const struct guest_tags tags = guest_tags(dom);
     const mmu_update_t *r = req, *const end = req + n;
     int err = 0;
@@ -605,21 +614,28 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
             continue;
         }
         /* A run of this L1: the requests whose frame number and command bits (RUN_KEY) are
-         * this one's, one compare for "a plain update" and "the same L1". */
+         * this one's. ptr ^ run is one XOR for both tests ("a plain update", "the same L1":
+         * its RUN_KEY bits are 0) and, when they hold, the entry's byte offset in the L1. */
         const uint32_t run = ptr & RUN_KEY;
-        uint32_t *const e = cursor_map(c, mfn);
-        do {
+        char *const e = (char *)cursor_map(c, mfn);
+        uint32_t off = ptr ^ run;
+        for (;;) {
             uint32_t val = r->val;
             if ((err = l1e_get_fast(val, dom, tags, ft, limit, why)))
                 goto out;
-            uint32_t *slot = &e[(r->ptr & 0xfff) >> 2];
+            uint32_t *slot = (uint32_t *)(e + off);
             old = *slot;
             *slot = val;
             if (old & PTE_P) {
                 *replaced = 1;
                 l1e_put_fast(old, ft);
             }
-        } while (++r != end && (r->ptr & RUN_KEY) == run);
+            if (++r == end)
+                goto out;
+            off = r->ptr ^ run;
+            if (off & RUN_KEY)
+                break;
+        }
     }
 out:
     *done = (unsigned)(r - req);

@@ -4,7 +4,8 @@
  * descriptor formats used here. Memory BAR 0 is mapped into the hypervisor's window; one ring of
  * NR_DESC legacy descriptors each way, every buffer the hypervisor's own (guest frames are copied
  * in and out by the netif backend). The interrupt handler reads and clears ICR and latches the
- * causes; everything else runs at a safe point in e1000_service. Interrupts are moderated by ITR; a
+ * causes; everything else runs at a safe point in e1000_service. Interrupts are moderated by ITR,
+ * and transmit-done interrupts are off unless a frame waits for room (IMS_USED says why); a
  * transmit ring that stops moving for a second, or a device that reads all ones, is reset and set
  * up again.
  */
@@ -65,7 +66,12 @@
 #define ICR_RXDMT0 0x10
 #define ICR_RXO 0x40
 #define ICR_RXT0 0x80
-#define IMS_USED (ICR_TXDW | ICR_LSC | ICR_RXSEQ | ICR_RXDMT0 | ICR_RXO | ICR_RXT0)
+/* Transmit-done (TXDW) is not among them: sent descriptors are reclaimed lazily (when the ring
+ * fills, and at every service), and TXDW is unmasked only while a frame waits for room. Each
+ * interrupt opens the card's moderation window (ITR; QEMU's model holds every further interrupt
+ * for at least 500 x 256 ns = 128 us), so a TXDW for every reply held back the next request's
+ * receive interrupt: request/response ran at half virtio-net's rate. */
+#define IMS_USED (ICR_LSC | ICR_RXSEQ | ICR_RXDMT0 | ICR_RXO | ICR_RXT0)
 
 #define RXD_DD 0x01
 #define RXD_EOP 0x02
@@ -105,6 +111,7 @@ struct e1000 {
     uint32_t tx_tail, tx_head; /* descriptors [tx_head, tx_tail) are the device's */
     uint64_t tx_progress_ns;   /* when tx_head last moved (or the ring became busy) */
     volatile uint32_t icr;     /* causes latched by the interrupt handler */
+    int txdw_on;               /* TXDW unmasked: a frame waits for room in the ring */
 };
 
 static struct e1000 nic0;
@@ -174,6 +181,7 @@ static void e1000_start(struct e1000 *e)
 
     wr(e, ITR, ITR_8000_PER_S);
     wr(e, IMS, IMS_USED);
+    e->txdw_on = 0;
     e->net.link_up = (rd(e, STATUS) & STATUS_LU) != 0;
 }
 
@@ -209,6 +217,10 @@ static int e1000_tx(struct net_dev *n, const void *frame, uint32_t len)
     if (next == e->tx_head) {
         if (arch_now_ns() - e->tx_progress_ns > TX_STALL_NS)
             net_irq_latch(n); /* let the service see the stall and reset */
+        if (!e->txdw_on) {
+            e->txdw_on = 1;
+            wr(e, IMS, ICR_TXDW); /* an interrupt when the card has sent some */
+        }
         return -XEN_EAGAIN;
     }
     if (e->tx_head == e->tx_tail)
@@ -262,6 +274,10 @@ static void e1000_service(struct net_dev *n)
     e->icr = 0;
     int gone = rd(e, STATUS) == 0xffffffffu;
     tx_reclaim(e);
+    if (e->txdw_on) { /* the backend retries its waiting frame after this service */
+        e->txdw_on = 0;
+        wr(e, IMC, ICR_TXDW);
+    }
     int stalled = e->tx_head != e->tx_tail && arch_now_ns() - e->tx_progress_ns > TX_STALL_NS;
     if (gone || stalled) {
         net_request_reset(n, gone ? "device reads all ones" : "transmit ring stalled for a second");

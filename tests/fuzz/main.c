@@ -15,7 +15,7 @@
 #include <pv/console.h>
 #include <pv/hypercall.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include "frames.h"
 #include <pv/time.h>
 #include <lib/string.h>
 

@@ -19,7 +19,7 @@
 #include <pv/console.h>
 #include <pv/hypercall.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include "frames.h"
 #include <lib/format.h>
 #include "hcfuzz.h"
 

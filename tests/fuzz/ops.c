@@ -13,7 +13,7 @@
 #include <pv/console.h>
 #include <pv/hypercall.h>
 #include <pv/mmu.h>
-#include <selftest/bootmm.h>
+#include "frames.h"
 #include "hcfuzz.h"
 
 #define MAX_BATCH 8 /* mmu_update requests in one call */

@@ -1086,6 +1086,43 @@ TEST(single_l1_update_path)
     CHECK_IDLE();
 }
 
+/* The fast paths' frame bound is a compare of the whole entry against max_mfn << 12: frames
+ * max_mfn and above (they exist in the fake, past max_mfn) are refused by all three L1 paths,
+ * writable or not, with nothing changed; max_mfn - 1 is the last one taken. */
+TEST(l1_entry_frame_bound)
+{
+    start();
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    static const uint32_t bad[] = {FAKE_MAX_MFN, FAKE_MAX_MFN + 1, FAKE_FRAMES - 1, 0xfffffu};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        for (unsigned w = 0; w < 2; w++) {
+            uint32_t val = E(bad[i], P | (w ? RW : 0)), old = 1;
+            snapshot();
+            CHECK(mm_update_l1_entry(10, 7, val, FAKE_DOM, &old, &why) < 0);
+            CHECK_UNCHANGED();
+            mmu_update_t req = {E(10, 0) | 7 << 2, val};
+            struct pt_cursor c = {0, 0};
+            unsigned done = 99;
+            int replaced = 0;
+            CHECK(mm_update_run(&c, &req, 1, FAKE_DOM, &done, &replaced, &why) < 0);
+            CHECK_EQ(done, 0);
+            pt_cursor_release(&c);
+            CHECK_UNCHANGED();
+            fake_mem[11][3] = val; /* validation: l1_get_all */
+            snapshot();
+            CHECK(get_page_and_type(11, FT_L1, FAKE_DOM, &why) < 0);
+            CHECK_UNCHANGED();
+            fake_mem[11][3] = 0;
+        }
+    }
+    uint32_t old = 1;
+    CHECK_EQ(mm_update_l1_entry(10, 7, E(FAKE_MAX_MFN - 1, P | RW), FAKE_DOM, &old, &why), 0);
+    CHECK_FRAME(FAKE_MAX_MFN - 1, 1, FT_WRITABLE, 1);
+    CHECK_EQ(mm_update_l1_entry(10, 7, 0, FAKE_DOM, &old, &why), 0);
+    put_page_and_type(10);
+    CHECK_IDLE();
+}
+
 /* get_page_and_type's inline case (the frame already has the type) refuses what the general
  * path refuses: another owner, a count at its maximum, another type. */
 TEST(typed_frame_fast_path_refusals)
@@ -1221,4 +1258,4 @@ RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_d
           T(tlb_table_leftover_flushed_before_another_type), T(counts_refuse_to_pass_their_maximum),
           T(put_below_zero_asserts), T(cache_control_bits_refused),
           T(l2_validation_lets_interrupts_in), T(single_l1_update_path),
-          T(typed_frame_fast_path_refusals))
+          T(typed_frame_fast_path_refusals), T(l1_entry_frame_bound))

@@ -12,6 +12,8 @@ UNIT_SRCS_test_badimage := hypervisor/core/guest_image.c tests/tools/badimage.c
 UNIT_SRCS_test_xen_guest_info := hypervisor/core/guest_image.c
 UNIT_SRCS_test_dom_layout := hypervisor/core/dom_layout.c
 UNIT_SRCS_test_cmdline := hypervisor/core/cmdline.c hypervisor/core/fault_inject.c
+UNIT_SRCS_test_gfault := guest/kernel/gfault.c guest/include/kernel/gfault.h
+UNIT_CFLAGS_test_gfault := -Iguest/include
 UNIT_SRCS_test_ksyms := hypervisor/lib/ksyms.c hypervisor/include/lib/ksyms.h
 UNIT_SRCS_test_shutdown := hypervisor/core/shutdown.c hypervisor/include/hv/shutdown.h
 UNIT_SRCS_test_boot_mem := hypervisor/core/boot_mem.c hypervisor/include/hv/boot_info.h
@@ -33,7 +35,7 @@ UNIT_CFLAGS_test_page_type := -DDEBUG
 # headers that would issue hypercalls.
 FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
 FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
-FS_UNIT_SRCS := $(FS_SRCS) hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
+FS_UNIT_SRCS := $(FS_SRCS) guest/kernel/gfault.c hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
 	guest/include/kernel/fs/fs.h guest/include/kernel/fs/vfs.h guest/include/linux/abi.h \
 	tests/unit/fs_host/pv/events.h tests/unit/fs_host/pv/mmu.h
 FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
@@ -46,7 +48,7 @@ UNIT_SRCS_test_httpd := appliance/httpd/request.c appliance/httpd/path.c applian
 	appliance/httpd/buf.c $(HTTP_PARSER_C) appliance/httpd/httpd.h
 UNIT_CFLAGS_test_httpd := $(HTTPD_CFLAGS)
 
-UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_desc \
+UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_gfault test_desc \
 	test_boot_mem test_shutdown test_ksyms \
 	test_page_type test_gp_insn test_pci_bar test_netif $(FS_UNIT_NAMES) test_httpd
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)

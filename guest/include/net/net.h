@@ -4,7 +4,9 @@
  * net_init starts lwIP (the loopback interface, 127.0.0.1 and ::1) and the "net" kernel thread,
  * which runs lwIP's timeouts and the loopback queue. Code that calls into lwIP calls net_pump
  * afterwards, so that loopback traffic it queued is delivered before it returns or sleeps, and
- * net_kick when lwIP's next timeout may have moved earlier.
+ * net_kick when lwIP's next timeout may have moved earlier. net_tx_hold before a burst of lwIP
+ * calls that may send several frames keeps the card's kick until the burst's net_pump, which
+ * gives one kick for all of them: whoever holds must reach net_pump before it sleeps or returns.
  */
 #ifndef NET_NET_H
 #define NET_NET_H
@@ -15,6 +17,7 @@ void net_init(void);
 /* A guest command-line word for the network (ip=, gw=, dns=, dhcp=off): 1 if it was one. */
 int net_option(const char *w);
 void net_pump(void);
+void net_tx_hold(void);
 void net_kick(void);
 struct netif;
 /* Linux's name of a lwIP interface: "lo", "eth0", ... (ifioctl.c) */

@@ -48,7 +48,8 @@ struct inode {
     const struct fs_sb *sb;
     const struct file_ops *fops; /* what open() gives */
     int32_t pid;                 /* /proc/<pid>/ files: whose */
-    uint32_t proc_fd;            /* /proc/<pid>/fd/N links: N + 1; the fd/ directory: PROC_FD_DIR */
+    uint32_t proc_fd;            /* /proc/<pid>/fd/N links: N + 1; the fd/ directory: PROC_FD_DIR;
+                                    a /proc/<pid>/ directory not filled yet: PROC_PID_UNFILLED */
     char *proc_link;             /* /proc symlinks: the target last made (kmalloc'd) */
     struct inode *mounted;       /* a mount point: the root of what covers it (mount.c) */
     struct inode *covers;        /* a tmpfs mount's root: its mount point */
@@ -174,6 +175,10 @@ struct inode *procfs_inode(const struct procfs_entry *e, int pid);
 int procfs_link_target(struct inode *link, const char **s, size_t *n); /* procfs_pid.c */
 /* ---- procfs_fd.c: /proc/<pid>/fd/ ---- */
 #define PROC_FD_DIR 0xffffffffu
+/* procfs_pid.c: a /proc/<pid>/ directory whose entries are not made yet (its proc_fd) */
+#define PROC_PID_UNFILLED 0xfffffffeu
+/* Make a /proc/<pid>/ directory's entries if they are not made yet (a no-op otherwise). */
+void procfs_pid_fill(struct inode *dir);
 struct inode *procfs_fd_dir_new(struct inode *piddir, int pid); /* NULL when memory is out */
 /* Make dir's entries match its process's open descriptors now (a no-op for any other
  * directory). Entries that stay keep their inode, so a walk in progress stays valid. */

@@ -50,7 +50,11 @@ static struct inode *step(struct inode *dir, const char *name, size_t len)
         return dir == fs_root_inode ? dir : dir->u.dir.parent;
     procfs_fd_sync(dir);
     d = dir_find(dir, name, len);
-    return !d ? NULL : d->inode->mounted ? d->inode->mounted : d->inode;
+    if (!d)
+        return NULL;
+    if (d->inode->proc_fd == PROC_PID_UNFILLED)
+        procfs_pid_fill(d->inode); /* whatever reaches /proc/<pid>/ sees it whole */
+    return d->inode->mounted ? d->inode->mounted : d->inode;
 }
 
 static int resolve(struct walk *w, struct inode *start, const char *p, size_t n, int flags,

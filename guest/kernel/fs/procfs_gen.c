@@ -2,6 +2,7 @@
  * stats (struct kstats, one "name value" per line), version, and the file systems: mounts and
  * filesystems (Linux's formats; the root is named tmpfs, which it is: busybox's df ignores an
  * entry named "rootfs"). */
+#include <kernel/gfault.h>
 #include <kernel/mm/kmem.h>
 #include <kernel/kstats.h>
 #include <kernel/mm/oom.h>
@@ -63,6 +64,9 @@ int procfs_gen_stats(char *buf, size_t size)
         {"pages_total", page_total_count()},
         {"pages_free", page_free_count()},
         {"kmalloc_free_bytes", kmalloc_free_bytes()},
+        {"faults_page", gfault_injected[GFAULT_PAGE]},
+        {"faults_kmalloc", gfault_injected[GFAULT_KMALLOC]},
+        {"faults_lwip", gfault_injected[GFAULT_LWIP]},
     };
 
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)

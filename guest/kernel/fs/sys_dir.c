@@ -43,6 +43,7 @@ long sys_getdents64(u32 fd, u32 dirp, u32 count)
         return -ENOTDIR;
     }
     pos = f->pos;
+    procfs_pid_fill(dir);
     procfs_fd_sync(dir);
     while (dir->nlink) {
         const struct inode *t = dir;

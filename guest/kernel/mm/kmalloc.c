@@ -6,6 +6,7 @@
  * frees one block in a loop does not take and give back a page each time): memory that ring 3
  * made the kernel use (inodes, names, descriptors) comes back when ring 3 lets go of it. */
 #include <pv/console.h>
+#include <kernel/gfault.h>
 #include <kernel/mm/kmem.h>
 #include <kernel/mm/page.h>
 #include <kernel/mm/physmap.h>
@@ -81,6 +82,8 @@ void *kmalloc(size_t n)
 {
     if (n == 0)
         n = 1;
+    if (gfault_injecting() && gfault_alloc_fails(GFAULT_KMALLOC))
+        return 0;
     if (n > PAGE_SIZE / 2) {
         unsigned pages = (unsigned)(PAGE_ALIGN(n) / PAGE_SIZE);
         void *p = pages_alloc(pages);

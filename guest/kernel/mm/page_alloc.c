@@ -10,10 +10,18 @@
  * may go down to half of it, so that it can still fork and clean up; only the kernel on its own
  * (boot, kernel threads, event handlers) takes the rest. The reserve follows Linux's
  * min_free_kbytes: sqrt(16 * memory in KB), at least 128 KB.
+ *
+ * Fault injection (gfaults=, kernel/gfault.h) fails the allocations that the reserve can fail:
+ * those made for a process, outside event handlers; and as init may go deeper into the reserve
+ * so that it can always fork and clean up, init is spared. Not the frames a page fault takes
+ * either (gfault_hold): a fault without a page is the OOM killer's, for a real shortage;
+ * injected, it would kill the biggest process rather than return an error (Linux's
+ * fail_page_alloc leaves user pages alone by default too).
  */
 #include <linux/errno.h>
 #include <pv/console.h>
 #include <pv/events.h>
+#include <kernel/gfault.h>
 #include <kernel/mm/kmem.h>
 #include <kernel/mm/page.h>
 #include <kernel/mm/physmap.h>
@@ -72,6 +80,15 @@ static uint32_t floor_now(void)
     return p->pid == 1 ? reserve / 2 : reserve;
 }
 
+unsigned gfault_hold;
+
+int gfault_alloc_fails(enum gfault_point p)
+{
+    const struct proc *q = current ? current->proc : 0;
+
+    return q && q->pid != 1 && !evtchn_stats.depth && !gfault_hold && gfault_fire(p);
+}
+
 uint32_t page_reserve_count(void)
 {
     return reserve;
@@ -97,7 +114,7 @@ uint32_t pfn_alloc_kernel(void)
 {
     uint32_t pfn = nr_free > floor_now() ? find_free() : 0;
 
-    if (!pfn)
+    if (!pfn || (gfault_injecting() && gfault_alloc_fails(GFAULT_PAGE)))
         return 0;
     mark_used(pfn);
     nr_free--;
@@ -160,6 +177,8 @@ void *pages_alloc(unsigned n)
     if (n == 1)
         return page_alloc();
     if (nr_free < n || nr_free - n < floor_now())
+        return 0;
+    if (gfault_injecting() && gfault_alloc_fails(GFAULT_PAGE))
         return 0;
     for (uint32_t pfn = lo; pfn < hi; pfn++) {
         run = is_free(pfn) ? run + 1 : 0;

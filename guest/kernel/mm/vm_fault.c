@@ -63,7 +63,8 @@ static int copy_on_write(struct mm *mm, uint32_t va, uint32_t pte, uint32_t flag
     uint32_t pfn = pfn_alloc_user();
     if (!pfn)
         return -ENOMEM;
-    memcpy(pfn_to_virt(pfn), pfn_to_virt(old), PAGE_SIZE);
+    if (!fpu_copy_page(pfn_to_virt(pfn), pfn_to_virt(old)))
+        memcpy(pfn_to_virt(pfn), pfn_to_virt(old), PAGE_SIZE);
     if (pt_set_now(mm, va, pt_user_pte(pfn, flags))) {
         pfn_put(pfn);
         return -ENOMEM;
@@ -73,7 +74,7 @@ static int copy_on_write(struct mm *mm, uint32_t va, uint32_t pte, uint32_t flag
     return 0;
 }
 
-int vm_fault(struct mm *mm, uint32_t addr, int write)
+static int resolve(struct mm *mm, uint32_t addr, int write)
 {
     struct vma *v = vma_find(mm, addr);
 
@@ -88,6 +89,15 @@ int vm_fault(struct mm *mm, uint32_t addr, int write)
     if (write && !(pte & PTE_RW))
         return copy_on_write(mm, va, pte, v->flags);
     return 0; /* already there (a stale TLB entry, or another path mapped it) */
+}
+
+/* A fault's frames are not injected (gfaults=): their failure calls the OOM killer. */
+int vm_fault(struct mm *mm, uint32_t addr, int write)
+{
+    gfault_hold++;
+    int rc = resolve(mm, addr, write);
+    gfault_hold--;
+    return rc;
 }
 
 void *vm_populate(struct mm *mm, uint32_t addr, uint32_t flags)
@@ -123,7 +133,8 @@ static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, stru
     if (!pfn)
         return 0;
     uint32_t *dst = pfn_to_virt(pfn), parent_l1 = pt_l2(parent)[slot] >> 12;
-    memcpy(dst, src, PAGE_SIZE);
+    if (!fpu_copy_page(dst, src))
+        memcpy(dst, src, PAGE_SIZE);
     for (unsigned i = next_nonzero32(src, 0, 1024); i < 1024;
          i = next_nonzero32(src, i + 1, 1024)) {
         uint32_t pte = src[i];
@@ -139,7 +150,9 @@ static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, stru
             if (!shared && va == hot) {
                 uint32_t copy = pfn_alloc_user();
                 if (copy) {
-                    memcpy(pfn_to_virt(copy), pfn_to_virt(mfn_to_pfn(pte >> 12)), PAGE_SIZE);
+                    void *to = pfn_to_virt(copy), *from = pfn_to_virt(mfn_to_pfn(pte >> 12));
+                    if (!fpu_copy_page(to, from))
+                        memcpy(to, from, PAGE_SIZE);
                     dst[i] = pfn_to_mfn(copy) << 12 | (pte & 0xfffu);
                     child->pages++;
                     continue;
@@ -182,7 +195,8 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
     }
     uint32_t *l2 = pfn_to_virt(l2_pfn);
     const uint32_t *pl2 = pt_l2(parent);
-    memcpy(l2, pl2, PAGE_SIZE); /* the kernel half as it is; user slots replaced below */
+    if (!fpu_copy_page(l2, pl2)) /* the kernel half as it is; user slots replaced below */
+        memcpy(l2, pl2, PAGE_SIZE);
     memset(l2 + HYPERVISOR_L2_FIRST_SLOT, 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * 4);
     struct vma *cursor = parent->vmas;
     for (unsigned s = FIRST_USER_SLOT(pl2); s < KERNEL_L2_FIRST; s = NEXT_USER_SLOT(pl2, s)) {

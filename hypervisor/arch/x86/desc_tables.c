@@ -8,20 +8,6 @@
 #include "hv/arch.h"
 #include <public/xen.h>
 
-struct tss {
-    uint16_t link, _r0;
-    uint32_t esp0;
-    uint16_t ss0, _r1;
-    uint32_t esp1;
-    uint16_t ss1, _r2;
-    uint32_t esp2;
-    uint16_t ss2, _r3;
-    uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
-    uint16_t es, _r4, cs, _r5, ss, _r6, ds, _r7, fs, _r8, gs, _r9, ldt, _r10;
-    uint16_t trap, iomap_base;
-} __attribute__((packed));
-_Static_assert(sizeof(struct tss) == 104, "TSS size");
-
 struct gate {
     uint16_t off_lo, sel;
     uint8_t zero, type_attr;
@@ -30,7 +16,7 @@ struct gate {
 
 struct desc gdt[HV_GDT_ENTRIES] __attribute__((aligned(4096)));
 static struct gate idt[256] __attribute__((aligned(8)));
-static struct tss tss __attribute__((aligned(128)));
+struct tss x86_tss __attribute__((aligned(128)));
 
 extern const uint32_t trap_stubs[NR_EXCEPTION_VECTORS + NR_IRQ_VECTORS]; /* exceptions, then IRQs */
 extern char hypercall_stub[], spurious_stub[], hv_stack[];
@@ -61,7 +47,7 @@ static void install_gdt(void)
     gdt[FLAT_RING3_CS >> 3] = desc_make(0, guest_limit, code | DESC_DPL(3), flags);
     gdt[FLAT_RING3_DS >> 3] = desc_make(0, guest_limit, data | DESC_DPL(3), flags);
     /* Available 32-bit TSS (type 9); no I/O bitmap, so ring 1 has no port access. */
-    gdt[HV_TSS_ENTRY] = desc_make((uint32_t)&tss, sizeof(tss) - 1, DESC_P | 0x9, 0);
+    gdt[HV_TSS_ENTRY] = desc_make((uint32_t)&x86_tss, sizeof(x86_tss) - 1, DESC_P | 0x9, 0);
 
     struct {
         uint16_t limit;
@@ -79,10 +65,10 @@ static void install_gdt(void)
 
 static void install_tss(void)
 {
-    tss.esp0 = (uint32_t)hv_stack + HV_STACK_SIZE;
-    tss.ss0 = HV_DS;
-    tss.ss1 = FLAT_RING1_DS;
-    tss.iomap_base = sizeof(tss); /* beyond the limit: every port is refused */
+    x86_tss.esp0 = (uint32_t)hv_stack + HV_STACK_SIZE;
+    x86_tss.ss0 = HV_DS;
+    x86_tss.ss1 = FLAT_RING1_DS;
+    x86_tss.iomap_base = sizeof(x86_tss); /* beyond the limit: every port is refused */
     __asm__ volatile("ltr %w0" ::"r"(HV_TSS_SEL));
 }
 
@@ -121,10 +107,4 @@ void x86_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl
 void x86_idt_reset_gate(unsigned vec)
 {
     set_gate(vec, (uint32_t)spurious_stub, HV_CS, GATE_INTR, 0);
-}
-
-void x86_set_guest_stack(uint16_t ss, uint32_t esp)
-{
-    tss.ss1 = ss;
-    tss.esp1 = esp;
 }

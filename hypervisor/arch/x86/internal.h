@@ -20,8 +20,29 @@ void x86_set_reserved_gdt_entry(unsigned e, struct desc v);
  * (cpu.c). */
 int x86_pic_in_service(unsigned irq);
 
-/* The TSS's ring-1 stack (ss1/esp1): stack_switch and the domain builder (desc_tables.c). */
-void x86_set_guest_stack(uint16_t ss, uint32_t esp);
+/* The hypervisor's TSS (desc_tables.c). */
+struct tss {
+    uint16_t link, _r0;
+    uint32_t esp0;
+    uint16_t ss0, _r1;
+    uint32_t esp1;
+    uint16_t ss1, _r2;
+    uint32_t esp2;
+    uint16_t ss2, _r3;
+    uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint16_t es, _r4, cs, _r5, ss, _r6, ds, _r7, fs, _r8, gs, _r9, ldt, _r10;
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS size");
+
+extern struct tss x86_tss;
+/* The TSS's ring-1 stack (ss1/esp1): stack_switch and the domain builder. Inline: it is half of
+ * every context switch. */
+static inline void x86_set_guest_stack(uint16_t ss, uint32_t esp)
+{
+    x86_tss.ss1 = ss;
+    x86_tss.esp1 = esp;
+}
 /* Gates of the real IDT (desc_tables.c): the fast trap's, and back to the hypervisor's stub. */
 void x86_idt_set_trap_gate(unsigned vec, uint16_t cs, uint32_t eip, unsigned dpl);
 void x86_idt_reset_gate(unsigned vec);

@@ -44,14 +44,14 @@ HV_FASTCALL int copy_to_guest(guest_va_t dst, const void *src, size_t n)
 /* Look up the PTE flags of va in the current address space (0 when not present). */
 static uint32_t lookup_pte(guest_va_t va)
 {
-    uint32_t *l2 = arch_map_frame(read_cr3() >> 12);
+    uint32_t *l2 = arch_map_frame_fast(read_cr3() >> 12);
     uint32_t l2e = l2[va >> 22];
-    arch_unmap_frame(l2);
+    arch_unmap_frame_fast(l2);
     if (!(l2e & PTE_P))
         return 0;
-    uint32_t *l1 = arch_map_frame(l2e >> 12);
+    uint32_t *l1 = arch_map_frame_fast(l2e >> 12);
     uint32_t pte = l1[(va >> 12) & 1023];
-    arch_unmap_frame(l1);
+    arch_unmap_frame_fast(l1);
     /* Effective rights are the intersection of both levels. */
     return (pte & PTE_P) ? (pte & (l2e | ~PTE_RW)) : 0;
 }

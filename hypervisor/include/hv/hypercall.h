@@ -44,21 +44,21 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
  * writes. */
 #define MMU_DEFERRED_INVLPG_MAX 8
 struct mmu_deferred {
-    uint8_t active, nr;
-    uint32_t list, end;
+    uint32_t end;  /* of the multicall's list; 0: no multicall, nothing is deferred */
+    uint32_t list; /* the page its list starts in */
+    uint32_t nr;
     uint32_t va[MMU_DEFERRED_INVLPG_MAX];
 };
 extern struct mmu_deferred mmu_deferred;
 void mmu_deferred_flush(void);
 static inline void mmu_defer_flushes(uint32_t list, uint32_t end)
 {
-    mmu_deferred.active = 1;
     mmu_deferred.list = list & ~0xfffu;
     mmu_deferred.end = end;
 }
 static inline void mmu_deferred_flushes(void)
 {
-    mmu_deferred.active = 0;
+    mmu_deferred.end = 0;
     if (mmu_deferred.nr)
         mmu_deferred_flush();
 }

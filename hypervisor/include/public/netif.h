@@ -21,11 +21,17 @@
  * Notification suppression (Xen's event indices). After publishing requests up to new_prod
  * (a write barrier before storing req_prod), the guest kicks only if the hypervisor asked for
  * one of them:  (uint32_t)(new_prod - req_event) < (uint32_t)(new_prod - old_prod).
- * The hypervisor sets req_event = req_cons + 1 when it has drained the ring, then checks the
- * ring once more, so a kick is never lost. The same rule runs the other way round with
- * rsp_prod and rsp_event: the guest sets rsp_event = rsp_cons + 1 when it wants an event for the
- * next response (and re-checks after setting it); the hypervisor raises the port only when a
- * response it publishes crosses rsp_event. Either side may batch as much as it likes.
+ * old_prod is req_prod when the guest last applied the rule, so it may publish a batch and kick
+ * once. On the tx ring the hypervisor sets req_event = req_cons + 1 when it has drained the
+ * ring, then checks the ring once more, so a kick is never lost; it answers kicked requests
+ * within the kick unless the card's ring is full. On the rx ring it wants a kick only when it
+ * holds no posted buffer (req_event = req_cons + 1, then a second look); while it holds some it
+ * sets req_event = req_cons + NETIF_RING_SIZE + 1, which req_prod cannot reach, and takes the
+ * buffers posted meanwhile from the ring itself when its list runs dry. The same rule runs the
+ * other way round with rsp_prod and rsp_event: the guest sets rsp_event = rsp_cons + 1 when it
+ * wants an event for the next response (and re-checks after setting it); the hypervisor raises the
+ * port only when a response it publishes crosses rsp_event. Either side may batch as much as it
+ * likes.
  *
  * The kick: event_channel_op EVTCHNOP_send with local_port = the port NETIFOP_connect returned
  * (it covers both rings). The hypervisor raises the same port for responses on either ring and

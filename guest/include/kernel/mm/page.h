@@ -13,6 +13,13 @@ uint32_t pfn_alloc_user(void);
 void pfn_release(uint32_t pfn); /* back to the free pool, whatever its count */
 void pfn_put(uint32_t pfn);     /* drop one reference; freed at 0 */
 
+/* gfaults= (kernel/gfault.h): may this allocation fail now, and does it? Only for a process
+ * other than init, outside event handlers, while gfault_hold is 0 (no page fault being resolved).
+ */
+enum gfault_point;
+int gfault_alloc_fails(enum gfault_point p);
+extern unsigned gfault_hold;
+
 extern uint16_t *page_refs; /* per pfn: mappings of a ring-3 frame; blocks used of a kmalloc page */
 extern uint16_t *page_meta; /* per pfn: kmalloc's size class of a kernel page */
 
