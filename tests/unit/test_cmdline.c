@@ -433,6 +433,6 @@ TEST(null_warn_and_line)
 
 RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(faults), T(fault_fire_rates),
           T(refusallog), T(path_skipped_only_first), T(console), T(mem_values),
-          T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(nettest_reset), T(scrub_modes),
-          T(unknown_warned_once_each), T(guest_cmdline_split), T(guest_cmdline_truncated),
-          T(long_bad_word_warned_truncated), T(null_warn_and_line))
+          T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(nettest_reset),
+          T(scrub_modes), T(unknown_warned_once_each), T(guest_cmdline_split),
+          T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))
