@@ -19,6 +19,7 @@
 #include <lwip/netif.h>
 #include <lwip/stats.h>
 #include <net/net.h>
+#include "netfront.h"
 
 #define APPEND(...) \
     (len +=         \
@@ -91,6 +92,12 @@ static int gen_lwip(char *buf, size_t size)
         if (m)
             APPEND("%-18s %8u %8u %6u\n", pool_names[i], (unsigned)m->used, (unsigned)m->max,
                    (unsigned)m->err);
+    }
+    if (netfront_present) { /* eth0's receive buffers lent to lwIP; err: frames copied instead */
+        const struct netfront_stats *s = netfront_stats();
+
+        APPEND("%-18s %8u %8u %6u\n", "NETFRONT_RX_LENT", (unsigned)s->rx_lent,
+               (unsigned)s->rx_lent_max, (unsigned)s->rx_copied);
     }
     APPEND("%-8s %8s %8s %6s %6s %6s %6s %7s %6s %6s\n", "proto", "recv", "xmit", "drop", "chkerr",
            "lenerr", "memerr", "proterr", "opterr", "err");

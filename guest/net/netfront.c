@@ -2,12 +2,18 @@
  * The paravirtual network card (netfront): the guest's end of the hypervisor's netif rings
  * (ABI §13, public/netif.h), as an lwIP interface "eth0".
  *
- * Receive: every one of the 256 receive slots keeps a 2 KB buffer posted (two per page, so each
- * lies within its page as the hypervisor demands). The port's upcall only wakes the net thread;
- * the thread takes each response, copies the frame into a pool pbuf for lwIP
- * (ethernet_input), and posts the same buffer again. Posting is published once per batch, and
- * the hypervisor is kicked only when it asked (req_event); likewise we ask for the next event
- * (rsp_event) only after draining the ring, and look once more afterwards.
+ * Receive: RX_BUFS 2 KB buffers (two per page, so each lies within its page as the hypervisor
+ * demands), of which every one of the 256 receive slots keeps one posted. The port's upcall only
+ * wakes the net thread; the thread takes each response and lends the buffer itself to lwIP as a
+ * custom pbuf (no copy): the buffer goes back to the free list when lwIP frees the pbuf (a
+ * socket read, an ACKed segment dropped...), and a free one is posted in the slot's place. While
+ * lwIP holds RX_LENT_MAX buffers already (a slow reader with a full window, fragments waiting
+ * for reassembly), frames are copied into pool pbufs instead and their buffers posted again at
+ * once, so the ring never runs dry for want of buffers. Each buffer's state (free, posted, lent)
+ * is kept, and a response naming a buffer that is not posted is counted and ignored.
+ * Posting is published once per batch, and the hypervisor is kicked only when it asked
+ * (req_event: when it has no buffer left); likewise we ask for the next event (rsp_event) only
+ * after draining the ring, and look once more afterwards.
  *
  * Transmit: lwIP's linkoutput copies the frame's pbuf chain into one of 256 transmit buffers
  * (the slot's own, id = slot) and publishes the request; responses free the slots. When every
@@ -38,13 +44,23 @@
 #include "netfront.h"
 
 #define BUF_SIZE 2048u
+#define RX_BUFS 512u     /* receive buffers: 256 posted, the rest free or lent to lwIP */
+#define RX_LENT_MAX 192u /* lent to lwIP at most; then frames are copied */
+
+enum rx_state { RX_FREE, RX_POSTED, RX_LENT };
 
 static struct netfront {
     netif_tx_ring_t *tx;
     netif_rx_ring_t *rx;
     uint32_t port;
     uint32_t tx_rsp_cons, rx_rsp_cons;
-    char *rx_buf[NETIF_RING_SIZE], *tx_buf[NETIF_RING_SIZE];
+    char *rx_buf[RX_BUFS], *tx_buf[NETIF_RING_SIZE];
+    struct pbuf_custom rx_pbuf[RX_BUFS]; /* the pbuf lending rx_buf[i] to lwIP */
+    uint8_t rx_state[RX_BUFS];           /* enum rx_state */
+    uint16_t rx_free[RX_BUFS];           /* stack of RX_FREE buffers */
+    uint32_t rx_nfree, rx_lent;
+    uint32_t rx_prod;    /* our receive req_prod, published by rx_publish */
+    int in_rx_poll;      /* rx_poll publishes once at its end */
     uint32_t tx_free;    /* slots not in flight: req_prod - tx_rsp_cons <= 256 */
     uint32_t tx_checked; /* req_prod when a kick was last considered */
     int tx_held;         /* in a burst: the kick waits for netfront_tx_flush */
@@ -107,47 +123,108 @@ static void publish(netif_ring_header_t *h, uint32_t new_prod)
     }
 }
 
-static void rx_post(uint32_t *prod, uint16_t id)
+/* Post free buffers while the ring has room (our requests not yet answered <= 256). */
+static void rx_refill(void)
 {
-    nf.rx->ring[*prod % NETIF_RING_SIZE].req = (netif_rx_request_t){maddr(nf.rx_buf[id]), id, 0};
-    (*prod)++;
+    while (nf.rx_nfree && nf.rx_prod - nf.rx_rsp_cons < NETIF_RING_SIZE) {
+        uint16_t id = nf.rx_free[--nf.rx_nfree];
+
+        nf.rx_state[id] = RX_POSTED;
+        nf.rx->ring[nf.rx_prod % NETIF_RING_SIZE].req =
+            (netif_rx_request_t){maddr(nf.rx_buf[id]), id, 0};
+        nf.rx_prod++;
+    }
+}
+
+static void rx_publish(void)
+{
+    if (nf.rx_prod != nf.rx->hdr.req_prod)
+        publish(&nf.rx->hdr, nf.rx_prod);
+}
+
+static void rx_release(uint16_t id)
+{
+    nf.rx_state[id] = RX_FREE;
+    nf.rx_free[nf.rx_nfree++] = id;
+}
+
+/* lwIP freed a lent buffer's pbuf (task context: lwIP runs nowhere else). */
+static void rx_pbuf_free(struct pbuf *p)
+{
+    uint16_t id = (uint16_t)((struct pbuf_custom *)p - nf.rx_pbuf);
+
+    nf.rx_lent--;
+    nf.st.rx_lent = nf.rx_lent;
+    rx_release(id);
+    if (!nf.in_rx_poll) {
+        rx_refill();
+        rx_publish();
+    }
+}
+
+/* One received frame in buffer id: lent to lwIP, or copied while too many are lent. */
+static void rx_frame(uint16_t id, uint16_t len)
+{
+    struct pbuf *p;
+
+    if (nf.rx_lent < RX_LENT_MAX) {
+        nf.rx_state[id] = RX_LENT;
+        nf.rx_lent++;
+        nf.st.rx_lent = nf.rx_lent;
+        if (nf.rx_lent > nf.st.rx_lent_max)
+            nf.st.rx_lent_max = nf.rx_lent;
+        nf.rx_pbuf[id].custom_free_function = rx_pbuf_free;
+        p = pbuf_alloced_custom(PBUF_RAW, len, PBUF_REF, &nf.rx_pbuf[id], nf.rx_buf[id], BUF_SIZE);
+    } else {
+        nf.st.rx_copied++;
+        p = pbuf_alloc(PBUF_RAW, len, PBUF_POOL);
+        if (p)
+            pbuf_take(p, nf.rx_buf[id], len);
+        rx_release(id);
+        if (!p) {
+            nf.st.rx_drops++;
+            return;
+        }
+    }
+    nf.st.rx_packets++;
+    nf.st.rx_bytes += len;
+    if (nf.nif.input(p, &nf.nif) != ERR_OK)
+        pbuf_free(p);
 }
 
 /* Take the receive responses; 1 if there were any. */
 static int rx_poll(void)
 {
-    uint32_t prod = nf.rx->hdr.req_prod, got = 0;
+    uint32_t got = 0;
 
+    nf.in_rx_poll = 1;
     for (;;) {
         uint32_t rp = __atomic_load_n(&nf.rx->hdr.rsp_prod, __ATOMIC_SEQ_CST);
 
         while (nf.rx_rsp_cons != rp) {
             netif_response_t r = nf.rx->ring[nf.rx_rsp_cons++ % NETIF_RING_SIZE].rsp;
-            struct pbuf *p;
 
             got++;
-            if (r.id >= NETIF_RING_SIZE)
-                continue; /* not ours: the hypervisor would not; never repost a stranger */
+            if (r.id >= RX_BUFS || nf.rx_state[r.id] != RX_POSTED) {
+                nf.st.rx_errors++; /* not a buffer of ours that is posted: never touch it */
+                continue;
+            }
             if (r.status <= 0 || (uint32_t)r.status > NETIF_RX_BUFFER_SIZE) {
                 nf.st.rx_errors++;
-            } else if (!(p = pbuf_alloc(PBUF_RAW, (u16_t)r.status, PBUF_POOL))) {
-                nf.st.rx_drops++;
+                rx_release(r.id);
             } else {
-                pbuf_take(p, nf.rx_buf[r.id], (u16_t)r.status);
-                nf.st.rx_packets++;
-                nf.st.rx_bytes += (uint32_t)r.status;
-                if (nf.nif.input(p, &nf.nif) != ERR_OK)
-                    pbuf_free(p);
+                rx_frame(r.id, (uint16_t)r.status);
             }
-            rx_post(&prod, r.id);
+            rx_refill();
         }
         nf.rx->hdr.rsp_event = nf.rx_rsp_cons + 1;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (__atomic_load_n(&nf.rx->hdr.rsp_prod, __ATOMIC_SEQ_CST) == nf.rx_rsp_cons)
             break;
     }
-    if (prod != nf.rx->hdr.req_prod)
-        publish(&nf.rx->hdr, prod);
+    nf.in_rx_poll = 0;
+    rx_refill();
+    rx_publish();
     return got != 0;
 }
 
@@ -288,9 +365,9 @@ static err_t nif_init(struct netif *n)
     return ERR_OK;
 }
 
-static void *alloc_bufs(char **bufs)
+static void *alloc_bufs(char **bufs, uint32_t n)
 {
-    for (uint32_t i = 0; i < NETIF_RING_SIZE; i += PAGE_SIZE / BUF_SIZE) {
+    for (uint32_t i = 0; i < n; i += PAGE_SIZE / BUF_SIZE) {
         char *pg = page_alloc_zeroed();
 
         if (!pg)
@@ -305,7 +382,6 @@ int netfront_init(void)
 {
     netif_op_t op = {.cmd = NETIFOP_query, .dev = 0};
     int rc = netif_op(&op);
-    uint32_t prod = 0;
 
     if (rc) {
         printk("net: no network card (netif_op query: %d)\n", rc);
@@ -314,7 +390,8 @@ int netfront_init(void)
     nf.model = op.u.query.model;
     nf.tx = page_alloc_zeroed();
     nf.rx = page_alloc_zeroed();
-    if (!nf.tx || !nf.rx || !alloc_bufs(nf.rx_buf) || !alloc_bufs(nf.tx_buf)) {
+    if (!nf.tx || !nf.rx || !alloc_bufs(nf.rx_buf, RX_BUFS) ||
+        !alloc_bufs(nf.tx_buf, NETIF_RING_SIZE)) {
         printk("net: no memory for the network rings\n");
         return -1;
     }
@@ -333,12 +410,13 @@ int netfront_init(void)
         printk("net: netif_add failed\n");
         return -1;
     }
-    for (uint16_t id = 0; id < NETIF_RING_SIZE; id++)
-        rx_post(&prod, id);
+    for (uint32_t id = RX_BUFS; id-- > 0;)
+        rx_release((uint16_t)id); /* buffer 0 on top: the first posted */
+    rx_refill();
     nf.rx->hdr.rsp_event = 1;
     nf.tx->hdr.rsp_event = NETIF_RING_SIZE + 1; /* none wanted yet (tx_reclaim) */
     evtchn_bind(nf.port, on_port, NULL);
-    publish(&nf.rx->hdr, prod);
+    rx_publish();
     netif_set_default(&nf.nif);
     netif_set_up(&nf.nif);
     netfront_present = 1;

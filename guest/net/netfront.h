@@ -10,6 +10,8 @@ struct netfront_stats {
     uint64_t rx_bytes, tx_bytes;
     uint32_t rx_packets, tx_packets, rx_errors, tx_errors, rx_drops, tx_drops;
     uint32_t events, kicks, link_changes;
+    uint32_t rx_lent, rx_lent_max; /* receive buffers lent to lwIP now, and the most ever */
+    uint32_t rx_copied;            /* frames copied because RX_LENT_MAX were lent already */
 };
 
 extern int netfront_present;

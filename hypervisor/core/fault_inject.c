@@ -6,7 +6,7 @@
 const char *const fault_point_names[FAULT_POINTS] = {"net_tx", "net_rx", "timer", "evtchn"};
 uint32_t fault_injected[FAULT_POINTS];
 
-static uint16_t rate[FAULT_POINTS];
+uint16_t fault_rate[FAULT_POINTS];
 static uint64_t state = 1;
 static int enabled;
 
@@ -14,8 +14,8 @@ void fault_setup(const uint16_t *rates, uint64_t seed)
 {
     enabled = 0;
     for (unsigned i = 0; i < FAULT_POINTS; i++) {
-        rate[i] = rates[i] > FAULT_RATE_MAX ? FAULT_RATE_MAX : rates[i];
-        enabled |= rate[i] != 0;
+        fault_rate[i] = rates[i] > FAULT_RATE_MAX ? FAULT_RATE_MAX : rates[i];
+        enabled |= fault_rate[i] != 0;
         fault_injected[i] = 0;
     }
     state = seed ? seed : 1;
@@ -26,15 +26,13 @@ int fault_enabled(void)
     return enabled;
 }
 
-int fault_fire(enum fault_point p)
+int fault_draw(enum fault_point p)
 {
-    if ((unsigned)p >= FAULT_POINTS || rate[p] == 0)
-        return 0;
     state ^= state >> 12;
     state ^= state << 25;
     state ^= state >> 27;
     uint32_t draw = (uint32_t)((state * 0x2545F4914F6CDD1DULL) >> 32) % FAULT_RATE_MAX;
-    if (draw >= rate[p])
+    if (draw >= fault_rate[p])
         return 0;
     fault_injected[p]++;
     return 1;
