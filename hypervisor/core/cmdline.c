@@ -252,6 +252,15 @@ static void parse_option(struct word w, struct hv_options *o,
             o->net_test_reset = 1;
         else
             warn_word(warn, "bad nettest= value (reset)", w);
+    } else if (word_key(w, "scrub", &v)) {
+        if (word_is(v, "boot"))
+            o->scrub = SCRUB_BOOT;
+        else if (word_is(v, "all"))
+            o->scrub = SCRUB_ALL;
+        else if (word_is(v, "poison"))
+            o->scrub = SCRUB_POISON;
+        else
+            warn_word(warn, "bad scrub= value (boot, all or poison)", w);
     } else if (word_key(w, "panic", &v)) {
         if (word_is(v, "test"))
             o->panic_test = 1;

@@ -159,7 +159,7 @@ static void build_dom0(void)
     d->nr_pages = guest_pages(d);
     keep_guest_ksyms(d);
     strlcpy(d->cmdline, hv_opts.guest_cmdline, sizeof(d->cmdline));
-    if (arch_build_domain(d, &why)) {
+    if (arch_build_domain(d, hv_opts.scrub, &why)) {
         printk("cannot build domain 0: %s\n", why);
         hv_end(END_NO_MEMORY, 0);
     }
@@ -172,6 +172,13 @@ static void build_dom0(void)
     printk("domain 0: %u pages (%u MB), entry %#x, v_start %#x, start_info %#x\n", d->nr_pages,
            d->nr_pages >> 8, d->img.entry, d->layout.v_start, d->layout.si_start);
     printk("domain 0: module %u bytes, command line '%s'\n", d->module_len, d->cmdline);
+    if (hv_opts.scrub == SCRUB_ALL)
+        printk("domain 0: all %u pages zeroed (scrub=all)\n", d->nr_pages);
+    else
+        printk("domain 0: %u boot pages zeroed, the other %u %s\n", d->layout.nr_boot_pages,
+               d->nr_pages - d->layout.nr_boot_pages,
+               hv_opts.scrub == SCRUB_POISON ? "filled with 0xa5 bytes (scrub=poison)"
+                                             : "as the machine left them (scrub=boot)");
 }
 
 /* "2026-12-02 17:49:44 UTC" from seconds since 1970 (days to a civil date, proleptic Gregorian). */

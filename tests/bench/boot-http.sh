@@ -2,12 +2,17 @@
 # Usage: boot-http.sh [boot|ram]...   (both when none is named)
 # make bench's boot and memory figures (issue 13), wall time under QEMU TCG (no icount), with QEMU's
 # user network (restrict=on, one forward from 127.0.0.1 to guest port 80) on virtio-net-pci:
-#   boot  boot_to_http_ms (our ISO through SeaBIOS and GRUB), boot_to_http_kernel_ms (QEMU's
-#         -kernel) and linux_boot_to_http_kernel_ms (the Linux VM of tests/bench/linux-vm.sh
-#         --net-initramfs, -kernel, its init starting busybox httpd): from QEMU's start to the
-#         first 200 for /favicon.svg, polled every 20 ms; the median of BOOT_RUNS (3) boots each.
-#         Our appliance boots as make run does (/etc/inittab: httpd on 80) with -m 128M, the Linux
-#         VM with -m 256M, as in every other figure.
+#   boot  boot_to_http_ms (our ISO through SeaBIOS and GRUB, whose menu waits 3 s),
+#         boot_to_http_kernel_ms (QEMU's -kernel) and linux_boot_to_http_kernel_ms (the Linux VM
+#         of tests/bench/linux-vm.sh --net-initramfs, -kernel, its init starting busybox httpd):
+#         from QEMU's start to the first 200 for /favicon.svg (tests/bench/first-200.sh: a new
+#         attempt every 10 ms, none waiting for another). BOOT_RUNS (5) rounds, each booting the
+#         three in turn, so that both sides of the ratio see the same load on a shared machine;
+#         each figure is the median of its boots; the ratio of each round goes to stderr.
+#         Our appliance boots as make run does (/etc/inittab: httpd on 80) with -m 128M, the
+#         Linux VM with -m 256M, as in every other figure. Both get the same lean machine:
+#         -nodefaults (no VGA card, floppy or default CD-ROM for the firmware to initialise or
+#         probe) and no option ROM on the network card (no iPXE, which only a network boot needs).
 #   ram   min_ram_mb and linux_min_ram_mb: the least -m (in MB) with which the VM boots and serves
 #         that 200 within RAM_TIMEOUT (60 s), bisected to 1 MB between a size that fails and one
 #         that serves (-kernel; 128 MB and 256 MB must serve).
@@ -16,7 +21,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-runs=${BOOT_RUNS:-3}
+runs=${BOOT_RUNS:-5}
 ram_timeout=${RAM_TIMEOUT:-60}
 what=("$@")
 [ ${#what[@]} -gt 0 ] || what=(boot ram)
@@ -38,6 +43,10 @@ port_take HTTP_PORT || { echo "boot-http.sh: no free host port" >&"$stderr"; exi
 exec 2>&"$stderr"
 kernel=$(bash tests/bench/linux-vm.sh --net-initramfs "$work/linux.cpio") || exit 1
 
+# The machine both VMs get (see the top). With -nodefaults the serial port, display and monitor
+# are given explicitly (image/qemu.sh and the Linux command line below do).
+lean=(-nodefaults -global virtio-net-pci.romfile=)
+
 # serve_ms VM HOW MB TIMEOUT: boots VM (ours or linux) through HOW (iso or kernel) with MB of RAM;
 # prints the milliseconds from QEMU's start to the first 200, fails after TIMEOUT seconds or
 # when QEMU ends first. The VM is stopped either way. When QEMU could not bind the host port (a
@@ -57,50 +66,63 @@ serve_ms()
 }
 serve_ms_once()
 {
-    local vm=$1 how=$2 mb=$3 timeout=$4 start now log=$logdir/boot-$1-$2-${3}M.log
+    local vm=$1 how=$2 mb=$3 timeout=$4 start ms log=$logdir/boot-$1-$2-${3}M.log
     : >"$log"
     : >"$log.err"
     start=$(date +%s%N)
     if [ "$vm" = ours ]; then
         HTTP_PORT=$HTTP_PORT timeout -k 5 "$timeout" bash image/qemu.sh --boot "$how" --mem "${mb}M" \
-            --serial-file "$log" </dev/null 2>>"$log.err" &
+            --serial-file "$log" -- "${lean[@]}" </dev/null 2>>"$log.err" &
     else
         # shellcheck disable=SC2054 # the commas are QEMU's
-        timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -m "${mb}M" -no-reboot -display none \
+        timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg "${lean[@]}" -m "${mb}M" -no-reboot -display none \
             -monitor none -serial "file:$log" \
             -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$HTTP_PORT-:80" \
             -device virtio-net-pci,netdev=net0 -kernel "$kernel" -initrd "$work/linux.cpio" \
             -append "console=ttyS0 quiet panic=-1 rdinit=/init" </dev/null 2>>"$log.err" &
     fi
     qemu_pid=$!
-    while kill -0 "$qemu_pid" 2>/dev/null; do
-        if [ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/favicon.svg")" = 200 ]; then
-            now=$(date +%s%N)
-            stop_qemu
-            echo $(((now - start) / 1000000))
-            return 0
-        fi
-        sleep 0.02
-    done
+    if ms=$(bash tests/bench/first-200.sh "$HTTP_PORT" favicon.svg "$qemu_pid" "$start" "$timeout"); then
+        stop_qemu
+        echo "$ms"
+        return 0
+    fi
     stop_qemu
     return 1
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
-boot_figure() # KEY VM HOW MB
+# boot_figures: BOOT_RUNS rounds of the three boots, then one BENCH line per figure (the median).
+boot_figures()
 {
-    local key=$1 i ms all=()
+    local keys=(boot_to_http_ms boot_to_http_kernel_ms linux_boot_to_http_kernel_ms)
+    local vms=(ours ours linux) hows=(iso kernel kernel) mbs=(128 128 256)
+    local i k ms failed=() ratios=()
+    local -A all
     for ((i = 0; i < runs; i++)); do
-        if ! ms=$(serve_ms "$2" "$3" "$4" 300); then
-            echo "boot-http.sh: $key: no 200 within 300 s (log: $logdir/boot-$2-$3-${4}M.log)" >&2
-            status=1
-            return
+        for k in 0 1 2; do
+            [[ " ${failed[*]} " != *" $k "* ]] || continue
+            if ! ms=$(serve_ms "${vms[k]}" "${hows[k]}" "${mbs[k]}" 300); then
+                echo "boot-http.sh: ${keys[k]}: no 200 within 300 s (log: $logdir/boot-${vms[k]}-${hows[k]}-${mbs[k]}M.log)" >&2
+                failed+=("$k")
+                status=1
+                continue
+            fi
+            all[$k]+="$ms "
+        done
+        if [[ " ${failed[*]} " != *" 1 "* && " ${failed[*]} " != *" 2 "* ]]; then
+            ratios+=("$(echo "${all[1]}" | awk '{ print $NF }')/$(echo "${all[2]}" | awk '{ print $NF }')")
         fi
-        all+=("$ms")
     done
-    echo "BENCH $key $(printf '%s\n' "${all[@]}" | median) ms"
-    echo "boot-http.sh: $key runs: ${all[*]} ms" >&2
+    for k in 0 1 2; do
+        [[ " ${failed[*]} " != *" $k "* ]] || continue
+        # shellcheck disable=SC2086 # one word per boot
+        echo "BENCH ${keys[k]} $(printf '%s\n' ${all[$k]} | median) ms"
+        echo "boot-http.sh: ${keys[k]} runs: ${all[$k]}ms" >&2
+    done
+    [ ${#ratios[@]} -eq 0 ] ||
+        echo "boot-http.sh: -kernel ours/linux per round: $(for r in "${ratios[@]}"; do awk -v r="$r" 'BEGIN { split(r, a, "/"); printf "%.3f ", a[1] / a[2] }'; done)" >&2
 }
 
 # min_ram KEY VM LOW HIGH: LOW must fail, HIGH must serve; bisected to 1 MB.
@@ -123,9 +145,7 @@ min_ram()
 for w in "${what[@]}"; do
     case $w in
     boot)
-        boot_figure boot_to_http_ms ours iso 128
-        boot_figure boot_to_http_kernel_ms ours kernel 128
-        boot_figure linux_boot_to_http_kernel_ms linux kernel 256
+        boot_figures
         ;;
     ram)
         min_ram min_ram_mb ours 1 128

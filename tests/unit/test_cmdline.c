@@ -324,6 +324,26 @@ TEST(nettest_reset)
     CHECK_STR(last_msg, "bad nettest= value (reset)");
 }
 
+TEST(scrub_modes)
+{
+    struct hv_options o;
+    parse("hv exit=debug", &o);
+    CHECK_EQ(o.scrub, SCRUB_BOOT);
+    parse("hv scrub=all", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.scrub, SCRUB_ALL);
+    parse("hv scrub=poison", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.scrub, SCRUB_POISON);
+    parse("hv scrub=all scrub=boot", &o);
+    CHECK_EQ(o.scrub, SCRUB_BOOT);
+    parse("hv scrub=some", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_EQ(o.scrub, SCRUB_BOOT);
+    CHECK_STR(last_msg, "bad scrub= value (boot, all or poison)");
+    CHECK_STR(last_word, "scrub=some");
+}
+
 TEST(unknown_warned_once_each)
 {
     struct hv_options o;
@@ -414,5 +434,5 @@ TEST(null_warn_and_line)
 RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(faults), T(fault_fire_rates),
           T(refusallog), T(path_skipped_only_first), T(console), T(mem_values),
           T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(nettest_reset),
-          T(unknown_warned_once_each), T(guest_cmdline_split), T(guest_cmdline_truncated),
-          T(long_bad_word_warned_truncated), T(null_warn_and_line))
+          T(scrub_modes), T(unknown_warned_once_each), T(guest_cmdline_split),
+          T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))

@@ -1,9 +1,21 @@
 /*
  * The domain builder (ABI §9). With the image already checked (core/guest_image.c): computes
- * the layout, allocates and zeroes the guest's frames, copies kernel and module in, writes the
- * P2M list, builds the bootstrap page tables (every page from v_start to the stack mapped, page
- * tables read-only, the L2 pinned), fills start_info, and records every frame's type and
- * references.
+ * the layout, allocates the guest's frames and zeroes its boot region, copies kernel and module
+ * in, writes the P2M list, builds the bootstrap page tables (every page from v_start to the stack
+ * mapped, page tables read-only, the L2 pinned), fills start_info, and records every frame's
+ * type and references.
+ *
+ * What the guest finds in its frames. The boot region (kernel with its bss, module, P2M, page
+ * tables, start_info, stack) is zeroed before anything is written into it, so each of its bytes
+ * is loaded or zero. The frames beyond it are handed over as the machine left them (scrub=boot,
+ * the default), as Xen does for domain 0: Xen scrubs only the RAM still free once domain 0 is
+ * built, the RAM that may go to an unprivileged domain. Here the guest is the only domain, the
+ * hypervisor has written nothing of its own into those frames, and the guest kernel zeroes each
+ * page before ring 3 sees it (it reuses freed pages anyway, so it can never count on a zeroed
+ * page). Zeroing them all (scrub=all) touches every frame of the machine: under QEMU's TCG, 117 MB
+ * cost 0.2 to 1 s of wall time, most of the appliance's boot (docs/benchmarks.md). scrub=poison
+ * fills them with 0xa5 instead: the tests' stand-in for real hardware's leftovers, under which a
+ * guest that read such a page before writing it would go wrong.
  */
 #include "hv/arch.h"
 #include "hv/domain.h"
@@ -35,7 +47,9 @@ static void put(struct domain *d, uint32_t va, const void *src, uint32_t len)
     }
 }
 
-static int alloc_memory(struct domain *d, const char **why)
+#define SCRUB_POISON_BYTE 0xa5
+
+static int alloc_memory(struct domain *d, enum scrub_mode scrub, const char **why)
 {
     uint32_t p2m_frames = (d->nr_pages * 4 + 4095) / 4096;
     uint32_t first = frame_alloc_hv_contig(p2m_frames);
@@ -50,9 +64,12 @@ static int alloc_memory(struct domain *d, const char **why)
             *why = "out of memory for the guest's pages";
             return -XEN_ENOMEM;
         }
-        void *p = arch_map_frame(mfn);
-        memset(p, 0, 4096);
-        arch_unmap_frame(p);
+        if (pfn < d->layout.nr_boot_pages || scrub != SCRUB_BOOT) {
+            int boot = pfn < d->layout.nr_boot_pages || scrub == SCRUB_ALL;
+            void *p = arch_map_frame(mfn);
+            memset(p, boot ? 0 : SCRUB_POISON_BYTE, 4096);
+            arch_unmap_frame(p);
+        }
         d->p2m[pfn] = mfn;
         arch_m2p_set(mfn, pfn);
     }
@@ -142,13 +159,13 @@ static void write_start_info(struct domain *d)
     put(d, d->layout.si_start, &si, sizeof(si));
 }
 
-int arch_build_domain(struct domain *d, const char **why)
+int arch_build_domain(struct domain *d, enum scrub_mode scrub, const char **why)
 {
     int err = dom_layout_compute(d->img.v_start, d->img.v_kend, d->module_len, d->nr_pages,
                                  &d->layout, why);
     if (err)
         return err;
-    if ((err = alloc_memory(d, why)) || (err = make_shared_info(d, why)))
+    if ((err = alloc_memory(d, scrub, why)) || (err = make_shared_info(d, why)))
         return err;
     load_image(d);
     write_start_info(d);

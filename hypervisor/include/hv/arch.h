@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/cmdline.h"
 #include "hv/fastcall.h"
 #include "hv/frame.h"
 #include "hv/regs.h"
@@ -57,8 +58,9 @@ void arch_m2p_set(uint32_t mfn, uint32_t pfn);
 void arch_m2p_init(uint32_t max_mfn);
 
 /* Domains. */
-/* Build d from its checked image (d->img) and d->nr_pages; 0 or -errno with *why. */
-int arch_build_domain(struct domain *d, const char **why);
+/* Build d from its checked image (d->img) and d->nr_pages, its frames beyond the boot region
+ * treated as scrub says (hv/cmdline.h); 0 or -errno with *why. */
+int arch_build_domain(struct domain *d, enum scrub_mode scrub, const char **why);
 void arch_copy_hv_slots(uint32_t *l2);
 void arch_enter_guest(struct domain *d) __attribute__((noreturn));
 

@@ -12,6 +12,8 @@
 enum on_crash { ON_CRASH_REBOOT = 0, ON_CRASH_HALT = 1, ON_CRASH_POWEROFF = 2 };
 enum exit_mode { EXIT_AUTO = 0, EXIT_DEBUG = 1, EXIT_NONE = 2 };
 enum log_level { LOG_INFO = 0, LOG_DEBUG = 1 };
+/* What the domain builder writes into the guest's frames beyond its boot region (ABI §9). */
+enum scrub_mode { SCRUB_BOOT = 0, SCRUB_ALL = 1, SCRUB_POISON = 2 };
 
 #define CRASH_DELAY_DEFAULT 10 /* seconds before oncrash= acts (Linux's panic=10) */
 #define CRASH_DELAY_MAX 3600
@@ -28,6 +30,7 @@ struct hv_options {
     enum log_level loglevel; /* loglevel=info|debug; default info */
     int panic_test;          /* panic=test: panic right after boot (tests the panic report) */
     int net_test_reset;      /* nettest=reset: the card is reset after its first frame received */
+    enum scrub_mode scrub;   /* scrub=boot|all|poison: zeroing of the guest's frames; boot */
     unsigned refusal_log;    /* refusallog=<lines>: refusal lines per kind and second; 50 */
     unsigned clock_check;    /* clockcheck=<seconds>: TSC rate against the RTC at boot; 0 = off */
     uint16_t fault_rate[FAULT_POINTS];     /* faults=point:N%,...: hundredths of a percent; 0 */
@@ -40,7 +43,7 @@ struct hv_options {
  * '=' and is not "--" (GRUB and QEMU both put it there) and is skipped. Options:
  *   console=com1|vga|com1,vga   mem=<n>[K|M|G] (plain n = bytes)   exit=auto|debug|none
  *   oncrash=reboot|halt|poweroff   crashdelay=<seconds>   loglevel=info|debug
- *   panic=test (a panic on purpose, right after boot)
+ *   panic=test (a panic on purpose, right after boot)   scrub=boot|all|poison
  *   faults=net_tx:N%,net_rx:N%,timer:N%,evtchn:N% (N up to 100, two decimals)   faultseed=<n>
  *   --  (rest goes to the guest, at most 255 bytes)
  * Unknown options or bad values are reported through warn(msg, word) once each and
