@@ -883,6 +883,10 @@ int main(int argc, char **argv)
              * and keep their pages; the baseline is taken after it, in the same state as the
              * final reading (no scratch tree, no process but this one). */
             nftw(SCRATCH, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+            /* A process SIGKILLed above may still be on its way out (the signal acts when it
+             * next runs): the baseline waits until /proc lists none, 5 s at most. */
+            for (int i = 0; i < 100 && kill_leftovers(me) > 0; i++)
+                sleep_ms(50);
             mem_base = mem_free_kb();
             used_base = kernel_in_use();
         }
