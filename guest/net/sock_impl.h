@@ -103,6 +103,9 @@ void sock_free(struct sock *s);
 void sock_wake(struct sock *s);
 struct sock *sock_of(uint32_t fd, struct file **fp, long *err); /* counted file in *fp */
 int sock_install(struct sock *s, uint32_t flags);               /* fd or -errno */
+/* A socket file with no socket yet (accept's, made before a connection is taken off the queue);
+ * set its priv and fd_install it, or file_put it. NULL with *err when memory is out. */
+struct file *sock_file_new(uint32_t flags, long *err);
 /* Wait on s->wq until woken, the deadline passes (-EAGAIN) or a signal (-EINTR). */
 long sock_wait(struct sock *s, uint64_t deadline);
 uint64_t sock_deadline(uint64_t timeo_ns); /* 0: none */

@@ -194,7 +194,8 @@ static long sock_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 
 static void sock_release(struct file *f)
 {
-    sock_free(f->priv);
+    if (f->priv) /* NULL: a file made for accept that got no connection */
+        sock_free(f->priv);
 }
 
 const struct file_ops sock_fops = {
@@ -220,6 +221,11 @@ struct sock *sock_of(uint32_t fd, struct file **fp, long *err)
     }
     *fp = f;
     return f->priv;
+}
+
+struct file *sock_file_new(uint32_t flags, long *err)
+{
+    return file_open_socket(&sock_fops, flags & O_NONBLOCK, NULL, err);
 }
 
 int sock_install(struct sock *s, uint32_t flags)

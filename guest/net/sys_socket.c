@@ -100,6 +100,7 @@ long sys_accept4(u32 fd, u32 uaddr, u32 ulen, u32 flags)
     struct file *f;
     long rc;
     struct sock *s = sock_of(fd, &f, &rc), *n = NULL;
+    struct file *nf = NULL;
 
     if (!s)
         return rc;
@@ -111,23 +112,31 @@ long sys_accept4(u32 fd, u32 uaddr, u32 ulen, u32 flags)
         rc = -EFAULT;
     else
         rc = fd_check_free(); /* as Linux: with no descriptor free, no connection is taken */
+    /* As Linux, the new file before the connection: with no memory for it, ENOMEM leaves the
+     * connection queued for the next accept (taken first, it was reset and lost). */
+    if (rc == 0)
+        nf = sock_file_new(flags, &rc);
     if (rc == 0)
         rc = tcp_sock_accept(s, sock_nonblock(f, 0), &n);
     file_put(f);
-    if (rc)
-        return rc;
-    if (uaddr) {
+    if (rc == 0 && uaddr) {
         ip_addr_t lip, rip;
         uint16_t lport, rport;
 
         tcp_sock_names(n, &lip, &lport, &rip, &rport);
         rc = sockaddr_out(n, &rip, rport, uaddr, ulen);
-        if (rc) {
+        if (rc)
             sock_free(n); /* Linux loses the connection too */
-            return rc;
-        }
     }
-    return sock_install(n, flags);
+    if (rc) {
+        if (nf)
+            file_put(nf);
+        return rc;
+    }
+    nf->priv = n;
+    /* fd_check_free made room above and nothing ran in between but the wait in accept, which
+     * only this process's own threads could use to take it: then, as Linux, EMFILE. */
+    return fd_install(nf, 0, (flags & O_CLOEXEC) != 0);
 }
 
 long sys_accept(u32 fd, u32 uaddr, u32 ulen)
