@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kmem_probe.h"
+
 #define HANG_MS 10000   /* after SIGKILL */
 #define SETTLE_TRIES 50 /* 100 ms each: zombies of killed processes, deferred frees */
 
@@ -35,45 +37,6 @@ static void sleep_ms(long ms)
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
-}
-
-/* Pages handed out, less the free blocks kmalloc keeps, in bytes; -1 on error. */
-static long long kernel_in_use(void)
-{
-    char text[2048];
-    int fd = open("/proc/stats", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = 0;
-    const char *t = strstr(text, "\npages_total "), *f = strstr(text, "\npages_free "),
-               *k = strstr(text, "\nkmalloc_free_bytes ");
-    if (!t || !f || !k)
-        return -1;
-    return (strtoll(t + 13, NULL, 10) - strtoll(f + 12, NULL, 10)) * 4096 -
-           strtoll(k + 20, NULL, 10);
-}
-
-/* Kill and reap every process above us; how many there were. */
-static int kill_leftovers(pid_t me)
-{
-    int left = 0;
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        long pid = strtol(e->d_name, NULL, 10);
-        if (pid > me) {
-            kill((pid_t)pid, SIGKILL);
-            left++;
-        }
-    }
-    if (d)
-        closedir(d);
-    while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
-        ;
-    return left;
 }
 
 /* The entries of /tmp and /dev/shm before the first program; the rest is removed after each. */
@@ -208,11 +171,8 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     /* Before the baseline: our stack as deep as rm_tree goes, our descriptor table as large as
-     * it will be, opendir's buffers in our heap, our /proc/<pid>/ filled (the kernel fills it on
-     * the first look and keeps it while we live: a program that looks at /proc/1 would otherwise
-     * leave it "in use"). */
-    struct stat own;
-    stat("/proc/self/fd", &own);
+     * it will be, opendir's buffers in our heap, our /proc/<pid>/ filled. */
+    proc_self_fill();
     volatile char stack[64 * 1024];
     memset((char *)stack, 0, sizeof stack);
     if (dup2(0, 63) == 63)

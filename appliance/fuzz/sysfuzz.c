@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kmem_probe.h"
+
 #define WORKER_CALLS_DEFAULT 4000
 #define STALL_MS 300
 #define HANG_MS 10000
@@ -706,28 +708,6 @@ static long mem_free_kb(void)
     return p ? strtol(p + 8, NULL, 10) : -1;
 }
 
-/* The kernel's memory in use, in bytes, from /proc/stats: the pages the page allocator has handed
- * out, less the free blocks kmalloc keeps in its class pages (free memory, but not the page
- * allocator's: kmalloc gives a page back only when its class keeps two pages' worth of free
- * blocks). Unlike MemFree this does not move when freed blocks stay cached. -1 on error. */
-static long long kernel_in_use(void)
-{
-    char text[2048];
-    int fd = open("/proc/stats", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = 0;
-    const char *t = strstr(text, "\npages_total "), *f = strstr(text, "\npages_free "),
-               *k = strstr(text, "\nkmalloc_free_bytes ");
-    if (!t || !f || !k)
-        return -1;
-    long long total = strtoll(t + 13, NULL, 10), free_pages = strtoll(f + 12, NULL, 10);
-    return (total - free_pages) * 4096 - strtoll(k + 20, NULL, 10);
-}
-
 /* Touch the stack the supervisor may ever use (nftw recurses), so that its pages are in place
  * before the baseline. */
 static void touch_stack(void)
@@ -760,25 +740,6 @@ static void scratch_make(void)
 }
 
 /* Every process the run made (pids above ours) is killed and reaped. Returns how many were left. */
-static int kill_leftovers(pid_t me)
-{
-    int left = 0;
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        long pid = strtol(e->d_name, NULL, 10);
-        if (pid > me) {
-            kill(pid, SIGKILL);
-            left++;
-        }
-    }
-    if (d)
-        closedir(d);
-    while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
-        ;
-    return left;
-}
-
 int main(int argc, char **argv)
 {
     uint64_t seed = 1;
@@ -818,11 +779,7 @@ int main(int argc, char **argv)
         sh->pattern[i] = 0x5f5f0000u + i;
     kill_leftovers(me); /* its own heap grows once for opendir's buffers: before the baseline */
     touch_stack();
-    /* The kernel fills a /proc/<pid>/ directory the first time anything looks at it and keeps
-     * its entries while the process lives; a worker that looks at ours (we are pid 1 in the
-     * scenarios) would otherwise count as a leak of 5552 bytes. Filled before the baseline. */
-    struct stat own;
-    stat("/proc/self/fd", &own);
+    proc_self_fill();
     long mem_before = mem_free_kb(), mem_base = -1;
     long long used_before = kernel_in_use(), used_base = -1;
     uint64_t t0 = rdtsc();
