@@ -344,8 +344,7 @@ static void test_linear_table(uint32_t l2, uint32_t nl2)
     uint32_t pte = pfn_to_mfn(data) << 12 | PTE_P, hook = PTE_P | PTE_RW | PTE_US | PTE_A;
     check("linear: a free slot and two pinned L1s", slot && a && b, 1);
     check("linear: L1 A hooked", mmu1(l2 << 12 | slot * 4, a << 12 | hook), 0);
-    check("linear: entry 3 written through update_va_mapping", uvm(va + 3 * XEN_PAGE_SIZE, pte),
-          0);
+    check("linear: entry 3 written through update_va_mapping", uvm(va + 3 * XEN_PAGE_SIZE, pte), 0);
     check("linear: entry 3 is in A", (int)table_word(a, 3), (int)pte);
     check("linear: L1 B hooked in A's place", mmu1(l2 << 12 | slot * 4, b << 12 | hook), 0);
     check("linear: entry 5 written after the switch", uvm(va + 5 * XEN_PAGE_SIZE, pte), 0);

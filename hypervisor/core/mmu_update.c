@@ -329,8 +329,7 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
         err = mm_update_l1_slot(arch_linear_l1e(va), val, d->id, &old, &why);
     } else {
         if (!(l2e & PTE_P))
-            return hv_refuse("update_va_mapping", va, -XEN_EINVAL,
-                             "no L1 table maps this address");
+            return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
         /* L1 entries only (as Xen): through a linear slot the "L1" would be the L2 itself. A
          * read-only L2 entry cannot be written through the linear area: the mapping window. */
         if (!frame_is_table(l2e >> 12, FT_L1, d->id))

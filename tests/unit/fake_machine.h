@@ -30,7 +30,7 @@ extern unsigned fake_flushes;     /* arch_flush_tlb calls (each also advances tl
 extern uint32_t fake_loaded_l2;
 extern unsigned fake_linear_invalidations;
 extern uint32_t fake_linear_last_l2, fake_linear_last_slot;
-extern jmp_buf *fake_panic_jump;  /* where a failed ASSERT jumps, when set */
+extern jmp_buf *fake_panic_jump; /* where a failed ASSERT jumps, when set */
 extern char fake_panic_msg[256];
 
 /* Every frame RAM, owned by FAKE_DOM, type NONE, counts 0, memory zeroed, counters cleared. */

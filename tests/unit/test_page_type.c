@@ -655,9 +655,9 @@ TEST(l2_validation_writes_its_own_self_map)
     struct pt_cursor c = {0, 0};
     uint32_t old = 0xdead;
     snapshot();
-    CHECK_REFUSED(mm_update_entry(&c, 30, ARCH_LINEAR_SLOT, FAKE_LINEAR_PDE(30), FAKE_DOM, &old,
-                                  &why),
-                  XEN_EINVAL);
+    CHECK_REFUSED(
+        mm_update_entry(&c, 30, ARCH_LINEAR_SLOT, FAKE_LINEAR_PDE(30), FAKE_DOM, &old, &why),
+        XEN_EINVAL);
     CHECK_REFUSED(mm_update_entry(&c, 30, ARCH_LINEAR_SLOT, 0, FAKE_DOM, &old, &why), XEN_EINVAL);
     pt_cursor_release(&c);
     CHECK_UNCHANGED();
@@ -1344,8 +1344,7 @@ RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_d
           T(l2_linear_self_map_accepted_and_released), T(l2_mapping_other_l2_refused),
           T(hv_written_frame_never_a_table), T(update_l1_entry), T(update_l2_entry),
           T(l2_validation_writes_its_own_self_map), T(l2_entry_change_invalidates_linear),
-          T(l1_slot_update_path),
-          T(update_descriptor_table_refused), T(update_plain_page),
+          T(l1_slot_update_path), T(update_descriptor_table_refused), T(update_plain_page),
           T(update_frame_not_owned_refused), T(update_run_stops_at_first_refusal),
           T(random_operations_match_recount), T(tlb_writable_leftover_flushed_before_a_table_type),
           T(tlb_writable_after_writable_needs_no_flush),
