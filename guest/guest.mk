@@ -15,7 +15,7 @@ GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S swit
 GUEST_PV_SRCS := $(addprefix guest/pv/,console.c console_in.c events.c fasttrap_ctl.c \
 	mmu_batch.c time.c timer.c)
 GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c exec.c exec_script.c \
-	gfault.c init.c initramfs.c itimer.c klog.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
+	gfault.c init.c initramfs.c itimer.c klog.c pgrp.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
 	signal.c sys_ids.c sys_misc.c sys_signal.c sys_time.c syscall_table.c wait.c)
 GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c kmap.c pgtable.c physmap.c \
 	sys_mm.c uaccess.c vm.c vm_fault.c)
