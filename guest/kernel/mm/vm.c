@@ -51,14 +51,14 @@ void mm_destroy(struct mm *mm)
     uint32_t *l2 = pt_l2(mm);
 
     mmu_queue_ext(MMUEXT_UNPIN_TABLE, pfn_to_mfn(mm->l2_pfn));
-    PT_FOR_EACH_L1_SLOT(mm, s) {
+    PT_FOR_EACH_L1_SLOT (mm, s) {
         if (l2[s] & PTE_P)
             physmap_queue_protect(mfn_to_pfn(l2[s] >> 12), 1);
     }
     physmap_queue_protect(mm->l2_pfn, 1);
     if (mmu_flush(0))
         printk("error: the hypervisor refused to release an address space\n");
-    PT_FOR_EACH_L1_SLOT(mm, s) {
+    PT_FOR_EACH_L1_SLOT (mm, s) {
         if (!(l2[s] & PTE_P))
             continue;
         uint32_t l1_pfn = mfn_to_pfn(l2[s] >> 12);

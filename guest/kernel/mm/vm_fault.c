@@ -140,7 +140,8 @@ static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, stru
     uint32_t *dst = pfn_to_virt(pfn), parent_l1 = pt_l2(parent)[slot] >> 12;
     if (!fpu_copy_page(dst, src))
         memcpy(dst, src, PAGE_SIZE);
-    uint32_t used = pt_used[pfn] = pt_used[src_pfn]; /* the copy holds entries where its parent does */
+    /* The copy holds entries where its parent does. */
+    uint32_t used = pt_used[pfn] = pt_used[src_pfn];
     for (unsigned i = pt_next_entry(src, used, 0); i < 1024; i = pt_next_entry(src, used, i + 1)) {
         uint32_t pte = src[i];
         if (!(pte & PTE_P))
@@ -204,7 +205,7 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
         memcpy(l2, pl2, PAGE_SIZE);
     memset(l2 + HYPERVISOR_L2_FIRST_SLOT, 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * 4);
     struct vma *cursor = parent->vmas;
-    PT_FOR_EACH_L1_SLOT(parent, s) {
+    PT_FOR_EACH_L1_SLOT (parent, s) {
         if (!(pl2[s] & PTE_P))
             continue;
         uint32_t pfn = fork_l1(parent, child, s, &cursor, hot & ~(PAGE_SIZE - 1));

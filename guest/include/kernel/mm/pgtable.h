@@ -47,11 +47,12 @@ static inline void pt_note_l1(struct mm *mm, unsigned slot)
 }
 /* Every user L2 slot s of mm that holds an L1, ascending (s declared here, a uint32_t). Two
  * nested loops: `continue` goes to the next slot; no `break`. */
-#define PT_FOR_EACH_L1_SLOT(mm, s)                                                            \
-    for (uint32_t pt_words_ = (mm)->l1_words; pt_words_; pt_words_ &= pt_words_ - 1)         \
-        for (uint32_t pt_bits_ = (mm)->l1_slots[__builtin_ctz(pt_words_)], s = 0;             \
-             pt_bits_ && ((s) = 32 * (uint32_t)__builtin_ctz(pt_words_) +                     \
-                                (uint32_t)__builtin_ctz(pt_bits_), 1);                         \
+#define PT_FOR_EACH_L1_SLOT(mm, s)                                                               \
+    for (uint32_t pt_words_ = (mm)->l1_words; pt_words_; pt_words_ &= pt_words_ - 1)             \
+        for (uint32_t pt_bits_ = (mm)->l1_slots[__builtin_ctz(pt_words_)], s = 0;                \
+             pt_bits_ &&                                                                         \
+             ((s) = 32 * (uint32_t)__builtin_ctz(pt_words_) + (uint32_t)__builtin_ctz(pt_bits_), \
+             1);                                                                                 \
              pt_bits_ &= pt_bits_ - 1)
 /* The first index from i of the L1 table l1 whose entry is not zero, or 1024, reading only the
  * chunks named by used (its pt_used). The dense case inline, as next_nonzero32 has it (a

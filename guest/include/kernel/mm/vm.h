@@ -35,13 +35,13 @@ struct mm {
     uint32_t arg_start, arg_end, env_start, env_end; /* exec's strings (/proc/<pid>/cmdline) */
     uint32_t pages;                                  /* ring-3 frames mapped */
     uint32_t l1_count;                               /* L1 tables in use */
-    /* The user L2 slots that hold an L1, one bit each, and which of those words are not zero:
-     * walks of the address space read only these (pgtable.h, PT_FOR_EACH_L1_SLOT). */
-    uint32_t l1_slots[KERNEL_L2_FIRST / 32], l1_words;
     uint32_t map_count;                              /* regions, at most MAX_MAP_COUNT */
     /* mprotect(PROT_NONE) was used: some present pages may be ones ring 3 cannot read, which
      * ring 1 still could, so user copies check the regions (kernel/mm/uaccess.c). */
     int prot_none;
+    /* The user L2 slots that hold an L1, one bit each, and which of those words are not zero:
+     * walks of the address space read only these (pgtable.h, PT_FOR_EACH_L1_SLOT). */
+    uint32_t l1_slots[KERNEL_L2_FIRST / 32], l1_words;
 };
 
 struct mm *mm_create(void); /* NULL when out of memory */
