@@ -9,8 +9,10 @@
  * socket read, an ACKed segment dropped...), and a free one is posted in the slot's place. While
  * lwIP holds RX_LENT_MAX buffers already (a slow reader with a full window, fragments waiting
  * for reassembly), frames are copied into pool pbufs instead and their buffers posted again at
- * once, so the ring never runs dry for want of buffers. Each buffer's state (free, posted, lent)
- * is kept, and a response naming a buffer that is not posted is counted and ignored.
+ * once, so the ring never runs dry for want of buffers (netrx=copy, for the fault tests: every
+ * frame takes that path, an allocation from lwIP's heap that gfaults=lwip can fail). Each
+ * buffer's state (free, posted, lent) is kept, and a response naming a buffer that is not posted
+ * is counted and ignored.
  * Posting is published once per batch, and the hypervisor is kicked only when it asked
  * (req_event: when it has no buffer left); likewise we ask for the next event (rsp_event) only
  * after draining the ring, and look once more afterwards.
@@ -71,6 +73,13 @@ static struct netfront {
 } nf;
 
 int netfront_present;
+static uint32_t rx_lend_max = RX_LENT_MAX; /* 0 with netrx=copy */
+
+void netfront_rx_copy_all(void)
+{
+    rx_lend_max = 0;
+    printk("net: netrx=copy: every received frame is copied into lwIP's heap\n");
+}
 
 static int netif_op(netif_op_t *op)
 {
@@ -167,7 +176,7 @@ static void rx_frame(uint16_t id, uint16_t len)
 {
     struct pbuf *p;
 
-    if (nf.rx_lent < RX_LENT_MAX) {
+    if (nf.rx_lent < rx_lend_max) {
         nf.rx_state[id] = RX_LENT;
         nf.rx_lent++;
         nf.st.rx_lent = nf.rx_lent;
