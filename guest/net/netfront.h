@@ -12,6 +12,7 @@ struct netfront_stats {
     uint32_t events, kicks, link_changes;
     uint32_t rx_lent, rx_lent_max; /* receive buffers lent to lwIP now, and the most ever */
     uint32_t rx_copied;            /* frames copied because RX_LENT_MAX were lent already */
+    uint32_t tx_acks_merged;       /* pure ACKs that replaced a queued one (ackmerge.c) */
 };
 
 extern int netfront_present;
