@@ -298,6 +298,95 @@ static void test_multicall_deferred_flush(unsigned n)
     }
 }
 
+/*
+ * The hypervisor's linear page table (slot 1017: every validated L2 maps itself there, so
+ * update_va_mapping writes the L1 entry of va at a fixed address whose translation the CPU
+ * takes from the L2 entry of va). That translation must never outlive the L2 entry: an L1 A
+ * hooked at a free slot has an entry written through update_va_mapping (the translation is now
+ * cached), then a pinned L1 B takes A's place and another entry is written: it must land in B,
+ * and A must be unchanged. Then A is unpinned, mapped writable and filled with junk entries
+ * (writable mappings of a frame the counts know nothing of), and a third write must still land
+ * in B and leave the junk alone: a write into A would also give back references of the junk
+ * "old entry" that were never taken (check_accounting at the end of the attacks sees that).
+ * The guest's own hypervisor slots, 1017 among them, refuse its updates; and a slot-1017 value
+ * it forges in a page does not survive the page's pin. (With the hypervisor's invalidation and
+ * the batch's end flush both left out, the write after the switch lands in A: docs/security.md
+ * §3.)
+ */
+static uint32_t pinned_l1(uint32_t *pfn)
+{
+    *pfn = test_frame_alloc();
+    uint32_t *t = scratch_map(8, *pfn);
+    memset(t, 0, XEN_PAGE_SIZE);
+    scratch_unmap(8);
+    uint32_t mfn = pfn_to_mfn(*pfn);
+    return mmu1(mfn << 12 | MMU_EXTENDED_COMMAND, MMUEXT_PIN_L1_TABLE) ? 0 : mfn;
+}
+
+static uint32_t table_word(uint32_t mfn, unsigned i) /* through a read-only mapping */
+{
+    uint32_t va = scratch_va(9);
+    if (uvm(va, mfn << 12 | PTE_P))
+        return 0xbad0bad0;
+    uint32_t w = ((const volatile uint32_t *)va)[i];
+    uvm(va, 0);
+    return w & ~(uint32_t)(PTE_A | PTE_D);
+}
+
+static void test_linear_table(uint32_t l2, uint32_t nl2)
+{
+    unsigned slot = 0;
+    for (unsigned i = 16; i < 768 && !slot; i++)
+        if (boot_l2[i] == 0)
+            slot = i;
+    uint32_t pa, pb, data = test_frame_alloc(), wva = scratch_va(11);
+    uint32_t a = pinned_l1(&pa), b = pinned_l1(&pb), va = slot << 22;
+    uint32_t pte = pfn_to_mfn(data) << 12 | PTE_P, hook = PTE_P | PTE_RW | PTE_US | PTE_A;
+    check("linear: a free slot and two pinned L1s", slot && a && b, 1);
+    check("linear: L1 A hooked", mmu1(l2 << 12 | slot * 4, a << 12 | hook), 0);
+    check("linear: entry 3 written through update_va_mapping", uvm(va + 3 * XEN_PAGE_SIZE, pte), 0);
+    check("linear: entry 3 is in A", (int)table_word(a, 3), (int)pte);
+    check("linear: L1 B hooked in A's place", mmu1(l2 << 12 | slot * 4, b << 12 | hook), 0);
+    check("linear: entry 5 written after the switch", uvm(va + 5 * XEN_PAGE_SIZE, pte), 0);
+    check("linear: entry 5 is in B", (int)table_word(b, 5), (int)pte);
+    check("linear: A's entry 5 untouched", (int)table_word(a, 5), 0);
+    check("linear: A unpinned", mmu1(a << 12 | MMU_EXTENDED_COMMAND, MMUEXT_UNPIN_TABLE), 0);
+    check("linear: A mapped writable", uvm(wva, a << 12 | PTE_P | PTE_RW | PTE_A | PTE_D), 0);
+    volatile uint32_t *junk = (volatile uint32_t *)wva;
+    for (unsigned i = 0; i < 1024; i++)
+        junk[i] = pfn_to_mfn(data) << 12 | PTE_P | PTE_RW;
+    check("linear: entry 7 written with A writable", uvm(va + 7 * XEN_PAGE_SIZE, pte), 0);
+    check("linear: entry 7 is in B", (int)table_word(b, 7), (int)pte);
+    check("linear: A's junk untouched", junk[7] == (pfn_to_mfn(data) << 12 | PTE_P | PTE_RW), 1);
+    uvm(wva, 0);
+    check("linear: an address whose L1 is gone is refused",
+          (mmu1(l2 << 12 | slot * 4, 0), uvm(va + 7 * XEN_PAGE_SIZE, pte)), -XEN_EINVAL);
+    /* The slot is the hypervisor's: no guest update reaches it, in the loaded L2 or another. */
+    check("L2 entry in slot 1017 (the linear page table)",
+          mmu1(l2 << 12 | 1017 * 4, b << 12 | hook), -XEN_EINVAL);
+    check("L2 entry in slot 1017 of another L2 emptied", mmu1(nl2 << 12 | 1017 * 4, 0),
+          -XEN_EINVAL);
+    /* A page that claims a slot-1017 entry (B, user-writable) when pinned as an L2 gets its
+     * own self-map there instead, supervisor-only. */
+    uint32_t fpfn = test_frame_alloc(), *f = scratch_map(8, fpfn);
+    memset(f, 0, XEN_PAGE_SIZE);
+    for (unsigned s = KERNEL_L2_FIRST; s < HYPERVISOR_L2_FIRST_SLOT; s++)
+        f[s] = boot_l2[s];
+    f[1017] = b << 12 | PTE_P | PTE_RW | PTE_US;
+    scratch_unmap(8);
+    uint32_t fl2 = pfn_to_mfn(fpfn);
+    check("linear: a page with a forged slot 1017 pinned as an L2",
+          mmu1(fl2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_PIN_L2_TABLE), 0);
+    check("linear: a forged slot 1017 does not survive the pin", (int)table_word(fl2, 1017),
+          (int)(fl2 << 12 | PTE_P | PTE_RW));
+    mmu1(fl2 << 12 | MMU_EXTENDED_COMMAND, MMUEXT_UNPIN_TABLE);
+    mmu1(b << 12 | MMU_EXTENDED_COMMAND, MMUEXT_UNPIN_TABLE);
+    test_frame_free(fpfn);
+    test_frame_free(pa);
+    test_frame_free(pb);
+    test_frame_free(data);
+}
+
 static void test_attacks(void)
 {
     struct addrspace as;
@@ -391,6 +480,7 @@ static void test_attacks(void)
     check("multicall huge count", HYPERVISOR_multicall((void *)reqs, 0x10000000u), -XEN_EFAULT);
     check("multicall of 0 entries", HYPERVISOR_multicall((void *)reqs, 0), 0);
     test_multicall_faults();
+    test_linear_table(l2, nl2);
     test_multicall_deferred_flush(2);
     test_multicall_deferred_flush(DEFERRED_PAGES); /* above the threshold: one whole flush */
     mc_queue(__HYPERVISOR_xen_version, 0, 0, 0, 0);

@@ -10,6 +10,7 @@
 #include "hv/domain.h"
 #include "hv/hypercall.h"
 #include "hv/page_type.h"
+#include "hv/panic.h"
 #include "hv/uaccess.h"
 #include <public/xen.h>
 
@@ -318,16 +319,24 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "unknown flags %#x", flags);
     if (va >= HYPERVISOR_VIRT_START)
         return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "address in the hypervisor hole");
-    const uint32_t *l2 = arch_map_frame_fast(d->l2_mfn);
-    uint32_t l2e = l2[va >> 22];
-    arch_unmap_frame_fast((void *)l2);
-    if (!(l2e & PTE_P))
-        return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
-    /* L1 entries only (as Xen): through a linear slot the "L1" would be the L2 itself. */
-    if (!frame_is_table(l2e >> 12, FT_L1, d->id))
-        return hv_refuse("update_va_mapping", va, -XEN_EINVAL,
-                         "PTE %#x: table frame is not an L1 page table in use", val);
-    int err = mm_update_l1_entry(l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
+    /* The loaded L2's entry of va, and below the L1 entry, through the linear page table
+     * (hv/arch.h; d->l2_mfn is the L2 in CR3). A present, writable L2 entry names a validated
+     * L1 of the guest's: l2e_get allows no other but the self-map, which is read-only. */
+    uint32_t l2e = arch_linear_l2e(va);
+    int err;
+    if ((l2e & (PTE_P | PTE_RW)) == (PTE_P | PTE_RW)) {
+        ASSERT(frame_is_table(l2e >> 12, FT_L1, d->id));
+        err = mm_update_l1_slot(arch_linear_l1e(va), val, d->id, &old, &why);
+    } else {
+        if (!(l2e & PTE_P))
+            return hv_refuse("update_va_mapping", va, -XEN_EINVAL, "no L1 table maps this address");
+        /* L1 entries only (as Xen): through a linear slot the "L1" would be the L2 itself. A
+         * read-only L2 entry cannot be written through the linear area: the mapping window. */
+        if (!frame_is_table(l2e >> 12, FT_L1, d->id))
+            return hv_refuse("update_va_mapping", va, -XEN_EINVAL,
+                             "PTE %#x: table frame is not an L1 page table in use", val);
+        err = mm_update_l1_entry(l2e >> 12, (va >> 12) & 1023, val, d->id, &old, &why);
+    }
     if (err)
         return hv_refuse("update_va_mapping", va, err, "PTE %#x: %s", val, why);
     d->pt_updates++;

@@ -454,7 +454,7 @@ static int validate_table(uint32_t mfn, enum frame_type t, uint16_t dom, const c
         for (unsigned j = scan_nonzero32(e, 0, i); j < i; j = scan_nonzero32(e, j + 1, i))
             t == FT_L1 ? l1e_put(e[j]) : l2e_put(e[j], mfn); /* undo those before the refused one */
     } else if (t == FT_L2) {
-        arch_copy_hv_slots(e);
+        arch_copy_hv_slots(e, mfn); /* slot 1017 now maps this L2 (the linear page table) */
     }
     arch_unmap_frame(e);
     return err;
@@ -550,10 +550,12 @@ static inline __attribute__((always_inline)) int update_entry(struct pt_cursor *
     uint32_t old = e[idx];
     e[idx] = val;
     *old_out = old;
-    if (t == FT_L2)
+    if (t == FT_L2) {
+        arch_l2e_changed(table_mfn, idx); /* before the linear area is used again */
         l2e_put(old, table_mfn);
-    else
+    } else {
         put_page_type(table_mfn);
+    }
     return 0;
 }
 
@@ -571,6 +573,22 @@ HV_FASTCALL int mm_update_l1_entry(uint32_t l1_mfn, unsigned idx, uint32_t val, 
     uint32_t old = e[idx];
     e[idx] = val;
     arch_unmap_frame_fast(e);
+    *old_out = old;
+    l1e_put_fast(old, frame_table);
+    return 0;
+}
+
+/* The same for an entry the caller reaches itself: update_va_mapping's store through the
+ * linear page table, at the L1 entry of an address whose L2 entry is present and writable (so
+ * a validated L1 of dom's: l2e_get gives the only other present kind, the self-map, no RW). */
+HV_FASTCALL int mm_update_l1_slot(uint32_t *slot, uint32_t val, uint16_t dom, uint32_t *old_out,
+                                  const char **why)
+{
+    int err = l1e_get_fast(val, dom, guest_tags(dom), frame_table, val_limit(), why);
+    if (err)
+        return err;
+    uint32_t old = *slot;
+    *slot = val;
     *old_out = old;
     l1e_put_fast(old, frame_table);
     return 0;

@@ -42,6 +42,9 @@ void fake_machine_reset(void)
     fake_ldt_result = 0;
     fake_error = 0;
     fake_flushes = 0;
+    fake_loaded_l2 = ~0u;
+    fake_linear_invalidations = 0;
+    fake_linear_last_l2 = fake_linear_last_slot = ~0u;
     tlbflush_clock = 1000;
     fake_panic_jump = 0;
     fake_panic_msg[0] = 0;
@@ -85,11 +88,24 @@ HV_FASTCALL void arch_unmap_frame(void *va)
     fake_mapped[mfn]--;
 }
 
-void arch_copy_hv_slots(uint32_t *l2)
+void arch_copy_hv_slots(uint32_t *l2, uint32_t l2_mfn)
 {
     fake_copy_hv_calls++;
     for (unsigned i = 1008; i < 1024; i++)
         l2[i] = FAKE_HV_PDE(i);
+    l2[ARCH_LINEAR_SLOT] = FAKE_LINEAR_PDE(l2_mfn);
+}
+
+uint32_t fake_loaded_l2 = ~0u;
+unsigned fake_linear_invalidations;
+uint32_t fake_linear_last_l2, fake_linear_last_slot;
+
+void arch_l2e_changed(uint32_t l2_mfn, unsigned slot)
+{
+    fake_linear_last_l2 = l2_mfn;
+    fake_linear_last_slot = slot;
+    if (l2_mfn == fake_loaded_l2)
+        fake_linear_invalidations++;
 }
 
 int arch_validate_ldt_frame(uint32_t mfn, const char **why)

@@ -180,7 +180,7 @@ TEST(l2_pulls_l1s_up_and_down)
     CHECK_FRAME(41, 1, FT_NONE, 0);
     CHECK_EQ(fake_copy_hv_calls, 1);
     for (unsigned i = 1008; i < 1024; i++)
-        CHECK_EQ(fake_mem[30][i], FAKE_HV_PDE(i));
+        CHECK_EQ(fake_mem[30][i], i == ARCH_LINEAR_SLOT ? FAKE_LINEAR_PDE(30) : FAKE_HV_PDE(i));
     CHECK_EQ(fake_maps_live(), 0);
     put_page_and_type(30);
     CHECK_IDLE();
@@ -636,6 +636,98 @@ TEST(update_l2_entry)
     pt_cursor_release(&c);
     CHECK_UNCHANGED();
     put_page_and_type(30);
+    CHECK_IDLE();
+}
+
+/* The linear page table: validation gives every L2 its own self-map in slot 1017, whatever
+ * the frame held there (a value copied from another L2, a forged one), and devalidation takes
+ * it out with the other hypervisor slots. The guest cannot write the slot. */
+TEST(l2_validation_writes_its_own_self_map)
+{
+    start();
+    fake_mem[30][ARCH_LINEAR_SLOT] = FAKE_LINEAR_PDE(31); /* copied from L2 31 */
+    fake_mem[31][ARCH_LINEAR_SLOT] = E(40, P | RW | 4);   /* forged: a user-writable frame */
+    CHECK_EQ(get_page_and_type(30, FT_L2, FAKE_DOM, &why), 0);
+    CHECK_EQ(get_page_and_type(31, FT_L2, FAKE_DOM, &why), 0);
+    CHECK_EQ(fake_mem[30][ARCH_LINEAR_SLOT], FAKE_LINEAR_PDE(30));
+    CHECK_EQ(fake_mem[31][ARCH_LINEAR_SLOT], FAKE_LINEAR_PDE(31));
+    CHECK_FRAME(40, 0, FT_NONE, 0); /* the forged entry took nothing */
+    struct pt_cursor c = {0, 0};
+    uint32_t old = 0xdead;
+    snapshot();
+    CHECK_REFUSED(
+        mm_update_entry(&c, 30, ARCH_LINEAR_SLOT, FAKE_LINEAR_PDE(30), FAKE_DOM, &old, &why),
+        XEN_EINVAL);
+    CHECK_REFUSED(mm_update_entry(&c, 30, ARCH_LINEAR_SLOT, 0, FAKE_DOM, &old, &why), XEN_EINVAL);
+    pt_cursor_release(&c);
+    CHECK_UNCHANGED();
+    CHECK_EQ(fake_mem[30][ARCH_LINEAR_SLOT], FAKE_LINEAR_PDE(30));
+    put_page_and_type(30);
+    put_page_and_type(31);
+    CHECK_EQ(fake_mem[30][ARCH_LINEAR_SLOT], 0u); /* plain memory again: no hypervisor entries */
+    CHECK_EQ(fake_mem[31][ARCH_LINEAR_SLOT], 0u);
+    CHECK_IDLE();
+}
+
+/* Every store into an L2's guest slots tells the arch (arch_l2e_changed) which entry changed,
+ * so the linear area's page of that entry is invalidated when the L2 is loaded: replacing,
+ * emptying and filling an entry, through a single update and through a batch. A refused update
+ * stores nothing and says nothing. (Without the call the invalidation count stays 0.) */
+TEST(l2_entry_change_invalidates_linear)
+{
+    start();
+    CHECK_EQ(get_page_and_type(31, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_EQ(get_page_and_type(32, FT_L1, FAKE_DOM, &why), 0);
+    CHECK_EQ(get_page_and_type(30, FT_L2, FAKE_DOM, &why), 0);
+    fake_loaded_l2 = 30;
+    struct pt_cursor c = {0, 0};
+    uint32_t old;
+    CHECK_EQ(mm_update_entry(&c, 30, 7, E(31, P | RW), FAKE_DOM, &old, &why), 0);
+    CHECK_EQ(fake_linear_invalidations, 1);
+    CHECK_EQ(fake_linear_last_slot, 7);
+    CHECK_EQ(mm_update_entry(&c, 30, 7, E(32, P | RW), FAKE_DOM, &old, &why), 0);
+    CHECK_EQ(fake_linear_invalidations, 2);
+    CHECK_REFUSED(mm_update_entry(&c, 30, 9, E(30, P | RW), FAKE_DOM, &old, &why), XEN_EINVAL);
+    CHECK_EQ(fake_linear_invalidations, 2);
+    const mmu_update_t req[2] = {{30u << 12 | 7 * 4, 0}, {30u << 12 | 8 * 4, E(31, P | RW)}};
+    unsigned done = 0;
+    int replaced = 0;
+    CHECK_EQ(mm_update_run(&c, req, 2, FAKE_DOM, &done, &replaced, &why), 0);
+    CHECK_EQ(done, 2);
+    CHECK_EQ(fake_linear_invalidations, 4);
+    CHECK_EQ(fake_linear_last_slot, 8);
+    /* An L2 that is not the loaded one: the hook is told, and nothing is invalidated. */
+    fake_loaded_l2 = 29;
+    CHECK_EQ(mm_update_entry(&c, 30, 8, 0, FAKE_DOM, &old, &why), 0);
+    CHECK_EQ(fake_linear_last_l2, 30);
+    CHECK_EQ(fake_linear_invalidations, 4);
+    pt_cursor_release(&c);
+    put_page_and_type(30);
+    put_page_and_type(31);
+    put_page_and_type(32);
+    CHECK_IDLE();
+}
+
+/* update_va_mapping's linear-table path (mm_update_l1_slot) writes the slot it is given with
+ * the same checks and references as the mapped-frame path. */
+TEST(l1_slot_update_path)
+{
+    start();
+    CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
+    uint32_t old = 1;
+    CHECK_EQ(mm_update_l1_slot(&fake_mem[10][5], E(31, P | RW), FAKE_DOM, &old, &why), 0);
+    CHECK_EQ(old, 0u);
+    CHECK_FRAME(31, 1, FT_WRITABLE, 1);
+    snapshot();
+    CHECK_REFUSED(mm_update_l1_slot(&fake_mem[10][6], E(10, P | RW), FAKE_DOM, &old, &why),
+                  XEN_EPERM);
+    CHECK_REFUSED(mm_update_l1_slot(&fake_mem[10][6], E(31, P | 0x80), FAKE_DOM, &old, &why),
+                  XEN_EINVAL);
+    CHECK_UNCHANGED();
+    CHECK_EQ(mm_update_l1_slot(&fake_mem[10][5], 0, FAKE_DOM, &old, &why), 0);
+    CHECK_EQ(old, E(31, P | RW));
+    CHECK_FRAME(31, 0, FT_NONE, 0);
+    put_page_and_type(10);
     CHECK_IDLE();
 }
 
@@ -1251,7 +1343,8 @@ RUN_TESTS(T(l1_pin_and_last_put), T(none_writable_none), T(l2_pulls_l1s_up_and_d
           T(writable_frame_cannot_become_table), T(l2_self_map_writable_refused),
           T(l2_linear_self_map_accepted_and_released), T(l2_mapping_other_l2_refused),
           T(hv_written_frame_never_a_table), T(update_l1_entry), T(update_l2_entry),
-          T(update_descriptor_table_refused), T(update_plain_page),
+          T(l2_validation_writes_its_own_self_map), T(l2_entry_change_invalidates_linear),
+          T(l1_slot_update_path), T(update_descriptor_table_refused), T(update_plain_page),
           T(update_frame_not_owned_refused), T(update_run_stops_at_first_refusal),
           T(random_operations_match_recount), T(tlb_writable_leftover_flushed_before_a_table_type),
           T(tlb_writable_after_writable_needs_no_flush),

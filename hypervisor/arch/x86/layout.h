@@ -12,9 +12,16 @@
 #define DIRECTMAP_VIRT_START 0xFC400000
 #define DIRECTMAP_SIZE 0x02000000
 #define DIRECTMAP_L1_COUNT 8
-/* 0xFE400000-0xFFBDFFFF: vmap area for boot modules and device registers (slots 1017-1022),
+/* 0xFE400000-0xFE7FFFFF: the linear page table (slot 1017): in every validated L2 this slot
+ * maps the L2 itself, supervisor-only and writable, so the current address space's L1 entry
+ * for va is at LINEAR_PT_VIRT_START + (va >> 12) * 4 and its L2 entry for va at
+ * LINEAR_L2_VIRT_START + (va >> 22) * 4 (paging.c's essay; docs/hypervisor.md). */
+#define LINEAR_PT_VIRT_START 0xFE400000
+#define LINEAR_PT_SLOT 1017
+#define LINEAR_L2_VIRT_START (LINEAR_PT_VIRT_START + (LINEAR_PT_SLOT << 12))
+/* 0xFE800000-0xFFBDFFFF: vmap area for boot modules and device registers (slots 1018-1022),
  * then 16 pages for the guest's LDT frames (SET_LDT) and 16 for its GDT frames (set_gdt). */
-#define VMAP_VIRT_START 0xFE400000
+#define VMAP_VIRT_START 0xFE800000
 #define VMAP_VIRT_END 0xFFBE0000
 #define LDT_VIRT_START 0xFFBE0000
 #define LDT_MAX_FRAMES 16

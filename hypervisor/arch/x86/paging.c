@@ -1,8 +1,29 @@
 /*
  * The hypervisor's own mappings: the direct map of machine 0-32 MB (from boot), the M2P,
  * the vmap area for boot modules, and a one-frame mapping window for everything else
- * (guest page tables, guest frames). All 16 hypervisor L2 slots get their L1 here, once;
- * every guest L2 copies them, so these L1s are shared by all address spaces.
+ * (guest page tables, guest frames). Fifteen of the 16 hypervisor L2 slots get their L1 here,
+ * once; every guest L2 copies them, so these L1s are shared by all address spaces.
+ *
+ * The sixteenth, slot 1017, is the linear page table, and it is every L2's own: validation
+ * (arch_copy_hv_slots) points it at the L2 itself, present, writable, supervisor-only. Through
+ * it the L2 is the L1 of 0xFE400000-0xFE7FFFFF, so in the loaded address space the L1 entry of
+ * va is the word at LINEAR_PT_VIRT_START + (va >> 12) * 4 and the L2 entry of va the word at
+ * LINEAR_L2_VIRT_START + (va >> 22) * 4 (hv/arch.h: arch_linear_l1e, arch_linear_l2e), with no
+ * mapping window to set up or tear down. What makes that safe:
+ *   - Only the hypervisor ever holds the entry. A guest L2 update of slots 1008-1023 is
+ *     refused (core/page_type.c), validation overwrites all sixteen whatever the frame held
+ *     (a copied or forged value never survives a pin) and devalidation clears them. The area
+ *     is above every guest segment's limit and has no U bit.
+ *   - A translation of the linear area is cached from an L2 entry (the page of the area that
+ *     shows that entry's L1) and is stale once the entry changes. Whenever the hypervisor
+ *     stores an entry of the L2 loaded in CR3 it calls arch_l2e_changed, which invalidates
+ *     that page at once (not deferred: the next update_va_mapping, maybe in the same
+ *     multicall, writes through it). A CR3 load drops everything (no global pages), and the
+ *     loaded L2 is never devalidated (it holds a type reference), so that is every change.
+ *   - A write through the area also needs RW in the guest's L2 entry (CR0.WP): the caller
+ *     takes the mapping window for an entry without it. The CPU sets A, and D on the first
+ *     store, in the guest L2 entries it walks as PTEs of the area: meaningless bits in a
+ *     non-PSE L2 entry, and the type code compares frame numbers only.
  */
 #include <stdint.h>
 #include "hv/arch.h"
@@ -64,10 +85,23 @@ void arch_paging_init(void)
     flush_tlb();
 }
 
-/* Copy the hypervisor's slots into a guest L2 being built or validated. */
-void arch_copy_hv_slots(uint32_t *l2)
+/* The hypervisor's slots of a guest L2 being validated (frame l2_mfn): the shared ones copied,
+ * the linear page table's pointed at the L2 itself (supervisor-only). */
+void arch_copy_hv_slots(uint32_t *l2, uint32_t l2_mfn)
 {
+    _Static_assert(LINEAR_PT_VIRT_START >> 22 == LINEAR_PT_SLOT &&
+                       LINEAR_PT_VIRT_START == ARCH_LINEAR_VA && LINEAR_PT_SLOT == ARCH_LINEAR_SLOT,
+                   "hv/arch.h's linear page table");
     memcpy(&l2[HV_L2_FIRST_SLOT], &idle_l2[HV_L2_FIRST_SLOT], HV_L2_SLOTS * sizeof(uint32_t));
+    l2[LINEAR_PT_SLOT] = l2_mfn << 12 | HV_L2_PROT;
+}
+
+/* Entry `slot` of the L2 l2_mfn was just stored: if that L2 is the loaded one, the page of the
+ * linear area that shows the entry's L1 may be cached from the old value. */
+void arch_l2e_changed(uint32_t l2_mfn, unsigned slot)
+{
+    if (l2_mfn == read_cr3() >> 12)
+        invlpg(LINEAR_PT_VIRT_START + (slot << 12));
 }
 
 /*

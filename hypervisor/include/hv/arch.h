@@ -61,7 +61,7 @@ void arch_m2p_init(uint32_t max_mfn);
 /* Build d from its checked image (d->img) and d->nr_pages, its frames beyond the boot region
  * treated as scrub says (hv/cmdline.h); 0 or -errno with *why. */
 int arch_build_domain(struct domain *d, enum scrub_mode scrub, const char **why);
-void arch_copy_hv_slots(uint32_t *l2);
+void arch_copy_hv_slots(uint32_t *l2, uint32_t l2_mfn); /* of an L2 being validated */
 void arch_enter_guest(struct domain *d) __attribute__((noreturn));
 
 /* The guest's virtual CPU. */
@@ -73,6 +73,25 @@ extern uint32_t tlbflush_clock;
 void arch_flush_tlb(void);
 void arch_invlpg(uint32_t va);
 void arch_load_base(uint32_t l2_mfn); /* CR3 */
+/* The linear page table (arch/x86/paging.c's essay): every validated L2 maps itself, writable
+ * and supervisor-only, at slot ARCH_LINEAR_SLOT, so the loaded address space's L2 entry of va
+ * and its L1 entry of va (where that L2 entry is present) are words at fixed addresses. A
+ * write through arch_linear_l1e also needs RW in the L2 entry of va. */
+#define ARCH_LINEAR_VA 0xFE400000u
+#define ARCH_LINEAR_SLOT 1017u
+#if defined(__i386__)
+static inline uint32_t arch_linear_l2e(uint32_t va)
+{
+    return ((const uint32_t *)(ARCH_LINEAR_VA + (ARCH_LINEAR_SLOT << 12)))[va >> 22];
+}
+static inline uint32_t *arch_linear_l1e(uint32_t va)
+{
+    return (uint32_t *)ARCH_LINEAR_VA + (va >> 12);
+}
+#endif
+/* Entry `slot` of the L2 l2_mfn was stored: its page of the linear area is invalidated at once
+ * when that L2 is the loaded one (the TLB may hold the old entry's L1 there). */
+void arch_l2e_changed(uint32_t l2_mfn, unsigned slot);
 int arch_set_ldt(struct domain *d, uint32_t va, uint32_t entries, const char **why);
 void arch_irq_window(void); /* let pending interrupts in, in the middle of a long batch */
 

@@ -36,6 +36,10 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
  * (frame_is_table): update_va_mapping's path, no cursor. */
 HV_FASTCALL int mm_update_l1_entry(uint32_t l1_mfn, unsigned idx, uint32_t val, uint16_t dom,
                                    uint32_t *old_out, const char **why);
+/* The same at *slot, an entry of a validated L1 of dom's that the caller has mapped (the
+ * linear page table's L1 entry of an address whose L2 entry is present and writable). */
+HV_FASTCALL int mm_update_l1_slot(uint32_t *slot, uint32_t val, uint16_t dom, uint32_t *old_out,
+                                  const char **why);
 
 /* Apply the leading run of MMU_NORMAL_PT_UPDATE requests of req[0, n): *done = how many were
  * applied (the run stops at another command or at the first refusal, whose error is returned);
