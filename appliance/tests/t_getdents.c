@@ -16,7 +16,7 @@ struct dirent64_raw {
     char d_name[];
 };
 
-#define MAXN 64
+#define MAXN 128 /* /tests holds ./, ../, shell/ and over 60 programs */
 static char names[MAXN][64];
 static unsigned char types[MAXN];
 static int nnames, bad_records;
