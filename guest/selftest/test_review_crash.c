@@ -142,6 +142,8 @@ static int upcall_variant(const char *v)
     }
     if (strcmp(v, "upcall-ss-gone") == 0)
         after = (struct gdt_desc){0, 0};
+    else if (strcmp(v, "upcall-ss-np") == 0) /* a data segment, not present: #NP, not #GP */
+        after = gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(1) & ~0x80u, DESC_G_D);
     else if (strcmp(v, "upcall-ss-ro") == 0)
         after = gdt_make(0, DESC_LIMIT_FLAT, RO_DATA(1), DESC_G_D);
     else if (strcmp(v, "upcall-ss-code") == 0)
