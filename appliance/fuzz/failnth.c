@@ -527,8 +527,7 @@ int main(int argc, char **argv)
      * a first run of every operation unarmed (what a first use makes once for good, a cache,
      * is not a leak: it is made here, before the count starts). */
     proc_self_fill();
-    volatile char stack[64 * 1024];
-    memset((char *)stack, 0, sizeof stack);
+    touch_stack();
     memset(base_stats, 1, sizeof base_stats); /* its page in memory now, not at the first leak */
     printf("failnth: every injectable allocation of %u operations failed in turn\n",
            (unsigned)NOPS);

@@ -150,8 +150,7 @@ int main(int argc, char **argv)
     /* Before the baseline: our stack as deep as rm_tree goes, our descriptor table as large as
      * it will be, opendir's buffers in our heap, our /proc/<pid>/ filled. */
     proc_self_fill();
-    volatile char stack[64 * 1024];
-    memset((char *)stack, 0, sizeof stack);
+    touch_stack();
     if (dup2(0, 63) == 63)
         close(63);
     scratch_dirs(0);
