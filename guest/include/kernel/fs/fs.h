@@ -51,9 +51,11 @@ struct procfs_entry {
     uint32_t mode;
     /* Instead of gen, for the files of /proc/<pid>/ (and /proc/self): gen_pid writes process
      * pid's file (-ESRCH when it has gone: open fails so); link_pid makes the entry a symlink
-     * whose target it writes, NUL-terminated, returning its length or -errno. */
+     * whose target it writes, NUL-terminated, returning its length or -errno. write_pid, as
+     * write, for process pid's file. */
     int (*gen_pid)(int pid, char *buf, size_t size);
     int (*link_pid)(int pid, char *buf, size_t size);
+    int (*write_pid)(int pid, const char *buf, size_t n);
 };
 int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST, -ENOENT or -ENOMEM */
 /* Per-process directories (kernel/fs/procfs_pid.c): the entries every /proc/<pid>/ holds (the
