@@ -9,8 +9,10 @@
  * socket read, an ACKed segment dropped...), and a free one is posted in the slot's place. While
  * lwIP holds RX_LENT_MAX buffers already (a slow reader with a full window, fragments waiting
  * for reassembly), frames are copied into pool pbufs instead and their buffers posted again at
- * once, so the ring never runs dry for want of buffers. Each buffer's state (free, posted, lent)
- * is kept, and a response naming a buffer that is not posted is counted and ignored.
+ * once, so the ring never runs dry for want of buffers; a frame lwIP's heap has no pbuf for is
+ * lent after all, while any of the 256 spare buffers is left (netrx=copy, for the fault tests:
+ * every frame is copied, an allocation gfaults=lwip can fail). Each buffer's state (free,
+ * posted, lent) is kept, and a response naming a buffer that is not posted is counted and ignored.
  * Posting is published once per batch, and the hypervisor is kicked only when it asked
  * (req_event: when it has no buffer left); likewise we ask for the next event (rsp_event) only
  * after draining the ring, and look once more afterwards.
@@ -50,6 +52,7 @@
 #define BUF_SIZE 2048u
 #define RX_BUFS 512u     /* receive buffers: 256 posted, the rest free or lent to lwIP */
 #define RX_LENT_MAX 192u /* lent to lwIP at most; then frames are copied */
+#define RX_LENT_HARD (RX_BUFS - NETIF_RING_SIZE) /* a frame not copied: lent up to here */
 
 enum rx_state { RX_FREE, RX_POSTED, RX_LENT };
 
@@ -76,6 +79,13 @@ static struct netfront {
 } nf;
 
 int netfront_present;
+static uint32_t rx_lend_max = RX_LENT_MAX; /* 0 with netrx=copy */
+
+void netfront_rx_copy_all(void)
+{
+    rx_lend_max = 0;
+    printk("net: netrx=copy: every received frame is copied into lwIP's heap\n");
+}
 
 static int netif_op(netif_op_t *op)
 {
@@ -167,12 +177,27 @@ static void rx_pbuf_free(struct pbuf *p)
     }
 }
 
-/* One received frame in buffer id: lent to lwIP, or copied while too many are lent. */
+/* One received frame in buffer id: lent to lwIP, or copied while too many are lent. A frame
+ * that cannot be copied (lwIP's heap refused the pbuf) is lent after all while the spare
+ * buffers last, so that a failed allocation delays nothing and loses no frame; only with every
+ * spare buffer lent is it dropped (and its buffer posted again). */
 static void rx_frame(uint16_t id, uint16_t len)
 {
-    struct pbuf *p;
+    struct pbuf *p = NULL;
 
-    if (nf.rx_lent < RX_LENT_MAX) {
+    if (nf.rx_lent >= rx_lend_max) {
+        p = pbuf_alloc(PBUF_RAW, len, PBUF_POOL);
+        if (p) {
+            nf.st.rx_copied++;
+            pbuf_take(p, nf.rx_buf[id], len);
+            rx_release(id);
+        } else if (nf.rx_lent >= RX_LENT_HARD) {
+            nf.st.rx_drops++;
+            rx_release(id);
+            return;
+        }
+    }
+    if (!p) {
         nf.rx_state[id] = RX_LENT;
         nf.rx_lent++;
         nf.st.rx_lent = nf.rx_lent;
@@ -180,16 +205,6 @@ static void rx_frame(uint16_t id, uint16_t len)
             nf.st.rx_lent_max = nf.rx_lent;
         nf.rx_pbuf[id].custom_free_function = rx_pbuf_free;
         p = pbuf_alloced_custom(PBUF_RAW, len, PBUF_REF, &nf.rx_pbuf[id], nf.rx_buf[id], BUF_SIZE);
-    } else {
-        nf.st.rx_copied++;
-        p = pbuf_alloc(PBUF_RAW, len, PBUF_POOL);
-        if (p)
-            pbuf_take(p, nf.rx_buf[id], len);
-        rx_release(id);
-        if (!p) {
-            nf.st.rx_drops++;
-            return;
-        }
     }
     nf.st.rx_packets++;
     nf.st.rx_bytes += len;

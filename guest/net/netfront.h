@@ -25,5 +25,7 @@ void netfront_tx_flush(void);
 struct netif *netfront_netif(void);
 const char *netfront_model_name(void);
 const struct netfront_stats *netfront_stats(void);
+/* netrx=copy (netconf.c): no frame is lent to lwIP; every one is copied into its heap. */
+void netfront_rx_copy_all(void);
 
 #endif

@@ -39,7 +39,7 @@ UNIT_CFLAGS_test_ackmerge := -Iguest/net
 # headers that would issue hypercalls.
 FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
 FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
-FS_UNIT_SRCS := $(FS_SRCS) guest/kernel/gfault.c hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
+FS_UNIT_SRCS := $(FS_SRCS) guest/kernel/gfault.c guest/kernel/pgrp.c hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
 	guest/include/kernel/fs/fs.h guest/include/kernel/fs/vfs.h guest/include/linux/abi.h \
 	tests/unit/fs_host/pv/events.h tests/unit/fs_host/pv/mmu.h
 FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
