@@ -224,13 +224,6 @@ void signal_send_pgrp(int pgid, int sig)
     fake_last_signal = sig;
 }
 
-/* The fake process's group is never orphaned: the job-control tests stop it (SIGTTOU, SIGTTIN). */
-int pgrp_orphaned(int pgid)
-{
-    (void)pgid;
-    return 0;
-}
-
 /* The process table: the fake process alone. */
 struct proc *procs_first(void)
 {

@@ -70,6 +70,9 @@ void tty_set_default_size(unsigned cols, unsigned rows); /* the console's TIOCGW
 /* The first process's session gets the console as its controlling terminal (tty_job.c), and
  * console input is cooked as it arrives from then on (Ctrl-C reaches a job that does not read). */
 void tty_attach_first(int sid, int pgid);
+/* The leader of session sid exits: if the console is its terminal, the foreground group gets
+ * SIGHUP and the console belongs to no session any more (tty_job.c). */
+void tty_session_exit(int sid);
 /* A directory's absolute path into buf (NULL: the root): its length, or -ENOENT (removed),
  * -ENAMETOOLONG. */
 int fs_dir_path(struct inode *dir, char *buf, size_t size);
