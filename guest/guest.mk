@@ -15,7 +15,7 @@ GUEST_ARCH_SRCS := $(addprefix guest/arch/x86/,head.S entry.S linux_entry.S swit
 GUEST_PV_SRCS := $(addprefix guest/pv/,console.c console_in.c events.c fasttrap_ctl.c \
 	mmu_batch.c time.c timer.c)
 GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c exec.c exec_script.c \
-	gfault.c init.c initramfs.c itimer.c klog.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
+	gfault.c init.c initramfs.c itimer.c klog.c pgrp.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
 	signal.c sys_ids.c sys_misc.c sys_signal.c sys_time.c syscall_table.c wait.c)
 GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c kmap.c pgtable.c physmap.c \
 	sys_mm.c uaccess.c vm.c vm_fault.c)
@@ -31,7 +31,7 @@ SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c frame
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
 	test_review_desc.c test_review_pt.c test_review_tlb.c test_exceptions.c test_refusals.c \
-	test_fastpath.c test_badstack.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
+	test_fastpath.c test_badstack.c test_badstack_event.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
 	test_preempt.c test_console.c test_idle.c bench_events.c test_netif.c) \
 	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
 	regprobe.S user_progs.S user_loops.S bench_loops.S)

@@ -156,6 +156,18 @@ static inline const char *check_signame(int sig)
         return "SIGALRM";
     case SIGTERM:
         return "SIGTERM";
+    case SIGCHLD:
+        return "SIGCHLD";
+    case SIGCONT:
+        return "SIGCONT";
+    case SIGSTOP:
+        return "SIGSTOP";
+    case SIGTSTP:
+        return "SIGTSTP";
+    case SIGTTIN:
+        return "SIGTTIN";
+    case SIGTTOU:
+        return "SIGTTOU";
     default:
         return "?";
     }

@@ -55,27 +55,15 @@ static inline __attribute__((always_inline)) int send(struct domain *d, uint32_t
     return evtchn_send_target(&d->evtchn, port, why); /* the refusal, with its reason */
 }
 
-long do_event_channel_op(uint32_t uop)
+/* Everything but the fast send below: the request copied in, checked, acted on, the answer
+ * copied out. Every refusal is here, with its log line. */
+static __attribute__((noinline)) long event_channel_op_full(uint32_t uop)
 {
     struct domain *d = current_domain();
     evtchn_op_t op;
     const char *why = "";
     int rc;
 
-    /* send, the hot command (every event a guest raises for itself or a device): two words
-     * read in place instead of the whole op copied in, nothing written back. A fault on
-     * either read takes the full path below, which refuses it with its log line. */
-    if (guest_range_readable(uop, offsetof(evtchn_op_t, u.send.local_port) + 4)) {
-        uint32_t cmd, port;
-        __get_guest_u32(cmd, (const uint32_t *)uop, full);
-        if (cmd == EVTCHNOP_send) {
-            __get_guest_u32(
-                port, (const uint32_t *)(uop + offsetof(evtchn_op_t, u.send.local_port)), full);
-            rc = send(d, port, &why);
-            return rc < 0 ? hv_refuse("event_channel_op", cmd, rc, "%s", why) : 0;
-        }
-    }
-full:
     if (copy_from_guest(&op, uop, sizeof(op)))
         return hv_refuse("event_channel_op", uop, -XEN_EFAULT, "request unreadable");
     /* Check, then act: a command that allocates a port must be able to say which, or the port
@@ -102,7 +90,7 @@ full:
         rc = self(op.u.close.dom) ? evtchn_close(&d->evtchn, op.u.close.port, &why)
                                   : (why = "no such domain", -XEN_ESRCH);
         break;
-    case EVTCHNOP_send: /* reached when the fast read above faulted: copy_from_guest did not */
+    case EVTCHNOP_send: /* the fast path did not take it: a fault reading, or a refusal */
         rc = send(d, op.u.send.local_port, &why);
         break;
     case EVTCHNOP_status:
@@ -124,4 +112,37 @@ full:
     if (answers && copy_to_guest(uop, &op, sizeof(op)))
         return hv_refuse("event_channel_op", uop, -XEN_EFAULT, "answer unwritable");
     return 0;
+}
+
+/* The hypercall. send, the hot command (every event a guest raises for itself or a device), to a
+ * port that is one end of a loopback pair or a device's: two words read in place instead of the
+ * whole op copied in, nothing written back, in a function of its own without a frame (the
+ * hypercall entry is its only caller: no backtrace loses a frame it would name). Anything
+ * else -- another command, a fault on either read, a port out of range or in another state --
+ * takes the full path, which reads the request again and refuses what it must with its log
+ * line. */
+__attribute__((optimize("omit-frame-pointer"))) long do_event_channel_op(uint32_t uop)
+{
+    if (guest_range_readable(uop, offsetof(evtchn_op_t, u.send.local_port) + 4)) {
+        uint32_t cmd, port;
+        __get_guest_u32(cmd, (const uint32_t *)uop, full);
+        if (cmd != EVTCHNOP_send)
+            goto full;
+        __get_guest_u32(port, (const uint32_t *)(uop + offsetof(evtchn_op_t, u.send.local_port)),
+                        full);
+        if (port < NR_EVENT_CHANNELS) {
+            struct domain *d = current_domain();
+            const struct evtchn *e = &d->evtchn.port[port];
+            if (e->state == ECS_INTERDOMAIN) {
+                raise(d, e->remote);
+                return 0;
+            }
+            if (e->state == ECS_DEVICE) {
+                netif_kick(d, e->virq);
+                return 0;
+            }
+        }
+    }
+full:
+    return event_channel_op_full(uop);
 }

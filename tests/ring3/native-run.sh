@@ -3,7 +3,8 @@
 # Runs PROGRAM (a path inside ROOTFS, e.g. /tests/t_fork) natively on the host the way the appliance
 # runs init: in a private copy of ROOTFS as its root (writable, as the appliance's initramfs root
 # is; the copy is thrown away), with a writable empty /tmp, /dev/null, /dev/zero, /dev/full, /dev/tty, a tmpfs /dev/shm,
-# /dev/random, /dev/urandom and /proc, as pid 1 of new mount, pid and network namespaces (only lo,
+# /dev/random, /dev/urandom, /proc and a private devpts instance on /dev/pts with /dev/ptmx (the
+# job-control tests make a terminal of their own there: appliance/include/ctty.h), as pid 1 of new mount, pid and network namespaces (only lo,
 # up: no socket meets the host), cwd /, environment exactly
 # HOME=/ PATH=/sbin:/bin TERM=linux, stdin /dev/null, stdout and stderr inherited, no other fds.
 # SIGKILL on timeout, to unshare alone (it ignores SIGTERM): its death (--kill-child) takes the
@@ -48,6 +49,9 @@ mount --make-rprivate / 2>/dev/null || true
 mount --bind "$root" "$root" || fail "bind of the root failed"
 mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/tmp" || fail "tmpfs on /tmp failed"
 mkdir -p "$root/dev/shm" && mount -t tmpfs -o mode=1777,size=16m tmpfs "$root/dev/shm" || fail "tmpfs on /dev/shm failed"
+mkdir -p "$root/dev/pts" && mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts" ||
+    fail "devpts on /dev/pts failed"
+ln -sf pts/ptmx "$root/dev/ptmx" || fail "no /dev/ptmx"
 mount --bind /dev/null "$root/dev/null" || fail "bind of /dev/null failed"
 mount --bind /dev/zero "$root/dev/zero" || fail "bind of /dev/zero failed"
 for d in full random urandom tty; do

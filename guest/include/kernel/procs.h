@@ -22,5 +22,8 @@ void signal_force(struct proc *p, int sig, int32_t code, uint32_t addr);
 void user_return_work(struct trap_frame *f);
 void itimer_stop(struct proc *p); /* exit: the interval timer goes */
 void proc_pid_init(void);         /* /proc/<pid>/ and /proc/self (kernel/proc_pid.c) */
+/* Orphaned process groups (kernel/pgrp.c): no member has a parent in another group of its
+ * session. */
+int pgrp_orphaned(int pgid);
 
 #endif

@@ -274,6 +274,7 @@ _Static_assert(sizeof(struct linux_termios) == 36, "termios layout");
 #define TTY_NOFLSH 0000200u
 #define TTY_ECHOCTL 0001000u
 #define TTY_ECHOKE 0004000u
+#define TTY_TOSTOP 0000400u
 #define TTY_IEXTEN 0100000u
 #define TTY_VINTR 0
 #define TTY_VQUIT 1

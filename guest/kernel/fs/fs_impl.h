@@ -159,10 +159,12 @@ void tty_reset(void);                     /* termios and buffered input back to 
 extern const struct file_ops devtty_fops; /* /dev/tty: ENXIO without a controlling terminal */
 /* tty_job.c: the console as a controlling terminal (session, foreground group, job control). */
 void tty_job_reset(void);
-void tty_input_arrived(void);                   /* tty.c: cook what console_in holds (an upcall) */
-int tty_has_ctty(void);                         /* the current process's session has it */
-void tty_signal_fg(int sig);                    /* to the foreground process group, if any */
-long tty_read_allowed(void);                    /* 0, or SIGTTIN sent (-EINTR), or -EIO */
+void tty_input_arrived(void); /* tty.c: cook what console_in holds (an upcall) */
+int tty_has_ctty(void);       /* the current process's session has it */
+void tty_signal_fg(int sig);  /* to the foreground process group, if any */
+long tty_read_allowed(void);  /* 0, or SIGTTIN sent (-EINTR), or -EIO */
+/* A write under TOSTOP or a change of the settings: 0, or SIGTTOU sent (-EINTR), or -EIO. */
+long tty_change_allowed(void);
 long tty_job_ioctl(uint32_t cmd, uint32_t arg); /* TIOCSCTTY, TIOCNOTTY, TIOC[GS]PGRP, TIOCGSID */
 
 /* ---- procfs.c ---- */

@@ -4,7 +4,8 @@
  * flush the input unless NOFLSH, echo as ^C and send SIGINT, SIGQUIT, SIGTSTP to the foreground
  * process group: tty_job.c); ICANON (a read returns at most one line; erase, kill and
  * end-of-file characters edit it) or raw reads with Linux's VMIN/VTIME rules; ECHO/ECHOE/ECHOK/
- * ECHOCTL; ONLCR is the hypervisor console's own "\n" -> "\r\n". Once the first process runs,
+ * ECHOCTL; TOSTOP (a background job's write gets SIGTTOU); ONLCR is the hypervisor console's
+ * own "\n" -> "\r\n". Once the first process runs,
  * input is cooked as it arrives (console_in calls tty_input_arrived from its upcall), so the
  * signal characters work while nobody reads and echo appears at once; before that, typed-ahead
  * bytes wait in console_in and the hypervisor and are cooked by the first read.
@@ -250,6 +251,12 @@ static long tty_write(struct file *f, const struct iobuf *b, size_t n, uint64_t 
     size_t done = 0;
 
     (void)f, (void)pos;
+    if (termios.c_lflag & TTY_TOSTOP) { /* a background job may not write: SIGTTOU (tty_job.c) */
+        long rc = tty_change_allowed();
+
+        if (rc)
+            return rc;
+    }
     while (done < n) {
         size_t k = n - done < CHUNK ? n - done : CHUNK;
 
@@ -279,8 +286,23 @@ static long tty_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
     struct linux_termios t;
     uint8_t old;
     int32_t v;
+    long rc;
 
     (void)f;
+    switch (cmd) { /* a change from a background job: SIGTTOU first, as Linux (tty_job.c) */
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case TCSBRK:
+    case TCXONC:
+    case TCFLSH:
+        rc = tty_change_allowed();
+        if (rc)
+            return rc;
+        break;
+    default:
+        break;
+    }
     switch (cmd) {
     case TCGETS:
         return copy_to_user(arg, &termios, sizeof(termios));

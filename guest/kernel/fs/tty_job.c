@@ -13,8 +13,15 @@
  * a terminal whose session has ended, or (arg 1, root: everything here runs as root) steals it.
  *
  * The line discipline (tty.c) asks tty_signal_fg for Ctrl-C/Ctrl-\ /Ctrl-Z and window size
- * changes, and tty_read_allowed before each read: a background process group of the session
- * that reads gets SIGTTIN (or EIO when it ignores or blocks it), as on Linux.
+ * changes, and Linux's job-control check (tty_check_change) before acting for a process of the
+ * session that is not in the foreground group: tty_read_allowed before each read (SIGTTIN),
+ * tty_change_allowed before a write under TOSTOP and before a change of the settings (TCSETS*,
+ * TCFLSH, TCXONC, TCSBRK, TIOCSPGRP: SIGTTOU). The rule, Linux's: a process that ignores or
+ * blocks the signal goes ahead (a read gets EIO instead); one in an orphaned process group
+ * (kernel/pgrp.c: nobody could continue it) gets EIO; any other has its whole group sent the
+ * signal, and the call is made again once the group is continued (or fails with EINTR after a
+ * handler without SA_RESTART). Linux skips the check for /dev/console, which can never be a
+ * controlling terminal there; here the console is the terminal, so it applies.
  */
 #include <pv/console_in.h>
 #include <kernel/fs/fs.h>
@@ -47,12 +54,19 @@ static int session_alive(int sid)
     return 0;
 }
 
-static int pgrp_in_session(int pgid, int sid)
+/* The session of process group pgid, or (Linux's fallback) of the process whose pid it is;
+ * 0 when neither exists. A zombie still counts, as its pid does on Linux until it is reaped. */
+static int session_of_pgrp(int pgid)
 {
-    for (struct proc *q = procs_first(); q; q = procs_next(q))
-        if (!q->zombie && q->pgid == pgid && q->sid == sid)
-            return 1;
-    return 0;
+    const struct proc *by_pid = 0;
+
+    for (struct proc *q = procs_first(); q; q = procs_next(q)) {
+        if (q->pgid == pgid)
+            return q->sid;
+        if (q->pid == pgid)
+            by_pid = q;
+    }
+    return by_pid ? by_pid->sid : 0;
 }
 
 /* The current process has the console as its controlling terminal. */
@@ -79,16 +93,30 @@ static int ignored_or_blocked(const struct proc *p, int sig)
     return p->sig.action[sig - 1].handler == SIG_IGN || (p->sig.blocked & (1ull << (sig - 1)));
 }
 
-long tty_read_allowed(void)
+/* Linux's tty_check_change for sig (SIGTTIN: a read; SIGTTOU: a write or a change): 0 to go
+ * ahead, -EIO, or -EINTR once the caller's group has been sent sig. */
+static long job_check(int sig)
 {
     struct proc *p = current_proc();
 
-    if (!controlling() || p->pgid == tty_pgrp)
+    if (!controlling() || !tty_pgrp || p->pgid == tty_pgrp)
         return 0;
-    if (ignored_or_blocked(p, SIGTTIN))
+    if (ignored_or_blocked(p, sig))
+        return sig == SIGTTIN ? -EIO : 0;
+    if (pgrp_orphaned(p->pgid))
         return -EIO;
-    signal_send_pgrp(p->pgid, SIGTTIN);
-    return -EINTR; /* the stop restarts the read once the job is continued in the foreground */
+    signal_send_pgrp(p->pgid, sig);
+    return -EINTR; /* the stop restarts the call once the job is continued */
+}
+
+long tty_read_allowed(void)
+{
+    return job_check(SIGTTIN);
+}
+
+long tty_change_allowed(void)
+{
+    return job_check(SIGTTOU);
 }
 
 static long set_ctty(uint32_t arg)
@@ -111,6 +139,7 @@ long tty_job_ioctl(uint32_t cmd, uint32_t arg)
 {
     struct proc *p = current_proc();
     int32_t v;
+    long rc;
 
     switch (cmd) {
     case TIOCSCTTY:
@@ -134,14 +163,20 @@ long tty_job_ioctl(uint32_t cmd, uint32_t arg)
             return -ENOTTY;
         v = cmd == TIOCGPGRP ? tty_pgrp : tty_sid;
         return copy_to_user(arg, &v, sizeof(v));
-    case TIOCSPGRP:
-        if (!controlling())
-            return -ENOTTY;
+    case TIOCSPGRP: /* Linux's order: the job check (EIO becomes ENOTTY), then the value */
+        rc = tty_change_allowed();
+        if (rc)
+            return rc == -EIO ? -ENOTTY : rc;
         if (copy_from_user(&v, arg, sizeof(v)))
             return -EFAULT;
         if (v < 0)
             return -EINVAL;
-        if (!pgrp_in_session(v, tty_sid))
+        if (!controlling())
+            return -ENOTTY;
+        rc = session_of_pgrp(v);
+        if (!rc)
+            return -ESRCH;
+        if (rc != tty_sid)
             return -EPERM;
         tty_pgrp = v;
         return 0;

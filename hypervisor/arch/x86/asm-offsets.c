@@ -7,6 +7,7 @@
 #include <public/xen.h>
 #include "hv/panic.h"
 #include "hv/regs.h"
+#include "bounce.h"
 
 #define DEFINE(name, value) __asm__ volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
 
@@ -38,4 +39,9 @@ void asm_offsets(void)
     DEFINE(PANIC_STATE_CR, offsetof(struct panic_state, cr));
     /* shared_info_t (ABI §10): the hypercall path's test for a pending event. */
     DEFINE(SHARED_INFO_UPCALL_PENDING, offsetof(shared_info_t, evtchn_upcall_pending));
+    DEFINE(SHARED_INFO_UPCALL_MASK, offsetof(shared_info_t, evtchn_upcall_mask));
+    /* bounce.h: what the hypercall path's event upcall reports if its frame cannot be written,
+     * and the flags a bounce clears in the frame it returns with. */
+    DEFINE(BOUNCE_WHAT_EVENT, BOUNCE_EVENT);
+    DEFINE(BOUNCE_EFLAGS_CLEARED, BOUNCE_EFLAGS_CLEAR);
 }

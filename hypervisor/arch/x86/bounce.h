@@ -27,6 +27,9 @@
 #define BOUNCE_EVENT 256u
 #define BOUNCE_FAILSAFE 257u
 
+/* The flags a bounce clears in the frame it returns with (as the CPU does on an interrupt). */
+#define BOUNCE_EFLAGS_CLEAR (X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM)
+
 /* The frame could not be written at ss:esp: crash the guest, saying what was bounced. */
 void x86_bounce_failed(struct domain *d, const struct cpu_regs *r, unsigned what, uint16_t ss,
                        uint32_t esp) __attribute__((noreturn, cold));
@@ -89,7 +92,7 @@ static inline __attribute__((always_inline)) void x86_bounce_frame(struct domain
     }
     r->ss = ss;
     r->esp = top;
-    r->eflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM);
+    r->eflags &= ~BOUNCE_EFLAGS_CLEAR;
     return;
 fault:
     x86_bounce_failed(d, r, what, ss, esp);

@@ -154,7 +154,7 @@ restore_all:
  * every number: the unimplemented ones log and return -ENOSYS) with the five argument
  * registers pushed as cdecl arguments (a copy: a handler may write its argument slots, the
  * guest's registers must survive), the result into the frame's EAX, and the test for a pending
- * event inline; only a pending event goes to C (x86_event_upcall, through x86_check_events).
+ * event inline; a pending event is delivered by hypercall_event below.
  * dom0_hypercalls and dom0_shared_info are the addresses of dom0's fields (core/domain.c
  * defines them).
  */
@@ -195,7 +195,63 @@ hypercall_stub:
     cmpb $0, SHARED_INFO_UPCALL_PENDING(%eax)
     jne hypercall_event
     RESTORE_ALL_IRET
+
+/*
+ * A pending event on the way out of a hypercall: the upcall (x86_event_upcall's work,
+ * bounce.h's frame) written out here for the one case this path can have. The gate's DPL is 1,
+ * so the caller is the guest kernel in ring 1 and the frame goes on its own stack,
+ * [EIP][CS][EFLAGS] below the interrupted ESP, through the interrupted SS loaded into GS (its
+ * base and limit apply as they would to the CPU). Each store has its fixup: a frame that
+ * cannot be written crashes the guest with x86_bounce_failed's log line, as the C bounce does.
+ * Nothing else is done differently from C: masked upcalls or no callback return as they are,
+ * the mask is set, the frame's EFLAGS loses TF/NT/RF/VM, CS:EIP becomes the callback's, the
+ * upcall is counted. Anything but a ring-1 frame (which the gate cannot deliver) goes to C.
+ * %eax holds dom0's shared_info.
+ */
 hypercall_event:
+    cmpb $0, SHARED_INFO_UPCALL_MASK(%eax)
+    jne restore_all
+    mov dom0_event_eip, %ecx
+    test %ecx, %ecx
+    jz restore_all
+    testb $2, REGS_CS(%esp)
+    jnz hypercall_event_c
+    movb $1, SHARED_INFO_UPCALL_MASK(%eax)
+    movzwl REGS_SS(%esp), %edx
+    mov REGS_ESP(%esp), %ebx
+    sub $12, %ebx
+6:  mov %edx, %gs
+    mov REGS_EIP(%esp), %eax
+7:  mov %eax, %gs:(%ebx)
+    movzwl REGS_CS(%esp), %eax
+8:  mov %eax, %gs:4(%ebx)
+    mov REGS_EFLAGS(%esp), %eax
+9:  mov %eax, %gs:8(%ebx)
+    and $~BOUNCE_EFLAGS_CLEARED, %eax
+    mov %eax, REGS_EFLAGS(%esp)
+    mov %edx, REGS_SS(%esp)
+    mov %ebx, REGS_ESP(%esp)
+    movzwl dom0_event_cs, %eax
+    mov %eax, REGS_CS(%esp)
+    mov %ecx, REGS_EIP(%esp)
+    incl dom0_event_upcalls
+    .pushsection __ex_table, "a"
+    .long 6b, hypercall_event_fault, 7b, hypercall_event_fault
+    .long 8b, hypercall_event_fault, 9b, hypercall_event_fault
+    .popsection
+    RESTORE_ALL_IRET
+/* x86_bounce_failed(dom0, frame, BOUNCE_EVENT, ss, the interrupted esp): never returns. */
+hypercall_event_fault:
+    add $12, %ebx
+    push %ebx
+    push %edx
+    push $BOUNCE_WHAT_EVENT
+    lea 12(%esp), %eax
+    push %eax
+    push $dom0
+    call x86_bounce_failed
+    ud2
+hypercall_event_c:
     mov %esp, %eax
     push %eax
     push $dom0
