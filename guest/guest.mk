@@ -24,14 +24,14 @@ GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
 	tmpfs.c tty.c tty_job.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
-GUEST_NET_SRCS := $(addprefix guest/net/,ifioctl.c lwip_faults.c lwip_timeouts.c lwip_port.c net.c \
-	net_proc.c netconf.c netcsum.c netfront.c \
-	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_isn.c tcp_sock.c tcp_timewait.c udp_sock.c)
+GUEST_NET_SRCS := $(addprefix guest/net/,ackmerge.c ifioctl.c lwip_faults.c lwip_ooseq.c lwip_timeouts.c lwip_port.c \
+	net.c net_proc.c netconf.c netcsum.c netfront.c \
+	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_batchack.c tcp_isn.c tcp_sock.c tcp_timewait.c udp_sock.c)
 SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c frames.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
 	test_review_desc.c test_review_pt.c test_review_tlb.c test_exceptions.c test_refusals.c \
-	test_fastpath.c test_badstack.c test_badstack_event.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
+	test_fastpath.c test_badstack.c test_badstack_event.c test_linreview.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
 	test_preempt.c test_console.c test_idle.c bench_events.c test_netif.c) \
 	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
 	regprobe.S user_progs.S user_loops.S bench_loops.S)
@@ -103,12 +103,16 @@ $(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c $(LWIP_STAMP) $(wildcard guest/include/ne
 	@$(if $(Q),echo "  CC      lwip/$*.c")
 	$(Q)$(KCC) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
 # gfaults=lwip (guest/net/lwip_faults.c) stands in front of lwIP's heap allocator; lwIP's
-# timeouts take a pool of their own (guest/net/lwip_timeouts.c). Each object depends on the file
-# that supplies its renamed function: one built before the rename would clash at the link.
+# timeouts take a pool of their own (guest/net/lwip_timeouts.c); its pruning of out-of-order data
+# after a failed allocation asks first whether the heap is short (guest/net/lwip_ooseq.c). Each
+# object depends on the file that supplies its renamed function: one built before the rename
+# would clash at the link.
 $(BUILD)/lwip/core/mem.o: LWIP_CFLAGS += -Dmem_malloc=lwip_heap_malloc
 $(BUILD)/lwip/core/mem.o: guest/net/lwip_faults.c
 $(BUILD)/lwip/core/timeouts.o: LWIP_CFLAGS += -Dmemp_malloc=lwip_timeout_alloc -Dmemp_free=lwip_timeout_free
 $(BUILD)/lwip/core/timeouts.o: guest/net/lwip_timeouts.c
+$(BUILD)/lwip/core/pbuf.o: LWIP_CFLAGS += -Dpbuf_free_ooseq=lwip_pbuf_free_ooseq
+$(BUILD)/lwip/core/pbuf.o: guest/net/lwip_ooseq.c
 # Our code that includes lwIP's headers (compiled by KERNEL_RULES above) waits for the fetch.
 $(BUILD)/guest/net/%.o: GUEST_CFLAGS += $(LWIP_INCLUDES)
 $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_NET_SRCS))): | $(LWIP_STAMP)

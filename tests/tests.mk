@@ -23,6 +23,8 @@ test-isos: $(HV_ELF) $(GUEST_ELF) $(INITRAMFS)
 		GUEST_ARGS="test=seglimits"
 	$(Q)$(MAKE) --no-print-directory iso ISO=$(BUILD)/tests/iso/segments.iso HV_ARGS="console=com1" \
 		GUEST_ARGS="init=/tests/t_segments"
+	$(Q)$(MAKE) --no-print-directory iso ISO=$(BUILD)/tests/iso/upcall-ssbase.iso \
+		HV_ARGS="console=com1 oncrash=poweroff crashdelay=0" GUEST_ARGS="test=mmu-review-upcall-ssbase"
 	$(Q)$(MAKE) --no-print-directory iso ISO=$(BUILD)/tests/iso/netif.iso HV_ARGS="console=com1 exit=debug" \
 		GUEST_ARGS="test=netif"
 

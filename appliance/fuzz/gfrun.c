@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,62 +38,40 @@ static void sleep_ms(long ms)
         ;
 }
 
-/* The entries of /tmp and /dev/shm before the first program; the rest is removed after each. */
+/* The entries of /tmp and /dev/shm before the first program; the rest is removed after each.
+ * No heap after the baseline (a malloc could grow our own memory, which the count includes):
+ * names in a fixed table, directories read with getdents64 into a stack buffer. */
 #define MAX_KEEP 64
-static char *keep[MAX_KEEP];
+static char keep[MAX_KEEP][128];
 static int nkeep;
-
-/* Remove path and all under it with no heap (a malloc here would grow our own memory, which the
- * count includes): getdents64 into a stack buffer, at most RM_DEPTH directories deep. */
-#define RM_DEPTH 12
-static void rm_tree(int dirfd, const char *name, int depth)
-{
-    if (unlinkat(dirfd, name, 0) == 0 || depth == RM_DEPTH)
-        return;
-    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-    if (fd < 0)
-        return;
-    char buf[1024];
-    long n;
-    while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-        for (long at = 0; at < n;) {
-            struct {
-                unsigned long long ino, off;
-                unsigned short reclen;
-                unsigned char type;
-                char name[];
-            } *e = (void *)(buf + at);
-            at += e->reclen;
-            if (strcmp(e->name, ".") && strcmp(e->name, ".."))
-                rm_tree(fd, e->name, depth + 1);
-        }
-    }
-    close(fd);
-    unlinkat(dirfd, name, AT_REMOVEDIR);
-}
 
 static void scratch_dirs(int clean)
 {
     static const char *const dirs[] = {"/tmp", "/dev/shm"};
-    char path[512];
+    char path[512], buf[1024];
+    long n;
 
     for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        DIR *d = opendir(dirs[i]);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dirs[i], e->d_name);
-            int kept = 0;
-            for (int k = 0; k < nkeep; k++)
-                kept |= !strcmp(keep[k], path);
-            if (!clean && nkeep < MAX_KEEP)
-                keep[nkeep++] = strdup(path);
-            else if (clean && !kept)
-                rm_tree(AT_FDCWD, path, 0);
+        int fd = open(dirs[i], O_RDONLY | O_DIRECTORY);
+        while (fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+            for (long at = 0; at < n;) {
+                const struct kmem_dirent *e = (const void *)(buf + at);
+                at += e->reclen;
+                if (!strcmp(e->name, ".") || !strcmp(e->name, ".."))
+                    continue;
+                snprintf(path, sizeof path, "%s/%s", dirs[i], e->name);
+                int kept = 0;
+                for (int k = 0; k < nkeep; k++)
+                    kept |= !strcmp(keep[k], path);
+                size_t len = strlen(path);
+                if (!clean && nkeep < MAX_KEEP && len < sizeof keep[0])
+                    memcpy(keep[nkeep++], path, len + 1);
+                else if (clean && !kept)
+                    rm_tree(AT_FDCWD, path, 0);
+            }
         }
-        if (d)
-            closedir(d);
+        if (fd >= 0)
+            close(fd);
     }
 }
 
@@ -173,8 +150,7 @@ int main(int argc, char **argv)
     /* Before the baseline: our stack as deep as rm_tree goes, our descriptor table as large as
      * it will be, opendir's buffers in our heap, our /proc/<pid>/ filled. */
     proc_self_fill();
-    volatile char stack[64 * 1024];
-    memset((char *)stack, 0, sizeof stack);
+    touch_stack();
     if (dup2(0, 63) == 63)
         close(63);
     scratch_dirs(0);

@@ -708,14 +708,6 @@ static long mem_free_kb(void)
     return p ? strtol(p + 8, NULL, 10) : -1;
 }
 
-/* Touch the stack the supervisor may ever use (nftw recurses), so that its pages are in place
- * before the baseline. */
-static void touch_stack(void)
-{
-    volatile char deep[64 * 1024];
-    memset((char *)deep, 0, sizeof deep);
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};

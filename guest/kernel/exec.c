@@ -226,8 +226,9 @@ static long load_segment(struct mm *mm, struct inode *ino, const struct elf32_ph
     uint32_t end = PAGE_ALIGN(va + ph->memsz), file_end = va + ph->filesz;
     uint32_t flags = seg_flags(ph->flags);
 
-    if (vma_add(mm, start, end, flags))
-        return -ENOEXEC; /* overlapping segments */
+    long rc = vma_add(mm, start, end, flags);
+    if (rc)
+        return rc == -EEXIST ? -ENOEXEC : rc; /* overlapping segments; or no memory for it */
     for (uint32_t page = start; page < file_end; page += PAGE_SIZE) {
         uint8_t *kva = vm_populate(mm, page, flags);
         if (!kva)
@@ -421,6 +422,8 @@ static long exec_image(const char *path, struct strvec *argv, const struct strve
     if (!rc)
         rc = vma_add(mm, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
                      PROT_READ | PROT_WRITE | VMA_STACK);
+    if (rc == -EEXIST)
+        rc = -ENOEXEC; /* a segment where the stack goes */
     if (!rc)
         rc = build_stack(&st, argv, envp, path, &im, &sp);
     if (!rc)

@@ -94,7 +94,7 @@ void gfault_setup(const uint16_t *rates, uint64_t seed)
         gfault_injected[i] = 0;
     }
     state = seed ? seed : 1;
-    gfault_on = on;
+    gfault_on = on ? GFAULT_ON_RATE : 0;
 }
 
 uint16_t gfault_rate(enum gfault_point p)

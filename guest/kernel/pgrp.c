@@ -31,3 +31,23 @@ int pgrp_orphaned(int pgid)
     }
     return 1;
 }
+
+static int has_stopped(int pgid)
+{
+    for (struct proc *q = procs_first(); q; q = procs_next(q))
+        if (!q->zombie && q->pgid == pgid && q->stopped)
+            return 1;
+    return 0;
+}
+
+void pgrp_hangup_if_orphaned(const struct proc *q, const struct proc *parent)
+{
+    int pgid = q->pgid;
+
+    if (!parent || parent->pgid == pgid || parent->sid != q->sid)
+        return;
+    if (pgrp_orphaned(pgid) && has_stopped(pgid)) {
+        signal_send_pgrp(pgid, SIGHUP);
+        signal_send_pgrp(pgid, SIGCONT);
+    }
+}

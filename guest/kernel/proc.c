@@ -255,6 +255,7 @@ void proc_exit(int wait_status)
         c->parent = init;
         c->sibling = init->children;
         init->children = c;
+        pgrp_hangup_if_orphaned(c, p); /* p was maybe its group's last link */
     }
     p->children = 0;
     if (init)
@@ -262,6 +263,9 @@ void proc_exit(int wait_status)
     p->zombie = 1;
     p->wait_status = wait_status;
     p->task = 0;
+    if (p->sid == p->pid)
+        tty_session_exit(p->sid);
+    pgrp_hangup_if_orphaned(p, p->parent); /* its own group, without it */
     kstats.exits++;
     struct proc *parent = p->parent;
     current->proc = 0;

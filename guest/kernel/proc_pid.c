@@ -6,6 +6,7 @@
 #include <linux/errno.h>
 #include <stdarg.h>
 #include <kernel/fs/fs.h>
+#include <kernel/gfault.h>
 #include <kernel/mm/kmem.h>
 #include <pv/mmu.h>
 #include <kernel/mm/pgtable.h>
@@ -218,6 +219,42 @@ static int link_self(int pid, char *buf, size_t size)
     return current_proc() ? snprintf(buf, size, "%d", current_proc()->pid) : -ENOENT;
 }
 
+/* fail-nth, as Linux's (with CONFIG_FAULT_INJECTION): reads what is left of the count (0 once the
+ * armed failure has been made); a write of N arms it for the Nth injectable allocation of the
+ * process's own next calls (0 disarms), a number up to INT_MAX with an optional newline. Only a
+ * process's own: another's is EPERM. Once armed anywhere, the allocators look (gfault_on). */
+static int gen_fail_nth(int pid, char *buf, size_t size)
+{
+    struct proc *p = proc_find(pid);
+
+    return p ? snprintf(buf, size, "%u\n", p->fail_nth) : -ESRCH;
+}
+
+static int write_fail_nth(int pid, const char *buf, size_t n)
+{
+    struct proc *p = proc_find(pid);
+    uint32_t v = 0;
+    size_t i = 0;
+
+    if (!p)
+        return -ESRCH;
+    if (p != current_proc())
+        return -EPERM;
+    if (n && buf[n - 1] == '\n')
+        n--;
+    if (n == 0)
+        return -EINVAL;
+    for (; i < n; i++) {
+        if (buf[i] < '0' || buf[i] > '9' || v > (0x7fffffffu - (uint32_t)(buf[i] - '0')) / 10)
+            return -EINVAL;
+        v = v * 10 + (uint32_t)(buf[i] - '0');
+    }
+    p->fail_nth = v;
+    if (v)
+        gfault_on |= GFAULT_ON_NTH;
+    return 0;
+}
+
 static const struct procfs_entry pid_files[] = {
     {.name = "stat", .gen_pid = gen_stat},
     {.name = "status", .gen_pid = gen_status},
@@ -227,6 +264,7 @@ static const struct procfs_entry pid_files[] = {
     {.name = "exe", .link_pid = link_exe},
     {.name = "cwd", .link_pid = link_cwd},
     {.name = "root", .link_pid = link_root},
+    {.name = "fail-nth", .gen_pid = gen_fail_nth, .write_pid = write_fail_nth, .mode = 0644},
 };
 
 static const struct procfs_entry self = {.name = "self", .link_pid = link_self};

@@ -332,7 +332,9 @@ static void deliver(struct proc *p, struct trap_frame *f, int sig)
         if (sigbit(sig) & DEFAULT_IGNORE)
             return;
         if (sig != SIGKILL && (sigbit(sig) & DEFAULT_STOP)) {
-            stop(p, f, sig);
+            /* Linux's rule: nobody could continue an orphaned group, so only SIGSTOP stops it */
+            if (sig == SIGSTOP || !pgrp_orphaned(p->pgid))
+                stop(p, f, sig);
             return;
         }
         proc_exit(sig); /* the wait status of a signal death is the signal number */

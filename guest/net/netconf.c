@@ -95,6 +95,10 @@ int net_option(const char *w)
         conf.dhcp_off = 1;
         return 1;
     }
+    if (strcmp(w, "netrx=copy") == 0) {
+        netfront_rx_copy_all();
+        return 1;
+    }
     return 0;
 }
 

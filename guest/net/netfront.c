@@ -9,21 +9,26 @@
  * socket read, an ACKed segment dropped...), and a free one is posted in the slot's place. While
  * lwIP holds RX_LENT_MAX buffers already (a slow reader with a full window, fragments waiting
  * for reassembly), frames are copied into pool pbufs instead and their buffers posted again at
- * once, so the ring never runs dry for want of buffers. Each buffer's state (free, posted, lent)
- * is kept, and a response naming a buffer that is not posted is counted and ignored.
+ * once, so the ring never runs dry for want of buffers; a frame lwIP's heap has no pbuf for is
+ * lent after all, while any of the 256 spare buffers is left (netrx=copy, for the fault tests:
+ * every frame is copied, an allocation gfaults=lwip can fail). Each buffer's state (free,
+ * posted, lent) is kept, and a response naming a buffer that is not posted is counted and ignored.
  * Posting is published once per batch, and the hypervisor is kicked only when it asked
  * (req_event: when it has no buffer left); likewise we ask for the next event (rsp_event) only
  * after draining the ring, and look once more afterwards.
  *
  * Transmit: lwIP's linkoutput copies the frame's pbuf chain into one of 256 transmit buffers
- * (the slot's own, id = slot) and publishes the request; responses free the slots. When every
+ * (the slot's own, id = slot) and queues the request; responses free the slots. When every
  * slot is in flight the frame is dropped (ERR_MEM) and TCP retransmits it, as on a full NIC.
  * While lwIP runs a burst (the net thread's round, a send call: netfront_tx_hold) the kick
  * waits for the burst's end (netfront_tx_flush), so the ACKs for a batch of received segments
- * or a window's worth of data cost one hypercall, not one each. The hypervisor answers a kicked
- * request within the kick, so the guest reclaims right after it and asks for a transmit event
- * only while requests it told the hypervisor about are unanswered (the card's ring was full):
- * otherwise every kick would come back as an upcall and a wakeup of the net thread for nothing.
+ * or a window's worth of data cost one hypercall, not one each; the burst's requests are
+ * published then too, so until then a pure ACK may replace the one queued just before it
+ * (ackmerge.c: one ACK for the batch instead of one for every second segment). The hypervisor
+ * answers a kicked request within the kick, so the guest reclaims right after it and asks for a
+ * transmit event only while requests it told the hypervisor about are unanswered (the card's ring
+ * was full): otherwise every kick would come back as an upcall and a wakeup of the net thread for
+ * nothing.
  *
  * Link changes arrive as events with no ring work; the thread then asks NETIFOP_query.
  */
@@ -41,11 +46,13 @@
 #include <net/net.h>
 #include <netif/ethernet.h>
 #include <public/netif.h>
+#include "ackmerge.h"
 #include "netfront.h"
 
 #define BUF_SIZE 2048u
 #define RX_BUFS 512u     /* receive buffers: 256 posted, the rest free or lent to lwIP */
 #define RX_LENT_MAX 192u /* lent to lwIP at most; then frames are copied */
+#define RX_LENT_HARD (RX_BUFS - NETIF_RING_SIZE) /* a frame not copied: lent up to here */
 
 enum rx_state { RX_FREE, RX_POSTED, RX_LENT };
 
@@ -61,8 +68,9 @@ static struct netfront {
     uint32_t rx_nfree, rx_lent;
     uint32_t rx_prod;    /* our receive req_prod, published by rx_publish */
     int in_rx_poll;      /* rx_poll publishes once at its end */
-    uint32_t tx_free;    /* slots not in flight: req_prod - tx_rsp_cons <= 256 */
-    uint32_t tx_checked; /* req_prod when a kick was last considered */
+    uint32_t tx_free;    /* slots not in flight: tx_prod - tx_rsp_cons <= 256 */
+    uint32_t tx_prod;    /* our transmit req_prod, published by tx_kick_check */
+    uint32_t tx_checked; /* the req_prod published last (when a kick was last considered) */
     int tx_held;         /* in a burst: the kick waits for netfront_tx_flush */
     uint32_t model, link;
     volatile int pending; /* the port fired */
@@ -71,6 +79,13 @@ static struct netfront {
 } nf;
 
 int netfront_present;
+static uint32_t rx_lend_max = RX_LENT_MAX; /* 0 with netrx=copy */
+
+void netfront_rx_copy_all(void)
+{
+    rx_lend_max = 0;
+    printk("net: netrx=copy: every received frame is copied into lwIP's heap\n");
+}
 
 static int netif_op(netif_op_t *op)
 {
@@ -162,12 +177,27 @@ static void rx_pbuf_free(struct pbuf *p)
     }
 }
 
-/* One received frame in buffer id: lent to lwIP, or copied while too many are lent. */
+/* One received frame in buffer id: lent to lwIP, or copied while too many are lent. A frame
+ * that cannot be copied (lwIP's heap refused the pbuf) is lent after all while the spare
+ * buffers last, so that a failed allocation delays nothing and loses no frame; only with every
+ * spare buffer lent is it dropped (and its buffer posted again). */
 static void rx_frame(uint16_t id, uint16_t len)
 {
-    struct pbuf *p;
+    struct pbuf *p = NULL;
 
-    if (nf.rx_lent < RX_LENT_MAX) {
+    if (nf.rx_lent >= rx_lend_max) {
+        p = pbuf_alloc(PBUF_RAW, len, PBUF_POOL);
+        if (p) {
+            nf.st.rx_copied++;
+            pbuf_take(p, nf.rx_buf[id], len);
+            rx_release(id);
+        } else if (nf.rx_lent >= RX_LENT_HARD) {
+            nf.st.rx_drops++;
+            rx_release(id);
+            return;
+        }
+    }
+    if (!p) {
         nf.rx_state[id] = RX_LENT;
         nf.rx_lent++;
         nf.st.rx_lent = nf.rx_lent;
@@ -175,16 +205,6 @@ static void rx_frame(uint16_t id, uint16_t len)
             nf.st.rx_lent_max = nf.rx_lent;
         nf.rx_pbuf[id].custom_free_function = rx_pbuf_free;
         p = pbuf_alloced_custom(PBUF_RAW, len, PBUF_REF, &nf.rx_pbuf[id], nf.rx_buf[id], BUF_SIZE);
-    } else {
-        nf.st.rx_copied++;
-        p = pbuf_alloc(PBUF_RAW, len, PBUF_POOL);
-        if (p)
-            pbuf_take(p, nf.rx_buf[id], len);
-        rx_release(id);
-        if (!p) {
-            nf.st.rx_drops++;
-            return;
-        }
     }
     nf.st.rx_packets++;
     nf.st.rx_bytes += len;
@@ -255,16 +275,16 @@ static int tx_reclaim(void)
     return got != 0;
 }
 
-/* Kick for the transmit requests published since the last look, if the hypervisor asked for
- * one of them; then take the responses (a kicked request is answered within the kick). */
+/* Publish the transmit requests queued since the last look and kick, if the hypervisor asked
+ * for one of them; then take the responses (a kicked request is answered within the kick). */
 static void tx_kick_check(void)
 {
-    uint32_t prod = nf.tx->hdr.req_prod, old = nf.tx_checked;
+    uint32_t prod = nf.tx_prod, old = nf.tx_checked;
 
     if (prod == old)
         return;
     nf.tx_checked = prod;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    __atomic_store_n(&nf.tx->hdr.req_prod, prod, __ATOMIC_SEQ_CST);
     if ((uint32_t)(prod - __atomic_load_n(&nf.tx->hdr.req_event, __ATOMIC_SEQ_CST)) <
         (uint32_t)(prod - old)) {
         evtchn_send(nf.port);
@@ -285,9 +305,25 @@ void netfront_tx_flush(void)
         tx_kick_check();
 }
 
+/* While a burst is held, its requests are not yet published: the hypervisor cannot have read
+ * them. A pure ACK that supersedes the one queued just before (ackmerge.c) takes its place. */
+static int tx_merge(uint16_t slot, uint16_t len)
+{
+    uint16_t prev = (uint16_t)((nf.tx_prod - 1) % NETIF_RING_SIZE);
+
+    if (!nf.tx_held || nf.tx_prod == nf.tx_checked ||
+        !ack_supersedes((const uint8_t *)nf.tx_buf[prev], nf.tx->ring[prev].req.len,
+                        (const uint8_t *)nf.tx_buf[slot], len))
+        return 0;
+    memcpy(nf.tx_buf[prev], nf.tx_buf[slot], len);
+    nf.tx->ring[prev].req.len = len;
+    nf.st.tx_acks_merged++;
+    return 1;
+}
+
 static err_t linkoutput(struct netif *n, struct pbuf *p)
 {
-    uint32_t prod = nf.tx->hdr.req_prod;
+    uint32_t prod = nf.tx_prod;
     uint16_t slot = (uint16_t)(prod % NETIF_RING_SIZE);
     uint16_t len = p->tot_len;
 
@@ -309,11 +345,13 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
         memset(nf.tx_buf[slot] + len, 0, 60u - len);
         len = 60;
     }
+    if (tx_merge(slot, len))
+        return ERR_OK;
     nf.tx->ring[slot].req = (netif_tx_request_t){maddr(nf.tx_buf[slot]), len, slot};
     nf.tx_free--;
     nf.st.tx_packets++;
     nf.st.tx_bytes += len;
-    __atomic_store_n(&nf.tx->hdr.req_prod, prod + 1, __ATOMIC_SEQ_CST);
+    nf.tx_prod = prod + 1;
     if (!nf.tx_held)
         tx_kick_check();
     return ERR_OK;

@@ -12,6 +12,7 @@ struct netfront_stats {
     uint32_t events, kicks, link_changes;
     uint32_t rx_lent, rx_lent_max; /* receive buffers lent to lwIP now, and the most ever */
     uint32_t rx_copied;            /* frames copied because RX_LENT_MAX were lent already */
+    uint32_t tx_acks_merged;       /* pure ACKs that replaced a queued one (ackmerge.c) */
 };
 
 extern int netfront_present;
@@ -24,5 +25,7 @@ void netfront_tx_flush(void);
 struct netif *netfront_netif(void);
 const char *netfront_model_name(void);
 const struct netfront_stats *netfront_stats(void);
+/* netrx=copy (netconf.c): no frame is lent to lwIP; every one is copied into its heap. */
+void netfront_rx_copy_all(void);
 
 #endif

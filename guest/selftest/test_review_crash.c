@@ -11,6 +11,7 @@
 #include <pv/events.h>
 #include <arch/x86/gdt.h>
 #include <pv/mmu.h>
+#include <selftest/frames.h>
 #include <selftest/probe.h>
 #include <selftest/review.h>
 #include <arch/x86/traps.h>
@@ -50,8 +51,124 @@ static void pending_event(void)
     printk("review-crash: event pending %u\n", HYPERVISOR_shared_info->evtchn_upcall_pending);
 }
 
+/*
+ * The upcall written by the hypercall entry's assembly on a hypercall's way out (linreview):
+ * stacks that are the guest's own memory but cannot take the 12-byte frame, and stack
+ * selectors the hypercall itself makes unusable before the way out.
+ */
+static uint32_t upcall_stack[256] __attribute__((aligned(16)));
+#define UPCALL_STACK_TOP ((uint32_t)&upcall_stack[256])
+#define RO_DATA(dpl) (0x80u | (dpl) << 5 | 0x10u | 0x1u) /* read-only data, accessed */
+
+static int upcall_variant(const char *v)
+{
+    uint32_t flat_sel = E_STACK << 3 | 1;
+    struct gdt_desc flat = gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(1), DESC_G_D);
+    struct gdt_desc after;
+
+    if (strcmp(v, "upcall-ro") == 0 || strcmp(v, "upcall-straddle") == 0) {
+        /* A page of the guest's own, mapped read-only (or writable, with the page below it
+         * unmapped and ESP 8 bytes in: the frame's EIP word falls below). */
+        uint32_t pfn = rv_new_frame(0), va = scratch_va(12);
+        int ro = v[7] == 'r';
+        rv_uvm(va - 0x1000, 0);
+        int rc = rv_uvm(va, pfn_to_mfn(pfn) << 12 | PTE_P | PTE_A | (ro ? 0 : PTE_RW | PTE_D));
+        uint32_t esp = ro ? va + 0x800 : va + 8;
+        printk("review-crash: stack page %#x mapped %s: %d, ESP %#x\n", va,
+               ro ? "read-only" : "writable, the page below unmapped", rc, esp);
+        pending_event();
+        rv_upcall_ss_call(FLAT_RING1_DS, esp, __HYPERVISOR_xen_version, 0, 0, 0);
+        return 1;
+    }
+    if (strcmp(v, "upcall-retyped") == 0 || strcmp(v, "upcall-retyped-mc") == 0) {
+        /* The hypercall unmaps the stack page and pins its frame as an L1: a TLB entry left
+         * for the old mapping would let the frame (EIP, CS, EFLAGS: chosen words) land in a
+         * page table. In a multicall, the unmap's invalidation waits for its end. */
+        static mmu_update_t req[2];
+        static multicall_entry_t mc[2];
+        uint32_t pfn = rv_new_frame(0), va = scratch_va(12), f = pfn_to_mfn(pfn);
+        rv_uvm(va, f << 12 | PTE_P | PTE_RW | PTE_A | PTE_D);
+        uint32_t esp = va + 0x800;
+        *(volatile uint32_t *)(esp - 4) = 0; /* the TLB holds the writable entry now */
+        req[0] = (mmu_update_t){kernel_l1_mfn() << 12 | ((va >> 12) & 1023) * 4, 0};
+        req[1] = (mmu_update_t){f << 12 | EXT, MMUEXT_PIN_L1_TABLE};
+        pending_event();
+        if (v[14] == '-') {
+            mc[0] = (multicall_entry_t){__HYPERVISOR_update_va_mapping, {va >> 12, 0, 0}};
+            mc[1] = (multicall_entry_t){__HYPERVISOR_mmu_update, {(uint32_t)&req[1], 1, 0}};
+            rv_upcall_ss_call(FLAT_RING1_DS, esp, __HYPERVISOR_multicall, (uint32_t)mc, 2, 0);
+            printk("review-crash: multicall results %d %d\n", (int)mc[0].args[5],
+                   (int)mc[1].args[5]);
+        } else {
+            int rc = (int)rv_upcall_ss_call(FLAT_RING1_DS, esp, __HYPERVISOR_mmu_update,
+                                            (uint32_t)req, 2, 0);
+            printk("review-crash: mmu_update %d\n", rc);
+        }
+        printk("review-crash: the L1's entries 509-511: %#x %#x %#x\n", rv_frame_word(pfn, 509),
+               rv_frame_word(pfn, 510), rv_frame_word(pfn, 511));
+        return 1;
+    }
+    if (strcmp(v, "upcall-m2p") == 0) {
+        /* The read-only M2P, below every segment's limit: only paging (CR0.WP) stops it. */
+        uint32_t esp = 0xFC000000u + 0x2000;
+        printk("review-crash: M2P word at ESP-4: %#x\n", *(volatile uint32_t *)(esp - 4));
+        pending_event();
+        rv_upcall_ss_call(FLAT_RING1_DS, esp, __HYPERVISOR_xen_version, 0, 0, 0);
+        return 1;
+    }
+    if (strcmp(v, "upcall-ssbase") == 0) {
+        /* SS based so that SS:ESP is the target (Bochs: past the limit, a fault in ring 0). */
+        struct gdt_desc d = gdt_make(SS_BASE, 0xfffff, DESC_DATA(1), DESC_G_D);
+        int rc = HYPERVISOR_update_descriptor(gdt_maddr(E_STACK), d);
+        printk("review-crash: SS base %#x: %d, limit %#x\n", SS_BASE, rc,
+               gdt_limit20(gdt_read(E_STACK)));
+        pending_event();
+        rv_upcall_ss_call(flat_sel, target() - SS_BASE, __HYPERVISOR_xen_version, 0, 0, 0);
+        return 1;
+    }
+    if (strcmp(v, "upcall-sslimit") == 0) {
+        /* SS limited to 64 KB, ESP on a stack of the guest's far above (Bochs only: QEMU
+         * delivers the upcall, the guest comes back). */
+        struct gdt_desc d = gdt_make(0, 0xf, DESC_DATA(1), DESC_G_D);
+        int rc = HYPERVISOR_update_descriptor(gdt_maddr(E_STACK), d);
+        printk("review-crash: SS limit 64 KB: %d, ESP %#x\n", rc, UPCALL_STACK_TOP);
+        pending_event();
+        rv_upcall_ss_call(flat_sel, UPCALL_STACK_TOP, __HYPERVISOR_xen_version, 0, 0, 0);
+        return 1;
+    }
+    if (strcmp(v, "upcall-ss-gone") == 0)
+        after = (struct gdt_desc){0, 0};
+    else if (strcmp(v, "upcall-ss-ro") == 0)
+        after = gdt_make(0, DESC_LIMIT_FLAT, RO_DATA(1), DESC_G_D);
+    else if (strcmp(v, "upcall-ss-code") == 0)
+        after = gdt_make(0, DESC_LIMIT_FLAT, DESC_CODE(1), DESC_G_D);
+    else
+        return 0;
+    /* SS is a flat ring-1 data segment of the guest's; the hypercall that returns with the
+     * upcall pending is the update_descriptor that makes that descriptor unusable. */
+    int rc = HYPERVISOR_update_descriptor(gdt_maddr(E_STACK), flat);
+    printk("review-crash: SS %#x flat: %d; the hypercall rewrites it to %#x:%#x\n", flat_sel, rc,
+           after.hi, after.lo);
+    pending_event();
+    rc = (int)rv_upcall_ss_call(flat_sel, UPCALL_STACK_TOP, __HYPERVISOR_update_descriptor,
+                                gdt_maddr(E_STACK), after.lo, after.hi);
+    printk("review-crash: the update_descriptor returned %d\n", rc);
+    return 1;
+}
+
 void test_review_crash(const char *v)
 {
+    if (strncmp(v, "upcall-", 7) == 0 && strcmp(v, "upcall-hole") != 0) {
+        printk("review-crash: %s\n", v);
+        if (!upcall_variant(v)) {
+            printk("review-crash: unknown variant %s\n", v);
+            return;
+        }
+        printk("review-crash: %s: FAILED, the guest carried on (event pending %u, mask %u)\n", v,
+               HYPERVISOR_shared_info->evtchn_upcall_pending,
+               HYPERVISOR_shared_info->evtchn_upcall_mask);
+        return;
+    }
     uint32_t t = target();
     printk("review-crash: %s, target %#x\n", v, t);
     if (strcmp(v, "bounce-hole") == 0) {

@@ -28,6 +28,7 @@ extern volatile uint16_t trig_far_sel;
 
 #define HOLE 0xFC400000u      /* the first byte past every guest segment */
 #define LAST_WORD 0xFC3FFFFCu /* the last word a guest segment reaches (unmapped M2P space) */
+#define LINEAR_L2 0xFE7F9000u /* the current L2 inside the linear page table (slot 1017) */
 #define SPARE_SEL (GDT_SPARE << 3 | 1u)
 
 static int fire(const struct probe_case *c, uint16_t sel)
@@ -70,8 +71,14 @@ void test_seglimits(void)
         UCASE("read through FLAT_RING3_DS", fs3_read, 13, 0, HOLE),
         UCASE("stack read through SS", ss_read, 12, 0, HOLE),
         UCASE("jump to the hole", jmp, 13, 0, HOLE),
+        /* The linear page table (slot 1017: the L2 at 0xFE7F9000, every L1 below it), which
+         * paging alone lets ring 1 read and write (supervisor pages): only the limit stops it. */
+        KCASE("read of the linear page table through DS", pf_read, 13, 0, LINEAR_L2),
+        KCASE("write of the linear page table through FLAT_RING1_DS", fs_write, 13, 0, LINEAR_L2),
+        UCASE("read of the linear page table through DS", pf_read, 13, 0, LINEAR_L2),
     };
-    const uint16_t sels[] = {FLAT_RING1_DS, FLAT_RING1_DS, SPARE_SEL, SPARE_SEL, 0, 0, 0, 0, 0, 0};
+    const uint16_t sels[] = {
+        FLAT_RING1_DS, FLAT_RING1_DS, SPARE_SEL, SPARE_SEL, 0, 0, 0, 0, 0, 0, 0, FLAT_RING1_DS, 0};
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         fire(&cases[i], sels[i]);
     HYPERVISOR_update_descriptor(gdt_maddr(GDT_SPARE), (struct gdt_desc){0, 0});

@@ -31,13 +31,15 @@ UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c te
 UNIT_CFLAGS_test_page_type := -DDEBUG
 UNIT_SRCS_test_netcsum := guest/net/netcsum.c guest/net/netcsum.h
 UNIT_CFLAGS_test_netcsum := -Iguest/net
+UNIT_SRCS_test_ackmerge := guest/net/ackmerge.c guest/net/ackmerge.h
+UNIT_CFLAGS_test_ackmerge := -Iguest/net
 
 # The guest's file system (guest/kernel/fs/) over a host harness: fs_host.c stands in for kmem,
 # uaccess, wait queues, the console and the current process; fs_host/ shadows the two guest
 # headers that would issue hypercalls.
 FS_SRCS := $(sort $(wildcard guest/kernel/fs/*.c)) guest/kernel/initramfs.c
 FS_SRCS := $(filter-out guest/kernel/fs/placeholders.c,$(FS_SRCS))
-FS_UNIT_SRCS := $(FS_SRCS) guest/kernel/gfault.c hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
+FS_UNIT_SRCS := $(FS_SRCS) guest/kernel/gfault.c guest/kernel/pgrp.c hypervisor/lib/errno_names.c tests/unit/fs_host.c tests/unit/fs_host.h guest/kernel/fs/fs_impl.h \
 	guest/include/kernel/fs/fs.h guest/include/kernel/fs/vfs.h guest/include/linux/abi.h \
 	tests/unit/fs_host/pv/events.h tests/unit/fs_host/pv/mmu.h
 FS_UNIT_CFLAGS := -Itests/unit/fs_host -Iguest/include -Iguest/kernel/fs
@@ -52,7 +54,7 @@ UNIT_CFLAGS_test_httpd := $(HTTPD_CFLAGS)
 
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_gfault test_desc \
 	test_boot_mem test_shutdown test_ksyms \
-	test_page_type test_gp_insn test_pci_bar test_netif test_netcsum $(FS_UNIT_NAMES) test_httpd
+	test_page_type test_gp_insn test_pci_bar test_netif test_netcsum test_ackmerge $(FS_UNIT_NAMES) test_httpd
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso
 

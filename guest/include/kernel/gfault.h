@@ -19,7 +19,9 @@ enum gfault_point {
 
 extern const char *const gfault_point_names[GFAULT_POINTS];
 extern uint32_t gfault_injected[GFAULT_POINTS]; /* failures made so far, per point */
-extern int gfault_on;                           /* any rate above 0 */
+extern int gfault_on; /* any rate above 0 (GFAULT_ON_RATE), or a fail-nth armed once (_NTH) */
+#define GFAULT_ON_RATE 1
+#define GFAULT_ON_NTH 2
 
 /* "page:1%,kmalloc:0.5%,lwip:0.01%" (each point at most once; N up to 100, two decimals) into
  * rates[] in hundredths of a percent, the points not named 0. 0, or -1 (rates[] untouched). */

@@ -61,6 +61,10 @@ struct proc {
     char name[PROC_NAME_MAX];
     char *exe_path; /* the program's absolute path (/proc/<pid>/exe), kmalloc'd; may be NULL */
     uint32_t ngroups, groups[PROC_GROUPS_MAX]; /* supplementary groups (kernel/sys_ids.c) */
+    /* /proc/<pid>/fail-nth (Linux's): the injectable allocation (gfaults=' page and kmalloc
+     * points) it makes that fails, counted down from N at each one; 0: none armed. Not inherited.
+     */
+    uint32_t fail_nth;
 };
 
 /* The process the current task runs for (NULL in a kernel thread). */

@@ -25,5 +25,8 @@ void proc_pid_init(void);         /* /proc/<pid>/ and /proc/self (kernel/proc_pi
 /* Orphaned process groups (kernel/pgrp.c): no member has a parent in another group of its
  * session. */
 int pgrp_orphaned(int pgid);
+/* Linux's kill_orphaned_pgrp, at an exit: if q's group, seen from parent (in another group of
+ * q's session), is orphaned now and has a stopped member, SIGHUP then SIGCONT to every member. */
+void pgrp_hangup_if_orphaned(const struct proc *q, const struct proc *parent);
 
 #endif

@@ -87,14 +87,14 @@ static long proc_write(struct file *f, const struct iobuf *b, size_t n, uint64_t
     int rc;
 
     (void)pos;
-    if (!e->write)
+    if (!e->write && !e->write_pid)
         return -EINVAL;
     if (n > PROC_WRITE_MAX)
         return -EINVAL;
     if (iob_get(text, b, 0, n))
         return -EFAULT;
     text[n] = 0;
-    rc = e->write(text, n);
+    rc = e->write_pid ? e->write_pid(f->inode->pid, text, n) : e->write(text, n);
     return rc ? rc : (long)n;
 }
 
@@ -138,7 +138,7 @@ struct inode *procfs_inode(const struct procfs_entry *e, int pid)
     uint32_t mode = e->mode ? e->mode & 0777 : 0444;
     struct inode *ino;
 
-    if (!e->write)
+    if (!e->write && !e->write_pid)
         mode &= 0444u;
     ino = inode_new(&procfs_sb, e->link_pid ? S_IFLNK | 0777 : S_IFREG | mode);
     if (!ino)

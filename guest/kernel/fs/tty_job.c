@@ -119,6 +119,21 @@ long tty_change_allowed(void)
     return job_check(SIGTTOU);
 }
 
+/* Linux's disassociate_ctty at a session leader's exit (as for a pseudo-terminal: no hangup of
+ * the open descriptors, which on the console would silence init's output): SIGHUP to the
+ * foreground group (SIGCONT only comes with the orphaned-group rule, kernel/pgrp.c), and the
+ * terminal is free for the next session leader that asks. */
+void tty_session_exit(int sid)
+{
+    int fg = tty_pgrp;
+
+    if (!tty_sid || sid != tty_sid)
+        return;
+    tty_job_reset();
+    if (fg)
+        signal_send_pgrp(fg, SIGHUP);
+}
+
 static long set_ctty(uint32_t arg)
 {
     struct proc *p = current_proc();

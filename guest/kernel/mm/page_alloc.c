@@ -82,11 +82,18 @@ static uint32_t floor_now(void)
 
 unsigned gfault_hold;
 
+/* A process's own /proc/<pid>/fail-nth comes first, init's too (it asked); then the rates. */
 int gfault_alloc_fails(enum gfault_point p)
 {
-    const struct proc *q = current ? current->proc : 0;
+    struct proc *q = current ? current->proc : 0;
 
-    return q && q->pid != 1 && !evtchn_stats.depth && !gfault_hold && gfault_fire(p);
+    if (!q || evtchn_stats.depth || gfault_hold)
+        return 0;
+    if (q->fail_nth && --q->fail_nth == 0) {
+        gfault_injected[p]++;
+        return 1;
+    }
+    return q->pid != 1 && gfault_fire(p);
 }
 
 uint32_t page_reserve_count(void)

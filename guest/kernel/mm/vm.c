@@ -106,7 +106,7 @@ int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
     while (*pp && (*pp)->end <= start)
         pp = &(*pp)->next;
     if (*pp && (*pp)->start < end)
-        return -ENOMEM; /* overlap */
+        return -EEXIST; /* overlap */
     struct vma *v = mm->map_count < MAX_MAP_COUNT ? kmalloc(sizeof(*v)) : 0;
     if (!v)
         return -ENOMEM;

@@ -181,6 +181,35 @@ rv_upcall_on:
     popl %ebx
     ret
 
+/* uint32_t rv_upcall_ss_call(ss, esp, nr, a1, a2, a3): SS:ESP as given, upcalls unmasked, then
+ * hypercall nr(a1, a2, a3): the pending event is delivered on that stack on the way out
+ * (test=mmu-review-upcall-*; the call may change the very descriptor SS names). */
+    .globl rv_upcall_ss_call
+rv_upcall_ss_call:
+    pushl %ebx
+    pushl %esi
+    pushl %edi
+    movl %esp, rv_saved_esp
+    movl %ss, %eax
+    movl %eax, rv_saved_ss
+    movl 16(%esp), %esi
+    movl 20(%esp), %edi
+    movl 24(%esp), %eax
+    movl 28(%esp), %ebx
+    movl 32(%esp), %ecx
+    movl 36(%esp), %edx
+    movl %esi, %ss
+    movl %edi, %esp
+    movb $0, shared_info_page + 1
+    int $0x82
+    movl rv_saved_ss, %ecx
+    movl %ecx, %ss
+    movl rv_saved_esp, %esp
+    popl %edi
+    popl %esi
+    popl %ebx
+    ret
+
 /* void rv_bounce_with_ebp(ebp, esp): int $0x81 with EBP and ESP as given (a crash report's
  * frame-pointer walk starts at that EBP). */
     .globl rv_bounce_with_ebp

@@ -109,8 +109,12 @@ void arch_l2e_changed(uint32_t l2_mfn, unsigned slot)
  * same L1 across a batch of updates) costs no PTE write and no invlpg. A frame hashes to one
  * of them; if that slot is busy with another frame, the others serve, mapped and unmapped
  * strictly. Only the hypervisor ever uses these addresses, so a stale mapping is harmless.
+ * 512 of the 1024 (64 before): the netif backend maps a guest buffer for every frame, and the
+ * guest cycles through some 400 buffer pages (256 receive, 128 transmit); with 64 nearly every
+ * frame missed, and each miss's invlpg is costly under QEMU's TCG (where the window shares a
+ * large-page range it may flush the whole software TLB): 15% of the vCPU's samples on e1000.
  */
-#define MAPWIN_CACHED 64
+#define MAPWIN_CACHED 512
 _Static_assert(MAPWIN_CACHED == ARCH_MAPWIN_CACHED && MAPWIN_VIRT_START == ARCH_MAPWIN_VA,
                "hv/arch.h's inline window hit");
 uint32_t arch_mapwin_cached_mfn[MAPWIN_CACHED];

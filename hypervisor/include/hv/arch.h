@@ -25,7 +25,7 @@ HV_FASTCALL void arch_unmap_frame(void *va);
  * user); anything else is arch_map_frame. Pairs with arch_unmap_frame_fast. Host builds (the
  * unit tests, whose fake machine maps frames its own way) call the functions. */
 #define ARCH_MAPWIN_VA 0xFFC00000u
-#define ARCH_MAPWIN_CACHED 64u
+#define ARCH_MAPWIN_CACHED 512u
 extern uint32_t arch_mapwin_l1[], arch_mapwin_cached_mfn[];
 extern uint8_t arch_mapwin_users[];
 #if defined(__i386__)

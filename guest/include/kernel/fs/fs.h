@@ -51,9 +51,11 @@ struct procfs_entry {
     uint32_t mode;
     /* Instead of gen, for the files of /proc/<pid>/ (and /proc/self): gen_pid writes process
      * pid's file (-ESRCH when it has gone: open fails so); link_pid makes the entry a symlink
-     * whose target it writes, NUL-terminated, returning its length or -errno. */
+     * whose target it writes, NUL-terminated, returning its length or -errno. write_pid, as
+     * write, for process pid's file. */
     int (*gen_pid)(int pid, char *buf, size_t size);
     int (*link_pid)(int pid, char *buf, size_t size);
+    int (*write_pid)(int pid, const char *buf, size_t n);
 };
 int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST, -ENOENT or -ENOMEM */
 /* Per-process directories (kernel/fs/procfs_pid.c): the entries every /proc/<pid>/ holds (the
@@ -68,6 +70,9 @@ void tty_set_default_size(unsigned cols, unsigned rows); /* the console's TIOCGW
 /* The first process's session gets the console as its controlling terminal (tty_job.c), and
  * console input is cooked as it arrives from then on (Ctrl-C reaches a job that does not read). */
 void tty_attach_first(int sid, int pgid);
+/* The leader of session sid exits: if the console is its terminal, the foreground group gets
+ * SIGHUP and the console belongs to no session any more (tty_job.c). */
+void tty_session_exit(int sid);
 /* A directory's absolute path into buf (NULL: the root): its length, or -ENOENT (removed),
  * -ENAMETOOLONG. */
 int fs_dir_path(struct inode *dir, char *buf, size_t size);

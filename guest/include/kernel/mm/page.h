@@ -14,7 +14,8 @@ void pfn_release(uint32_t pfn); /* back to the free pool, whatever its count */
 void pfn_put(uint32_t pfn);     /* drop one reference; freed at 0 */
 
 /* gfaults= (kernel/gfault.h): may this allocation fail now, and does it? Only for a process
- * other than init, outside event handlers, while gfault_hold is 0 (no page fault being resolved).
+ * other than init, outside event handlers, while gfault_hold is 0 (no page fault being resolved);
+ * or the one a process armed through /proc/<pid>/fail-nth (init too).
  */
 enum gfault_point;
 int gfault_alloc_fails(enum gfault_point p);

@@ -47,8 +47,8 @@ struct mm *mm_fork(struct mm *parent,
 void mm_destroy(struct mm *mm);   /* must not be the current address space */
 uint32_t mm_l2_mfn(const struct mm *mm);
 
-/* Regions. vma_add fails (-ENOMEM) when the range overlaps another, memory is out or the
- * address space has MAX_MAP_COUNT regions already. */
+/* Regions. vma_add fails with -EEXIST when the range overlaps another, -ENOMEM when memory is
+ * out or the address space has MAX_MAP_COUNT regions already. */
 int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags);
 struct vma *vma_find(struct mm *mm, uint32_t addr);           /* the region holding addr, or NULL */
 int vm_overlaps(struct mm *mm, uint32_t start, uint32_t end); /* any region in [start, end)? */

@@ -60,6 +60,9 @@ extern volatile uint32_t rv_mask_seen, rv_mask_hits;
 extern char rv_int81_on_eip[];
 void rv_int81_ss_esp(uint32_t ss, uint32_t esp); /* int $0x81 with that SS:ESP */
 void rv_upcall_on(uint32_t esp);                 /* upcalls unmasked, a hypercall with that ESP */
+/* SS:ESP as given, upcalls unmasked, hypercall nr(a1, a2, a3); SS and ESP put back. */
+uint32_t rv_upcall_ss_call(uint32_t ss, uint32_t esp, uint32_t nr, uint32_t a1, uint32_t a2,
+                           uint32_t a3);
 void rv_bounce_with_ebp(uint32_t ebp, uint32_t esp); /* int $0x81 with that EBP and ESP */
 void rv_fpu_fill(const void *pattern128);            /* fninit, XMM0-7 and ST0-7 from the pattern */
 void rv_fxsave(void *area512);                       /* 16-byte aligned */
