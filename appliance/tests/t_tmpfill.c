@@ -3,6 +3,11 @@
  * watches: the filler stops at ENOSPC (or ENOMEM/EMFILE for pipes), tmpfs stops at its size
  * limit (half of the memory), the kernel keeps its reserve, init can still fork and make a pipe,
  * and once everything is removed MemFree is back where it started.
+ * The pipe fillers (one descriptor table holds 510 pipes, 32 MB, less than the memory) are all
+ * forked, and have touched every page they will use, before the first one starts: a filler forked
+ * once memory is full would take its first pages by page faults, and the OOM killer would kill an
+ * earlier filler for them, so whether the attack ended at ENOMEM or at the last filler's EMFILE
+ * depended on a few pages of the guest's memory (it failed on builds with 200 kB more free).
  * (Appliance only: it is about the appliance's memory, and the host's /tmp is not.)
  * ring3-appliance-only */
 #include "check.h"
@@ -37,16 +42,23 @@ static const char *const kind_name[] = {"symlinks", "files", "directories", "pip
 
 /* What a filler reports, in memory shared with init: no report may need memory it cannot get. */
 struct report {
-    volatile int done, n, err;
+    volatile int ready, go, done, n, err;
 };
 
 /* Make things of one kind until the kernel says no; reports the count and the errno. Pipes are
  * filled too, and the child keeps them (it waits to be killed). */
-static void fill(enum kind k, struct report *r)
+static char target[TARGET_LEN + 1], buf[65536], name[64];
+
+/* Every page fill will write, written before its turn. */
+static void fill_prepare(void)
 {
-    static char target[TARGET_LEN + 1], buf[65536], name[64];
     memset(target, 't', TARGET_LEN);
     memset(buf, 'd', sizeof buf);
+    memset(name, 0, sizeof name);
+}
+
+static void fill(enum kind k, struct report *r)
+{
     int n = 0, err = 0;
     for (;; n++) {
         snprintf(name, sizeof name, "/tmp/fill/%c%d", "sfdp"[k], n);
@@ -119,38 +131,65 @@ static void remove_all(void)
     }
 }
 
-/* One filler child; *n and *err what it reported. */
-static pid_t start_filler(enum kind k, int *n, int *err)
+#define MAX_PIPE_FILLERS 8 /* each holds up to 510 full pipes (32 MB): more than the memory */
+
+static struct report *reports; /* one per filler, shared with them (touched before any fork) */
+
+static void nap(void)
 {
-    static struct report *r;
-    if (!r)
-        r = mmap(NULL, sizeof *r, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    memset((void *)r, 0, sizeof *r);
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* The stack a filler will use, touched now (stores the compiler keeps). */
+static __attribute__((noinline)) void touch_stack(void)
+{
+    volatile char pad[16384];
+    for (size_t i = 0; i < sizeof pad; i += 512)
+        pad[i] = 1;
+}
+
+/* A filler child for reports[i]: it touches what it will use, says so, and waits for its turn. */
+static pid_t fork_filler(enum kind k, int i)
+{
     pid_t pid = check_fork();
     if (pid == 0) {
-        fill(k, r);
+        fill_prepare();
+        touch_stack();
+        reports[i].ready = 1;
+        while (!reports[i].go)
+            nap();
+        fill(k, &reports[i]);
         _exit(0);
     }
-    struct timespec ts = {0, 10 * 1000 * 1000};
-    while (pid > 0 && !r->done)
-        nanosleep(&ts, NULL);
-    *n = r->n;
-    *err = r->err;
+    while (pid > 0 && !reports[i].ready)
+        nap();
     return pid;
 }
 
-#define MAX_PIPE_FILLERS 8 /* each holds up to 510 full pipes (32 MB): more than the memory */
+/* Lets filler i run; *n and *err what it reported. */
+static void run_filler(int i, int *n, int *err)
+{
+    reports[i].go = 1;
+    while (!reports[i].done)
+        nap();
+    *n = reports[i].n;
+    *err = reports[i].err;
+}
 
 static void attack(enum kind k, long total)
 {
     const char *what = kind_name[k];
     long before = meminfo("MemFree");
     pid_t pids[MAX_PIPE_FILLERS];
-    int fillers = 0, n = 0, err = 0, made = 0;
+    int forked = k == PIPES ? MAX_PIPE_FILLERS : 1, fillers = 0, n = 0, err = 0, made = 0;
+    memset((void *)reports, 0, MAX_PIPE_FILLERS * sizeof *reports);
+    for (int i = 0; i < forked; i++)
+        pids[i] = fork_filler(k, i);
     do {
-        pids[fillers++] = start_filler(k, &n, &err);
+        run_filler(fillers++, &n, &err);
         made += n;
-    } while (k == PIPES && err == EMFILE && fillers < MAX_PIPE_FILLERS);
+    } while (k == PIPES && err == EMFILE && fillers < forked);
     long full = meminfo("MemFree");
     struct statvfs sv;
     statvfs("/tmp", &sv);
@@ -168,7 +207,7 @@ static void attack(enum kind k, long total)
     }
     CHECK(full > 0, "%s: the kernel kept free memory for itself", what);
     init_still_works(what);
-    for (int i = 0; i < fillers; i++) {
+    for (int i = 0; i < forked; i++) { /* the pipe fillers not run yet are killed too */
         if (k == PIPES) {
             kill(pids[i], SIGKILL);
             check_status(check_wait(pids[i]), 0, SIGKILL, "%s: filler %d killed", what, i);
@@ -192,6 +231,12 @@ int main(int argc, char **argv)
         printf("FAIL - not the appliance (MemTotal %ld kB): refusing to fill /tmp\n", total);
         return 1;
     }
+    reports = mmap(NULL, MAX_PIPE_FILLERS * sizeof *reports, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(reports != MAP_FAILED, "a page shared with the fillers");
+    if (reports == MAP_FAILED)
+        return check_done();
+    memset((void *)reports, 0, MAX_PIPE_FILLERS * sizeof *reports);
     CHECK_INT(mkdir("/tmp/fill", 0755), 0, "a directory to fill");
     for (enum kind k = SYMLINKS; k <= PIPES; k++)
         if (argc < 2 || strcmp(argv[1], kind_name[k]) == 0)
