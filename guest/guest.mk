@@ -26,7 +26,7 @@ GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
 GUEST_NET_SRCS := $(addprefix guest/net/,ackmerge.c ifioctl.c lwip_faults.c lwip_ooseq.c lwip_timeouts.c lwip_port.c \
 	net.c net_proc.c netconf.c netcsum.c netfront.c \
-	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_isn.c tcp_sock.c tcp_timewait.c udp_sock.c)
+	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_batchack.c tcp_isn.c tcp_sock.c tcp_timewait.c udp_sock.c)
 SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c frames.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \

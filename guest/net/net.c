@@ -19,6 +19,7 @@
 #include <lwip/timeouts.h>
 #include <net/net.h>
 #include "netfront.h"
+#include "tcp_batchack.h"
 
 void netconf_start(void); /* netconf.c */
 
@@ -71,6 +72,7 @@ static void net_thread(void *arg)
 
         net_tx_hold(); /* the replies to this round's frames go out with one kick */
         netfront_poll();
+        tcp_batchack_flush(); /* no delayed ACK for a full segment past the batch */
         net_pump();
         net_tx_hold(); /* and the timers' (delayed ACKs of every connection) */
         sys_check_timeouts();
