@@ -22,6 +22,9 @@
 
 struct kstats kstats;
 static struct proc *table[MAX_PROCS];
+/* 1 + the highest slot in use: the table's walks stop there instead of at MAX_PROCS (a fork
+ * looked its new pid up in all 256 slots, and exit looked for its slot in all of them). */
+static unsigned table_end;
 static int last_pid;
 
 int proc_last_pid(void)
@@ -31,7 +34,7 @@ int proc_last_pid(void)
 
 struct proc *procs_first(void)
 {
-    for (unsigned i = 0; i < MAX_PROCS; i++)
+    for (unsigned i = 0; i < table_end; i++)
         if (table[i])
             return table[i];
     return 0;
@@ -41,9 +44,9 @@ struct proc *procs_next(struct proc *p)
 {
     unsigned i = 0;
 
-    while (i < MAX_PROCS && table[i] != p)
+    while (i < table_end && table[i] != p)
         i++;
-    for (i++; i < MAX_PROCS; i++)
+    for (i++; i < table_end; i++)
         if (table[i])
             return table[i];
     return 0;
@@ -51,7 +54,7 @@ struct proc *procs_next(struct proc *p)
 
 struct proc *proc_find(int pid)
 {
-    for (unsigned i = 0; i < MAX_PROCS; i++)
+    for (unsigned i = 0; i < table_end; i++)
         if (table[i] && table[i]->pid == pid)
             return table[i];
     return 0;
@@ -100,6 +103,8 @@ struct proc *proc_alloc(struct proc *parent)
         rlimit_defaults(p);
     }
     table[slot] = p;
+    if (slot >= table_end)
+        table_end = slot + 1;
     kstats.procs_live++;
     procfs_pid_add(p->pid);
     return p;
@@ -107,9 +112,13 @@ struct proc *proc_alloc(struct proc *parent)
 
 void proc_free(struct proc *p)
 {
-    for (unsigned i = 0; i < MAX_PROCS; i++)
-        if (table[i] == p)
+    for (unsigned i = 0; i < table_end; i++)
+        if (table[i] == p) {
             table[i] = 0;
+            break;
+        }
+    while (table_end && !table[table_end - 1])
+        table_end--;
     if (p->parent) {
         for (struct proc **pp = &p->parent->children; *pp; pp = &(*pp)->sibling) {
             if (*pp == p) {

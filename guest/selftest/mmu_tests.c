@@ -333,12 +333,17 @@ static uint32_t table_word(uint32_t mfn, unsigned i) /* through a read-only mapp
     return w & ~(uint32_t)(PTE_A | PTE_D);
 }
 
+static unsigned boot_free_slot(void) /* an empty user slot of the boot L2, or 0 */
+{
+    for (unsigned i = 16; i < 768; i++)
+        if (boot_l2[i] == 0)
+            return i;
+    return 0;
+}
+
 static void test_linear_table(uint32_t l2, uint32_t nl2)
 {
-    unsigned slot = 0;
-    for (unsigned i = 16; i < 768 && !slot; i++)
-        if (boot_l2[i] == 0)
-            slot = i;
+    unsigned slot = boot_free_slot();
     uint32_t pa, pb, data = test_frame_alloc(), wva = scratch_va(11);
     uint32_t a = pinned_l1(&pa), b = pinned_l1(&pb), va = slot << 22;
     uint32_t pte = pfn_to_mfn(data) << 12 | PTE_P, hook = PTE_P | PTE_RW | PTE_US | PTE_A;
@@ -472,6 +477,17 @@ static void test_attacks(void)
     check("mmu_update huge count", HYPERVISOR_mmu_update(reqs, 0x20000000u, 0), -XEN_EFAULT);
     check("mmu_update success pointer in the hypervisor",
           HYPERVISOR_mmu_update(reqs, 1, (uint32_t *)0xFC400000u), -XEN_EFAULT);
+    /* The success count's page is looked up (guest_range_mapped, through the linear page
+     * table) before any request runs: where no L1 maps it, or the page is read-only, the call
+     * is refused and the M2P update in it never happens. */
+    const mmu_update_t m2p_req = {pfn_to_mfn(junk) << 12 | MMU_MACHPHYS_UPDATE, 0x54321};
+    check("success count where no L1 maps it",
+          HYPERVISOR_mmu_update(&m2p_req, 1, (uint32_t *)(boot_free_slot() << 22)), -XEN_EFAULT);
+    uvm(sva, pfn_to_mfn(junk) << 12 | PTE_P);
+    check("success count on a read-only page", HYPERVISOR_mmu_update(&m2p_req, 1, (uint32_t *)sva),
+          -XEN_EFAULT);
+    uvm(sva, 0);
+    check("the refused calls' M2P update did not run", (int)M2P[pfn_to_mfn(junk)], (int)junk);
     check("multicall list in the hypervisor", HYPERVISOR_multicall((void *)0xFC400000u, 1),
           -XEN_EFAULT);
     check("multicall list unmapped", HYPERVISOR_multicall((void *)0x40000000u, 1), -XEN_EFAULT);

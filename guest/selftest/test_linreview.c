@@ -365,6 +365,43 @@ static void hvrange_attacks(unsigned s)
     unpin_free(a);
 }
 
+/* ---- copy: the hypervisor's own L2 entries (slot 1017's self-map, slot 1008's M2P L1) copied
+ * into a guest slot, by mmu_update and in a page then pinned or loaded as an L2 ---- */
+static void copy_attacks(unsigned s)
+{
+    uint32_t l2 = current_l2_mfn();
+    uint32_t self = boot_l2[1017], m2p = boot_l2[1008];
+    char name[96];
+
+    check_true("copy: slot 1017 holds the L2's self-map, supervisor-only",
+               self >> 12 == l2 && (self & (PTE_P | PTE_RW | PTE_US)) == (PTE_P | PTE_RW), "%#x",
+               self);
+    check_eq("copy: slot 1017's value into a guest slot", rv_mmu1(rv_l2e(s), self), -XEN_EINVAL);
+    check_eq("copy: slot 1017's value, read-only, into a guest slot (a self-map: allowed)",
+             rv_mmu1(rv_l2e(s), self & ~(uint32_t)(PTE_RW | PTE_D)), 0);
+    check_eq("copy: the self-map removed", hook(s, 0, 0), 0);
+    check_eq("copy: slot 1008's value (the M2P's L1) into a guest slot", rv_mmu1(rv_l2e(s), m2p),
+             -XEN_EINVAL);
+    check_eq("copy: slot 1008's value, read-only", rv_mmu1(rv_l2e(s), m2p & ~(uint32_t)PTE_RW),
+             -XEN_EINVAL);
+    /* A page holding the kernel half, with slot 1017's (writable self-map of the *current* L2)
+     * or slot 1008's value at guest slot s: pinned as an L2 or loaded, it must be refused. */
+    const uint32_t vals[] = {self, self & ~(uint32_t)(PTE_RW | PTE_D), m2p};
+    for (unsigned i = 0; i < 3; i++) {
+        uint32_t zpfn = rv_new_frame(0), *z = scratch_map(8, zpfn), zmfn = pfn_to_mfn(zpfn);
+        for (unsigned k = KERNEL_L2_FIRST; k < HYPERVISOR_L2_FIRST_SLOT; k++)
+            z[k] = boot_l2[k];
+        z[s] = vals[i];
+        scratch_unmap(8);
+        snprintf(name, sizeof(name), "copy: a page with %#x at slot %u pinned as an L2", vals[i],
+                 s);
+        check_eq(name, rv_mmu1(zmfn << 12 | EXT, MMUEXT_PIN_L2_TABLE), -XEN_EINVAL);
+        snprintf(name, sizeof(name), "copy: a page with %#x at slot %u loaded", vals[i], s);
+        check_eq(name, rv_mmu1(zmfn << 12 | EXT, MMUEXT_NEW_BASEPTR), -XEN_EINVAL);
+        test_frame_free(zpfn);
+    }
+}
+
 static void ring3_reads(void)
 {
     /* No U bit on the linear area: a ring-3 read is a protection fault (P=1, U=1). Where
@@ -396,6 +433,7 @@ static void run_linreview(const struct selftest_env *env)
         baseptr_attacks(s + 1);
         entry_attacks(s + 1);
         hvrange_attacks(s + 1);
+        copy_attacks(s + 1);
     } else {
         check_true("three free slots", 0, "none");
     }

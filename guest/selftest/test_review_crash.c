@@ -66,16 +66,20 @@ static int upcall_variant(const char *v)
     struct gdt_desc flat = gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(1), DESC_G_D);
     struct gdt_desc after;
 
-    if (strcmp(v, "upcall-ro") == 0 || strcmp(v, "upcall-straddle") == 0) {
-        /* A page of the guest's own, mapped read-only (or writable, with the page below it
-         * unmapped and ESP 8 bytes in: the frame's EIP word falls below). */
+    if (strncmp(v, "upcall-ro", 9) == 0 || strncmp(v, "upcall-straddle", 15) == 0) {
+        /* A page of the guest's own, mapped read-only; or writable with a neighbour unmapped,
+         * so that exactly one of the frame's three stores faults first: EIP (the page below
+         * unmapped, ESP 8 bytes in), CS (the page above unmapped, ESP 8 bytes into it) or
+         * EFLAGS (ESP 4 bytes into it). Each store has its own fixup. */
         uint32_t pfn = rv_new_frame(0), va = scratch_va(12);
-        int ro = v[7] == 'r';
+        int ro = v[7] == 'r', cs = strcmp(v, "upcall-straddle-cs") == 0,
+            fl = strcmp(v, "upcall-straddle-eflags") == 0;
         rv_uvm(va - 0x1000, 0);
+        rv_uvm(va + 0x1000, 0);
         int rc = rv_uvm(va, pfn_to_mfn(pfn) << 12 | PTE_P | PTE_A | (ro ? 0 : PTE_RW | PTE_D));
-        uint32_t esp = ro ? va + 0x800 : va + 8;
+        uint32_t esp = ro ? va + 0x800 : cs ? va + 0x1008 : fl ? va + 0x1004 : va + 8;
         printk("review-crash: stack page %#x mapped %s: %d, ESP %#x\n", va,
-               ro ? "read-only" : "writable, the page below unmapped", rc, esp);
+               ro ? "read-only" : "writable, its neighbours unmapped", rc, esp);
         pending_event();
         rv_upcall_ss_call(FLAT_RING1_DS, esp, __HYPERVISOR_xen_version, 0, 0, 0);
         return 1;
@@ -138,6 +142,8 @@ static int upcall_variant(const char *v)
     }
     if (strcmp(v, "upcall-ss-gone") == 0)
         after = (struct gdt_desc){0, 0};
+    else if (strcmp(v, "upcall-ss-np") == 0) /* a data segment, not present: #NP, not #GP */
+        after = gdt_make(0, DESC_LIMIT_FLAT, DESC_DATA(1) & ~0x80u, DESC_G_D);
     else if (strcmp(v, "upcall-ss-ro") == 0)
         after = gdt_make(0, DESC_LIMIT_FLAT, RO_DATA(1), DESC_G_D);
     else if (strcmp(v, "upcall-ss-code") == 0)

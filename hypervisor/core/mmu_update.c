@@ -62,8 +62,8 @@ static inline __attribute__((always_inline)) void invlpg(uint32_t va)
         arch_invlpg(va);
     else if (deferred.nr < DEFERRED_INVLPG_MAX)
         deferred.va[deferred.nr++] = va;
-    else
-        deferred.nr = DEFERRED_INVLPG_MAX + 1; /* a full flush at the end */
+    else if (deferred.nr == DEFERRED_INVLPG_MAX) /* (above it, the flush is owed already) */
+        deferred.nr = DEFERRED_INVLPG_MAX + 1;   /* a full flush at the end */
 }
 
 static void note_replaced(struct flush *fl, uint32_t old)

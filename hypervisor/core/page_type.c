@@ -360,21 +360,26 @@ void l2e_put(uint32_t pde, uint32_t self_mfn)
 
 /* l1e_put's common cases inline: a writable mapping that is not the frame's last (counts
  * down), the last one (the frame goes back to no type, with the TLB rule's stamp, as
- * put_page_type does), a read-only one (the general count down). A count that would go
- * below zero is l1e_put's (its ASSERT). */
+ * put_page_type does), a read-only one (the general count down). A read-only entry's count
+ * that would go below zero is l1e_put's (its ASSERT); a writable one's type count of 1 or more
+ * means a count at least as large (a type reference comes with a general one: asserted in
+ * DEBUG builds), so it tests the type count alone, two instructions fewer on the hot path. */
 static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, struct frame_info *ft)
 {
     if (!(old & PTE_P))
         return;
     struct frame_info *f = &ft[old >> 12];
-    if (f->count == 0) {
-        l1e_put(old);
-    } else if (!(old & PTE_RW)) {
-        f->count--;
-    } else if (f->type_count > 1) {
+    if (!(old & PTE_RW)) {
+        if (f->count == 0)
+            l1e_put(old);
+        else
+            f->count--;
+    } else if (f->type_count > 1) { /* so count > 1 too: count >= type_count */
+        ASSERT(f->count >= f->type_count);
         f->type_count--;
         f->count--;
     } else if (f->type_count == 1) { /* a writable mapping holds a WRITABLE type reference */
+        ASSERT(f->count >= 1);
         f->type_count = 0;
         f->flags &= (uint8_t)~FF_VALIDATED;
         tlb_note_release(f, FT_WRITABLE);

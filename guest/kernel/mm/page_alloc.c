@@ -33,6 +33,7 @@ static uint32_t lo, hi; /* managed frames [lo, hi) */
 static uint32_t nr_free, nr_total, hint, reserve;
 uint16_t *page_refs;
 uint16_t *page_meta;
+uint16_t *pt_used;
 
 static inline int is_free(uint32_t pfn)
 {
@@ -50,13 +51,14 @@ static inline void mark_used(uint32_t pfn)
 void page_alloc_init(void)
 {
     uint32_t n = physmap.reserved_lo - physmap.first_free;
-    uint32_t bytes = PAGE_ALIGN(((n + 31) / 32) * 4) + PAGE_ALIGN(physmap.nr_pages * 2) * 2;
+    uint32_t bytes = PAGE_ALIGN(((n + 31) / 32) * 4) + PAGE_ALIGN(physmap.nr_pages * 2) * 3;
 
     lo = physmap.first_free;
     hi = physmap.reserved_lo - bytes / PAGE_SIZE;
     free_bits = pfn_to_virt(hi);
     page_refs = (uint16_t *)((uint8_t *)free_bits + PAGE_ALIGN(((n + 31) / 32) * 4));
     page_meta = (uint16_t *)((uint8_t *)page_refs + PAGE_ALIGN(physmap.nr_pages * 2));
+    pt_used = (uint16_t *)((uint8_t *)page_meta + PAGE_ALIGN(physmap.nr_pages * 2));
     memset(free_bits, 0, bytes);
     for (uint32_t pfn = lo; pfn < hi; pfn++)
         mark_free(pfn);

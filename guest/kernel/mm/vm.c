@@ -51,19 +51,20 @@ void mm_destroy(struct mm *mm)
     uint32_t *l2 = pt_l2(mm);
 
     mmu_queue_ext(MMUEXT_UNPIN_TABLE, pfn_to_mfn(mm->l2_pfn));
-    for (unsigned s = FIRST_USER_SLOT(l2); s < KERNEL_L2_FIRST; s = NEXT_USER_SLOT(l2, s))
+    PT_FOR_EACH_L1_SLOT (mm, s) {
         if (l2[s] & PTE_P)
             physmap_queue_protect(mfn_to_pfn(l2[s] >> 12), 1);
+    }
     physmap_queue_protect(mm->l2_pfn, 1);
     if (mmu_flush(0))
         printk("error: the hypervisor refused to release an address space\n");
-    for (unsigned s = FIRST_USER_SLOT(l2); s < KERNEL_L2_FIRST; s = NEXT_USER_SLOT(l2, s)) {
+    PT_FOR_EACH_L1_SLOT (mm, s) {
         if (!(l2[s] & PTE_P))
             continue;
         uint32_t l1_pfn = mfn_to_pfn(l2[s] >> 12);
         const uint32_t *l1 = pfn_to_virt(l1_pfn);
-        for (unsigned i = next_nonzero32(l1, 0, 1024); i < 1024;
-             i = next_nonzero32(l1, i + 1, 1024))
+        uint32_t used = pt_used[l1_pfn];
+        for (unsigned i = pt_next_entry(l1, used, 0); i < 1024; i = pt_next_entry(l1, used, i + 1))
             if (l1[i] & PTE_P) {
                 uint32_t pfn = mfn_to_pfn(l1[i] >> 12);
                 if (page_refs[pfn] > 1) /* still shared (fork): the common case, inline */

@@ -26,13 +26,16 @@ static int region_allows(const struct vma *v, int write)
 /* Map frame pfn at va; when va's 4 MB has no L1 yet, make one holding just this entry. */
 static int map_frame(struct mm *mm, uint32_t va, uint32_t pte)
 {
-    if (pt_l1(mm, va))
-        return pt_set_now(mm, va, pte);
-    uint32_t l1 = pt_new_l1(mm, va);
-    if (!l1)
+    const uint32_t *l1 = pt_l1(mm, va);
+
+    if (l1)
+        return pt_set_now(mm, l1, va, pte);
+    uint32_t l1_pfn = pt_new_l1(mm, va);
+    if (!l1_pfn)
         return -ENOMEM;
     /* Still writable until the batch that hooks it goes: the entry is written in place. */
-    ((uint32_t *)pfn_to_virt(l1))[(va >> 12) & 1023] = pte;
+    ((uint32_t *)pfn_to_virt(l1_pfn))[(va >> 12) & 1023] = pte;
+    pt_note_entry(l1_pfn, (va >> 12) & 1023);
     return mmu_flush(0);
 }
 
@@ -54,18 +57,19 @@ static int map_zeroed(struct mm *mm, uint32_t va, uint32_t flags, void **kva)
     return 0;
 }
 
-static int copy_on_write(struct mm *mm, uint32_t va, uint32_t pte, uint32_t flags)
+static int copy_on_write(struct mm *mm, const uint32_t *l1, uint32_t va, uint32_t pte,
+                         uint32_t flags)
 {
     uint32_t old = mfn_to_pfn(pte >> 12);
 
     if (page_refs[old] == 1)
-        return pt_set_now(mm, va, pt_user_pte(old, flags)) ? -ENOMEM : 0;
+        return pt_set_now(mm, l1, va, pt_user_pte(old, flags)) ? -ENOMEM : 0;
     uint32_t pfn = pfn_alloc_user();
     if (!pfn)
         return -ENOMEM;
     if (!fpu_copy_page(pfn_to_virt(pfn), pfn_to_virt(old)))
         memcpy(pfn_to_virt(pfn), pfn_to_virt(old), PAGE_SIZE);
-    if (pt_set_now(mm, va, pt_user_pte(pfn, flags))) {
+    if (pt_set_now(mm, l1, va, pt_user_pte(pfn, flags))) {
         pfn_put(pfn);
         return -ENOMEM;
     }
@@ -87,7 +91,7 @@ static int resolve(struct mm *mm, uint32_t addr, int write)
     if (!(pte & PTE_P))
         return map_zeroed(mm, va, v->flags, 0);
     if (write && !(pte & PTE_RW))
-        return copy_on_write(mm, va, pte, v->flags);
+        return copy_on_write(mm, l1, va, pte, v->flags);
     return 0; /* already there (a stale TLB entry, or another path mapped it) */
 }
 
@@ -128,15 +132,17 @@ static uint32_t fork_l1(struct mm *parent, struct mm *child, unsigned slot, stru
                         uint32_t hot)
 {
     uint32_t base = slot << 22, pfn = pfn_alloc_kernel();
-    const uint32_t *src = pfn_to_virt(mfn_to_pfn(pt_l2(parent)[slot] >> 12));
+    uint32_t src_pfn = mfn_to_pfn(pt_l2(parent)[slot] >> 12);
+    const uint32_t *src = pfn_to_virt(src_pfn);
 
     if (!pfn)
         return 0;
     uint32_t *dst = pfn_to_virt(pfn), parent_l1 = pt_l2(parent)[slot] >> 12;
     if (!fpu_copy_page(dst, src))
         memcpy(dst, src, PAGE_SIZE);
-    for (unsigned i = next_nonzero32(src, 0, 1024); i < 1024;
-         i = next_nonzero32(src, i + 1, 1024)) {
+    /* The copy holds entries where its parent does. */
+    uint32_t used = pt_used[pfn] = pt_used[src_pfn];
+    for (unsigned i = pt_next_entry(src, used, 0); i < 1024; i = pt_next_entry(src, used, i + 1)) {
         uint32_t pte = src[i];
         if (!(pte & PTE_P))
             continue;
@@ -199,7 +205,7 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
         memcpy(l2, pl2, PAGE_SIZE);
     memset(l2 + HYPERVISOR_L2_FIRST_SLOT, 0, (1024 - HYPERVISOR_L2_FIRST_SLOT) * 4);
     struct vma *cursor = parent->vmas;
-    for (unsigned s = FIRST_USER_SLOT(pl2); s < KERNEL_L2_FIRST; s = NEXT_USER_SLOT(pl2, s)) {
+    PT_FOR_EACH_L1_SLOT (parent, s) {
         if (!(pl2[s] & PTE_P))
             continue;
         uint32_t pfn = fork_l1(parent, child, s, &cursor, hot & ~(PAGE_SIZE - 1));
@@ -222,6 +228,7 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
             goto oom;
         }
         l2[s] = pfn_to_mfn(pfn) << 12 | PT_L2E_USER;
+        pt_note_l1(child, s);
         physmap_queue_protect(pfn, 0);
         child->l1_count++;
     }

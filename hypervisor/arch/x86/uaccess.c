@@ -41,17 +41,16 @@ HV_FASTCALL int copy_to_guest(guest_va_t dst, const void *src, size_t n)
     return copy_with_fixup((void *)dst, src, n) ? -XEN_EFAULT : 0;
 }
 
-/* Look up the PTE flags of va in the current address space (0 when not present). */
+/* Look up the PTE flags of va in the current address space (0 when not present), through the
+ * linear page table (paging.c): the loaded L2's entry of va, then, where it is present, the L1
+ * entry (a read needs no RW in the L2 entry). The answer only predicts: every access after it
+ * is still a fault-fixed copy. */
 static uint32_t lookup_pte(guest_va_t va)
 {
-    uint32_t *l2 = arch_map_frame_fast(read_cr3() >> 12);
-    uint32_t l2e = l2[va >> 22];
-    arch_unmap_frame_fast(l2);
+    uint32_t l2e = arch_linear_l2e(va);
     if (!(l2e & PTE_P))
         return 0;
-    uint32_t *l1 = arch_map_frame_fast(l2e >> 12);
-    uint32_t pte = l1[(va >> 12) & 1023];
-    arch_unmap_frame_fast(l1);
+    uint32_t pte = *arch_linear_l1e(va);
     /* Effective rights are the intersection of both levels. */
     return (pte & PTE_P) ? (pte & (l2e | ~PTE_RW)) : 0;
 }

@@ -23,6 +23,7 @@ extern unsigned gfault_hold;
 
 extern uint16_t *page_refs; /* per pfn: mappings of a ring-3 frame; blocks used of a kmalloc page */
 extern uint16_t *page_meta; /* per pfn: kmalloc's size class of a kernel page */
+extern uint16_t *pt_used; /* per pfn of a process's L1: its chunks that hold entries (pgtable.h) */
 
 static inline void pfn_get(uint32_t pfn)
 {

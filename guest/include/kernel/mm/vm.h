@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <arch/x86/uaccess.h>
+#include <pv/mmu.h> /* KERNEL_L2_FIRST */
 
 #define USER_STACK_TOP 0xBFFFF000u /* just below the kernel (a guard page above) */
 #define USER_STACK_MAX (8u << 20)  /* the stack region: 8 MB, filled on demand */
@@ -38,6 +39,9 @@ struct mm {
     /* mprotect(PROT_NONE) was used: some present pages may be ones ring 3 cannot read, which
      * ring 1 still could, so user copies check the regions (kernel/mm/uaccess.c). */
     int prot_none;
+    /* The user L2 slots that hold an L1, one bit each, and which of those words are not zero:
+     * walks of the address space read only these (pgtable.h, PT_FOR_EACH_L1_SLOT). */
+    uint32_t l1_slots[KERNEL_L2_FIRST / 32], l1_words;
 };
 
 struct mm *mm_create(void); /* NULL when out of memory */
