@@ -32,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/select.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/sendfile.h>
@@ -311,15 +312,82 @@ static void op_fds(void)
         fcntl(s, F_DUPFD, 100);
 }
 
+/* /proc/self/fd listed and its links read while descriptors come and go. */
+static void op_procfd(void)
+{
+    static char buf[2048];
+    int fds[6];
+    for (int i = 0; i < 6; i++)
+        fds[i] = open(i % 2 ? "/dev/null" : "/proc/self/status", O_RDONLY);
+    for (int round = 0; round < 2; round++) {
+        int fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            while (syscall(SYS_getdents64, fd, buf, sizeof buf) > 0)
+                ;
+            close(fd);
+        }
+        for (int i = 0; i < 8; i++) {
+            char path[32];
+            snprintf(path, sizeof path, "/proc/self/fd/%d", i);
+            readlink(path, buf, sizeof buf);
+        }
+        close(fds[round]);
+        close(fds[round + 2]);
+    }
+    for (int i = 4; i < 6; i++)
+        close(fds[i]);
+}
+
+/* Names moved, replaced and linked in tmpfs. */
+static void op_rename(void)
+{
+    mkdir(SCRATCH "/a", 0755);
+    mkdir(SCRATCH "/b", 0755);
+    close(open(SCRATCH "/a/one", O_CREAT | O_WRONLY, 0644));
+    close(open(SCRATCH "/b/two", O_CREAT | O_WRONLY, 0644));
+    rename(SCRATCH "/a/one", SCRATCH "/b/two"); /* replaces */
+    rename(SCRATCH "/b/two", SCRATCH "/a/a-much-longer-name-than-before");
+    rename(SCRATCH "/a", SCRATCH "/c"); /* a directory */
+    link(SCRATCH "/c/a-much-longer-name-than-before", SCRATCH "/b/linked");
+    symlinkat("../c", AT_FDCWD, SCRATCH "/b/up");
+    renameat(AT_FDCWD, SCRATCH "/b/up", AT_FDCWD, SCRATCH "/c/up");
+}
+
+/* Sockets' options and names, a shutdown, and a poll and select over many. */
+static void op_sockopts(void)
+{
+    struct sockaddr_in a = loopback(), got;
+    socklen_t len = sizeof got;
+    int s = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setsockopt(s, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
+    a.sin_port = htons(PORT + 1);
+    if (bind(s, (struct sockaddr *)&a, sizeof a) == 0)
+        getsockname(s, (struct sockaddr *)&got, &len);
+    listen(s, 1);
+    connect(u, (struct sockaddr *)&a, sizeof a);
+    shutdown(u, SHUT_RDWR);
+    struct pollfd p[3] = {{s, POLLIN, 0}, {u, POLLIN | POLLOUT, 0}, {0, POLLIN, 0}};
+    poll(p, 3, 0);
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(s, &r);
+    struct timeval tv = {0, 0};
+    select(s + 1, &r, NULL, NULL, &tv);
+    close(s);
+    close(u);
+}
+
 struct op {
     const char *name;
     void (*run)(void);
 };
 
 static const struct op ops[] = {
-    {"fork", op_fork},   {"segv", op_segv}, {"exec", op_exec},       {"pipe", op_pipe},
-    {"files", op_files}, {"mmap", op_mmap}, {"tcp", op_tcp},         {"udp", op_udp},
-    {"shm", op_shm},     {"proc", op_proc}, {"signals", op_signals}, {"fds", op_fds},
+    {"fork", op_fork},     {"segv", op_segv},     {"exec", op_exec},         {"pipe", op_pipe},
+    {"files", op_files},   {"mmap", op_mmap},     {"tcp", op_tcp},           {"udp", op_udp},
+    {"shm", op_shm},       {"proc", op_proc},     {"signals", op_signals},   {"fds", op_fds},
+    {"procfd", op_procfd}, {"rename", op_rename}, {"sockopts", op_sockopts},
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 

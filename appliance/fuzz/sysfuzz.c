@@ -35,7 +35,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -715,14 +714,6 @@ static void sleep_ms(long ms)
         ;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    chmod(path, 0755);
-    remove(path);
-    return 0;
-}
-
 static void scratch_make(void)
 {
     mkdir(SCRATCH, 0755);
@@ -736,7 +727,7 @@ int main(int argc, char **argv)
 {
     uint64_t seed = 1;
     uint32_t total = 100000, per = WORKER_CALLS_DEFAULT;
-    int trace = -1, failed = 0, verbose = 0;
+    int trace = -1, failed = 0, verbose = 0, leak_report = 0;
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "seed=", 5))
             seed = strtoull(argv[i] + 5, NULL, 10);
@@ -748,6 +739,8 @@ int main(int argc, char **argv)
             trace = atoi(argv[i] + 6);
         else if (!strcmp(argv[i], "verbose"))
             verbose = 1;
+        else if (!strcmp(argv[i], "leak=report"))
+            leak_report = 1; /* memory left is printed, not failed (fuzz-syscalls-gfaults: open) */
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("sysfuzz: system-call fuzzer, seed=%llu calls=%u per-worker=%u\n",
@@ -831,7 +824,7 @@ int main(int argc, char **argv)
             /* The warm-up worker: the kernel's kmalloc slabs grow to their working size once
              * and keep their pages; the baseline is taken after it, in the same state as the
              * final reading (no scratch tree, no process but this one). */
-            nftw(SCRATCH, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+            rm_tree(AT_FDCWD, SCRATCH, 0);
             /* A process SIGKILLed above may still be on its way out (the signal acts when it
              * next runs): the baseline waits until /proc lists none, 5 s at most. */
             for (int i = 0; i < 100 && kill_leftovers(me) > 0; i++)
@@ -847,11 +840,16 @@ int main(int argc, char **argv)
     }
     uint64_t t1 = rdtsc();
     int left = kill_leftovers(me);
-    nftw(SCRATCH, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    /* The tree goes once no process is left that could still make something in it (one
+     * SIGKILLed a moment ago acts when it next runs), and again while memory is not back. */
+    for (int i = 0; i < 100 && kill_leftovers(me) > 0; i++)
+        sleep_ms(50);
+    rm_tree(AT_FDCWD, SCRATCH, 0);
     long long used_after = kernel_in_use();
     for (int i = 0; i < 50 && used_after != used_base; i++) {
         sleep_ms(100); /* zombies of killed processes, deferred frees */
         kill_leftovers(me);
+        rm_tree(AT_FDCWD, SCRATCH, 0);
         used_after = kernel_in_use();
     }
     long mem_after = mem_free_kb();
@@ -864,11 +862,11 @@ int main(int argc, char **argv)
            used_before, used_base, used_after, used_after - used_base, mem_before, mem_base,
            mem_after);
     if (used_base < 0 || used_after != used_base) {
-        printf(
-            "sysfuzz: FAILED seed=%llu: LEAK: kernel memory in use %lld bytes after the warm-up, "
-            "%lld at the end (%+lld)\n",
-            (unsigned long long)seed, used_base, used_after, used_after - used_base);
-        failed = 1;
+        printf("sysfuzz: %sseed=%llu: LEAK: kernel memory in use %lld bytes after the warm-up, "
+               "%lld at the end (%+lld)\n",
+               leak_report && used_base >= 0 ? "(reported, not failed) " : "FAILED ",
+               (unsigned long long)seed, used_base, used_after, used_after - used_base);
+        failed |= !leak_report || used_base < 0;
     }
     if (!failed)
         printf("sysfuzz: ok\n");

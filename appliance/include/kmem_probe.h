@@ -97,11 +97,12 @@ static void proc_self_fill(void)
 
 /* Remove path and all under it with no heap (a malloc here would grow our own memory, which the
  * count includes): getdents64 into a stack buffer, at most RM_DEPTH directories deep. */
-#define RM_DEPTH 12
+#define RM_DEPTH 32
 static inline void rm_tree(int dirfd, const char *name, int depth)
 {
     if (unlinkat(dirfd, name, 0) == 0 || depth == RM_DEPTH)
         return;
+    fchmodat(dirfd, name, 0755, 0); /* a directory (a symlink went above): one made mode 0 */
     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     if (fd < 0)
         return;
