@@ -7,6 +7,7 @@
 #define CHECK_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -221,6 +222,25 @@ check_status(int status, int want_exit, int want_sig, const char *what, ...)
         printf(", %s", detail);
     putchar('\n');
     return ok;
+}
+
+/* A process's state letter from /proc/<pid>/stat (R, S, T, Z, ...), '?' when it cannot be read. */
+static inline char check_proc_state(pid_t pid)
+{
+    char path[64], buf[256], *p;
+    int fd, n;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return '?';
+    n = (int)read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return '?';
+    buf[n] = 0;
+    p = strrchr(buf, ')');
+    return p && p[1] == ' ' ? p[2] : '?';
 }
 
 /* CLOCK_MONOTONIC in nanoseconds. */

@@ -47,24 +47,6 @@ static pid_t spawn_pauser(int handle_usr1)
     return pid;
 }
 
-static char proc_state(pid_t pid)
-{
-    char path[64], buf[256], *p;
-    int fd, n;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return '?';
-    n = (int)read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return '?';
-    buf[n] = 0;
-    p = strrchr(buf, ')');
-    return p && p[1] == ' ' ? p[2] : '?';
-}
-
 /* wait4 for pid with these options, retrying on EINTR: the status, or -1. */
 static int wait_opts(pid_t pid, int options)
 {
@@ -102,7 +84,7 @@ int main(void)
     CHECK(status >= 0 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP,
           "wait4 WUNTRACED: stopped by SIGSTOP (status %#x)", (unsigned)status);
     CHECK_INT(chld_code, CLD_STOPPED, "SIGCHLD with CLD_STOPPED");
-    CHECK(proc_state(pid) == 'T', "/proc/<pid>/stat says T");
+    CHECK(check_proc_state(pid) == 'T', "/proc/<pid>/stat says T");
     CHECK_INT(wait_opts(pid, WUNTRACED | WNOHANG), -2, "the stop is reported once");
     chld_code = 0;
     CHECK_INT(kill(pid, SIGCONT), 0, "kill SIGCONT");
@@ -114,7 +96,7 @@ int main(void)
     CHECK_INT(chld_code, CLD_CONTINUED, "SIGCHLD with CLD_CONTINUED");
     CHECK_INT(wait_opts(pid, WCONTINUED | WNOHANG), -2, "the continue is reported once");
     sleep_ms(20);
-    CHECK(proc_state(pid) == 'S', "running again (S)");
+    CHECK(check_proc_state(pid) == 'S', "running again (S)");
     CHECK_INT(kill(pid, SIGTSTP), 0, "kill SIGTSTP");
     status = wait_opts(pid, WUNTRACED);
     CHECK(status >= 0 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTSTP,

@@ -81,24 +81,6 @@ static void say_pid(void)
         _exit(99);
 }
 
-static char proc_state(pid_t pid)
-{
-    char path[64], buf[256], *p;
-    int fd, n;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return '?';
-    n = (int)read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return '?';
-    buf[n] = 0;
-    p = strrchr(buf, ')');
-    return p && p[1] == ' ' ? p[2] : '?';
-}
-
 /* A stopped process whose group the exit of its parent (c) orphans: c in group own_group ? its
  * own : ours, the stopped one in c's group or (!own_group) in one of its own. What it saw. */
 static const char *stopped_then_orphaned(int own_group, char *res, size_t n)
@@ -210,9 +192,9 @@ static void orphan_rule(void)
     check_status(check_wait(c), 0, 0, "the parent left");
     s = read_pid(p[0]);
     CHECK_STR(collect(p[0], buf, 3), "tio", "orphaned: SIGTSTP, SIGTTIN, SIGTTOU discarded");
-    for (int i = 0; i < 1000 && s > 0 && proc_state(s) != 'T'; i++)
+    for (int i = 0; i < 1000 && s > 0 && check_proc_state(s) != 'T'; i++)
         usleep(10000);
-    CHECK(s > 0 && proc_state(s) == 'T', "orphaned: SIGSTOP still stops");
+    CHECK(s > 0 && check_proc_state(s) == 'T', "orphaned: SIGSTOP still stops");
     if (s > 0)
         kill(s, SIGCONT);
     if (!CHECK_STR(collect(p[0], buf, 1), "s", "and SIGCONT continues it") && s > 0)

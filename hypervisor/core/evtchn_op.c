@@ -37,21 +37,30 @@ static int self(domid_t dom)
     return dom == 0 || dom == DOMID_SELF;
 }
 
-/* send: raise the other end of an interdomain pair, or kick a device's backend. */
-static inline __attribute__((always_inline)) int send(struct domain *d, uint32_t port,
-                                                      const char **why)
+/* A send that needs no checks beyond the port's state: to one end of a loopback pair (its other
+ * end raised) or to a device's port (its backend kicked). 1 when done, 0 for anything else. */
+static inline __attribute__((always_inline)) int send_plain(struct domain *d, uint32_t port)
 {
     if (port < NR_EVENT_CHANNELS) {
         const struct evtchn *e = &d->evtchn.port[port];
         if (e->state == ECS_INTERDOMAIN) {
             raise(d, e->remote);
-            return 0;
+            return 1;
         }
         if (e->state == ECS_DEVICE) {
             netif_kick(d, e->virq);
-            return 0;
+            return 1;
         }
     }
+    return 0;
+}
+
+/* send: raise the other end of an interdomain pair, or kick a device's backend. */
+static inline __attribute__((always_inline)) int send(struct domain *d, uint32_t port,
+                                                      const char **why)
+{
+    if (send_plain(d, port))
+        return 0;
     return evtchn_send_target(&d->evtchn, port, why); /* the refusal, with its reason */
 }
 
@@ -130,18 +139,8 @@ __attribute__((optimize("omit-frame-pointer"))) long do_event_channel_op(uint32_
             goto full;
         __get_guest_u32(port, (const uint32_t *)(uop + offsetof(evtchn_op_t, u.send.local_port)),
                         full);
-        if (port < NR_EVENT_CHANNELS) {
-            struct domain *d = current_domain();
-            const struct evtchn *e = &d->evtchn.port[port];
-            if (e->state == ECS_INTERDOMAIN) {
-                raise(d, e->remote);
-                return 0;
-            }
-            if (e->state == ECS_DEVICE) {
-                netif_kick(d, e->virq);
-                return 0;
-            }
-        }
+        if (send_plain(current_domain(), port))
+            return 0;
     }
 full:
     return event_channel_op_full(uop);
