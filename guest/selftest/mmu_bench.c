@@ -168,7 +168,7 @@ static void bench_switch(void)
      * makes its calls (and as the kernel's own switch, arch/x86/context.c, makes its multicall):
      * the stack and the request to each side. (Until issue 14's multicall work this loop called
      * as_switch_mfn, an out-of-line helper, and was charged its call, frame and saved register,
-     * 12 instructions the unbatched loop does not make: 269 then read 257 this way.) */
+     * 13 instructions the unbatched loop does not make: 269 then read 256 this way.) */
     static multicall_entry_t sw[2] = {
         {__HYPERVISOR_stack_switch, {FLAT_RING1_DS, 0, 0, 0, 0, 0, 0}},
         {__HYPERVISOR_mmu_update, {0, 1, 0, 0, 0, 0, 0}},
