@@ -40,12 +40,15 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size);
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
 /* Inside a multicall the invalidations its entries ask for are kept (core/mmu_update.c) until
  * mmu_deferred_flushes, at its end (a whole flush above MMU_DEFERRED_INVLPG_MAX addresses);
- * but not those of the pages holding the list [list, end), which the multicall itself still
- * writes. */
+ * but not those of the pages holding the list, which the multicall itself still reads and
+ * writes. mmu_defer_flushes sets list and span as it starts and span back to ~0 as it ends: an
+ * address is invalidated at once when (va | 0xfff) - list <= span, which outside a multicall is
+ * every address, inside one every page of [list, end) (span = end - list + 0xffe; the list
+ * ends below HYPERVISOR_VIRT_START, so no page below list wraps into the span). */
 #define MMU_DEFERRED_INVLPG_MAX 8
 struct mmu_deferred {
-    uint32_t end;  /* of the multicall's list; 0: no multicall, nothing is deferred */
-    uint32_t list; /* the page its list starts in */
+    uint32_t list; /* of the multicall that is running */
+    uint32_t span; /* ~0: no multicall, nothing is deferred */
     uint32_t nr;
     uint32_t va[MMU_DEFERRED_INVLPG_MAX];
 };
@@ -53,12 +56,12 @@ extern struct mmu_deferred mmu_deferred;
 void mmu_deferred_flush(void);
 static inline void mmu_defer_flushes(uint32_t list, uint32_t end)
 {
-    mmu_deferred.list = list & ~0xfffu;
-    mmu_deferred.end = end;
+    mmu_deferred.list = list;
+    mmu_deferred.span = end - list + 0xffeu;
 }
 static inline void mmu_deferred_flushes(void)
 {
-    mmu_deferred.end = 0;
+    mmu_deferred.span = ~0u;
     if (mmu_deferred.nr)
         mmu_deferred_flush();
 }
