@@ -27,7 +27,8 @@ UNIT_SRCS_test_netif := hypervisor/core/netif.c hypervisor/core/evtchn.c hypervi
 UNIT_CFLAGS_test_netif := -DDEBUG
 # (headers listed here are dependencies only: the rule compiles the .c files)
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
-	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h
+	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h \
+	hypervisor/include/hv/l1e_fast.h
 UNIT_CFLAGS_test_page_type := -DDEBUG
 UNIT_SRCS_test_netcsum := guest/net/netcsum.c guest/net/netcsum.h
 UNIT_CFLAGS_test_netcsum := -Iguest/net
