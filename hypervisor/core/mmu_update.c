@@ -37,7 +37,7 @@ struct flush {
  */
 #define DEFERRED_INVLPG_MAX MMU_DEFERRED_INVLPG_MAX
 #define deferred mmu_deferred
-struct mmu_deferred mmu_deferred;
+struct mmu_deferred mmu_deferred = {.span = ~0u};
 
 void mmu_deferred_flush(void)
 {
@@ -57,13 +57,15 @@ static void flush_all(void)
 
 static inline __attribute__((always_inline)) void invlpg(uint32_t va)
 {
-    uint32_t page = va & ~0xfffu;
-    if (!deferred.end || (page >= deferred.list && page < deferred.end))
+    /* Outside a multicall, or a page of its list: at once (hv/hypercall.h). */
+    if ((va | 0xfffu) - deferred.list <= deferred.span)
         arch_invlpg(va);
-    else if (deferred.nr < DEFERRED_INVLPG_MAX)
-        deferred.va[deferred.nr++] = va;
-    else if (deferred.nr == DEFERRED_INVLPG_MAX) /* (above it, the flush is owed already) */
-        deferred.nr = DEFERRED_INVLPG_MAX + 1;   /* a full flush at the end */
+    else if (deferred.nr <= DEFERRED_INVLPG_MAX) { /* (above it, the flush is owed already) */
+        if (deferred.nr < DEFERRED_INVLPG_MAX)
+            deferred.va[deferred.nr++] = va;
+        else
+            deferred.nr = DEFERRED_INVLPG_MAX + 1; /* a full flush at the end */
+    }
 }
 
 static void note_replaced(struct flush *fl, uint32_t old)
