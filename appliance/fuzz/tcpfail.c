@@ -154,6 +154,41 @@ static int connect_pair(int l, int *s)
     return c;
 }
 
+/* The control file refuses what it does not understand. (Every process is root here: the file
+ * takes writes only with gfaults= on the command line, gfaults-off checks the refusal.) */
+static void check_refusals(void)
+{
+    static const char *const bad[] = {"\n",           "timer",       "timer ",        "timer x",
+                                      "timer -1",     "timer 1 2 3", "syn 1 x",       "syn 1 ",
+                                      "other 1",      "bogus 1",     "timer 1000001", "timer  1",
+                                      "syn 99999999", "timer 1\n\n", "TIMER 1"};
+    char want[64], got[64];
+    int refused = 0, n = (int)(sizeof(bad) / sizeof(bad[0]));
+
+    slurp(CTL, want, sizeof(want));
+    for (int i = 0; i < n; i++) {
+        int fd = open(CTL, O_WRONLY);
+        long len = (long)strlen(bad[i]), w = fd < 0 ? -2 : write(fd, bad[i], (size_t)len);
+        int e = errno;
+
+        if (fd >= 0)
+            close(fd);
+        if (w == -1 && e == EINVAL)
+            refused++;
+        else
+            printf("tcpfail: FAILED refusal: \"%s\" gave %ld (%s)\n", bad[i], w, strerror(e));
+    }
+    slurp(CTL, got, sizeof(got));
+    if (strcmp(want, got))
+        printf("tcpfail: FAILED refusal: the counts moved: \"%s\" then \"%s\"\n", want, got);
+    if (refused != n || strcmp(want, got)) {
+        failures++;
+        printf("tcpfail: FAILED refusal: %d of %d malformed lines refused\n", refused, n);
+        return;
+    }
+    printf("tcpfail: " CTL ": %d malformed lines refused, the counts unmoved\n", n);
+}
+
 static void case_ack(int l, int n)
 {
     int s, c = connect_pair(l, &s), q = 1;
@@ -229,6 +264,7 @@ int main(int argc, char **argv)
         printf("tcpfail: FAILED: no TCP_RETRANS_SEGS in /proc/net/lwip\n");
         return 1;
     }
+    check_refusals();
     for (int n = 1; n <= ack_max; n++)
         case_ack(l, n);
     case_syn(l, 0, 0);                 /* the clean case */

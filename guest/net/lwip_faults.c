@@ -9,7 +9,9 @@
  * "syn N" the next N made while a SYN reaches TCP (the new connection, its SYN-ACK); "SITE N K"
  * lets K allocations there succeed first. Those run in the net thread or in whichever system call
  * delivered a loopback SYN, where a process's fail-nth cannot reach. Reading it gives what is
- * left of each count ("SITE N K"). */
+ * left of each count ("SITE N K"). Every process runs as root here, so the file takes writes
+ * only when the guest was booted with gfaults= (lwip:0% will do): otherwise -EPERM, and no
+ * process can make another's connections fail. */
 #include <kernel/gfault.h>
 #include <kernel/fs/fs.h>
 #include <lib/format.h>
@@ -76,6 +78,8 @@ static int fail_write(const char *buf, size_t n)
     uint32_t v, k = 0;
     size_t i;
 
+    if (!gfault_given)
+        return -EPERM;
     if (n && buf[n - 1] == '\n')
         n--;
     for (site = LWIP_SITE_TIMER; site < LWIP_SITES; site++) {
