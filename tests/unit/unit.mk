@@ -141,8 +141,8 @@ $(BUILD)/tests/tools/netbench: tests/tools/netbench.c $(call flags_file,host)
 # httpd built for the host with the sanitizers: the hostile requests run against it too (the
 # appliance's own binary, static i386, runs natively as well; tests/http/native.sh).
 TEST_TOOLS += $(BUILD)/tests/tools/httpd-asan
-$(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PARSER_STAMP) \
-		$(call flags_file,host)
+$(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h appliance/include/slots.h \
+		$(HTTP_PARSER_STAMP) $(call flags_file,host)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(HTTPD_CFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@
