@@ -27,6 +27,7 @@ void lwip_tcp_tmr(void);
 void tcp_rexmit_rto_counted(struct tcp_pcb *pcb);
 
 #define TF_ACK_OWED 0x8000U
+_Static_assert(sizeof(tcpflags_t) >= 2, "lwIP's pcb flags have room for TF_ACK_OWED");
 
 uint32_t tcp_acks_retried;
 
