@@ -42,31 +42,30 @@ struct mmu_deferred mmu_deferred = {.span = ~0u};
 
 void mmu_deferred_flush(void)
 {
-    if (deferred.full)
+    if (deferred.nr > DEFERRED_INVLPG_MAX)
         arch_flush_tlb();
     else
         for (unsigned i = 0; i < deferred.nr; i++)
             arch_invlpg(deferred.va[i]);
-    deferred.owed = 0;
+    deferred.nr = 0;
 }
 
 static void flush_all(void)
 {
     arch_flush_tlb();
-    deferred.owed = 0; /* nothing left to invalidate */
+    deferred.nr = 0; /* nothing left to invalidate */
 }
 
 static inline __attribute__((always_inline)) void invlpg(uint32_t va)
 {
-    /* Outside a multicall (one byte compared: the trap path's page faults pass here), or a
-     * page of its list: at once (hv/hypercall.h). Once a whole flush is owed, one test more. */
-    if (deferred.span_top == 0xff || (va | 0xfffu) - deferred.list <= deferred.span)
+    /* Outside a multicall, or a page of its list: at once (hv/hypercall.h). */
+    if ((va | 0xfffu) - deferred.list <= deferred.span)
         arch_invlpg(va);
-    else if (!deferred.full) {
+    else if (deferred.nr <= DEFERRED_INVLPG_MAX) { /* (above it, the flush is owed already) */
         if (deferred.nr < DEFERRED_INVLPG_MAX)
             deferred.va[deferred.nr++] = va;
         else
-            deferred.full = 1; /* a whole flush at the end */
+            deferred.nr = DEFERRED_INVLPG_MAX + 1; /* a full flush at the end */
     }
 }
 

@@ -377,7 +377,7 @@ do_multicall:
     test %esi, %esi
     jnz .Lmc_window
     movl $-1, mmu_deferred + MMU_DEFERRED_SPAN
-    cmpb $0, mmu_deferred + MMU_DEFERRED_NR
+    cmpl $0, mmu_deferred + MMU_DEFERRED_NR
     jne .Lmc_flush
 .Lmc_done:
     mov $MC_FRAME, %esp

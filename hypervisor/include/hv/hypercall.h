@@ -44,27 +44,12 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
  * back to ~0 as it ends: an address is invalidated at once when (va | 0xfff) - list <= span,
  * which outside a multicall is every address, inside one every page of [list, list + 32 n)
  * (span = 32 n + 0xffe; the list ends below HYPERVISOR_VIRT_START, so no page below list
- * wraps into the span). Outside a multicall one byte says so (span_top: the trap path's
- * invalidations pay one compare); inside one, once a whole flush is owed (full), later requests
- * pay one test more. The multicall's end flushes when nr is not 0 (full comes with nr at its
- * maximum). */
+ * wraps into the span). */
 #define MMU_DEFERRED_INVLPG_MAX 8
 struct mmu_deferred {
     uint32_t list; /* of the multicall that is running */
-    union {
-        uint32_t span; /* ~0: no multicall, nothing is deferred */
-        struct {
-            uint8_t span_low[3];
-            uint8_t span_top; /* 0xff only outside a multicall (a span is < 0xFC001000) */
-        };
-    };
-    union {
-        uint16_t owed; /* both below, cleared together by any flush */
-        struct {
-            uint8_t nr;   /* addresses in va[] */
-            uint8_t full; /* 1: the end does a whole flush instead (nr is then at its maximum) */
-        };
-    };
+    uint32_t span; /* ~0: no multicall, nothing is deferred */
+    uint32_t nr;
     uint32_t va[MMU_DEFERRED_INVLPG_MAX];
 };
 extern struct mmu_deferred mmu_deferred;
