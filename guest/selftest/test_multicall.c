@@ -6,8 +6,8 @@
  * before they run), a result slot on a read-only page after an entry that ran, nested
  * multicalls at entry 0 and past an interrupt window, a batch longer than two windows with
  * handlers of every argument count, and hv_op's counters (a batch counts when it ran, not when
- * it was refused or ended by a fault; a nested entry is not a multicall); and stack_switch's
- * refusals, alone and as entries.
+ * it was refused or ended by a fault; a nested entry is not a multicall); that the deferral of
+ * invalidations ends with the batch; and stack_switch's refusals, alone and as entries.
  */
 #include <selftest/check.h>
 #include <pv/console.h>
@@ -181,6 +181,34 @@ static void batches(void)
     counted("counted, its nested entry not", 1, 2, 1, 1);
 }
 
+/* After a multicall its deferral is off: an update_va_mapping trap that replaces a present
+ * mapping (no flush flag) is invalidated at once. A page is read through its mapping (the TLB
+ * holds it), a multicall runs, the mapping is replaced: a read must see the new frame. */
+static void deferral_ends(void)
+{
+    uint32_t a = test_frame_alloc(), b = test_frame_alloc();
+    volatile uint32_t *pb = scratch_map(15, b);
+    *pb = 0xbbbbbbbb;
+    scratch_unmap(15);
+    volatile uint32_t *pa = scratch_map(14, a);
+    *pa = 0xaaaaaaaa;
+    static multicall_entry_t m[1];
+    m[0] = entry(__HYPERVISOR_xen_version, 0);
+    int rc = HYPERVISOR_multicall(m, 1);
+    uint32_t before = *pa; /* the TLB holds it now; nothing runs until the second read */
+    int rc2 = HYPERVISOR_update_va_mapping(scratch_va(14) >> 12,
+                                           pfn_to_mfn(b) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D, 0);
+    uint32_t after = *pa;
+    check_eq("a multicall between", rc, 0);
+    check_eq("the first frame read", (int)before, (int)0xaaaaaaaa);
+    check_eq("the mapping replaced (no flush flag)", rc2, 0);
+    check_eq("a read sees the new frame", (int)after, (int)0xbbbbbbbb);
+    scratch_unmap(14);
+    test_frame_free(b);
+    test_frame_free(a);
+    counted("one batch", 1, 1, 1, 1);
+}
+
 /* stack_switch's own check (RPL 1, nothing above bit 15: one test since issue 14's multicall
  * work), alone and as an entry: refused either way, before anything changes. */
 static void stack_switches(void)
@@ -210,6 +238,7 @@ static void run_multicall(const struct selftest_env *env)
     ranges();
     straddles();
     batches();
+    deferral_ends();
     stack_switches();
     check_summary("mmu-multicall");
 }
