@@ -65,6 +65,16 @@ static void op_fork(void)
         waitpid(pid, NULL, 0);
 }
 
+/* A child left running when its parent exits: reparented to init, it is the supervisor's to find
+ * through /proc and kill. A fork that could not make /proc/<pid>/ used to succeed all the same,
+ * and the process it made was one nothing could find (sysfuzz's leftover memory, seed 3). */
+static void op_orphan(void)
+{
+    if (fork() == 0)
+        for (;;)
+            pause();
+}
+
 /* A child that touches the kernel's half and dies of SIGSEGV (t_isolate's shape). */
 static void op_segv(void)
 {
@@ -387,7 +397,7 @@ static const struct op ops[] = {
     {"fork", op_fork},     {"segv", op_segv},     {"exec", op_exec},         {"pipe", op_pipe},
     {"files", op_files},   {"mmap", op_mmap},     {"tcp", op_tcp},           {"udp", op_udp},
     {"shm", op_shm},       {"proc", op_proc},     {"signals", op_signals},   {"fds", op_fds},
-    {"procfd", op_procfd}, {"rename", op_rename}, {"sockopts", op_sockopts},
+    {"procfd", op_procfd}, {"rename", op_rename}, {"sockopts", op_sockopts}, {"orphan", op_orphan},
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 

@@ -59,10 +59,11 @@ struct procfs_entry {
 };
 int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST, -ENOENT or -ENOMEM */
 /* Per-process directories (kernel/fs/procfs_pid.c): the entries every /proc/<pid>/ holds (the
- * table stays the caller's), then a directory made when a pid is given out and removed when it
- * is freed. */
+ * table stays the caller's), then a directory made when a pid is given out (0, or -ENOMEM: the
+ * process must not be made, or nothing could find it through /proc) and removed when it is
+ * freed. */
 void procfs_pid_files(const struct procfs_entry *tab, unsigned n);
-void procfs_pid_add(int pid);
+int procfs_pid_add(int pid);
 void procfs_pid_remove(int pid);
 
 /* Also offered (kernel/fs/): */
