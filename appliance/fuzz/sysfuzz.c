@@ -787,7 +787,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "verbose"))
             verbose = 1;
         else if (!strcmp(argv[i], "leak=report"))
-            leak_report = 1; /* memory left is printed, not failed (fuzz-syscalls-gfaults: open) */
+            leak_report = 1; /* memory left is printed, not failed (SYSFUZZ_GFAULTS_LEAK=report) */
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("sysfuzz: system-call fuzzer, seed=%llu calls=%u per-worker=%u\n",
