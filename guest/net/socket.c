@@ -189,6 +189,14 @@ static long sock_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
         n = s->type != LINUX_SOCK_STREAM ? (int32_t)udp_sock_next_len(s) : (int32_t)s->rx_len;
         return copy_to_user(arg, &n, sizeof(n));
     }
+    if (cmd == TIOCOUTQ) {
+        long q = s->type == LINUX_SOCK_STREAM ? tcp_sock_outq(s) : 0;
+
+        if (q < 0)
+            return q;
+        n = (int32_t)q;
+        return copy_to_user(arg, &n, sizeof(n));
+    }
     return sock_ifioctl(cmd, arg);
 }
 
@@ -231,15 +239,14 @@ struct file *sock_file_new(uint32_t flags, long *err)
 int sock_install(struct sock *s, uint32_t flags)
 {
     long err = -ENOMEM;
-    struct file *f = file_open_socket(&sock_fops, flags & O_NONBLOCK, s, &err);
-    int fd;
+    struct file *f = sock_file_new(flags, &err);
 
     if (!f) {
         sock_free(s);
         return (int)err;
     }
+    f->priv = s;
     /* On failure (EMFILE, or no memory to grow the table) fd_install has put f, and so freed s:
      * a second put here decremented the freed block's first word, kmalloc's free-list link. */
-    fd = fd_install(f, 0, (flags & O_CLOEXEC) != 0);
-    return fd;
+    return fd_install(f, 0, (flags & O_CLOEXEC) != 0);
 }

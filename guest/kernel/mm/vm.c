@@ -10,6 +10,7 @@
 #include <kernel/mm/page.h>
 #include <kernel/mm/pgtable.h>
 #include <kernel/mm/physmap.h>
+#include <kernel/mm/shmem.h>
 #include <lib/string.h>
 
 struct mm *active_mm;
@@ -77,7 +78,7 @@ void mm_destroy(struct mm *mm)
     pfn_release(mm->l2_pfn);
     for (struct vma *v = mm->vmas, *next; v; v = next) {
         next = v->next;
-        kfree(v);
+        vma_free(v);
     }
     kfree(mm);
 }
@@ -100,7 +101,20 @@ int vm_overlaps(struct mm *mm, uint32_t start, uint32_t end)
     return 0;
 }
 
+void vma_free(struct vma *v)
+{
+    if (v->shm)
+        shmem_put(v->shm);
+    kfree(v);
+}
+
 int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
+{
+    return vma_add_shmem(mm, start, end, flags, 0, 0);
+}
+
+int vma_add_shmem(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags, struct shmem *shm,
+                  uint32_t shm_base)
 {
     struct vma **pp = &mm->vmas;
 
@@ -111,7 +125,9 @@ int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
     struct vma *v = mm->map_count < MAX_MAP_COUNT ? kmalloc(sizeof(*v)) : 0;
     if (!v)
         return -ENOMEM;
-    *v = (struct vma){start, end, flags, *pp};
+    *v = (struct vma){start, end, flags, *pp, shm, shm_base};
+    if (shm)
+        shmem_get(shm);
     *pp = v;
     mm->map_count++;
     return 0;
@@ -127,7 +143,10 @@ static int split_at(struct mm *mm, uint32_t addr)
     struct vma *tail = mm->map_count < MAX_MAP_COUNT ? kmalloc(sizeof(*tail)) : 0;
     if (!tail)
         return -ENOMEM;
-    *tail = (struct vma){addr, v->end, v->flags, v->next};
+    *tail = *v; /* the same object and base: page numbers do not move */
+    tail->start = addr;
+    if (tail->shm)
+        shmem_get(tail->shm);
     v->end = addr;
     v->next = tail;
     mm->map_count++;
@@ -178,13 +197,32 @@ int vm_unmap(struct mm *mm, uint32_t start, uint32_t end)
         struct vma *v = *pp;
         if (v->start >= start && v->end <= end) {
             *pp = v->next;
-            kfree(v);
+            vma_free(v);
             mm->map_count--;
         } else {
             pp = &v->next;
         }
     }
     return 0;
+}
+
+/* Neighbours that meet in [start, end] and are alike (flags, and object and base when shared)
+ * become one region again, as Linux merges them after mprotect: a region cut in pieces and put
+ * back can be mremapped whole, and toggling a page's protection does not add regions. */
+static void merge_alike(struct mm *mm, uint32_t start, uint32_t end)
+{
+    for (struct vma *v = mm->vmas; v && v->start <= end;) {
+        struct vma *n = v->next;
+        if (n && v->end == n->start && n->start >= start && n->start <= end &&
+            v->flags == n->flags && v->shm == n->shm && v->shm_base == n->shm_base) {
+            v->end = n->end;
+            v->next = n->next;
+            vma_free(n);
+            mm->map_count--;
+        } else {
+            v = n;
+        }
+    }
 }
 
 int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot)
@@ -216,7 +254,10 @@ int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot)
             pt_queue_set(mm, va, pt_user_pte(pfn, flags));
         }
     }
-    return mmu_flush(0) ? -ENOMEM : 0;
+    if (mmu_flush(0))
+        return -ENOMEM;
+    merge_alike(mm, start, end);
+    return 0;
 }
 
 uint32_t vm_find_free(struct mm *mm, uint32_t len)
