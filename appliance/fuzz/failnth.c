@@ -16,6 +16,9 @@
  * and the nth allocation of one process is the same one in every run: a LEAK line names the
  * operation and n, and "OP=N" on the command line replays just that case.
  *
+ * Before the operations, the same stepping checks the errors of names made in tmpfs (mkdir, mknod,
+ * symlink, link, rename): a directory entry that cannot be allocated is ENOMEM, as in Linux.
+ *
  * Prints a line per operation ("failnth: OP: N allocations failed one at a time, nothing left"),
  * "failnth: LEAK OP n=N: +B bytes" for each case that left memory (a failure), and "failnth: ok".
  */
@@ -64,6 +67,16 @@ static void op_fork(void)
         _exit(0);
     if (pid > 0)
         waitpid(pid, NULL, 0);
+}
+
+/* A child left running when its parent exits: reparented to init, it is the supervisor's to find
+ * through /proc and kill. A fork that could not make /proc/<pid>/ used to succeed all the same,
+ * and the process it made was one nothing could find (sysfuzz's leftover memory, seed 3). */
+static void op_orphan(void)
+{
+    if (fork() == 0)
+        for (;;)
+            pause();
 }
 
 /* A child that touches the kernel's half and dies of SIGSEGV (t_isolate's shape). */
@@ -378,7 +391,7 @@ static const struct op ops[] = {
     {"fork", op_fork},     {"segv", op_segv},     {"exec", op_exec},         {"pipe", op_pipe},
     {"files", op_files},   {"mmap", op_mmap},     {"tcp", op_tcp},           {"udp", op_udp},
     {"shm", op_shm},       {"proc", op_proc},     {"signals", op_signals},   {"fds", op_fds},
-    {"procfd", op_procfd}, {"rename", op_rename}, {"sockopts", op_sockopts},
+    {"procfd", op_procfd}, {"rename", op_rename}, {"sockopts", op_sockopts}, {"orphan", op_orphan},
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 
@@ -520,6 +533,69 @@ static int check_file(void)
     return bad_ones != 0;
 }
 
+/* The errors of a name made in tmpfs when memory is out, as Linux 6.x answers them: ENOMEM for a
+ * directory entry that cannot be allocated (d_alloc, before the file system is asked), ENOSPC for
+ * an inode (shmem_get_inode says ENOSPC when it cannot allocate one, as for the inode limit). The
+ * entry is the last allocation each of these makes, so the last n that fails must say ENOMEM, and
+ * every failure one of the two. They all said ENOSPC before. */
+static const char *const name_ops[] = {"mkdir", "mknod", "symlink", "link", "rename"};
+#define NNAME_OPS (sizeof name_ops / sizeof name_ops[0])
+
+static int name_op(unsigned k)
+{
+    switch (k) {
+    case 0:
+        return mkdir(SCRATCH "/e", 0755);
+    case 1:
+        return mknod(SCRATCH "/e", S_IFIFO | 0644, 0);
+    case 2:
+        return symlink("a-target-of-some-length", SCRATCH "/e");
+    case 3:
+        return link(SCRATCH "/src", SCRATCH "/e");
+    default:
+        return rename(SCRATCH "/src", SCRATCH "/e");
+    }
+}
+
+static int check_name_errors(void)
+{
+    int failed = 0;
+    for (unsigned k = 0; k < NNAME_OPS; k++) {
+        int last = 0, other = 0, status = 0;
+        unsigned n = 1;
+        for (; n < 100; n++) {
+            rm_tree(AT_FDCWD, SCRATCH, 0);
+            mkdir(SCRATCH, 0755);
+            close(open(SCRATCH "/src", O_CREAT | O_WRONLY, 0644));
+            pid_t pid = fork();
+            if (pid == 0) {
+                char num[16];
+                int fd = open("/proc/self/fail-nth", O_WRONLY),
+                    len = snprintf(num, sizeof num, "%u", n);
+                if (fd < 0 || write(fd, num, (size_t)len) != len)
+                    _exit(255);
+                int rc = name_op(k), e = errno;
+                _exit(write(fd, "0", 1) != 1 ? 255 : rc == 0 ? 0 : e & 0xff);
+            }
+            if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+                WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 255)
+                break;
+            last = WEXITSTATUS(status);
+            if (last != ENOMEM && last != ENOSPC)
+                other = last;
+        }
+        int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && n > 1 && last == ENOMEM && !other;
+        printf("failnth: %s in tmpfs, each allocation failing in turn: %u failures, the last (its "
+               "directory entry) %s%s%s%s\n",
+               name_ops[k], n - 1, strerror(last), other ? ", another " : "",
+               other ? strerror(other) : "", ok ? "" : ": FAILED");
+        failed |= !ok;
+    }
+    rm_tree(AT_FDCWD, SCRATCH, 0);
+    mkdir(SCRATCH, 0755);
+    return failed;
+}
+
 /* "NAME," within ",list,"? */
 static int listed(const char *list, const char *name)
 {
@@ -560,6 +636,7 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     failed |= check_file();
+    failed |= check_name_errors();
     /* Before the baseline: our stack as deep as it goes, stdio's buffer, /proc/<pid>/ filled,
      * a first run of every operation unarmed (what a first use makes once for good, a cache,
      * is not a leak: it is made here, before the count starts). */

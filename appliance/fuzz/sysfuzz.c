@@ -129,9 +129,11 @@ static long path_arg(void)
         return (long)p;
     }
     case 1: {
-        char *p = (char *)edge + 4096 - 8;
-        memcpy(p, SCRATCH, 7); /* no NUL before the unmapped page */
-        p[7] = 'x';
+        /* No NUL before the unmapped page. Should the page behind be readable after all (a
+         * random mprotect), the name still lies inside the scratch tree: "/tmp/fzx" did not,
+         * and what was made there outlived the run. */
+        char *p = (char *)edge + 4096 - 9;
+        memcpy(p, SCRATCH "/x", 9);
         return (long)p;
     }
     case 2:
@@ -425,6 +427,18 @@ static int excluded(long nr)
     return 0;
 }
 
+/* A number drawn at random that the table lists gets the table's shape, so that its paths stay
+ * where the opening comment says: a path argument pointing into buf (random bytes, or text a
+ * read left there: "/fuzz/sysfuzz", "/tmp/...") could name anything, in / as well, and a file
+ * made there outlives the run and counts as kernel memory left in use. */
+static const struct call *call_of(long nr)
+{
+    for (size_t i = 0; i < NCALLS; i++)
+        if (calls[i].nr == nr)
+            return &calls[i];
+    return NULL;
+}
+
 static long arg_of(int kind)
 {
     switch (kind) {
@@ -606,8 +620,9 @@ static void fuzz_loop(uint32_t budget)
                 a[i] = arg_of(c->a[i]);
         } else {
             nr = pick < 98 ? (long)rnd(NR_MAX) : (long)(uint32_t)rnd64();
+            const struct call *c = call_of(nr);
             for (int i = 0; i < 6; i++)
-                a[i] = any_arg();
+                a[i] = c ? arg_of(c->a[i]) : any_arg();
         }
         if (excluded(nr) || touches_shared(nr, a))
             continue;
@@ -646,9 +661,9 @@ static void worker(uint64_t seed, uint32_t budget, int trace)
         close(null);
     buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     edge = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (buf == MAP_FAILED || edge == MAP_FAILED)
+    /* Without its PROT_NONE page (gfaults= can fail the split), edge is no edge: no worker. */
+    if (buf == MAP_FAILED || edge == MAP_FAILED || mprotect(edge + 4096, 4096, PROT_NONE))
         _exit(90);
-    mprotect(edge + 4096, 4096, PROT_NONE);
     refill();
     chdir(SCRATCH);
     int p[2], sv[2];
@@ -722,6 +737,38 @@ static void scratch_make(void)
     symlink("f0", SCRATCH "/l0");
 }
 
+/* /proc/kmalloc_sites (a DEBUG=1 kernel): "mark" at the baseline, and on a leak the call sites
+ * of the kmalloc blocks made since that are still live. No heap; nothing without the file. */
+static void kmalloc_sites_mark(void)
+{
+    int fd = open("/proc/kmalloc_sites", O_WRONLY);
+    if (fd >= 0) {
+        if (write(fd, "mark", 4) != 4)
+            printf("sysfuzz: /proc/kmalloc_sites: mark: %s\n", strerror(errno));
+        close(fd);
+    }
+}
+
+static void kmalloc_sites_print(void)
+{
+    char text[4096];
+    int fd = open("/proc/kmalloc_sites", O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return;
+    text[n] = 0;
+    for (char *line = text, *nl; *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (!nl)
+            nl = line + strlen(line) - 1;
+        else
+            *nl = 0;
+        printf("sysfuzz: kmalloc_sites: %s\n", line);
+    }
+}
+
 /* Every process the run made (pids above ours) is killed and reaped. Returns how many were left. */
 int main(int argc, char **argv)
 {
@@ -740,7 +787,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "verbose"))
             verbose = 1;
         else if (!strcmp(argv[i], "leak=report"))
-            leak_report = 1; /* memory left is printed, not failed (fuzz-syscalls-gfaults: open) */
+            leak_report = 1; /* memory left is printed, not failed (SYSFUZZ_GFAULTS_LEAK=report) */
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("sysfuzz: system-call fuzzer, seed=%llu calls=%u per-worker=%u\n",
@@ -831,6 +878,7 @@ int main(int argc, char **argv)
                 sleep_ms(50);
             mem_base = mem_free_kb();
             used_base = kernel_in_use();
+            kmalloc_sites_mark();
         }
         if (sh->calls == before && !failed) {
             /* a worker that made no call at all, many times over, would loop for ever */
@@ -867,6 +915,7 @@ int main(int argc, char **argv)
                leak_report && used_base >= 0 ? "(reported, not failed) " : "FAILED ",
                (unsigned long long)seed, used_base, used_after, used_after - used_base);
         failed |= !leak_report || used_base < 0;
+        kmalloc_sites_print();
     }
     if (!failed)
         printf("sysfuzz: ok\n");

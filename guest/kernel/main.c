@@ -7,6 +7,7 @@
 #include <pv/console_in.h>
 #include <arch/x86/fault.h>
 #include <kernel/fs/fs.h>
+#include <kernel/mm/kmalloc_trace.h>
 #include <kernel/mm/page.h>
 #include <kernel/mm/physmap.h>
 #include <kernel/proc.h>
@@ -277,6 +278,7 @@ static void run_kernel(const start_info_t *si, const struct options *o)
     if (fs_init((const void *)si->mod_start, si->mod_len))
         shutdown(SHUTDOWN_crash);
     proc_pid_init();
+    kmalloc_trace_init();
     klog_start();
     fasttrap_ctl_init(o->fast_trap && rc == 0, o->demo);
     net_init();

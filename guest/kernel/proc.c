@@ -82,6 +82,10 @@ struct proc *proc_alloc(struct proc *parent)
     if (!p)
         return 0;
     p->pid = alloc_pid();
+    if (procfs_pid_add(p->pid)) { /* first: nothing else to undo (the pid is taken only below) */
+        kfree(p);
+        return 0;
+    }
     if (parent) {
         p->parent = parent;
         p->pgid = parent->pgid;
@@ -106,7 +110,6 @@ struct proc *proc_alloc(struct proc *parent)
     if (slot >= table_end)
         table_end = slot + 1;
     kstats.procs_live++;
-    procfs_pid_add(p->pid);
     return p;
 }
 

@@ -352,6 +352,7 @@ TEST(erofs_and_open_checks)
 TEST(enospc)
 {
     uint32_t ub = ualloc(5 * 4096);
+    struct linux_stat64 st;
     long n;
 
     setup_std();
@@ -363,7 +364,12 @@ TEST(enospc)
     CHECK_EQ(sys_write(3, ub, 4096), -ENOSPC);
     CHECK_EQ(sys_mkdir(ustr("/tmp/dir"), 0755), 0); /* kmalloc still has room */
     fake_kmalloc_fail_in = 1;                       /* the path copy works, the inode not */
-    CHECK_EQ(t_open("/tmp/nomem", O_CREAT | O_WRONLY, 0600), -ENOSPC);
+    CHECK_EQ(t_open("/tmp/nomem", O_CREAT | O_WRONLY, 0600), -ENOSPC); /* Linux's shmem too */
+    fake_kmalloc_fail_in = 2; /* the inode works, its directory entry not: Linux's d_alloc */
+    CHECK_EQ(t_open("/tmp/nomem", O_CREAT | O_WRONLY, 0600), -ENOMEM);
+    fake_kmalloc_fail_in = 2;
+    CHECK_EQ(t_mkdir("/tmp/nomem", 0755), -ENOMEM);
+    CHECK_EQ(t_stat("/tmp/nomem", &st), -ENOENT);
     fake_page_budget = 100000;
     CHECK_EQ(sys_write(3, ub, 4096), 4096);
     TEARDOWN();

@@ -52,9 +52,9 @@ static struct inode *make_file(const struct cpio_entry *e, long *err)
     if (!ino)
         return NULL;
     if (S_ISLNK(e->mode)) {
-        if (tmpfs_set_link(ino, e->data, e->size)) {
+        *err = tmpfs_set_link(ino, e->data, e->size);
+        if (*err) {
             inode_free(ino);
-            *err = -ENOSPC;
             return NULL;
         }
         return ino;

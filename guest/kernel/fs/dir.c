@@ -28,16 +28,19 @@ static size_t charge_of(const struct inode *dir, size_t len)
     return dir->sb == &tmpfs_sb ? kmalloc_size(sizeof(struct dentry) + len + 1) : 0;
 }
 
-struct dentry *dentry_new(const struct inode *dir, const char *name, size_t len)
+struct dentry *dentry_new(const struct inode *dir, const char *name, size_t len, long *err)
 {
     size_t charge = charge_of(dir, len);
 
-    if (charge && tmpfs_charge(charge))
+    if (charge && tmpfs_charge(charge)) {
+        *err = -ENOSPC;
         return NULL;
+    }
     struct dentry *d = kmalloc(sizeof(*d) + len + 1);
 
     if (!d) {
         tmpfs_uncharge(charge);
+        *err = -ENOMEM;
         return NULL;
     }
     d->next = NULL;
@@ -79,10 +82,11 @@ void dentry_free(const struct inode *dir, struct dentry *d)
 
 int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ino)
 {
-    struct dentry *d = dentry_new(dir, name, len);
+    long err = 0;
+    struct dentry *d = dentry_new(dir, name, len, &err);
 
     if (!d)
-        return dir->sb == &tmpfs_sb ? -ENOSPC : -ENOMEM;
+        return (int)err;
     dir_attach(dir, d, ino);
     return 0;
 }
@@ -139,12 +143,14 @@ struct inode *dir_mkdir(struct inode *parent, const struct fs_sb *sb, const char
                         uint32_t perm, long *err)
 {
     struct inode *ino = inode_new(sb, S_IFDIR | (perm & 07777));
-    struct dentry *d = ino ? dentry_new(parent, name, len) : NULL;
+    struct dentry *d = ino ? dentry_new(parent, name, len, err) : NULL;
 
-    if (!ino || !d) {
-        if (ino)
-            inode_free(ino);
+    if (!ino) {
         *err = sb == &tmpfs_sb ? -ENOSPC : -ENOMEM;
+        return NULL;
+    }
+    if (!d) {
+        inode_free(ino);
         return NULL;
     }
     dir_attach(parent, d, ino);

@@ -82,10 +82,12 @@ void inode_touch(struct inode *ino); /* mtime = ctime = now */
 /* ---- dir.c ---- */
 struct dentry *dir_find(struct inode *dir, const char *name, size_t len);
 struct dentry *dir_find_inode(struct inode *dir, const struct inode *ino);
-/* Link ino into dir under name (nlink and the parent's link count follow): 0 or -ENOMEM. */
+/* Link ino into dir under name (nlink and the parent's link count follow): 0, or dentry_new's
+ * error. */
 int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ino);
-/* A new entry for dir (not yet attached): NULL when memory is out or, in tmpfs, full. */
-struct dentry *dentry_new(const struct inode *dir, const char *name, size_t len);
+/* A new entry for dir (not yet attached), or NULL with *err: -ENOSPC when tmpfs is full, -ENOMEM
+ * when the entry cannot be allocated (Linux's d_alloc says so, in tmpfs too). */
+struct dentry *dentry_new(const struct inode *dir, const char *name, size_t len, long *err);
 void dentry_free(const struct inode *dir, struct dentry *d); /* one that dir no longer lists */
 void dir_attach(struct inode *dir, struct dentry *d, struct inode *ino);
 /* Remove the entry; the inode loses a link (and is freed if that was all). */
@@ -93,7 +95,9 @@ void dir_unlink(struct inode *dir, struct dentry *d);
 void dir_detach(struct inode *dir, struct dentry *d); /* unhook, no link counting, no free */
 int dir_is_empty(const struct inode *dir);
 struct dentry *dir_next(struct inode *dir, uint32_t seq); /* first entry with seq >= seq */
-/* A new directory in parent: mode is the permission bits. NULL when memory is out. */
+/* A new directory in parent: mode is the permission bits. NULL with *err when it cannot be made:
+ * -ENOSPC for its inode in tmpfs (tmpfs full, or no memory for it: Linux's shmem_get_inode says
+ * ENOSPC for both), else -ENOMEM, or the entry's error. */
 struct inode *dir_mkdir(struct inode *parent, const struct fs_sb *sb, const char *name, size_t len,
                         uint32_t perm, long *err);
 struct inode *dir_lookup_path(const char *path); /* kernel-only absolute path, no symlinks */
@@ -148,7 +152,7 @@ struct tmpfs_usage {
     uint32_t inodes, max_inodes;
 };
 void tmpfs_usage(struct tmpfs_usage *u);
-/* A tmpfs symlink's target: charged, copied, ino->size set. 0 or -ENOSPC. */
+/* A tmpfs symlink's target: charged, copied, ino->size set. 0, -ENOSPC (tmpfs full) or -ENOMEM. */
 int tmpfs_set_link(struct inode *ino, const char *target, size_t len);
 
 /* ---- dev.c, tty.c ---- */

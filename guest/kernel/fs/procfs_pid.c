@@ -30,7 +30,10 @@ static size_t pid_name(int pid, char *buf, size_t size)
     return (size_t)snprintf(buf, size, "%d", pid);
 }
 
-void procfs_pid_add(int pid)
+/* Out of memory, the process is not made (fork fails): one that ran without its directory was
+ * out of reach of everything that finds processes through /proc (sysfuzz's supervisor could not
+ * kill such a worker's child, which kept its memory for good). */
+int procfs_pid_add(int pid)
 {
     char name[16];
     size_t len = pid_name(pid, name, sizeof(name));
@@ -38,13 +41,14 @@ void procfs_pid_add(int pid)
     long err = 0;
 
     if (!procfs_dir || dir_find(procfs_dir, name, len))
-        return;
+        return 0;
     dir = dir_mkdir(procfs_dir, &procfs_sb, name, len, 0555, &err);
     if (!dir)
-        return; /* out of memory: the process has no /proc entry, and runs all the same */
+        return -ENOMEM;
     dir->pid = pid;
     dir->nlink = 3; /* ".", its entry, and fd/'s ".." once filled: stat says the same before */
     dir->proc_fd = PROC_PID_UNFILLED;
+    return 0;
 }
 
 void procfs_pid_fill(struct inode *dir)

@@ -194,12 +194,10 @@ long sys_renameat(u32 olddirfd, u32 oldpath, u32 newdirfd, u32 newpath)
     }
     rc = check_rename(&ow, &nw, &src, &dst);
     if (rc == 0 && src != dst) {
-        struct dentry *nd = dentry_new(nw.dir, nw.last, nw.last_len);
+        struct dentry *nd = dentry_new(nw.dir, nw.last, nw.last_len, &rc);
         struct dentry *od = dir_find(ow.dir, ow.last, ow.last_len);
 
-        if (!nd) {
-            rc = nw.dir->sb == &tmpfs_sb ? -ENOSPC : -ENOMEM;
-        } else {
+        if (nd) {
             dir_detach(ow.dir, od);
             dentry_free(ow.dir, od);
             if (S_ISDIR(src->mode))
@@ -242,10 +240,12 @@ long sys_symlink(u32 utarget, u32 linkpath)
         rc = -ENOENT;
     len = strlen(target);
     ino = rc ? NULL : inode_new(&tmpfs_sb, S_IFLNK | 0777);
-    if (rc == 0 && (!ino || tmpfs_set_link(ino, target, len)))
+    if (rc == 0 && !ino)
         rc = -ENOSPC;
-    if (rc == 0 && dir_link(w.dir, w.last, w.last_len, ino))
-        rc = -ENOSPC;
+    if (rc == 0)
+        rc = tmpfs_set_link(ino, target, len);
+    if (rc == 0)
+        rc = dir_link(w.dir, w.last, w.last_len, ino);
     if (rc && ino)
         inode_free(ino);
     parent_done(path, base);
@@ -330,8 +330,8 @@ long sys_linkat(u32 olddirfd, u32 oldpath, u32 newdirfd, u32 newpath, u32 flags)
         rc = -EPERM;
     if (rc == 0 && ino->nlink == 0)
         rc = -ENOENT; /* removed meanwhile: it has no name to gain a second one */
-    if (rc == 0 && dir_link(w.dir, w.last, w.last_len, ino))
-        rc = -ENOSPC;
+    if (rc == 0)
+        rc = dir_link(w.dir, w.last, w.last_len, ino);
     if (rc == 0)
         ino->ctime = fs_now();
     parent_done(np, nbase);
@@ -386,10 +386,9 @@ long sys_mknodat(u32 dirfd, u32 upath, u32 mode, u32 dev)
             ino->rdev_major = (dev & 0xfff00) >> 8;
             ino->rdev_minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
         }
-        if (dir_link(w.dir, w.last, w.last_len, ino)) {
+        rc = dir_link(w.dir, w.last, w.last_len, ino);
+        if (rc)
             inode_free(ino);
-            rc = -ENOSPC;
-        }
     }
     parent_done(path, base);
     return rc;

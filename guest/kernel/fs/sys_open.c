@@ -55,9 +55,10 @@ static int open_create(struct inode *base, const char *path, uint32_t flags, uin
         if (!ino)
             return -ENOSPC;
         ino->fops = &tmpfs_fops;
-        if (dir_link(w.dir, w.last, w.last_len, ino)) {
+        rc = dir_link(w.dir, w.last, w.last_len, ino);
+        if (rc) {
             inode_free(ino);
-            return -ENOSPC;
+            return rc;
         }
         *created = 1;
         *wout = w;

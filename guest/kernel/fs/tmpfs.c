@@ -72,7 +72,7 @@ int tmpfs_set_link(struct inode *ino, const char *target, size_t len)
     ino->u.link_target = kmalloc(len + 1);
     if (!ino->u.link_target) {
         tmpfs_uncharge(kmalloc_size(len + 1));
-        return -ENOSPC;
+        return -ENOMEM; /* Linux's shmem_symlink: a target it cannot copy is ENOMEM */
     }
     memcpy(ino->u.link_target, target, len);
     ino->u.link_target[len] = 0;

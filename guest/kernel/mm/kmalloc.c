@@ -7,6 +7,7 @@
  * made the kernel use (inodes, names, descriptors) comes back when ring 3 lets go of it. */
 #include <pv/console.h>
 #include <kernel/gfault.h>
+#include <kernel/mm/kmalloc_trace.h>
 #include <kernel/mm/kmem.h>
 #include <kernel/mm/page.h>
 #include <kernel/mm/physmap.h>
@@ -78,7 +79,8 @@ size_t kmalloc_size(size_t n)
     return class_size(class_of(n ? n : 1));
 }
 
-void *kmalloc(size_t n)
+/* site: where the caller returns to, for kmalloc_trace (DEBUG=1); unused otherwise. */
+static inline void *kmalloc_at(size_t n, const void *site)
 {
     if (n == 0)
         n = 1;
@@ -87,8 +89,10 @@ void *kmalloc(size_t n)
     if (n > PAGE_SIZE / 2) {
         unsigned pages = (unsigned)(PAGE_ALIGN(n) / PAGE_SIZE);
         void *p = pages_alloc(pages);
-        if (p)
+        if (p) {
             page_meta[virt_to_pfn(p)] = (uint16_t)(META_LARGE | pages);
+            kmalloc_trace_alloc(p, pages * PAGE_SIZE, site);
+        }
         return p;
     }
     unsigned c = class_of(n);
@@ -97,12 +101,18 @@ void *kmalloc(size_t n)
     struct block *b = free_list[c];
     unlink_block(c, b);
     page_refs[virt_to_pfn(b)]++;
+    kmalloc_trace_alloc(b, class_size(c), site);
     return b;
+}
+
+void *kmalloc(size_t n)
+{
+    return kmalloc_at(n, __builtin_return_address(0));
 }
 
 void *kzalloc(size_t n)
 {
-    void *p = kmalloc(n);
+    void *p = kmalloc_at(n, __builtin_return_address(0));
 
     if (p)
         memset(p, 0, n);
@@ -128,6 +138,7 @@ void kfree(void *p)
         return;
     uint32_t pfn = virt_to_pfn(p);
     uint16_t meta = page_meta[pfn];
+    kmalloc_trace_free(p);
     if (meta & META_LARGE) {
         page_meta[pfn] = 0;
         pages_free(p, meta & ~META_LARGE);
@@ -152,7 +163,7 @@ uint32_t kmalloc_free_bytes(void)
 char *kstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *p = kmalloc(n);
+    char *p = kmalloc_at(n, __builtin_return_address(0));
 
     if (p)
         memcpy(p, s, n);

@@ -66,10 +66,11 @@ struct pfout {
 };
 void pf_printf(struct pfout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Per-process directories (kernel/fs/procfs_pid.c): the entries every /proc/<pid>/ holds (the
- * table stays the caller's), then a directory made when a pid is given out and removed when it
- * is freed. */
+ * table stays the caller's), then a directory made when a pid is given out (0, or -ENOMEM: the
+ * process must not be made, or nothing could find it through /proc) and removed when it is
+ * freed. */
 void procfs_pid_files(const struct procfs_entry *tab, unsigned n);
-void procfs_pid_add(int pid);
+int procfs_pid_add(int pid);
 void procfs_pid_remove(int pid);
 
 /* Also offered (kernel/fs/): */
