@@ -161,6 +161,39 @@ long sys_mprotect(u32 addr, u32 len, u32 prot)
     return end == addr ? 0 : vm_protect(mm_now(), addr, end, prot);
 }
 
+/* msync: no region has a file behind it (shared file mappings are refused), so there is
+ * nothing to write back; the arguments are checked as Linux checks them. */
+long sys_msync(u32 addr, u32 len, u32 flags)
+{
+    uint32_t end;
+
+    if ((flags & ~(u32)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)) || !range_ok(addr, len, &end))
+        return -EINVAL;
+    return mapped_in(mm_now(), addr, end) == end - addr ? 0 : -ENOMEM;
+}
+
+/* mlock, munlock: frames are never paged out here, so every page is locked already; as Linux,
+ * the range starts at addr's page and may not hold a hole. */
+static long lock_range(u32 addr, u32 len)
+{
+    uint32_t start = addr & ~(PAGE_SIZE - 1), end = PAGE_ALIGN(addr + len);
+
+    if (addr + len < addr || end < start || end > USER_TOP)
+        return -ENOMEM;
+    return mapped_in(mm_now(), start, end) == end - start ? 0 : -ENOMEM;
+}
+
+long sys_mlock(u32 addr, u32 len)
+{
+    return lock_range(addr, len);
+}
+
+long sys_munlock(u32 addr, u32 len)
+{
+    return lock_range(addr, len);
+}
+
 /* A shared region moves without a copy: the new one names the same object at the same pages,
  * which fault back in there; its pages past the object stay SIGBUS, as Linux's. */
 static long move_shared(struct mm *mm, const struct vma *v, uint32_t old_addr, uint32_t old_size,
