@@ -219,6 +219,28 @@ static void remap_fixed(void)
     check_status(check_wait(pid), 0, 0, "a child writes the moved region");
     CHECK_INT(*at(v, 1), 501, "and its write is seen");
     CHECK_INT(munmap(v, 2 * P), 0, "munmap it");
+    /* Onto the start of its own region: the region the destination cuts is the one moved. */
+    if (!CHECK(mmap(u, 6 * P, rw, f, -1, 0) == u, "a shared region of 6 pages"))
+        return;
+    *at(u, 0) = 700, *at(u, 4) = 704, *at(u, 5) = 705;
+    CHECK(mremap(u + 4 * P, P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED, u) == u,
+          "MREMAP_FIXED of page 4, grown, onto pages 0-1 of its own region");
+    CHECK_INT(*at(u, 0), 704, "page 0 is page 4 now");
+    CHECK_INT(*at(u, 1), 705, "page 1 is page 5, still in the object");
+    CHECK_INT(touch(at(u, 4), 0), SIGSEGV, "a child reading where page 4 was");
+    CHECK_INT(*at(u, 5), 705, "page 5 stays where it was too");
+    CHECK_INT(munmap(u, 6 * P), 0, "munmap what is left");
+    /* A private region moves by copy, shrunk on the way. */
+    char *p = mmap(u, 3 * P, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (!CHECK(p == u, "a private region of 3 pages"))
+        return;
+    *at(p, 0) = 800, *at(p, 2) = 802;
+    CHECK(mremap(p, 3 * P, P, MREMAP_MAYMOVE | MREMAP_FIXED, v) == v,
+          "MREMAP_FIXED of a private region, shrunk");
+    CHECK_INT(*at(v, 0), 800, "its first page moved");
+    CHECK_INT(touch(at(v, 1), 0), SIGSEGV, "a child reading past its new end");
+    CHECK_INT(touch(at(p, 2), 0), SIGSEGV, "a child reading where it was");
+    CHECK_INT(munmap(v, P), 0, "munmap it");
 }
 
 static void advice_sync_lock(void)
