@@ -221,7 +221,8 @@ static long move_fixed(struct mm *mm, const struct vma *v, uint32_t old_addr, ui
     struct shmem *shm = v->shm;
     uint32_t base = to - (old_addr - v->shm_base);
 
-    if ((to & (PAGE_SIZE - 1)) || to < USER_MIN_ADDR || new_size > USER_STACK_TOP - to)
+    if ((to & (PAGE_SIZE - 1)) || to < USER_MIN_ADDR || to > USER_STACK_TOP ||
+        new_size > USER_STACK_TOP - to)
         return -EINVAL;
     if (to < old_addr + old_size && old_addr < to + new_size)
         return -EINVAL; /* overlapping source and destination, as Linux */
