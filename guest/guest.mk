@@ -18,7 +18,7 @@ GUEST_KERNEL_SRCS := $(addprefix guest/kernel/,main.c selftest_table.c exec.c ex
 	gfault.c init.c initramfs.c itimer.c klog.c pgrp.c proc.c proc_pid.c proc_sys.c random.c rlimit.c sched.c \
 	signal.c sys_ids.c sys_misc.c sys_signal.c sys_time.c syscall_table.c wait.c)
 GUEST_MM_SRCS := $(addprefix guest/kernel/mm/,kmalloc.c oom.c page_alloc.c kmap.c pgtable.c physmap.c \
-	sys_mm.c uaccess.c vm.c vm_fault.c)
+	shmem.c sys_mm.c uaccess.c vm.c vm_fault.c)
 GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.c inode.c path.c \
 	pipe.c poll.c procfs.c procfs_gen.c procfs_hv.c procfs_pid.c procfs_fd.c mount.c select.c sys_attr.c sys_sendfile.c sys_dir.c sys_fd.c \
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \

@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "kmem_probe.h"
 
 #define SCRATCH "/tmp/fn"
@@ -170,21 +171,11 @@ static void op_mmap(void)
     close(fd);
 }
 
-static struct sockaddr_in loopback(void)
-{
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons(PORT);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
-
 /* A connection over loopback, accepted, a few bytes each way, then closed with a reset (no
  * TIME-WAIT left holding anything, though lwIP's heap is not counted anyway). */
 static void op_tcp(void)
 {
-    struct sockaddr_in a = loopback();
+    struct sockaddr_in a = loopback(PORT);
     int one = 1, l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), s = -1;
     char buf[64] = "ping";
@@ -211,7 +202,7 @@ static void op_tcp(void)
 
 static void op_udp(void)
 {
-    struct sockaddr_in a = loopback();
+    struct sockaddr_in a = loopback(PORT);
     int r = socket(AF_INET, SOCK_DGRAM, 0), w = socket(AF_INET, SOCK_DGRAM, 0);
     char buf[32] = "datagram";
     if (bind(r, (struct sockaddr *)&a, sizeof a) == 0 &&
@@ -356,7 +347,7 @@ static void op_rename(void)
 /* Sockets' options and names, a shutdown, and a poll and select over many. */
 static void op_sockopts(void)
 {
-    struct sockaddr_in a = loopback(), got;
+    struct sockaddr_in a = loopback(PORT), got;
     socklen_t len = sizeof got;
     int s = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
     setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -393,45 +384,21 @@ static const struct op ops[] = {
 
 /* ---- the supervisor ---- */
 
-/* A number from /proc/stats ("\nNAME value"), -1 when missing. */
-static long long stat_value(const char *name)
-{
-    char text[2048], key[64];
-    int fd = open("/proc/stats", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    text[n] = 0;
-    snprintf(key, sizeof key, "\n%s ", name);
-    const char *at = strstr(text, key);
-    return at ? strtoll(at + strlen(key), NULL, 10) : -1;
-}
-
 /* On a leak, the /proc/stats rows that moved since the baseline (what kind of memory stayed). */
 static char base_stats[2048];
-
-static void stats_text(char *text, size_t size)
-{
-    int fd = open("/proc/stats", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, text, size - 1);
-    if (fd >= 0)
-        close(fd);
-    text[n > 0 ? n : 0] = 0;
-}
 
 static void print_moved(void)
 {
     char now[2048], *save = NULL;
-    stats_text(now, sizeof now);
+    stats_read(now, sizeof now);
     for (char *line = strtok_r(now, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *sp = strchr(line, ' '), key[64];
+        char *sp = strchr(line, ' '), name[64];
         if (!sp || sp - line > 60 || !strncmp(line, "syscalls", 8) || !strncmp(line, "faults_", 7))
             continue;
-        snprintf(key, sizeof key, "\n%.*s ", (int)(sp - line), line);
-        const char *was = strstr(base_stats, key);
-        long long before = was ? strtoll(was + strlen(key), NULL, 10) : 0;
+        snprintf(name, sizeof name, "%.*s", (int)(sp - line), line);
+        long long before = stats_field(base_stats, name);
+        if (before < 0)
+            before = 0;
         if (strtoll(sp + 1, NULL, 10) != before)
             printf("failnth:   %s (was %lld)\n", line, before);
     }
@@ -439,7 +406,9 @@ static void print_moved(void)
 
 static long long injected(void)
 {
-    return stat_value("faults_page") + stat_value("faults_kmalloc");
+    char text[2048];
+    stats_read(text, sizeof text);
+    return stats_field(text, "faults_page") + stats_field(text, "faults_kmalloc");
 }
 
 /* The machine back as it was: every process the case made reaped, the scratch tree removed and
@@ -607,8 +576,7 @@ int main(int argc, char **argv)
         base = restore(me, -1);
     }
     base = restore(me, -1);
-    base_stats[0] = '\n';
-    stats_text(base_stats + 1, sizeof base_stats - 1);
+    stats_read(base_stats, sizeof base_stats);
     printf("failnth: kernel memory in use %lld bytes\n", base);
     for (unsigned k = 0; k < NOPS; k++) {
         if ((only && !listed(only, ops[k].name)) || (replay && !replay_n[k]))
@@ -635,7 +603,7 @@ int main(int argc, char **argv)
                 failed = 1;
                 op_leaks++;
                 base += left; /* the next case is judged on its own */
-                stats_text(base_stats + 1, sizeof base_stats - 1);
+                stats_read(base_stats, sizeof base_stats);
             }
             if (!fired || replay)
                 break;

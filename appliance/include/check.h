@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -197,6 +198,35 @@ static inline int check_run_child(int (*fn)(void *), void *arg)
     if (pid == 0)
         _exit(fn(arg));
     return pid < 0 ? -1 : check_wait(pid);
+}
+
+/* A field of /proc/meminfo in kB (MemTotal, MemFree, ...), without malloc; -1 if absent. */
+static inline long meminfo(const char *key)
+{
+    static char buf[4096];
+    int fd = open("/proc/meminfo", O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    size_t len = strlen(key);
+    for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0)
+        if (strncmp(line, key, len) == 0 && line[len] == ':')
+            return strtol(line + len + 1, NULL, 10);
+    return -1;
+}
+
+/* 127.0.0.1 and port, for the socket tests. */
+static inline struct sockaddr_in loopback(int port)
+{
+    struct sockaddr_in a;
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
 }
 
 /* A child status must be exactly "exited with status want_exit" (want_sig 0) or "killed by

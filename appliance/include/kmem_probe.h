@@ -14,6 +14,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* /proc/stats (the guest kernel's counters, one "name value" a line) into text, NUL-terminated
+ * (empty on error); its length, or -1. */
+static inline long stats_read(char *text, size_t size)
+{
+    int fd = open("/proc/stats", O_RDONLY);
+    long n = fd < 0 ? -1 : (long)read(fd, text, size - 1);
+    if (fd >= 0)
+        close(fd);
+    text[n > 0 ? n : 0] = 0;
+    return n > 0 ? n : -1;
+}
+
+/* The value on the line "name value" of text (stats_read's), -1 when there is none. */
+static inline long long stats_field(const char *text, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+        if (!strncmp(line, name, len) && line[len] == ' ')
+            return strtoll(line + len + 1, NULL, 10);
+    return -1;
+}
+
 /* The kernel's memory in use, in bytes, from /proc/stats: the pages the page allocator has handed
  * out, less the free blocks kmalloc keeps in its class pages (free memory, but not the page
  * allocator's: kmalloc gives a page back only when its class keeps two pages' worth of free
@@ -21,19 +43,14 @@
 static long long kernel_in_use(void)
 {
     char text[2048];
-    int fd = open("/proc/stats", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
+    if (stats_read(text, sizeof text) < 0)
         return -1;
-    text[n] = 0;
-    const char *t = strstr(text, "\npages_total "), *f = strstr(text, "\npages_free "),
-               *k = strstr(text, "\nkmalloc_free_bytes ");
-    if (!t || !f || !k)
+    long long total = stats_field(text, "pages_total"),
+              free_pages = stats_field(text, "pages_free"),
+              cached = stats_field(text, "kmalloc_free_bytes");
+    if (total < 0 || free_pages < 0 || cached < 0)
         return -1;
-    long long total = strtoll(t + 13, NULL, 10), free_pages = strtoll(f + 12, NULL, 10);
-    return (total - free_pages) * 4096 - strtoll(k + 20, NULL, 10);
+    return (total - free_pages) * 4096 - cached;
 }
 
 /* One getdents64 record (a stack buffer's worth is read at a time: no heap). */

@@ -14,21 +14,10 @@
 
 #define PORT 5811
 
-static struct sockaddr_in loopback(void)
-{
-    struct sockaddr_in a;
-
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons(PORT);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
-
 /* A connection to the listener, accepted: the accepted fd (the client's in *client), or -1. */
 static int connected_pair(int l, int *client)
 {
-    struct sockaddr_in a = loopback();
+    struct sockaddr_in a = loopback(PORT);
     struct pollfd p = {l, POLLIN, 0};
 
     *client = socket(AF_INET, SOCK_STREAM, 0);
@@ -40,7 +29,7 @@ static int connected_pair(int l, int *client)
 
 int main(void)
 {
-    struct sockaddr_in a = loopback();
+    struct sockaddr_in a = loopback(PORT);
     struct rlimit orig, r;
     int one = 1, l = socket(AF_INET, SOCK_STREAM, 0), c, fds[2];
 

@@ -1,31 +1,16 @@
 /* t_oom: out of memory (appliance only: it would eat the host's memory, so it refuses to run where
  * MemTotal is over 3 GB). A child allocates and touches memory until malloc fails or the kernel
  * kills it with SIGKILL; the kernel must survive, and once the child is reaped MemFree in
- * /proc/meminfo must be back to within a few pages of its value before. Twice over.
+ * /proc/meminfo must be back to within a few pages of its value before. Twice over; then the same
+ * with an anonymous MAP_SHARED region as large as all memory, which the parent maps too.
  * ring3-appliance-only */
 #include "check.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 
 #define MB (1 << 20)
 #define SLACK_KB 64 /* 16 pages */
-
-/* MemTotal or MemFree in kB from /proc/meminfo, without malloc; -1 if absent. */
-static long meminfo(const char *key)
-{
-    static char buf[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    size_t len = strlen(key);
-    for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0)
-        if (strncmp(line, key, len) == 0 && line[len] == ':')
-            return strtol(line + len + 1, NULL, 10);
-    return -1;
-}
 
 /* Allocates and touches 1 MB blocks until malloc fails; reports the count after each block. */
 static void hog(int fd)
@@ -68,6 +53,35 @@ static void round_trip(int round)
           "round %d: MemFree back to within %d kB of its value before", round, SLACK_KB);
 }
 
+/* A shared region larger than free memory, mapped before the fork: the child touches it until the
+ * OOM killer ends it. Its frames are the region's, which the parent still maps: they stay in use
+ * until the parent unmaps it too. One larger than all memory is refused at once. */
+static void round_shared(long total)
+{
+    size_t size = (size_t)total * 1024;
+    CHECK_ERR((long)mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+              ENOMEM, "a shared region twice the size of memory is refused");
+    long before = meminfo("MemFree");
+    char *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (!CHECK(m != MAP_FAILED, "a shared region the size of memory is mapped"))
+        return;
+    pid_t pid = check_fork();
+    if (pid == 0) {
+        for (size_t i = 0; i < size; i += 4096)
+            m[i] = 1;
+        _exit(0); /* more than there is: not reached */
+    }
+    check_status(check_wait(pid), 0, SIGKILL, "the child touching all of it");
+    long held = meminfo("MemFree");
+    CHECK(held < before / 2, "its pages stay while the parent maps the region");
+    CHECK_INT(munmap(m, size), 0, "the parent unmaps it");
+    long after = meminfo("MemFree");
+    printf("# shared: MemFree %ld kB before, %ld kB while held, %ld kB after\n", before, held,
+           after);
+    CHECK(after >= before - SLACK_KB && after <= before + SLACK_KB,
+          "MemFree back to within %d kB of its value before", SLACK_KB);
+}
+
 int main(void)
 {
     check_init();
@@ -79,6 +93,7 @@ int main(void)
     }
     round_trip(1);
     round_trip(2);
+    round_shared(total);
     pid_t pid = check_fork();
     if (pid == 0) {
         char *p = malloc(4 * MB);

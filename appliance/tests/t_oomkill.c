@@ -10,22 +10,6 @@
 #define MB (1 << 20)
 #define SLACK_KB 256
 
-static long meminfo(const char *key)
-{
-    static char buf[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    size_t len = strlen(key);
-    for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0)
-        if (strncmp(line, key, len) == 0 && line[len] == ':')
-            return strtol(line + len + 1, NULL, 10);
-    return -1;
-}
-
 /* Touch mb megabytes, 1 MB at a time; NULL-terminated list of blocks in *out. */
 static int grab(long mb, char ***out)
 {

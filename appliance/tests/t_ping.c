@@ -81,15 +81,12 @@ static void expect_packet(int s, int type, int id, int seq, const char *what)
 
 int main(void)
 {
-    struct sockaddr_in lo;
+    struct sockaddr_in lo = loopback(0);
     unsigned char m[8 + PAYLOAD];
     int s, v, n;
     socklen_t len = sizeof v;
 
     check_init();
-    memset(&lo, 0, sizeof lo);
-    lo.sin_family = AF_INET;
-    inet_pton(AF_INET, "127.0.0.1", &lo.sin_addr);
 
     s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
     if (!CHECK(s >= 0, "raw ICMP socket opens"))

@@ -16,20 +16,9 @@
 #define PORT 5701
 #define BIG (1024 * 1024 + 77)
 
-static struct sockaddr_in addr_of(const char *ip, int port)
-{
-    struct sockaddr_in a;
-
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)port);
-    inet_pton(AF_INET, ip, &a.sin_addr);
-    return a;
-}
-
 static int listener(int port, int backlog)
 {
-    struct sockaddr_in a = addr_of("127.0.0.1", port);
+    struct sockaddr_in a = loopback(port);
     int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
 
     setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -42,7 +31,7 @@ static int listener(int port, int backlog)
 
 static int connect_to(int port)
 {
-    struct sockaddr_in a = addr_of("127.0.0.1", port);
+    struct sockaddr_in a = loopback(port);
     int s = socket(AF_INET, SOCK_STREAM, 0);
 
     if (connect(s, (struct sockaddr *)&a, sizeof a)) {
@@ -236,7 +225,7 @@ static void stream_details(void)
 static void refusals(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0), t;
-    struct sockaddr_in a = addr_of("127.0.0.1", PORT + 2);
+    struct sockaddr_in a = loopback(PORT + 2);
     char c;
 
     CHECK_ERR(socket(12345, SOCK_STREAM, 0), EAFNOSUPPORT, "an unknown family");
@@ -260,7 +249,8 @@ static void refusals(void)
     a6.sin6_family = AF_INET6;
     CHECK_ERR(bind(s, (struct sockaddr *)&a6, sizeof a), EAFNOSUPPORT,
               "bind an AF_INET6 address to AF_INET");
-    struct sockaddr_in far = addr_of("192.0.2.1", PORT);
+    struct sockaddr_in far = loopback(PORT);
+    inet_pton(AF_INET, "192.0.2.1", &far.sin_addr);
     CHECK_ERR(bind(s, (struct sockaddr *)&far, sizeof far), EADDRNOTAVAIL,
               "bind a non-local address");
     CHECK_INT(bind(s, (struct sockaddr *)&a, sizeof a), 0, "bind 127.0.0.1:%d", PORT + 2);
@@ -293,7 +283,7 @@ static void refusals(void)
  * recvmsg with a bad msghdr: musl's wrapper reads it first (time64 control messages). */
 static void bad_pointers(void)
 {
-    struct sockaddr_in a = addr_of("127.0.0.1", PORT + 4), sa;
+    struct sockaddr_in a = loopback(PORT + 4), sa;
     struct sockaddr_in6 a6;
     struct msghdr m;
     struct iovec v = {(void *)0x10, 4};
@@ -359,7 +349,7 @@ static void bad_pointers(void)
 static void udp(void)
 {
     int s = socket(AF_INET, SOCK_DGRAM, 0), c = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in a = addr_of("127.0.0.1", PORT + 3), from;
+    struct sockaddr_in a = loopback(PORT + 3), from;
     socklen_t flen = sizeof from;
     char buf[100];
 

@@ -15,17 +15,6 @@
 
 #define PORT 5801
 
-static struct sockaddr_in loopback(int port)
-{
-    struct sockaddr_in a;
-
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
-
 static int listener(int port)
 {
     struct sockaddr_in a = loopback(port);

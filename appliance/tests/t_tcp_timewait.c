@@ -5,7 +5,6 @@
  * takes it as a new connection (Linux's rule; guest/net/tcp_timewait.c) and the connection
  * works, where lwIP alone answered with a reset (ECONNREFUSED). Same source natively (in its own
  * network namespace) and in the appliance. */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "check.h"
@@ -14,20 +13,9 @@
 #define CLIENT_PORT 5712
 #define ROUNDS 3
 
-static struct sockaddr_in addr_of(int port)
-{
-    struct sockaddr_in a;
-
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)port);
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    return a;
-}
-
 static int bound_socket(int port)
 {
-    struct sockaddr_in a = addr_of(port);
+    struct sockaddr_in a = loopback(port);
     int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
 
     setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -40,7 +28,7 @@ static int bound_socket(int port)
 
 int main(void)
 {
-    struct sockaddr_in to = addr_of(SERVER_PORT);
+    struct sockaddr_in to = loopback(SERVER_PORT);
     int l = bound_socket(SERVER_PORT);
 
     check_init();

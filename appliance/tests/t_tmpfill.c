@@ -20,23 +20,6 @@
 #define SLACK_KB 128 /* what kmalloc may keep in its free lists, and the tmpfs root's growth */
 #define TARGET_LEN 4000
 
-/* MemTotal or MemFree in kB (no malloc). */
-static long meminfo(const char *key)
-{
-    static char buf[4096];
-    int fd = open("/proc/meminfo", O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    size_t len = strlen(key);
-    for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : 0)
-        if (strncmp(line, key, len) == 0 && line[len] == ':')
-            return strtol(line + len + 1, NULL, 10);
-    return -1;
-}
-
 enum kind { SYMLINKS, FILES, DIRS, PIPES };
 static const char *const kind_name[] = {"symlinks", "files", "directories", "pipes"};
 

@@ -176,9 +176,9 @@ static int gen_maps(int pid, char *buf, size_t size)
                                                                        : "";
         size_t at = o.len;
 
-        out_printf(&o, "%08x-%08x %c%c%cp 00000000 00:00 0", v->start, v->end,
+        out_printf(&o, "%08x-%08x %c%c%c%c 00000000 00:00 0", v->start, v->end,
                    v->flags & PROT_READ ? 'r' : '-', v->flags & PROT_WRITE ? 'w' : '-',
-                   v->flags & PROT_EXEC ? 'x' : '-');
+                   v->flags & PROT_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p');
         if (*name)
             out_printf(&o, "%*s%s", (int)(o.len - at < 73 ? 73 - (o.len - at) : 1), "", name);
         out_printf(&o, "\n");

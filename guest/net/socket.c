@@ -231,15 +231,14 @@ struct file *sock_file_new(uint32_t flags, long *err)
 int sock_install(struct sock *s, uint32_t flags)
 {
     long err = -ENOMEM;
-    struct file *f = file_open_socket(&sock_fops, flags & O_NONBLOCK, s, &err);
-    int fd;
+    struct file *f = sock_file_new(flags, &err);
 
     if (!f) {
         sock_free(s);
         return (int)err;
     }
+    f->priv = s;
     /* On failure (EMFILE, or no memory to grow the table) fd_install has put f, and so freed s:
      * a second put here decremented the freed block's first word, kmalloc's free-list link. */
-    fd = fd_install(f, 0, (flags & O_CLOEXEC) != 0);
-    return fd;
+    return fd_install(f, 0, (flags & O_CLOEXEC) != 0);
 }

@@ -133,6 +133,9 @@ void proc_trap(struct trap_frame *f)
             signal_force(p, SIGSEGV, vma_find(p->mm, f->cr2) ? SEGV_ACCERR : SEGV_MAPERR, f->cr2);
         } else if (rc == -ENOMEM && user && !(p->sig.pending >> (SIGKILL - 1) & 1)) {
             signal_force(p, SIGBUS, BUS_ADRERR, f->cr2);
+        } else if (rc == -EIO && user) { /* past a shared object's end */
+            report(p, f, SIGBUS);
+            signal_force(p, SIGBUS, BUS_ADRERR, f->cr2);
         }
     } else if (f->vector == TRAP_page_fault && user && p) {
         report(p, f, SIGSEGV); /* the kernel's or the hypervisor's addresses: not ring 3's */

@@ -3,8 +3,9 @@
  * reserve is ring 3's limit: see page_alloc.c) asks it for help:
  *   - a process already killed and not yet gone will give its memory back: wait for it;
  *   - otherwise the biggest process goes (its pages, page tables and regions: what its death
- *     gives back; tmpfs files and pipes are not anybody's), whether or not it is the one that
- *     faulted; never init (pid 1), never a zombie;
+ *     gives back; tmpfs files, pipes and the pages of a shared region that others still map are
+ *     not anybody's), whether or not it is the one that faulted; never init (pid 1), never a
+ *     zombie;
  *   - when only init is left, nothing is killed and the fault fails.
  * A process that faulted in ring 3 waits for its victim to be gone and then retries the access.
  * A fault inside a kernel copy does not sleep (the call may hold things that must not change
@@ -32,7 +33,7 @@ static uint32_t badness(const struct proc *q)
 {
     const struct mm *mm = q->mm;
 
-    return mm ? mm->pages + mm->l1_count + 1 + mm->map_count / 256 : 0;
+    return mm ? mm->pages + mm->l1_count + 1 + mm->map_count / 128 : 0; /* 32-byte regions */
 }
 
 /* Sleep until pid has ended (or a second has passed). */

@@ -1,10 +1,12 @@
 /* Memory system calls: brk (the heap region after the program), mmap2 of anonymous memory
- * (private or shared between a parent and its forks) and of files (read in, private), munmap,
- * mprotect, mremap (moving by copy). Pages arrive on demand: a mapping costs only its region. */
+ * (private, or shared through a shmem object with every fork) and of files (read in, private),
+ * munmap, mprotect, mremap (moving a private region by copy, a shared one by naming its object
+ * again). Pages arrive on demand: a mapping costs only its region (and a shared one its object). */
 #include <linux/errno.h>
 #include <kernel/fs/fs.h>
 #include <kernel/mm/kmem.h>
 #include <kernel/mm/pgtable.h>
+#include <kernel/mm/shmem.h>
 #include <kernel/procs.h>
 #include <kernel/syscalls.h>
 #include <kernel/mm/vm.h>
@@ -116,6 +118,13 @@ long sys_mmap2(u32 addr, u32 len, u32 prot, u32 flags, u32 fd, u32 pgoff)
             return -ENOMEM;
     }
     uint32_t vflags = prot | (type == MAP_SHARED ? VMA_SHARED : 0);
+    if (type == MAP_SHARED) { /* anonymous: file mappings were refused above */
+        struct shmem *shm = shmem_create(size / PAGE_SIZE);
+        int rc = shm ? vma_add_shmem(mm, start, start + size, vflags, shm, start) : -ENOMEM;
+        if (shm)
+            shmem_put(shm); /* the region holds it now, or nobody */
+        return rc ? -ENOMEM : (long)start;
+    }
     if (vma_add(mm, start, start + size, vflags))
         return -ENOMEM;
     if (!(flags & MAP_ANONYMOUS)) {
@@ -152,6 +161,23 @@ long sys_mprotect(u32 addr, u32 len, u32 prot)
     return end == addr ? 0 : vm_protect(mm_now(), addr, end, prot);
 }
 
+/* A shared region moves without a copy: the new one names the same object at the same pages,
+ * which fault back in there; its pages past the object stay SIGBUS, as Linux's. */
+static long move_shared(struct mm *mm, const struct vma *v, uint32_t old_addr, uint32_t old_size,
+                        uint32_t new_size)
+{
+    uint32_t to = vm_find_free(mm, new_size);
+
+    if (!to || !as_allows(mm, new_size, 0) ||
+        vma_add_shmem(mm, to, to + new_size, v->flags, v->shm, to - (old_addr - v->shm_base)))
+        return -ENOMEM;
+    if (vm_unmap(mm, old_addr, old_addr + old_size)) {
+        vm_unmap(mm, to, to + new_size); /* a whole region: no split, cannot fail */
+        return -ENOMEM;
+    }
+    return (long)to;
+}
+
 /* Grow or shrink in place when there is room, else move (with MREMAP_MAYMOVE) by copying. */
 long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr)
 {
@@ -182,6 +208,8 @@ long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr)
     }
     if (!(flags & MREMAP_MAYMOVE))
         return -ENOMEM;
+    if (v->shm)
+        return move_shared(mm, v, old_addr, old_size, new_size);
     long to = sys_mmap2(0, new_size, v->flags & 7u, MAP_PRIVATE | MAP_ANONYMOUS, (u32)-1, 0);
     if (IS_ERR_RESULT(to)) /* addresses above 2 GB are negative as a long */
         return to;

@@ -10,6 +10,7 @@
 #include <kernel/mm/page.h>
 #include <kernel/mm/pgtable.h>
 #include <kernel/mm/physmap.h>
+#include <kernel/mm/shmem.h>
 #include <lib/string.h>
 
 struct mm *active_mm;
@@ -77,7 +78,7 @@ void mm_destroy(struct mm *mm)
     pfn_release(mm->l2_pfn);
     for (struct vma *v = mm->vmas, *next; v; v = next) {
         next = v->next;
-        kfree(v);
+        vma_free(v);
     }
     kfree(mm);
 }
@@ -100,7 +101,20 @@ int vm_overlaps(struct mm *mm, uint32_t start, uint32_t end)
     return 0;
 }
 
+void vma_free(struct vma *v)
+{
+    if (v->shm)
+        shmem_put(v->shm);
+    kfree(v);
+}
+
 int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
+{
+    return vma_add_shmem(mm, start, end, flags, 0, 0);
+}
+
+int vma_add_shmem(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags, struct shmem *shm,
+                  uint32_t shm_base)
 {
     struct vma **pp = &mm->vmas;
 
@@ -111,7 +125,9 @@ int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags)
     struct vma *v = mm->map_count < MAX_MAP_COUNT ? kmalloc(sizeof(*v)) : 0;
     if (!v)
         return -ENOMEM;
-    *v = (struct vma){start, end, flags, *pp};
+    *v = (struct vma){start, end, flags, *pp, shm, shm_base};
+    if (shm)
+        shmem_get(shm);
     *pp = v;
     mm->map_count++;
     return 0;
@@ -127,7 +143,10 @@ static int split_at(struct mm *mm, uint32_t addr)
     struct vma *tail = mm->map_count < MAX_MAP_COUNT ? kmalloc(sizeof(*tail)) : 0;
     if (!tail)
         return -ENOMEM;
-    *tail = (struct vma){addr, v->end, v->flags, v->next};
+    *tail = *v; /* the same object and base: page numbers do not move */
+    tail->start = addr;
+    if (tail->shm)
+        shmem_get(tail->shm);
     v->end = addr;
     v->next = tail;
     mm->map_count++;
@@ -178,7 +197,7 @@ int vm_unmap(struct mm *mm, uint32_t start, uint32_t end)
         struct vma *v = *pp;
         if (v->start >= start && v->end <= end) {
             *pp = v->next;
-            kfree(v);
+            vma_free(v);
             mm->map_count--;
         } else {
             pp = &v->next;

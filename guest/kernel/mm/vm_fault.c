@@ -2,9 +2,10 @@
  * Pages on demand and copy-on-write. A fault in a region either maps a fresh zeroed frame
  * (with a new L1 first if the 4 MB has none: the entry is written into the L1 before the L1
  * is hooked, so it costs one batch), or resolves a write to a frame shared by fork: the last
- * sharer just gets write access back, the others copy. fork itself copies the L1s in memory
- * (they become the child's tables when its L2 is pinned), downgrading the parent's writable
- * private pages to read-only in the same batch.
+ * sharer just gets write access back, the others copy. A shared region maps its object's frame
+ * for the page (kernel/mm/shmem.c), so every process sees the same one. fork itself copies the L1s
+ * in memory (they become the child's tables when its L2 is pinned), downgrading the parent's
+ * writable private pages to read-only in the same batch.
  */
 #include <linux/errno.h>
 #include <pv/console.h>
@@ -14,6 +15,7 @@
 #include <kernel/mm/page.h>
 #include <kernel/mm/pgtable.h>
 #include <kernel/mm/physmap.h>
+#include <kernel/mm/shmem.h>
 #include <lib/string.h>
 
 static int region_allows(const struct vma *v, int write)
@@ -57,6 +59,21 @@ static int map_zeroed(struct mm *mm, uint32_t va, uint32_t flags, void **kva)
     return 0;
 }
 
+/* The object's frame for va, allocated on its first touch anywhere; past the object, -EIO. */
+static int map_shared(struct mm *mm, const struct vma *v, uint32_t va)
+{
+    uint32_t page = (va - v->shm_base) / PAGE_SIZE;
+
+    if (page >= shmem_pages(v->shm))
+        return -EIO;
+    uint32_t pfn = shmem_frame(v->shm, page);
+    if (!pfn || map_frame(mm, va, pt_user_pte(pfn, v->flags)))
+        return -ENOMEM;
+    pfn_get(pfn);
+    mm->pages++;
+    return 0;
+}
+
 static int copy_on_write(struct mm *mm, const uint32_t *l1, uint32_t va, uint32_t pte,
                          uint32_t flags)
 {
@@ -89,7 +106,7 @@ static int resolve(struct mm *mm, uint32_t addr, int write)
     const uint32_t *l1 = pt_l1(mm, va);
     uint32_t pte = l1 ? l1[(va >> 12) & 1023] : 0;
     if (!(pte & PTE_P))
-        return map_zeroed(mm, va, v->flags, 0);
+        return v->shm ? map_shared(mm, v, va) : map_zeroed(mm, va, v->flags, 0);
     if (write && !(pte & PTE_RW))
         return copy_on_write(mm, l1, va, pte, v->flags);
     return 0; /* already there (a stale TLB entry, or another path mapped it) */
@@ -194,7 +211,10 @@ struct mm *mm_fork(struct mm *parent, uint32_t hot)
         struct vma *c = kmalloc(sizeof(*c));
         if (!c)
             goto oom;
-        *c = (struct vma){v->start, v->end, v->flags, 0};
+        *c = *v;
+        c->next = 0;
+        if (c->shm)
+            shmem_get(c->shm);
         *tail = c;
         tail = &c->next;
         child->map_count++;
@@ -244,7 +264,7 @@ oom:
     mmu_flush(0); /* parent downgrades already queued are harmless: they fault back in */
     for (struct vma *v = child->vmas, *n; v; v = n) {
         n = v->next;
-        kfree(v);
+        vma_free(v);
     }
     pfn_release(l2_pfn);
     kfree(child);

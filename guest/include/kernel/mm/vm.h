@@ -18,14 +18,20 @@
 #define MAX_MAP_COUNT 65530    /* regions per address space (Linux's vm.max_map_count) */
 
 /* vma flags: the PROT_* bits in the low byte, then these. */
-#define VMA_SHARED 0x100 /* MAP_SHARED: fork shares the pages writable, no copy */
+#define VMA_SHARED 0x100 /* MAP_SHARED: the pages are its shmem object's, fork shares them */
 #define VMA_STACK 0x200
 #define VMA_HEAP 0x400
+
+struct shmem;
 
 struct vma {
     uint32_t start, end; /* page-aligned, [start, end) */
     uint32_t flags;
     struct vma *next;
+    /* A shared region's object (a reference of it) and the address its page 0 would have here:
+     * page (va - shm_base) / PAGE_SIZE, modulo 2^32, so that a split keeps both as they are. */
+    struct shmem *shm;
+    uint32_t shm_base;
 };
 
 struct mm {
@@ -54,6 +60,10 @@ uint32_t mm_l2_mfn(const struct mm *mm);
 /* Regions. vma_add fails with -EEXIST when the range overlaps another, -ENOMEM when memory is
  * out or the address space has MAX_MAP_COUNT regions already. */
 int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags);
+/* The same for a region of a shmem object (taking a reference of it on success). */
+int vma_add_shmem(struct mm *mm, uint32_t start, uint32_t end, uint32_t flags, struct shmem *shm,
+                  uint32_t shm_base);
+void vma_free(struct vma *v); /* unlinked already: its object's reference goes too */
 struct vma *vma_find(struct mm *mm, uint32_t addr);           /* the region holding addr, or NULL */
 int vm_overlaps(struct mm *mm, uint32_t start, uint32_t end); /* any region in [start, end)? */
 /* Unmap [start, end): pages freed, regions trimmed or split. 0 or -ENOMEM (split). */
@@ -62,8 +72,9 @@ int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot);
 /* A free range of len bytes at or below hint (top-down), or 0. */
 uint32_t vm_find_free(struct mm *mm, uint32_t len);
 
-/* Make addr present (and writable for a write): demand-zero, copy-on-write. 0, -EFAULT
- * (no region or no permission: the caller sends SIGSEGV) or -ENOMEM. */
+/* Make addr present (and writable for a write): demand-zero, copy-on-write, a shared region's
+ * object page. 0, -EFAULT (no region or no permission: the caller sends SIGSEGV), -EIO (past the
+ * end of a shared region's object, which mremap grew: SIGBUS, as Linux) or -ENOMEM. */
 int vm_fault(struct mm *mm, uint32_t addr, int write);
 /* Map a fresh zeroed page at addr now with region flags (PROT_* bits), queued: the caller
  * flushes the batch. Returns its kernel address (writable through the direct map) or NULL.
