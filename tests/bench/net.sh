@@ -136,7 +136,8 @@ up()
 busy()
 {
     local fd k v
-    exec {fd}<>"/dev/tcp/127.0.0.1/${p_stats[$1]}" 2>/dev/null || return 1
+    # (the group's 2>/dev/null is undone after it; on the exec itself it would stay for good)
+    { exec {fd}<>"/dev/tcp/127.0.0.1/${p_stats[$1]}"; } 2>/dev/null || return 1
     read -r -t 30 k v <&"$fd"
     exec {fd}>&-
     [ "$k" = busy ] && [[ $v =~ ^[0-9]+$ ]] || return 1
