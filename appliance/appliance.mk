@@ -47,13 +47,13 @@ HTTP_PARSER_DIR := $(BUILD)/debian/http-parser
 HTTP_PARSER_STAMP := $(HTTP_PARSER_DIR)/.debian-version
 HTTP_PARSER_C := $(HTTP_PARSER_DIR)/http_parser.c
 HTTPD_SRCS := $(sort $(wildcard appliance/httpd/*.c))
-HTTPD_CFLAGS := -Iappliance/httpd -I$(HTTP_PARSER_DIR) -DHTTP_MAX_HEADER_SIZE=12288
+HTTPD_CFLAGS := -Iappliance/httpd -Iappliance/include -I$(HTTP_PARSER_DIR) -DHTTP_MAX_HEADER_SIZE=12288
 $(HTTP_PARSER_STAMP):
 	@$(if $(Q),echo "  FETCH   http-parser (Debian source package)")
 	$(Q)BUILD=$(BUILD) bash image/debian-src.sh http-parser $(HTTP_PARSER_DIR)
 $(HTTP_PARSER_C): $(HTTP_PARSER_STAMP)
-$(APP_PROG_DIR)/sbin/httpd: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PARSER_STAMP) \
-		appliance/appliance.mk
+$(APP_PROG_DIR)/sbin/httpd: $(HTTPD_SRCS) appliance/httpd/httpd.h appliance/include/slots.h \
+		$(HTTP_PARSER_STAMP) appliance/appliance.mk
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  UCC     $@")
 	$(Q)$(UCC) $(UCFLAGS) $(HTTPD_CFLAGS) $(ULDFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@

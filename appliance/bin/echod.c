@@ -8,13 +8,12 @@
  * After the client's EOF the rest is flushed and the connection closed. UDP: each datagram goes
  * back to its sender. Errors on one connection close that connection only.
  *
- * Memory: the connections' records (16 kB buffers) are --max-conns slots mapped at start-up,
- * taken and given back through a stack (the slot given back last is taken first), each written
- * whole the first time it is taken; the stack's deepest frame (the 64 kB datagram buffer) is
- * touched at start-up. So serving allocates nothing, and the memory in use depends only on the
- * most connections ever open at once: the soak's memory check is exact (tests/net/soak.sh;
- * with a calloc per connection, musl's malloc kept or returned a 20 kB mapping depending on
- * how the connections had overlapped). The same scheme as httpd's (appliance/httpd/slots.c). */
+ * Memory: the connections' records (16 kB buffers) are --max-conns slots mapped at start-up
+ * (appliance/include/slots.h, as httpd's), each written whole the first time it is taken; the
+ * stack's deepest frame (the 64 kB datagram buffer) is touched at start-up. So serving allocates
+ * nothing, and the memory in use depends only on the most connections ever open at once: the
+ * soak's memory check is exact (tests/net/soak.sh; with a calloc per connection, musl's malloc
+ * kept or returned a 20 kB mapping depending on how the connections had overlapped). */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,9 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "slots.h"
 
 #define BUF 16384
 
@@ -37,48 +37,7 @@ struct conn {
     char buf[BUF];
 };
 
-static struct conn *slots;
-static struct conn **free_slots; /* a stack: the slot freed last is taken first */
-static int nfree, touched;
-
-static void prefault(void *p, size_t n)
-{
-    volatile char *c = p;
-
-    for (size_t i = 0; i < n; i += 4096)
-        c[i] |= 0; /* written, its value kept */
-    if (n)
-        c[n - 1] |= 0;
-}
-
-static int slots_init(int max)
-{
-    /* A mapping of its own, not calloc: musl may take a large calloc from the heap and clear it
-     * all (16 MB in use from the start), where fresh anonymous pages come in on use. */
-    void *m = mmap(NULL, (size_t)max * sizeof *slots, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-    free_slots = calloc((size_t)max, sizeof *free_slots);
-    if (m == MAP_FAILED || !free_slots)
-        return -1;
-    slots = m;
-    for (int i = 0; i < max; i++)
-        free_slots[i] = &slots[max - 1 - i];
-    nfree = max;
-    prefault(free_slots, (size_t)max * sizeof *free_slots);
-    return 0;
-}
-
-static struct conn *slot_take(void)
-{
-    struct conn *c = free_slots[--nfree];
-
-    if (c - slots >= touched) { /* the first use: slots[touched], by the stack */
-        prefault(c, sizeof *c);
-        touched = (int)(c - slots) + 1;
-    }
-    return c;
-}
+static struct slots slots;
 
 static int open_sockets(int port, int *tcp, int *udp)
 {
@@ -175,7 +134,7 @@ int main(int argc, char **argv)
     struct pollfd *pfd = calloc((size_t)max + 2, sizeof *pfd);
     int n = 0;
 
-    if (!conns || !pfd || slots_init(max)) {
+    if (!conns || !pfd || slots_setup(&slots, max, sizeof(struct conn))) {
         fprintf(stderr, "echod: out of memory for %d connections\n", max);
         return 1;
     }
@@ -205,7 +164,7 @@ int main(int argc, char **argv)
                 continue;
             if (serve(conns[i], pfd[i + 2].revents)) {
                 close(conns[i]->fd);
-                free_slots[nfree++] = conns[i];
+                slots_give(&slots, conns[i]);
                 conns[i] = conns[--n];
             }
         }
@@ -214,7 +173,7 @@ int main(int argc, char **argv)
 
             if (fd < 0)
                 break;
-            conns[n] = slot_take(); /* n < max: one is free */
+            conns[n] = slots_take(&slots); /* n < max: one is free */
             conns[n]->len = conns[n]->off = 0;
             conns[n]->eof = 0;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include "http_parser.h"
+#include "slots.h"
 
 /* Limits (docs/appliance.md). A request line longer than MAX_URL answers 414, a header block
  * larger than MAX_HEADER_BYTES 431, a body larger than MAX_BODY 413. */
@@ -162,12 +163,11 @@ const char *content_type(const char *path);
 void stats_json(struct buf *b);
 void stats_prefault(void); /* its static buffers touched at start-up (slots.c) */
 
-/* ---- slots.c ---- */
+/* ---- slots.c (on appliance/include/slots.h, which has prefault) ---- */
 int slots_init(int max_conns); /* 0, or -1 when out of memory */
-extern int slots_touched;      /* slots used so far: the most connections open at once */
+int slots_touched(void);       /* slots used so far: the most connections open at once */
 struct conn *slot_take(void);  /* NULL when none is free */
 void slot_give(struct conn *c);
-void prefault(void *p, size_t n);
 
 /* ---- control.c ---- */
 /* The fast-trap switch: 1 on, 0 off, -1 unknown; *writable says whether it may be changed. */

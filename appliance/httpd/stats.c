@@ -255,7 +255,7 @@ static void httpd_section(struct buf *b)
                hstats.requests, hstats.bad_requests, hstats.timeouts, hstats.status_class[2],
                hstats.status_class[3], hstats.status_class[4], hstats.status_class[5],
                hstats.bytes_out, hstats.sendfile_bytes, hstats.copied_bytes, cfg.max_conns,
-               cfg.request_timeout, cfg.idle_timeout, slots_touched, sizeof(struct conn),
+               cfg.request_timeout, cfg.idle_timeout, slots_touched(), sizeof(struct conn),
                buf_overflows);
 }
 

@@ -4,7 +4,6 @@
  * environ are read out of the process's own memory (the strings exec put on its stack), through
  * its page tables, as Linux reads them: what the program wrote over them shows. */
 #include <linux/errno.h>
-#include <stdarg.h>
 #include <kernel/fs/fs.h>
 #include <kernel/gfault.h>
 #include <kernel/mm/kmem.h>
@@ -15,24 +14,6 @@
 #include <kernel/mm/vm.h>
 #include <lib/format.h>
 #include <lib/string.h>
-
-struct out {
-    char *buf;
-    size_t size, len;
-};
-
-__attribute__((format(printf, 2, 3))) static void out_printf(struct out *o, const char *fmt, ...)
-{
-    size_t at = o->len < o->size ? o->len : o->size;
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(o->buf + at, o->size - at, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->len += (size_t)n;
-}
 
 /* Up to n bytes of mm at addr, stopping at the first page not present: the count copied. */
 static size_t mm_read(const struct mm *mm, uint32_t addr, char *buf, size_t n)
@@ -90,18 +71,18 @@ static uint64_t ignored_or_caught(const struct proc *p, int caught)
 static int gen_stat(int pid, char *buf, size_t size)
 {
     struct proc *p = proc_find(pid);
-    struct out o = {buf, size, 0};
+    struct pfout o = {buf, size, 0};
     const struct mm *mm;
 
     if (!p)
         return -ESRCH;
     mm = p->mm;
-    out_printf(&o, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 0 %u %u 4294967295",
-               p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-               vm_bytes(mm), mm ? mm->pages : 0);
-    out_printf(&o, " 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %u %u %u %u %d\n",
-               mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0,
-               mm ? mm->env_end : 0, p->zombie ? p->wait_status : 0);
+    pf_printf(&o, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 0 %u %u 4294967295",
+              p->pid, p->name, state_of(p), p->parent ? p->parent->pid : 0, p->pgid, p->sid,
+              vm_bytes(mm), mm ? mm->pages : 0);
+    pf_printf(&o, " 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 %u %u %u %u %d\n",
+              mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0,
+              mm ? mm->env_end : 0, p->zombie ? p->wait_status : 0);
     return (int)o.len;
 }
 
@@ -109,31 +90,31 @@ static int gen_status(int pid, char *buf, size_t size)
 {
     static const char *const names[] = {"R (running)", "S (sleeping)", "Z (zombie)"};
     struct proc *p = proc_find(pid);
-    struct out o = {buf, size, 0};
+    struct pfout o = {buf, size, 0};
     char st;
 
     if (!p)
         return -ESRCH;
     st = state_of(p);
     /* (The kernel's printf has no %o.) */
-    out_printf(&o, "Name:\t%s\nUmask:\t0%u%u%u\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
-               p->name, (p->umask >> 6) & 7, (p->umask >> 3) & 7, p->umask & 7,
-               names[st == 'R'   ? 0
-                     : st == 'S' ? 1
-                                 : 2],
-               p->pid, p->pid);
-    out_printf(&o, "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
-               p->parent ? p->parent->pid : 0);
-    out_printf(&o, "FDSize:\t%u\nGroups:\t\n", p->files ? files_count(p->files) : 0);
+    pf_printf(&o, "Name:\t%s\nUmask:\t0%u%u%u\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
+              p->name, (p->umask >> 6) & 7, (p->umask >> 3) & 7, p->umask & 7,
+              names[st == 'R'   ? 0
+                    : st == 'S' ? 1
+                                : 2],
+              p->pid, p->pid);
+    pf_printf(&o, "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
+              p->parent ? p->parent->pid : 0);
+    pf_printf(&o, "FDSize:\t%u\nGroups:\t\n", p->files ? files_count(p->files) : 0);
     if (p->mm)
-        out_printf(&o, "VmSize:\t%8u kB\nVmRSS:\t%8u kB\n", vm_bytes(p->mm) / 1024,
-                   p->mm->pages * (PAGE_SIZE / 1024));
-    out_printf(&o, "Threads:\t1\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n",
-               (unsigned long long)p->sig.pending, (unsigned long long)p->sig.pending,
-               (unsigned long long)p->sig.blocked);
-    out_printf(&o, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
-               (unsigned long long)ignored_or_caught(p, 0),
-               (unsigned long long)ignored_or_caught(p, 1));
+        pf_printf(&o, "VmSize:\t%8u kB\nVmRSS:\t%8u kB\n", vm_bytes(p->mm) / 1024,
+                  p->mm->pages * (PAGE_SIZE / 1024));
+    pf_printf(&o, "Threads:\t1\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n",
+              (unsigned long long)p->sig.pending, (unsigned long long)p->sig.pending,
+              (unsigned long long)p->sig.blocked);
+    pf_printf(&o, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
+              (unsigned long long)ignored_or_caught(p, 0),
+              (unsigned long long)ignored_or_caught(p, 1));
     return (int)o.len;
 }
 
@@ -164,7 +145,7 @@ static int gen_environ(int pid, char *buf, size_t size)
 static int gen_maps(int pid, char *buf, size_t size)
 {
     struct proc *p = proc_find(pid);
-    struct out o = {buf, size, 0};
+    struct pfout o = {buf, size, 0};
 
     if (!p)
         return -ESRCH;
@@ -176,12 +157,12 @@ static int gen_maps(int pid, char *buf, size_t size)
                                                                        : "";
         size_t at = o.len;
 
-        out_printf(&o, "%08x-%08x %c%c%c%c 00000000 00:00 0", v->start, v->end,
-                   v->flags & PROT_READ ? 'r' : '-', v->flags & PROT_WRITE ? 'w' : '-',
-                   v->flags & PROT_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p');
+        pf_printf(&o, "%08x-%08x %c%c%c%c 00000000 00:00 0", v->start, v->end,
+                  v->flags & PROT_READ ? 'r' : '-', v->flags & PROT_WRITE ? 'w' : '-',
+                  v->flags & PROT_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p');
         if (*name)
-            out_printf(&o, "%*s%s", (int)(o.len - at < 73 ? 73 - (o.len - at) : 1), "", name);
-        out_printf(&o, "\n");
+            pf_printf(&o, "%*s%s", (int)(o.len - at < 73 ? 73 - (o.len - at) : 1), "", name);
+        pf_printf(&o, "\n");
     }
     return (int)o.len;
 }

@@ -11,10 +11,10 @@
 struct domain dom0;
 
 /* The addresses of the fields the hypercall entry (arch/x86/entry.S) reaches directly, as
- * global symbols dom0_hypercalls, dom0_shared_info and, for its event upcall, dom0_event_cs,
- * dom0_event_eip and dom0_event_upcalls: assembly cannot see the structure's layout. They must
- * be defined here, beside dom0 (an assembler symbol equated to another file's symbol plus an
- * offset is lost). */
+ * global symbols dom0_hypercalls, dom0_shared_info, for its event upcall dom0_event_cs,
+ * dom0_event_eip and dom0_event_upcalls, and for the multicall dom0_multicall_entries: assembly
+ * cannot see the structure's layout. They must be defined here, beside dom0 (an assembler symbol
+ * equated to another file's symbol plus an offset is lost). */
 static void __attribute__((used)) entry_symbols(void)
 {
     __asm__(".globl dom0_hypercalls, dom0_shared_info\n"
@@ -23,9 +23,11 @@ static void __attribute__((used)) entry_symbols(void)
             ".globl dom0_event_cs, dom0_event_eip, dom0_event_upcalls\n"
             ".set dom0_event_cs, %c2\n"
             ".set dom0_event_eip, %c3\n"
-            ".set dom0_event_upcalls, %c4" ::"i"(dom0.hypercalls),
+            ".set dom0_event_upcalls, %c4\n"
+            ".globl dom0_multicall_entries\n"
+            ".set dom0_multicall_entries, %c5" ::"i"(dom0.hypercalls),
             "i"(&dom0.shared_info), "i"(&dom0.arch.event_cs), "i"(&dom0.arch.event_eip),
-            "i"(&dom0.event_upcalls));
+            "i"(&dom0.event_upcalls), "i"(&dom0.multicall_entries));
 }
 
 static const char *const reason_names[] = {"poweroff", "reboot", "suspend", "crash"};

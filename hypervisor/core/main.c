@@ -147,7 +147,7 @@ static void build_dom0(void)
 
     if (boot.nr_mods == 0)
         refuse_image("no guest kernel module");
-    d->id = 0;
+    d->id = DOM0_ID;
     d->image = map_module(&boot.mods[0], "guest kernel");
     d->image_len = boot.mods[0].end - boot.mods[0].start;
     if (boot.nr_mods > 1) {

@@ -9,6 +9,7 @@
 #include "hv/arch.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
+#include "hv/l1e_fast.h"
 #include "hv/page_type.h"
 #include "hv/panic.h"
 #include "hv/uaccess.h"
@@ -37,7 +38,7 @@ struct flush {
  */
 #define DEFERRED_INVLPG_MAX MMU_DEFERRED_INVLPG_MAX
 #define deferred mmu_deferred
-struct mmu_deferred mmu_deferred;
+struct mmu_deferred mmu_deferred = {.span = ~0u};
 
 void mmu_deferred_flush(void)
 {
@@ -57,13 +58,15 @@ static void flush_all(void)
 
 static inline __attribute__((always_inline)) void invlpg(uint32_t va)
 {
-    uint32_t page = va & ~0xfffu;
-    if (!deferred.end || (page >= deferred.list && page < deferred.end))
+    /* Outside a multicall, or a page of its list: at once (hv/hypercall.h). */
+    if ((va | 0xfffu) - deferred.list <= deferred.span)
         arch_invlpg(va);
-    else if (deferred.nr < DEFERRED_INVLPG_MAX)
-        deferred.va[deferred.nr++] = va;
-    else if (deferred.nr == DEFERRED_INVLPG_MAX) /* (above it, the flush is owed already) */
-        deferred.nr = DEFERRED_INVLPG_MAX + 1;   /* a full flush at the end */
+    else if (deferred.nr <= DEFERRED_INVLPG_MAX) { /* (above it, the flush is owed already) */
+        if (deferred.nr < DEFERRED_INVLPG_MAX)
+            deferred.va[deferred.nr++] = va;
+        else
+            deferred.nr = DEFERRED_INVLPG_MAX + 1; /* a full flush at the end */
+    }
 }
 
 static void note_replaced(struct flush *fl, uint32_t old)
@@ -309,7 +312,10 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success)
     return mmu_update_requests(reqs, count, success);
 }
 
-long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
+/* Every update_va_mapping the fast path below does not take, with all the checks and a log
+ * line for each refusal. Out of line, with its frame: a crash under it has its backtrace. */
+static __attribute__((noinline)) long update_va_mapping_checked(uint32_t page_nr, uint32_t val,
+                                                                uint32_t flags)
 {
     struct domain *d = current_domain();
     uint32_t va = page_nr >= UVMF_VA_THRESHOLD ? page_nr & ~0xfffu : page_nr << 12, old;
@@ -344,5 +350,36 @@ long do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
         flush_all();
     else if ((flags & UVMF_INVLPG) || (old & PTE_P))
         invlpg(va);
+    return 0;
+}
+
+/*
+ * update_va_mapping (the page fault's, the multicall's entries): its common case whole, with
+ * no call and no frame of its own. A page number (not the address form, so va is below the
+ * hypervisor hole: UVMF_VA_THRESHOLD << 12 is HYPERVISOR_VIRT_START), no flag but UVMF_INVLPG,
+ * the L2 entry of va present and writable (a validated L1 of the guest's, as in the checked
+ * path), the new entry one of l1e_try_get's common cases. Anything else goes to
+ * update_va_mapping_checked before anything changed, as a tail call: the frame-pointer chain
+ * of whatever runs under it is the one the caller made (docs/performance.md, "Frame pointers").
+ * The old entry's references go as in l1e_put_fast; its uncommon case (a count at 0, an
+ * invariant broken) is l1e_put's, the one call made from here with a reference changed.
+ */
+_Static_assert((UVMF_VA_THRESHOLD << 12) == HYPERVISOR_VIRT_START, "page numbers end at the hole");
+__attribute__((optimize("omit-frame-pointer"))) long
+do_update_va_mapping(uint32_t page_nr, uint32_t val, uint32_t flags)
+{
+    if (page_nr >= UVMF_VA_THRESHOLD || (flags & ~UVMF_INVLPG))
+        return update_va_mapping_checked(page_nr, val, flags);
+    if ((arch_linear_l2e_of_page(page_nr) & (PTE_P | PTE_RW)) != (PTE_P | PTE_RW) ||
+        !l1e_try_get(val, guest_tags(current_domain_id()), frame_table, val_limit()))
+        return update_va_mapping_checked(page_nr, val, flags);
+    ASSERT(current_domain()->id == current_domain_id() &&
+           frame_is_table(arch_linear_l2e_of_page(page_nr) >> 12, FT_L1, current_domain_id()));
+    uint32_t *slot = arch_linear_l1e_of_page(page_nr), old = *slot;
+    *slot = val;
+    current_domain()->pt_updates++;
+    l1e_put_fast(old, frame_table);
+    if ((old & PTE_P) | flags)          /* flags is 0 or UVMF_INVLPG here */
+        invlpg(page_nr << 12 | 0xfffu); /* (any address in the page will do) */
     return 0;
 }

@@ -6,73 +6,69 @@
  * The TLB flushes the entries ask for wait for the end of the batch (one flush, or a few
  * invlpgs; core/mmu_update.c), as in Xen 2.0.
  *
- * This is the path that has to beat one trap per call, even for two entries, so an entry costs
- * little more than its handler (about 20 instructions): the whole list is range-checked once
- * (it must be writable, for the results), then each entry is an unchecked load of its op, a
- * direct call through the handler table with the five arguments pushed straight from guest
- * memory, and an unchecked store of its result; the fault fixups of those accesses are the
- * only checks left per entry. An entry is read just before it runs, as in Xen: an earlier
- * entry that rewrites or unmaps a later one is seen by it.
+ * The batch itself is arch/x86/entry.S's do_multicall: it has to beat one trap per call even
+ * for two entries, so it is assembly that needs no frame of its own. Here are its refusals,
+ * each logged with its reason, and the rule it relies on: the number of arguments it pushes
+ * for each handler.
  */
-#include "hv/arch.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
-#include "hv/uaccess.h"
 #include <public/xen.h>
 
-#define MULTICALL_IRQ_WINDOW 16 /* entries between two interrupt windows */
-#define RESULT_OFFSET (4 * (1 + MULTICALL_RESULT_ARG))
+_Static_assert(sizeof(multicall_entry_t) == 32, "ABI §3 entry layout");
 
-_Static_assert(sizeof(multicall_entry_t) == 32 && RESULT_OFFSET == 24, "ABI §3 entry layout");
+/*
+ * The handlers whose multicall entries push fewer than five arguments (entry.S's MC_THUNK
+ * lines): each must take exactly that many, or it would read the hypervisor's stack as its
+ * missing arguments. Every other number gets five.
+ */
+#define TAKES(fn, ...) _Generic(&(fn), long (*)(__VA_ARGS__) : 1, default : 0)
+_Static_assert(__HYPERVISOR_mmu_update == 1 && TAKES(do_mmu_update, uint32_t, uint32_t, uint32_t),
+               "multicall pushes 3 arguments for number 1");
+_Static_assert(__HYPERVISOR_stack_switch == 3 && TAKES(do_stack_switch, uint32_t, uint32_t),
+               "multicall pushes 2 arguments for number 3");
+_Static_assert(__HYPERVISOR_fpu_taskswitch == 5 && TAKES(do_fpu_taskswitch, void),
+               "multicall pushes no argument for number 5");
+_Static_assert(__HYPERVISOR_update_descriptor == 10 &&
+                   TAKES(do_update_descriptor, uint32_t, uint32_t, uint32_t),
+               "multicall pushes 3 arguments for number 10");
+_Static_assert(__HYPERVISOR_multicall == 13, "number 13's entry is the nested refusal");
+_Static_assert(__HYPERVISOR_update_va_mapping == 14 &&
+                   TAKES(do_update_va_mapping, uint32_t, uint32_t, uint32_t),
+               "multicall pushes 3 arguments for number 14");
 
-static uint32_t entry_index(uint32_t list, guest_va_t at)
+static uint32_t entry_index(uint32_t list, uint32_t at)
 {
     return (at - list) / sizeof(multicall_entry_t);
 }
 
+/* The list does not fit below the hypervisor (or wraps), or has more entries than could. */
+long multicall_refuse_list(uint32_t list, uint32_t n)
+{
+    current_domain()->multicall_refused++;
+    return hv_refuse("multicall", list, -XEN_EFAULT, "%u entries do not fit the guest", n);
+}
+
 /* A nested multicall: refused in the entry's result slot. (A number with no handler needs no
  * case: its table entry logs and returns -ENOSYS.) */
-static long nested(uint32_t list, guest_va_t at)
+long multicall_nested(uint32_t list, uint32_t at)
 {
     return hv_refuse("multicall", list, -XEN_EINVAL, "entry %u is a nested multicall",
                      entry_index(list, at));
 }
 
-long do_multicall(uint32_t list, uint32_t n)
+/* A fault reading the entry at `at` or (result) writing its result: the end of the batch. The
+ * invalidations deferred so far are done now; the batch is not counted. */
+long multicall_fault(uint32_t list, uint32_t n, uint32_t at, int result)
 {
     struct domain *d = current_domain();
-    if (n > HYPERVISOR_VIRT_START / sizeof(multicall_entry_t) ||
-        !guest_range_writable(list, n * sizeof(multicall_entry_t)))
-        return hv_refuse("multicall", list, -XEN_EFAULT, "%u entries do not fit the guest", n);
-
-    guest_va_t at = list;
-    /* The entries' invalidations: at the end, in one go (core/mmu_update.c). */
-    mmu_defer_flushes(list, list + n * sizeof(multicall_entry_t));
-    for (uint32_t left = n; left;) {
-        uint32_t op;
-        long result;
-        __get_guest_u32(op, at, unreadable);
-        unsigned nr = op % NR_HYPERCALLS;
-        if (__builtin_expect(nr == __HYPERVISOR_multicall, 0)) {
-            result = nested(list, at);
-        } else {
-            d->hypercalls[nr]++;
-            arch_hypercall_entry(result, hypercall_table[nr], at, unreadable);
-        }
-        __put_guest_u32(at + RESULT_OFFSET, (uint32_t)result, unwritable);
-        at += sizeof(multicall_entry_t);
-        if (__builtin_expect(--left % MULTICALL_IRQ_WINDOW == 0, 0) && left)
-            arch_irq_window();
-    }
-    mmu_deferred_flushes();
-    d->multicall_batches++;
-    d->multicall_entries += n;
-    return 0;
-unreadable:
-    mmu_deferred_flushes();
+    mmu_deferred.span = ~0u;
+    if (mmu_deferred.nr)
+        mmu_deferred_flush();
+    d->multicall_entries -= n;
+    d->multicall_refused++;
+    if (result)
+        return hv_refuse("multicall", list, -XEN_EFAULT, "result of entry %u unwritable",
+                         entry_index(list, at));
     return hv_refuse("multicall", list, -XEN_EFAULT, "entry %u unreadable", entry_index(list, at));
-unwritable:
-    mmu_deferred_flushes();
-    return hv_refuse("multicall", list, -XEN_EFAULT, "result of entry %u unwritable",
-                     entry_index(list, at));
 }

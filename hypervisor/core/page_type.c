@@ -38,13 +38,13 @@
 #include "hv/page_type.h"
 #include "hv/arch.h"
 #include "hv/frame.h"
+#include "hv/l1e_fast.h"
 #include "hv/panic.h"
 #include "lib/string.h"
 #include <public/xen.h>
 
-/* Guest RAM is always write-back: the caching bits would let the guest map a frame with two
- * memory types at once (undefined on real CPUs), and PAT/G/PSE have no place in guest tables. */
-#define L1_REFUSED_BITS (PTE_PAT | PTE_G | PTE_PCD | PTE_PWT)
+/* As L1_REFUSED_BITS (hv/l1e_fast.h): guest RAM is always write-back, no global pages, and no
+ * 4 MB pages (an L2 entry names an L1). */
 #define L2_REFUSED_BITS (PTE_PSE | PTE_G | PTE_PCD | PTE_PWT)
 
 static int refuse(const char **why, const char *reason)
@@ -99,18 +99,8 @@ void put_page(uint32_t mfn)
         frame_table[mfn].count--;
 }
 
-/* The TLB rule (above): what a TLB may still hold for a frame whose type count just dropped. */
-static inline void tlb_note_release(struct frame_info *f, enum frame_type was)
-{
-    static const uint8_t leftover[] = {
-        [FT_L1] = FF_TLB_L1, [FT_L2] = FF_TLB_L2, [FT_WRITABLE] = FF_TLB_WRITABLE};
-    if (was < sizeof(leftover) && leftover[was]) {
-        f->flags |= leftover[was];
-        f->tlbflush_stamp = tlbflush_clock;
-    }
-}
-
-/* ... and, before it takes type t, the flush that leftover calls for. */
+/* The TLB rule (above): before a frame takes type t, the flush its leftover calls for (what a
+ * TLB may still hold is noted by tlb_note_release, hv/l1e_fast.h). */
 static void tlb_before_type(struct frame_info *f, enum frame_type t)
 {
     uint8_t same = t == FT_WRITABLE ? FF_TLB_WRITABLE
@@ -250,64 +240,6 @@ int l1e_get(uint32_t pte, uint16_t dom, const char **why)
     return l1e_get_inline(pte, dom, why);
 }
 
-/* l1e_get's common cases with the frame's fields tested at once (not present; read-only;
- * writable to a frame already writable, or untyped with nothing stale of a table): no call.
- * Owner, type and flags are one word (frame_tag): a read-only mapping needs the guest's RAM, a
- * writable one in addition type WRITABLE with a type count, or type NONE without one and no
- * TLB_L1/TLB_L2 leftover (a frame of type NONE with a type count, or a typed one with such a
- * leftover, is no common case: l1e_get sorts it out). Everything else, refusals included, is
- * l1e_get itself, before any reference is taken. ft is frame_table, limit is val_limit(): the
- * entries from it up name no frame (or are not a common case: l1e_get decides). */
-#define TAG_MASK_RO FRAME_TAG(0xffff, 0, FF_RAM)
-#define TAG_MASK_RW FRAME_TAG(0xffff, 0xff, FF_RAM | FF_TLB_L1 | FF_TLB_L2)
-struct guest_tags {    /* what a frame of the guest's reads as (frame_tag), masked */
-    uint32_t ram;      /* & TAG_MASK_RO: the guest's RAM */
-    uint32_t untyped;  /* & TAG_MASK_RW: ... of type NONE, no table left in a TLB */
-    uint32_t writable; /* & TAG_MASK_RW: ... of type WRITABLE */
-};
-static inline __attribute__((always_inline)) struct guest_tags guest_tags(uint16_t dom)
-{
-    return (struct guest_tags){FRAME_TAG(dom, 0, FF_RAM), FRAME_TAG(dom, FT_NONE, FF_RAM),
-                               FRAME_TAG(dom, FT_WRITABLE, FF_RAM)};
-}
-
-/* The first entry value whose frame number is max_mfn or more: one compare per entry instead of
- * a shift and a compare. With 2^20 frames every frame number is below max_mfn, and only the
- * value 0xffffffff (refused bits set: l1e_get refuses it) reaches the bound. */
-static inline uint32_t val_limit(void)
-{
-    return max_mfn >= 0x100000u ? 0xffffffffu : max_mfn << 12;
-}
-
-static inline __attribute__((always_inline)) int l1e_get_fast(uint32_t val, uint16_t dom,
-                                                              struct guest_tags tags,
-                                                              struct frame_info *ft, uint32_t limit,
-                                                              const char **why)
-{
-    if (!(val & PTE_P))
-        return 0;
-    if ((val & L1_REFUSED_BITS) || val >= limit)
-        return l1e_get(val, dom, why); /* the refusal, with its reason */
-    struct frame_info *f = &ft[val >> 12];
-    uint32_t tag = frame_tag(f);
-    if (f->count == FRAME_COUNT_MAX)
-        return l1e_get(val, dom, why);
-    if (!(val & PTE_RW)) {
-        if ((tag & TAG_MASK_RO) != tags.ram)
-            return l1e_get(val, dom, why);
-    } else if ((tag & TAG_MASK_RW) == tags.untyped && !f->type_count) {
-        f->type_count = 1;
-        f->type = FT_WRITABLE;
-        f->flags &= (uint8_t)~FF_TLB_WRITABLE; /* nothing else was stale */
-    } else if ((tag & TAG_MASK_RW) == tags.writable && f->type_count) {
-        f->type_count++; /* below count, which is below FRAME_COUNT_MAX */
-    } else {
-        return l1e_get(val, dom, why); /* the refusal, or the slow case */
-    }
-    f->count++;
-    return 0;
-}
-
 static inline __attribute__((always_inline)) void l1e_put_inline(uint32_t pte)
 {
     if (!(pte & PTE_P))
@@ -356,38 +288,6 @@ void l2e_put(uint32_t pde, uint32_t self_mfn)
         put_page(self_mfn);
     else
         put_page_and_type(pde >> 12);
-}
-
-/* l1e_put's common cases inline: a writable mapping that is not the frame's last (counts
- * down), the last one (the frame goes back to no type, with the TLB rule's stamp, as
- * put_page_type does), a read-only one (the general count down). A read-only entry's count
- * that would go below zero is l1e_put's (its ASSERT); a writable one's type count of 1 or more
- * means a count at least as large (a type reference comes with a general one: asserted in
- * DEBUG builds), so it tests the type count alone, two instructions fewer on the hot path. */
-static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, struct frame_info *ft)
-{
-    if (!(old & PTE_P))
-        return;
-    struct frame_info *f = &ft[old >> 12];
-    if (!(old & PTE_RW)) {
-        if (f->count == 0)
-            l1e_put(old);
-        else
-            f->count--;
-    } else if (f->type_count > 1) { /* so count > 1 too: count >= type_count */
-        ASSERT(f->count >= f->type_count);
-        f->type_count--;
-        f->count--;
-    } else if (f->type_count == 1) { /* a writable mapping holds a WRITABLE type reference */
-        ASSERT(f->count >= 1);
-        f->type_count = 0;
-        f->flags &= (uint8_t)~FF_VALIDATED;
-        tlb_note_release(f, FT_WRITABLE);
-        f->type = FT_NONE;
-        f->count--;
-    } else {
-        l1e_put(old);
-    }
 }
 
 /* ---- Whole tables ------------------------------------------------------------------------- */

@@ -32,7 +32,7 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     s.event_upcalls = d->event_upcalls;
     s.pt_updates = d->pt_updates;
     s.mmu_batches = d->mmu_batches;
-    s.multicall_batches = d->multicall_batches;
+    s.multicall_batches = d->hypercalls[__HYPERVISOR_multicall] - d->multicall_refused;
     s.multicall_entries = d->multicall_entries;
     s.frames_free = frame_free_count();
     s.events_sent = d->events_sent;

@@ -27,7 +27,8 @@ UNIT_SRCS_test_netif := hypervisor/core/netif.c hypervisor/core/evtchn.c hypervi
 UNIT_CFLAGS_test_netif := -DDEBUG -DPOSTED_BUCKETS=4
 # (headers listed here are dependencies only: the rule compiles the .c files)
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
-	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h
+	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h \
+	hypervisor/include/hv/l1e_fast.h
 UNIT_CFLAGS_test_page_type := -DDEBUG
 UNIT_SRCS_test_netcsum := guest/net/netcsum.c guest/net/netcsum.h
 UNIT_CFLAGS_test_netcsum := -Iguest/net
@@ -140,8 +141,8 @@ $(BUILD)/tests/tools/netbench: tests/tools/netbench.c $(call flags_file,host)
 # httpd built for the host with the sanitizers: the hostile requests run against it too (the
 # appliance's own binary, static i386, runs natively as well; tests/http/native.sh).
 TEST_TOOLS += $(BUILD)/tests/tools/httpd-asan
-$(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h $(HTTP_PARSER_STAMP) \
-		$(call flags_file,host)
+$(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h appliance/include/slots.h \
+		$(HTTP_PARSER_STAMP) $(call flags_file,host)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(HTTPD_CFLAGS) $(HTTPD_SRCS) $(HTTP_PARSER_C) -o $@

@@ -188,12 +188,6 @@ void procfs_fd_sync(struct inode *dir);
 void procfs_fd_clear(struct inode *dir); /* remove every entry (the process is freed) */
 /* The text of fd link `link` (a /proc/<pid>/fd/N inode) into buf: its length or -errno. */
 int procfs_fd_link_text(const struct inode *link, char *buf, size_t size);
-/* Generators append with pf_printf; len counts what did not fit too. */
-struct pfout {
-    char *buf;
-    size_t size, len;
-};
-void pf_printf(struct pfout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int procfs_gen_meminfo(char *buf, size_t size);
 int procfs_gen_uptime(char *buf, size_t size);
 int procfs_gen_stats(char *buf, size_t size);

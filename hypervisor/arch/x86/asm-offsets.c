@@ -5,6 +5,7 @@
  * Constants come from their headers directly (<public/xen.h> is assembler-safe). */
 #include <stddef.h>
 #include <public/xen.h>
+#include "hv/hypercall.h"
 #include "hv/panic.h"
 #include "hv/regs.h"
 #include "bounce.h"
@@ -44,4 +45,13 @@ void asm_offsets(void)
      * and the flags a bounce clears in the frame it returns with. */
     DEFINE(BOUNCE_WHAT_EVENT, BOUNCE_EVENT);
     DEFINE(BOUNCE_EFLAGS_CLEARED, BOUNCE_EFLAGS_CLEAR);
+    /* The multicall (ABI §3): its entries, the most a list may hold below the hypervisor, and
+     * the invalidations it defers (hv/hypercall.h). */
+    DEFINE(MC_ENTRY_SIZE, sizeof(multicall_entry_t));
+    DEFINE(MC_RESULT, offsetof(multicall_entry_t, args[MULTICALL_RESULT_ARG]));
+    DEFINE(MC_MAX_ENTRIES, HYPERVISOR_VIRT_START / sizeof(multicall_entry_t));
+    DEFINE(MC_LIST_END_MAX, HYPERVISOR_VIRT_START);
+    DEFINE(MMU_DEFERRED_LIST, offsetof(struct mmu_deferred, list));
+    DEFINE(MMU_DEFERRED_SPAN, offsetof(struct mmu_deferred, span));
+    DEFINE(MMU_DEFERRED_NR, offsetof(struct mmu_deferred, nr));
 }

@@ -191,6 +191,7 @@ hypercall_stub:
     call *hypercall_table(,%eax,4)
     add $20, %esp
     mov %eax, REGS_EAX(%esp)
+.Lhypercall_out:
     mov dom0_shared_info, %eax
     cmpb $0, SHARED_INFO_UPCALL_PENDING(%eax)
     jne hypercall_event
@@ -258,6 +259,225 @@ hypercall_event_c:
     call x86_event_upcall
     add $8, %esp
     jmp restore_all
+
+/*
+ * multicall (ABI §3), hypercall_table's entry for number 13: a batch of hypercalls in one trap.
+ * It has to cost less than the traps it saves, even for two entries, so it is a loop of its
+ * own here rather than a C function: hypercall_stub has saved every register and restores them
+ * all, so the loop keeps its state in EBX (the list's end) and ESI (the entry, as a negative
+ * offset from the end) with no frame and nothing saved, and leaves through the stub's exit.
+ * Entered from hypercall_stub only: the list and the count are still in the guest's EBX and
+ * ECX, as the stub found them; the stub's copies are its arguments at 4(%esp) and 8(%esp).
+ *
+ * Once per batch: the count (1 to MC_MAX_ENTRIES; 0 is a no-op for a list that fits) and the
+ * list's range [list, list + 32 n), which must not wrap and must end below the hypervisor (the
+ * results are written); the entries counted; the invalidations the entries ask for deferred to
+ * the end (mmu_deferred, hv/hypercall.h: list and span set here, span back to ~0 at the end, and
+ * mmu_deferred_flush when any is owed). Refusals go to core/multicall.c, which logs them.
+ *
+ * Per entry, about 10 instructions and the handler's arguments: the op's low byte picks one of
+ * 32 entry routines (mc_thunks repeats them for every byte: the number modulo 32 without a
+ * mask). Each counts its number (hv_op's per-number counters), pushes the arguments its handler
+ * takes straight from guest memory (multicall_args_checked in core/multicall.c pins each
+ * handler's type to the count pushed here), calls it through hypercall_table, stores the result
+ * in args[5] and goes on to the next entry's routine. Number 13's routine is the refusal of a
+ * nested multicall (-EINVAL in its result, not counted), so no entry tests for it. A routine
+ * whose handler takes fewer than five arguments reads the last byte of args[4] first, so an
+ * entry is refused unreadable exactly when bytes 0-23 (op and args[0..4]) cannot all be read,
+ * as ever. Every access to the list has its fixup: a fault reading an entry or writing a result
+ * ends the batch with -EFAULT (core/multicall.c: multicall_fault logs it, does the deferred
+ * invalidations and uncounts the batch), after the entries before it ran. Every 16 entries
+ * before the last, an interrupt window: the offset's bits 5-8 are then 0, the same test that
+ * finds the end.
+ *
+ * A crash inside a handler backtraces to the entry's routine here (inside do_multicall); there
+ * is no frame of its own (EBP stays the stub's 0), so the walk ends there: its caller is always
+ * hypercall_stub.
+ */
+/* Where the frame is while a hypercall runs (every entry from the guest lands at the top of
+ * hv_stack: the TSS's ESP0, desc_tables.c), and ESP at do_multicall's start, below the stub's
+ * return address and its five arguments. The handlers' arguments are not popped after each
+ * call but left until the next interrupt window or the end, where ESP is set back to
+ * MC_STACK: at most 16 entries of 20 bytes. */
+#define MC_FRAME (hv_stack + HV_STACK_SIZE - REGS_SIZE)
+#define MC_STACK (MC_FRAME - 24)
+
+.macro MC_FIXUP insn, fixup
+    .pushsection __ex_table, "a"
+    .long \insn, \fixup
+    .popsection
+.endm
+
+/* The next entry: its number's routine, through the table of 256. */
+.macro MC_DISPATCH
+99: movzbl (%ebx,%esi), %eax
+    MC_FIXUP 99b, .Lmc_unreadable
+    jmp *mc_thunks(,%eax,4)
+.endm
+
+/* push args[off / 4 - 1] of the entry (a fault: .Lmc_unreadable resets the stack). */
+.macro MC_PUSH off
+98: pushl \off(%ebx,%esi)
+    MC_FIXUP 98b, .Lmc_unreadable
+.endm
+
+/* The result into args[5], then the next entry; past the last, or every 16 entries, out. */
+.macro MC_NEXT
+96: mov %eax, MC_RESULT(%ebx,%esi)
+    MC_FIXUP 96b, .Lmc_unwritable
+    add $MC_ENTRY_SIZE, %esi
+    test $(15 * MC_ENTRY_SIZE), %esi
+    jz .Lmc_window_or_end
+    MC_DISPATCH
+.endm
+
+/* The routine of number nr, whose handler takes nargs arguments (0-3 or 5). */
+.macro MC_THUNK nr, nargs
+.Lmc_thunk_\nr:
+    incl dom0_hypercalls + 4 * \nr
+    .if \nargs < 5
+95: cmpb $0, MC_RESULT - 1(%ebx,%esi)
+    MC_FIXUP 95b, .Lmc_unreadable
+    .else
+    MC_PUSH 20
+    MC_PUSH 16
+    .endif
+    .if \nargs >= 3
+    MC_PUSH 12
+    .endif
+    .if \nargs >= 2
+    MC_PUSH 8
+    .endif
+    .if \nargs >= 1
+    MC_PUSH 4
+    .endif
+    call *hypercall_table + 4 * \nr
+    MC_NEXT
+.endm
+
+    .globl do_multicall
+    .align 16
+do_multicall:
+    mov %ebx, mmu_deferred + MMU_DEFERRED_LIST
+    lea -1(%ecx), %eax
+    cmp $MC_MAX_ENTRIES - 1, %eax
+    ja .Lmc_empty_or_huge
+    imul $-MC_ENTRY_SIZE, %ecx, %esi
+    sub %esi, %ebx                  /* the end; no borrow: list + 32 n wrapped */
+    jnc multicall_refuse_list
+    cmp $MC_LIST_END_MAX, %ebx
+    ja multicall_refuse_list
+    add %ecx, dom0_multicall_entries
+    mov $0xffe, %eax
+    sub %esi, %eax
+    mov %eax, mmu_deferred + MMU_DEFERRED_SPAN
+    MC_DISPATCH
+
+.Lmc_window_or_end:
+    test %esi, %esi
+    jnz .Lmc_window
+    movl $-1, mmu_deferred + MMU_DEFERRED_SPAN
+    cmpl $0, mmu_deferred + MMU_DEFERRED_NR
+    jne .Lmc_flush
+.Lmc_done:
+    mov $MC_FRAME, %esp
+    movl $0, REGS_EAX(%esp)
+    mov dom0_shared_info, %eax      /* the rest of hypercall_stub's exit */
+    cmpb $0, SHARED_INFO_UPCALL_PENDING(%eax)
+    jne hypercall_event
+    RESTORE_ALL_IRET
+.Lmc_flush:
+    call mmu_deferred_flush
+    jmp .Lmc_done
+.Lmc_window:
+    mov $MC_STACK, %esp
+    sti
+    nop
+    cli
+    MC_DISPATCH
+
+/* A count of 0 (a no-op, for a list that would fit) or above MC_MAX_ENTRIES (refused). Both
+ * return to the stub, as the refusals do: multicall_refuse_list(list, n) takes the stub's
+ * arguments as its own. */
+.Lmc_empty_or_huge:
+    test %ecx, %ecx
+    jnz multicall_refuse_list
+    cmp $MC_LIST_END_MAX, %ebx
+    ja multicall_refuse_list
+    xor %eax, %eax
+    ret
+
+/* multicall_fault(list, n, the entry, 0: unreadable / 1: its result unwritable) -> -EFAULT */
+.Lmc_unwritable:
+    mov $MC_STACK, %esp
+    push $1
+    jmp 1f
+.Lmc_unreadable:
+    mov $MC_STACK, %esp
+    push $0
+1:  lea (%ebx,%esi), %eax
+    push %eax
+    pushl 16(%esp)
+    pushl 16(%esp)
+    call multicall_fault
+    add $16, %esp
+    ret
+
+/* Number 13: a nested multicall, refused in its result slot (its op's four bytes read first, as
+ * ever); not counted. */
+.Lmc_thunk_13:
+94: cmpb $0, 3(%ebx,%esi)
+    MC_FIXUP 94b, .Lmc_unreadable
+    lea (%ebx,%esi), %eax
+    push %eax
+    pushl MC_STACK + 4
+    call multicall_nested
+    MC_NEXT
+
+    MC_THUNK 0, 5   /* set_trap_table */
+    MC_THUNK 1, 3   /* mmu_update */
+    MC_THUNK 2, 5   /* set_gdt */
+    MC_THUNK 3, 2   /* stack_switch */
+    MC_THUNK 4, 5   /* set_callbacks */
+    MC_THUNK 5, 0   /* fpu_taskswitch */
+    MC_THUNK 6, 5   /* sched_op */
+    MC_THUNK 7, 5
+    MC_THUNK 8, 5   /* set_debugreg */
+    MC_THUNK 9, 5   /* get_debugreg */
+    MC_THUNK 10, 3  /* update_descriptor */
+    MC_THUNK 11, 5  /* set_fast_trap */
+    MC_THUNK 12, 5
+    MC_THUNK 14, 3  /* update_va_mapping */
+    MC_THUNK 15, 5  /* set_timer_op */
+    MC_THUNK 16, 5  /* event_channel_op */
+    MC_THUNK 17, 5  /* xen_version */
+    MC_THUNK 18, 5  /* console_io */
+    MC_THUNK 19, 5
+    MC_THUNK 20, 5
+    MC_THUNK 21, 5
+    MC_THUNK 22, 5
+    MC_THUNK 23, 5
+    MC_THUNK 24, 5
+    MC_THUNK 25, 5
+    MC_THUNK 26, 5
+    MC_THUNK 27, 5
+    MC_THUNK 28, 5
+    MC_THUNK 29, 5
+    MC_THUNK 30, 5  /* netif_op */
+    MC_THUNK 31, 5  /* hv_op */
+
+    .section .rodata
+    .align 4
+mc_thunks:
+    .rept 256 / NR_HYPERCALLS
+    .long .Lmc_thunk_0, .Lmc_thunk_1, .Lmc_thunk_2, .Lmc_thunk_3, .Lmc_thunk_4, .Lmc_thunk_5
+    .long .Lmc_thunk_6, .Lmc_thunk_7, .Lmc_thunk_8, .Lmc_thunk_9, .Lmc_thunk_10, .Lmc_thunk_11
+    .long .Lmc_thunk_12, .Lmc_thunk_13, .Lmc_thunk_14, .Lmc_thunk_15, .Lmc_thunk_16
+    .long .Lmc_thunk_17, .Lmc_thunk_18, .Lmc_thunk_19, .Lmc_thunk_20, .Lmc_thunk_21
+    .long .Lmc_thunk_22, .Lmc_thunk_23, .Lmc_thunk_24, .Lmc_thunk_25, .Lmc_thunk_26
+    .long .Lmc_thunk_27, .Lmc_thunk_28, .Lmc_thunk_29, .Lmc_thunk_30, .Lmc_thunk_31
+    .endr
+    .text
 
 fix_iret:
     movl $FAILSAFE_IRET, %ss:failsafe_reload

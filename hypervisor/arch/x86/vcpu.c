@@ -58,8 +58,9 @@ long do_stack_switch(uint32_t ss, uint32_t esp)
 {
     struct domain *d = current_domain();
     /* ABI §8 refuses RPL 0; [ours] anything but RPL 1 too: the CPU would refuse a ring-2/3
-     * stack on the way into ring 1, and the guest could only end in its failsafe callback. */
-    if ((ss & 3) != 1 || ss > 0xffff)
+     * stack on the way into ring 1, and the guest could only end in its failsafe callback.
+     * Both tests in one: RPL 1 and nothing above bit 15. */
+    if ((ss ^ 1) & 0xffff0003u)
         return hv_refuse("stack_switch", ss, -XEN_EPERM, "stack selector is not a ring-1 selector");
     d->arch.kernel_ss = (uint16_t)ss;
     d->arch.kernel_esp = esp;

@@ -88,6 +88,15 @@ static inline uint32_t *arch_linear_l1e(uint32_t va)
 {
     return (uint32_t *)ARCH_LINEAR_VA + (va >> 12);
 }
+/* The same by page number (va >> 12), for a caller that has it. */
+static inline uint32_t arch_linear_l2e_of_page(uint32_t page)
+{
+    return ((const uint32_t *)(ARCH_LINEAR_VA + (ARCH_LINEAR_SLOT << 12)))[page >> 10];
+}
+static inline uint32_t *arch_linear_l1e_of_page(uint32_t page)
+{
+    return (uint32_t *)ARCH_LINEAR_VA + page;
+}
 #endif
 /* Entry `slot` of the L2 l2_mfn was stored: its page of the linear area is invalidated at once
  * when that L2 is the loaded one (the TLB may hold the old entry's L1 there). */

@@ -37,8 +37,11 @@ struct domain {
     uint32_t failsafe_callbacks;
     uint32_t pt_updates;  /* page-table entries written for the guest */
     uint32_t mmu_batches; /* mmu_update calls */
-    uint32_t multicall_batches;
+    /* multicall (arch/x86/entry.S): the entries of the batches it ran, counted as each starts,
+     * and the calls it refused or ended with -EFAULT (uncounted then); the batches are
+     * hypercalls[__HYPERVISOR_multicall] less those (hv_op). */
     uint32_t multicall_entries;
+    uint32_t multicall_refused;
     uint32_t event_upcalls;
     uint32_t events_sent;    /* ports raised that needed an upcall */
     int upcall_deferred;     /* faults=evtchn: an upcall held back until deferred_until */
@@ -52,6 +55,14 @@ extern struct domain dom0;
 static inline struct domain *current_domain(void)
 {
     return &dom0;
+}
+/* The one guest is domain 0 (core/main.c sets dom0.id to it): its id as a constant lets a hot
+ * path build the words it compares frames with from immediates (update_va_mapping's, with
+ * hv/l1e_fast.h's guest_tags). */
+#define DOM0_ID 0
+static inline uint16_t current_domain_id(void)
+{
+    return DOM0_ID;
 }
 
 /* Raise a port / the port bound to a VIRQ (dropped when the VIRQ is not bound). */

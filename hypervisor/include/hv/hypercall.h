@@ -3,7 +3,6 @@
 #define HV_HYPERCALL_H
 
 #include <stdint.h>
-#include <asm/hypercall.h> /* arch_hypercall_entry */
 #include "hv/domain.h"
 #include "hv/regs.h"
 
@@ -39,30 +38,30 @@ long do_update_descriptor(uint32_t maddr, uint32_t lo, uint32_t hi);
 long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size);
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t success);
 /* Inside a multicall the invalidations its entries ask for are kept (core/mmu_update.c) until
- * mmu_deferred_flushes, at its end (a whole flush above MMU_DEFERRED_INVLPG_MAX addresses);
- * but not those of the pages holding the list [list, end), which the multicall itself still
- * writes. */
+ * its end, where mmu_deferred_flush does them (a whole flush above MMU_DEFERRED_INVLPG_MAX
+ * addresses); but not those of the pages holding the list, which the multicall itself still
+ * reads and writes. The multicall (arch/x86/entry.S) sets list and span as it starts and span
+ * back to ~0 as it ends: an address is invalidated at once when (va | 0xfff) - list <= span,
+ * which outside a multicall is every address, inside one every page of [list, list + 32 n)
+ * (span = 32 n + 0xffe; the list ends below HYPERVISOR_VIRT_START, so no page below list
+ * wraps into the span). */
 #define MMU_DEFERRED_INVLPG_MAX 8
 struct mmu_deferred {
-    uint32_t end;  /* of the multicall's list; 0: no multicall, nothing is deferred */
-    uint32_t list; /* the page its list starts in */
+    uint32_t list; /* of the multicall that is running */
+    uint32_t span; /* ~0: no multicall, nothing is deferred */
     uint32_t nr;
     uint32_t va[MMU_DEFERRED_INVLPG_MAX];
 };
 extern struct mmu_deferred mmu_deferred;
 void mmu_deferred_flush(void);
-static inline void mmu_defer_flushes(uint32_t list, uint32_t end)
-{
-    mmu_deferred.list = list & ~0xfffu;
-    mmu_deferred.end = end;
-}
-static inline void mmu_deferred_flushes(void)
-{
-    mmu_deferred.end = 0;
-    if (mmu_deferred.nr)
-        mmu_deferred_flush();
-}
+/* The multicall (ABI §3): arch/x86/entry.S, entered from hypercall_stub only (it takes the list
+ * and the count in the guest's EBX and ECX, and leaves through the stub's exit). The slow
+ * paths are core/multicall.c's, and the handlers run with the numbers of arguments
+ * multicall_args_checked there pins. */
 long do_multicall(uint32_t list, uint32_t n);
+long multicall_refuse_list(uint32_t list, uint32_t n);
+long multicall_nested(uint32_t list, uint32_t at);
+long multicall_fault(uint32_t list, uint32_t n, uint32_t at, int result);
 long do_event_channel_op(uint32_t uop);
 long do_set_timer_op(uint32_t hi, uint32_t lo);
 

@@ -58,6 +58,13 @@ struct procfs_entry {
     int (*write_pid)(int pid, const char *buf, size_t n);
 };
 int procfs_register(const struct procfs_entry *e); /* 0, -EEXIST, -ENOENT or -ENOMEM */
+/* Generators (here and kernel/proc_pid.c) append with pf_printf; len counts what did not fit
+ * too, so it is the length the generator returns. */
+struct pfout {
+    char *buf;
+    size_t size, len;
+};
+void pf_printf(struct pfout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Per-process directories (kernel/fs/procfs_pid.c): the entries every /proc/<pid>/ holds (the
  * table stays the caller's), then a directory made when a pid is given out and removed when it
  * is freed. */

@@ -1,0 +1,137 @@
+/*
+ * The common cases of an L1 entry's references, inline, for the hot paths: mmu_update's runs,
+ * an L1's validation and devalidation (core/page_type.c) and update_va_mapping
+ * (core/mmu_update.c). Each does only what l1e_get / l1e_put would do for the same entry, and
+ * reports anything else as "not a common case" with nothing changed, for the caller to hand to
+ * l1e_get / l1e_put (the refusals, their reasons, every other case). The invariants are
+ * core/page_type.c's.
+ */
+#ifndef HV_L1E_FAST_H
+#define HV_L1E_FAST_H
+
+#include <stdint.h>
+#include "hv/arch.h"
+#include "hv/frame.h"
+#include "hv/page_type.h"
+#include "hv/panic.h"
+
+/* Guest RAM is always write-back: the caching bits would let the guest map a frame with two
+ * memory types at once (undefined on real CPUs), and PAT/G/PSE have no place in guest tables. */
+#define L1_REFUSED_BITS (PTE_PAT | PTE_G | PTE_PCD | PTE_PWT)
+
+/* The TLB rule (core/page_type.c): what a TLB may still hold for a frame whose type count just
+ * dropped. */
+static inline void tlb_note_release(struct frame_info *f, enum frame_type was)
+{
+    static const uint8_t leftover[] = {
+        [FT_L1] = FF_TLB_L1, [FT_L2] = FF_TLB_L2, [FT_WRITABLE] = FF_TLB_WRITABLE};
+    if (was < sizeof(leftover) && leftover[was]) {
+        f->flags |= leftover[was];
+        f->tlbflush_stamp = tlbflush_clock;
+    }
+}
+
+/* Owner, type and flags are one word (frame_tag): a read-only mapping needs the guest's RAM, a
+ * writable one in addition type WRITABLE with a type count, or type NONE without one and no
+ * TLB_L1/TLB_L2 leftover (a frame of type NONE with a type count, or a typed one with such a
+ * leftover, is no common case: l1e_get sorts it out). */
+#define TAG_MASK_RO FRAME_TAG(0xffff, 0, FF_RAM)
+#define TAG_MASK_RW FRAME_TAG(0xffff, 0xff, FF_RAM | FF_TLB_L1 | FF_TLB_L2)
+struct guest_tags {    /* what a frame of the guest's reads as (frame_tag), masked */
+    uint32_t ram;      /* & TAG_MASK_RO: the guest's RAM */
+    uint32_t untyped;  /* & TAG_MASK_RW: ... of type NONE, no table left in a TLB */
+    uint32_t writable; /* & TAG_MASK_RW: ... of type WRITABLE */
+};
+static inline __attribute__((always_inline)) struct guest_tags guest_tags(uint16_t dom)
+{
+    return (struct guest_tags){FRAME_TAG(dom, 0, FF_RAM), FRAME_TAG(dom, FT_NONE, FF_RAM),
+                               FRAME_TAG(dom, FT_WRITABLE, FF_RAM)};
+}
+
+/* The first entry value whose frame number is max_mfn or more: one compare per entry instead of
+ * a shift and a compare. With 2^20 frames every frame number is below max_mfn, and only the
+ * value 0xffffffff (refused bits set: l1e_get refuses it) reaches the bound. */
+static inline uint32_t val_limit(void)
+{
+    return max_mfn >= 0x100000u ? 0xffffffffu : max_mfn << 12;
+}
+
+/* A new entry's references in the common cases (not present; read-only; writable to a frame
+ * already writable, or untyped with nothing stale of a table): 1 when taken (or none needed),
+ * 0 when the entry is no common case and nothing was taken. ft is frame_table, limit is
+ * val_limit() (locals in a loop: a store to a frame's fields may alias any global, so the
+ * compiler would reload them): the entries from it up name no frame (or are not a common
+ * case). */
+static inline __attribute__((always_inline)) int l1e_try_get(uint32_t val, struct guest_tags tags,
+                                                             struct frame_info *ft, uint32_t limit)
+{
+    if (!(val & PTE_P))
+        return 1;
+    if ((val & L1_REFUSED_BITS) || val >= limit)
+        return 0;
+    struct frame_info *f = &ft[val >> 12];
+    uint32_t tag = frame_tag(f);
+    if (f->count == FRAME_COUNT_MAX)
+        return 0;
+    if (!(val & PTE_RW)) {
+        if ((tag & TAG_MASK_RO) != tags.ram)
+            return 0;
+    } else if ((tag & TAG_MASK_RW) == tags.untyped && !f->type_count) {
+        f->type_count = 1;
+        f->type = FT_WRITABLE;
+        f->flags &= (uint8_t)~FF_TLB_WRITABLE; /* nothing else was stale */
+    } else if ((tag & TAG_MASK_RW) == tags.writable && f->type_count) {
+        f->type_count++; /* below count, which is below FRAME_COUNT_MAX */
+    } else {
+        return 0;
+    }
+    f->count++;
+    return 1;
+}
+
+/* The same through l1e_get for the rest: 0, or its refusal with the reason. */
+static inline __attribute__((always_inline)) int l1e_get_fast(uint32_t val, uint16_t dom,
+                                                              struct guest_tags tags,
+                                                              struct frame_info *ft, uint32_t limit,
+                                                              const char **why)
+{
+    return l1e_try_get(val, tags, ft, limit) ? 0 : l1e_get(val, dom, why);
+}
+
+/* An old entry's references in the common cases: a read-only one (the general count down), a
+ * writable one (both counts down; for the frame's last writable mapping the frame goes back to
+ * no type, with the TLB rule's stamp, as put_page_type does). 1 when done, 0 when not a common
+ * case (nothing done). A read-only entry's count that would go below zero is l1e_put's (its
+ * ASSERT). A writable entry of a validated L1 holds a WRITABLE type reference (validation and
+ * l1e_get took it), and a type reference comes with a general one, so count >= type_count >= 1:
+ * DEBUG builds assert both, and the hot path tests neither (a type count at 0 here would be a
+ * hypervisor bug, as a count below zero is). */
+static inline __attribute__((always_inline)) int l1e_try_put(uint32_t old, struct frame_info *ft)
+{
+    if (!(old & PTE_P))
+        return 1;
+    struct frame_info *f = &ft[old >> 12];
+    if (!(old & PTE_RW)) {
+        if (f->count == 0)
+            return 0;
+        f->count--;
+        return 1;
+    }
+    ASSERT(f->type == FT_WRITABLE && f->type_count >= 1 && f->count >= f->type_count);
+    f->count--;
+    if (--f->type_count == 0) { /* the last: the frame goes back to no type */
+        /* (FF_VALIDATED is only ever set on a table type: nothing to clear for WRITABLE) */
+        ASSERT(!(f->flags & FF_VALIDATED));
+        tlb_note_release(f, FT_WRITABLE);
+        f->type = FT_NONE;
+    }
+    return 1;
+}
+
+static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, struct frame_info *ft)
+{
+    if (!l1e_try_put(old, ft))
+        l1e_put(old);
+}
+
+#endif
