@@ -26,7 +26,8 @@ GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
 GUEST_NET_SRCS := $(addprefix guest/net/,ackmerge.c ifioctl.c lwip_faults.c lwip_ooseq.c lwip_timeouts.c lwip_port.c \
 	net.c net_proc.c netconf.c netcsum.c netfront.c \
-	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_batchack.c tcp_isn.c tcp_sock.c tcp_timewait.c udp_sock.c)
+	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_batchack.c tcp_isn.c tcp_pcbres.c tcp_retry.c \
+	tcp_sock.c tcp_synretry.c tcp_timewait.c udp_sock.c)
 SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c frames.c addrspace.c \
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
@@ -113,6 +114,15 @@ $(BUILD)/lwip/core/timeouts.o: LWIP_CFLAGS += -Dmemp_malloc=lwip_timeout_alloc -
 $(BUILD)/lwip/core/timeouts.o: guest/net/lwip_timeouts.c
 $(BUILD)/lwip/core/pbuf.o: LWIP_CFLAGS += -Dpbuf_free_ooseq=lwip_pbuf_free_ooseq
 $(BUILD)/lwip/core/pbuf.o: guest/net/lwip_ooseq.c
+# TCP's timer tries again what lwIP's heap could not take (a delayed ACK, a segment) and counts
+# the retransmissions lwIP does not (guest/net/tcp_retry.c); a SYN dropped for memory is given to
+# TCP again (guest/net/tcp_synretry.c); tcp_alloc takes a pcb allocated before lwIP ran, so it
+# never ends other connections for a failed allocation (guest/net/tcp_pcbres.c).
+$(BUILD)/lwip/core/tcp.o: LWIP_CFLAGS += -Dtcp_tmr=lwip_tcp_tmr -Dtcp_rexmit_rto_commit=tcp_rexmit_rto_counted \
+	-Dmemp_malloc=tcp_memp_malloc
+$(BUILD)/lwip/core/tcp.o: guest/net/tcp_retry.c guest/net/tcp_pcbres.c
+$(BUILD)/lwip/core/tcp_in.o: LWIP_CFLAGS += -Dtcp_input=lwip_tcp_input
+$(BUILD)/lwip/core/tcp_in.o: guest/net/tcp_synretry.c
 # Our code that includes lwIP's headers (compiled by KERNEL_RULES above) waits for the fetch.
 $(BUILD)/guest/net/%.o: GUEST_CFLAGS += $(LWIP_INCLUDES)
 $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_NET_SRCS))): | $(LWIP_STAMP)

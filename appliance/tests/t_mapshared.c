@@ -1,8 +1,9 @@
 /* t_mapshared: an anonymous MAP_SHARED region is one piece of memory for every process that maps
  * it, whichever touches a page first and when: a page first touched after fork (by the child, by
  * both, by a grandchild, by a second child) is the same page for all; munmap in one process
- * leaves the others' pages; the pieces mprotect cuts and a piece mremap moved still share; and
- * a page past the region's first size (mremap grew it) is SIGBUS, as on Linux. */
+ * leaves the others' pages; the pieces mprotect cuts still share (and are one region again once
+ * put back), a piece mremap moved still shares; and a page past the region's first size (mremap
+ * grew it) is SIGBUS, as on Linux. */
 #define _GNU_SOURCE
 #include "check.h"
 
@@ -144,6 +145,7 @@ static void pieces(void)
     check_status(check_wait(pid), 0, 0, "the child writes past the read-only piece");
     CHECK_INT(*at(m, 7), 9, "its write to an untouched page in the third piece seen");
     CHECK_INT(mprotect((void *)at(m, 6), PAGE, PROT_READ | PROT_WRITE), 0, "writable again");
+    CHECK(mremap(m, PAGES * PAGE, PAGES * PAGE, 0) == m, "the pieces are one region again");
 }
 
 /* mremap moves the last piece (pages 7-11) to grow it by a page: a child forked before the move

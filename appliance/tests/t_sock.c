@@ -130,9 +130,12 @@ static void stream_details(void)
     len = sizeof sa;
     CHECK_INT(getpeername(c, (struct sockaddr *)&sa, &len), 0, "getpeername of the client");
     CHECK(sa.sin_port == htons(PORT + 1), "the client's peer is port %d", PORT + 1);
+    int n = -1;
+    CHECK_INT(ioctl(c, TIOCOUTQ, &n), 0, "SIOCOUTQ (TIOCOUTQ) before anything is sent");
+    CHECK_INT(n, 0, "SIOCOUTQ: nothing outstanding");
+    CHECK_ERR(ioctl(l, TIOCOUTQ, &n), EINVAL, "SIOCOUTQ on a listener");
     CHECK_INT(send(c, "hello world", 11, 0), 11, "send 11 bytes");
     usleep(20000);
-    int n = -1;
     CHECK_INT(ioctl(a, FIONREAD, &n), 0, "FIONREAD");
     CHECK_INT(n, 11, "FIONREAD counts 11 bytes");
     CHECK_INT(recv(a, buf, 5, MSG_PEEK), 5, "MSG_PEEK 5");

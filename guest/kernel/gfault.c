@@ -8,6 +8,7 @@
 const char *const gfault_point_names[GFAULT_POINTS] = {"page", "kmalloc", "lwip"};
 uint32_t gfault_injected[GFAULT_POINTS];
 int gfault_on;
+int gfault_given;
 
 static uint16_t rate[GFAULT_POINTS];
 static uint64_t state = 1;

@@ -158,6 +158,8 @@ static void parse_option(struct options *o, const char *w)
             printk("bad gfaults= value (page, kmalloc, lwip as name:N%%, each once, N from 0 to "
                    "100, two decimals): '%s'\n",
                    w);
+        else
+            gfault_given = 1;
         return;
     } else if (strncmp(w, "gfaultseed=", 11) == 0) {
         if (gfault_parse_seed(w + 11, &o->gfault_seed))

@@ -19,7 +19,9 @@
 #include <lwip/netif.h>
 #include <lwip/stats.h>
 #include <net/net.h>
+#include "lwip_faults.h"
 #include "netfront.h"
+#include "tcp_retry.h"
 
 #define APPEND(...) \
     (len +=         \
@@ -101,6 +103,10 @@ static int gen_lwip(char *buf, size_t size)
         /* A counter, not a pool (two fields: the leak checks compare pool lines only). */
         APPEND("%-18s %8u\n", "TX_ACKS_MERGED", (unsigned)s->tx_acks_merged);
     }
+    /* TCP's retries (tcp_retry.c, tcp_synretry.c): counters, two fields like TX_ACKS_MERGED. */
+    APPEND("%-18s %8u\n", "TCP_RETRANS_SEGS", (unsigned)tcp_retrans_segs());
+    APPEND("%-18s %8u\n", "TCP_ACKS_RETRIED", (unsigned)tcp_acks_retried);
+    APPEND("%-18s %8u\n", "TCP_SYNS_REPLAYED", (unsigned)tcp_syns_replayed);
     APPEND("%-8s %8s %8s %6s %6s %6s %6s %7s %6s %6s\n", "proto", "recv", "xmit", "drop", "chkerr",
            "lenerr", "memerr", "proterr", "opterr", "err");
     len = proto_line(buf, size, len, "link", &lwip_stats.link);
@@ -124,4 +130,5 @@ void net_proc_start(void)
 {
     procfs_register(&proc_if_inet6);
     procfs_register(&proc_lwip);
+    lwip_faults_proc();
 }

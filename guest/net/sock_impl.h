@@ -129,6 +129,8 @@ long tcp_sock_send(struct sock *s, struct uio *u, uint32_t flags, int nonblock);
 long tcp_sock_recv(struct sock *s, struct uio *u, uint32_t flags, int nonblock);
 long tcp_sock_shutdown(struct sock *s, int how);
 unsigned tcp_sock_poll(struct sock *s);
+/* SIOCOUTQ: bytes sent and not yet acknowledged, or not yet sent; -EINVAL on a listener. */
+long tcp_sock_outq(struct sock *s);
 void tcp_sock_names(struct sock *s, ip_addr_t *lip, uint16_t *lport, ip_addr_t *rip,
                     uint16_t *rport);
 void tcp_sock_apply_opts(struct sock *s);

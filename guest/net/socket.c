@@ -195,6 +195,14 @@ static long sock_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
         n = s->type != LINUX_SOCK_STREAM ? (int32_t)udp_sock_next_len(s) : (int32_t)s->rx_len;
         return copy_to_user(arg, &n, sizeof(n));
     }
+    if (cmd == TIOCOUTQ) {
+        long q = s->type == LINUX_SOCK_STREAM ? tcp_sock_outq(s) : 0;
+
+        if (q < 0)
+            return q;
+        n = (int32_t)q;
+        return copy_to_user(arg, &n, sizeof(n));
+    }
     return sock_ifioctl(cmd, arg);
 }
 

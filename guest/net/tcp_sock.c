@@ -24,6 +24,7 @@
 #include <net/net.h>
 #include "lwip_hooks.h"
 #include "sock_impl.h"
+#include "tcp_retry.h"
 
 #define BOUNCE_SIZE 16384u
 
@@ -161,8 +162,11 @@ int tcp_sock_open(struct sock *s)
 {
     struct tcp_pcb *p;
 
-    tcp_tw_make_room(); /* the pool's bound, as for a connection accepted (tcp_timewait.c) */
+    tcp_tw_make_room();    /* the pool's bound, as for a connection accepted (tcp_timewait.c) */
+    if (tcp_pcb_reserve()) /* so lwIP's tcp_alloc never ends a connection for room */
+        return -ENOBUFS;
     p = tcp_new_ip_type(s->family == LINUX_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
+    tcp_pcb_unreserve();
     if (!p)
         return -ENOBUFS;
     s->pcb.tcp = p;
@@ -674,6 +678,17 @@ unsigned tcp_sock_poll(struct sock *s)
              tcp_sndqueuelen(s->pcb.tcp) < TCP_SNDQUEUELOWAT)
         m |= POLLOUT | POLLWRNORM;
     return m;
+}
+
+long tcp_sock_outq(struct sock *s)
+{
+    const struct tcp_pcb *p = s->pcb.tcp;
+
+    if (s->state == SS_LISTENING)
+        return -EINVAL;
+    if (!p || s->state != SS_CONNECTED)
+        return 0;
+    return (long)(u32_t)(p->snd_lbb - p->lastack); /* what the peer has not acknowledged */
 }
 
 void tcp_sock_names(struct sock *s, ip_addr_t *lip, uint16_t *lport, ip_addr_t *rip,

@@ -53,7 +53,7 @@ run_case twice 1 "bench: FAIL: lat_null_insns printed twice" "$work/twice"
 set_key lat_fork_over_linux_ratio 0.51 >"$work/enforced"
 run_case enforced-target-missed 1 \
     "bench: FAIL: target MISSED (issue 6): lat_fork_over_linux_ratio = 0.51, wanted <= 0.5" "$work/enforced"
-set_key pte_update_single_insns 366 >"$work/report"
+set_key pte_update_batched_insns 73 >"$work/report"
 run_case report-only-target-missed 0 "MISSED (report only: issue 14 is open)" "$work/report"
 { cat "$targets"; echo "target lat_null_insns =< 5 6 enforce"; } >"$work/badtable"
 run_case bad-table-line 1 "cannot read \"target lat_null_insns =< 5 6 enforce\"" "$work/good" "$work/badtable"

@@ -19,7 +19,8 @@ enum gfault_point {
 
 extern const char *const gfault_point_names[GFAULT_POINTS];
 extern uint32_t gfault_injected[GFAULT_POINTS]; /* failures made so far, per point */
-extern int gfault_on; /* any rate above 0 (GFAULT_ON_RATE), or a fail-nth armed once (_NTH) */
+extern int gfault_on;    /* any rate above 0 (GFAULT_ON_RATE), or a fail-nth armed once (_NTH) */
+extern int gfault_given; /* gfaults= was on the command line: targeted failures may be armed */
 #define GFAULT_ON_RATE 1
 #define GFAULT_ON_NTH 2
 

@@ -247,6 +247,7 @@ struct linux_pollfd {
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541B
+#define TIOCOUTQ 0x5411 /* SIOCOUTQ on a socket */
 #define FIONBIO 0x5421
 #define FIONCLEX 0x5450
 #define FIOCLEX 0x5451

@@ -206,6 +206,25 @@ int vm_unmap(struct mm *mm, uint32_t start, uint32_t end)
     return 0;
 }
 
+/* Neighbours that meet in [start, end] and are alike (flags, and object and base when shared)
+ * become one region again, as Linux merges them after mprotect: a region cut in pieces and put
+ * back can be mremapped whole, and toggling a page's protection does not add regions. */
+static void merge_alike(struct mm *mm, uint32_t start, uint32_t end)
+{
+    for (struct vma *v = mm->vmas; v && v->start <= end;) {
+        struct vma *n = v->next;
+        if (n && v->end == n->start && n->start >= start && n->start <= end &&
+            v->flags == n->flags && v->shm == n->shm && v->shm_base == n->shm_base) {
+            v->end = n->end;
+            v->next = n->next;
+            vma_free(n);
+            mm->map_count--;
+        } else {
+            v = n;
+        }
+    }
+}
+
 int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot)
 {
     /* Every page of the range must belong to some region, as Linux demands. */
@@ -235,7 +254,10 @@ int vm_protect(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot)
             pt_queue_set(mm, va, pt_user_pte(pfn, flags));
         }
     }
-    return mmu_flush(0) ? -ENOMEM : 0;
+    if (mmu_flush(0))
+        return -ENOMEM;
+    merge_alike(mm, start, end);
+    return 0;
 }
 
 uint32_t vm_find_free(struct mm *mm, uint32_t len)
