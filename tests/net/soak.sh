@@ -47,18 +47,23 @@ exec_want=$("$client" pattern "$exec_bytes" | sha256sum)
 requests=0 errors=0 sends=0 execs=0
 
 http() { # FILE... on one connection; counts requests and errors
-    local args=() i=0 f codes
+    local args=() i=0 f out rc line got
     for f in "$@"; do
         args+=(-o "$work/b.$i" "$base/$f")
         i=$((i + 1))
     done
-    codes=$(timeout 60 curl -s -m 30 -w '%{http_code}\n' "${args[@]}" 2>/dev/null)
+    # Per request: status, bytes received, seconds; and curl's exit status for the connection,
+    # so that an error line tells a cut transfer from a wrong body or a timeout.
+    out=$(timeout 60 curl -s -m 30 -w '%{http_code} %{size_download} %{time_total}\n' "${args[@]}" 2>/dev/null)
+    rc=$?
     i=0
     for f in "$@"; do
         requests=$((requests + 1))
-        if [ "$(sed -n "$((i + 1))p" <<<"$codes")" != 200 ] || ! cmp -s "$work/b.$i" "$www/$f"; then
+        line=$(sed -n "$((i + 1))p" <<<"$out")
+        if [ "${line%% *}" != 200 ] || ! cmp -s "$work/b.$i" "$www/$f"; then
             errors=$((errors + 1))
-            echo "    request $requests: /$f: status '$(sed -n "$((i + 1))p" <<<"$codes")'" >>"$work/errors"
+            got=$(cmp "$work/b.$i" "$www/$f" 2>&1 | head -n 1)
+            echo "    request $requests: /$f: status, bytes, s: '$line' (the file's bytes: $(stat -c %s "$www/$f" 2>&1); curl exit $rc; ${got:-same bytes})" >>"$work/errors"
         fi
         rm -f "$work/b.$i"
         i=$((i + 1))
