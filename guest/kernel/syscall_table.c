@@ -61,6 +61,9 @@ const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_mprotect] = H(sys_mprotect),
     [__NR_mremap] = H(sys_mremap),
     [__NR_madvise] = H(sys_madvise),
+    [__NR_msync] = H(sys_msync),
+    [__NR_mlock] = H(sys_mlock),
+    [__NR_munlock] = H(sys_munlock),
     /* signals */
     [__NR_rt_sigaction] = H(sys_rt_sigaction),
     [__NR_rt_sigprocmask] = H(sys_rt_sigprocmask),

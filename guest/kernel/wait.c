@@ -34,8 +34,13 @@ static void deadline_passed(struct timer *t)
 
 long wq_wait(struct waitq *q, uint64_t deadline)
 {
+    return wq_wait_keys(q, deadline, WQ_KEYS_ALL);
+}
+
+long wq_wait_keys(struct waitq *q, uint64_t deadline, uint32_t keys)
+{
     uint8_t old = evt_disable();
-    struct wq_entry e = {current, q->head};
+    struct wq_entry e = {current, q->head, keys};
     struct sleep_timer st = {{.fn = deadline_passed, .arg = current}, 0};
     long rc = 0;
 
@@ -72,10 +77,20 @@ void wq_wake_all(struct waitq *q)
     evt_restore(old);
 }
 
+void wq_wake_key(struct waitq *q, uint32_t key)
+{
+    uint8_t old = evt_disable();
+
+    for (struct wq_entry *e = q->head; e; e = e->next)
+        if (e->keys & key)
+            sched_wake(e->task);
+    evt_restore(old);
+}
+
 void wq_sleep(struct waitq *q)
 {
     uint8_t old = evt_disable();
-    struct wq_entry e = {current, q->head};
+    struct wq_entry e = {current, q->head, WQ_KEYS_ALL};
 
     q->head = &e; /* cppcheck-suppress autoVariables ; unlinked again before we return */
     sched_block();

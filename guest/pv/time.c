@@ -18,11 +18,17 @@ uint32_t clock_tsc_hz(void)
     return (uint32_t)HYPERVISOR_shared_info->cpu_freq;
 }
 
-/* ticks * 1e9 / hz, exact and without overflow for any tick count. */
+/* ticks * 1e9 / hz, exact and without overflow for any tick count. Within a second of the stamp
+ * (nearly every read: the stamp is renewed at every timer interrupt) the seconds are 0 and one
+ * division does. */
 static uint64_t ticks_to_ns(uint64_t ticks, uint32_t hz)
 {
     uint32_t rem;
-    uint64_t secs = udiv64(ticks, hz, &rem);
+    uint64_t secs;
+
+    if (ticks < hz)
+        return ns_div(ticks * NSEC_PER_SEC, hz); /* < 2^32 * 10^9 < 2^62: no overflow */
+    secs = udiv64(ticks, hz, &rem);
 
     return secs * NSEC_PER_SEC + ns_div((uint64_t)rem * NSEC_PER_SEC, hz);
 }

@@ -37,6 +37,9 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     s.frames_free = frame_free_count();
     s.events_sent = d->events_sent;
     memcpy(s.faults_injected, fault_injected, sizeof(s.faults_injected));
+    uint64_t busy = arch_busy_cycles();
+    s.busy_tsc_lo = (uint32_t)busy;
+    s.busy_tsc_hi = (uint32_t)(busy >> 32);
     for (uint32_t mfn = 0; mfn < max_mfn; mfn++) {
         const struct frame_info *f = &frame_table[mfn];
         if ((mfn & 0xfff) == 0xfff) /* a 4 GB machine has a million frames: let interrupts in */

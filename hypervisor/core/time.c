@@ -36,7 +36,7 @@ void time_init_domain(struct domain *d)
     time_update_shared(d);
 }
 
-static void arm(struct domain *d)
+static void arm(struct domain *d, uint64_t now)
 {
     uint64_t due = d->timer_deadline;
     if (d->upcall_deferred && (due == 0 || due > d->deferred_until))
@@ -45,7 +45,6 @@ static void arm(struct domain *d)
         arch_timer_oneshot(0);
         return;
     }
-    uint64_t now = arch_now_ns();
     uint64_t left = due > now ? due - now : 0;
     arch_timer_oneshot(left == 0 ? 1 : left > MAX_STEP_NS ? MAX_STEP_NS : left);
 }
@@ -66,25 +65,27 @@ void timer_interrupt(struct domain *d)
             send_virq(d, VIRQ_TIMER);
         }
     }
-    arm(d);
+    arm(d, now);
 }
 
 void time_defer_upcall(struct domain *d)
 {
     d->shared_info->evtchn_upcall_pending = 0;
     d->upcall_deferred = 1;
-    d->deferred_until = arch_now_ns() + FAULT_EVTCHN_DELAY_NS;
-    arm(d);
+    uint64_t now = arch_now_ns();
+    d->deferred_until = now + FAULT_EVTCHN_DELAY_NS;
+    arm(d, now);
 }
 
 long do_set_timer_op(uint32_t hi, uint32_t lo)
 {
     struct domain *d = current_domain();
+    uint64_t now = arch_now_ns();
     d->timer_deadline = (uint64_t)hi << 32 | lo;
-    if (d->timer_deadline && d->timer_deadline <= arch_now_ns()) {
+    if (d->timer_deadline && d->timer_deadline <= now) {
         d->timer_deadline = 0; /* already due */
         send_virq(d, VIRQ_TIMER);
     }
-    arm(d);
+    arm(d, now);
     return 0;
 }

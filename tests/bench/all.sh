@@ -94,6 +94,10 @@ step lmbench-linux-nomitig '^linux_nomitig_lat_' \
 # first 200 and the least memory (boot-http.sh). Last the fuzzers' rates and a short soak.
 step net-virtio . bash tests/bench/net.sh --http
 step net-e1000 . bash tests/bench/net.sh --nic e1000
+# The same traffic's cost in guest instructions under -icount shift=0 (net.sh --insns): what each
+# side executes per round trip, connection and MB, whatever the machine's load.
+step net-insns-virtio . bash tests/bench/net.sh --insns
+step net-insns-e1000 . bash tests/bench/net.sh --insns --nic e1000
 step boot-http '^(linux_)?(boot_to_http|min_ram)' bash tests/bench/boot-http.sh
 # Hardening (issue 15): the fuzzers' rates in calls per second of TCG wall time (the fixed-seed
 # scenarios make test runs; their check line carries "BENCH fuzz_..._per_s R" inside a sentence),

@@ -4,7 +4,9 @@
 # --net-initramfs): Debian's kernel, its own network drivers, and the same servers as the
 # appliance's /etc/init-tests/bench-net.tab on the same ports: echod on 7, a 64 MB netbulk source
 # on 19, a sink on 9; the web servers swap places: busybox httpd (Debian's, the Linux VM's own) on
-# 80 and the appliance's httpd on 8080, both serving the appliance's /www. Prints
+# 80 and the appliance's httpd on 8080, both serving the appliance's /www; on 23 the CPU's busy
+# nanoseconds ("busy N": the clock less the idle time, instructions under -icount shift=0; the
+# appliance's busy.sh gives its hypervisor's busy cycles the same way) for net.sh --insns. Prints
 # "# linux-net: serving" once everything started; any failure is printed and powers the VM off
 # (panic=-1 with QEMU's -no-reboot ends QEMU).
 /bin/busybox mount -t proc proc /proc
@@ -26,5 +28,8 @@ fi
 /bin/netbulk source 19 67108864 &
 /bin/netbulk sink 9 &
 /sbin/httpd --port 8080 --root /www &
+# shellcheck disable=SC2016 # awk's program
+nc -ll -p 23 -e awk '/^now at / { now = $3 } /idle_sleeptime/ { idle += $3 }
+    END { printf "busy %.0f\n", now - idle }' /proc/timer_list &
 echo "# linux-net: serving"
 exec busybox httpd -f -p 80 -h /www

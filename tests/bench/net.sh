@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: net.sh [--nic NIC] [--http] [--rounds N]
+# Usage: net.sh [--nic NIC] [--http | --insns] [--rounds N]
 # make bench's network and HTTP figures (issues 12 and 13), wall time under QEMU TCG (no icount).
 # Boots our appliance and the Linux VM side by side, both with QEMU's user network (restrict=on,
 # forwards from 127.0.0.1 only, ports chosen free) on the card NIC (virtio-net-pci), and measures
@@ -19,6 +19,18 @@
 #   http_rps_busybox           busybox httpd on port 8080 of our appliance, keep-alive
 #   linux_http_rps_ourhttpd    our httpd on port 8080 of the Linux VM, keep-alive
 #   http_rps_fasttrap_off      http_rps of the fasttrap=off appliance
+# --insns boots both VMs under -icount shift=0 instead and counts guest instructions (the CPU's
+# cycles not spent halted, which under icount are the instructions it executed: hypervisor and
+# guest kernel for ours, the kernel for Linux, ring 3 in both) per operation, read from each VM
+# before and after an operation's run through port 23 (ours: busy_tsc of /proc/hypervisor;
+# Linux: "now at" minus the idle_sleeptime of /proc/timer_list), less what one such reading
+# costs (the least of 3 pairs of readings back to back). Not wall time, so not the machine's
+# load: what each side executes for the same traffic (batching still follows the host's timing,
+# so figures move by a few per cent between runs). Median of N rounds (1).
+#   tcp_rr_guest_insns          per round trip (2000 on one connection, netbench rrn)
+#   tcp_crr_guest_insns         per connection (500, netbench crrn)
+#   tcp_rx_guest_insns          per MB (10^6 bytes) of the 64 MB source's run, guest to host
+#   tcp_tx_guest_insns          per MB of 64 MB into the sink, host to guest
 # The VMs run the same static servers: ours boots with init running /etc/init-tests/bench-net.tab;
 # the Linux VM boots Debian's kernel with tests/bench/linux-vm.sh --net-initramfs.
 # Prints "BENCH KEY VALUE UNIT" lines; a figure that cannot be measured in every round is missing
@@ -30,18 +42,21 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 secs=${NET_BENCH_SECS:-3}
 bytes=${NET_BENCH_BYTES:-67108864}
-nic=virtio-net-pci http=0 rounds=3
+nic=virtio-net-pci http=0 insns=0 rounds=
 usage() { sed -n '2p' "$0" | sed 's/^# //' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case $1 in
     --nic) [ $# -ge 2 ] || usage; nic=$2; shift ;;
     --http) http=1 ;;
+    --insns) insns=1 ;;
     --rounds) [ $# -ge 2 ] || usage; rounds=$2; shift ;;
     *) usage ;;
     esac
     shift
 done
+[ -n "$rounds" ] || rounds=$((insns ? 1 : 3))
 [[ $rounds =~ ^[1-9][0-9]?$ ]] || usage
+[ "$http" = 0 ] || [ "$insns" = 0 ] || usage
 case $nic in virtio-net-pci) infix="" ;; e1000) infix=e1000_ ;; *) usage ;; esac
 client=$BUILD/tests/tools/netbench
 [ -x "$client" ] || { echo "net.sh: $client missing (make $client)" >&2; exit 1; }
@@ -57,7 +72,9 @@ kinds=(ours linux) gargs=("" "")
 [ "$http" = 0 ] || { kinds+=(ours); gargs+=(fasttrap=off); }
 names=("ours" "linux" "ours-fasttrap-off")
 prefix=("" "linux_" "")
-declare -a pid log p_http p_other p_echo p_source p_sink
+declare -a pid log p_http p_other p_echo p_source p_sink p_stats
+icount=()
+[ "$insns" = 0 ] || icount=(-icount shift=0)
 cleanup()
 {
     local s
@@ -77,24 +94,24 @@ launch()
     local s=$1 fwds p
     # port_take's "exec {fd}>>LOCK 2>/dev/null" leaves the shell's stderr on /dev/null: kept aside.
     exec {stderr}>&2
-    for p in HTTP OTHER ECHO SOURCE SINK; do
+    for p in HTTP OTHER ECHO SOURCE SINK STATS; do
         port_take "PORT_$p" || { echo "net.sh: no free host port" >&"$stderr"; exit 1; }
     done
     exec 2>&"$stderr"
     p_http[s]=$PORT_HTTP p_other[s]=$PORT_OTHER p_echo[s]=$PORT_ECHO p_source[s]=$PORT_SOURCE
-    p_sink[s]=$PORT_SINK
+    p_sink[s]=$PORT_SINK p_stats[s]=$PORT_STATS
     fwds="tcp:127.0.0.1:$PORT_ECHO-:7,tcp:127.0.0.1:$PORT_SOURCE-:19,tcp:127.0.0.1:$PORT_SINK-:9"
-    fwds+=",tcp:127.0.0.1:$PORT_OTHER-:8080"
+    fwds+=",tcp:127.0.0.1:$PORT_OTHER-:8080,tcp:127.0.0.1:$PORT_STATS-:23"
     log[s]=$logdir/net-${names[s]}-$nic.log
     : >"${log[s]}"
     if [ "${kinds[s]}" = ours ]; then
         HTTP_PORT=$PORT_HTTP NIC=$nic NET_FWDS=$fwds timeout -k 5 1800 bash image/qemu.sh --boot kernel \
             --guest-args "${gargs[s]:+${gargs[s]} }init=/sbin/init --inittab /etc/init-tests/bench-net.tab" \
-            --serial-file "${log[s]}" </dev/null 2>"$work/qemu-$s.err" &
+            --serial-file "${log[s]}" -- "${icount[@]}" </dev/null 2>"$work/qemu-$s.err" &
     else
         # The appliance's QEMU and card (image/qemu.sh's user network), Debian's kernel.
         # shellcheck disable=SC2054 # the commas are QEMU's
-        timeout -k 5 1800 qemu-system-x86_64 -accel tcg -m 256M -no-reboot -display none -monitor none \
+        timeout -k 5 1800 qemu-system-x86_64 -accel tcg "${icount[@]}" -m 256M -no-reboot -display none -monitor none \
             -serial "file:${log[s]}" \
             -netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:$PORT_HTTP-:80,hostfwd=${fwds//,/,hostfwd=}" \
             -device "$nic,netdev=net0" -kernel "$kernel" -initrd "$work/initramfs.cpio" \
@@ -112,6 +129,19 @@ up()
     for p in "${p_http[s]}" "${p_other[s]}"; do
         [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/favicon.svg")" = 200 ] || return 1
     done
+    [ "$insns" = 0 ] || busy "$s" >/dev/null
+}
+
+# busy SLOT: the VM's busy cycles so far, from its port 23 ("busy N").
+busy()
+{
+    local fd k v
+    # (the group's 2>/dev/null is undone after it; on the exec itself it would stay for good)
+    { exec {fd}<>"/dev/tcp/127.0.0.1/${p_stats[$1]}"; } 2>/dev/null || return 1
+    read -r -t 30 k v <&"$fd"
+    exec {fd}>&-
+    [ "$k" = busy ] && [[ $v =~ ^[0-9]+$ ]] || return 1
+    echo "$v"
 }
 
 # Boots every VM and waits for all. A port nothing listened on may still be bound (a connection's
@@ -175,8 +205,46 @@ measure()
     fi
 }
 
+# --insns: instructions per operation in each VM, then done.
+# insns_of SLOT OPS COMMAND...: the VM's busy cycles over COMMAND, less one reading's, per op.
+insns_of()
+{
+    local s=$1 ops=$2 b0 b1
+    shift 2
+    b0=$(busy "$s") || return 1
+    "$@" >/dev/null || return 1
+    b1=$(busy "$s") || return 1
+    awk -v a="$b0" -v b="$b1" -v c="${cost[s]}" -v n="$ops" 'BEGIN { printf "%.0f\n", (b - a - c) / n }'
+}
+if [ "$insns" = 1 ]; then
+    declare -a cost
+    for s in 0 1; do
+        # The work the measurement does not want: warm caches, ARP, the first allocations.
+        "$client" rrn "${p_echo[s]}" 50 >/dev/null && "$client" crrn "${p_echo[s]}" 20 >/dev/null &&
+            "$client" tx "${p_sink[s]}" 1000000 >/dev/null || fail "the ${names[s]} VM: warm-up failed"
+        # One reading's cost: the least of 3 pairs back to back.
+        cost[s]=""
+        for i in 1 2 3; do
+            a=$(busy "$s") && b=$(busy "$s") || { fail "the ${names[s]} VM: port 23 gave no busy count"; continue; }
+            [ -n "${cost[s]}" ] && [ $((b - a)) -ge "${cost[s]}" ] || cost[s]=$((b - a))
+        done
+        echo "net.sh: ${names[s]} ($nic): one reading of the busy count costs ${cost[s]:-?} insns" >&2
+    done
+    [ "$status" = 0 ] || exit 1
+    mb=$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')
+    for ((round = 1; round <= rounds; round++)); do
+        for s in 0 1; do
+            k=${prefix[s]}${infix}
+            measure "${k}tcp_rr_guest_insns" insns insns_of "$s" 2000 "$client" rrn "${p_echo[s]}" 2000
+            measure "${k}tcp_crr_guest_insns" insns insns_of "$s" 500 "$client" crrn "${p_echo[s]}" 500
+            measure "${k}tcp_rx_guest_insns" insns/MB insns_of "$s" "$mb" "$client" rx "${p_source[s]}" "$bytes"
+            measure "${k}tcp_tx_guest_insns" insns/MB insns_of "$s" "$mb" "$client" tx "${p_sink[s]}" "$bytes"
+        done
+    done
+fi
+
 # TCG translates code on first use: a short run of each path first, not measured.
-for s in "${!kinds[@]}"; do
+[ "$insns" = 1 ] || for s in "${!kinds[@]}"; do
     "$client" rr "${p_echo[s]}" 1 >/dev/null
     wrk -t2 -c16 -d1s "http://127.0.0.1:${p_http[s]}/favicon.svg" >/dev/null 2>&1
     wrk -t2 -c16 -d1s "http://127.0.0.1:${p_other[s]}/favicon.svg" >/dev/null 2>&1
@@ -206,10 +274,12 @@ for s in 0 1; do
     rr+=("$s:${prefix[s]}${infix}tcp_rr_per_s:1/s:$client rr ${p_echo[s]} $secs")
     crr+=("$s:${prefix[s]}${infix}tcp_crr_per_s:1/s:$client crr ${p_echo[s]} $secs")
 done
-measure_rounds "${rx[@]}"
-measure_rounds "${tx[@]}"
-measure_rounds "${rr[@]}"
-measure_rounds "${crr[@]}"
+if [ "$insns" = 0 ]; then
+    measure_rounds "${rx[@]}"
+    measure_rounds "${tx[@]}"
+    measure_rounds "${rr[@]}"
+    measure_rounds "${crr[@]}"
+fi
 if [ "$http" = 1 ]; then
     measure_rounds "0:http_rps:requests/s:rps ${p_http[0]}" "1:linux_http_rps:requests/s:rps ${p_http[1]}" \
         "2:http_rps_fasttrap_off:requests/s:rps ${p_http[2]}"

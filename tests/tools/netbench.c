@@ -10,6 +10,8 @@
  *                               again and again for SECONDS; prints round trips per second
  *   netbench crr PORT SECONDS   connect, one byte out and back, close, again and again for
  *                               SECONDS; prints connections per second
+ *   netbench rrn|crrn PORT N    the same for exactly N round trips (connections) instead of a
+ *                               time (tests/bench/net-insns.sh counts instructions per one)
  *
  * Megabits are 10^6 bits. Exit status 0 with the figure on stdout; 1 with a message on stderr
  * when a connection fails, a peer stalls for 30 s, or fewer bytes than asked for arrive. */
@@ -154,13 +156,14 @@ static void round_trip(int fd)
     }
 }
 
-static int request_response(int port, double secs, int reconnect)
+/* For secs, or (count > 0) for count round trips. */
+static int request_response(int port, double secs, unsigned long long count, int reconnect)
 {
     unsigned long long n = 0;
     double t0 = now_s(), t = t0;
     int fd = reconnect ? -1 : connect_port(port);
 
-    while (t - t0 < secs) {
+    while (count ? n < count : t - t0 < secs) {
         if (reconnect)
             fd = connect_port(port);
         round_trip(fd);
@@ -171,7 +174,7 @@ static int request_response(int port, double secs, int reconnect)
     }
     if (!reconnect)
         close(fd);
-    printf("%.1f\n", (double)n / (t - t0));
+    printf("%.1f\n", (double)n / (t - t0 > 1e-9 ? t - t0 : 1e-9));
     return 0;
 }
 
@@ -180,7 +183,8 @@ int main(int argc, char **argv)
     int port;
 
     if (argc != 4) {
-        fprintf(stderr, "usage: netbench rx|tx PORT BYTES | rr|crr PORT SECONDS\n");
+        fprintf(stderr,
+                "usage: netbench rx|tx PORT BYTES | rr|crr PORT SECONDS | rrn|crrn PORT N\n");
         return 2;
     }
     port = atoi(argv[2]);
@@ -199,7 +203,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "netbench: bad duration '%s'\n", argv[3]);
             return 2;
         }
-        return request_response(port, secs, argv[1][0] == 'c');
+        return request_response(port, secs, 0, argv[1][0] == 'c');
+    }
+    if (!strcmp(argv[1], "rrn") || !strcmp(argv[1], "crrn")) {
+        unsigned long long count = strtoull(argv[3], NULL, 10);
+
+        if (count == 0) {
+            fprintf(stderr, "netbench: bad count '%s'\n", argv[3]);
+            return 2;
+        }
+        return request_response(port, 0, count, argv[1][0] == 'c');
     }
     fprintf(stderr, "netbench: unknown mode '%s'\n", argv[1]);
     return 2;

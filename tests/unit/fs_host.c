@@ -206,10 +206,22 @@ long wq_wait(struct waitq *q, uint64_t deadline)
     return fake_wq_result;
 }
 
+long wq_wait_keys(struct waitq *q, uint64_t deadline, uint32_t keys)
+{
+    (void)keys;
+    return wq_wait(q, deadline);
+}
+
 void wq_wake_all(struct waitq *q)
 {
     (void)q;
     fake_wq_wakes++;
+}
+
+void wq_wake_key(struct waitq *q, uint32_t key)
+{
+    (void)key;
+    wq_wake_all(q);
 }
 
 void signal_send(struct proc *p, int sig)

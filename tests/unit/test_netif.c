@@ -342,6 +342,46 @@ TEST(rx_kicks_only_when_dry)
 
 /* Random good and bad requests, kicks, received frames and insane indices; the hypervisor's
  * references always equal the rings plus the posted buffers, and nothing is left at the end. */
+/* Posted buffers are found by frame (POSTED_BUCKETS is 4 here, so frames DATA..DATA+19 share
+ * buckets): an overlap with any posted buffer is refused wherever it stands in its bucket, two
+ * halves of one page and buffers of frames that share a bucket are accepted, and a buffer taken
+ * by a received frame leaves its bucket, so the same address may be posted again. */
+TEST(posted_by_frame)
+{
+    netif_stats_t s0, s;
+    start();
+    stats(&s0);
+    CHECK_EQ(connect(), 0);
+    for (uint32_t i = 0; i < 20; i++) {
+        CHECK_EQ(rx_req((DATA + i) << 12, (uint16_t)(2 * i)), 1000);
+        CHECK_EQ(rx_req(((DATA + i) << 12) + 2048, (uint16_t)(2 * i + 1)), 1000);
+    }
+    for (uint32_t i = 0; i < 20; i++) {
+        CHECK_EQ(rx_req(((DATA + i) << 12) + 1, 100), -XEN_EBUSY);
+        CHECK_EQ(rx_req(((DATA + i) << 12) + 2047, 101), -XEN_EBUSY);
+        CHECK_EQ(rx_req(((DATA + i) << 12) + 2048, 102), -XEN_EBUSY);
+    }
+    stats(&s);
+    CHECK_EQ(s.rx_posted, 40u);
+    CHECK_EQ(s.bad[NETIF_BAD_DUPLICATE] - s0.bad[NETIF_BAD_DUPLICATE], 60u);
+    /* Frames take the 30 oldest buffers: those of DATA..DATA+14; the others stay posted. */
+    for (uint32_t i = 0; i < 30; i++)
+        CHECK_EQ(netif_rx_frame(&fake_dev, "frame", 5), 1);
+    netif_flush();
+    for (uint32_t i = 0; i < 15; i++) {
+        CHECK_EQ(rx_req(((DATA + i) << 12) + 1000, (uint16_t)(200 + i)), 1000);
+        CHECK_EQ(rx_req(((DATA + i) << 12) + 2000, 300), -XEN_EBUSY); /* overlaps the new one */
+    }
+    for (uint32_t i = 15; i < 20; i++)
+        CHECK_EQ(rx_req(((DATA + i) << 12) + 1000, 400), -XEN_EBUSY); /* still posted */
+    stats(&s);
+    CHECK_EQ(s.rx_posted, 25u);
+    CHECK_EQ(s.bad[NETIF_BAD_DUPLICATE] - s0.bad[NETIF_BAD_DUPLICATE], 80u);
+    CHECK_EQ(netif_disconnect(&dom0, 0, &why), 0);
+    CHECK_EQ(type_refs(), 0u);
+    CHECK(fake_error == NULL);
+}
+
 TEST(random_run)
 {
     netif_stats_t s0, s;
@@ -415,4 +455,4 @@ TEST(random_run)
 }
 
 RUN_TESTS(T(connect_refusals), T(bad_requests), T(indices_far_ahead), T(outstanding_bound),
-          T(event_indices), T(rx_kicks_only_when_dry), T(random_run))
+          T(event_indices), T(rx_kicks_only_when_dry), T(posted_by_frame), T(random_run))

@@ -24,7 +24,7 @@ UNIT_SRCS_test_netif := hypervisor/core/netif.c hypervisor/core/evtchn.c hypervi
 	hypervisor/core/fault_inject.c \
 	hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c tests/unit/fake_machine.h \
 	hypervisor/include/hv/netif.h hypervisor/include/hv/net.h hypervisor/include/public/netif.h
-UNIT_CFLAGS_test_netif := -DDEBUG
+UNIT_CFLAGS_test_netif := -DDEBUG -DPOSTED_BUCKETS=4
 # (headers listed here are dependencies only: the rule compiles the .c files)
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
 	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h \

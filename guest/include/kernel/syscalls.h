@@ -116,6 +116,9 @@ long sys_munmap(u32 addr, u32 len);
 long sys_mprotect(u32 addr, u32 len, u32 prot);
 long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr);
 long sys_madvise(u32 addr, u32 len, u32 advice);
+long sys_msync(u32 addr, u32 len, u32 flags);
+long sys_mlock(u32 addr, u32 len);
+long sys_munlock(u32 addr, u32 len);
 
 /* ---- signals (kernel/signal.c) ---- */
 long sys_rt_sigaction(u32 sig, u32 act, u32 oldact, u32 sigsetsize);

@@ -309,6 +309,10 @@ struct linux_winsize {
 #define MAP_STACK 0x20000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
 
 /* ---- processes ---- */
 #define WNOHANG 1

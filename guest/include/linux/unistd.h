@@ -71,10 +71,13 @@
 #define __NR__llseek 140
 #define __NR_getdents 141
 #define __NR__newselect 142
+#define __NR_msync 144
 #define __NR_readv 145
 #define __NR_writev 146
 #define __NR_getsid 147
 #define __NR_fdatasync 148
+#define __NR_mlock 150
+#define __NR_munlock 151
 #define __NR_sched_yield 158
 #define __NR_nanosleep 162
 #define __NR_mremap 163

@@ -1,6 +1,7 @@
 /*
  * poll, ppoll, ppoll_time64, and the wait loop select shares: scan every descriptor, and if
- * none is ready sleep on poll_wq (woken by every pipe, console and socket change) until the
+ * none is ready sleep on poll_wq (woken by every pipe and console change, and by a change of a
+ * socket among those scanned: their keys, kernel/wait.h) until the
  * deadline, then scan again. Scan and sleep happen with events masked, so console input that
  * arrives in between still wakes the sleeper. The pollfd array (up to 1024, 8 KB) is copied in
  * first, so the scan touches no ring-3 memory. ppoll's signal mask is not applied (the caller's
@@ -16,6 +17,10 @@
 #include <lib/format.h>
 #include "fs_impl.h"
 
+/* The keys of what the scan under way looked at (fs_poll_loop: the kernel is not preempted
+ * between a scan and its wait, so one variable serves). */
+static uint32_t scan_keys;
+
 unsigned fs_poll_fd(int32_t fd, unsigned events)
 {
     struct file *f = fd < 0 ? NULL : fd_get((uint32_t)fd);
@@ -23,6 +28,7 @@ unsigned fs_poll_fd(int32_t fd, unsigned events)
 
     if (!f)
         return POLLNVAL;
+    scan_keys |= f->ops->poll_key ? f->ops->poll_key(f) : WQ_KEYS_ALL;
     mask = f->ops->poll ? f->ops->poll(f) : POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
     file_put(f);
     return mask & (events | POLLERR | POLLHUP);
@@ -37,12 +43,14 @@ long fs_poll_loop(long (*scan)(void *arg), void *arg, int64_t timeout_ns, uint64
         uint8_t old = evt_disable();
         long rc;
 
+        scan_keys = 0;
         n = scan(arg);
         if (n != 0 || timeout_ns == 0) {
             evt_restore(old);
             break;
         }
-        rc = wq_wait(&poll_wq, deadline);
+        /* Woken by a change of a socket scanned, or by any other change (wq_wake_all). */
+        rc = wq_wait_keys(&poll_wq, deadline, scan_keys);
         if (rc == -ETIMEDOUT)
             n = scan(arg);
         evt_restore(old);

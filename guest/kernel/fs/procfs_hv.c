@@ -1,6 +1,7 @@
 /* /proc/hypervisor: the hypervisor's own statistics (hv_op get_stats), one "name value" per
  * line: non-zero hypercall counts by name, bounces per vector, batching, frame accounting,
- * events, and the split of system calls between the fast trap and the bounce path. */
+ * events, the CPU's busy cycles, and the split of system calls between the fast trap and the
+ * bounce path. */
 #include <stddef.h>
 #include <kernel/kstats.h>
 #include <pv/mmu.h>
@@ -100,6 +101,9 @@ int procfs_gen_hypervisor(char *buf, size_t size)
         memcpy(&v, (const char *)&s + fields[i].off, sizeof(v));
         pf_printf(&o, "%s %u\n", fields[i].name, v);
     }
+    if (offsetof(hv_stats_t, busy_tsc_hi) + sizeof(s.busy_tsc_hi) <= (size_t)got)
+        pf_printf(&o, "busy_tsc %llu\n",
+                  (unsigned long long)s.busy_tsc_hi << 32 | s.busy_tsc_lo); /* see hv_op.h */
     bounced = s.bounces[0x80];
     pf_printf(&o, "syscalls_bounced %u\n", bounced);
     pf_printf(&o, "syscalls_fast %u\n", kstats.syscalls >= bounced ? kstats.syscalls - bounced : 0);

@@ -161,6 +161,39 @@ long sys_mprotect(u32 addr, u32 len, u32 prot)
     return end == addr ? 0 : vm_protect(mm_now(), addr, end, prot);
 }
 
+/* msync: no region has a file behind it (shared file mappings are refused), so there is
+ * nothing to write back; the arguments are checked as Linux checks them. */
+long sys_msync(u32 addr, u32 len, u32 flags)
+{
+    uint32_t end;
+
+    if ((flags & ~(u32)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)) || !range_ok(addr, len, &end))
+        return -EINVAL;
+    return mapped_in(mm_now(), addr, end) == end - addr ? 0 : -ENOMEM;
+}
+
+/* mlock, munlock: frames are never paged out here, so every page is locked already; as Linux,
+ * the range starts at addr's page and may not hold a hole. */
+static long lock_range(u32 addr, u32 len)
+{
+    uint32_t start = addr & ~(PAGE_SIZE - 1), end = PAGE_ALIGN(addr + len);
+
+    if (addr + len < addr || end < start || end > USER_TOP)
+        return -ENOMEM;
+    return mapped_in(mm_now(), start, end) == end - start ? 0 : -ENOMEM;
+}
+
+long sys_mlock(u32 addr, u32 len)
+{
+    return lock_range(addr, len);
+}
+
+long sys_munlock(u32 addr, u32 len)
+{
+    return lock_range(addr, len);
+}
+
 /* A shared region moves without a copy: the new one names the same object at the same pages,
  * which fault back in there; its pages past the object stay SIGBUS, as Linux's. */
 static long move_shared(struct mm *mm, const struct vma *v, uint32_t old_addr, uint32_t old_size,
@@ -178,19 +211,61 @@ static long move_shared(struct mm *mm, const struct vma *v, uint32_t old_addr, u
     return (long)to;
 }
 
-/* Grow or shrink in place when there is room, else move (with MREMAP_MAYMOVE) by copying. */
+/* MREMAP_FIXED: the region moves to exactly to, replacing whatever was there (as MAP_FIXED
+ * does), grown or shrunk on the way. Everything is checked before the first change; v's fields
+ * are taken first, since unmapping the destination may free v when it shares v's region. */
+static long move_fixed(struct mm *mm, const struct vma *v, uint32_t old_addr, uint32_t old_size,
+                       uint32_t new_size, uint32_t to)
+{
+    uint32_t flags = v->flags, keep = old_size < new_size ? old_size : new_size;
+    struct shmem *shm = v->shm;
+    uint32_t base = to - (old_addr - v->shm_base);
+
+    if ((to & (PAGE_SIZE - 1)) || to < USER_MIN_ADDR || to > USER_STACK_TOP ||
+        new_size > USER_STACK_TOP - to)
+        return -EINVAL;
+    if (to < old_addr + old_size && old_addr < to + new_size)
+        return -EINVAL; /* overlapping source and destination, as Linux */
+    if (!as_allows(mm, new_size, mapped_in(mm, to, to + new_size) + old_size))
+        return -ENOMEM;
+    if (!shm) {
+        long r = sys_mmap2(to, new_size, flags & 7u, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                           (u32)-1, 0);
+        if (IS_ERR_RESULT(r))
+            return r;
+        if (copy_to_user(to, (const void *)old_addr, keep)) {
+            vm_unmap(mm, to, to + new_size);
+            return -EFAULT;
+        }
+    } else {
+        shmem_get(shm); /* v may go with the destination's unmap */
+        int rc = vm_unmap(mm, to, to + new_size);
+        if (!rc)
+            rc = vma_add_shmem(mm, to, to + new_size, flags, shm, base);
+        shmem_put(shm);
+        if (rc)
+            return -ENOMEM;
+    }
+    vm_unmap(mm, old_addr, old_addr + old_size);
+    return (long)to;
+}
+
+/* Grow or shrink in place when there is room, else move (with MREMAP_MAYMOVE) by copying;
+ * MREMAP_FIXED moves to new_addr. */
 long sys_mremap(u32 old_addr, u32 old_len, u32 new_len, u32 flags, u32 new_addr)
 {
     struct mm *mm = mm_now();
     uint32_t old_size = PAGE_ALIGN(old_len), new_size = PAGE_ALIGN(new_len), end;
     struct vma *v = vma_find(mm, old_addr);
 
-    (void)new_addr;
-    if (!range_ok(old_addr, old_len, &end) || new_size == 0 || (flags & ~MREMAP_MAYMOVE) ||
-        new_size > USER_MMAP_TOP)
+    if (!range_ok(old_addr, old_len, &end) || new_size == 0 ||
+        (flags & ~(u32)(MREMAP_MAYMOVE | MREMAP_FIXED)) || new_size > USER_MMAP_TOP ||
+        ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
         return -EINVAL;
     if (!v || v->start > old_addr || v->end < old_addr + old_size)
         return -EFAULT;
+    if (flags & MREMAP_FIXED)
+        return move_fixed(mm, v, old_addr, old_size, new_size, new_addr);
     if (new_size <= old_size) {
         if (new_size < old_size)
             vm_unmap(mm, old_addr + new_size, old_addr + old_size);

@@ -95,9 +95,10 @@ void do_trap(struct cpu_regs *r)
         }
     }
 
-    if (r->vector >= IRQ_VECTOR_BASE && r->vector < IRQ_VECTOR_BASE + NR_IRQ_VECTORS)
+    if (r->vector >= IRQ_VECTOR_BASE && r->vector < IRQ_VECTOR_BASE + NR_IRQ_VECTORS) {
+        arch_idle_end();
         do_irq(r->vector - IRQ_VECTOR_BASE);
-    else if (r->vector >= NR_EXCEPTION_VECTORS)
+    } else if (r->vector >= NR_EXCEPTION_VECTORS)
         printk("spurious interrupt\n");
     else
         trap_from_hypervisor(r);

@@ -27,9 +27,10 @@ typedef int ssize_t;
 #define SZT_F "zu"
 
 #define BYTE_ORDER LITTLE_ENDIAN
-#define LWIP_PLATFORM_BYTESWAP 1
-#define LWIP_PLATFORM_HTONS(x) __builtin_bswap16(x)
-#define LWIP_PLATFORM_HTONL(x) __builtin_bswap32(x)
+/* lwIP 2.x takes lwip_htons/lwip_htonl themselves (its 1.4 LWIP_PLATFORM_HTONS is gone): without
+ * them every byte swap of every header field was a call into def.c (~100 instructions a frame). */
+#define lwip_htons(x) __builtin_bswap16((u16_t)(x))
+#define lwip_htonl(x) __builtin_bswap32((u32_t)(x))
 
 void lwip_port_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lwip_port_assert(const char *msg, const char *file, int line) __attribute__((noreturn));
