@@ -134,4 +134,45 @@ static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, str
         l1e_put(old);
 }
 
+/*
+ * A run of one L1's entries in the common cases: mmu_update's bulk (core/page_type.c,
+ * mm_update_run). Requests from r on are applied while each is a plain update of an entry of
+ * the L1 mapped at l1 (its frame number and command bits, RUN_KEY, are env.run's) and its new
+ * entry is one of l1e_try_get's common cases: the new entry's references, the store, the old
+ * entry's references as l1e_put_fast gives them back (*replaced = 1 when it was present).
+ * Returns the first request not applied, with nothing changed for it: one of another run or
+ * command, or no common case (mm_update_run takes it through l1e_get, with its refusal). The
+ * requests must end with one that is no plain update (the end marker, MMU_RUN_END_PTR), so
+ * a run always ends. l1_run_ref is the definition; arch_l1_run (arch/x86/l1_run.S) does
+ * exactly the same, in fewer instructions than the compiler finds for it (docs/performance.md,
+ * "mmu_update batches"); tests/unit/test_l1_run.c compares the two.
+ */
+#define RUN_KEY (~0xffcu) /* a request's frame number and command bits */
+struct l1_run_env {
+    uint32_t run;           /* the run's ptr & RUN_KEY: its L1's frame number, command 0 */
+    uint32_t limit;         /* val_limit() */
+    struct guest_tags tags; /* guest_tags(dom) */
+    struct frame_info *ft;  /* frame_table */
+};
+static inline const mmu_update_t *l1_run_ref(const mmu_update_t *r, uint32_t *l1, int *replaced,
+                                             struct l1_run_env env)
+{
+    for (;; r++) {
+        uint32_t off = r->ptr ^ env.run; /* both tests and, when they hold, the byte offset */
+        if (off & RUN_KEY)
+            return r;
+        uint32_t val = r->val;
+        if (!l1e_try_get(val, env.tags, env.ft, env.limit))
+            return r;
+        uint32_t *slot = (uint32_t *)((char *)l1 + off), old = *slot;
+        *slot = val;
+        if (old & PTE_P) {
+            *replaced = 1;
+            l1e_put_fast(old, env.ft);
+        }
+    }
+}
+const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1, int *replaced,
+                                struct l1_run_env env);
+
 #endif
