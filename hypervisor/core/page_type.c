@@ -516,13 +516,16 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
  * it returns at the first request that is none, with nothing changed for it, and that one is
  * l1e_get's here, refusal and reason included, before any reference is taken.
  */
+struct l1_run_env l1_run_env;
+
 int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint16_t dom,
                   unsigned *done, int *replaced, const char **why)
 {
-    struct l1_run_env env = {0, val_limit(), guest_tags(dom), frame_table};
+    struct l1_run_env *const env = &l1_run_env;
     const mmu_update_t *r = req, *const end = req + n;
     int err = 0;
     ASSERT(end->ptr == MMU_RUN_END_PTR);
+    *env = (struct l1_run_env){0, val_limit(), guest_tags(dom), frame_table, 0};
     while (r != end) {
         uint32_t ptr = r->ptr, mfn = ptr >> 12, old;
         if (ptr & MMU_CMD_MASK)
@@ -538,11 +541,11 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
         /* A run of this L1: the requests whose frame number and command bits (RUN_KEY) are
          * this one's. ptr ^ run is one XOR for both tests ("a plain update", "the same L1":
          * its RUN_KEY bits are 0) and, when they hold, the entry's byte offset in the L1. */
-        env.run = ptr & RUN_KEY;
+        env->run = ptr & RUN_KEY;
         char *const e = (char *)cursor_map(c, mfn);
         for (;;) {
-            r = arch_l1_run(r, (uint32_t *)e, replaced, env);
-            uint32_t off = r->ptr ^ env.run; /* (at the end, the marker: no plain update) */
+            r = arch_l1_run(r, (uint32_t *)e);
+            uint32_t off = r->ptr ^ env->run; /* (at the end, the marker: no plain update) */
             if (off & RUN_KEY)
                 break;
             /* An entry of the run that is no common case: all of l1e_get's checks. */
@@ -560,6 +563,8 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
         }
     }
 out:
+    if (env->replaced)
+        *replaced = 1;
     *done = (unsigned)(r - req);
     return err;
 }

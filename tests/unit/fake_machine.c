@@ -162,9 +162,8 @@ void arch_irq_window(void)
 /* An L1 run's common cases: the C definition, l1_run_ref. The i386 builds of the tests
  * (FAKE_L1_RUN_ASM) link the hypervisor's own, arch/x86/l1_run.S, instead. */
 #ifndef FAKE_L1_RUN_ASM
-const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1, int *replaced,
-                                struct l1_run_env env)
+HV_FASTCALL const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1)
 {
-    return l1_run_ref(r, l1, replaced, env);
+    return l1_run_ref(r, l1, &l1_run_env);
 }
 #endif

@@ -70,11 +70,14 @@ void asm_offsets(void)
     DEFINE(L1_RUN_ENV_UNTYPED, offsetof(struct l1_run_env, tags.untyped));
     DEFINE(L1_RUN_ENV_WRITABLE, offsetof(struct l1_run_env, tags.writable));
     DEFINE(L1_RUN_ENV_FT, offsetof(struct l1_run_env, ft));
+    DEFINE(L1_RUN_ENV_REPLACED, offsetof(struct l1_run_env, replaced));
     DEFINE(L1_RUN_KEY, RUN_KEY);
     DEFINE(L1_REFUSED, L1_REFUSED_BITS);
     DEFINE(L1_TAG_MASK_RO, TAG_MASK_RO);
     DEFINE(L1_TAG_MASK_RW, TAG_MASK_RW);
+    DEFINE(L1_TAG_MASK_TYPE, TAG_MASK_TYPE);
     DEFINE(L1_FT_NONE, FT_NONE);
     DEFINE(L1_FT_WRITABLE, FT_WRITABLE);
     DEFINE(L1_FF_TLB_WRITABLE, FF_TLB_WRITABLE);
+    DEFINE(L1_FF_TLB_STALE, FF_TLB_STALE);
 }

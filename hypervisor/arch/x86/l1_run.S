@@ -5,16 +5,17 @@
  * six registers and reloads some for every entry (docs/performance.md, "mmu_update batches").
  * tests/unit/test_l1_run.c runs this file against l1_run_ref on random frame tables.
  *
- * const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1, int *replaced,
- *                                 struct l1_run_env env)            (cdecl, env by value)
+ * HV_FASTCALL const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1)
+ *     (regparm(3): r in EAX, l1 in EDX; the rest is l1_run_env, mm_update_run's)
  *
  * From r on, while a request is a plain update of an entry of the L1 mapped at l1 (ptr ^ run
  * has no RUN_KEY bit: its frame number is the run's and its command bits 0, and then it is the
- * entry's byte offset in the L1) and its new entry one of l1e_try_get's common cases, the entry
- * is applied: the new entry's references, the store, the old entry's references given back as
- * l1e_try_put does. Returns the first request not applied, with nothing changed for it (any
- * count taken speculatively is given back first): mm_update_run takes that one through
- * l1e_get, which refuses it with its reason or does the rare case. The requests are the
+ * entry's byte offset in the L1) and its new entry one of l1e_try_get's common cases (or
+ * l1e_try_reuse's), the entry is applied: the new entry's references, the store, the old
+ * entry's references given back as l1e_try_put does (and l1_run_env.replaced set when it was
+ * present). Returns the first request not applied, with nothing changed for it (a count taken
+ * speculatively is given back first): mm_update_run takes that one through l1e_get, which
+ * refuses it with its reason or does the rare case. The requests are the
  * hypervisor's own copy and end with a marker that is no plain update, so every run stops.
  *
  * Why each check is enough -- for a new entry, in l1e_try_get's order:
@@ -28,8 +29,11 @@
  *   - writable: masked with TAG_MASK_RW, the guest's RAM of type NONE with no FF_TLB_L1 or
  *     FF_TLB_L2 leftover and a type count of 0 (the first writable mapping: type WRITABLE, type
  *     count 1, FF_TLB_WRITABLE cleared as get_page_type's tlb_before_type does); or the guest's
- *     RAM of type WRITABLE with a type count (one more). Anything else -- a table, a descriptor
- *     table, type NONE with a type count, a table's TLB leftover -- is no common case.
+ *     RAM of type WRITABLE with a type count (one more); or (l1e_try_reuse) the guest's RAM of
+ *     type NONE, no type count, with a TLB_L1/TLB_L2 leftover whose stamp is not tlbflush_clock
+ *     (a full flush since: tlb_before_type would not flush; all three marks cleared). Anything
+ *     else -- a table, a descriptor table, type NONE with a type count, a leftover that calls
+ *     for a flush -- is no common case.
  *   - the count below FRAME_COUNT_MAX: incremented, and a wrap to 0 undone (decl) before the
  *     exit. The type count needs no test: it is at most the count, which was below the limit.
  * For the old entry (a validated L1's, so its frame was checked on the way in): read-only, the
@@ -39,17 +43,15 @@
  *
  * Registers: ESI the request, EDI the L1, EBP the frame table, EAX the new entry, ECX the
  * entry's offset, EDX the frame's offset in the table (then the old entry), EBX the tag. The
- * environment's other words are memory operands. EBP holds no frame pointer here; a call out
+ * environment's other words are memory operands (a global: one instruction each, as a register
+ * would be, and no argument to push per run). EBP holds no frame pointer here; a call out
  * (l1e_put) first points it at the caller's saved one, so a backtrace from there is whole.
  */
 #include <asm-offsets.h>
 #include <public/xen.h> /* PTE_P, PTE_RW */
 
-/* The arguments, above the four saved registers and the return address. */
-#define ARG_R 20(%esp)
-#define ARG_L1 24(%esp)
-#define ARG_REPLACED 28(%esp)
-#define ENV(field) 32 + L1_RUN_ENV_##field(%esp)
+/* A word of l1_run_env (hv/l1e_fast.h). */
+#define ENV(field) l1_run_env + L1_RUN_ENV_##field
 /* A frame's field: EBP the table, EDX the frame's byte offset in it. */
 #define F(field) FI_##field(%ebp,%edx)
 
@@ -62,8 +64,8 @@ arch_l1_run:
     push %edi
     push %esi
     push %ebx
-    mov ARG_R, %esi
-    mov ARG_L1, %edi
+    mov %eax, %esi
+    mov %edx, %edi
     mov ENV(FT), %ebp
     mov (%esi), %ecx
     xor ENV(RUN), %ecx
@@ -132,7 +134,7 @@ arch_l1_run:
 
 .Lwritable_typed:
     cmp ENV(WRITABLE), %ebx
-    jne .Lout
+    jne .Lreused_table
     cmpl $0, F(TYPE_COUNT)
     je .Lout
     incl F(COUNT)
@@ -140,10 +142,26 @@ arch_l1_run:
     incl F(TYPE_COUNT)
     jmp .Lstore
 
+/* l1e_try_reuse: untyped but for a table's TLB leftover, with a flush since its stamp. */
+.Lreused_table:
+    and $L1_TAG_MASK_TYPE, %ebx
+    cmp ENV(UNTYPED), %ebx
+    jne .Lout
+    cmpl $0, F(TYPE_COUNT)
+    jne .Lout
+    mov tlbflush_clock, %ebx
+    cmp %ebx, F(STAMP)
+    je .Lout                            /* a flush is owed: get_page_type's */
+    incl F(COUNT)
+    jz .Lcount_wrapped
+    movl $1, F(TYPE_COUNT)
+    movb $L1_FT_WRITABLE, F(TYPE)
+    andb $(0xff & ~L1_FF_TLB_STALE), F(FLAGS)
+    jmp .Lstore
+
 /* EDX the old entry (present); the request's own work is done but for these references. */
 .Lput_old:
-    mov ARG_REPLACED, %eax
-    movl $1, (%eax)
+    movl $1, ENV(REPLACED)
     mov %edx, %eax
     shr $12, %edx
     shl $4, %edx
