@@ -252,9 +252,9 @@ static unsigned build_udp(uint8_t *f, unsigned ip_total, unsigned udp_len)
 
 /* A TCP segment with RST and ACK to the gateway's port 9, over IPv4 or IPv6 (link-local): QEMU's
  * user network never answers a reset, so no reply takes a posted buffer. Checksum left blank. */
-static unsigned build_tcp_rst(uint8_t *f, int v6)
+static unsigned build_tcp_rst(uint8_t *f, int v6, unsigned payload)
 {
-    unsigned ip_len = v6 ? 40 : 20, len = 14 + ip_len + 20 + 24;
+    unsigned ip_len = v6 ? 40 : 20, len = 14 + ip_len + 20 + payload;
     memset(f, 0, len < 60 ? 60 : len);
     memcpy(f, gw_mac, 6);
     memcpy(f + 6, mac, 6);
@@ -262,7 +262,7 @@ static unsigned build_tcp_rst(uint8_t *f, int v6)
     if (v6) {
         put_be16(f + 12, 0x86dd);
         ip[0] = 0x60;
-        put_be16(ip + 4, 44);
+        put_be16(ip + 4, 20 + payload);
         ip[6] = 6;
         ip[7] = 64;
         ip[8] = 0xfe, ip[9] = 0x80, ip[24] = 0xfe, ip[25] = 0x80, ip[39] = 2;
@@ -272,7 +272,7 @@ static unsigned build_tcp_rst(uint8_t *f, int v6)
     } else {
         put_be16(f + 12, 0x0800);
         ip[0] = 0x45;
-        put_be16(ip + 2, 64);
+        put_be16(ip + 2, 40 + payload);
         ip[8] = 64;
         ip[9] = 6;
         memcpy(ip + 12, (uint8_t[]){10, 0, 2, 15}, 4);
@@ -284,7 +284,7 @@ static unsigned build_tcp_rst(uint8_t *f, int v6)
     t[4] = 0x12, t[11] = 0x34;
     t[12] = 0x50;
     t[13] = 0x14; /* RST, ACK */
-    memcpy(t + 20, "checksum by the card....", 24);
+    memcpy(t + 20, "checksum by the card....", payload);
     return len;
 }
 
@@ -304,14 +304,19 @@ static unsigned build_udp_zero(uint8_t *f)
 }
 
 /* Frames the hypervisor completes, sent for the scenario's capture to check (pcapcsum): TCP over
- * IPv4 and IPv6 (the card's engine), a UDP datagram whose sum is 0 (sent as 0xffff). */
+ * IPv4 (one padded to the minimum frame) and IPv6 (the card's engine), a UDP datagram whose sum
+ * is 0 (sent as 0xffff). */
 static void csum_sent(void)
 {
     uint32_t f = maddr(tx_pfn, 0), blank = NETIF_TXF_CSUM_BLANK;
     uint8_t *v = pfn_to_virt(tx_pfn);
-    unsigned len = build_tcp_rst(v, 0);
+    unsigned len = build_tcp_rst(v, 0, 24);
     check_eq("tx: TCP over IPv4, checksum completed", tx_one(f, len | blank, 40), (int)len);
-    len = build_tcp_rst(v, 1);
+    len = build_tcp_rst(v, 0, 0);
+    for (unsigned i = len; i < 60; i++)
+        v[i] = (uint8_t)(0xa1 + i); /* padding the card must not sum (nor e1000e count) */
+    check_eq("tx: a short TCP segment, padded", tx_one(f, 60 | blank, 43), 60);
+    len = build_tcp_rst(v, 1, 24);
     check_eq("tx: TCP over IPv6, checksum completed", tx_one(f, len | blank, 41), (int)len);
     len = build_udp_zero(v);
     check_eq("tx: UDP whose checksum computes to 0", tx_one(f, len | blank, 42), (int)len);

@@ -188,7 +188,10 @@ static int tx_frame(uint8_t *buf, const netif_tx_request_t *req, uint32_t len, u
         else
             net_csum_complete(buf, &c);
     }
-    be.n->ops->tx_queue(be.n, len, card);
+    /* The card gets the frame without the padding after the IP datagram (it pads short frames
+     * itself, TCTL.PSP): QEMU's e1000e sums the checksum over everything after the headers, a
+     * padded segment's pseudo-header length included. */
+    be.n->ops->tx_queue(be.n, card ? c.end : len, card);
     return (int)len;
 }
 

@@ -285,7 +285,7 @@ static void e1000_tx_queue(struct net_dev *n, uint32_t len, const struct net_csu
         x->ipcse = 0;
         x->tucss = (uint8_t)c->start;
         x->tucso = (uint8_t)c->field;
-        x->tucse = 0; /* to the frame's end: net_csum_prepare zeroed any padding */
+        x->tucse = 0; /* to the frame's end: the backend cut any padding off */
         x->cmd_len = CTX_TUCMD_DEXT | CTX_TUCMD_RS | CTX_TUCMD_TCP | (c->ipv4 ? CTX_TUCMD_IP : 0);
         x->status = x->hdr_len = 0;
         x->mss = 0;

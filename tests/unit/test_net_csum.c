@@ -2,7 +2,8 @@
  * every accepted kind (IPv4 with and without options, IPv6, TCP and UDP, padded) are prepared
  * and completed both ways, by the software sum and by a model of the card's engine (QEMU's e1000:
  * the sum from the start to the frame's end, with the prepared field in it), and checked against
- * RFC 1071/768/8200's definition computed here independently, big-endian word by word; a UDP
+ * RFC 1071/768/8200's definition computed here independently, big-endian word by word (padding
+ * after the datagram, which the guest may leave as it likes, is never summed); a UDP
  * datagram whose sum is 0 goes out as 0xffff; every refusal leaves the frame untouched. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -125,13 +126,10 @@ static int round_trip(unsigned len, unsigned pad, int by_card, unsigned *field)
         frame[len + i] = (uint8_t)(0xa5 + i); /* padding the guest left: not summed */
     if (net_csum_prepare(frame, len + pad, &c))
         return 0;
-    for (unsigned i = 0; i < pad; i++)
-        if (frame[len + i])
-            return 0;
     if (c.end != len)
         return 0;
     if (by_card)
-        card_completes(len + pad, &c);
+        card_completes(c.end, &c); /* the backend hands the card the frame without padding */
     else
         net_csum_complete(frame, &c);
     *field = get16(frame + c.field);

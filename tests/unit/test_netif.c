@@ -49,7 +49,7 @@ uint32_t arch_irq_unclaimed(unsigned line)
 }
 
 static int tx_full;
-static unsigned tx_sent, tx_commits, tx_card_csums;
+static unsigned tx_sent, tx_commits, tx_card_csums, tx_last_len;
 static uint8_t tx_last[2048];
 static struct net_csum tx_last_csum;
 static uint8_t *fake_tx_buf(struct net_dev *n, int *err)
@@ -61,7 +61,8 @@ static uint8_t *fake_tx_buf(struct net_dev *n, int *err)
 }
 static void fake_tx_queue(struct net_dev *n, uint32_t len, const struct net_csum *c)
 {
-    (void)n, (void)len;
+    (void)n;
+    tx_last_len = len;
     if (c) {
         tx_last_csum = *c;
         tx_card_csums++;
@@ -270,9 +271,15 @@ TEST(tx_checksum)
     CHECK_EQ(tx_last_csum.field, 50u);
     CHECK(tx_last[50] != 0xbe);            /* the pseudo-header sum, in the hypervisor's copy */
     CHECK_EQ(g[50] << 8 | g[51], 0xbeefu); /* the guest's own page untouched */
+    CHECK_EQ(tx_last_len, len);
+    CHECK_EQ(ip4_frame(6, 0), 54u);
+    CHECK_EQ(tx_req(d, 60 | blank, 9), 60); /* padded to 60: the card gets the 54 without it */
+    CHECK_EQ(tx_last_len, 54u);
+    CHECK_EQ(tx_card_csums, cards + 2);
     len = ip4_frame(17, 10);
     CHECK_EQ(tx_req(d, len | blank, 2), (int)len);
-    CHECK_EQ(tx_card_csums, cards + 1); /* UDP: not the card's */
+    CHECK_EQ(tx_card_csums, cards + 2); /* UDP: not the card's */
+    CHECK_EQ(tx_last_len, len);
     CHECK(tx_last[40] != 0xbe);
     CHECK_EQ(tx_req(d, len, 3), (int)len); /* no flag: sent as it is */
     CHECK_EQ(tx_last[40] << 8 | tx_last[41], 0xbeefu);
@@ -282,7 +289,7 @@ TEST(tx_checksum)
     stats(&s);
     CHECK_EQ(s.bad[NETIF_BAD_FLAGS] - s0.bad[NETIF_BAD_FLAGS], 1u);
     CHECK_EQ(s.bad[NETIF_BAD_CSUM] - s0.bad[NETIF_BAD_CSUM], 1u);
-    CHECK_EQ(s.tx.packets - s0.tx.packets, 3u);
+    CHECK_EQ(s.tx.packets - s0.tx.packets, 4u);
     /* A card without an engine: not offered, so the flag is refused... */
     fake_dev.csum_hw = 0;
     CHECK_EQ(netif_features(&fake_dev), 0u);
@@ -291,7 +298,7 @@ TEST(tx_checksum)
     /* ...unless txcsum=all: then TCP is completed here too. */
     hv_opts.tx_csum = TX_CSUM_ALL;
     CHECK_EQ(tx_req(d, len | blank, 7), (int)len);
-    CHECK_EQ(tx_card_csums, cards + 1);
+    CHECK_EQ(tx_card_csums, cards + 2);
     hv_opts.tx_csum = TX_CSUM_OFF;
     fake_dev.csum_hw = NET_CSUM_HW_TCP;
     CHECK_EQ(netif_features(&fake_dev), 0u);

@@ -12,16 +12,17 @@
 struct net_csum {
     uint16_t start; /* the TCP/UDP header's first byte: the card's checksum start */
     uint16_t field; /* the checksum field's offset */
-    uint16_t end;   /* one past the IP datagram's last byte (what follows is zeroed padding) */
+    uint16_t end;   /* one past the IP datagram's last byte (what follows is padding) */
     uint8_t proto;  /* NET_CSUM_TCP or NET_CSUM_UDP */
     uint8_t ipv4;   /* 1: IPv4, 0: IPv6 */
 };
 
 /* Parses the frame, which must be the hypervisor's own copy: the guest could change its page
- * between a check and a use. Accepts what ABI §13 lists, zeroes the bytes after the IP datagram
- * and stores the pseudo-header's sum (folded, not complemented) in the checksum field: what a
- * card's checksum engine expects there, summing from start to the frame's end. 0, or why the
- * frame cannot have its checksum completed (nothing is written then). */
+ * between a check and a use. Accepts what ABI §13 lists and stores the pseudo-header's sum
+ * (folded, not complemented) in the checksum field: what a card's checksum engine expects
+ * there, summing from start to the end of the frame it is given, which is the frame cut at end
+ * (padding is not summed). 0, or why the frame cannot have its checksum completed (nothing is
+ * written then). */
 const char *net_csum_prepare(uint8_t *frame, uint32_t len, struct net_csum *c);
 
 /* Completes a prepared checksum in software: the complement of the sum over [start, end), a UDP
