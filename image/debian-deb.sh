@@ -21,31 +21,11 @@ mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/de
 
 fetch_locked()
 {
-    local keyring=/usr/share/keyrings/debian-archive-keyring.gpg entries deb version
-    local opts=(-q -o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-        -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
-        -o "Dir::State::status=$apt_dir/status" -o "APT::Architecture=$arch"
-        -o "APT::Architectures::=$arch"
-        -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null)
-    [ "$(id -u)" -ne 0 ] || opts+=(-o APT::Sandbox::User=root)
+    local deb version
+    apt_opts+=(-o "Dir::State::status=$apt_dir/status" -o "APT::Architecture=$arch" -o "APT::Architectures::=$arch")
     : >"$apt_dir/status"
-    entries=$(system_entries | sort -u)
-    [ -n "$entries" ] || entries="http://deb.debian.org/debian $(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}") main"
-    [ -f "$keyring" ] || die "$keyring missing (debian-archive-keyring)"
-    sed "s|^|deb [arch=$arch signed-by=$keyring] |" <<<"$entries" >"$apt_dir/sources.list.new"
-    if ! cmp -s "$apt_dir/sources.list.new" "$apt_dir/sources.list"; then
-        mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
-        rm -rf "$apt_dir/lists" && mkdir -p "$apt_dir/lists/partial"
-    fi
-    if ! compgen -G "$apt_dir/lists/*Packages*" >/dev/null; then
-        apt-get "${opts[@]}" update >>"$apt_dir/apt.log" 2>&1 || { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get update of the private deb list failed"; }
-    fi
-    rm -rf "$apt_dir/deb/$pkg" && mkdir -p "$apt_dir/deb/$pkg"
-    if ! (cd "$apt_dir/deb/$pkg" && apt-get "${opts[@]}" download "$pkg" >>"$apt_dir/apt.log" 2>&1); then
-        apt-get "${opts[@]}" update >>"$apt_dir/apt.log" 2>&1 || { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get update of the private deb list failed"; }
-        (cd "$apt_dir/deb/$pkg" && apt-get "${opts[@]}" download "$pkg" >>"$apt_dir/apt.log" 2>&1) ||
-            { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get download failed (sources: $apt_dir/sources.list)"; }
-    fi
+    apt_private_list deb "arch=$arch" "*Packages*"
+    apt_fetch "$apt_dir/deb/$pkg" download "$pkg"
     deb=$(find "$apt_dir/deb/$pkg" -maxdepth 1 -name '*.deb' | head -n 1)
     [ -n "$deb" ] || die "no .deb downloaded"
     version=$(dpkg-deb -f "$deb" Version)

@@ -23,30 +23,9 @@ mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/sr
 
 fetch_locked()
 {
-    local keyring=/usr/share/keyrings/debian-archive-keyring.gpg entries dsc version
-    local opts=(-q -o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-        -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
-        -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null)
-    # As root, apt would drop to the _apt user, who cannot write here; it says so and falls back.
-    [ "$(id -u)" -ne 0 ] || opts+=(-o APT::Sandbox::User=root)
-    entries=$(system_entries | sort -u)
-    [ -n "$entries" ] || entries="http://deb.debian.org/debian $(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}") main"
-    [ -f "$keyring" ] || die "$keyring missing (debian-archive-keyring)"
-    sed "s|^|deb-src [signed-by=$keyring] |" <<<"$entries" >"$apt_dir/sources.list.new"
-    if ! cmp -s "$apt_dir/sources.list.new" "$apt_dir/sources.list"; then
-        mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
-        rm -rf "$apt_dir/lists" && mkdir -p "$apt_dir/lists/partial"
-    fi
-    # The lists are fetched once; a package the archive no longer has at that version refreshes them.
-    if ! compgen -G "$apt_dir/lists/*Sources*" >/dev/null; then
-        apt-get "${opts[@]}" update >>"$apt_dir/apt.log" 2>&1 || { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get update of the private deb-src list failed"; }
-    fi
-    rm -rf "$apt_dir/src/$pkg" && mkdir -p "$apt_dir/src/$pkg"
-    if ! (cd "$apt_dir/src/$pkg" && apt-get "${opts[@]}" source --download-only "$pkg" >>"$apt_dir/apt.log" 2>&1); then
-        apt-get "${opts[@]}" update >>"$apt_dir/apt.log" 2>&1 || { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get update of the private deb-src list failed"; }
-        (cd "$apt_dir/src/$pkg" && apt-get "${opts[@]}" source --download-only "$pkg" >>"$apt_dir/apt.log" 2>&1) ||
-            { tail -n 20 "$apt_dir/apt.log" >&2; die "apt-get source failed (sources: $apt_dir/sources.list)"; }
-    fi
+    local dsc version
+    apt_private_list deb-src "" "*Sources*"
+    apt_fetch "$apt_dir/src/$pkg" source --download-only "$pkg"
     dsc=$(find "$apt_dir/src/$pkg" -maxdepth 1 -name '*.dsc' | head -n 1)
     [ -n "$dsc" ] || die "no .dsc downloaded"
     version=$(sed -n 's/^Version: //p' "$dsc" | head -n 1)

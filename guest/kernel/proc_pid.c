@@ -115,6 +115,9 @@ static int gen_status(int pid, char *buf, size_t size)
     pf_printf(&o, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
               (unsigned long long)ignored_or_caught(p, 0),
               (unsigned long long)ignored_or_caught(p, 1));
+    if (p->task)
+        pf_printf(&o, "voluntary_ctxt_switches:\t%u\nnonvoluntary_ctxt_switches:\t%u\n",
+                  p->task->voluntary, p->task->involuntary);
     return (int)o.len;
 }
 

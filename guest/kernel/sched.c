@@ -107,6 +107,10 @@ void schedule(void)
     prev->upcall_depth = evtchn_stats.depth;
     evtchn_stats.depth = next->upcall_depth;
     next->switches++;
+    if (prev->state == TASK_BLOCKED)
+        prev->voluntary++;
+    else if (prev->state == TASK_RUNNABLE)
+        prev->involuntary++;
     current = next;
     if (prev->proc || next->proc)
         context_switch(prev, next);

@@ -34,13 +34,13 @@ static void deadline_passed(struct timer *t)
 
 long wq_wait(struct waitq *q, uint64_t deadline)
 {
-    return wq_wait_keys(q, deadline, WQ_KEYS_ALL);
+    return wq_wait_watch(q, deadline, 0);
 }
 
-long wq_wait_keys(struct waitq *q, uint64_t deadline, uint32_t keys)
+long wq_wait_watch(struct waitq *q, uint64_t deadline, const struct wq_watch *w)
 {
     uint8_t old = evt_disable();
-    struct wq_entry e = {current, q->head, keys};
+    struct wq_entry e = {current, q->head, w};
     struct sleep_timer st = {{.fn = deadline_passed, .arg = current}, 0};
     long rc = 0;
 
@@ -77,12 +77,41 @@ void wq_wake_all(struct waitq *q)
     evt_restore(old);
 }
 
-void wq_wake_key(struct waitq *q, uint32_t key)
+void wq_watch_add(struct wq_watch *w, const void *obj)
+{
+    if (!obj) {
+        w->keys = WQ_KEYS_ALL;
+        w->nobjs = WQ_OBJS + 1;
+        return;
+    }
+    w->keys |= wq_key(obj);
+    for (uint32_t i = 0; i < w->nobjs && i < WQ_OBJS; i++)
+        if (w->objs[i] == obj)
+            return;
+    if (w->nobjs < WQ_OBJS)
+        w->objs[w->nobjs++] = obj;
+    else
+        w->nobjs = WQ_OBJS + 1;
+}
+
+static int watches(const struct wq_watch *w, const void *obj)
+{
+    if (!w)
+        return 1;
+    if (w->nobjs > WQ_OBJS)
+        return (w->keys & wq_key(obj)) != 0;
+    for (uint32_t i = 0; i < w->nobjs; i++)
+        if (w->objs[i] == obj)
+            return 1;
+    return 0;
+}
+
+void wq_wake_obj(struct waitq *q, const void *obj)
 {
     uint8_t old = evt_disable();
 
     for (struct wq_entry *e = q->head; e; e = e->next)
-        if (e->keys & key)
+        if (watches(e->watch, obj))
             sched_wake(e->task);
     evt_restore(old);
 }
@@ -90,7 +119,7 @@ void wq_wake_key(struct waitq *q, uint32_t key)
 void wq_sleep(struct waitq *q)
 {
     uint8_t old = evt_disable();
-    struct wq_entry e = {current, q->head, WQ_KEYS_ALL};
+    struct wq_entry e = {current, q->head, 0};
 
     q->head = &e; /* cppcheck-suppress autoVariables ; unlinked again before we return */
     sched_block();

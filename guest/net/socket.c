@@ -38,7 +38,7 @@ void sock_free(struct sock *s)
 void sock_wake(struct sock *s)
 {
     wq_wake_all(&s->wq);
-    wq_wake_key(&poll_wq, wq_key(s));
+    wq_wake_obj(&poll_wq, s);
 }
 
 uint64_t sock_deadline(uint64_t timeo_ns)
@@ -180,10 +180,10 @@ static unsigned sock_poll(struct file *f)
     return s->type == LINUX_SOCK_STREAM ? tcp_sock_poll(s) : udp_sock_poll(s);
 }
 
-/* sock_wake's key for s: a poller of sockets alone sleeps through other sockets' traffic. */
-static uint32_t sock_poll_key(struct file *f)
+/* sock_wake's object: a poller of sockets alone sleeps through other sockets' traffic. */
+static const void *sock_poll_obj(struct file *f)
 {
-    return wq_key(f->priv);
+    return f->priv;
 }
 
 static long sock_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
@@ -216,7 +216,7 @@ const struct file_ops sock_fops = {
     .read = sock_read,
     .write = sock_write,
     .poll = sock_poll,
-    .poll_key = sock_poll_key,
+    .poll_obj = sock_poll_obj,
     .ioctl = sock_ioctl,
     .release = sock_release,
 };

@@ -206,10 +206,15 @@ long wq_wait(struct waitq *q, uint64_t deadline)
     return fake_wq_result;
 }
 
-long wq_wait_keys(struct waitq *q, uint64_t deadline, uint32_t keys)
+long wq_wait_watch(struct waitq *q, uint64_t deadline, const struct wq_watch *w)
 {
-    (void)keys;
+    (void)w;
     return wq_wait(q, deadline);
+}
+
+void wq_watch_add(struct wq_watch *w, const void *obj)
+{
+    (void)w, (void)obj;
 }
 
 void wq_wake_all(struct waitq *q)
@@ -218,9 +223,9 @@ void wq_wake_all(struct waitq *q)
     fake_wq_wakes++;
 }
 
-void wq_wake_key(struct waitq *q, uint32_t key)
+void wq_wake_obj(struct waitq *q, const void *obj)
 {
-    (void)key;
+    (void)obj;
     wq_wake_all(q);
 }
 

@@ -26,10 +26,12 @@ struct task {
     uint32_t user_eip, user_esp; /* ring-3 programs */
     uint32_t kstack_top;         /* TSS esp1 while it runs */
     uint32_t upcall_depth;       /* evtchn_stats.depth while switched out */
-    uint32_t switches;
-    struct task *next; /* run queue */
-    struct proc *proc; /* the process it runs, NULL for a kernel thread */
-    uint16_t fs, gs;   /* its ring-3 FS and GS (TLS) while switched out */
+    uint32_t switches;           /* times switched to */
+    uint32_t voluntary;          /* times switched away from asleep (Linux's nvcsw) */
+    uint32_t involuntary;        /* ... and still runnable: preempted or yielding (nivcsw) */
+    struct task *next;           /* run queue */
+    struct proc *proc;           /* the process it runs, NULL for a kernel thread */
+    uint16_t fs, gs;             /* its ring-3 FS and GS (TLS) while switched out */
 };
 
 extern struct task *current;

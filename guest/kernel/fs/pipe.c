@@ -2,7 +2,8 @@
  * Pipes: a 64 KB ring of 16 pages between a read end and a write end (two struct files on one
  * anonymous inode). Readers block while it is empty and a writer remains; writers block while it
  * is full, and writes of at most PIPE_BUF bytes go in whole or not at all. Writing with no reader
- * left is -EPIPE plus SIGPIPE. Every change wakes the other side and poll_wq.
+ * left is -EPIPE plus SIGPIPE. Every change wakes the other side, and the pollers of poll_wq that
+ * watch this pipe (a poller of a pipe sleeps through the sockets' and other pipes' traffic).
  *
  * Pages come when data does: a write takes the pages its bytes need (as any allocation for ring
  * 3, only above the kernel's reserve), and when the pipe runs empty its positions go back to the
@@ -72,7 +73,7 @@ static void wake(struct pipe *p)
 {
     wq_wake_all(&p->rwait);
     wq_wake_all(&p->wwait);
-    wq_wake_all(&poll_wq);
+    wq_wake_obj(&poll_wq, p);
 }
 
 /* Copy n bytes between ring position at and b + off; returns the bytes moved before a fault. */
@@ -181,6 +182,12 @@ static unsigned pipe_poll_write(struct file *f)
            (p->readers ? 0 : POLLERR);
 }
 
+/* wake()'s object: either end of one pipe is watched as the pipe itself. */
+static const void *pipe_poll_obj(struct file *f)
+{
+    return f->inode->u.pipe;
+}
+
 static long pipe_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 {
     int32_t n = (int32_t)used(f->inode->u.pipe);
@@ -237,12 +244,14 @@ static unsigned fifo_poll_rdwr(struct file *f)
 static const struct file_ops pipe_read_fops = {
     .read = pipe_read,
     .poll = pipe_poll_read,
+    .poll_obj = pipe_poll_obj,
     .ioctl = pipe_ioctl,
     .release = pipe_release_read,
 };
 static const struct file_ops pipe_write_fops = {
     .write = pipe_write,
     .poll = pipe_poll_write,
+    .poll_obj = pipe_poll_obj,
     .ioctl = pipe_ioctl,
     .release = pipe_release_write,
 };
@@ -250,12 +259,14 @@ static const struct file_ops pipe_write_fops = {
 static const struct file_ops fifo_read_fops = {
     .read = pipe_read,
     .poll = pipe_poll_read,
+    .poll_obj = pipe_poll_obj,
     .ioctl = pipe_ioctl,
     .release = fifo_release_read,
 };
 static const struct file_ops fifo_write_fops = {
     .write = pipe_write,
     .poll = pipe_poll_write,
+    .poll_obj = pipe_poll_obj,
     .ioctl = pipe_ioctl,
     .release = fifo_release_write,
 };
@@ -263,6 +274,7 @@ static const struct file_ops fifo_rdwr_fops = {
     .read = pipe_read,
     .write = pipe_write,
     .poll = fifo_poll_rdwr,
+    .poll_obj = pipe_poll_obj,
     .ioctl = pipe_ioctl,
     .release = fifo_release_rdwr,
 };

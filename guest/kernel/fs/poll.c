@@ -1,7 +1,7 @@
 /*
  * poll, ppoll, ppoll_time64, and the wait loop select shares: scan every descriptor, and if
- * none is ready sleep on poll_wq (woken by every pipe and console change, and by a change of a
- * socket among those scanned: their keys, kernel/wait.h) until the
+ * none is ready sleep on poll_wq (woken by every console change, and by a change of a socket or
+ * pipe among those scanned: kernel/wait.h's wq_watch) until the
  * deadline, then scan again. Scan and sleep happen with events masked, so console input that
  * arrives in between still wakes the sleeper. The pollfd array (up to 1024, 8 KB) is copied in
  * first, so the scan touches no ring-3 memory. ppoll's signal mask is not applied (the caller's
@@ -17,9 +17,9 @@
 #include <lib/format.h>
 #include "fs_impl.h"
 
-/* The keys of what the scan under way looked at (fs_poll_loop: the kernel is not preempted
- * between a scan and its wait, so one variable serves). */
-static uint32_t scan_keys;
+/* What the scan under way looked at (fs_poll_loop: the kernel is not preempted between a scan
+ * and its wait, so one variable serves; the sleeper keeps its own copy). */
+static struct wq_watch scan_watch;
 
 unsigned fs_poll_fd(int32_t fd, unsigned events)
 {
@@ -28,7 +28,7 @@ unsigned fs_poll_fd(int32_t fd, unsigned events)
 
     if (!f)
         return POLLNVAL;
-    scan_keys |= f->ops->poll_key ? f->ops->poll_key(f) : WQ_KEYS_ALL;
+    wq_watch_add(&scan_watch, f->ops->poll_obj ? f->ops->poll_obj(f) : NULL);
     mask = f->ops->poll ? f->ops->poll(f) : POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
     file_put(f);
     return mask & (events | POLLERR | POLLHUP);
@@ -43,14 +43,16 @@ long fs_poll_loop(long (*scan)(void *arg), void *arg, int64_t timeout_ns, uint64
         uint8_t old = evt_disable();
         long rc;
 
-        scan_keys = 0;
+        scan_watch.keys = scan_watch.nobjs = 0;
         n = scan(arg);
         if (n != 0 || timeout_ns == 0) {
             evt_restore(old);
             break;
         }
-        /* Woken by a change of a socket scanned, or by any other change (wq_wake_all). */
-        rc = wq_wait_keys(&poll_wq, deadline, scan_keys);
+        /* Woken by a change of a socket or pipe scanned, or by any change of the others. */
+        struct wq_watch w = scan_watch;
+
+        rc = wq_wait_watch(&poll_wq, deadline, &w);
         if (rc == -ETIMEDOUT)
             n = scan(arg);
         evt_restore(old);

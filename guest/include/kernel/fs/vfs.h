@@ -29,9 +29,9 @@ struct file_ops {
     long (*read)(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos);
     long (*write)(struct file *f, const struct iobuf *b, size_t n, uint64_t *pos);
     unsigned (*poll)(struct file *f); /* POLLIN, POLLOUT, POLLHUP, POLLERR now */
-    /* The poll_wq key its changes are woken with (wq_wake_key); NULL: WQ_KEYS_ALL (the file's
+    /* The object its changes wake poll_wq's sleepers with (wq_wake_obj); NULL: any (the file's
      * changes wake every poller with wq_wake_all). */
-    uint32_t (*poll_key)(struct file *f);
+    const void *(*poll_obj)(struct file *f);
     long (*ioctl)(struct file *f, uint32_t cmd, uint32_t arg);
     int (*open)(struct file *f);     /* at open: 0 or -errno (the file is then dropped) */
     void (*release)(struct file *f); /* the last reference is gone */
