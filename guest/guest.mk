@@ -117,12 +117,13 @@ $(BUILD)/lwip/core/pbuf.o: guest/net/lwip_ooseq.c
 # TCP's timer tries again what lwIP's heap could not take (a delayed ACK, a segment) and counts
 # the retransmissions lwIP does not (guest/net/tcp_retry.c); a SYN dropped for memory is given to
 # TCP again (guest/net/tcp_synretry.c); tcp_alloc takes a pcb allocated before lwIP ran, so it
-# never ends other connections for a failed allocation (guest/net/tcp_pcbres.c).
+# never ends other connections for a failed allocation (guest/net/tcp_pcbres.c); within a receive
+# batch, TCP's input leaves its pure ACKs owed to the batch's end (guest/net/tcp_batchack.c).
 $(BUILD)/lwip/core/tcp.o: LWIP_CFLAGS += -Dtcp_tmr=lwip_tcp_tmr -Dtcp_rexmit_rto_commit=tcp_rexmit_rto_counted \
 	-Dmemp_malloc=tcp_memp_malloc
 $(BUILD)/lwip/core/tcp.o: guest/net/tcp_retry.c guest/net/tcp_pcbres.c
-$(BUILD)/lwip/core/tcp_in.o: LWIP_CFLAGS += -Dtcp_input=lwip_tcp_input
-$(BUILD)/lwip/core/tcp_in.o: guest/net/tcp_synretry.c
+$(BUILD)/lwip/core/tcp_in.o: LWIP_CFLAGS += -Dtcp_input=lwip_tcp_input -Dtcp_output=tcp_input_output
+$(BUILD)/lwip/core/tcp_in.o: guest/net/tcp_synretry.c guest/net/tcp_batchack.c
 # Our code that includes lwIP's headers (compiled by KERNEL_RULES above) waits for the fetch.
 $(BUILD)/guest/net/%.o: GUEST_CFLAGS += $(LWIP_INCLUDES)
 $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_NET_SRCS))): | $(LWIP_STAMP)
