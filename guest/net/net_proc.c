@@ -21,6 +21,7 @@
 #include <net/net.h>
 #include "lwip_faults.h"
 #include "netfront.h"
+#include "tcp_batchack.h"
 #include "tcp_retry.h"
 
 #define APPEND(...) \
@@ -102,11 +103,13 @@ static int gen_lwip(char *buf, size_t size)
                (unsigned)s->rx_lent_max, (unsigned)s->rx_copied);
         /* A counter, not a pool (two fields: the leak checks compare pool lines only). */
         APPEND("%-18s %8u\n", "TX_ACKS_MERGED", (unsigned)s->tx_acks_merged);
+        APPEND("%-18s %8u\n", "TX_CSUM_BLANK", (unsigned)s->tx_csum_blank);
     }
     /* TCP's retries (tcp_retry.c, tcp_synretry.c): counters, two fields like TX_ACKS_MERGED. */
     APPEND("%-18s %8u\n", "TCP_RETRANS_SEGS", (unsigned)tcp_retrans_segs());
     APPEND("%-18s %8u\n", "TCP_ACKS_RETRIED", (unsigned)tcp_acks_retried);
     APPEND("%-18s %8u\n", "TCP_SYNS_REPLAYED", (unsigned)tcp_syns_replayed);
+    APPEND("%-18s %8u\n", "TCP_ACKS_BATCHED", (unsigned)tcp_acks_batched); /* tcp_batchack.c */
     APPEND("%-8s %8s %8s %6s %6s %6s %6s %7s %6s %6s\n", "proto", "recv", "xmit", "drop", "chkerr",
            "lenerr", "memerr", "proterr", "opterr", "err");
     len = proto_line(buf, size, len, "link", &lwip_stats.link);
