@@ -8,10 +8,10 @@
  * (owed for a replaced entry or an unpin) comes only at its end, and until then the hypervisor
  * still reads the request list through the guest's mappings. So: a list whose second chunk sits
  * in a page with a stale TLB entry (its entry replaced earlier in the same batch), and between
- * the two a frame unpinned as an L1 and mapped writable. With the flush, the second chunk is
- * read through the new entry; without it, through the stale one. Two controls show the stale
- * entry is really there to be read: a fresh frame mapped writable, and a table frame given back
- * before the batch (a flush since: no flush owed, the assembly's l1e_try_reuse case). And with
+ * the two a frame unpinned as an L1 (or an L2) and mapped writable. With the flush, the second
+ * chunk is read through the new entry; without it, through the stale one. Two controls show the
+ * stale entry is really there to be read: a fresh frame mapped writable, and a table frame given
+ * back before the batch (a flush since: no flush owed, the assembly's l1e_try_reuse case). And with
  * chunk 2's page unmapped instead of moved, the flush makes it unreadable: -EFAULT, with the
  * success count at chunk 1's end and the accounting exact.
  *
@@ -60,6 +60,7 @@ static uint32_t a_entry(unsigned i)
 enum frame_kind {
     T_RELEASED_IN_BATCH, /* a pinned L1 the batch unpins, then maps writable: a flush is owed */
     T_RELEASED_UNMAPPED, /* the same, chunk 2's page unmapped instead of moved: -EFAULT */
+    T_L2_RELEASED,       /* a pinned L2 the batch unpins, then maps writable: a flush is owed */
     T_FRESH,             /* control: a frame that never was a table */
     T_RELEASED_BEFORE,   /* control: an L1 unpinned by an earlier call (its flush came since) */
     NR_KINDS
@@ -67,6 +68,7 @@ enum frame_kind {
 static const char *const kind_names[NR_KINDS] = {
     "an L1 given back in the batch",
     "an L1 given back in the batch, chunk 2 unmapped",
+    "an L2 given back in the batch",
     "a fresh frame (control)",
     "an L1 given back before the batch (control)",
 };
@@ -96,8 +98,13 @@ static void reuse_case(enum frame_kind kind)
     xp[1] = mfn(y) << 12 | PTE_P | PTE_RW | PTE_A | PTE_D;
     scratch_unmap(WRITE_SCRATCH);
     fill_chunk2(w, FRESH_SLOT, 1);
-    if (kind != T_FRESH)
-        rv_mmu1(mfn(t) << 12 | EXT, MMUEXT_PIN_L1_TABLE);
+    if (kind != T_FRESH) {
+        snprintf(name, sizeof(name), "tlb in a batch, %s: pinned first", kind_names[kind]);
+        check_eq(name,
+                 rv_mmu1(mfn(t) << 12 | EXT,
+                         kind == T_L2_RELEASED ? MMUEXT_PIN_L2_TABLE : MMUEXT_PIN_L1_TABLE),
+                 0);
+    }
     if (kind == T_RELEASED_BEFORE)
         rv_mmu1(mfn(t) << 12 | EXT, MMUEXT_UNPIN_TABLE); /* and its whole flush, at once */
     rv_mmu1(rv_l2e(slot), mfn(x) << 12 | PTE_P | PTE_RW | PTE_A);
@@ -107,7 +114,8 @@ static void reuse_case(enum frame_kind kind)
     uint32_t base = slot << 22;
     volatile mmu_update_t *list = (volatile mmu_update_t *)(base + XEN_PAGE_SIZE) - CHUNK;
     list[CHUNK] = (mmu_update_t){a_slot(STALE_SLOT), z_mfn << 12 | PTE_P | PTE_A};
-    int gone = kind == T_RELEASED_UNMAPPED, owed = kind == T_RELEASED_IN_BATCH || gone;
+    int gone = kind == T_RELEASED_UNMAPPED,
+        owed = kind == T_RELEASED_IN_BATCH || kind == T_L2_RELEASED || gone;
     list[0] = (mmu_update_t){mfn(x) << 12 | 1 * 4, /* y -> w, or nothing */
                              gone ? 0 : mfn(w) << 12 | PTE_P | PTE_A};
     list[1] = owed ? (mmu_update_t){mfn(t) << 12 | EXT, MMUEXT_UNPIN_TABLE}
