@@ -4,7 +4,7 @@ HV_ELF := $(BUILD)/hypervisor/hv.elf
 # The sources, one list per directory. A .c or .S file under hypervisor/ in none of them (or of
 # klib's, Makefile) stops the build, so nothing is compiled, or left out, by accident.
 HV_ARCH_SRCS := $(addprefix hypervisor/arch/x86/,boot.S entry.S panic_entry.S bounce.c cpu.c \
-	desc.c desc_tables.c domain_build.c fast_trap.c fbcon.c gp_insn.c guest_gdt.c guest_ldt.c \
+	desc.c desc_tables.c domain_build.c fast_trap.c fbcon.c gp_insn.c guest_gdt.c guest_ldt.c l1_run.S \
 	guest_traps.c io.c irq.c paging.c power.c time.c traps.c uaccess.c uart.c vcpu.c vga.c)
 HV_CORE_SRCS := $(addprefix hypervisor/core/,main.c boot_info.c boot_mem.c clock_check.c cmdline.c fault_inject.c console.c \
 	console_io.c dom_layout.c domain.c evtchn.c evtchn_op.c frame.c guest_image.c hypercall.c \

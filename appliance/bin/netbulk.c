@@ -6,6 +6,11 @@
  *   netbulk sink PORT           every connection is read to its end; "[netbulk] N bytes" logged
  *   netbulk exec PORT PROG [ARG...]   every connection runs PROG (execv) with the connection as
  *                               its standard input and output (like inetd's "nowait")
+ *   netbulk hold PORT N BYTES   takes N connections and reads none until each holds BYTES unread
+ *                               (FIONREAD), then reads each to its end and checks the pattern
+ *                               from byte 0: the kernel holds many received segments at once
+ *                               (tests/net/e2e.sh "held"); logs /proc/net/lwip's
+ *                               NETFRONT_RX_LENT line while they are held and after
  *
  * The pattern (byte i = (i * 7 + (i >> 10)) mod 256) is what tests/tools/netclient generates
  * too, so a client can check what arrives by its SHA-256. Connections are served one at a time,
@@ -17,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,17 +95,91 @@ static int sink(int fd)
     return r < 0;
 }
 
+/* /proc/net/lwip's line for the receive buffers lent to lwIP ("none" natively). */
+static void lent_line(char *out, size_t size)
+{
+    char line[128];
+    FILE *f = fopen("/proc/net/lwip", "r");
+
+    snprintf(out, size, "none");
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "NETFRONT_RX_LENT", 16) == 0) {
+            line[strcspn(line, "\n")] = 0;
+            snprintf(out, size, "%s", line);
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
+#define HOLD_MAX 16
+static int hold(int l, int n, unsigned long long bytes)
+{
+    int c[HOLD_MAX], bad = 0;
+    char lent[128];
+
+    for (int i = 0; i < n; i++)
+        while ((c[i] = accept(l, NULL, NULL)) < 0)
+            ;
+    for (int i = 0, waited = 0; i < n; waited++) { /* each holds BYTES: 30 s at most */
+        int unread = 0;
+
+        if (ioctl(c[i], FIONREAD, &unread) == 0 && (unsigned long long)unread >= bytes) {
+            i++;
+            continue;
+        }
+        if (waited >= 3000) {
+            printf("[netbulk] hold: connection %d holds %d of %llu bytes after 30 s\n", i, unread,
+                   bytes);
+            bad = 1;
+            break;
+        }
+        usleep(10000);
+    }
+    lent_line(lent, sizeof lent);
+    printf("[netbulk] hold: %d connections of %llu bytes unread; %s\n", n, bytes, lent);
+    for (int i = 0; i < n; i++) {
+        static unsigned char buf[65536];
+        unsigned long long off = 0;
+        ssize_t r;
+
+        while ((r = read(c[i], buf, sizeof buf)) > 0) {
+            for (ssize_t k = 0; k < r && !bad; k++)
+                if (buf[k] != pattern_at(off + (unsigned long long)k)) {
+                    printf("[netbulk] hold: connection %d byte %llu is %u, want %u\n", i,
+                           off + (unsigned long long)k, buf[k],
+                           pattern_at(off + (unsigned long long)k));
+                    bad = 1;
+                }
+            off += (unsigned long long)r;
+        }
+        if (off != bytes && !bad) {
+            printf("[netbulk] hold: connection %d ended after %llu of %llu bytes\n", i, off, bytes);
+            bad = 1;
+        }
+        close(c[i]);
+    }
+    lent_line(lent, sizeof lent);
+    printf("[netbulk] hold: %d connections, %llu bytes, %s; %s\n", n, bytes * (unsigned)n,
+           bad ? "FAILED" : "pattern intact", lent);
+    fflush(stdout);
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_in a;
     int one = 1, l;
 
+    int is_hold = argc >= 3 && strcmp(argv[1], "hold") == 0;
+
     if (argc < 3 || (strcmp(argv[1], "source") == 0 && argc < 4) ||
         (strcmp(argv[1], "exec") == 0 && argc < 4) ||
+        (is_hold && (argc < 5 || atoi(argv[3]) < 1 || atoi(argv[3]) > HOLD_MAX)) ||
         (strcmp(argv[1], "source") != 0 && strcmp(argv[1], "sink") != 0 &&
-         strcmp(argv[1], "exec") != 0)) {
+         strcmp(argv[1], "exec") != 0 && !is_hold)) {
         fprintf(stderr, "usage: netbulk source PORT BYTES | netbulk sink PORT | "
-                        "netbulk exec PORT PROG [ARG...]\n");
+                        "netbulk exec PORT PROG [ARG...] | netbulk hold PORT N BYTES\n");
         return 2;
     }
     int is_source = strcmp(argv[1], "source") == 0, is_exec = strcmp(argv[1], "exec") == 0;
@@ -118,6 +198,8 @@ int main(int argc, char **argv)
     }
     printf("[netbulk] %s on port %s\n", argv[1], argv[2]);
     fflush(stdout);
+    if (is_hold)
+        return hold(l, atoi(argv[3]), strtoull(argv[4], NULL, 0));
     for (;;) {
         int c = accept(l, NULL, NULL);
 

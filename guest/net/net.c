@@ -71,8 +71,9 @@ static void net_thread(void *arg)
         uint8_t old;
 
         net_tx_hold(); /* the replies to this round's frames go out with one kick */
+        tcp_batchack_begin();
         netfront_poll();
-        tcp_batchack_flush(); /* no delayed ACK for a full segment past the batch */
+        tcp_batchack_flush(); /* the batch's ACKs, one per connection */
         net_pump();
         net_tx_hold(); /* and the timers' (delayed ACKs of every connection) */
         sys_check_timeouts();

@@ -21,6 +21,7 @@
 #include <net/net.h>
 #include "lwip_faults.h"
 #include "netfront.h"
+#include "tcp_batchack.h"
 #include "tcp_retry.h"
 
 #define APPEND(...) \
@@ -108,6 +109,7 @@ static int gen_lwip(char *buf, size_t size)
     APPEND("%-18s %8u\n", "TCP_RETRANS_SEGS", (unsigned)tcp_retrans_segs());
     APPEND("%-18s %8u\n", "TCP_ACKS_RETRIED", (unsigned)tcp_acks_retried);
     APPEND("%-18s %8u\n", "TCP_SYNS_REPLAYED", (unsigned)tcp_syns_replayed);
+    APPEND("%-18s %8u\n", "TCP_ACKS_BATCHED", (unsigned)tcp_acks_batched); /* tcp_batchack.c */
     APPEND("%-8s %8s %8s %6s %6s %6s %6s %7s %6s %6s\n", "proto", "recv", "xmit", "drop", "chkerr",
            "lenerr", "memerr", "proterr", "opterr", "err");
     len = proto_line(buf, size, len, "link", &lwip_stats.link);

@@ -62,6 +62,7 @@ static struct netfront {
     uint32_t port;
     uint32_t tx_rsp_cons, rx_rsp_cons;
     char *rx_buf[RX_BUFS], *tx_buf[NETIF_RING_SIZE];
+    uint32_t rx_addr[RX_BUFS];           /* rx_buf[i]'s machine address, for its requests */
     struct pbuf_custom rx_pbuf[RX_BUFS]; /* the pbuf lending rx_buf[i] to lwIP */
     uint8_t rx_state[RX_BUFS];           /* enum rx_state */
     uint16_t rx_free[RX_BUFS];           /* stack of RX_FREE buffers */
@@ -152,8 +153,7 @@ static void rx_refill(void)
         uint16_t id = nf.rx_free[--nf.rx_nfree];
 
         nf.rx_state[id] = RX_POSTED;
-        nf.rx->ring[nf.rx_prod % NETIF_RING_SIZE].req =
-            (netif_rx_request_t){maddr(nf.rx_buf[id]), id, 0};
+        nf.rx->ring[nf.rx_prod % NETIF_RING_SIZE].req = (netif_rx_request_t){nf.rx_addr[id], id, 0};
         nf.rx_prod++;
     }
 }
@@ -480,8 +480,10 @@ int netfront_init(void)
         printk("net: netif_add failed\n");
         return -1;
     }
-    for (uint32_t id = RX_BUFS; id-- > 0;)
+    for (uint32_t id = RX_BUFS; id-- > 0;) {
+        nf.rx_addr[id] = maddr(nf.rx_buf[id]);
         rx_release((uint16_t)id); /* buffer 0 on top: the first posted */
+    }
     rx_refill();
     nf.rx->hdr.rsp_event = 1;
     nf.tx->hdr.rsp_event = NETIF_RING_SIZE + 1; /* none wanted yet (tx_reclaim) */

@@ -58,6 +58,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         s->peer_fin = 1;
     } else {
         struct pbuf *last = p;
+        uint32_t had = s->rx_len;
 
         s->rx_len += p->tot_len;
         while (last->next)
@@ -67,6 +68,10 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         else
             s->rx = p;
         s->rx_tail = last;
+        /* Nobody sleeps on unread data (a reader or a POLLIN poller returns at once), and more
+         * of it changes no other poll condition: only the first segment has anyone to wake. */
+        if (had)
+            return ERR_OK;
     }
     sock_wake(s);
     if (s->listener)

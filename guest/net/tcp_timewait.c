@@ -52,14 +52,17 @@ err_t tcp_tw_inpacket_hook(struct tcp_pcb *pcb, const struct tcp_hdr *hdr)
     return ERR_OK;
 }
 
-/* A new connection's SYN for the four numbers of a TIME-WAIT pcb: that pcb goes. */
+/* A new connection's SYN (is_new_syn) for the four numbers of a TIME-WAIT pcb: that pcb goes. */
+static int is_new_syn(const struct tcp_hdr *h)
+{
+    return (TCPH_FLAGS(h) & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
+}
+
 static void syn_on_timewait(const ip_addr_t *src, const ip_addr_t *dst, const struct tcp_hdr *h)
 {
     struct tcp_pcb *p;
     u32_t seqno = lwip_ntohl(h->seqno);
 
-    if ((TCPH_FLAGS(h) & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != TCP_SYN)
-        return;
     for (p = tcp_tw_pcbs; p; p = p->next) {
         if (p->remote_port != lwip_ntohs(h->src) || p->local_port != lwip_ntohs(h->dest) ||
             !ip_addr_cmp_zoneless(&p->remote_ip, src) || !ip_addr_cmp_zoneless(&p->local_ip, dst))
@@ -76,15 +79,20 @@ int tcp_tw_ip4_input_hook(struct pbuf *p)
     ip_addr_t src, dst;
     u16_t hlen;
 
-    if (p->len < IP_HLEN || IPH_V(ip) != 4 || IPH_PROTO(ip) != IP_PROTO_TCP ||
+    /* Every received segment passes here: nothing more unless a SYN may meet a TIME-WAIT pcb. */
+    if (!tcp_tw_pcbs || p->len < IP_HLEN || IPH_V(ip) != 4 || IPH_PROTO(ip) != IP_PROTO_TCP ||
         (IPH_OFFSET(ip) & PP_HTONS(IP_OFFMASK | IP_MF)))
         return 0;
     hlen = IPH_HL_BYTES(ip);
     if (hlen < IP_HLEN || p->len < hlen + TCP_HLEN)
         return 0;
+    const struct tcp_hdr *h = (const struct tcp_hdr *)((const u8_t *)p->payload + hlen);
+
+    if (!is_new_syn(h))
+        return 0;
     ip_addr_copy_from_ip4(src, ip->src);
     ip_addr_copy_from_ip4(dst, ip->dest);
-    syn_on_timewait(&src, &dst, (const struct tcp_hdr *)((const u8_t *)p->payload + hlen));
+    syn_on_timewait(&src, &dst, h);
     return 0; /* lwIP goes on with the frame */
 }
 
@@ -93,10 +101,15 @@ int tcp_tw_ip6_input_hook(struct pbuf *p)
     const struct ip6_hdr *ip = p->payload;
     ip_addr_t src, dst;
 
-    if (p->len < IP6_HLEN + TCP_HLEN || IP6H_V(ip) != 6 || IP6H_NEXTH(ip) != IP6_NEXTH_TCP)
+    if (!tcp_tw_pcbs || p->len < IP6_HLEN + TCP_HLEN || IP6H_V(ip) != 6 ||
+        IP6H_NEXTH(ip) != IP6_NEXTH_TCP)
+        return 0;
+    const struct tcp_hdr *h = (const struct tcp_hdr *)((const u8_t *)p->payload + IP6_HLEN);
+
+    if (!is_new_syn(h))
         return 0;
     ip_addr_copy_from_ip6_packed(src, ip->src);
     ip_addr_copy_from_ip6_packed(dst, ip->dest);
-    syn_on_timewait(&src, &dst, (const struct tcp_hdr *)((const u8_t *)p->payload + IP6_HLEN));
+    syn_on_timewait(&src, &dst, h);
     return 0;
 }

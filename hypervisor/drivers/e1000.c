@@ -223,7 +223,8 @@ static int e1000_irq(void *ctx)
     uint32_t icr = rd(e, ICR);
     if (icr == 0 || icr == 0xffffffffu)
         return 0;
-    wr(e, ICR, icr); /* the 82574 clears by writing ones; the 82540 already cleared on read */
+    if (e->net.model == NETIF_MODEL_E1000E)
+        wr(e, ICR, icr); /* the 82574 clears by writing ones; the others cleared on read */
     e->icr |= icr;
     e->net.stats.interrupts++;
     net_irq_latch(&e->net);

@@ -15,6 +15,12 @@
 #            (about 220 ms per upload, 4.9 s in all; guest/net/tcp_batchack.c). Chained
 #            uploads each span one period of that timer, so without the fix the total stays
 #            near 20 x 250 ms however loaded the host; with it an upload takes a few ms.
+#   held     6 connections of 60000 bytes each into netbulk's hold service (port 10), which
+#            reads none until all hold their bytes: the guest then holds about 250 received
+#            segments, more than the 192 receive buffers netfront lends to lwIP, so the rest
+#            were copied (guest/net/netfront.c: the ring keeps its buffers posted). Every byte
+#            must arrive intact, NETFRONT_RX_LENT (/proc/net/lwip) must show 192 lent and frames
+#            copied while they were held, and none lent once they were read
 #   udp      datagrams through a udp forward reach echod, and its echoes leave the card with
 #            valid checksums: seen in a capture of the card (NET_DUMP, tests/tools/pcapudp), since
 #            under restrict=on QEMU's user network drops every UDP datagram the guest sends
@@ -43,9 +49,9 @@ net_test_init "net-e2e $nic/"
 # Boots with fresh ports; a port another program took between port_take and QEMU's bind is seen
 # in QEMU's stderr, and the boot is tried again (3 times).
 boot() {
-    net_take_ports HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT UDP_PORT
+    net_take_ports HTTP_PORT ECHO_PORT SOURCE_PORT SINK_PORT UDP_PORT HOLD_PORT
     export HTTP_PORT NIC=$nic
-    export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9,udp:127.0.0.1:$UDP_PORT-:7"
+    export NET_FWDS="tcp:127.0.0.1:$ECHO_PORT-:7,tcp:127.0.0.1:$SOURCE_PORT-:19,tcp:127.0.0.1:$SINK_PORT-:9,udp:127.0.0.1:$UDP_PORT-:7,tcp:127.0.0.1:$HOLD_PORT-:10"
     export NET_GUESTFWD="tcp:10.0.2.100:1234-cmd:bash $PWD/tests/net/guestfwd-service.sh $work/guestfwd.txt"
     # Only the first 96 bytes of each frame: the bulk transfers pass through the capture too.
     export NET_DUMP="$work/card.pcap" NET_DUMP_SNAPLEN=96
@@ -91,6 +97,27 @@ if [ "$up_ok" = 1 ] && [ "$up_ms" -lt 3000 ]; then
     pass uploads "$uploads of 3000 bytes in $up_ms ms"
 else
     fail uploads "$uploads of 3000 bytes took $up_ms ms (all sent: $up_ok); a lone segment's ACK delayed?"
+fi
+
+# held: "NETFRONT_RX_LENT now max copied" while held, and after.
+held_n=6 held_bytes=60000 held_ok=1 pids=()
+for ((i = 0; i < held_n; i++)); do
+    "$client" pattern "$held_bytes" | timeout 60 "$client" send "$HOLD_PORT" &
+    pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || held_ok=0; done
+if wait_line "[netbulk] hold: $held_n connections, $((held_n * held_bytes)) bytes" 30; then
+    read -r _ now max copied < <(grep -aF "[netbulk] hold: $held_n connections of" "$log" | tail -n 1 | tr -d '\r' | sed 's/.*; //')
+    after=$(grep -aF "[netbulk] hold: $held_n connections, " "$log" | tail -n 1 | tr -d '\r')
+    read -r _ now2 _ _ <<<"${after##*; }"
+    if [ "$held_ok" = 1 ] && [[ $after == *"pattern intact"* ]] && [ "${now:-0}" -ge 192 ] &&
+        [ "${copied:-0}" -gt 0 ] && [ "${now2:-1}" = 0 ]; then
+        pass held "$held_n x $held_bytes bytes intact; $now buffers lent, $copied frames copied while held, $now2 after"
+    else
+        fail held "senders ok: $held_ok; held: lent $now (max $max), copied $copied; after: $after"
+    fi
+else
+    fail held "no end line from netbulk hold; $(grep -aF '[netbulk] hold' "$log" | tail -n 2 | tr '\n' ' ')"
 fi
 
 if out=$(timeout 120 "$client" conns "$ECHO_PORT" "$nconns"); then pass conns "$out"; else fail conns "$out"; fi

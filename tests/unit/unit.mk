@@ -61,6 +61,26 @@ UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso
 
+# The i386 builds: static, with Debian's musl (as the appliance's programs), run natively. They
+# link the hypervisor's own object of arch/x86/l1_run.S where the host builds have the fake's C
+# definition of it (l1_run_ref): test_l1_run compares the two on random states, and
+# test_page_type_i386 is test_page_type with the assembly in mm_update_run's runs.
+UNIT_I386_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-pie -static -no-pie -Wl,-z,noexecstack \
+	-DFAKE_L1_RUN_ASM -Ihypervisor/include -Ihypervisor/arch/x86/include -Itests/unit
+UNIT_I386_SRCS := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c
+UNIT_I386_DEPS := $(UNIT_I386_SRCS) $(BUILD)/hypervisor/arch/x86/l1_run.o tests/unit/fake_machine.h \
+	tests/unit/harness.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h \
+	hypervisor/include/hv/l1e_fast.h hypervisor/include/hv/arch.h appliance/appliance.mk
+$(BUILD)/tests/unit/test_l1_run: tests/unit/test_l1_run.c $(UNIT_I386_DEPS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  UCC     $@")
+	$(Q)$(UCC) $(UNIT_I386_CFLAGS) $< $(UNIT_I386_SRCS) $(BUILD)/hypervisor/arch/x86/l1_run.o -o $@
+$(BUILD)/tests/unit/test_page_type_i386: tests/unit/test_page_type.c $(UNIT_I386_DEPS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  UCC     $@")
+	$(Q)$(UCC) $(UNIT_I386_CFLAGS) -DDEBUG $< $(UNIT_I386_SRCS) $(BUILD)/hypervisor/arch/x86/l1_run.o -o $@
+UNIT_TESTS += $(BUILD)/tests/unit/test_l1_run $(BUILD)/tests/unit/test_page_type_i386
+
 # Build plumbing (make runs deps first, deps.sh covers every command used): a bash script, run
 # like the binaries.
 UNIT_TESTS += $(BUILD)/tests/unit/test_build
