@@ -114,7 +114,7 @@ void schedule(void)
     current = next;
     if (prev->proc || next->proc)
         context_switch(prev, next);
-    else
+    else if (next->user_eip) /* a kernel thread that enters ring 3 needs its entry stack */
         user_set_entry_stack(next->kstack_top);
     switch_to(&prev->esp, next->esp);
     /* Back in this task (now current again). */

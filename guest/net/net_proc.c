@@ -103,6 +103,7 @@ static int gen_lwip(char *buf, size_t size)
                (unsigned)s->rx_lent_max, (unsigned)s->rx_copied);
         /* A counter, not a pool (two fields: the leak checks compare pool lines only). */
         APPEND("%-18s %8u\n", "TX_ACKS_MERGED", (unsigned)s->tx_acks_merged);
+        APPEND("%-18s %8u\n", "TX_CSUM_BLANK", (unsigned)s->tx_csum_blank);
     }
     /* TCP's retries (tcp_retry.c, tcp_synretry.c): counters, two fields like TX_ACKS_MERGED. */
     APPEND("%-18s %8u\n", "TCP_RETRANS_SEGS", (unsigned)tcp_retrans_segs());

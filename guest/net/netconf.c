@@ -99,6 +99,10 @@ int net_option(const char *w)
         netfront_rx_copy_all();
         return 1;
     }
+    if (strcmp(w, "txcsum=off") == 0) {
+        netfront_tx_csum_off();
+        return 1;
+    }
     return 0;
 }
 

@@ -74,6 +74,7 @@ static struct netfront {
     uint32_t tx_checked; /* the req_prod published last (when a kick was last considered) */
     int tx_held;         /* in a burst: the kick waits for netfront_tx_flush */
     uint32_t model, link;
+    int tx_csum;          /* the hypervisor completes TCP checksums (NETIF_F_TX_CSUM) */
     volatile int pending; /* the port fired */
     struct netif nif;
     struct netfront_stats st;
@@ -81,6 +82,12 @@ static struct netfront {
 
 int netfront_present;
 static uint32_t rx_lend_max = RX_LENT_MAX; /* 0 with netrx=copy */
+static int tx_csum_off;                    /* txcsum=off */
+
+void netfront_tx_csum_off(void)
+{
+    tx_csum_off = 1;
+}
 
 void netfront_rx_copy_all(void)
 {
@@ -311,14 +318,28 @@ static int tx_merge(uint16_t slot, uint16_t len)
 {
     uint16_t prev = (uint16_t)((nf.tx_prod - 1) % NETIF_RING_SIZE);
 
+    uint16_t prev_flags = nf.tx->ring[prev].req.len_flags;
+
     if (!nf.tx_held || nf.tx_prod == nf.tx_checked ||
-        !ack_supersedes((const uint8_t *)nf.tx_buf[prev], nf.tx->ring[prev].req.len,
+        !ack_supersedes((const uint8_t *)nf.tx_buf[prev], NETIF_TX_LEN(prev_flags),
                         (const uint8_t *)nf.tx_buf[slot], len))
         return 0;
     memcpy(nf.tx_buf[prev], nf.tx_buf[slot], len);
-    nf.tx->ring[prev].req.len = len;
+    /* Both are TCP: the checksum flag, if any, stays as it was. */
+    nf.tx->ring[prev].req.len_flags = (uint16_t)(len | (prev_flags & ~NETIF_TX_LEN_MASK));
     nf.st.tx_acks_merged++;
     return 1;
+}
+
+/* A TCP segment whose checksum lwIP left blank (eth0 does not generate TCP checksums when the
+ * hypervisor completes them): IPv4 that is not a fragment, or IPv6 with TCP as the next header.
+ * lwIP's segments never need fragmenting (its MSS follows the interface's MTU) and carry no IP
+ * options or extension headers, so every one of them is such a frame. */
+static int tcp_csum_blank(const uint8_t *f, uint32_t len)
+{
+    if (len >= 34 && f[12] == 0x08 && f[13] == 0x00)
+        return f[23] == 6 && (f[20] & 0x3f) == 0 && f[21] == 0;
+    return len >= 54 && f[12] == 0x86 && f[13] == 0xdd && f[20] == 6;
 }
 
 static err_t linkoutput(struct netif *n, struct pbuf *p)
@@ -347,7 +368,13 @@ static err_t linkoutput(struct netif *n, struct pbuf *p)
     }
     if (tx_merge(slot, len))
         return ERR_OK;
-    nf.tx->ring[slot].req = (netif_tx_request_t){maddr(nf.tx_buf[slot]), len, slot};
+    uint16_t flags = nf.tx_csum && tcp_csum_blank((const uint8_t *)nf.tx_buf[slot], len)
+                         ? NETIF_TXF_CSUM_BLANK
+                         : 0;
+
+    nf.tx->ring[slot].req =
+        (netif_tx_request_t){maddr(nf.tx_buf[slot]), (uint16_t)(len | flags), slot};
+    nf.st.tx_csum_blank += flags != 0;
     nf.tx_free--;
     nf.st.tx_packets++;
     nf.st.tx_bytes += len;
@@ -399,7 +426,11 @@ static err_t nif_init(struct netif *n)
     n->output = etharp_output;
     n->output_ip6 = ethip6_output;
     n->linkoutput = linkoutput;
-    NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_ENABLE_ALL);
+    /* TCP's checksums are the hypervisor's to complete when it offers to (the card's engine,
+     * or its own sum); UDP's stay here: lwIP's switch is per interface, and a datagram that
+     * gets fragmented needs its sum over every fragment before the first one leaves. */
+    NETIF_SET_CHECKSUM_CTRL(n, nf.tx_csum ? NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP
+                                          : NETIF_CHECKSUM_ENABLE_ALL);
     return ERR_OK;
 }
 
@@ -426,6 +457,7 @@ int netfront_init(void)
         return -1;
     }
     nf.model = op.u.query.model;
+    nf.tx_csum = (op.u.query.features & NETIF_F_TX_CSUM) && !tx_csum_off;
     nf.tx = page_alloc_zeroed();
     nf.rx = page_alloc_zeroed();
     if (!nf.tx || !nf.rx || !alloc_bufs(nf.rx_buf, RX_BUFS) ||
@@ -462,8 +494,10 @@ int netfront_init(void)
     netfront_present = 1;
     const uint8_t *m = nf.nif.hwaddr;
 
-    printk("net: eth0 %s mac %02x:%02x:%02x:%02x:%02x:%02x, %u receive buffers posted\n",
-           netfront_model_name(), m[0], m[1], m[2], m[3], m[4], m[5], NETIF_RING_SIZE);
+    printk("net: eth0 %s mac %02x:%02x:%02x:%02x:%02x:%02x, %u receive buffers posted, "
+           "TCP checksums %s\n",
+           netfront_model_name(), m[0], m[1], m[2], m[3], m[4], m[5], NETIF_RING_SIZE,
+           nf.tx_csum ? "completed by the hypervisor" : "computed here");
     nf.link = 0;
     nf.pending = 1; /* take the link state and anything already there */
     query_link();

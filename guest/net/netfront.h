@@ -13,6 +13,7 @@ struct netfront_stats {
     uint32_t rx_lent, rx_lent_max; /* receive buffers lent to lwIP now, and the most ever */
     uint32_t rx_copied;            /* frames copied because RX_LENT_MAX were lent already */
     uint32_t tx_acks_merged;       /* pure ACKs that replaced a queued one (ackmerge.c) */
+    uint32_t tx_csum_blank;        /* TCP segments sent for the hypervisor to checksum */
 };
 
 extern int netfront_present;
@@ -27,5 +28,7 @@ const char *netfront_model_name(void);
 const struct netfront_stats *netfront_stats(void);
 /* netrx=copy (netconf.c): no frame is lent to lwIP; every one is copied into its heap. */
 void netfront_rx_copy_all(void);
+/* txcsum=off (netconf.c): TCP checksums computed by lwIP even when the hypervisor offers them. */
+void netfront_tx_csum_off(void);
 
 #endif

@@ -73,6 +73,7 @@ int as_switch_mfn(uint32_t l2_mfn, uint32_t kernel_esp)
     };
     req.ptr = l2_mfn << 12 | MMU_EXTENDED_COMMAND;
     sw[0].args[1] = kernel_esp;
+    context_entry_stack = 0; /* context_switch's record of the entry stack no longer holds */
     int rc = HYPERVISOR_multicall(sw, 2);
     if (rc == 0)
         rc = (int32_t)sw[0].args[MULTICALL_RESULT_ARG] ? (int32_t)sw[0].args[MULTICALL_RESULT_ARG]

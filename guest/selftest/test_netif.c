@@ -28,7 +28,7 @@ static netif_tx_ring_t *tx;
 static netif_rx_ring_t *rx;
 static uint32_t port, tx_rsp_cons, rx_rsp_cons;
 static uint32_t rx_pfn[NBUF], tx_pfn, tx_ring_pfn;
-static uint32_t query_model, shared_info_mfn;
+static uint32_t query_model, query_features, shared_info_mfn;
 static uint8_t mac[6], gw_mac[6];
 static int got_arp, got_echo, pin_answered;
 static int32_t bad_status[64]; /* rx refusals by id - BAD_ID */
@@ -145,7 +145,8 @@ static int wait_for(volatile int *flag)
     return *flag;
 }
 
-/* One transmit request; its response's status (or 1 if none came). */
+/* One transmit request (len with its NETIF_TXF_* flags); its response's status (or 1 if none
+ * came). */
 static int tx_one(uint32_t addr, uint32_t len, uint16_t id)
 {
     tx->ring[tx->hdr.req_prod % NETIF_RING_SIZE].req =
@@ -225,6 +226,135 @@ static unsigned build_echo(uint8_t *f)
     return 98;
 }
 
+/* A UDP datagram to the gateway's discard port, its checksum left blank (0x5555: anything the
+ * guest leaves there is overwritten). ip_total and udp_len may be set wrong on purpose. */
+static unsigned build_udp(uint8_t *f, unsigned ip_total, unsigned udp_len)
+{
+    memset(f, 0, 60);
+    memcpy(f, gw_mac, 6);
+    memcpy(f + 6, mac, 6);
+    put_be16(f + 12, 0x0800);
+    uint8_t *ip = f + 14;
+    ip[0] = 0x45;
+    put_be16(ip + 2, ip_total);
+    ip[8] = 64;
+    ip[9] = 17;
+    memcpy(ip + 12, (uint8_t[]){10, 0, 2, 15}, 4);
+    memcpy(ip + 16, (uint8_t[]){10, 0, 2, 2}, 4);
+    put_be16(ip + 10, ip_sum(ip, 20));
+    put_be16(ip + 20, 40000);
+    put_be16(ip + 22, 9);
+    put_be16(ip + 24, udp_len);
+    put_be16(ip + 26, 0x5555);
+    memcpy(ip + 28, "blank checksum", 14);
+    return 60;
+}
+
+/* A TCP segment with RST and ACK to the gateway's port 9, over IPv4 or IPv6 (link-local): QEMU's
+ * user network never answers a reset, so no reply takes a posted buffer. Checksum left blank. */
+static unsigned build_tcp_rst(uint8_t *f, int v6, unsigned payload)
+{
+    unsigned ip_len = v6 ? 40 : 20, len = 14 + ip_len + 20 + payload;
+    memset(f, 0, len < 60 ? 60 : len);
+    memcpy(f, gw_mac, 6);
+    memcpy(f + 6, mac, 6);
+    uint8_t *ip = f + 14, *t = ip + ip_len;
+    if (v6) {
+        put_be16(f + 12, 0x86dd);
+        ip[0] = 0x60;
+        put_be16(ip + 4, 20 + payload);
+        ip[6] = 6;
+        ip[7] = 64;
+        ip[8] = 0xfe, ip[9] = 0x80, ip[24] = 0xfe, ip[25] = 0x80, ip[39] = 2;
+        memcpy(ip + 16, mac, 3); /* fe80::5054:ff:fe12:3456 (EUI-64 of the MAC) to fe80::2 */
+        ip[16] ^= 2, ip[19] = 0xff, ip[20] = 0xfe;
+        memcpy(ip + 21, mac + 3, 3);
+    } else {
+        put_be16(f + 12, 0x0800);
+        ip[0] = 0x45;
+        put_be16(ip + 2, 40 + payload);
+        ip[8] = 64;
+        ip[9] = 6;
+        memcpy(ip + 12, (uint8_t[]){10, 0, 2, 15}, 4);
+        memcpy(ip + 16, (uint8_t[]){10, 0, 2, 2}, 4);
+        put_be16(ip + 10, ip_sum(ip, 20));
+    }
+    put_be16(t, 40001);
+    put_be16(t + 2, 9);
+    t[4] = 0x12, t[11] = 0x34;
+    t[12] = 0x50;
+    t[13] = 0x14; /* RST, ACK */
+    memcpy(t + 20, "checksum by the card....", payload);
+    return len;
+}
+
+/* A UDP datagram whose checksum computes to 0: its last payload word makes the sum 0xffff. */
+static unsigned build_udp_zero(uint8_t *f)
+{
+    uint8_t pseudo[12 + 22];
+    unsigned len = build_udp(f, 42, 22);
+    put_be16(f + 14 + 20 + 6, 0);
+    put_be16(f + 14 + 20 + 20, 0);
+    memcpy(pseudo, f + 14 + 12, 8);
+    pseudo[8] = 0, pseudo[9] = 17;
+    put_be16(pseudo + 10, 22);
+    memcpy(pseudo + 12, f + 14 + 20, 22);
+    put_be16(f + 14 + 20 + 20, ip_sum(pseudo, sizeof(pseudo)));
+    return len;
+}
+
+/* Frames the hypervisor completes, sent for the scenario's capture to check (pcapcsum): TCP over
+ * IPv4 (one padded to the minimum frame) and IPv6 (the card's engine), a UDP datagram whose sum
+ * is 0 (sent as 0xffff). */
+static void csum_sent(void)
+{
+    uint32_t f = maddr(tx_pfn, 0), blank = NETIF_TXF_CSUM_BLANK;
+    uint8_t *v = pfn_to_virt(tx_pfn);
+    unsigned len = build_tcp_rst(v, 0, 24);
+    check_eq("tx: TCP over IPv4, checksum completed", tx_one(f, len | blank, 40), (int)len);
+    len = build_tcp_rst(v, 0, 0);
+    for (unsigned i = len; i < 60; i++)
+        v[i] = (uint8_t)(0xa1 + i); /* padding the card must not sum (nor e1000e count) */
+    check_eq("tx: a short TCP segment, padded", tx_one(f, 60 | blank, 43), 60);
+    len = build_tcp_rst(v, 1, 24);
+    check_eq("tx: TCP over IPv6, checksum completed", tx_one(f, len | blank, 41), (int)len);
+    len = build_udp_zero(v);
+    check_eq("tx: UDP whose checksum computes to 0", tx_one(f, len | blank, 42), (int)len);
+}
+
+/* Checksum completion (NETIF_F_TX_CSUM): a flag not offered, a reserved flag, and frames that
+ * cannot have a checksum completed are refused; a good one is sent. */
+static void csum_requests(void)
+{
+    uint32_t f = maddr(tx_pfn, 0);
+    uint8_t *v = pfn_to_virt(tx_pfn);
+    const uint32_t blank = NETIF_TXF_CSUM_BLANK;
+
+    if (!(query_features & NETIF_F_TX_CSUM)) {
+        build_udp(v, 42, 22);
+        check_eq("tx: checksum flag not offered", tx_one(f, 60 | blank, 30), -XEN_EINVAL);
+        return;
+    }
+    check_eq("tx: a reserved flag", tx_one(f, 60 | 0x1000, 31), -XEN_EINVAL);
+    build_arp(v);
+    check_eq("tx: checksum flag on an ARP frame", tx_one(f, 60 | blank, 32), -XEN_EINVAL);
+    build_udp(v, 42, 22);
+    v[14] = 0x4f; /* IHL 15: a 60-byte header, past the IP total length */
+    check_eq("tx: IPv4 header length past the datagram", tx_one(f, 60 | blank, 33), -XEN_EINVAL);
+    build_udp(v, 200, 22);
+    check_eq("tx: IPv4 total length past the frame", tx_one(f, 60 | blank, 34), -XEN_EINVAL);
+    build_udp(v, 24, 4);
+    check_eq("tx: truncated UDP header", tx_one(f, 60 | blank, 35), -XEN_EINVAL);
+    build_udp(v, 30, 10);
+    v[23] = 6; /* TCP, 10 bytes of it */
+    check_eq("tx: truncated TCP header", tx_one(f, 60 | blank, 36), -XEN_EINVAL);
+    build_udp(v, 42, 22);
+    check_eq("tx: short frame", tx_one(f, 30 | blank, 37), -XEN_EINVAL);
+    check_eq("tx: UDP with its checksum completed", tx_one(f, 60 | blank, 38), 60);
+    check_eq("tx: ... and the guest's page left as it was", v[40] << 8 | v[41], 0x5555);
+    csum_sent();
+}
+
 static const char *model_name(uint32_t m)
 {
     return m == NETIF_MODEL_VIRTIO_NET ? "virtio-net"
@@ -262,6 +392,7 @@ static void bad_requests(uint32_t pin_pfn)
     check_eq("tx: length 1515", tx_one(f, 1515, 6), -XEN_EINVAL);
     check_eq("tx: length 65535", tx_one(f, 65535, 7), -XEN_EINVAL);
     check_eq("tx: from the tx ring page itself", tx_one(maddr(tx_ring_pfn, 64), 60, 8), -XEN_EPERM);
+    csum_requests();
 
     check_eq("rx: frame not the guest's", rx_bad(1u << 12, 0), -XEN_EFAULT);
     check_eq("rx: frame is the L2", rx_bad(kernel_l2_mfn() << 12, 1), -XEN_EPERM);
@@ -424,9 +555,10 @@ static void test_netif(const start_info_t *si, int link_test)
     }
     memcpy(mac, op.u.query.mac, 6);
     query_model = op.u.query.model;
-    printk("netif: model %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, link %s\n",
+    query_features = op.u.query.features;
+    printk("netif: model %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, link %s, features %#x\n",
            model_name(op.u.query.model), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
-           op.u.query.mtu, op.u.query.link & NETIF_LINK_UP ? "up" : "down");
+           op.u.query.mtu, op.u.query.link & NETIF_LINK_UP ? "up" : "down", query_features);
     check_eq("query: mtu 1500", op.u.query.mtu, 1500);
     check_true("query: a MAC", mac[0] | mac[1] | mac[2] | mac[5], "all zero");
 
@@ -470,11 +602,11 @@ static void test_netif(const start_info_t *si, int link_test)
     kick();
     net_stats(&ns);
     printk("netif stats: tx %u packets %u bytes, rx %u packets %u bytes, interrupts %u, events %u, "
-           "bad %u %u %u %u %u %u, posted %u, link changes %u, resets %u\n",
+           "bad %u %u %u %u %u %u %u %u, posted %u, link changes %u, resets %u\n",
            ns.dev.tx_packets, (unsigned)ns.dev.tx_bytes, ns.dev.rx_packets,
            (unsigned)ns.dev.rx_bytes, ns.dev.interrupts, ns.rx.events + ns.tx.events, ns.bad[0],
-           ns.bad[1], ns.bad[2], ns.bad[3], ns.bad[4], ns.bad[5], ns.rx_posted, ns.dev.link_changes,
-           ns.dev.resets);
+           ns.bad[1], ns.bad[2], ns.bad[3], ns.bad[4], ns.bad[5], ns.bad[6], ns.bad[7],
+           ns.rx_posted, ns.dev.link_changes, ns.dev.resets);
     check_eq("stats: size", (int)ns.size, sizeof(ns));
     check_eq("stats: model", (int)ns.model, (int)query_model);
     check_eq("stats: not-owned refusals", (int)ns.bad[NETIF_BAD_NOT_OWNED], 2);
@@ -483,6 +615,9 @@ static void test_netif(const start_info_t *si, int link_test)
     check_eq("stats: length refusals", (int)ns.bad[NETIF_BAD_LENGTH], 4);
     check_eq("stats: duplicate refusals", (int)ns.bad[NETIF_BAD_DUPLICATE], 2);
     check_eq("stats: index refusals", (int)ns.bad[NETIF_BAD_INDEX], 2);
+    int offered = (query_features & NETIF_F_TX_CSUM) != 0;
+    check_eq("stats: flag refusals", (int)ns.bad[NETIF_BAD_FLAGS], 1);
+    check_eq("stats: checksum refusals", (int)ns.bad[NETIF_BAD_CSUM], offered ? 6 : 0);
     check_true("stats: packets both ways", ns.dev.tx_packets >= 3 && ns.dev.rx_packets >= 2,
                "tx %u rx %u", ns.dev.tx_packets, ns.dev.rx_packets);
     check_true("stats: interrupts", ns.dev.interrupts > 0, "none");

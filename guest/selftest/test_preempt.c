@@ -1,9 +1,11 @@
 /* test=preempt: two endless ring-3 counters both make progress, and a ring-3 hog that never
- * yields does not starve a kernel thread printing to the console. */
+ * yields does not starve a kernel thread printing to the console; switches between kernel
+ * threads make no stack_switch (the entry stack serves ring 3 only). */
 #include <selftest/check.h>
 #include <pv/console.h>
 #include <selftest/event_tests.h>
 #include <pv/events.h>
+#include <pv/mmu.h>
 #include <kernel/sched.h>
 #include <pv/time.h>
 #include <kernel/selftest_table.h>
@@ -27,6 +29,38 @@ static void printer(void *arg)
                (uint32_t)ns_div(clock_now(), 1000000));
         sleep_ns(PRINT_PERIOD_NS);
     }
+}
+
+#define PONGS 100
+static volatile uint32_t pongs;
+
+static void ponger(void *arg)
+{
+    (void)arg;
+    while (pongs < PONGS) {
+        pongs++;
+        sched_yield();
+    }
+}
+
+/* Two kernel threads yield to each other PONGS times: a switch to a task that never runs ring 3
+ * leaves the entry stack (TSS esp1) as it is, so none of them calls stack_switch. */
+static void kernel_switches(void)
+{
+    static hv_stats_t a, b;
+
+    HYPERVISOR_hv_stats(&a);
+    struct task *t = task_spawn("ponger", ponger, 0);
+    uint64_t deadline = clock_now() + HALF_DEADLINE_NS;
+
+    while (t && pongs < PONGS && clock_now() < deadline)
+        sched_yield();
+    HYPERVISOR_hv_stats(&b);
+    uint32_t calls =
+        b.hypercalls[__HYPERVISOR_stack_switch] - a.hypercalls[__HYPERVISOR_stack_switch];
+    check_true("switches between kernel threads make no stack_switch",
+               t && pongs == PONGS && !calls, "%u switches each way, %u stack_switch calls", pongs,
+               calls);
 }
 
 void test_preempt(void)
@@ -74,6 +108,7 @@ void test_preempt(void)
     check_true("the hog did not starve the kernel thread", lines >= MIN_LINES,
                "kernel thread printed %u lines, wanted at least %u", lines, MIN_LINES);
     check_true("ring 3 was preempted", sched_preemptions > 0, "no preemption");
+    kernel_switches();
     check_summary("preempt");
 }
 

@@ -252,6 +252,15 @@ static void parse_option(struct word w, struct hv_options *o,
             o->net_test_reset = 1;
         else
             warn_word(warn, "bad nettest= value (reset)", w);
+    } else if (word_key(w, "txcsum", &v)) {
+        if (word_is(v, "card"))
+            o->tx_csum = TX_CSUM_CARD;
+        else if (word_is(v, "off"))
+            o->tx_csum = TX_CSUM_OFF;
+        else if (word_is(v, "all"))
+            o->tx_csum = TX_CSUM_ALL;
+        else
+            warn_word(warn, "bad txcsum= value (card, off or all)", w);
     } else if (word_key(w, "scrub", &v)) {
         if (word_is(v, "boot"))
             o->scrub = SCRUB_BOOT;

@@ -271,7 +271,7 @@ static __attribute__((noinline, noclone)) long mmu_update_requests(uint32_t reqs
         return one_mmu_update(d, reqs, success);
 
     for (uint32_t i = 0; i < count;) {
-        static mmu_update_t chunk[MMU_CHUNK]; /* one CPU, hypercalls do not nest */
+        static mmu_update_t chunk[MMU_CHUNK + 1]; /* one CPU, hypercalls do not nest */
         uint32_t n = count - i < MMU_CHUNK ? count - i : MMU_CHUNK;
         const char *why;
         if (i % BATCH_IRQ_WINDOW == 0 && i)
@@ -281,6 +281,7 @@ static __attribute__((noinline, noclone)) long mmu_update_requests(uint32_t reqs
                            i + n - 1);
             break;
         }
+        chunk[n].ptr = MMU_RUN_END_PTR; /* mm_update_run's end marker (hv/page_type.h) */
         for (uint32_t k = 0; k < n && rc == 0;) {
             int err;
             if ((chunk[k].ptr & MMU_CMD_MASK) == MMU_NORMAL_PT_UPDATE) {

@@ -20,6 +20,9 @@
  *   asks for a kick at the next request once the ring is drained.
  * - Device frames are copied between the hypervisor's own DMA buffers and guest frames; no guest
  *   frame is ever given to a device.
+ * - A transmit checksum left blank (NETIF_TXF_CSUM_BLANK) is parsed and prepared in that copy,
+ *   after the guest's page was read for the last time (core/net_csum.c); the card or
+ *   net_csum_complete finishes it.
  */
 #include "hv/arch.h"
 #include "hv/console.h"
@@ -30,7 +33,9 @@
 #include "hv/hypercall.h"
 #include "hv/log_limit.h"
 #include "hv/net.h"
+#include "hv/net_csum.h"
 #include "hv/netif.h"
+#include "hv/options.h"
 #include "hv/page_type.h"
 #include "hv/time.h"
 #include "lib/string.h"
@@ -75,9 +80,10 @@ static struct {
 
 static struct log_limit bad_limit[NETIF_BAD_REASONS];
 static const char *const bad_name[NETIF_BAD_REASONS] = {
-    "frame not the guest's",   "frame is a page table, GDT or LDT",
-    "buffer crosses its page", "length out of range",
-    "buffer already posted",   "req_prod too far ahead",
+    "frame not the guest's",        "frame is a page table, GDT or LDT",
+    "buffer crosses its page",      "length out of range",
+    "buffer already posted",        "req_prod too far ahead",
+    "flag reserved or not offered", "no checksum to complete",
 };
 
 static int bad(unsigned reason, const char *ring, uint32_t id, uint32_t addr, uint32_t len, int err)
@@ -87,6 +93,24 @@ static int bad(unsigned reason, const char *ring, uint32_t id, uint32_t addr, ui
         printk("d%u netif %s request id %u addr %#x len %u refused: %s -> %s\n",
                be.d ? be.d->id : 0, ring, id, addr, len, bad_name[reason], errno_name(err));
     return err;
+}
+
+/* A flagged frame whose checksum cannot be completed: the parser's reason in the log line. */
+static int bad_csum(uint32_t id, uint32_t len, const char *why)
+{
+    be.bad[NETIF_BAD_CSUM]++;
+    if (log_limit_allow(&bad_limit[NETIF_BAD_CSUM], arch_now_ns(), be.d->id, "netif"))
+        printk("d%u netif tx request id %u len %u refused: %s (%s) -> %s\n", be.d->id, id, len,
+               bad_name[NETIF_BAD_CSUM], why, errno_name(-XEN_EINVAL));
+    return -XEN_EINVAL;
+}
+
+uint32_t netif_features(const struct net_dev *n)
+{
+    if (hv_opts.tx_csum == TX_CSUM_ALL ||
+        (hv_opts.tx_csum == TX_CSUM_CARD && (n->csum_hw & NET_CSUM_HW_TCP)))
+        return NETIF_F_TX_CSUM;
+    return 0;
 }
 
 /* Ownership, type and page bounds of a guest buffer; 0 or the response's status. */
@@ -144,6 +168,33 @@ static int pending_requests(netif_ring_header_t *h, struct ring_state *rs, const
 
 static void tx_batch(void);
 
+/* Copy a checked request's frame into the driver's buffer, complete a blank checksum there (the
+ * guest's page is not read again), and queue it: its length, or a refusal. */
+static int tx_frame(uint8_t *buf, const netif_tx_request_t *req, uint32_t len, uint32_t flags)
+{
+    struct net_csum c;
+    const struct net_csum *card = 0;
+    uint8_t *va = arch_map_frame(req->addr >> 12);
+    memcpy(buf, va + (req->addr & 0xfff), len);
+    arch_unmap_frame(va);
+    if (flags & NETIF_TXF_CSUM_BLANK) {
+        const char *why = net_csum_prepare(buf, len, &c);
+        if (why)
+            return bad_csum(req->id, len, why);
+        /* A UDP sum of 0 must go out as 0xffff, which the 8254x manuals do not promise of the
+         * card's engine: UDP is completed here, as is everything on a card without one. */
+        if (c.proto == NET_CSUM_TCP && (be.n->csum_hw & NET_CSUM_HW_TCP))
+            card = &c;
+        else
+            net_csum_complete(buf, &c);
+    }
+    /* The card gets the frame without the padding after the IP datagram (it pads short frames
+     * itself, TCTL.PSP): QEMU's e1000e sums the checksum over everything after the headers, a
+     * padded segment's pseudo-header length included. */
+    be.n->ops->tx_queue(be.n, card ? c.end : len, card);
+    return (int)len;
+}
+
 /* Consume transmit requests, then ring the device's doorbell once for the batch. */
 static void tx_process(void)
 {
@@ -157,21 +208,23 @@ static void tx_batch(void)
         int n = pending_requests(&be.tx->hdr, &be.txs, "tx");
         if (n <= 0)
             break;
+        uint32_t allowed = netif_features(be.n) & NETIF_F_TX_CSUM ? NETIF_TXF_CSUM_BLANK : 0;
         while (n-- > 0) {
             netif_tx_request_t req = be.tx->ring[be.txs.req_cons % NETIF_RING_SIZE].req;
+            uint32_t len = NETIF_TX_LEN(req.len_flags), flags = req.len_flags & ~NETIF_TX_LEN_MASK;
             int st;
-            if (req.len < NETIF_TX_MIN_LEN || req.len > NETIF_TX_MAX_LEN)
-                st = bad(NETIF_BAD_LENGTH, "tx", req.id, req.addr, req.len, -XEN_EINVAL);
+            if (len < NETIF_TX_MIN_LEN || len > NETIF_TX_MAX_LEN)
+                st = bad(NETIF_BAD_LENGTH, "tx", req.id, req.addr, req.len_flags, -XEN_EINVAL);
+            else if (flags & ~allowed)
+                st = bad(NETIF_BAD_FLAGS, "tx", req.id, req.addr, req.len_flags, -XEN_EINVAL);
             else
-                st = check_buffer("tx", req.id, req.addr, req.len);
+                st = check_buffer("tx", req.id, req.addr, len);
             if (st == 0 && fault_fire(FAULT_NET_TX)) {
                 st = -XEN_EIO; /* injected (faults=net_tx:N%) */
                 be.n->stats.tx_errors++;
             } else if (st == 0) {
-                uint8_t *va = arch_map_frame(req.addr >> 12);
-                st = be.n->ops->tx(be.n, va + (req.addr & 0xfff), req.len);
-                arch_unmap_frame(va);
-                if (st == -XEN_EAGAIN) {
+                uint8_t *buf = be.n->ops->tx_buf(be.n, &st);
+                if (!buf && st == -XEN_EAGAIN) {
                     /* The device's ring is full: this request waits for the next safe point
                      * after the device frees some (its interrupt is asked for). */
                     be.tx_stalled = 1;
@@ -179,11 +232,12 @@ static void tx_batch(void)
                     net_work_pending = 1;
                     return;
                 }
-                if (st == 0) {
-                    st = req.len;
+                if (buf)
+                    st = tx_frame(buf, &req, len, flags);
+                if (st > 0) {
                     be.n->stats.tx_packets++;
-                    be.n->stats.tx_bytes += req.len;
-                } else {
+                    be.n->stats.tx_bytes += len;
+                } else if (!buf) {
                     be.n->stats.tx_drops++;
                     be.tx_stats.drops++;
                 }

@@ -16,6 +16,7 @@ static int query(netif_op_t *op, const char **why)
     op->u.query.mtu = 1500;
     op->u.query.link = n->link_up ? NETIF_LINK_UP : 0;
     op->u.query.model = n->model;
+    op->u.query.features = netif_features(n);
     return 0;
 }
 

@@ -511,19 +511,21 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
  * (an L1 entry may not map an L1 writable, so none takes or drops a type reference on it; a
  * read-only one dropped leaves the references of its pin or L2 entry), so while consecutive
  * requests name the same L1 its check still holds. Anything else goes through update_entry.
- * The new entry's common cases (not present; read-only; writable to a frame already or not
- * yet typed) are l1e_get's checks inline, with the frame table in locals; everything else,
- * refusals included, is l1e_get itself, before any reference is taken.
+ * Inside a run, the common cases (l1e_try_get's: not present; read-only; writable to a frame
+ * already or not yet typed) are arch_l1_run's (hv/l1e_fast.h; l1_run_ref says what it does);
+ * it returns at the first request that is none, with nothing changed for it, and that one is
+ * l1e_get's here, refusal and reason included, before any reference is taken.
  */
-#define RUN_KEY (~0xffcu) /* a request's frame number and command bits */
+struct l1_run_env l1_run_env;
+
 int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint16_t dom,
                   unsigned *done, int *replaced, const char **why)
 {
-    struct frame_info *const ft = frame_table;
-    const uint32_t limit = val_limit();
-    const struct guest_tags tags = guest_tags(dom);
+    struct l1_run_env *const env = &l1_run_env;
     const mmu_update_t *r = req, *const end = req + n;
     int err = 0;
+    ASSERT(end->ptr == MMU_RUN_END_PTR);
+    *env = (struct l1_run_env){0, val_limit(), guest_tags(dom), frame_table, 0};
     while (r != end) {
         uint32_t ptr = r->ptr, mfn = ptr >> 12, old;
         if (ptr & MMU_CMD_MASK)
@@ -539,28 +541,30 @@ int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint
         /* A run of this L1: the requests whose frame number and command bits (RUN_KEY) are
          * this one's. ptr ^ run is one XOR for both tests ("a plain update", "the same L1":
          * its RUN_KEY bits are 0) and, when they hold, the entry's byte offset in the L1. */
-        const uint32_t run = ptr & RUN_KEY;
+        env->run = ptr & RUN_KEY;
         char *const e = (char *)cursor_map(c, mfn);
-        uint32_t off = ptr ^ run;
         for (;;) {
+            r = arch_l1_run(r, (uint32_t *)e);
+            uint32_t off = r->ptr ^ env->run; /* (at the end, the marker: no plain update) */
+            if (off & RUN_KEY)
+                break;
+            /* An entry of the run that is no common case: all of l1e_get's checks. */
             uint32_t val = r->val;
-            if ((err = l1e_get_fast(val, dom, tags, ft, limit, why)))
+            if ((err = l1e_get(val, dom, why)))
                 goto out;
             uint32_t *slot = (uint32_t *)(e + off);
             old = *slot;
             *slot = val;
             if (old & PTE_P) {
                 *replaced = 1;
-                l1e_put_fast(old, ft);
+                l1e_put(old);
             }
-            if (++r == end)
-                goto out;
-            off = r->ptr ^ run;
-            if (off & RUN_KEY)
-                break;
+            r++;
         }
     }
 out:
+    if (env->replaced)
+        *replaced = 1;
     *done = (unsigned)(r - req);
     return err;
 }

@@ -2,18 +2,24 @@
  * Intel e1000 family: the 82540EM (QEMU's e1000, VirtualBox), 82545EM (VMware's e1000), 82544GC
  * and the 82574L (QEMU's e1000e, VMware's e1000e), which share the legacy register set and
  * descriptor formats used here. Memory BAR 0 is mapped into the hypervisor's window; one ring of
- * NR_DESC legacy descriptors each way, every buffer the hypervisor's own (guest frames are copied
- * in and out by the netif backend). The interrupt handler reads and clears ICR and latches the
- * causes; everything else runs at a safe point in e1000_service. Interrupts are moderated by ITR,
- * and transmit-done interrupts are off unless a frame waits for room (IMS_USED says why); a
- * transmit ring that stops moving for a second, or a device that reads all ones, is reset and set
- * up again.
+ * NR_DESC descriptors each way, every buffer the hypervisor's own (guest frames are copied in and
+ * out by the netif backend). A frame is sent with a legacy descriptor, or, when the card is to
+ * complete its TCP checksum, with an extended data descriptor (POPTS.TXSM) after the context
+ * descriptor that says where the checksum goes; the context stays in the card until another
+ * replaces it, so one is written only when the offsets change (Linux's e1000 driver keeps it the
+ * same way). The interrupt handler reads and clears ICR and latches the
+ * causes; everything else runs at a safe point in e1000_service. The interrupt handler reads and
+ * clears ICR and latches the causes; everything else runs at a safe point in e1000_service.
+ * Interrupts are moderated by ITR, and transmit-done interrupts are off unless a frame waits for
+ * room (IMS_USED says why); a transmit ring that stops moving for a second, or a device that reads
+ * all ones, is reset and set up again.
  */
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/frame.h"
 #include "hv/io.h"
 #include "hv/net.h"
+#include "hv/net_csum.h"
 #include "hv/pci.h"
 #include "hv/time.h"
 #include "lib/string.h"
@@ -78,7 +84,14 @@
 #define TXD_EOP 0x01
 #define TXD_IFCS 0x02
 #define TXD_RS 0x08
+#define TXD_DEXT 0x20
 #define TXD_DD 0x01
+#define TXD_DTYP_DATA 0x10 /* cso_dtyp of an extended data descriptor */
+#define TXD_POPTS_TXSM 0x02
+#define CTX_TUCMD_TCP (1u << 24)
+#define CTX_TUCMD_IP (1u << 25) /* IPv4 */
+#define CTX_TUCMD_RS (1u << 27)
+#define CTX_TUCMD_DEXT (1u << 29)
 
 #define NR_DESC 128 /* a multiple of 8; 16-byte descriptors: one page per ring */
 #define BUF_SIZE 2048
@@ -91,12 +104,29 @@ struct rx_desc {
     uint8_t status, errors;
     uint16_t special;
 };
+/* Legacy transmit descriptor, and the extended data descriptor (cmd has TXD_DEXT). */
 struct tx_desc {
     uint64_t addr;
     uint16_t length;
-    uint8_t cso, cmd, status, css;
+    uint8_t cso_dtyp; /* legacy: checksum offset (unused); extended: DTYP in bits 4-7 */
+    uint8_t cmd, status;
+    uint8_t css_popts; /* legacy: checksum start (unused); extended: POPTS */
     uint16_t special;
 };
+/* Context descriptor (DEXT, DTYP 0): where the checksums of the data descriptors after it go. */
+struct ctx_desc {
+    uint8_t ipcss, ipcso;
+    uint16_t ipcse;
+    uint8_t tucss, tucso; /* TCP/UDP checksum start and the field's offset */
+    uint16_t tucse;       /* last byte summed; 0: to the frame's end */
+    uint32_t cmd_len;     /* TCP payload length (TSO only), DTYP, TUCMD in bits 24-31 */
+    uint8_t status, hdr_len;
+    uint16_t mss;
+};
+_Static_assert(sizeof(struct tx_desc) == 16 && sizeof(struct ctx_desc) == 16, "descriptor sizes");
+_Static_assert(__builtin_offsetof(struct ctx_desc, status) ==
+                   __builtin_offsetof(struct tx_desc, status),
+               "the card writes DD at the same place in both");
 
 struct e1000 {
     struct net_dev net;
@@ -112,6 +142,7 @@ struct e1000 {
     uint64_t tx_progress_ns;   /* when tx_head last moved (or the ring became busy) */
     volatile uint32_t icr;     /* causes latched by the interrupt handler */
     int txdw_on;               /* TXDW unmasked: a frame waits for room in the ring */
+    uint32_t ctx_key;          /* the card's checksum context (ctx_key()), 0 after a reset */
 };
 
 static struct e1000 nic0;
@@ -176,6 +207,7 @@ static void e1000_start(struct e1000 *e)
     wr(e, TDH, 0);
     wr(e, TDT, 0);
     e->tx_head = e->tx_tail = 0;
+    e->ctx_key = 0;
     wr(e, TIPG, 10 | 8 << 10 | 6 << 20);
     wr(e, TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
 
@@ -191,7 +223,8 @@ static int e1000_irq(void *ctx)
     uint32_t icr = rd(e, ICR);
     if (icr == 0 || icr == 0xffffffffu)
         return 0;
-    wr(e, ICR, icr); /* the 82574 clears by writing ones; the 82540 already cleared on read */
+    if (e->net.model == NETIF_MODEL_E1000E)
+        wr(e, ICR, icr); /* the 82574 clears by writing ones; the others cleared on read */
     e->icr |= icr;
     e->net.stats.interrupts++;
     net_irq_latch(&e->net);
@@ -206,33 +239,69 @@ static void tx_reclaim(struct e1000 *e)
     }
 }
 
-static int e1000_tx(struct net_dev *n, const void *frame, uint32_t len)
+/* Descriptors the driver may still fill (one is always left empty: head == tail is empty). */
+static uint32_t tx_room(const struct e1000 *e)
+{
+    return (e->tx_head + NR_DESC - e->tx_tail - 1) % NR_DESC;
+}
+
+/* A frame may take two descriptors (a context, then the data), so a buffer is handed out only
+ * while two are free. It is the first one's buffer; when a context takes that descriptor, the
+ * data descriptor after it points back to it. The two free descriptors also mean that the data
+ * descriptor which last pointed at that buffer (one place on) has been reclaimed. */
+static uint8_t *e1000_tx_buf(struct net_dev *n, int *err)
 {
     struct e1000 *e = n->priv;
     if (!n->link_up)
-        return -XEN_EIO;
-    uint32_t next = (e->tx_tail + 1) % NR_DESC;
-    if (next == e->tx_head)
+        return *err = -XEN_EIO, (uint8_t *)0;
+    if (tx_room(e) < 2)
         tx_reclaim(e);
-    if (next == e->tx_head) {
+    if (tx_room(e) < 2) {
         if (arch_now_ns() - e->tx_progress_ns > TX_STALL_NS)
             net_irq_latch(n); /* let the service see the stall and reset */
         if (!e->txdw_on) {
             e->txdw_on = 1;
             wr(e, IMS, ICR_TXDW); /* an interrupt when the card has sent some */
         }
-        return -XEN_EAGAIN;
+        return *err = -XEN_EAGAIN, (uint8_t *)0;
     }
+    return e->tx_buf + e->tx_tail * BUF_SIZE;
+}
+
+/* The context a frame needs, as one number (never 0: tucso > tucss). */
+static uint32_t ctx_key(const struct net_csum *c)
+{
+    return (uint32_t)c->start | (uint32_t)c->field << 8 | (uint32_t)c->ipv4 << 16;
+}
+
+static void e1000_tx_queue(struct net_dev *n, uint32_t len, const struct net_csum *c)
+{
+    struct e1000 *e = n->priv;
+    uint32_t i = e->tx_tail, buf = e->tx_buf_maddr + i * BUF_SIZE;
     if (e->tx_head == e->tx_tail)
         e->tx_progress_ns = arch_now_ns();
-    uint32_t i = e->tx_tail;
-    memcpy(e->tx_buf + i * BUF_SIZE, frame, len);
-    e->txd[i].addr = e->tx_buf_maddr + i * BUF_SIZE;
-    e->txd[i].length = (uint16_t)len;
-    e->txd[i].cmd = TXD_EOP | TXD_IFCS | TXD_RS;
-    e->txd[i].status = 0;
-    e->tx_tail = next;
-    return 0;
+    if (c && ctx_key(c) != e->ctx_key) {
+        volatile struct ctx_desc *x = (volatile struct ctx_desc *)&e->txd[i];
+        x->ipcss = x->ipcso = 0;
+        x->ipcse = 0;
+        x->tucss = (uint8_t)c->start;
+        x->tucso = (uint8_t)c->field;
+        x->tucse = 0; /* to the frame's end: the backend cut any padding off */
+        x->cmd_len = CTX_TUCMD_DEXT | CTX_TUCMD_RS | CTX_TUCMD_TCP | (c->ipv4 ? CTX_TUCMD_IP : 0);
+        x->status = x->hdr_len = 0;
+        x->mss = 0;
+        e->ctx_key = ctx_key(c);
+        i = (i + 1) % NR_DESC;
+    }
+    volatile struct tx_desc *d = &e->txd[i];
+    d->addr = buf;
+    d->length = (uint16_t)len;
+    d->cso_dtyp = c ? TXD_DTYP_DATA : 0;
+    d->cmd = TXD_EOP | TXD_IFCS | TXD_RS | (c ? TXD_DEXT : 0);
+    d->status = 0;
+    d->css_popts = c ? TXD_POPTS_TXSM : 0;
+    d->special = 0;
+    e->tx_tail = (i + 1) % NR_DESC;
 }
 
 static void e1000_tx_commit(struct net_dev *n)
@@ -302,7 +371,8 @@ static void e1000_reset(struct net_dev *n)
     e1000_start(e);
 }
 
-static const struct net_ops e1000_ops = {e1000_tx, e1000_tx_commit, e1000_service, e1000_reset};
+static const struct net_ops e1000_ops = {e1000_tx_buf, e1000_tx_queue, e1000_tx_commit,
+                                         e1000_service, e1000_reset};
 
 int e1000_probe(struct pci_dev *p)
 {
@@ -337,6 +407,7 @@ int e1000_probe(struct pci_dev *p)
     e->net = (struct net_dev){.ops = &e1000_ops,
                               .priv = e,
                               .irq = p->irq,
+                              .csum_hw = NET_CSUM_HW_TCP,
                               .name = name,
                               .model = is_e ? NETIF_MODEL_E1000E : NETIF_MODEL_E1000};
     pci_enable(p);

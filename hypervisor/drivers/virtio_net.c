@@ -199,25 +199,31 @@ static void tx_reclaim(struct vq *q)
         q->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
 }
 
-static int vnet_tx(struct net_dev *n, const void *frame, uint32_t len)
+/* The frame goes after the header in the buffer on top of the free stack, taken at tx_queue. */
+static uint8_t *vnet_tx_buf(struct net_dev *n, int *err)
 {
     struct vnet *v = n->priv;
     struct vq *q = &v->tx;
     if (!n->link_up)
-        return -XEN_EIO;
+        return *err = -XEN_EIO, (uint8_t *)0;
     if (q->nr_free == 0)
         tx_reclaim(q);
     if (q->nr_free == 0) {
         q->avail->flags = 0; /* an interrupt when the device frees some */
-        return -XEN_EAGAIN;
+        return *err = -XEN_EAGAIN, (uint8_t *)0;
     }
+    return q->buf + q->free[q->nr_free - 1] * BUF_SIZE + HDR_LEN;
+}
+
+static void vnet_tx_queue(struct net_dev *n, uint32_t len, const struct net_csum *c)
+{
+    struct vnet *v = n->priv;
+    struct vq *q = &v->tx;
+    (void)c; /* no offload negotiated: csum_hw is 0, so the backend completed every checksum */
     uint16_t id = q->free[--q->nr_free];
-    uint8_t *b = q->buf + id * BUF_SIZE;
-    memset(b, 0, HDR_LEN);
-    memcpy(b + HDR_LEN, frame, len);
+    memset(q->buf + id * BUF_SIZE, 0, HDR_LEN);
     q->desc[id].len = HDR_LEN + len;
     q->avail->ring[q->avail_idx++ % q->num] = id;
-    return 0;
 }
 
 static void vnet_tx_commit(struct net_dev *n)
@@ -271,7 +277,8 @@ static void vnet_reset(struct net_dev *n)
         printk("virtio-net: the device did not come back\n");
 }
 
-static const struct net_ops vnet_ops = {vnet_tx, vnet_tx_commit, vnet_service, vnet_reset};
+static const struct net_ops vnet_ops = {vnet_tx_buf, vnet_tx_queue, vnet_tx_commit, vnet_service,
+                                        vnet_reset};
 
 int virtio_net_probe(struct pci_dev *p)
 {

@@ -8,6 +8,7 @@
 
 #include "fake_machine.h"
 #include "hv/arch.h"
+#include "hv/l1e_fast.h"
 #include "hv/page_type.h"
 
 static struct frame_info fake_table[FAKE_FRAMES];
@@ -57,6 +58,13 @@ unsigned fake_maps_live(void)
         n += fake_mapped[i];
     return n;
 }
+
+#if defined(__i386__)
+/* hv/arch.h's inline window cache (i386 builds): never a hit here, every frame goes through
+ * arch_map_frame below. */
+uint32_t arch_mapwin_l1[ARCH_MAPWIN_CACHED], arch_mapwin_cached_mfn[ARCH_MAPWIN_CACHED];
+uint8_t arch_mapwin_users[ARCH_MAPWIN_CACHED];
+#endif
 
 HV_FASTCALL void *arch_map_frame(uint32_t mfn)
 {
@@ -150,3 +158,12 @@ void arch_irq_window(void)
 {
     fake_irq_windows++;
 }
+
+/* An L1 run's common cases: the C definition, l1_run_ref. The i386 builds of the tests
+ * (FAKE_L1_RUN_ASM) link the hypervisor's own, arch/x86/l1_run.S, instead. */
+#ifndef FAKE_L1_RUN_ASM
+HV_FASTCALL const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1)
+{
+    return l1_run_ref(r, l1, &l1_run_env);
+}
+#endif

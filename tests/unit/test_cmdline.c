@@ -324,6 +324,24 @@ TEST(nettest_reset)
     CHECK_STR(last_msg, "bad nettest= value (reset)");
 }
 
+TEST(tx_csum_modes)
+{
+    struct hv_options o;
+    parse("hv exit=debug", &o);
+    CHECK_EQ(o.tx_csum, TX_CSUM_CARD);
+    parse("hv txcsum=off", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.tx_csum, TX_CSUM_OFF);
+    parse("hv txcsum=all", &o);
+    CHECK_EQ(o.tx_csum, TX_CSUM_ALL);
+    parse("hv txcsum=all txcsum=card", &o);
+    CHECK_EQ(o.tx_csum, TX_CSUM_CARD);
+    parse("hv txcsum=on", &o);
+    CHECK_EQ(nwarn, 1);
+    CHECK_EQ(o.tx_csum, TX_CSUM_CARD);
+    CHECK_STR(last_msg, "bad txcsum= value (card, off or all)");
+}
+
 TEST(scrub_modes)
 {
     struct hv_options o;
@@ -434,5 +452,5 @@ TEST(null_warn_and_line)
 RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(faults), T(fault_fire_rates),
           T(refusallog), T(path_skipped_only_first), T(console), T(mem_values),
           T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(nettest_reset),
-          T(scrub_modes), T(unknown_warned_once_each), T(guest_cmdline_split),
+          T(tx_csum_modes), T(scrub_modes), T(unknown_warned_once_each), T(guest_cmdline_split),
           T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))

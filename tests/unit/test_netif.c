@@ -12,7 +12,9 @@
 #include "harness.h"
 #include "hv/domain.h"
 #include "hv/net.h"
+#include "hv/net_csum.h"
 #include "hv/netif.h"
+#include "hv/options.h"
 #include "hv/page_type.h"
 
 /* ---- What netif.c needs from the rest of the hypervisor ---- */
@@ -47,16 +49,25 @@ uint32_t arch_irq_unclaimed(unsigned line)
 }
 
 static int tx_full;
-static unsigned tx_sent, tx_commits;
+static unsigned tx_sent, tx_commits, tx_card_csums, tx_last_len;
 static uint8_t tx_last[2048];
-static int fake_tx(struct net_dev *n, const void *frame, uint32_t len)
+static struct net_csum tx_last_csum;
+static uint8_t *fake_tx_buf(struct net_dev *n, int *err)
 {
     (void)n;
     if (tx_full)
-        return -XEN_EAGAIN;
-    memcpy(tx_last, frame, len);
+        return *err = -XEN_EAGAIN, (uint8_t *)0;
+    return tx_last;
+}
+static void fake_tx_queue(struct net_dev *n, uint32_t len, const struct net_csum *c)
+{
+    (void)n;
+    tx_last_len = len;
+    if (c) {
+        tx_last_csum = *c;
+        tx_card_csums++;
+    }
     tx_sent++;
-    return 0;
 }
 static void fake_commit(struct net_dev *n)
 {
@@ -67,8 +78,11 @@ static void fake_service(struct net_dev *n)
 {
     (void)n;
 }
-static const struct net_ops fake_ops = {fake_tx, fake_commit, fake_service, fake_service};
-static struct net_dev fake_dev = {.ops = &fake_ops, .name = "fake", .model = NETIF_MODEL_E1000};
+static const struct net_ops fake_ops = {fake_tx_buf, fake_tx_queue, fake_commit, fake_service,
+                                        fake_service};
+static struct net_dev fake_dev = {
+    .ops = &fake_ops, .name = "fake", .model = NETIF_MODEL_E1000, .csum_hw = NET_CSUM_HW_TCP};
+struct hv_options hv_opts;
 
 struct net_dev *net_device(unsigned i)
 {
@@ -217,6 +231,82 @@ TEST(bad_requests)
     CHECK_EQ(netif_disconnect(&dom0, 0, &why), 0);
     CHECK_EQ(type_refs(), 1u);
     CHECK_EQ(netif_rx_frame(&fake_dev, "late", 4), 1); /* not connected: dropped */
+    CHECK_EQ(fake_maps_live(), 0u);
+    CHECK(fake_error == NULL);
+}
+
+/* An IPv4 frame at DATA: TCP (20-byte header) or UDP, n payload bytes, checksum field 0xbeef. */
+static uint32_t ip4_frame(unsigned proto, unsigned n)
+{
+    uint8_t *f = (uint8_t *)fake_mem[DATA];
+    unsigned l4 = proto == 6 ? 20 : 8;
+    memset(f, 0, 200);
+    f[12] = 0x08;
+    f[14] = 0x45;
+    f[16] = 0, f[17] = (uint8_t)(20 + l4 + n);
+    f[23] = (uint8_t)proto;
+    memcpy(f + 26, "\x0a\x00\x02\x0f\x0a\x00\x02\x02", 8);
+    if (proto == 17)
+        f[38] = 0, f[39] = (uint8_t)(8 + n);
+    f[34 + (proto == 6 ? 16 : 6)] = 0xbe, f[35 + (proto == 6 ? 16 : 6)] = 0xef;
+    return 14 + 20 + l4 + n;
+}
+
+/* NETIF_TXF_CSUM_BLANK: offered while the card completes TCP (or txcsum=all); TCP goes to the card
+ * with its offsets, UDP is completed here, a frame without a checksum and a flag not offered or
+ * reserved are refused and counted; the guest's page is never written. */
+TEST(tx_checksum)
+{
+    netif_stats_t s0, s;
+    start();
+    stats(&s0);
+    CHECK_EQ(connect(), 0);
+    uint32_t d = DATA << 12, blank = NETIF_TXF_CSUM_BLANK;
+    uint8_t *g = (uint8_t *)fake_mem[DATA];
+    CHECK_EQ(netif_features(&fake_dev), NETIF_F_TX_CSUM);
+    unsigned cards = tx_card_csums, len = ip4_frame(6, 10);
+    CHECK_EQ(tx_req(d, len | blank, 1), (int)len);
+    CHECK_EQ(tx_card_csums, cards + 1);
+    CHECK_EQ(tx_last_csum.start, 34u);
+    CHECK_EQ(tx_last_csum.field, 50u);
+    CHECK(tx_last[50] != 0xbe);            /* the pseudo-header sum, in the hypervisor's copy */
+    CHECK_EQ(g[50] << 8 | g[51], 0xbeefu); /* the guest's own page untouched */
+    CHECK_EQ(tx_last_len, len);
+    CHECK_EQ(ip4_frame(6, 0), 54u);
+    CHECK_EQ(tx_req(d, 60 | blank, 9), 60); /* padded to 60: the card gets the 54 without it */
+    CHECK_EQ(tx_last_len, 54u);
+    CHECK_EQ(tx_card_csums, cards + 2);
+    len = ip4_frame(17, 10);
+    CHECK_EQ(tx_req(d, len | blank, 2), (int)len);
+    CHECK_EQ(tx_card_csums, cards + 2); /* UDP: not the card's */
+    CHECK_EQ(tx_last_len, len);
+    CHECK(tx_last[40] != 0xbe);
+    CHECK_EQ(tx_req(d, len, 3), (int)len); /* no flag: sent as it is */
+    CHECK_EQ(tx_last[40] << 8 | tx_last[41], 0xbeefu);
+    CHECK_EQ(tx_req(d, len | 0x4000, 4), -XEN_EINVAL);
+    g[13] = 0x06; /* ARP */
+    CHECK_EQ(tx_req(d, len | blank, 5), -XEN_EINVAL);
+    stats(&s);
+    CHECK_EQ(s.bad[NETIF_BAD_FLAGS] - s0.bad[NETIF_BAD_FLAGS], 1u);
+    CHECK_EQ(s.bad[NETIF_BAD_CSUM] - s0.bad[NETIF_BAD_CSUM], 1u);
+    CHECK_EQ(s.tx.packets - s0.tx.packets, 4u);
+    /* A card without an engine: not offered, so the flag is refused... */
+    fake_dev.csum_hw = 0;
+    CHECK_EQ(netif_features(&fake_dev), 0u);
+    len = ip4_frame(6, 10);
+    CHECK_EQ(tx_req(d, len | blank, 6), -XEN_EINVAL);
+    /* ...unless txcsum=all: then TCP is completed here too. */
+    hv_opts.tx_csum = TX_CSUM_ALL;
+    CHECK_EQ(tx_req(d, len | blank, 7), (int)len);
+    CHECK_EQ(tx_card_csums, cards + 2);
+    hv_opts.tx_csum = TX_CSUM_OFF;
+    fake_dev.csum_hw = NET_CSUM_HW_TCP;
+    CHECK_EQ(netif_features(&fake_dev), 0u);
+    CHECK_EQ(tx_req(d, len | blank, 8), -XEN_EINVAL);
+    hv_opts.tx_csum = TX_CSUM_CARD;
+    stats(&s);
+    CHECK_EQ(s.bad[NETIF_BAD_FLAGS] - s0.bad[NETIF_BAD_FLAGS], 3u);
+    CHECK_EQ(netif_disconnect(&dom0, 0, &why), 0);
     CHECK_EQ(fake_maps_live(), 0u);
     CHECK(fake_error == NULL);
 }
@@ -454,5 +544,6 @@ TEST(random_run)
     CHECK(fake_error == NULL);
 }
 
-RUN_TESTS(T(connect_refusals), T(bad_requests), T(indices_far_ahead), T(outstanding_bound),
-          T(event_indices), T(rx_kicks_only_when_dry), T(posted_by_frame), T(random_run))
+RUN_TESTS(T(connect_refusals), T(bad_requests), T(tx_checksum), T(indices_far_ahead),
+          T(outstanding_bound), T(event_indices), T(rx_kicks_only_when_dry), T(posted_by_frame),
+          T(random_run))

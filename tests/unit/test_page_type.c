@@ -689,7 +689,8 @@ TEST(l2_entry_change_invalidates_linear)
     CHECK_EQ(fake_linear_invalidations, 2);
     CHECK_REFUSED(mm_update_entry(&c, 30, 9, E(30, P | RW), FAKE_DOM, &old, &why), XEN_EINVAL);
     CHECK_EQ(fake_linear_invalidations, 2);
-    const mmu_update_t req[2] = {{30u << 12 | 7 * 4, 0}, {30u << 12 | 8 * 4, E(31, P | RW)}};
+    const mmu_update_t req[3] = {
+        {30u << 12 | 7 * 4, 0}, {30u << 12 | 8 * 4, E(31, P | RW)}, {MMU_RUN_END_PTR, 0}};
     unsigned done = 0;
     int replaced = 0;
     CHECK_EQ(mm_update_run(&c, req, 2, FAKE_DOM, &done, &replaced, &why), 0);
@@ -800,10 +801,9 @@ TEST(update_run_stops_at_first_refusal)
     fake_mem[10][1] = E(40, P);
     CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
     mmu_update_t req[] = {
-        {E(10, 0) | 0 << 2, E(41, P | RW)},
-        {E(10, 0) | 1 << 2, E(42, P)},
+        {E(10, 0) | 0 << 2, E(41, P | RW)}, {E(10, 0) | 1 << 2, E(42, P)},
         {E(10, 0) | 2 << 2, E(10, P | RW)}, /* refused */
-        {E(10, 0) | 3 << 2, E(43, P)},
+        {E(10, 0) | 3 << 2, E(43, P)},      {MMU_RUN_END_PTR, 0},
     };
     struct pt_cursor c = {0, 0};
     unsigned done = 99;
@@ -998,7 +998,7 @@ TEST(random_operations_match_recount)
             }
         } else if (op == 3) {
             /* A batch: runs on one table (mostly an L1), other tables, another command. */
-            mmu_update_t req[12];
+            mmu_update_t req[13];
             unsigned n = 1 + rnd(12);
             mfn = random_frame(rnd(4) ? 1 : rnd(3));
             for (unsigned i = 0; i < n; i++) {
@@ -1007,6 +1007,7 @@ TEST(random_operations_match_recount)
                 req[i].ptr = E(mfn, 0) | slots[rnd(8)] << 2 | (rnd(24) ? 0 : MMU_MACHPHYS_UPDATE);
                 req[i].val = random_entry(mfn);
             }
+            req[n] = (mmu_update_t){MMU_RUN_END_PTR, 0};
             CHECK_BATCH(req, n);
             seen[5][memcmp(frame_table, snap_table, sizeof(snap_table)) != 0]++;
             err = 0;
@@ -1116,11 +1117,11 @@ TEST(tlb_table_leftover_flushed_before_another_type)
     /* Mapped writable by a batch: the inline path must not skip the flush. */
     fake_mem[10][0] = 0;
     CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
-    mmu_update_t req = {E(10, 0), E(31, P | RW)};
+    mmu_update_t req[2] = {{E(10, 0), E(31, P | RW)}, {MMU_RUN_END_PTR, 0}};
     struct pt_cursor c = {0, 0};
     unsigned done;
     int replaced = 0;
-    CHECK_EQ(mm_update_run(&c, &req, 1, FAKE_DOM, &done, &replaced, &why), 0);
+    CHECK_EQ(mm_update_run(&c, req, 1, FAKE_DOM, &done, &replaced, &why), 0);
     pt_cursor_release(&c);
     CHECK_EQ(done, 1);
     CHECK_EQ(fake_flushes, 1);
@@ -1192,11 +1193,11 @@ TEST(l1_entry_frame_bound)
             snapshot();
             CHECK(mm_update_l1_entry(10, 7, val, FAKE_DOM, &old, &why) < 0);
             CHECK_UNCHANGED();
-            mmu_update_t req = {E(10, 0) | 7 << 2, val};
+            mmu_update_t req[2] = {{E(10, 0) | 7 << 2, val}, {MMU_RUN_END_PTR, 0}};
             struct pt_cursor c = {0, 0};
             unsigned done = 99;
             int replaced = 0;
-            CHECK(mm_update_run(&c, &req, 1, FAKE_DOM, &done, &replaced, &why) < 0);
+            CHECK(mm_update_run(&c, req, 1, FAKE_DOM, &done, &replaced, &why) < 0);
             CHECK_EQ(done, 0);
             pt_cursor_release(&c);
             CHECK_UNCHANGED();
@@ -1280,11 +1281,11 @@ TEST(counts_refuse_to_pass_their_maximum)
     fake_mem[10][3] = 0;
     CHECK_EQ(get_page_and_type(10, FT_L1, FAKE_DOM, &why), 0);
     snapshot();
-    mmu_update_t req = {E(10, 0), E(45, P)};
+    mmu_update_t req[2] = {{E(10, 0), E(45, P)}, {MMU_RUN_END_PTR, 0}};
     struct pt_cursor c = {0, 0};
     unsigned done;
     int replaced = 0;
-    CHECK_REFUSED(mm_update_run(&c, &req, 1, FAKE_DOM, &done, &replaced, &why), XEN_EINVAL);
+    CHECK_REFUSED(mm_update_run(&c, req, 1, FAKE_DOM, &done, &replaced, &why), XEN_EINVAL);
     pt_cursor_release(&c);
     CHECK_EQ(done, 0);
     CHECK_UNCHANGED();

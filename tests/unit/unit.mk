@@ -20,11 +20,13 @@ UNIT_SRCS_test_boot_mem := hypervisor/core/boot_mem.c hypervisor/include/hv/boot
 UNIT_SRCS_test_desc := hypervisor/arch/x86/desc.c
 UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_insn.h
 UNIT_SRCS_test_pci_bar := hypervisor/drivers/pci_bar.c hypervisor/include/hv/pci.h
-UNIT_SRCS_test_netif := hypervisor/core/netif.c hypervisor/core/evtchn.c hypervisor/core/log_limit.c \
+UNIT_SRCS_test_netif := hypervisor/core/netif.c hypervisor/core/net_csum.c hypervisor/core/evtchn.c hypervisor/core/log_limit.c \
 	hypervisor/core/fault_inject.c \
 	hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c tests/unit/fake_machine.h \
-	hypervisor/include/hv/netif.h hypervisor/include/hv/net.h hypervisor/include/public/netif.h
+	hypervisor/include/hv/netif.h hypervisor/include/hv/net.h hypervisor/include/hv/net_csum.h \
+	hypervisor/include/public/netif.h
 UNIT_CFLAGS_test_netif := -DDEBUG -DPOSTED_BUCKETS=4
+UNIT_SRCS_test_net_csum := hypervisor/core/net_csum.c hypervisor/include/hv/net_csum.h
 # (headers listed here are dependencies only: the rule compiles the .c files)
 UNIT_SRCS_test_page_type := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c \
 	tests/unit/fake_machine.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h \
@@ -55,9 +57,29 @@ UNIT_CFLAGS_test_httpd := $(HTTPD_CFLAGS)
 
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_gfault test_desc \
 	test_boot_mem test_shutdown test_ksyms \
-	test_page_type test_gp_insn test_pci_bar test_netif test_netcsum test_ackmerge $(FS_UNIT_NAMES) test_httpd
+	test_page_type test_gp_insn test_pci_bar test_netif test_net_csum test_netcsum test_ackmerge $(FS_UNIT_NAMES) test_httpd
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso
+
+# The i386 builds: static, with Debian's musl (as the appliance's programs), run natively. They
+# link the hypervisor's own object of arch/x86/l1_run.S where the host builds have the fake's C
+# definition of it (l1_run_ref): test_l1_run compares the two on random states, and
+# test_page_type_i386 is test_page_type with the assembly in mm_update_run's runs.
+UNIT_I386_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-pie -static -no-pie -Wl,-z,noexecstack \
+	-DFAKE_L1_RUN_ASM -Ihypervisor/include -Ihypervisor/arch/x86/include -Itests/unit
+UNIT_I386_SRCS := hypervisor/core/page_type.c hypervisor/lib/scan.c tests/unit/fake_machine.c
+UNIT_I386_DEPS := $(UNIT_I386_SRCS) $(BUILD)/hypervisor/arch/x86/l1_run.o tests/unit/fake_machine.h \
+	tests/unit/harness.h hypervisor/include/hv/page_type.h hypervisor/include/hv/frame.h \
+	hypervisor/include/hv/l1e_fast.h hypervisor/include/hv/arch.h appliance/appliance.mk
+$(BUILD)/tests/unit/test_l1_run: tests/unit/test_l1_run.c $(UNIT_I386_DEPS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  UCC     $@")
+	$(Q)$(UCC) $(UNIT_I386_CFLAGS) $< $(UNIT_I386_SRCS) $(BUILD)/hypervisor/arch/x86/l1_run.o -o $@
+$(BUILD)/tests/unit/test_page_type_i386: tests/unit/test_page_type.c $(UNIT_I386_DEPS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  UCC     $@")
+	$(Q)$(UCC) $(UNIT_I386_CFLAGS) -DDEBUG $< $(UNIT_I386_SRCS) $(BUILD)/hypervisor/arch/x86/l1_run.o -o $@
+UNIT_TESTS += $(BUILD)/tests/unit/test_l1_run $(BUILD)/tests/unit/test_page_type_i386
 
 # Build plumbing (make runs deps first, deps.sh covers every command used): a bash script, run
 # like the binaries.
@@ -150,6 +172,13 @@ $(BUILD)/tests/tools/httpd-asan: $(HTTPD_SRCS) appliance/httpd/httpd.h appliance
 # pcapudp: UDP datagrams and their echoes in a capture of the card (tests/net/e2e.sh).
 TEST_TOOLS += $(BUILD)/tests/tools/pcapudp
 $(BUILD)/tests/tools/pcapudp: tests/tools/pcapudp.c $(call flags_file,host)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@
+
+# pcapcsum: the TCP/UDP checksums a card sent, in a capture of it (scenarios net-*-ring).
+TEST_TOOLS += $(BUILD)/tests/tools/pcapcsum
+$(BUILD)/tests/tools/pcapcsum: tests/tools/pcapcsum.c $(call flags_file,host)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $< -o $@

@@ -1,8 +1,9 @@
 /*
- * Switching process context: the ring-1 stack (stack_switch), the address space (mmu_update
- * NEW_BASEPTR), the TLS descriptors that differ from what the GDT holds (update_descriptor)
- * and, when the FPU is live, fpu_taskswitch, all in one multicall. Kernel threads keep the
- * address space they find (the kernel half is the same in all).
+ * Switching process context: the ring-1 entry stack (stack_switch, for tasks that run ring 3),
+ * the address space (mmu_update NEW_BASEPTR), the TLS descriptors that differ from what the GDT
+ * holds (update_descriptor) and, when the FPU is live, fpu_taskswitch, all in one multicall.
+ * Kernel threads keep the address space and the entry stack they find (the kernel half is the
+ * same in all, and they never run ring 3).
  */
 #include <pv/console.h>
 #include <arch/x86/context.h>
@@ -70,11 +71,14 @@ int context_load_tls(struct proc *p)
     return rc;
 }
 
+uint32_t context_entry_stack;
+
 void context_switch(struct task *prev, struct task *next)
 {
     static multicall_entry_t mc[3 + NR_TLS];
     static mmu_update_t baseptr;
     unsigned n = 0;
+    uint32_t entry_stack = 0;
 
     /* The outgoing FS/GS are saved and nulled first: the multicall may replace the TLS
      * descriptors they name, and the hypervisor could not reload them on its way back. */
@@ -83,7 +87,13 @@ void context_switch(struct task *prev, struct task *next)
     prev->fs = fs;
     prev->gs = gs;
     __asm__ volatile("mov %0, %%fs; mov %0, %%gs" ::"r"(0));
-    mc[n++] = (multicall_entry_t){__HYPERVISOR_stack_switch, {kernel_ss(), next->kstack_top}};
+    /* The entry stack (TSS esp1) serves entries from ring 3 only: a kernel thread leaves the
+     * last task's in place, and the switch back to that task needs no stack_switch (a network
+     * round trip through the net thread made two). */
+    if ((next->proc || next->user_eip) && next->kstack_top != context_entry_stack) {
+        entry_stack = next->kstack_top;
+        mc[n++] = (multicall_entry_t){__HYPERVISOR_stack_switch, {kernel_ss(), entry_stack}};
+    }
     if (next->proc && next->proc->mm != active_mm) {
         baseptr = (mmu_update_t){mm_l2_mfn(next->proc->mm) << 12 | MMU_EXTENDED_COMMAND,
                                  MMUEXT_NEW_BASEPTR};
@@ -97,13 +107,19 @@ void context_switch(struct task *prev, struct task *next)
         fpu_switched();
     }
     kstats.ctx_switches++;
-    if (n == 1) {
-        HYPERVISOR_stack_switch(mc[0].args[0], mc[0].args[1]);
+    if (n == 0)
         return;
+    int rc;
+
+    if (n == 1 && entry_stack) {
+        rc = HYPERVISOR_stack_switch(mc[0].args[0], mc[0].args[1]);
+    } else {
+        rc = HYPERVISOR_multicall(mc, n);
+        for (unsigned i = 0; i < n && !rc; i++)
+            rc = (int32_t)mc[i].args[MULTICALL_RESULT_ARG];
     }
-    int rc = HYPERVISOR_multicall(mc, n);
-    for (unsigned i = 0; i < n && !rc; i++)
-        rc = (int32_t)mc[i].args[MULTICALL_RESULT_ARG];
     if (rc)
         printk("error: context switch to %s refused: %s\n", next->name, errno_name(rc));
+    else if (entry_stack)
+        context_entry_stack = entry_stack;
 }

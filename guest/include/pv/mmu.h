@@ -21,8 +21,12 @@ static inline int HYPERVISOR_multicall(multicall_entry_t *list, uint32_t n)
 {
     return hypercall3(__HYPERVISOR_multicall, (uint32_t)list, n, 0);
 }
+/* The ring-1 entry stack context_switch last set with stack_switch, 0 when not known: any other
+ * stack_switch (this wrapper: user_set_entry_stack, the self-tests) forgets it. */
+extern uint32_t context_entry_stack;
 static inline int HYPERVISOR_stack_switch(uint32_t ss, uint32_t esp)
 {
+    context_entry_stack = 0;
     return hypercall3(__HYPERVISOR_stack_switch, ss, esp, 0);
 }
 static inline int HYPERVISOR_hv_stats(hv_stats_t *s)

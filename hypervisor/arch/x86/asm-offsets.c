@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <public/xen.h>
 #include "hv/hypercall.h"
+#include "hv/l1e_fast.h"
 #include "hv/panic.h"
 #include "hv/regs.h"
 #include "bounce.h"
@@ -54,4 +55,29 @@ void asm_offsets(void)
     DEFINE(MMU_DEFERRED_LIST, offsetof(struct mmu_deferred, list));
     DEFINE(MMU_DEFERRED_SPAN, offsetof(struct mmu_deferred, span));
     DEFINE(MMU_DEFERRED_NR, offsetof(struct mmu_deferred, nr));
+    /* An L1 run's common cases (l1_run.S, hv/l1e_fast.h): the frame table's entries (16 bytes:
+     * the index is shifted, not multiplied), the run's environment, the rules' constants. */
+    _Static_assert(sizeof(struct frame_info) == 16, "l1_run.S shifts frame numbers by 4");
+    DEFINE(FI_COUNT, offsetof(struct frame_info, count));
+    DEFINE(FI_TYPE_COUNT, offsetof(struct frame_info, type_count));
+    DEFINE(FI_TAG, offsetof(struct frame_info, owner));
+    DEFINE(FI_TYPE, offsetof(struct frame_info, type));
+    DEFINE(FI_FLAGS, offsetof(struct frame_info, flags));
+    DEFINE(FI_STAMP, offsetof(struct frame_info, tlbflush_stamp));
+    DEFINE(L1_RUN_ENV_RUN, offsetof(struct l1_run_env, run));
+    DEFINE(L1_RUN_ENV_LIMIT, offsetof(struct l1_run_env, limit));
+    DEFINE(L1_RUN_ENV_RAM, offsetof(struct l1_run_env, tags.ram));
+    DEFINE(L1_RUN_ENV_UNTYPED, offsetof(struct l1_run_env, tags.untyped));
+    DEFINE(L1_RUN_ENV_WRITABLE, offsetof(struct l1_run_env, tags.writable));
+    DEFINE(L1_RUN_ENV_FT, offsetof(struct l1_run_env, ft));
+    DEFINE(L1_RUN_ENV_REPLACED, offsetof(struct l1_run_env, replaced));
+    DEFINE(L1_RUN_KEY, RUN_KEY);
+    DEFINE(L1_REFUSED, L1_REFUSED_BITS);
+    DEFINE(L1_TAG_MASK_RO, TAG_MASK_RO);
+    DEFINE(L1_TAG_MASK_RW, TAG_MASK_RW);
+    DEFINE(L1_TAG_MASK_TYPE, TAG_MASK_TYPE);
+    DEFINE(L1_FT_NONE, FT_NONE);
+    DEFINE(L1_FT_WRITABLE, FT_WRITABLE);
+    DEFINE(L1_FF_TLB_WRITABLE, FF_TLB_WRITABLE);
+    DEFINE(L1_FF_TLB_STALE, FF_TLB_STALE);
 }

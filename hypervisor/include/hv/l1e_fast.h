@@ -37,6 +37,7 @@ static inline void tlb_note_release(struct frame_info *f, enum frame_type was)
  * leftover, is no common case: l1e_get sorts it out). */
 #define TAG_MASK_RO FRAME_TAG(0xffff, 0, FF_RAM)
 #define TAG_MASK_RW FRAME_TAG(0xffff, 0xff, FF_RAM | FF_TLB_L1 | FF_TLB_L2)
+#define TAG_MASK_TYPE FRAME_TAG(0xffff, 0xff, FF_RAM)
 struct guest_tags {    /* what a frame of the guest's reads as (frame_tag), masked */
     uint32_t ram;      /* & TAG_MASK_RO: the guest's RAM */
     uint32_t untyped;  /* & TAG_MASK_RW: ... of type NONE, no table left in a TLB */
@@ -89,6 +90,29 @@ static inline __attribute__((always_inline)) int l1e_try_get(uint32_t val, struc
     return 1;
 }
 
+/* One more case for mmu_update's runs (l1_run_ref): a writable mapping of a frame of the guest's
+ * of type NONE, with no type count, whose TLB_L1/TLB_L2 leftover calls for no flush because one
+ * came since its stamp -- a page-table frame given back and reused as data, which the fork and
+ * exit loops meet at every turn. Exactly what l1e_get does for it (get_page_type: the type,
+ * tlb_before_type: no flush, the marks cleared); 1 when done, 0 when not this case (nothing
+ * done). Apart from l1e_try_get, whose other callers (update_va_mapping's handler) would pay
+ * for the extra branch in their own hot paths. */
+static inline __attribute__((always_inline)) int
+l1e_try_reuse(uint32_t val, struct guest_tags tags, struct frame_info *ft, uint32_t limit)
+{
+    if ((val & (PTE_P | PTE_RW | L1_REFUSED_BITS)) != (PTE_P | PTE_RW) || val >= limit)
+        return 0;
+    struct frame_info *f = &ft[val >> 12];
+    if ((frame_tag(f) & TAG_MASK_TYPE) != tags.untyped || f->type_count ||
+        f->count == FRAME_COUNT_MAX || f->tlbflush_stamp == tlbflush_clock)
+        return 0;
+    f->count++;
+    f->type_count = 1;
+    f->type = FT_WRITABLE;
+    f->flags &= (uint8_t)~FF_TLB_STALE;
+    return 1;
+}
+
 /* The same through l1e_get for the rest: 0, or its refusal with the reason. */
 static inline __attribute__((always_inline)) int l1e_get_fast(uint32_t val, uint16_t dom,
                                                               struct guest_tags tags,
@@ -133,5 +157,50 @@ static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, str
     if (!l1e_try_put(old, ft))
         l1e_put(old);
 }
+
+/*
+ * A run of one L1's entries in the common cases: mmu_update's bulk (core/page_type.c,
+ * mm_update_run). Requests from r on are applied while each is a plain update of an entry of
+ * the L1 mapped at l1 (its frame number and command bits, RUN_KEY, are env->run's) and its new
+ * entry is one of l1e_try_get's common cases or l1e_try_reuse's: the new entry's references, the
+ * store, the old entry's references as l1e_put_fast gives them back (env->replaced = 1 when it was
+ * present). Returns the first request not applied, with nothing changed for it: one of another run
+ * or command, or no common case (mm_update_run takes it through l1e_get, with its refusal). The
+ * requests must end with one that is no plain update (the end marker, MMU_RUN_END_PTR), so
+ * a run always ends. l1_run_ref is the definition; arch_l1_run (arch/x86/l1_run.S) does
+ * exactly the same with the environment l1_run_env, in fewer instructions than the compiler
+ * finds for it (docs/performance.md, "mmu_update batches"); tests/unit/test_l1_run.c compares
+ * the two.
+ */
+#define RUN_KEY (~0xffcu) /* a request's frame number and command bits */
+struct l1_run_env {
+    uint32_t run;           /* the run's ptr & RUN_KEY: its L1's frame number, command 0 */
+    uint32_t limit;         /* val_limit() */
+    struct guest_tags tags; /* guest_tags(dom) */
+    struct frame_info *ft;  /* frame_table */
+    uint32_t replaced;      /* set to 1 when a present entry was replaced */
+};
+/* mm_update_run's, which arch_l1_run reads (one CPU, and hypercalls do not nest). */
+extern struct l1_run_env l1_run_env;
+static inline const mmu_update_t *l1_run_ref(const mmu_update_t *r, uint32_t *l1,
+                                             struct l1_run_env *env)
+{
+    for (;; r++) {
+        uint32_t off = r->ptr ^ env->run; /* both tests and, when they hold, the byte offset */
+        if (off & RUN_KEY)
+            return r;
+        uint32_t val = r->val;
+        if (!l1e_try_get(val, env->tags, env->ft, env->limit) &&
+            !l1e_try_reuse(val, env->tags, env->ft, env->limit))
+            return r;
+        uint32_t *slot = (uint32_t *)((char *)l1 + off), old = *slot;
+        *slot = val;
+        if (old & PTE_P) {
+            env->replaced = 1;
+            l1e_put_fast(old, env->ft);
+        }
+    }
+}
+HV_FASTCALL const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1);
 
 #endif

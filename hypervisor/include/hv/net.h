@@ -14,11 +14,18 @@
 #include <public/xen.h>
 
 struct net_dev;
+struct net_csum;
 
 struct net_ops {
-    /* Queue one frame (copied into the driver's own buffer): 0, or -XEN_EAGAIN when the
-     * device's transmit ring is full, -XEN_EIO when the link is down or the device failed. */
-    int (*tx)(struct net_dev *n, const void *frame, uint32_t len);
+    /* The driver's own buffer for the next frame to send (NETIF_TX_MAX_LEN bytes), for the
+     * backend to copy the guest's frame into; or 0 with *err = -XEN_EAGAIN when the device's
+     * transmit ring is full, -XEN_EIO when the link is down or the device failed. Nothing is
+     * queued by it: until tx_queue the same buffer is handed out again. */
+    uint8_t *(*tx_buf)(struct net_dev *n, int *err);
+    /* Queue the frame of len bytes written into tx_buf's buffer. With c (prepared by
+     * net_csum_prepare), the card completes that TCP/UDP checksum: only kinds its csum_hw
+     * names are passed. */
+    void (*tx_queue)(struct net_dev *n, uint32_t len, const struct net_csum *c);
     /* Hand the frames queued by tx since the last commit to the device (one doorbell). */
     void (*tx_commit)(struct net_dev *n);
     /* Safe-point work: reclaim sent buffers, hand received frames to net_rx_deliver (stop
@@ -37,10 +44,13 @@ struct net_dev {
     uint8_t mac[6];
     uint8_t link_up;
     uint8_t irq;            /* its interrupt line, for the unclaimed-interrupt count */
+    uint8_t csum_hw;        /* NET_CSUM_HW_*: transmit checksums the card completes */
     volatile uint32_t work; /* latched by the interrupt handler, taken by net_poll */
     const char *reset_why;  /* a reset asked for (net_request_reset), done by net_poll */
     netif_dev_stats_t stats;
 };
+
+#define NET_CSUM_HW_TCP 1u /* TCP over IPv4 and IPv6 */
 
 /* A driver registers its device once it is reset and running (the first becomes device 0). */
 void net_register(struct net_dev *n);

@@ -17,6 +17,8 @@ void netif_kick(struct domain *d, unsigned dev);
 /* After the drivers' service at a safe point: retry stalled transmits, publish responses. */
 void netif_flush(void);
 void netif_get_stats(netif_stats_t *s);
+/* NETIF_F_* offered to the guest for device n (the card's engines and txcsum=). */
+uint32_t netif_features(const struct net_dev *n);
 
 /* From core/net.c for the backend: a received frame, a link change. */
 int netif_rx_frame(struct net_dev *n, const void *frame, uint32_t len);

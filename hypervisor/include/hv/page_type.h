@@ -43,7 +43,10 @@ HV_FASTCALL int mm_update_l1_slot(uint32_t *slot, uint32_t val, uint16_t dom, ui
 
 /* Apply the leading run of MMU_NORMAL_PT_UPDATE requests of req[0, n): *done = how many were
  * applied (the run stops at another command or at the first refusal, whose error is returned);
- * *replaced becomes non-zero when a present entry was overwritten (a TLB flush is owed). */
+ * *replaced becomes non-zero when a present entry was overwritten (a TLB flush is owed).
+ * req[n] must be the end marker, a request whose ptr is MMU_RUN_END_PTR (no plain update: the
+ * runs of one L1 stop at it without counting, hv/l1e_fast.h). */
+#define MMU_RUN_END_PTR MMU_EXTENDED_COMMAND
 int mm_update_run(struct pt_cursor *c, const mmu_update_t *req, unsigned n, uint16_t dom,
                   unsigned *done, int *replaced, const char **why);
 

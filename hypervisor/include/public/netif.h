@@ -45,6 +45,10 @@
  *   - the buffer lies within one page: tx offset + len <= 4096, rx offset + NETIF_RX_BUFFER_SIZE
  *     <= 4096                                                         -> -XEN_EINVAL;
  *   - tx length within [NETIF_TX_MIN_LEN, NETIF_TX_MAX_LEN]           -> -XEN_EINVAL;
+ *   - tx flags: only NETIF_TXF_CSUM_BLANK, and only if NETIF_F_TX_CSUM was offered
+ *                                                                     -> -XEN_EINVAL;
+ *   - a frame flagged NETIF_TXF_CSUM_BLANK that is not one the hypervisor can complete (below)
+ *                                                                     -> -XEN_EINVAL;
  *   - an rx buffer overlapping one that is still posted               -> -XEN_EBUSY;
  *   - req_prod more than NETIF_RING_SIZE ahead of rsp_prod: nothing in the ring is consumed,
  *     the kick is counted as NETIF_BAD_INDEX and ignored until req_prod is sane again.
@@ -52,6 +56,18 @@
  * moment it accepts the request until it writes the response, so while a buffer is posted its
  * frame cannot become a page table, GDT or LDT (such a pin or mmu_update is refused), and cannot
  * leave the guest. Transmit buffers are copied when the request is consumed.
+ *
+ * Transmit checksum completion (NETIF_F_TX_CSUM in the query's features). A transmit request
+ * flagged NETIF_TXF_CSUM_BLANK asks the hypervisor to fill in the frame's TCP or UDP checksum;
+ * the guest leaves the field as it likes (lwIP leaves 0). The hypervisor parses its own copy of
+ * the frame, never the guest's page, and accepts only: Ethernet II (no VLAN tag), then IPv4
+ * (header of 20-60 bytes, not a fragment) or IPv6 (no extension header), then TCP (at least 20
+ * bytes) or UDP (at least 8 bytes, its length field equal to the IP payload's); the IP header's
+ * lengths must lie within the frame (bytes after the IP datagram are padding, not summed). It
+ * computes the pseudo-header sum from those bytes itself, and the card (e1000, e1000e: TCP) or
+ * the hypervisor (UDP, and every checksum on a card without offload) completes the sum. A UDP
+ * checksum that computes to 0 is sent as 0xffff (RFC 768). Any other frame with the flag is
+ * refused (counted as NETIF_BAD_CSUM); a flag not offered, or a reserved bit, as NETIF_BAD_FLAGS.
  */
 #ifndef PUBLIC_NETIF_H
 #define PUBLIC_NETIF_H
@@ -77,16 +93,19 @@
 /* Link flags (netif_op_t.u.query.link). */
 #define NETIF_LINK_UP 1u
 
+/* Features (netif_op_t.u.query.features). */
+#define NETIF_F_TX_CSUM 1u /* NETIF_TXF_CSUM_BLANK is accepted on transmit requests */
+
 typedef struct netif_op {
     uint32_t cmd; /* NETIFOP_* */
     uint32_t dev; /* IN: device index; 0 is the only one today */
     union {
         struct {
-            uint8_t mac[6];  /* OUT: the card's Ethernet address */
-            uint16_t mtu;    /* OUT: largest IP packet, 1500 */
-            uint32_t link;   /* OUT: NETIF_LINK_* */
-            uint32_t model;  /* OUT: NETIF_MODEL_* */
-            uint32_t _rsvd0; /* OUT: 0 */
+            uint8_t mac[6];    /* OUT: the card's Ethernet address */
+            uint16_t mtu;      /* OUT: largest IP packet, 1500 */
+            uint32_t link;     /* OUT: NETIF_LINK_* */
+            uint32_t model;    /* OUT: NETIF_MODEL_* */
+            uint32_t features; /* OUT: NETIF_F_* (0 from a hypervisor without any) */
         } query;
         /*
          * connect: both frames must be the guest's, distinct, and of writable type (or no type);
@@ -121,12 +140,25 @@ typedef struct netif_op {
 #define NETIF_TX_MAX_LEN 1514u     /* header + MTU, no FCS, no VLAN tag */
 #define NETIF_RING_HEADER_SIZE 64u
 
-/* Transmit request: the bytes of one Ethernet frame (without FCS), copied by the hypervisor. */
+/*
+ * Transmit request: the bytes of one Ethernet frame (without FCS), copied by the hypervisor.
+ * len_flags holds the length in its low 12 bits and request flags in its top 4. (The request has
+ * no spare field, and its 8-byte slot is the ring's layout. A length never needs more than 11
+ * bits; flags there are refused by a hypervisor that predates them, as a length above 1514,
+ * whereas flags in the id, the guest's own cookie, would be ignored and the frame sent with its
+ * checksum blank.)
+ */
 typedef struct netif_tx_request {
-    uint32_t addr; /* machine address (mfn << 12 | offset) of the frame's first byte */
-    uint16_t len;  /* bytes, NETIF_TX_MIN_LEN..NETIF_TX_MAX_LEN; addr's offset + len <= 4096 */
-    uint16_t id;   /* guest's cookie, echoed in the response */
+    uint32_t addr;      /* machine address (mfn << 12 | offset) of the frame's first byte */
+    uint16_t len_flags; /* NETIF_TX_LEN(): NETIF_TX_MIN_LEN..NETIF_TX_MAX_LEN, addr's offset +
+                           length <= 4096; | NETIF_TXF_* */
+    uint16_t id;        /* guest's cookie, echoed in the response */
 } netif_tx_request_t;
+
+#define NETIF_TX_LEN_MASK 0x0fffu
+#define NETIF_TX_LEN(len_flags) ((len_flags)&NETIF_TX_LEN_MASK)
+#define NETIF_TXF_CSUM_BLANK 0x8000u /* complete the TCP/UDP checksum (NETIF_F_TX_CSUM) */
+#define NETIF_TXF_RESERVED 0x7000u   /* must be 0 */
 
 /* Receive request: an empty buffer of NETIF_RX_BUFFER_SIZE bytes, all within one page. */
 typedef struct netif_rx_request {
@@ -189,6 +221,8 @@ typedef struct netif_rx_ring {
 #define NETIF_BAD_LENGTH 3    /* tx length out of range (-XEN_EINVAL) */
 #define NETIF_BAD_DUPLICATE 4 /* rx buffer overlaps one still posted (-XEN_EBUSY) */
 #define NETIF_BAD_INDEX 5     /* req_prod too far ahead (kick ignored) */
+#define NETIF_BAD_FLAGS 6     /* tx flag reserved or not offered (-XEN_EINVAL) */
+#define NETIF_BAD_CSUM 7      /* tx checksum asked of a frame that cannot have one (-XEN_EINVAL) */
 #define NETIF_BAD_REASONS 8
 
 /* Per ring, as the hypervisor sees it. */
@@ -238,7 +272,13 @@ _Static_assert(__builtin_offsetof(netif_op_t, u) == 8, "netif_op_t layout");
 _Static_assert(__builtin_offsetof(netif_op_t, u.query.mtu) == 14, "netif_op_t layout");
 _Static_assert(__builtin_offsetof(netif_op_t, u.query.link) == 16, "netif_op_t layout");
 _Static_assert(__builtin_offsetof(netif_op_t, u.query.model) == 20, "netif_op_t layout");
+_Static_assert(__builtin_offsetof(netif_op_t, u.query.features) == 24, "netif_op_t layout");
 _Static_assert(__builtin_offsetof(netif_op_t, u.connect.port) == 16, "netif_op_t layout");
+_Static_assert(__builtin_offsetof(netif_tx_request_t, len_flags) == 4, "netif_tx_request_t layout");
+_Static_assert(NETIF_TX_MAX_LEN <= NETIF_TX_LEN_MASK, "a length fits below the flags");
+_Static_assert((NETIF_TXF_CSUM_BLANK & (NETIF_TX_LEN_MASK | NETIF_TXF_RESERVED)) == 0,
+               "flags apart from the length");
+_Static_assert(NETIF_BAD_CSUM < NETIF_BAD_REASONS, "bad[] has room");
 _Static_assert(sizeof(netif_tx_request_t) == 8, "netif_tx_request_t size");
 _Static_assert(sizeof(netif_rx_request_t) == 8, "netif_rx_request_t size");
 _Static_assert(sizeof(netif_response_t) == 8, "netif_response_t size");
