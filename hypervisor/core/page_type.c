@@ -512,9 +512,12 @@ HV_FASTCALL int mm_update_entry(struct pt_cursor *c, uint32_t table_mfn, unsigne
  * read-only one dropped leaves the references of its pin or L2 entry), so while consecutive
  * requests name the same L1 its check still holds. Anything else goes through update_entry.
  * Inside a run, the common cases (l1e_try_get's: not present; read-only; writable to a frame
- * already or not yet typed) are arch_l1_run's (hv/l1e_fast.h; l1_run_ref says what it does);
- * it returns at the first request that is none, with nothing changed for it, and that one is
- * l1e_get's here, refusal and reason included, before any reference is taken.
+ * already or not yet typed; and l1e_try_reuse's: writable to a page-table frame given back,
+ * when no flush is owed) are arch_l1_run's (hv/l1e_fast.h; l1_run_ref says what it does, in
+ * assembly in arch/x86/l1_run.S); it returns at the first request that is none, with nothing
+ * changed for it, and that one is l1e_get's here, refusal and reason included, before any
+ * reference is taken. The run's environment is the global l1_run_env, which arch_l1_run reads:
+ * nothing else uses it, and this does not nest (one CPU; no path under it updates a table).
  */
 struct l1_run_env l1_run_env;
 
