@@ -24,7 +24,7 @@ GUEST_FS_SRCS := $(addprefix guest/kernel/fs/,cpio.c dev.c dir.c fdtable.c file.
 	sockfs.c sys_names.c sys_open.c sys_rw.c sys_stat.c sys_statfs.c sys_truncate.c sys_util.c \
 	tmpfs.c tty.c tty_job.c)
 # guest/net/ (the ring driver, sockets, the lwIP port) adds its sources here.
-GUEST_NET_SRCS := $(addprefix guest/net/,ackmerge.c ifioctl.c lwip_faults.c lwip_ooseq.c lwip_timeouts.c lwip_port.c \
+GUEST_NET_SRCS := $(addprefix guest/net/,ackmerge.c ifioctl.c lwip_chksum.c lwip_faults.c lwip_ooseq.c lwip_timeouts.c lwip_port.c \
 	net.c net_proc.c netconf.c netcsum.c netfront.c \
 	raw_sock.c sockaddr.c socket.c sockopt.c sys_socket.c tcp_batchack.c tcp_isn.c tcp_pcbres.c tcp_retry.c \
 	tcp_sock.c tcp_synretry.c tcp_timewait.c udp_sock.c)
@@ -32,7 +32,7 @@ SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c frame
 	hypercalls.c test_fault.c mmu_tests.c mmu_bench.c test_isolation.c test_review.c \
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
 	test_review_desc.c test_review_pt.c test_review_tlb.c test_exceptions.c test_refusals.c \
-	test_fastpath.c test_badstack.c test_badstack_event.c test_linreview.c test_multicall.c test_batch.c test_mcreview.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
+	test_fastpath.c test_badstack.c test_badstack_event.c test_linreview.c test_multicall.c test_batch.c test_review_batch.c test_mcreview.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
 	test_preempt.c test_console.c test_idle.c bench_events.c test_netif.c) \
 	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
 	regprobe.S user_progs.S user_loops.S bench_loops.S)
@@ -114,6 +114,9 @@ $(BUILD)/lwip/core/timeouts.o: LWIP_CFLAGS += -Dmemp_malloc=lwip_timeout_alloc -
 $(BUILD)/lwip/core/timeouts.o: guest/net/lwip_timeouts.c
 $(BUILD)/lwip/core/pbuf.o: LWIP_CFLAGS += -Dpbuf_free_ooseq=lwip_pbuf_free_ooseq
 $(BUILD)/lwip/core/pbuf.o: guest/net/lwip_ooseq.c
+# Its pseudo-header checksum takes a shorter way for one IPv4 pbuf (guest/net/lwip_chksum.c).
+$(BUILD)/lwip/core/inet_chksum.o: LWIP_CFLAGS += -Dip_chksum_pseudo=lwip_ip_chksum_pseudo
+$(BUILD)/lwip/core/inet_chksum.o: guest/net/lwip_chksum.c
 # TCP's timer tries again what lwIP's heap could not take (a delayed ACK, a segment) and counts
 # the retransmissions lwIP does not (guest/net/tcp_retry.c); a SYN dropped for memory is given to
 # TCP again (guest/net/tcp_synretry.c); tcp_alloc takes a pcb allocated before lwIP ran, so it

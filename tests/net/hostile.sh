@@ -10,6 +10,9 @@
 #   frames   wirehostile sent every class
 #   echo     a normal connection right after the frames works
 #   dropped  lwIP counted the bad frames as dropped (checksum, length, protocol errors)
+#   checksums  TCP and UDP both counted checksum errors: wirehostile's segments and datagrams
+#            with wrong checksums were refused (the pseudo-header sum's short way for one IPv4
+#            pbuf, guest/net/lwip_chksum.c, must refuse what lwIP's own refuses)
 #   leaks    within HOSTILE_SETTLE (40) s every lwIP pool and the heap are back to the baseline
 #            (the SYN flood's half-open connections and the fragments' reassembly time out), and
 #            the guest's free memory is within 64 KB of it
@@ -93,6 +96,13 @@ for p in ip tcp udp icmp ip6 icmp6 ipfrag; do
     done
 done
 if [ -n "$drops" ]; then pass dropped "$drops"; else fail dropped "lwIP counted no dropped frame"; fi
+tcp_ck=$(($(proto "$after" tcp chkerr) - $(proto "$before" tcp chkerr)))
+udp_ck=$(($(proto "$after" udp chkerr) - $(proto "$before" udp chkerr)))
+if [ "$tcp_ck" -gt 0 ] && [ "$udp_ck" -gt 0 ]; then
+    pass checksums "tcp.chkerr +$tcp_ck, udp.chkerr +$udp_ck"
+else
+    fail checksums "tcp.chkerr +$tcp_ck, udp.chkerr +$udp_ck: a wrong checksum was not refused"
+fi
 
 end=$((SECONDS + settle))
 while :; do
