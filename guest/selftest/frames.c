@@ -16,6 +16,7 @@
 #include <kernel/mm/kmap.h>
 #include <kernel/mm/page.h>
 #include <kernel/mm/physmap.h>
+#include <selftest/check.h>
 #include <selftest/frames.h>
 
 #define SCRATCH_SLOTS 16
@@ -50,6 +51,15 @@ int test_frames_init(void)
     rc = mmu_flush(0);
     if (rc)
         printk("test frames: the hypervisor refused to take the pool off the direct map: %d\n", rc);
+    return rc;
+}
+
+int test_frames_begin(const char *name)
+{
+    check_begin();
+    int rc = test_frames_init();
+    if (rc)
+        printk("%s: FAILED: no test frames\n", name);
     return rc;
 }
 

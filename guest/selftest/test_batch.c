@@ -225,11 +225,8 @@ static void short_after_long(void)
 static void run_batch(const struct selftest_env *env)
 {
     (void)env;
-    check_begin();
-    if (test_frames_init()) {
-        printk("mmu-batch: FAILED: no test frames\n");
+    if (test_frames_begin("mmu-batch"))
         return;
-    }
     static hv_stats_t before, after;
     HYPERVISOR_hv_stats(&before);
     for (unsigned i = 0; i < POOL; i++) {

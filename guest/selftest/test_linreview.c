@@ -418,11 +418,8 @@ static void ring3_reads(void)
 static void run_linreview(const struct selftest_env *env)
 {
     (void)env;
-    check_begin();
-    if (test_frames_init()) {
-        printk("mmu-linreview: FAILED: no test frames\n");
+    if (test_frames_begin("mmu-linreview"))
         return;
-    }
     unsigned s = rv_free_slots(3); /* s .. s+2 empty: s+1 past, s-1 before may be used */
     uint32_t data = rv_new_frame(0x5a5a5a5a);
     pte = pfn_to_mfn(data) << 12 | PTE_P | PTE_US;

@@ -370,11 +370,8 @@ static void tables_writable(void)
 static void run_mcreview(const struct selftest_env *env)
 {
     (void)env;
-    check_begin();
-    if (test_frames_init()) {
-        printk("mmu-mcreview: FAILED: no test frames\n");
+    if (test_frames_begin("mmu-mcreview"))
         return;
-    }
     rv_si = env->si;
     static const unsigned ks[] = {7, 8, 9, 12};
     for (unsigned i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)

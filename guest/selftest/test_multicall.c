@@ -229,11 +229,8 @@ static void stack_switches(void)
 static void run_multicall(const struct selftest_env *env)
 {
     (void)env;
-    check_begin();
-    if (test_frames_init()) {
-        printk("mmu-multicall: FAILED: no test frames\n");
+    if (test_frames_begin("mmu-multicall"))
         return;
-    }
     HYPERVISOR_hv_stats(&seen);
     ranges();
     straddles();

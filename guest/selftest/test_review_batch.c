@@ -229,11 +229,8 @@ static void chunk_sizes(void)
 static void run_batch_review(const struct selftest_env *env)
 {
     (void)env;
-    check_begin();
-    if (test_frames_init()) {
-        printk("mmu-batch-review: FAILED: no test frames\n");
+    if (test_frames_begin("mmu-batch-review"))
         return;
-    }
     rv_snapshot();
     a_pfn = rv_new_frame(0);
     a_mfn = mfn(a_pfn);

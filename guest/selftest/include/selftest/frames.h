@@ -10,6 +10,9 @@
 /* After physmap_init and page_alloc_init (SELFTEST_MM): the kmap window and the pool. 0 or an
  * error (reported). */
 int test_frames_init(void);
+/* A self-test's opening: check_begin() and test_frames_init(). 0, or an error after the line
+ * "NAME: FAILED: no test frames" (the scenarios forbid FAILED). */
+int test_frames_begin(const char *name);
 /* A frame from the pool: the page allocator's, mapped nowhere (not even in the direct map);
  * 0 when the pool is empty. */
 uint32_t test_frame_alloc(void);
