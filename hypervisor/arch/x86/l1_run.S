@@ -2,8 +2,8 @@
  * arch_l1_run: the common cases of a run of one L1's entries, mmu_update's bulk (fork, exec,
  * mmap). What it does is defined in C, l1_run_ref in hv/l1e_fast.h, with the rules of
  * core/page_type.c; this is the same, written out because the compiler keeps ten values live in
- * six registers and reloads some for every entry (docs/performance.md, "mmu_update batches").
- * tests/unit/test_l1_run.c runs this file against l1_run_ref on random frame tables.
+ * six registers and reloads some for every entry (docs/performance.md, "An L1 run in
+ * assembly"). tests/unit/test_l1_run.c runs this file against l1_run_ref on random states.
  *
  * HV_FASTCALL const mmu_update_t *arch_l1_run(const mmu_update_t *r, uint32_t *l1)
  *     (regparm(3): r in EAX, l1 in EDX; the rest is l1_run_env, mm_update_run's)
@@ -15,8 +15,8 @@
  * entry's references given back as l1e_try_put does (and l1_run_env.replaced set when it was
  * present). Returns the first request not applied, with nothing changed for it (a count taken
  * speculatively is given back first): mm_update_run takes that one through l1e_get, which
- * refuses it with its reason or does the rare case. The requests are the
- * hypervisor's own copy and end with a marker that is no plain update, so every run stops.
+ * refuses it with its reason or does the rare case. The requests are the hypervisor's own copy
+ * (core/mmu_update.c's chunk) and end with a marker that is no plain update, so every run stops.
  *
  * Why each check is enough -- for a new entry, in l1e_try_get's order:
  *   - P set and none of L1_REFUSED_BITS (PAT, G, PCD, PWT): one test of val - 1. With P set,

@@ -169,7 +169,7 @@ static inline __attribute__((always_inline)) void l1e_put_fast(uint32_t old, str
  * requests must end with one that is no plain update (the end marker, MMU_RUN_END_PTR), so
  * a run always ends. l1_run_ref is the definition; arch_l1_run (arch/x86/l1_run.S) does
  * exactly the same with the environment l1_run_env, in fewer instructions than the compiler
- * finds for it (docs/performance.md, "mmu_update batches"); tests/unit/test_l1_run.c compares
+ * finds for it (docs/performance.md, "An L1 run in assembly"); tests/unit/test_l1_run.c compares
  * the two.
  */
 #define RUN_KEY (~0xffcu) /* a request's frame number and command bits */
