@@ -33,7 +33,7 @@ SELFTEST_SRCS := $(addprefix guest/selftest/,run.c check.c probe.c ring3.c frame
 	test_review_calls.c test_review_cost.c test_review_cpu.c test_review_crash.c \
 	test_review_desc.c test_review_pt.c test_review_tlb.c test_exceptions.c test_refusals.c \
 	test_fastpath.c test_badstack.c test_badstack_event.c test_linreview.c test_multicall.c test_batch.c test_review_batch.c test_mcreview.c test_seglimits.c bench_syscall.c test_time.c test_events.c \
-	test_preempt.c test_console.c test_idle.c bench_events.c test_netif.c) \
+	test_preempt.c test_console.c test_idle.c test_idlepoll.c bench_events.c test_netif.c) \
 	$(addprefix guest/selftest/x86/,probe_entry.S syscall.S triggers.S review_triggers.S \
 	regprobe.S user_progs.S user_loops.S bench_loops.S)
 

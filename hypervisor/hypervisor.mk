@@ -7,7 +7,7 @@ HV_ARCH_SRCS := $(addprefix hypervisor/arch/x86/,boot.S entry.S panic_entry.S bo
 	desc.c desc_tables.c domain_build.c fast_trap.c fbcon.c gp_insn.c guest_gdt.c guest_ldt.c l1_run.S \
 	guest_traps.c io.c irq.c paging.c power.c time.c traps.c uaccess.c uart.c vcpu.c vga.c)
 HV_CORE_SRCS := $(addprefix hypervisor/core/,main.c boot_info.c boot_mem.c clock_check.c cmdline.c fault_inject.c console.c \
-	console_io.c dom_layout.c domain.c evtchn.c evtchn_op.c frame.c guest_image.c hypercall.c \
+	console_io.c dom_layout.c domain.c evtchn.c evtchn_op.c frame.c guest_image.c hypercall.c idle.c \
 	log_limit.c mmu_update.c multicall.c net.c net_csum.c netif.c netif_op.c page_type.c panic.c sched.c shutdown.c stats.c time.c)
 # hypervisor/drivers/ (the NICs) adds its sources here.
 HV_DRIVER_SRCS := $(addprefix hypervisor/drivers/,pci.c pci_bar.c virtio_net.c e1000.c)

@@ -228,6 +228,12 @@ static void parse_option(struct word w, struct hv_options *o,
             o->clock_check = (unsigned)s;
         else
             warn_word(warn, "bad clockcheck= value (seconds, 0 to 10)", w);
+    } else if (word_key(w, "idlepoll", &v)) {
+        uint64_t s = parse_number(v);
+        if (s != BAD_NUMBER && s <= IDLE_POLL_MAX_US)
+            o->idle_poll_us = (unsigned)s;
+        else
+            warn_word(warn, "bad idlepoll= value (microseconds, 0 to 10000)", w);
     } else if (word_key(w, "faults", &v)) {
         if (!parse_faults(v, o->fault_rate))
             warn_word(warn,
@@ -307,6 +313,7 @@ void cmdline_parse(const char *line, struct hv_options *o,
     o->on_crash = ON_CRASH_REBOOT;
     o->crash_delay = CRASH_DELAY_DEFAULT;
     o->refusal_log = REFUSAL_LOG_DEFAULT;
+    o->idle_poll_us = IDLE_POLL_DEFAULT_US;
     o->fault_seed = 1;
     if (line == NULL)
         return;

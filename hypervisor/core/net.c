@@ -52,6 +52,19 @@ void net_poll(void)
     netif_flush();
 }
 
+int net_rx_waiting(void)
+{
+    int any = 0;
+    for (unsigned i = 0; i < nr_devices; i++) {
+        struct net_dev *n = devices[i];
+        if (n->ops->rx_ready(n)) {
+            net_irq_latch(n);
+            any = 1;
+        }
+    }
+    return any;
+}
+
 void net_request_reset(struct net_dev *n, const char *why)
 {
     n->reset_why = why;

@@ -3,7 +3,7 @@
 #include "hv/console.h"
 #include "hv/domain.h"
 #include "hv/hypercall.h"
-#include "hv/net.h"
+#include "hv/idle.h"
 #include "hv/options.h"
 #include <public/xen.h>
 
@@ -15,12 +15,7 @@ static long block(struct domain *d)
         warned = 1;
         printk_debug("d%u blocked; it wakes on its next event\n", d->id);
     }
-    for (;;) {
-        net_poll(); /* device work latched by interrupts, at this safe point */
-        if (d->shared_info->evtchn_upcall_pending)
-            break;
-        arch_idle();
-    }
+    idle_until_event(d);
     return 0;
 }
 

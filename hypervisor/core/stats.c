@@ -4,6 +4,7 @@
 #include "hv/fault_inject.h"
 #include "hv/frame.h"
 #include "hv/hypercall.h"
+#include "hv/idle.h"
 #include "hv/uaccess.h"
 #include "lib/string.h"
 #include "hv/netif.h"
@@ -40,6 +41,8 @@ long do_hv_op(uint32_t cmd, uint32_t buffer, uint32_t size)
     uint64_t busy = arch_busy_cycles();
     s.busy_tsc_lo = (uint32_t)busy;
     s.busy_tsc_hi = (uint32_t)(busy >> 32);
+    s.idle_polls_woken = idle_polls_woken;
+    s.idle_polls_halted = idle_polls_halted;
     for (uint32_t mfn = 0; mfn < max_mfn; mfn++) {
         const struct frame_info *f = &frame_table[mfn];
         if ((mfn & 0xfff) == 0xfff) /* a 4 GB machine has a million frames: let interrupts in */

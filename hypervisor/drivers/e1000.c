@@ -7,9 +7,9 @@
  * complete its TCP checksum, with an extended data descriptor (POPTS.TXSM) after the context
  * descriptor that says where the checksum goes; the context stays in the card until another
  * replaces it, so one is written only when the offsets change (Linux's e1000 driver keeps it the
- * same way). The interrupt handler reads and clears ICR and latches the
- * causes; everything else runs at a safe point in e1000_service. The interrupt handler reads and
- * clears ICR and latches the causes; everything else runs at a safe point in e1000_service.
+ * same way). The interrupt handler reads and clears ICR and latches the causes; everything
+ * else runs at a safe point in e1000_service, which the idle loop also runs for a frame it finds
+ * in the receive ring before the (moderated) interrupt comes.
  * Interrupts are moderated by ITR, and transmit-done interrupts are off unless a frame waits for
  * room (IMS_USED says why); a transmit ring that stops moving for a second, or a device that reads
  * all ones, is reset and set up again.
@@ -371,8 +371,14 @@ static void e1000_reset(struct net_dev *n)
     e1000_start(e);
 }
 
-static const struct net_ops e1000_ops = {e1000_tx_buf, e1000_tx_queue, e1000_tx_commit,
-                                         e1000_service, e1000_reset};
+static int e1000_rx_ready(struct net_dev *n)
+{
+    struct e1000 *e = n->priv;
+    return (e->rxd[e->rx_next].status & RXD_DD) != 0;
+}
+
+static const struct net_ops e1000_ops = {e1000_tx_buf,  e1000_tx_queue, e1000_tx_commit,
+                                         e1000_service, e1000_reset,    e1000_rx_ready};
 
 int e1000_probe(struct pci_dev *p)
 {

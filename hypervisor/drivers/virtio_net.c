@@ -277,8 +277,14 @@ static void vnet_reset(struct net_dev *n)
         printk("virtio-net: the device did not come back\n");
 }
 
-static const struct net_ops vnet_ops = {vnet_tx_buf, vnet_tx_queue, vnet_tx_commit, vnet_service,
-                                        vnet_reset};
+static int vnet_rx_ready(struct net_dev *n)
+{
+    struct vnet *v = n->priv;
+    return v->rx.last_used != v->rx.used->idx;
+}
+
+static const struct net_ops vnet_ops = {vnet_tx_buf,  vnet_tx_queue, vnet_tx_commit,
+                                        vnet_service, vnet_reset,    vnet_rx_ready};
 
 int virtio_net_probe(struct pci_dev *p)
 {

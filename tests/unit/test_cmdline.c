@@ -295,6 +295,25 @@ TEST(refusallog)
     }
 }
 
+TEST(idlepoll)
+{
+    struct hv_options o;
+    parse("hv", &o);
+    CHECK_EQ(o.idle_poll_us, 200);
+    parse("hv idlepoll=0", &o);
+    CHECK_EQ(nwarn, 0);
+    CHECK_EQ(o.idle_poll_us, 0);
+    parse("hv idlepoll=10000", &o);
+    CHECK_EQ(o.idle_poll_us, 10000);
+    const char *bad[] = {"hv idlepoll=10001", "hv idlepoll=", "hv idlepoll=50us"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parse(bad[i], &o);
+        CHECK_EQ(nwarn, 1);
+        CHECK_EQ(o.idle_poll_us, 200);
+        CHECK_STR(last_msg, "bad idlepoll= value (microseconds, 0 to 10000)");
+    }
+}
+
 TEST(panic_test)
 {
     struct hv_options o;
@@ -450,7 +469,7 @@ TEST(null_warn_and_line)
 }
 
 RUN_TESTS(T(defaults), T(crashdelay_and_loglevel), T(clockcheck), T(faults), T(fault_fire_rates),
-          T(refusallog), T(path_skipped_only_first), T(console), T(mem_values),
+          T(refusallog), T(idlepoll), T(path_skipped_only_first), T(console), T(mem_values),
           T(mem_bad_values_warned), T(exit_and_oncrash), T(panic_test), T(nettest_reset),
           T(tx_csum_modes), T(scrub_modes), T(unknown_warned_once_each), T(guest_cmdline_split),
           T(guest_cmdline_truncated), T(long_bad_word_warned_truncated), T(null_warn_and_line))

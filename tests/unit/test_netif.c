@@ -78,8 +78,13 @@ static void fake_service(struct net_dev *n)
 {
     (void)n;
 }
-static const struct net_ops fake_ops = {fake_tx_buf, fake_tx_queue, fake_commit, fake_service,
-                                        fake_service};
+static int fake_rx_ready(struct net_dev *n)
+{
+    (void)n;
+    return 0;
+}
+static const struct net_ops fake_ops = {fake_tx_buf,  fake_tx_queue, fake_commit,
+                                        fake_service, fake_service,  fake_rx_ready};
 static struct net_dev fake_dev = {
     .ops = &fake_ops, .name = "fake", .model = NETIF_MODEL_E1000, .csum_hw = NET_CSUM_HW_TCP};
 struct hv_options hv_opts;

@@ -66,6 +66,8 @@ static const struct {
     {"faults_net_rx", offsetof(hv_stats_t, faults_injected) + 4},
     {"faults_timer", offsetof(hv_stats_t, faults_injected) + 8},
     {"faults_evtchn", offsetof(hv_stats_t, faults_injected) + 12},
+    FIELD(idle_polls_woken),
+    FIELD(idle_polls_halted),
 };
 
 int procfs_gen_hypervisor(char *buf, size_t size)

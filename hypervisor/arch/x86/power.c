@@ -78,17 +78,29 @@ void arch_halt(void)
         __asm__ volatile("cli; hlt");
 }
 
-/* Cycles spent halted, so that hv_op can report the cycles the CPU was busy: the interrupt that
- * ends a halt closes the span as it enters (arch_idle_end, from do_trap), so its handler's own
- * cycles count as busy. Under QEMU's -icount shift=0 the busy cycles are the instructions
- * executed, hypervisor and guest together: make bench's network instruction counts. */
+/* Cycles spent idle (halted, or polling before a halt: core/idle.c), so that hv_op can report
+ * the cycles the CPU was busy: the interrupt that ends a halt closes the span as it enters
+ * (arch_idle_end, from do_trap), so its handler's own cycles count as busy. Under QEMU's
+ * -icount shift=0 the busy cycles are the instructions executed, hypervisor and guest together:
+ * make bench's network instruction counts. */
 static uint64_t idle_cycles, idle_since;
+
+void arch_idle_begin(void)
+{
+    if (!idle_since)
+        idle_since = rdtsc();
+}
 
 void arch_idle(void)
 {
-    idle_since = rdtsc();
+    arch_idle_begin(); /* a poll before the halt is part of the same span */
     safe_halt();
     arch_idle_end();
+}
+
+void arch_relax(void)
+{
+    __asm__ volatile("pause" ::: "memory");
 }
 
 void arch_idle_end(void)

@@ -112,8 +112,10 @@ void arch_halt(void) __attribute__((noreturn));
 int arch_under_qemu(void);       /* QEMU's CPUID signature (TCG or KVM) */
 void arch_delay_ms(uint32_t ms); /* busy wait, interrupts as they are */
 void arch_idle(void);            /* halt until the next interrupt */
-void arch_idle_end(void);        /* an interrupt entered: a halt it ended ends here */
-uint64_t arch_busy_cycles(void); /* TSC cycles since reset not spent halted in arch_idle */
+void arch_idle_begin(void);      /* idle from here (a poll), unless already so */
+void arch_idle_end(void);        /* an interrupt entered: a halt or poll it ended ends here */
+void arch_relax(void);           /* a spin loop's pause */
+uint64_t arch_busy_cycles(void); /* TSC cycles since reset not spent idle (halted or polling) */
 /* "(hv)   backtrace: EIP <name+off> RET <name+off> ...", walking saved frame pointers. */
 void arch_backtrace(uint32_t eip, uint32_t ebp);
 struct panic_state;

@@ -22,6 +22,8 @@ enum tx_csum_mode { TX_CSUM_CARD = 0, TX_CSUM_OFF = 1, TX_CSUM_ALL = 2 };
 #define CLOCK_CHECK_MAX 10
 #define REFUSAL_LOG_DEFAULT 50
 #define REFUSAL_LOG_MAX 10000
+#define IDLE_POLL_DEFAULT_US 200 /* Linux's guest haltpoll default (guest_halt_poll_ns) */
+#define IDLE_POLL_MAX_US 10000
 
 struct hv_options {
     unsigned console;          /* CONSOLE_* mask; default COM1|VGA */
@@ -36,6 +38,7 @@ struct hv_options {
     enum scrub_mode scrub;     /* scrub=boot|all|poison: zeroing of the guest's frames; boot */
     unsigned refusal_log;      /* refusallog=<lines>: refusal lines per kind and second; 50 */
     unsigned clock_check;      /* clockcheck=<seconds>: TSC rate against the RTC at boot; 0 = off */
+    unsigned idle_poll_us;     /* idlepoll=<us>: longest poll before halting when idle; 200 */
     uint16_t fault_rate[FAULT_POINTS];     /* faults=point:N%,...: hundredths of a percent; 0 */
     uint64_t fault_seed;                   /* faultseed=<n>: the injector's seed; 1 */
     char guest_cmdline[MAX_GUEST_CMDLINE]; /* everything after "--", trimmed, NUL-terminated */
@@ -47,7 +50,7 @@ struct hv_options {
  *   console=com1|vga|com1,vga   mem=<n>[K|M|G] (plain n = bytes)   exit=auto|debug|none
  *   oncrash=reboot|halt|poweroff   crashdelay=<seconds>   loglevel=info|debug
  *   panic=test (a panic on purpose, right after boot)   scrub=boot|all|poison
- *   nettest=reset   txcsum=card|off|all
+ *   nettest=reset   txcsum=card|off|all   idlepoll=<microseconds, 0 to 10000>
  *   faults=net_tx:N%,net_rx:N%,timer:N%,evtchn:N% (N up to 100, two decimals)   faultseed=<n>
  *   --  (rest goes to the guest, at most 255 bytes)
  * Unknown options or bad values are reported through warn(msg, word) once each and

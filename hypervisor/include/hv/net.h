@@ -34,6 +34,9 @@ struct net_ops {
     void (*service)(struct net_dev *n);
     /* Reset the device and set it up again from scratch (rings emptied, MAC kept). */
     void (*reset)(struct net_dev *n);
+    /* Has a received frame arrived that service has not taken? Memory only (the ring), no
+     * device register: the idle loop asks it over and over while it polls. */
+    int (*rx_ready)(struct net_dev *n);
 };
 
 struct net_dev {
@@ -67,6 +70,9 @@ static inline void net_irq_latch(struct net_dev *n)
 /* At a safe point (return to the guest, the idle loop, a netif kick): service every device
  * with work latched. Cheap when there is none. */
 void net_poll(void);
+/* From the idle loop's poll: latch work for every device with a received frame in its ring,
+ * interrupt or not (a moderated card holds its interrupt back); 1 if any. */
+int net_rx_waiting(void);
 
 /* Called by a driver's service for each frame received: 1 = taken (copied to the guest, or
  * dropped because no guest is connected), 0 = no guest buffer now, keep it and stop. */

@@ -44,10 +44,13 @@ typedef struct hv_stats {
     uint32_t events_sent; /* ports raised that set upcall_pending */
     /* Fault injection (faults=): faults made, per point: net_tx, net_rx, timer, evtchn. */
     uint32_t faults_injected[4];
-    /* TSC cycles since reset during which the CPU was not halted in the hypervisor's idle loop,
+    /* TSC cycles since reset during which the CPU was not idle (halted, or polling before a halt),
      * at the time of this call, low word first (two words: the layout is the same for a 64-bit
      * reader). Under QEMU's -icount shift=0 one cycle is one instruction executed. */
     uint32_t busy_tsc_lo, busy_tsc_hi;
+    /* The idle loop (idlepoll=): blocks whose event came while it polled before halting, and
+     * blocks that went on to halt. Both stay 0 with idlepoll=0. */
+    uint32_t idle_polls_woken, idle_polls_halted;
 } hv_stats_t;
 
 _Static_assert(__builtin_offsetof(hv_stats_t, hypercalls) == 4, "hv_stats_t layout");
@@ -57,6 +60,7 @@ _Static_assert(__builtin_offsetof(hv_stats_t, pt_updates) == 1164, "hv_stats_t l
 _Static_assert(__builtin_offsetof(hv_stats_t, guest_frames_by_type) == 1188, "hv_stats_t layout");
 _Static_assert(__builtin_offsetof(hv_stats_t, faults_injected) == 1228, "hv_stats_t layout");
 _Static_assert(__builtin_offsetof(hv_stats_t, busy_tsc_lo) == 1244, "hv_stats_t layout");
-_Static_assert(sizeof(hv_stats_t) == 1252, "hv_stats_t layout");
+_Static_assert(__builtin_offsetof(hv_stats_t, idle_polls_woken) == 1252, "hv_stats_t layout");
+_Static_assert(sizeof(hv_stats_t) == 1260, "hv_stats_t layout");
 
 #endif
