@@ -2,8 +2,9 @@
  * test=idlepoll and test=idlepoll-off: the hypervisor's idle loop polls before it halts
  * (hypervisor/core/idle.c), and the limit adapts. Many short sleeps (a block of about 30 us,
  * well under idlepoll='s 200 us) must mostly end while it polls, and a few of 5 ms each must
- * each end in a halt, polling or not (hv_op's idle_polls_woken and idle_polls_halted). With idlepoll=0 the
- * scenario runs test=idlepoll-off: the sleeps last as long, and neither counter moves.
+ * each end in a halt, polling or not (hv_op's idle_polls_woken and idle_polls_halted). With
+ * idlepoll=0 the scenario runs test=idlepoll-off: the sleeps last as long, and neither counter
+ * moves.
  */
 #include <selftest/check.h>
 #include <pv/console.h>
@@ -52,8 +53,8 @@ static void run_idlepoll(const struct selftest_env *env)
         check_true("no poll with idlepoll=0 (short sleeps)", woken == 0 && halted == 0,
                    "%u woken, %u halted", woken, halted);
     else
-        check_true("short sleeps end while polling", woken >= SHORT_SLEEPS / 2,
-                   "%u of %u", woken, SHORT_SLEEPS);
+        check_true("short sleeps end while polling", woken >= SHORT_SLEEPS / 2, "%u of %u", woken,
+                   SHORT_SLEEPS);
     sleeps(LONG_SLEEPS, LONG_NS, &woken, &halted, &max_us);
     printk("idlepoll: %u sleeps of %u ms: %u ended while polling, %u halted, slowest %u us\n",
            LONG_SLEEPS, (uint32_t)(LONG_NS / NSEC_PER_MSEC), woken, halted, max_us);

@@ -37,7 +37,7 @@ static int poll(const struct domain *d, uint64_t end)
         if (woken(d) || net_rx_waiting())
             break;
         if (arch_tsc() >= end)
-            return 0; /* the span goes on into the halt */
+            return 0;      /* the span goes on into the halt */
         arch_idle_begin(); /* an interrupt closed it */
         arch_relax();
     }

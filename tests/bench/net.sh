@@ -9,8 +9,11 @@
 #   keys: K for ours, linux_K for the Linux VM; K has the infix "e1000_" on e1000, none on
 #   virtio-net (e1000_tcp_rr_per_s, linux_e1000_tcp_rr_per_s).
 #   tcp_rx_mbps, tcp_tx_mbps   64 MB from netbulk's source, into its sink (tests/tools/netbench)
-#   tcp_rr_per_s, tcp_crr_per_s   one byte to echod and back on one connection; and with a new
-#                              connection each (NET_BENCH_SECS, 3 s, per measurement)
+#   tcp_rr_per_s, tcp_crr_per_s   one byte to echod and back on one connection (NET_BENCH_SECS,
+#                              3 s, per measurement); and with a new connection each
+#                              (NET_BENCH_CONNS, 1000, each round on a user network with no
+#                              connection of the round before still in TIME_WAIT: below)
+#   tcp_crr_3s_per_s           new connections back to back for NET_BENCH_SECS
 # --http adds a third VM, ours booted with fasttrap=off, and wrk (2 threads, 16 connections, 3 s)
 # on /favicon.svg (268 bytes):
 #   http_rps, http_rps_close   keep-alive, and "Connection: close" (a new connection per request),
@@ -36,7 +39,8 @@
 # Prints "BENCH KEY VALUE UNIT" lines; a figure that cannot be measured in every round is missing
 # and the exit status is 1 (the reason on stderr). Serial logs are kept in $TEST_RUN_DIR (make
 # bench's run directory) or a temporary directory. Environment: BUILD (build), NET_BENCH_SECS (3),
-# NET_BENCH_BYTES (67108864: the sources' size).
+# NET_BENCH_CONNS (1000: connections per tcp_crr_per_s round), NET_BENCH_BYTES (67108864: the
+# sources' size).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -268,17 +272,41 @@ measure_rounds()
         done
     done
 }
+# tcp_crr_per_s: QEMU's user network (libslirp) keeps each connection that the host's client
+# closed first in TIME_WAIT for 10 s, on the list of sockets its main loop works through; the
+# main loop's CPU time per connection grows with it (the lead's measurement, per-thread CPU
+# time: 147 us on a fresh list, 309 us over 4,000 connections in a row, 446 us right after them,
+# 148 us again 15 s later; docs/performance.md). Over a fixed time the faster guest fills its
+# list faster and pays for its own speed; so a round is a fixed number of connections
+# (NET_BENCH_CONNS, 1000), begun once the same VM's previous round has left TIME_WAIT (11 s after
+# it ended), and both VMs meet the same user network. tcp_crr_3s_per_s is the plain measurement
+# (netbench crr: connections back to back for NET_BENCH_SECS), after those rounds.
+conns=${NET_BENCH_CONNS:-1000}
+crr_fresh() # SLOT PORT: prints connections per second
+{
+    local s=$1 port=$2 end now rc
+    if [ -f "$work/crr-end-$s" ]; then
+        end=$(($(cat "$work/crr-end-$s") + 11000000000)) now=$(date +%s%N)
+        [ "$now" -ge "$end" ] || sleep "$(awk -v d=$((end - now)) 'BEGIN { printf "%.3f", d / 1e9 }')"
+    fi
+    "$client" crrn "$port" "$conns"
+    rc=$?
+    date +%s%N >"$work/crr-end-$s"
+    return $rc
+}
 for s in 0 1; do
     rx+=("$s:${prefix[s]}${infix}tcp_rx_mbps:Mbit/s:$client rx ${p_source[s]} $bytes")
     tx+=("$s:${prefix[s]}${infix}tcp_tx_mbps:Mbit/s:$client tx ${p_sink[s]} $bytes")
     rr+=("$s:${prefix[s]}${infix}tcp_rr_per_s:1/s:$client rr ${p_echo[s]} $secs")
-    crr+=("$s:${prefix[s]}${infix}tcp_crr_per_s:1/s:$client crr ${p_echo[s]} $secs")
+    crr+=("$s:${prefix[s]}${infix}tcp_crr_per_s:1/s:crr_fresh $s ${p_echo[s]}")
+    crr3s+=("$s:${prefix[s]}${infix}tcp_crr_3s_per_s:1/s:$client crr ${p_echo[s]} $secs")
 done
 if [ "$insns" = 0 ]; then
     measure_rounds "${rx[@]}"
     measure_rounds "${tx[@]}"
     measure_rounds "${rr[@]}"
     measure_rounds "${crr[@]}"
+    measure_rounds "${crr3s[@]}"
 fi
 if [ "$http" = 1 ]; then
     measure_rounds "0:http_rps:requests/s:rps ${p_http[0]}" "1:linux_http_rps:requests/s:rps ${p_http[1]}" \

@@ -25,7 +25,7 @@ TEST(grows_by_doubling_up_to_the_maximum)
     CHECK_EQ(next(START, START + 1), 2 * START);
     CHECK_EQ(next(2 * START, MAX), MAX);
     CHECK_EQ(next(150, 151), MAX); /* 300 is clamped */
-    CHECK_EQ(next(MAX, MAX), MAX);  /* at the maximum a block of the maximum changes nothing */
+    CHECK_EQ(next(MAX, MAX), MAX); /* at the maximum a block of the maximum changes nothing */
 }
 
 TEST(stays_when_the_poll_would_have_caught_it)
