@@ -3,9 +3,10 @@
  * or a halt (and closing the idle span on entry, as do_trap does), a card whose receive ring
  * gets frames by DMA (with or without an interrupt) and a guest with or without receive
  * buffers. What is checked: a short block ends while polling, a long one halts, a frame in the
- * ring ends the poll before its moderated interrupt, idlepoll=0 never polls, a wedged card does
- * not keep the poll going, and the idle span (busy cycles) leaves out the interrupt handlers and
- * the card's service and is closed on return. */
+ * ring ends the poll before its moderated interrupt, idlepoll=0 never polls, a frame that finds
+ * no guest buffer is not serviced over and over while the poll lasts, a wedged card does not
+ * keep the poll going, and the idle span (busy cycles) leaves out the interrupt handlers and the
+ * card's service and is closed on return. */
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
@@ -364,6 +365,39 @@ TEST(upcall_already_pending_returns_at_once)
     CHECK_EQ(windows, 0);
 }
 
+/* A frame waits in the ring for a guest buffer (the guest posted none, or used them all): the
+ * poll must not service the card again and again while it lasts (each try is a register read
+ * or two and one more of netif's rx drops, and it is busy time), and the frame must still go
+ * up once the guest posts a buffer and kicks, and a later frame must still end a poll. */
+TEST(frame_without_a_guest_buffer_is_not_serviced_over_and_over)
+{
+    CALL(limit_at_max());
+    ring_frames = 1;
+    net_irq_latch(&nic); /* its interrupt came while the guest ran */
+    unsigned no_buffer0 = no_buffer;
+    CALL(sleep_us(150)); /* within the poll limit */
+    CHECK(blk.services <= 2);
+    CHECK(no_buffer - no_buffer0 <= 2);
+    CHECK(blk.idle >= US(140)); /* the wait was idle */
+    CHECK_EQ(blk.woken, 1);
+    CHECK_EQ(ring_frames, 1);
+
+    guest_buffers = 4; /* posted, and a kick: rx_accept latches the card's work */
+    unsigned delivered0 = delivered;
+    net_irq_latch(&nic);
+    net_poll();
+    CHECK_EQ(delivered - delivered0, 1);
+    CHECK_EQ(ring_frames, 0);
+    shared.evtchn_upcall_pending = 0;
+
+    at(now + US(20), EV_DMA); /* the next frame, before its interrupt, is seen by the poll */
+    at(now + US(150), EV_NIC_IRQ);
+    at(now + US(1000), EV_TIMER);
+    CALL(block());
+    CHECK_EQ(delivered - delivered0, 2);
+    CHECK(blk.cycles < US(25));
+}
+
 /* Busy cycles: the poll and the halt are idle, the interrupt handlers and the card's service are
  * not, and no span is left open when the block ends. */
 TEST(idle_span_leaves_out_handlers_and_service)
@@ -422,4 +456,5 @@ TEST(wedged_card_does_not_keep_the_poll_going)
 RUN_TESTS(T(short_block_ends_while_polling), T(long_block_halts_and_the_limit_decays),
           T(frame_in_the_ring_ends_the_poll_before_its_interrupt), T(idlepoll_0_never_polls),
           T(upcall_already_pending_returns_at_once),
+          T(frame_without_a_guest_buffer_is_not_serviced_over_and_over),
           T(idle_span_leaves_out_handlers_and_service), T(wedged_card_does_not_keep_the_poll_going))
