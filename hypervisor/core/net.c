@@ -45,6 +45,7 @@ void net_poll(void)
             printk("%s: %s: resetting\n", n->name, n->reset_why);
             n->reset_why = 0;
             n->stats.resets++;
+            n->rx_held = 0; /* the rings start empty */
             n->ops->reset(n);
         }
         n->ops->service(n);
@@ -57,7 +58,7 @@ int net_rx_waiting(void)
     int any = 0;
     for (unsigned i = 0; i < nr_devices; i++) {
         struct net_dev *n = devices[i];
-        if (n->ops->rx_ready(n)) {
+        if (!n->rx_held && n->ops->rx_ready(n)) {
             net_irq_latch(n);
             any = 1;
         }
@@ -75,6 +76,7 @@ void net_request_reset(struct net_dev *n, const char *why)
 int net_rx_deliver(struct net_dev *n, const void *frame, uint32_t len)
 {
     int taken = netif_rx_frame(n, frame, len);
+    n->rx_held = !taken;
     static int test_reset_done;
     if (taken && hv_opts.net_test_reset && !test_reset_done) {
         test_reset_done = 1;

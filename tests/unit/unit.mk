@@ -17,6 +17,8 @@ UNIT_CFLAGS_test_gfault := -Iguest/include
 UNIT_SRCS_test_ksyms := hypervisor/lib/ksyms.c hypervisor/include/lib/ksyms.h
 UNIT_SRCS_test_shutdown := hypervisor/core/shutdown.c hypervisor/include/hv/shutdown.h
 UNIT_SRCS_test_idle := hypervisor/include/hv/idle.h
+UNIT_SRCS_test_idle_loop := hypervisor/core/idle.c hypervisor/core/net.c hypervisor/include/hv/idle.h \
+	hypervisor/include/hv/net.h hypervisor/include/hv/arch.h
 UNIT_SRCS_test_boot_mem := hypervisor/core/boot_mem.c hypervisor/include/hv/boot_info.h
 UNIT_SRCS_test_desc := hypervisor/arch/x86/desc.c
 UNIT_SRCS_test_gp_insn := hypervisor/arch/x86/gp_insn.c hypervisor/arch/x86/gp_insn.h
@@ -57,7 +59,7 @@ UNIT_SRCS_test_httpd := appliance/httpd/request.c appliance/httpd/path.c applian
 UNIT_CFLAGS_test_httpd := $(HTTPD_CFLAGS)
 
 UNIT_NAMES := test_guest_image test_xen_guest_info test_badimage test_dom_layout test_cmdline test_gfault test_desc \
-	test_boot_mem test_shutdown test_idle test_ksyms \
+	test_boot_mem test_shutdown test_idle test_idle_loop test_ksyms \
 	test_page_type test_gp_insn test_pci_bar test_netif test_net_csum test_netcsum test_ackmerge $(FS_UNIT_NAMES) test_httpd
 UNIT_TESTS := $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
 TEST_TOOLS := $(BUILD)/tests/tools/mkbadimage $(BUILD)/tests/tools/fbrender $(BUILD)/tests/fbcon.iso

@@ -50,6 +50,10 @@ struct net_dev {
     uint8_t csum_hw;        /* NET_CSUM_HW_*: transmit checksums the card completes */
     volatile uint32_t work; /* latched by the interrupt handler, taken by net_poll */
     const char *reset_why;  /* a reset asked for (net_request_reset), done by net_poll */
+    /* The frame at the head of the receive ring found no guest buffer (net_rx_deliver): the
+     * idle loop's poll leaves the ring alone until a service delivers again (the guest's kick
+     * with new buffers latches one; so does the card's next interrupt) or a reset empties it. */
+    uint8_t rx_held;
     netif_dev_stats_t stats;
 };
 
@@ -71,7 +75,8 @@ static inline void net_irq_latch(struct net_dev *n)
  * with work latched. Cheap when there is none. */
 void net_poll(void);
 /* From the idle loop's poll: latch work for every device with a received frame in its ring,
- * interrupt or not (a moderated card holds its interrupt back); 1 if any. */
+ * interrupt or not (a moderated card holds its interrupt back); 1 if any. A ring whose head
+ * frame waits for a guest buffer (rx_held) does not count: servicing it again takes nothing. */
 int net_rx_waiting(void);
 
 /* Called by a driver's service for each frame received: 1 = taken (copied to the guest, or
