@@ -129,6 +129,16 @@ static uint64_t parse_number(struct word v)
     return val;
 }
 
+/* A plain decimal number from 0 to max into *out (left alone otherwise); 1 if it was one. */
+static int parse_upto(struct word v, unsigned max, unsigned *out)
+{
+    uint64_t val = parse_number(v);
+    if (val == BAD_NUMBER || val > max)
+        return 0;
+    *out = (unsigned)val;
+    return 1;
+}
+
 /* A rate "N%", "N.N%" or "N.NN%" (N <= 100) in hundredths of a percent; -1 if malformed. */
 static int parse_rate(struct word v)
 {
@@ -211,28 +221,16 @@ static void parse_option(struct word w, struct hv_options *o,
         else
             warn_word(warn, "bad oncrash= value (reboot, halt or poweroff)", w);
     } else if (word_key(w, "crashdelay", &v)) {
-        uint64_t s = parse_number(v);
-        if (s != BAD_NUMBER && s <= CRASH_DELAY_MAX)
-            o->crash_delay = (unsigned)s;
-        else
+        if (!parse_upto(v, CRASH_DELAY_MAX, &o->crash_delay))
             warn_word(warn, "bad crashdelay= value (seconds, 0 to 3600)", w);
     } else if (word_key(w, "refusallog", &v)) {
-        uint64_t s = parse_number(v);
-        if (s != BAD_NUMBER && s <= REFUSAL_LOG_MAX)
-            o->refusal_log = (unsigned)s;
-        else
+        if (!parse_upto(v, REFUSAL_LOG_MAX, &o->refusal_log))
             warn_word(warn, "bad refusallog= value (lines per second, 0 to 10000)", w);
     } else if (word_key(w, "clockcheck", &v)) {
-        uint64_t s = parse_number(v);
-        if (s != BAD_NUMBER && s <= CLOCK_CHECK_MAX)
-            o->clock_check = (unsigned)s;
-        else
+        if (!parse_upto(v, CLOCK_CHECK_MAX, &o->clock_check))
             warn_word(warn, "bad clockcheck= value (seconds, 0 to 10)", w);
     } else if (word_key(w, "idlepoll", &v)) {
-        uint64_t s = parse_number(v);
-        if (s != BAD_NUMBER && s <= IDLE_POLL_MAX_US)
-            o->idle_poll_us = (unsigned)s;
-        else
+        if (!parse_upto(v, IDLE_POLL_MAX_US, &o->idle_poll_us))
             warn_word(warn, "bad idlepoll= value (microseconds, 0 to 10000)", w);
     } else if (word_key(w, "faults", &v)) {
         if (!parse_faults(v, o->fault_rate))
